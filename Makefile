@@ -1,0 +1,66 @@
+# The two commands that matter: `make demo` (the main job) and `make test`.
+# Everything runs in a project-local virtual environment that `make` creates on first use.
+
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-dev
+# Source trees on the import path: generated clients, hand-written overlays, and the repo root
+# (generator/, sandbox/, bench/). `pip install .` packages clients/ and overlays/ the same way.
+export PYTHONPATH := $(CURDIR)/clients:$(CURDIR)/overlays:$(CURDIR)
+
+.PHONY: help venv regenerate check bump status test lint pytest demo sandbox bench soak fuzz requirements clean
+
+help:
+	@echo "make demo        run every documented flow against the local sandbox (main job)"
+	@echo "make test        check + lint + the test suite (what CI runs)"
+	@echo "make regenerate  regenerate clients/ from specs/ and update clients.lock.json"
+	@echo "make check       fail if clients/ or the lock differ from the pinned specs"
+	@echo "make bump NAME=flowroute-v2 VERSION=1.1.0   bump a spec's info.version and regenerate"
+	@echo "make sandbox     run the local provider sandbox in the foreground"
+	@echo "make bench | soak | fuzz   benchmarks and the long reliability runs"
+
+$(STAMP): requirements/dev.txt pyproject.toml
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python >= 3.11 is required")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+regenerate: $(STAMP)
+	$(BIN)/python -m generator regenerate
+
+check: $(STAMP)
+	$(BIN)/python -m generator check
+
+status: $(STAMP)
+	$(BIN)/python -m generator status
+
+bump: $(STAMP)
+	@test -n "$(NAME)" -a -n "$(VERSION)" || (echo "usage: make bump NAME=<client> VERSION=<x.y.z>"; exit 2)
+	$(BIN)/python -m generator bump $(NAME) $(VERSION)
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy generator overlays sandbox tests bench
+
+pytest: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+test: check lint pytest
+
+demo: $(STAMP)
+	$(BIN)/python -m demo
+
+sandbox: $(STAMP)
+	$(BIN)/python -m sandbox $(ARGS)
+
+requirements: $(STAMP)
+	$(BIN)/python -m pip install --quiet -r requirements/dev.in
+	(echo '# Full pinned set for the development environment; generated from dev.in by `make requirements`.'; \
+	 $(BIN)/python -m pip freeze --exclude-editable) > requirements/dev.txt
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
