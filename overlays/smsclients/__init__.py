@@ -1,0 +1,106 @@
+"""Typed clients for Flowroute, Bandwidth Catapult and MessageMedia, plus drop-in legacy SDK replacements.
+
+This module re-exports the shared core (errors, auth, retries, pagination, validation, redaction,
+HTTP client construction); the provider facades are added in their own section below.
+"""
+
+from ._version import __version__
+from .auth import BasicAuth, MessageMediaHmacAuth, hmac_signature
+from .errors import (
+    APIError,
+    AuthenticationError,
+    BadRequestError,
+    ConnectionFailedError,
+    DeliveryUnknownError,
+    ErrorBodyParser,
+    ErrorDetails,
+    InputError,
+    InsecureURLError,
+    MalformedResponseError,
+    NotFoundError,
+    PermissionDeniedError,
+    RateLimitError,
+    RequestTimeoutError,
+    ServerError,
+    SmsClientError,
+    TransportError,
+    UnprocessableEntityError,
+    api_error_from_response,
+    combined_error_class,
+    copy_api_error_fields,
+    parse_retry_after,
+    status_error_class,
+)
+from .http import USER_AGENT, build_async_http_client, build_http_client, require_secure_url
+from .pagination import AsyncLinkPager, AsyncQueueDrainer, LinkPager, Page, QueueDrainer
+from .redaction import REDACTED, Secret, redact_headers, redact_url
+from .retries import (
+    IDEMPOTENT_METHODS,
+    AsyncRetryTransport,
+    CallOptions,
+    RetryPolicy,
+    RetryTransport,
+    call_options,
+    current_call_options,
+)
+from .validation import e164, max_items, nanp_11_digits, text_length
+
+# ---------------------------------------------------------------------------------------------
+# Provider facades
+# (each provider module adds its import here and its names to __all__ below)
+# ---------------------------------------------------------------------------------------------
+
+__all__ = [
+    "IDEMPOTENT_METHODS",
+    "REDACTED",
+    "USER_AGENT",
+    "APIError",
+    "AsyncLinkPager",
+    "AsyncQueueDrainer",
+    "AsyncRetryTransport",
+    "AuthenticationError",
+    "BadRequestError",
+    "BasicAuth",
+    "CallOptions",
+    "ConnectionFailedError",
+    "DeliveryUnknownError",
+    "ErrorBodyParser",
+    "ErrorDetails",
+    "InputError",
+    "InsecureURLError",
+    "LinkPager",
+    "MalformedResponseError",
+    "MessageMediaHmacAuth",
+    "NotFoundError",
+    "Page",
+    "PermissionDeniedError",
+    "QueueDrainer",
+    "RateLimitError",
+    "RequestTimeoutError",
+    "RetryPolicy",
+    "RetryTransport",
+    "Secret",
+    "ServerError",
+    "SmsClientError",
+    "TransportError",
+    "UnprocessableEntityError",
+    "__version__",
+    "api_error_from_response",
+    "build_async_http_client",
+    "build_http_client",
+    "call_options",
+    "combined_error_class",
+    "copy_api_error_fields",
+    "current_call_options",
+    "e164",
+    "hmac_signature",
+    "max_items",
+    "nanp_11_digits",
+    "parse_retry_after",
+    "redact_headers",
+    "redact_url",
+    "require_secure_url",
+    "status_error_class",
+    "text_length",
+    # Provider facades
+]

@@ -1,0 +1,1 @@
+"""Drop-in replacements for the legacy vendor SDKs' documented classes."""
