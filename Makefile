@@ -7,6 +7,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 # Source trees on the import path: generated clients, hand-written overlays, and the repo root
 # (generator/, sandbox/, bench/). `pip install .` packages clients/ and overlays/ the same way.
+# Hand-written Python: what ruff and mypy --strict check (clients/ is generated).
+PY_SOURCES := $(wildcard generator overlays sandbox demo bench tests)
 export PYTHONPATH := $(CURDIR)/clients:$(CURDIR)/overlays:$(CURDIR)
 
 .PHONY: help venv regenerate check bump status test lint pytest demo sandbox bench soak fuzz requirements clean
@@ -42,9 +44,9 @@ bump: $(STAMP)
 	$(BIN)/python -m generator bump $(NAME) $(VERSION)
 
 lint: $(STAMP)
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check .
-	$(BIN)/mypy generator overlays sandbox tests bench
+	$(BIN)/ruff check $(PY_SOURCES)
+	$(BIN)/ruff format --check $(PY_SOURCES)
+	$(BIN)/mypy $(PY_SOURCES)
 
 pytest: $(STAMP)
 	$(BIN)/python -m pytest -q
@@ -56,6 +58,15 @@ demo: $(STAMP)
 
 sandbox: $(STAMP)
 	$(BIN)/python -m sandbox $(ARGS)
+
+bench: $(STAMP)
+	$(BIN)/python -m bench $(ARGS)
+
+soak: $(STAMP)
+	SOAK=1 $(BIN)/python -m pytest -q -m soak tests/reliability
+
+fuzz: $(STAMP)
+	FUZZ_EXAMPLES=10000 $(BIN)/python -m pytest -q tests/reliability/test_fuzz.py
 
 requirements: $(STAMP)
 	$(BIN)/python -m pip install --quiet -r requirements/dev.in

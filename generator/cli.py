@@ -73,6 +73,25 @@ def check(names: list[str]) -> int:
     return 0
 
 
+def _rewrite_info_version(text: str, new_version: str) -> str | None:
+    """Rewrite only the `version:` line directly under the top-level `info:` key.
+
+    Line-based rather than a YAML round trip, so comments and formatting stay exactly as written.
+    """
+    lines = text.splitlines(keepends=True)
+    in_info = False
+    for index, line in enumerate(lines):
+        if line[:1] not in ("", " ", "\t", "\n", "#"):  # a top-level key starts or ends a block
+            in_info = line.startswith("info:")
+            continue
+        match = re.match(r"^(  version:[ \t]*)(['\"]?)[^'\"\n#]*\2([ \t]*(?:#.*)?\r?\n?)$", line)
+        if in_info and match:
+            quote = match.group(2)
+            lines[index] = f"{match.group(1)}{quote}{new_version}{quote}{match.group(3)}"
+            return "".join(lines)
+    return None
+
+
 def bump(name: str, new_version: str) -> int:
     """Set a spec's info.version in place (only that line changes), then regenerate it."""
     if not SEMVER.match(new_version):
@@ -82,12 +101,13 @@ def bump(name: str, new_version: str) -> int:
     current = read_spec_state(entry.spec_path).version
     if current == new_version:
         raise CatalogError(f"{entry.spec} is already at info.version {new_version}")
-    # The first `version:` indented under the top-level `info:` block.
-    pattern = re.compile(r"(?ms)^(info:\n(?:[ \t]+.*\n|\n)*?[ \t]+version:[ \t]*)(['\"]?)([^'\"\n]+)\2")
-    updated, count = pattern.subn(lambda m: f"{m.group(1)}{m.group(2)}{new_version}{m.group(2)}", text, count=1)
-    if count != 1:
+    updated = _rewrite_info_version(text, new_version)
+    if updated is None:
         raise CatalogError(f"{entry.spec}: could not find info.version to rewrite")
     entry.spec_path.write_text(updated, encoding="utf-8")
+    if read_spec_state(entry.spec_path).version != new_version:  # the rewrite hit the wrong line
+        entry.spec_path.write_text(text, encoding="utf-8")
+        raise CatalogError(f"{entry.spec}: rewriting info.version failed; the spec is unchanged")
     print(f"{entry.spec}: info.version {current} -> {new_version}")
     return regenerate([name])
 

@@ -91,7 +91,7 @@ def generate_into(entries: list[tuple[ClientEntry, SpecState]], scratch: Path) -
             package_name_override=entry.package,
             literal_enums=True,
             post_hooks=[],  # formatting is done once for all clients below
-            class_overrides={key: ClassOverride(**value) for key, value in entry.class_overrides.items()},
+            class_overrides={key: ClassOverride.model_validate(value) for key, value in entry.class_overrides.items()},
         )
         config = Config.from_sources(
             config_file,

@@ -6,6 +6,11 @@ HTTP client construction); the provider facades are added in their own section b
 
 from ._version import __version__
 from .auth import BasicAuth, MessageMediaHmacAuth, hmac_signature
+
+# ---------------------------------------------------------------------------------------------
+# Provider facades
+# (each provider module adds its import here and its names to __all__ below)
+from .bandwidth import AsyncBandwidthClient, BandwidthClient
 from .errors import (
     APIError,
     AuthenticationError,
@@ -31,7 +36,9 @@ from .errors import (
     parse_retry_after,
     status_error_class,
 )
+from .flowroute import AsyncFlowrouteClient, FlowrouteClient
 from .http import USER_AGENT, build_async_http_client, build_http_client, require_secure_url
+from .messagemedia import AsyncMessageMediaClient, MessageMediaClient
 from .pagination import AsyncLinkPager, AsyncQueueDrainer, LinkPager, Page, QueueDrainer
 from .redaction import REDACTED, Secret, redact_headers, redact_url
 from .retries import (
@@ -46,30 +53,34 @@ from .retries import (
 from .validation import e164, max_items, nanp_11_digits, text_length
 
 # ---------------------------------------------------------------------------------------------
-# Provider facades
-# (each provider module adds its import here and its names to __all__ below)
-# ---------------------------------------------------------------------------------------------
 
 __all__ = [
     "IDEMPOTENT_METHODS",
     "REDACTED",
     "USER_AGENT",
     "APIError",
+    # Provider facades
+    "AsyncBandwidthClient",
+    "AsyncFlowrouteClient",
     "AsyncLinkPager",
+    "AsyncMessageMediaClient",
     "AsyncQueueDrainer",
     "AsyncRetryTransport",
     "AuthenticationError",
     "BadRequestError",
+    "BandwidthClient",
     "BasicAuth",
     "CallOptions",
     "ConnectionFailedError",
     "DeliveryUnknownError",
     "ErrorBodyParser",
     "ErrorDetails",
+    "FlowrouteClient",
     "InputError",
     "InsecureURLError",
     "LinkPager",
     "MalformedResponseError",
+    "MessageMediaClient",
     "MessageMediaHmacAuth",
     "NotFoundError",
     "Page",
@@ -102,5 +113,4 @@ __all__ = [
     "require_secure_url",
     "status_error_class",
     "text_length",
-    # Provider facades
 ]

@@ -20,7 +20,13 @@ from typing import Any, ClassVar, Final
 import httpx
 from messagemedia_messages_v1_client.types import Response
 
-from smsclients.errors import APIError, InputError, combined_error_class, copy_api_error_fields
+from smsclients.errors import (
+    APIError,
+    InputError,
+    MalformedResponseError,
+    combined_error_class,
+    copy_api_error_fields,
+)
 from smsclients.messagemedia import DEFAULT_BASE_URL, PROVIDER, MessageMediaClient
 from smsclients.redaction import redact_url
 from smsclients.retries import RetryPolicy
@@ -264,10 +270,19 @@ def _json_or_text(response: Response[Any]) -> Any:
 
 
 def _json_object(response: Response[Any]) -> dict[str, Any]:
-    # The facade has already parsed this body against the spec, so it is a JSON object.
-    value = json.loads(response.content)
-    if not isinstance(value, dict):  # pragma: no cover - excluded by the facade's parse
-        raise TypeError("expected a JSON object")
+    """The 2xx body as a dict; anything else (1xx/3xx, empty, not JSON, not an object) is malformed.
+
+    The facade's ``_*_response`` helpers return the response unparsed, so this is the only check.
+    """
+    status = int(response.status_code)
+    try:
+        value = json.loads(response.content) if 200 <= status < 300 else None
+    except (ValueError, RecursionError):
+        value = None
+    if not isinstance(value, dict):
+        raise MalformedResponseError(
+            f"expected HTTP 2xx with a JSON object, got HTTP {status}", status_code=status, raw_body=response.content
+        )
     return value
 
 

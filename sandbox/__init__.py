@@ -1,0 +1,55 @@
+"""Local, stateful sandbox of the Flowroute, Bandwidth Catapult and MessageMedia APIs.
+
+Lets users try, test and benchmark the clients without provider accounts or charges. Every
+request and every response is checked against ``specs/*.yaml`` (the files the clients are
+generated from), so the sandbox cannot drift from what the clients expect.
+
+Start it::
+
+    python -m sandbox --host 127.0.0.1 --port 8080 --seed 1 [--db state.sqlite] [--no-validate]
+        [--fault-429 0.2 --fault-503 0.0 --latency-ms 0 --fault-reset-before 0.0 --fault-reset-after 0.0]
+
+or from Python (tests, the demo)::
+
+    with sandbox.running(seed=1) as sb:          # free loopback port, background thread
+        sb.base_urls["flowroute-v2"]             # -> "http://127.0.0.1:<port>/flowroute"
+        sb.credentials["flowroute-v2"]           # -> ("sandbox-access-key", "sandbox-secret-key")
+        sb.stats(); sb.inject_reply("Yes!", message_id=...); sb.advance(); sb.reset()
+
+Surfaces (base URL = what a generated client is given):
+
+    flowroute-messages-v2     http://HOST:PORT/flowroute/v2
+    flowroute-v2              http://HOST:PORT/flowroute
+    bandwidth-messaging-v1    http://HOST:PORT/bandwidth/v1
+    messagemedia-messages-v1  http://HOST:PORT/messagemedia
+
+Default credentials (change with ``--<provider>-credentials USER:SECRET``):
+
+    Flowroute (both surfaces)  Basic  sandbox-access-key : sandbox-secret-key
+    Bandwidth                  Basic  sandbox-api-token  : sandbox-api-secret   (any userId)
+    MessageMedia               Basic  sandbox-api-key    : sandbox-api-secret
+                               or HMAC with the same key/secret (api-notes §4.6; date skew <= 5 min)
+
+Initial Flowroute account: numbers 12012673227, 12014845220 (standard) and 18444205700,
+18553569768 (toll-free), routes 0 (sip-reg) and 83834; created routes get ids from 98396.
+
+Faults (off by default): start-up rates, or per request ``X-Sandbox-Fault: 429 | 503 |
+latency=<ms> | reset-before | reset-after | retry-after=<s> | none`` (comma-separated).
+Control endpoints (no auth): ``GET /_sandbox/stats``, ``GET /_sandbox/info``,
+``POST /_sandbox/reset``, ``POST /_sandbox/messagemedia/replies``,
+``POST /_sandbox/messagemedia/advance``.
+"""
+
+from sandbox.app import SandboxApp, build_app
+from sandbox.options import DEFAULT_CREDENTIALS, FaultOptions, SandboxOptions
+from sandbox.server import SandboxHandle, running
+
+__all__ = [
+    "DEFAULT_CREDENTIALS",
+    "FaultOptions",
+    "SandboxApp",
+    "SandboxHandle",
+    "SandboxOptions",
+    "build_app",
+    "running",
+]

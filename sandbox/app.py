@@ -1,0 +1,299 @@
+"""App assembly and the request pipeline every API call goes through.
+
+Order per request: route -> faults (429/503/latency/reset-before) -> auth -> parse ->
+request validation -> handler -> response validation -> reset-after -> send. Faults sit in
+front like a provider's edge (a 429 never reaches auth); auth comes before validation like at
+the providers (a bad request with bad credentials is a 401/403). ``/_sandbox/*`` is served by
+:mod:`sandbox.control` without auth or faults.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+
+from starlette.datastructures import QueryParams
+from starlette.requests import Request
+from starlette.types import Receive, Scope, Send
+
+from sandbox import control, errors
+from sandbox.auth import Authenticator, AuthError
+from sandbox.faults import FAULT_HEADER, ConnectionReset, FaultHeaderError, FaultInjector, FaultPlan, quiet_reset_logs
+from sandbox.options import SandboxOptions
+from sandbox.providers.bandwidth import Bandwidth
+from sandbox.providers.flowroute_messages import FlowrouteMessages
+from sandbox.providers.flowroute_numbers import FlowrouteAccount, FlowrouteNumbers
+from sandbox.providers.messagemedia import MessageMedia
+from sandbox.routing import Match, Router
+from sandbox.state import State
+from sandbox.storage import open_store
+from sandbox.surfaces import BANDWIDTH_V1, FLOWROUTE_MESSAGES_V2, FLOWROUTE_V2, MESSAGEMEDIA_V1, SURFACES, Surface
+from sandbox.validation import Problem, SpecRequest, SpecResponse, dumps, validator_for
+from sandbox.wire import Call, Operation, ProviderError, Reply
+
+log = logging.getLogger("sandbox")
+
+MALFORMED_MM = "Request failed to parse correctly. Please ensure input is valid and try again."
+
+
+class SandboxApp:
+    """The ASGI application: four provider surfaces plus the ``/_sandbox`` control endpoints."""
+
+    def __init__(self, options: SandboxOptions) -> None:
+        self.options = options
+        self.store = open_store(options.db)
+        self.state = State(options, self.store)
+        self.auth = Authenticator(options)
+        self.faults = FaultInjector(options.faults, options.seed)
+        self.account = FlowrouteAccount(self.state)
+        self.messagemedia = MessageMedia(self.state, MESSAGEMEDIA_V1)
+        self.validators = {s.name: validator_for(s) for s in SURFACES}
+        operations = [
+            *FlowrouteMessages(self.state, FLOWROUTE_MESSAGES_V2, FLOWROUTE_V2, self.account).operations(),
+            *FlowrouteNumbers(self.state, FLOWROUTE_V2, self.account).operations(),
+            *Bandwidth(self.state, BANDWIDTH_V1, self.validators[BANDWIDTH_V1.name]).operations(),
+            *self.messagemedia.operations(),
+        ]
+        self.operations = operations
+        self.router = Router(operations)
+        self.control = control.build(self)
+        self.initialise()
+        quiet_reset_logs()
+
+    def initialise(self) -> None:
+        """Seed data that must exist before the first request (idempotent on a reused SQLite file)."""
+        self.account.initialise()
+
+    def reset(self) -> None:
+        """Forget everything (messages, purchases, stats) and start over from the seed.
+
+        The fault RNG starts over too, so a reset sandbox injects the same faults as a new one.
+        """
+        self.store.clear()
+        self.faults = FaultInjector(self.options.faults, self.options.seed)
+        self.initialise()
+
+    def close(self) -> None:
+        self.store.close()
+
+    # ------------------------------------------------------------------ ASGI
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            return
+        path: str = scope["path"]
+        if path == "/_sandbox" or path.startswith("/_sandbox/"):
+            await self.control(scope, receive, send)
+            return
+        match = self.router.resolve(scope["method"], path)
+        if match is None:
+            await _send_plain(send, 404, "Not found: the sandbox serves /flowroute, /bandwidth/v1, /messagemedia\n")
+            return
+        request = Request(scope, receive)
+        body = await request.body()
+        try:
+            plan = self.faults.plan(request.headers.get(FAULT_HEADER))
+        except FaultHeaderError as exc:
+            await _send_plain(send, 400, f"{exc}\n")
+            return
+        if plan.latency_ms:
+            self.state.stats.fault("latency")
+            await asyncio.sleep(plan.latency_ms / 1000)
+        if plan.reset_before:
+            self.state.stats.fault("reset-before")
+            await _reset(send, None)
+        if plan.status is not None:
+            self.state.stats.fault(str(plan.status))
+            await self._send(send, match.surface, _fault_reply(match.surface, plan))
+            return
+        reply = self.handle(match, request, body)
+        if plan.reset_after:
+            self.state.stats.fault("reset-after")
+            await _reset(send, reply)
+        await self._send(send, match.surface, reply)
+
+    # ------------------------------------------------------------------ pipeline
+    def handle(self, match: Match, request: Request, body: bytes) -> Reply:
+        """Everything between routing and sending; synchronous so state changes are atomic."""
+        surface = match.surface
+        op = match.operation
+        if op is None:
+            if match.allowed:
+                error = ProviderError(405, f"Method {request.method} not allowed; use {', '.join(match.allowed)}")
+                return errors.render(surface, error)
+            return errors.render(surface, ProviderError(404, "Resource not found."))
+
+        # An empty query value (`?state=`) counts as absent: openapi-core rejects empty values
+        # (allowEmptyValue defaults to false) while the specs put no minLength on those strings.
+        query = QueryParams([(k, v) for k, v in request.query_params.multi_items() if v != ""])
+        headers = request.headers
+        spec_request = None
+        if self.options.validate:
+            spec_request = SpecRequest(
+                surface, request.method, match.rel_path, query.multi_items(), headers.items(), body
+            )
+
+        try:
+            user = self.auth.check(surface, request.method, self._signed_paths(request, match), headers, body)
+        except AuthError as exc:
+            return self._checked(request, op, spec_request, errors.render(surface, _auth_error(surface, str(exc))))
+
+        try:
+            parsed = json.loads(body) if body.strip() else None
+        except (ValueError, UnicodeDecodeError):
+            error = ProviderError(400, "The request body is not valid JSON.", kind="invalid-json")
+            if surface.provider == "messagemedia":
+                error = ProviderError(400, MALFORMED_MM, details=["Failed to parse message body."])
+            return errors.render(surface, error)
+
+        if spec_request is not None:
+            problems = self.validators[surface.name].request_problems(spec_request)
+            if problems and op.lenient_body and op.lenient_body(parsed):
+                problems = [p for p in problems if p.location != "body"]
+            if problems:
+                # Not checked against the spec: it cannot describe answers to requests it forbids
+                # (several operations declare no 4xx for them; see sandbox/README.md).
+                return errors.render(surface, _request_error(surface, problems))
+
+        call = Call(
+            surface=surface,
+            operation_id=op.operation_id,
+            method=request.method,
+            path_params=match.params,
+            query=query,
+            headers=headers,
+            body=parsed,
+            base_url=_base_url(request, surface),
+            user=user,
+        )
+        try:
+            reply = op.handler(call)
+        except ProviderError as exc:
+            reply = errors.render(surface, exc)
+        return self._checked(request, op, spec_request, reply)
+
+    def _checked(self, request: Request, op: Operation, spec_request: SpecRequest | None, reply: Reply) -> Reply:
+        """The reply itself, or a loud 500 if it violates the spec (a sandbox bug)."""
+        if spec_request is None:
+            return reply
+        surface = op.surface
+        violations = self.validators[surface.name].response_problems(spec_request, _spec_response(surface, reply))
+        if not violations:
+            return reply
+        self.state.stats.spec_violation()
+        log.error(
+            "SANDBOX BUG: %s %s (%s) answered %s, which violates %s: %s",
+            request.method,
+            request.url.path,
+            op.operation_id,
+            reply.status,
+            surface.spec_file,
+            " | ".join(violations),
+        )
+        error = ProviderError(500, "Sandbox bug: the response violated the spec. " + " | ".join(violations))
+        return errors.render(surface, error)
+
+    @staticmethod
+    def _signed_paths(request: Request, match: Match) -> list[str]:
+        """Request-line paths an HMAC signature may cover: as sent, or as the spec path."""
+        raw = request.scope.get("raw_path")
+        sent = raw.decode("latin-1").split("?", 1)[0] if isinstance(raw, bytes) else request.url.path
+        paths = list(dict.fromkeys([sent, request.url.path, match.surface.server_base_path + match.rel_path]))
+        query = request.url.query
+        return paths + [f"{p}?{query}" for p in paths] if query else paths
+
+    async def _send(self, send: Send, surface: Surface, reply: Reply) -> None:
+        status, headers, data = _encode(surface, reply)
+        await send({"type": "http.response.start", "status": status, "headers": headers})
+        await send({"type": "http.response.body", "body": data})
+
+
+def _encode(surface: Surface, reply: Reply) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
+    data = b"" if reply.empty or reply.body is None else dumps(reply.body)
+    headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in reply.headers.items()]
+    if data:
+        headers.append((b"content-type", surface.media_type.encode()))
+    headers.append((b"content-length", str(len(data)).encode()))
+    return reply.status, headers, data
+
+
+def _spec_response(surface: Surface, reply: Reply) -> SpecResponse:
+    status, raw_headers, data = _encode(surface, reply)
+    headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in raw_headers}
+    return SpecResponse(status, headers, data)
+
+
+def _base_url(request: Request, surface: Surface) -> str:
+    """The surface's URL on the host the client called, for absolute links (links.next, Location)."""
+    host = request.headers.get("host") or f"{request.url.hostname}:{request.url.port}"
+    return f"{request.url.scheme}://{host}{surface.prefix}"
+
+
+def _auth_error(surface: Surface, reason: str) -> ProviderError:
+    if surface.provider == "flowroute":
+        return ProviderError(401, "Authentication failed.", title="Unauthorized")
+    if surface.provider == "bandwidth":
+        return ProviderError(401, f"Authentication failed: {reason}.")
+    # MessageMedia answers 403 for every authentication problem (api-notes §4.5).
+    return ProviderError(403, "Invalid authentication credentials", details=[reason])
+
+
+def _request_error(surface: Surface, problems: list[Problem]) -> ProviderError:
+    """The provider's status and shape for a request that violates the spec."""
+    details = [p.describe() for p in problems]
+    locations = {p.location for p in problems}
+    if locations & {"path", "operation"}:
+        if surface.provider == "messagemedia":
+            return ProviderError(404, "Resource not found.", details=details)
+        return ProviderError(404, "The specified resource was not found.", details=details)
+    if surface.provider == "flowroute":
+        if "media-type" in locations:
+            return ProviderError(400, "Unsupported content type.", details=details)
+        if surface is FLOWROUTE_MESSAGES_V2 and any(
+            m.startswith(("to:", "from:")) for p in problems for m in p.messages
+        ):
+            # FR-lib: 403 when `to` is not an 11-digit E.164 number or `from` is not authorised.
+            return ProviderError(403, "Invalid to or from number.", details=details)
+        return ProviderError(422, "You tried to enter an incorrect value.", details=details)
+    if surface.provider == "bandwidth":
+        return ProviderError(400, "The request is invalid:", details=details)
+    return ProviderError(400, "Request failed validation.", details=details)
+
+
+def _fault_reply(surface: Surface, plan: FaultPlan) -> Reply:
+    status = plan.status or 503
+    message = "Rate limit exceeded (sandbox fault)" if status == 429 else "Service unavailable (sandbox fault)"
+    reply = errors.render(surface, ProviderError(status, message))
+    reply.headers["Retry-After"] = str(plan.retry_after_s)
+    return reply
+
+
+async def _reset(send: Send, reply: Reply | None) -> None:
+    """Start a response, then raise so uvicorn drops the connection mid-response.
+
+    The declared Content-Length is never satisfied, so the client cannot mistake the truncated
+    response for a complete one: it sees a transport error, never a status.
+    """
+    length = len(dumps(reply.body)) if reply is not None and reply.body is not None else 0
+    await send(
+        {
+            "type": "http.response.start",
+            "status": reply.status if reply is not None else 200,
+            "headers": [(b"content-length", str(length + 1).encode())],
+        }
+    )
+    raise ConnectionReset("sandbox fault: connection reset")
+
+
+async def _send_plain(send: Send, status: int, text: str) -> None:
+    data = text.encode()
+    headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(data)).encode())]
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": data})
+
+
+def build_app(options: SandboxOptions) -> SandboxApp:
+    return SandboxApp(options)
+
+
+__all__ = ["SandboxApp", "build_app"]

@@ -1,0 +1,117 @@
+"""``python -m sandbox``: run the sandbox in the foreground and print each surface's base URL."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+
+from sandbox.app import SandboxApp
+from sandbox.options import DEFAULT_CREDENTIALS, FaultOptions, SandboxOptions
+from sandbox.server import base_urls, bind, make_server, root_url
+from sandbox.surfaces import Provider
+
+EPILOG = f"""\
+default credentials (Basic user:secret; MessageMedia HMAC uses the same key/secret):
+  flowroute     {":".join(DEFAULT_CREDENTIALS["flowroute"])}
+  bandwidth     {":".join(DEFAULT_CREDENTIALS["bandwidth"])}   (any userId in the path)
+  messagemedia  {":".join(DEFAULT_CREDENTIALS["messagemedia"])}
+
+per-request faults: header  X-Sandbox-Fault: 429 | 503 | latency=<ms> | reset-before | reset-after
+                    | retry-after=<s> | none   (comma-separated)
+control endpoints (no auth): GET /_sandbox/stats, GET /_sandbox/info, POST /_sandbox/reset,
+                    POST /_sandbox/messagemedia/replies, POST /_sandbox/messagemedia/advance
+"""
+
+
+def _pair(text: str) -> tuple[str, str]:
+    user, sep, secret = text.partition(":")
+    if not sep or not user:
+        raise argparse.ArgumentTypeError("expected USER:SECRET")
+    return user, secret
+
+
+def _rate(text: str) -> float:
+    value = float(text)
+    if not 0.0 <= value <= 1.0:
+        raise argparse.ArgumentTypeError("a rate is between 0 and 1")
+    return value
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="python -m sandbox",
+        description="Local, stateful sandbox of the Flowroute, Bandwidth and MessageMedia APIs, "
+        "validated against specs/*.yaml.",
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--host", default="127.0.0.1", help="interface to bind (default: loopback only)")
+    p.add_argument("--port", type=int, default=8080, help="port (0 = any free port; default 8080)")
+    p.add_argument("--seed", type=int, default=1, help="seed of the inventory, ids and fault draws (default 1)")
+    p.add_argument("--db", help="SQLite file to keep state in across restarts (default: memory only)")
+    p.add_argument("--no-validate", action="store_true", help="skip spec validation (benchmarks only)")
+    p.add_argument("--fault-429", type=_rate, default=0.0, metavar="RATE", help="share of requests answered 429")
+    p.add_argument("--fault-503", type=_rate, default=0.0, metavar="RATE", help="share of requests answered 503")
+    p.add_argument("--latency-ms", type=int, default=0, help="latency added to every API request")
+    p.add_argument("--fault-reset-before", type=_rate, default=0.0, metavar="RATE", help="resets before processing")
+    p.add_argument("--fault-reset-after", type=_rate, default=0.0, metavar="RATE", help="resets after processing")
+    p.add_argument("--retry-after", type=int, default=1, metavar="SECONDS", help="Retry-After of 429/503 (default 1)")
+    for provider in ("flowroute", "bandwidth", "messagemedia"):
+        p.add_argument(f"--{provider}-credentials", type=_pair, metavar="USER:SECRET", help=f"{provider} credentials")
+    p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    return p
+
+
+def options_from(args: argparse.Namespace) -> SandboxOptions:
+    credentials: dict[Provider, tuple[str, str]] = dict(DEFAULT_CREDENTIALS)
+    for provider in ("flowroute", "bandwidth", "messagemedia"):
+        pair = getattr(args, f"{provider}_credentials")
+        if pair:
+            credentials[provider] = pair
+    faults = FaultOptions(
+        rate_429=args.fault_429,
+        rate_503=args.fault_503,
+        latency_ms=args.latency_ms,
+        reset_before=args.fault_reset_before,
+        reset_after=args.fault_reset_after,
+        retry_after_s=args.retry_after,
+    )
+    return SandboxOptions(
+        seed=args.seed,
+        host=args.host,
+        port=args.port,
+        db=args.db,
+        validate=not args.no_validate,
+        credentials=credentials,
+        faults=faults,
+    )
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        options = options_from(args)
+        options.faults.validate()
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    app = SandboxApp(options)
+    sock = bind(options.host, options.port)
+    urls = base_urls(root_url(sock))
+    width = max(len(name) for name in urls)
+    for name, url in urls.items():
+        print(f"{name:<{width}}  {url}")
+    print(f"stats: {root_url(sock)}/_sandbox/stats  (Ctrl+C to stop)", file=sys.stderr)
+    sys.stdout.flush()
+    server = make_server(app, args.log_level)
+    try:
+        server.run(sockets=[sock])
+    except KeyboardInterrupt:
+        pass  # uvicorn re-raises Ctrl+C after a graceful shutdown; that is a normal stop
+    finally:
+        sock.close()
+        app.close()
+    return 0

@@ -1,0 +1,122 @@
+"""Fault injection: rate limits, outages, latency and connection resets on demand.
+
+Off by default. Rates given at start are drawn from an RNG seeded by ``--seed``, so a run is
+reproducible; a request may instead name its faults in the ``X-Sandbox-Fault`` header (then the
+rates are not drawn for it). Header syntax, comma-separated tokens::
+
+    429                 answer 429 with Retry-After (before auth, like a front-end limiter)
+    503                 answer 503 with Retry-After
+    latency=<ms>        wait this long before handling
+    reset-before        drop the connection before the request is processed (nothing stored)
+    reset-after         process the request (message stored, counted) then drop the connection
+    retry-after=<s>     Retry-After value for 429/503 (default from --retry-after, 1)
+    none                no fault for this request, whatever the rates
+
+A reset starts the HTTP response and then raises :class:`ConnectionReset` inside the ASGI app;
+uvicorn then closes the socket mid-response, so the client sees a transport error
+(httpx ``RemoteProtocolError``/``ReadError``), never an HTTP status.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+from dataclasses import dataclass
+
+from sandbox.options import FaultOptions
+
+FAULT_HEADER = "x-sandbox-fault"
+
+
+class ConnectionReset(Exception):
+    """Raised inside the app to make the server drop the connection (expected, not a bug)."""
+
+
+class FaultHeaderError(ValueError):
+    """The ``X-Sandbox-Fault`` header could not be parsed."""
+
+
+@dataclass(frozen=True)
+class FaultPlan:
+    """What to do to one request."""
+
+    status: int | None = None
+    latency_ms: int = 0
+    reset_before: bool = False
+    reset_after: bool = False
+    retry_after_s: int = 1
+
+
+class FaultInjector:
+    """Decides the faults of each request, from its header or from the seeded rates."""
+
+    def __init__(self, options: FaultOptions, seed: int) -> None:
+        options.validate()
+        self._options = options
+        self._rng = random.Random(f"sandbox-faults:{seed}")
+
+    def plan(self, header: str | None) -> FaultPlan:
+        if header is not None and header.strip():
+            return parse_header(header, self._options.retry_after_s)
+        o = self._options
+        # Always draw all four numbers so that changing one rate leaves the others' sequence alone.
+        draw_reset_before, draw_429, draw_503, draw_reset_after = (self._rng.random() for _ in range(4))
+        status = None
+        reset_before = draw_reset_before < o.reset_before
+        if not reset_before:
+            if draw_429 < o.rate_429:
+                status = 429
+            elif draw_503 < o.rate_503:
+                status = 503
+        return FaultPlan(
+            status=status,
+            latency_ms=o.latency_ms,
+            reset_before=reset_before,
+            reset_after=not reset_before and status is None and draw_reset_after < o.reset_after,
+            retry_after_s=o.retry_after_s,
+        )
+
+
+def parse_header(value: str, default_retry_after: int = 1) -> FaultPlan:
+    """Parse an ``X-Sandbox-Fault`` header value (see the module docstring)."""
+    status: int | None = None
+    latency = 0
+    reset_before = reset_after = False
+    retry_after = default_retry_after
+    for raw in value.split(","):
+        token = raw.strip().lower()
+        name, _, arg = token.partition("=")
+        if token in ("429", "503"):
+            status = int(token)
+        elif token == "reset-before":
+            reset_before = True
+        elif token == "reset-after":
+            reset_after = True
+        elif token == "none" or not token:
+            continue
+        elif name in ("latency", "retry-after") and arg.isdigit():
+            if name == "latency":
+                latency = int(arg)
+            else:
+                retry_after = int(arg)
+        else:
+            raise FaultHeaderError(f"unknown X-Sandbox-Fault token {raw.strip()!r}")
+    return FaultPlan(status, latency, reset_before, reset_after, retry_after)
+
+
+class _DropResetTracebacks(logging.Filter):
+    """Keeps uvicorn from logging every injected reset as an application crash."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        return not isinstance(exc, ConnectionReset)
+
+
+_FILTER = _DropResetTracebacks()
+
+
+def quiet_reset_logs() -> None:
+    """Install the filter on uvicorn's error logger (idempotent)."""
+    logger = logging.getLogger("uvicorn.error")
+    if _FILTER not in logger.filters:
+        logger.addFilter(_FILTER)

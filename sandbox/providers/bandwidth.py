@@ -1,0 +1,200 @@
+"""Bandwidth Catapult Messaging v1: messages stored per user id, single and batch send, paging.
+
+A single send answers 201 with an empty body and the message URL in ``Location``; a batch
+answers 202 with one result per item, each item validated on its own (a bad item gets an error
+object, the others are still sent). Lists page with ``Link: <…>; rel="next"``, whose URL carries
+an opaque-looking cursor (``sortKeyGT`` ascending / ``sortKeyLT`` descending) like BW-docs.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+from urllib.parse import quote, urlencode
+
+from sandbox.state import State, iso_z, parse_timestamp
+from sandbox.surfaces import Surface
+from sandbox.validation import SpecValidator
+from sandbox.wire import Call, Operation, ProviderError, Reply
+
+FILTERS = ("from", "to", "fromDateTime", "toDateTime", "direction", "state", "deliveryState")
+DEFAULT_SIZE = 25
+MAX_SIZE = 1000
+MAX_BATCH = 50
+
+
+def _kind(user_id: str) -> str:
+    return f"bw.msg:{user_id}"
+
+
+class Bandwidth:
+    """Handlers of ``bandwidth-messaging-v1.yaml``."""
+
+    def __init__(self, state: State, surface: Surface, schemas: SpecValidator) -> None:
+        self.state = state
+        self.surface = surface
+        self.schemas = schemas
+
+    def operations(self) -> list[Operation]:
+        s = self.surface
+        return [
+            Operation(s, "GET", "/users/{userId}/messages", "list_messages", self.list_messages),
+            Operation(s, "POST", "/users/{userId}/messages", "send_messages", self.send, lenient_body=is_batch),
+            Operation(s, "GET", "/users/{userId}/messages/{messageId}", "get_message", self.get_message),
+        ]
+
+    def _messages_url(self, call: Call) -> str:
+        """Absolute URL of the user's messages; the user id is percent-encoded (headers are ASCII)."""
+        return f"{call.base_url}/users/{quote(call.path_params['userId'], safe='')}/messages"
+
+    def _url(self, call: Call, message_id: str) -> str:
+        return f"{self._messages_url(call)}/{quote(message_id, safe='')}"
+
+    def _store(self, call: Call, item: dict[str, Any]) -> str:
+        now = self.state.now()
+        seq = self.state.ids.sequence(f"bw:{call.path_params['userId']}")
+        message_id = f"m-{self.state.ids.alnum('bw', 13)}"
+        text = item.get("text")
+        message: dict[str, Any] = {
+            "id": message_id,
+            "messageId": message_id,
+            "from": item["from"],
+            "to": item["to"],
+            "direction": "out",
+            "state": "sent",
+            "time": iso_z(now, 0),
+            "media": list(item.get("media") or []),
+            "receiptRequested": item.get("receiptRequested") or "none",
+            "deliveryState": "delivered",
+            "deliveryCode": 0,
+            "deliveryDescription": "Message delivered to carrier",
+            "segmentCount": 1 if item.get("media") else max(1, math.ceil(len(text or "") / 160)),
+            "skipMMSCarrierValidation": True,
+        }
+        if isinstance(text, str):
+            message["text"] = text
+        for key in ("callbackUrl", "callbackTimeout", "fallbackUrl", "tag"):
+            if item.get(key) is not None:
+                message[key] = item[key]
+        doc = {"seq": seq, "at": now.timestamp(), "message": message}
+        self.state.store.put(_kind(call.path_params["userId"]), message_id, doc)
+        self.state.stats.accepted(self.surface.name, text)
+        return message_id
+
+    def send(self, call: Call) -> Reply:
+        if isinstance(call.body, list):
+            return self._send_batch(call, call.body)
+        if not isinstance(call.body, dict):
+            raise ProviderError(400, "The request body must be a message object or an array of them")
+        errors = self.schemas.schema_errors("SendMessageRequest", call.body)
+        if errors:
+            raise ProviderError(400, "The message is invalid:", kind=_code(call.body), details=errors)
+        message_id = self._store(call, call.body)
+        return Reply(201, headers={"Location": self._url(call, message_id)}, empty=True)
+
+    def _send_batch(self, call: Call, items: list[Any]) -> Reply:
+        if not 1 <= len(items) <= MAX_BATCH:
+            raise ProviderError(400, f"A batch holds 1 to {MAX_BATCH} messages, got {len(items)}")
+        results: list[dict[str, Any]] = []
+        for item in items:
+            errors = self.schemas.schema_errors("SendMessageRequest", item)
+            if errors:
+                results.append(
+                    {
+                        "result": "error",
+                        "error": {
+                            "category": "bad-request",
+                            "code": _code(item),
+                            "message": "; ".join(errors),
+                            "details": [],
+                        },
+                    }
+                )
+            else:
+                results.append({"result": "accepted", "location": self._url(call, self._store(call, item))})
+        return Reply(202, results)
+
+    def get_message(self, call: Call) -> Reply:
+        doc = self.state.store.get(_kind(call.path_params["userId"]), call.path_params["messageId"])
+        if doc is None:
+            raise ProviderError(404, f"Message {call.path_params['messageId']} not found", kind="message-not-found")
+        return Reply(200, doc["message"])
+
+    def list_messages(self, call: Call) -> Reply:
+        q = call.query
+        size = _size(q.get("size"))
+        order = q.get("sortOrder") or "asc"
+        if order not in ("asc", "desc"):
+            raise ProviderError(400, "sortOrder must be asc or desc")
+        low = _bound(q.get("fromDateTime"), "fromDateTime")
+        high = _bound(q.get("toDateTime"), "toDateTime")
+        cursor_param = "sortKeyGT" if order == "asc" else "sortKeyLT"
+        cursor = _cursor(q.get(cursor_param))
+        docs = self.state.store.scan(_kind(call.path_params["userId"]))
+        if order == "desc":
+            docs.reverse()
+        selected = []
+        for doc in docs:
+            message = doc["message"]
+            seq = int(doc["seq"])
+            if cursor is not None and (seq <= cursor if order == "asc" else seq >= cursor):
+                continue
+            if any(q.get(f) is not None and message.get(f) != q.get(f) for f in ("from", "to", "direction", "state")):
+                continue
+            if q.get("deliveryState") is not None and message.get("deliveryState") != q.get("deliveryState"):
+                continue
+            if (low is not None and doc["at"] < low) or (high is not None and doc["at"] > high):
+                continue
+            selected.append(doc)
+            if len(selected) > size:
+                break
+        page, more = selected[:size], len(selected) > size
+        headers = {}
+        if more:
+            params = [(f, q[f]) for f in FILTERS if q.get(f) is not None]
+            params += [("sortOrder", order), ("size", str(size)), (cursor_param, str(page[-1]["seq"]))]
+            url = f"{self._messages_url(call)}?{urlencode(params)}"
+            headers["Link"] = f'<{url}>; rel="next"'
+        return Reply(200, [d["message"] for d in page], headers=headers)
+
+
+def is_batch(body: Any) -> bool:
+    """A well-formed batch: its items are validated one by one in the handler."""
+    return isinstance(body, list) and 1 <= len(body) <= MAX_BATCH and all(isinstance(i, dict) for i in body)
+
+
+def _code(item: Any) -> str:
+    """Bandwidth's code for an invalid message: ``blank-property`` when a required field is missing."""
+    if isinstance(item, dict) and any(not str(item.get(k) or "").strip() for k in ("from", "to")):
+        return "blank-property"
+    return "invalid-property"
+
+
+def _size(raw: str | None) -> int:
+    if raw is None:
+        return DEFAULT_SIZE
+    try:
+        size = int(raw)
+    except ValueError as exc:
+        raise ProviderError(400, "size must be an integer") from exc
+    if not 1 <= size <= MAX_SIZE:
+        raise ProviderError(400, f"size must be between 1 and {MAX_SIZE}")
+    return size
+
+
+def _bound(raw: str | None, name: str) -> float | None:
+    if raw is None:
+        return None
+    moment = parse_timestamp(raw)
+    if moment is None:
+        raise ProviderError(400, f"{name} is not a valid date-time")
+    return moment.timestamp()
+
+
+def _cursor(raw: str | None) -> int | None:
+    if raw is None:
+        return None
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ProviderError(400, "invalid paging cursor") from exc

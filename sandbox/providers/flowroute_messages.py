@@ -1,0 +1,200 @@
+"""Flowroute Messages v2 (``mdr1-`` records) and Messages v2.1 (``mdr2-`` records).
+
+Messages are accepted only from a number on the account (403 otherwise, as FR-lib documents).
+v2.1 records carry delivery receipts: the sandbox "delivers" every message at once and records
+the receipts a carrier would send (SMSC submit, carrier buffered, delivered), so look-ups show
+the complete, final record. v2.1 message sets list newest first, paged with ``links.next``.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sandbox.providers.flowroute_numbers import FlowrouteAccount
+from sandbox.providers.jsonapi import page_links, paging, window, with_limit
+from sandbox.state import State, iso_z, parse_timestamp
+from sandbox.surfaces import Surface
+from sandbox.wire import Call, Operation, ProviderError, Reply, dig
+
+MDR1 = "fr.mdr1"
+MDR2 = "fr.mdr2"
+SMS_NANODOLLARS = 4_000_000
+MMS_NANODOLLARS = 20_000_000
+TOLL_FREE_PREFIXES = ("1800", "1833", "1844", "1855", "1866", "1877", "1888")
+
+
+def encoding(text: str) -> int:
+    """0 for plain (GSM-compatible ASCII) text, 8 (UCS-2) otherwise."""
+    return 0 if all(32 <= ord(c) < 127 or c in "\n\r" for c in text) else 8
+
+
+def segments(text: str) -> int:
+    single, multi = (160, 153) if encoding(text) == 0 else (70, 67)
+    return 1 if len(text) <= single else math.ceil(len(text) / multi)
+
+
+def amount_display(nanodollars: int) -> str:
+    return f"${nanodollars / 1e9:.4f}"
+
+
+class FlowrouteMessages:
+    """Handlers of Messages v2 (its own spec) and Messages v2.1 (in ``flowroute-v2.yaml``)."""
+
+    def __init__(self, state: State, v2: Surface, v21: Surface, account: FlowrouteAccount) -> None:
+        self.state = state
+        self.v2 = v2
+        self.v21 = v21
+        self.account = account
+
+    def operations(self) -> list[Operation]:
+        return [
+            Operation(self.v2, "POST", "/messages", "send_message", self.send_v2),
+            Operation(self.v2, "GET", "/messages/{record_id}", "get_message", self.get_v2),
+            Operation(self.v21, "POST", "/v2.1/messages", "send_message", self.send_v21),
+            Operation(self.v21, "GET", "/v2.1/messages", "list_messages", self.list_v21),
+            Operation(self.v21, "GET", "/v2.1/messages/{id}", "get_message", self.get_v21),
+        ]
+
+    def _check_sender(self, sender: Any, to: Any) -> None:
+        if not isinstance(to, str) or not to:
+            raise ProviderError(422, "to is required")
+        if not isinstance(sender, str) or not self.account.owns(sender):
+            raise ProviderError(403, f"{sender} is not an SMS-enabled number on this account")
+
+    # ------------------------------------------------------------------ v2
+    def send_v2(self, call: Call) -> Reply:
+        to, sender, text = dig(call.body, "to"), dig(call.body, "from"), dig(call.body, "body")
+        self._check_sender(sender, to)
+        if not isinstance(text, str) or not text:
+            raise ProviderError(422, "body is required")
+        record_id = f"mdr1-{self.state.ids.hex('mdr1')}"
+        amount = SMS_NANODOLLARS * segments(text)
+        record = {
+            "type": "message",
+            "id": record_id,
+            "attributes": {
+                "body": text,
+                "direction": "outbound",
+                "amount_nanodollars": amount,
+                "message_encoding": encoding(text),
+                "timestamp": self.state.now().isoformat(),
+                "has_mms": False,
+                "to": to,
+                "amount_display": amount_display(amount),
+                "from": sender,
+                "callback_url": None,
+                "message_type": "toll-free" if str(sender).startswith(TOLL_FREE_PREFIXES) else "long-code",
+            },
+        }
+        self.state.store.put(MDR1, record_id, record)
+        self.state.stats.accepted(self.v2.name, text)
+        return Reply(202, {"data": {"id": record_id}})
+
+    def get_v2(self, call: Call) -> Reply:
+        record = self.state.store.get(MDR1, call.path_params["record_id"])
+        if record is None:
+            raise ProviderError(404, f"No message detail record {call.path_params['record_id']}")
+        return Reply(200, {"data": record})
+
+    # ------------------------------------------------------------------ v2.1
+    def send_v21(self, call: Call) -> Reply:
+        attributes = dig(call.body, "data", "attributes")
+        if not isinstance(attributes, dict):
+            raise ProviderError(422, "data.attributes is required")
+        to, sender = attributes.get("to"), attributes.get("from")
+        self._check_sender(sender, to)
+        text = attributes.get("body") or ""
+        media = attributes.get("media_urls") or []
+        is_mms = attributes.get("is_mms") is True
+        if media and not is_mms:
+            raise ProviderError(422, "is_mms must be true when media_urls is given")
+        if is_mms and not media:
+            raise ProviderError(422, "an MMS needs at least one media_urls entry")
+        if not text and not media:
+            raise ProviderError(422, "body is required for an SMS")
+        now = self.state.now()
+        record_id = f"mdr2-{self.state.ids.hex('mdr2')}"
+        amount = MMS_NANODOLLARS if is_mms else SMS_NANODOLLARS * segments(text)
+        record: dict[str, Any] = {
+            "type": "message",
+            "id": record_id,
+            "attributes": {
+                "body": text,
+                "status": "delivered",
+                "direction": "outbound",
+                "amount_nanodollars": amount,
+                "to": to,
+                "message_encoding": encoding(text),
+                "timestamp": iso_z(now, 2),
+                "delivery_receipts": _receipts(now),
+                "amount_display": amount_display(amount),
+                "from": sender,
+                "is_mms": is_mms,
+                "message_type": "toll-free" if str(sender).startswith(TOLL_FREE_PREFIXES) else "longcode",
+            },
+        }
+        if media:
+            record["relationships"] = {
+                "media": {"data": [{"type": "media", "id": f"{record_id}-{i}"} for i in range(len(media))]}
+            }
+        self.state.store.put(MDR2, record_id, {"at": now.timestamp(), "record": record})
+        self.state.stats.accepted(self.v21.name, text)
+        url = f"{call.base_url}/v2.1/messages/{record_id}"
+        return Reply(202, {"data": {"type": "message", "id": record_id, "links": {"self": url}}})
+
+    def list_v21(self, call: Call) -> Reply:
+        limit, offset = paging(call, 10, None)
+        raw_start, raw_end = call.query.get("start_date"), call.query.get("end_date")
+        if not raw_start:
+            raise ProviderError(422, "start_date is required")
+        start = parse_timestamp(raw_start)
+        end = parse_timestamp(raw_end) if raw_end else datetime.max.replace(tzinfo=UTC)
+        if end is not None and raw_end and "T" not in raw_end.upper() and " " not in raw_end.strip():
+            end += timedelta(days=1) - timedelta(microseconds=1)  # a bare end date covers that whole day
+        records: list[dict[str, Any]] = []
+        if start is not None and end is not None:  # an impossible calendar date matches nothing
+            low, high = start.timestamp(), end.timestamp()
+            records = [d["record"] for d in reversed(self.state.store.scan(MDR2)) if low <= float(d["at"]) <= high]
+        params = [*with_limit([], limit), ("start_date", raw_start)]
+        if raw_end:
+            params.append(("end_date", raw_end))
+        links = page_links(
+            call, "/v2.1/messages", params, offset=offset, limit=limit, total=len(records), with_self=False
+        )
+        return Reply(200, {"data": window(records, offset, limit), "links": links})
+
+    def get_v21(self, call: Call) -> Reply:
+        doc = self.state.store.get(MDR2, call.path_params["id"])
+        if doc is None:
+            raise ProviderError(404, f"No message detail record {call.path_params['id']}")
+        return Reply(200, {"data": doc["record"]})
+
+
+def _receipts(now: datetime) -> list[dict[str, Any]]:
+    """The receipts of a delivered message, newest first (as in S001's example)."""
+    stamp = iso_z(now, 2)
+    return [
+        {
+            "status": "delivered",
+            "status_code": None,
+            "status_code_description": "Message delivered to handset",
+            "timestamp": stamp,
+            "level": 2,
+        },
+        {
+            "status": "message buffered",
+            "status_code": 1003,
+            "status_code_description": "Message accepted by Carrier",
+            "timestamp": stamp,
+            "level": 2,
+        },
+        {
+            "status": "smsc submit",
+            "status_code": None,
+            "status_code_description": "Message has been sent",
+            "timestamp": stamp,
+            "level": 1,
+        },
+    ]

@@ -1,0 +1,236 @@
+"""MessageMedia Messages v1: send, status, cancel, delivery reports and replies.
+
+Progress is deterministic rather than timed: every ``get_message_status`` and every
+``check_delivery_reports`` call is one tick, and each tick moves every in-flight message one
+step, ``queued -> enroute -> delivered``, queueing a delivery report per step for messages sent
+with ``delivery_report: true``. A message scheduled in the future stays ``scheduled`` (and
+cancellable) until its time has passed; only then does it start moving. Replies do not happen
+by themselves: inject them with ``POST /_sandbox/messagemedia/replies``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sandbox.state import State, iso_z, parse_timestamp
+from sandbox.surfaces import Surface
+from sandbox.wire import Call, Operation, ProviderError, Reply, dig
+
+MESSAGES = "mm.msg"
+IN_FLIGHT = "mm.inflight"
+REPORTS = "mm.dr"
+REPLIES = "mm.reply"
+CHECK_LIMIT = 100
+NEXT_STATUS = {"queued": "enroute", "enroute": "delivered"}
+ECHOED = (
+    "content",
+    "destination_number",
+    "callback_url",
+    "delivery_report",
+    "format",
+    "source_number",
+    "source_number_type",
+    "scheduled",
+    "message_expiry_timestamp",
+    "metadata",
+    "media",
+    "subject",
+)
+
+
+class MessageMedia:
+    """Handlers of ``messagemedia-messages-v1.yaml`` plus the reply-injection hook."""
+
+    def __init__(self, state: State, surface: Surface) -> None:
+        self.state = state
+        self.surface = surface
+
+    def operations(self) -> list[Operation]:
+        s = self.surface
+        return [
+            Operation(s, "POST", "/v1/messages", "send_messages", self.send),
+            Operation(s, "GET", "/v1/messages/{messageId}", "get_message_status", self.status),
+            Operation(s, "PUT", "/v1/messages/{messageId}", "cancel_scheduled_message", self.cancel),
+            Operation(s, "GET", "/v1/delivery_reports", "check_delivery_reports", self.check_reports),
+            Operation(s, "POST", "/v1/delivery_reports/confirmed", "confirm_delivery_reports", self.confirm_reports),
+            Operation(s, "GET", "/v1/replies", "check_replies", self.check_replies),
+            Operation(s, "POST", "/v1/replies/confirmed", "confirm_replies", self.confirm_replies),
+        ]
+
+    # ------------------------------------------------------------------ messages
+    def send(self, call: Call) -> Reply:
+        messages = dig(call.body, "messages")
+        if not isinstance(messages, list) or not 1 <= len(messages) <= CHECK_LIMIT:
+            raise ProviderError(400, "Request failed validation.", details=["messages: 1 to 100 messages required"])
+        # All or nothing: check every message before storing any.
+        problems = [p for i, m in enumerate(messages) for p in _problems(i, m)]
+        if problems:
+            raise ProviderError(400, "Request failed validation.", details=problems)
+        account = call.headers.get("account") or call.user
+        now = self.state.now()
+        accepted = []
+        for item in messages:
+            message_id = self.state.ids.uuid("mm.msg")
+            message = {k: item[k] for k in ECHOED if k in item}
+            scheduled_at = parse_timestamp(item["scheduled"]) if item.get("scheduled") else None
+            future = scheduled_at is not None and scheduled_at > now
+            stored = {**message, "message_id": message_id, "status": "scheduled" if future else "queued"}
+            doc = {
+                "message": stored,
+                "account": account,
+                "scheduled_at": scheduled_at.timestamp() if future and scheduled_at else None,
+            }
+            self.state.store.put(MESSAGES, message_id, doc)
+            self.state.store.put(IN_FLIGHT, message_id, {"id": message_id})
+            self.state.stats.accepted(self.surface.name, str(item.get("content", "")))
+            accepted.append({**message, "message_id": message_id, "status": "queued"})
+        return Reply(202, {"messages": accepted})
+
+    def _message(self, call: Call) -> dict[str, Any]:
+        doc = self.state.store.get(MESSAGES, call.path_params["messageId"].lower())
+        if doc is None:
+            raise ProviderError(404, "Resource not found.")
+        return doc
+
+    def status(self, call: Call) -> Reply:
+        self.advance()
+        return Reply(200, self._message(call)["message"])
+
+    def cancel(self, call: Call) -> Reply:
+        doc = self._message(call)
+        self._release_due(doc)
+        message = doc["message"]
+        if message["status"] != "scheduled":
+            raise ProviderError(
+                400,
+                "Request failed validation.",
+                details=[f"Only scheduled messages can be cancelled; this message is {message['status']}."],
+            )
+        if dig(call.body, "status") != "cancelled":
+            raise ProviderError(400, "Request failed validation.", details=['status: must be "cancelled"'])
+        message["status"] = "cancelled"
+        self.state.store.put(MESSAGES, message["message_id"], doc)
+        self.state.store.delete(IN_FLIGHT, message["message_id"])
+        return Reply(200, empty=True)
+
+    # ------------------------------------------------------------------ progress
+    def _release_due(self, doc: dict[str, Any]) -> bool:
+        """A scheduled message whose time has come becomes queued; True if it changed."""
+        due = doc.get("scheduled_at")
+        if doc["message"]["status"] == "scheduled" and due is not None and due <= self.state.now().timestamp():
+            doc["message"]["status"] = "queued"
+            doc["scheduled_at"] = None
+            return True
+        return False
+
+    def advance(self, steps: int = 1) -> None:
+        """Move every in-flight message ``steps`` steps forward (one tick each)."""
+        for _ in range(steps):
+            for message_id in [str(d["id"]) for d in self.state.store.scan(IN_FLIGHT)]:
+                doc = self.state.store.get(MESSAGES, message_id)
+                if doc is None:
+                    self.state.store.delete(IN_FLIGHT, message_id)
+                    continue
+                message = doc["message"]
+                if self._release_due(doc):
+                    self.state.store.put(MESSAGES, message_id, doc)
+                    continue
+                following = NEXT_STATUS.get(message["status"])
+                if following is None:
+                    if message["status"] != "scheduled":
+                        self.state.store.delete(IN_FLIGHT, message_id)
+                    continue
+                message["status"] = following
+                self.state.store.put(MESSAGES, message_id, doc)
+                if following not in NEXT_STATUS:
+                    self.state.store.delete(IN_FLIGHT, message_id)
+                if message.get("delivery_report") is True:
+                    self._report(doc, following)
+
+    def _report(self, doc: dict[str, Any], status: str) -> None:
+        message = doc["message"]
+        now = iso_z(self.state.now())
+        report: dict[str, Any] = {
+            "delivery_report_id": self.state.ids.uuid("mm.dr"),
+            "message_id": message["message_id"],
+            "source_number": message["destination_number"],
+            "date_received": now,
+            "status": status,
+            "delay": 0,
+            "submitted_date": now,
+            "original_text": message["content"],
+            "vendor_account_id": {"vendor_id": "MessageMedia", "account_id": doc["account"]},
+        }
+        for key in ("callback_url", "metadata"):
+            if key in message:
+                report[key] = message[key]
+        self.state.store.put(REPORTS, report["delivery_report_id"], report)
+
+    # ------------------------------------------------------------------ check / confirm
+    def check_reports(self, call: Call) -> Reply:
+        self.advance()
+        return Reply(200, {"delivery_reports": self.state.store.scan(REPORTS)[:CHECK_LIMIT]})
+
+    def confirm_reports(self, call: Call) -> Reply:
+        return self._confirm(call, "delivery_report_ids", REPORTS)
+
+    def check_replies(self, call: Call) -> Reply:
+        return Reply(200, {"replies": self.state.store.scan(REPLIES)[:CHECK_LIMIT]})
+
+    def confirm_replies(self, call: Call) -> Reply:
+        return self._confirm(call, "reply_ids", REPLIES)
+
+    def _confirm(self, call: Call, field: str, kind: str) -> Reply:
+        ids = dig(call.body, field)
+        if not isinstance(ids, list) or not 1 <= len(ids) <= CHECK_LIMIT:
+            raise ProviderError(400, "Request failed validation.", details=[f"{field}: 1 to 100 ids required"])
+        for item in ids:  # unknown or already confirmed ids are ignored, as the queue semantics allow
+            if isinstance(item, str):
+                self.state.store.delete(kind, item.lower())
+        return Reply(202, empty=True)
+
+    # ------------------------------------------------------------------ sandbox hook
+    def inject_reply(self, payload: Any, account: str) -> dict[str, Any]:
+        """Record an inbound reply; ``payload`` is ``{content, message_id?, source_number?, destination_number?}``."""
+        if not isinstance(payload, dict) or not isinstance(payload.get("content"), str) or not payload["content"]:
+            raise ProviderError(400, "Request failed validation.", details=["content: a non-empty string is required"])
+        reply: dict[str, Any] = {"reply_id": self.state.ids.uuid("mm.reply"), "content": payload["content"]}
+        original = None
+        if payload.get("message_id") is not None:
+            doc = self.state.store.get(MESSAGES, str(payload["message_id"]).lower())
+            if doc is None:
+                raise ProviderError(404, "Resource not found.")
+            original = doc["message"]
+            account = doc["account"]
+            reply["message_id"] = original["message_id"]
+        source = payload.get("source_number") or (original or {}).get("destination_number") or "+61491570156"
+        reply["source_number"] = str(source)
+        destination = payload.get("destination_number") or (original or {}).get("source_number")
+        if destination:
+            reply["destination_number"] = str(destination)
+        reply["date_received"] = iso_z(self.state.now())
+        for key in ("callback_url", "metadata"):
+            if original and key in original:
+                reply[key] = original[key]
+        reply["vendor_account_id"] = {"vendor_id": "MessageMedia", "account_id": account}
+        self.state.store.put(REPLIES, reply["reply_id"], reply)
+        return reply
+
+
+def _problems(index: int, message: Any) -> list[str]:
+    """Rules beyond the schema (the schema itself is checked before the handler runs)."""
+    where = f"messages[{index}]"
+    if not isinstance(message, dict):
+        return [f"{where}: must be an object"]
+    problems = []
+    for key in ("content", "destination_number"):
+        if not isinstance(message.get(key), str) or not message[key]:
+            problems.append(f"{where}.{key}: is required")
+    if "source_number_type" in message and "source_number" not in message:
+        problems.append(f"{where}.source_number_type: only valid together with source_number")
+    if ("media" in message or "subject" in message) and message.get("format") != "MMS":
+        problems.append(f"{where}: media and subject need format MMS")
+    for key in ("scheduled", "message_expiry_timestamp"):
+        if isinstance(message.get(key), str) and parse_timestamp(message[key]) is None:
+            problems.append(f"{where}.{key}: is not a valid date-time")
+    return problems

@@ -1,0 +1,157 @@
+"""Running the sandbox: a uvicorn server on a loopback socket, in the foreground or a thread.
+
+The socket is bound before uvicorn starts, so port 0 works (the OS picks a free port) and the
+URLs can be printed or handed to tests before the first request.
+"""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from typing import Any
+
+import httpx
+import uvicorn
+
+from sandbox.app import SandboxApp
+from sandbox.options import FaultOptions, SandboxOptions
+from sandbox.surfaces import SURFACES
+
+
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket; binding it here (not in uvicorn) lets port 0 pick a free port."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    # proto=IPPROTO_TCP matters: asyncio only disables Nagle (TCP_NODELAY) on accepted sockets
+    # whose protocol is explicitly TCP; with proto 0 every response costs a 40 ms delayed ACK.
+    sock = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(128)
+    sock.set_inheritable(True)
+    return sock
+
+
+def root_url(sock: socket.socket) -> str:
+    host, port = sock.getsockname()[:2]
+    return f"http://[{host}]:{port}" if ":" in host else f"http://{host}:{port}"
+
+
+def base_urls(root: str) -> dict[str, str]:
+    """Surface name -> the base URL a generated client should be given."""
+    return {s.name: root + s.prefix for s in SURFACES}
+
+
+def make_server(app: SandboxApp, log_level: str = "warning") -> uvicorn.Server:
+    config = uvicorn.Config(app, lifespan="off", log_level=log_level, access_log=False, timeout_graceful_shutdown=2)
+    return uvicorn.Server(config)
+
+
+class SandboxHandle:
+    """What ``running()`` yields: URLs, credentials and the control hooks of one sandbox."""
+
+    def __init__(self, url: str, options: SandboxOptions, app: SandboxApp) -> None:
+        self.url = url
+        self.options = options
+        self.app = app
+        self.base_urls = base_urls(url)
+        self.credentials: dict[str, tuple[str, str]] = {s.name: options.credentials[s.provider] for s in SURFACES}
+
+    def _control(self, method: str, path: str, payload: Any = None) -> Any:
+        with httpx.Client(base_url=self.url, timeout=10) as client:
+            response = client.request(method, path, json=payload)
+        response.raise_for_status()
+        return response.json()
+
+    def stats(self) -> dict[str, Any]:
+        """``GET /_sandbox/stats``: accepted counts, markers, duplicates, faults, spec violations."""
+        result: dict[str, Any] = self._control("GET", "/_sandbox/stats")
+        return result
+
+    def inject_reply(
+        self,
+        content: str,
+        *,
+        message_id: str | None = None,
+        source_number: str | None = None,
+        destination_number: str | None = None,
+    ) -> dict[str, Any]:
+        """Make a MessageMedia reply appear (to ``message_id``'s message if given); returns it."""
+        payload = {
+            k: v
+            for k, v in {
+                "content": content,
+                "message_id": message_id,
+                "source_number": source_number,
+                "destination_number": destination_number,
+            }.items()
+            if v is not None
+        }
+        result: dict[str, Any] = self._control("POST", "/_sandbox/messagemedia/replies", payload)
+        return result
+
+    def advance(self, steps: int = 1) -> None:
+        """Move in-flight MessageMedia messages ``steps`` steps (queued -> enroute -> delivered)."""
+        self._control("POST", "/_sandbox/messagemedia/advance", {"steps": steps})
+
+    def reset(self) -> None:
+        """Forget all state and stats; the next request sees a freshly seeded sandbox."""
+        self._control("POST", "/_sandbox/reset")
+
+
+# CLI-style names accepted by running() next to the FaultOptions field names.
+FAULT_ALIASES = {
+    "fault_429": "rate_429",
+    "fault_503": "rate_503",
+    "fault_reset_before": "reset_before",
+    "fault_reset_after": "reset_after",
+    "retry_after": "retry_after_s",
+}
+
+
+@contextmanager
+def running(
+    seed: int = 1,
+    port: int = 0,
+    host: str = "127.0.0.1",
+    *,
+    db: str | None = None,
+    validate: bool = True,
+    credentials: dict[str, tuple[str, str]] | None = None,
+    faults: FaultOptions | None = None,
+    log_level: str = "warning",
+    **fault_rates: Any,
+) -> Iterator[SandboxHandle]:
+    """Run a sandbox in a background thread for the duration of the ``with`` block.
+
+    ``fault_rates`` are :class:`FaultOptions` fields (``rate_429=0.2``, ``latency_ms=50``, …) or
+    the CLI's names (``fault_429=0.2``, ``fault_reset_after=0.1``, ``retry_after=2``).
+    ``credentials`` maps a provider (``flowroute``, ``bandwidth``, ``messagemedia``) to a pair.
+    """
+    options = SandboxOptions(seed=seed, host=host, port=port, db=db, validate=validate)
+    if credentials:
+        options = replace(options, credentials={**options.credentials, **credentials})  # type: ignore[dict-item]
+    if faults or fault_rates:
+        rates = {FAULT_ALIASES.get(name, name): value for name, value in fault_rates.items()}
+        options = replace(options, faults=replace(faults or FaultOptions(), **rates))
+    options.faults.validate()
+    app = SandboxApp(options)
+    sock = bind(host, port)
+    server = make_server(app, log_level)
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, name="sandbox", daemon=True)
+    thread.start()
+    try:
+        deadline = time.monotonic() + 10
+        while not server.started:
+            if not thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the sandbox server did not start")
+            time.sleep(0.005)
+        yield SandboxHandle(root_url(sock), options, app)
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
+        app.close()

@@ -1,0 +1,52 @@
+"""The shared context every provider module works with: store, ids, stats, clock, options."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sandbox.ids import Ids
+from sandbox.options import SandboxOptions
+from sandbox.stats import Stats
+from sandbox.storage import Store
+
+
+class State:
+    """Handles to everything stateful; one per running app."""
+
+    def __init__(self, options: SandboxOptions, store: Store) -> None:
+        self.options = options
+        self.store = store
+        self.ids = Ids(options.seed, store)
+        self.stats = Stats(store)
+
+    def now(self) -> datetime:
+        """Current time in UTC (providers timestamp with it; kept in one place for clarity)."""
+        return datetime.now(UTC)
+
+
+def iso_z(moment: datetime, digits: int = 3) -> str:
+    """``2017-05-20T06:30:37.642Z`` style timestamps (milliseconds by default)."""
+    text = moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")
+    if digits <= 0:
+        return text[:-7] + "Z"
+    return text[: len(text) - 6 + min(digits, 6)] + "Z"
+
+
+def parse_timestamp(value: str) -> datetime | None:
+    """Parse the ISO-ish dates the specs accept; naive values are UTC; None if impossible.
+
+    Accepts a bare date, ``T`` or space separator, optional seconds and fraction (any number of
+    digits), ``Z`` or a ``±HH[:]MM`` offset.
+    """
+    text = value.strip().replace(" ", "T", 1)
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    if "." in text:
+        head, _, tail = text.partition(".")
+        digits = len(tail) - len(tail.lstrip("0123456789"))
+        text = head + "." + tail[:digits][:6].ljust(6, "0") + tail[digits:]
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return None
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
