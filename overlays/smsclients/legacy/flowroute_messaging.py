@@ -133,7 +133,8 @@ class APIController:
         """POST /messages; returns e.g. ``{"data": {"id": "mdr1-..."}}``."""
         with _legacy_errors(_CREATE_REASONS):
             # getattr: anything that is not a Message ends in the facade's InputError, not AttributeError.
-            to, from_, content = (getattr(message, name, None) for name in ("to", "mfrom", "content"))
+            fields: list[Any] = [getattr(message, name, None) for name in ("to", "mfrom", "content")]
+            to, from_, content = fields
             return self._client.messages_v2.send(to, from_, content).to_dict()
 
     def get_message_lookup(self, record_id: str) -> dict[str, Any]:

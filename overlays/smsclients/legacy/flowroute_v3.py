@@ -40,6 +40,7 @@ import httpx
 from ..errors import APIError, InputError, combined_error_class
 from ..flowroute import FlowrouteClient
 from ..retries import RetryPolicy
+from ._apimatic import HttpContext, HttpRequest, HttpResponse
 
 __all__ = [
     "APIException",
@@ -63,41 +64,6 @@ class Configuration:
 
 
 # ----------------------------------------------------------------------------- exceptions
-
-
-class HttpRequest:
-    """The request part of an error's context (method and URL; headers are not kept, they carry credentials)."""
-
-    def __init__(self, http_method: str, query_url: str, headers: dict[str, str] | None = None) -> None:
-        self.http_method = http_method
-        self.query_url = query_url
-        self.headers: dict[str, str] = headers or {}
-
-    def __repr__(self) -> str:
-        return f"HttpRequest({self.http_method!r}, {self.query_url!r})"
-
-
-class HttpResponse:
-    """The response part of an error's context: status, (redacted) headers and the body text."""
-
-    def __init__(self, status_code: int, headers: dict[str, str], raw_body: str) -> None:
-        self.status_code = status_code
-        self.headers = headers
-        self.raw_body = raw_body
-
-    def __repr__(self) -> str:
-        return f"HttpResponse(status_code={self.status_code})"
-
-
-class HttpContext:
-    """``(request, response)`` of the call that failed, as the SDK's exceptions carried it."""
-
-    def __init__(self, request: HttpRequest, response: HttpResponse) -> None:
-        self.request = request
-        self.response = response
-
-    def __repr__(self) -> str:
-        return f"HttpContext({self.request!r}, {self.response!r})"
 
 
 class APIException(Exception):

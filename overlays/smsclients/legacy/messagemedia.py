@@ -27,6 +27,7 @@ from smsclients.errors import (
     combined_error_class,
     copy_api_error_fields,
 )
+from smsclients.legacy._apimatic import HttpContext, HttpRequest, HttpResponse
 from smsclients.messagemedia import DEFAULT_BASE_URL, PROVIDER, MessageMediaClient
 from smsclients.redaction import redact_url
 from smsclients.retries import RetryPolicy
@@ -55,52 +56,6 @@ NOT_OK_REASON: Final = "HTTP response not OK."
 
 # --------------------------------------------------------------------------------------------------
 # HTTP context carried by APIException (1.1.0: message_media_messages.http.*)
-
-
-class HttpRequest:
-    """The request an APIException refers to. ``headers`` never include credentials."""
-
-    def __init__(
-        self,
-        http_method: str,
-        query_url: str,
-        headers: dict[str, str] | None = None,
-        query_parameters: dict[str, Any] | None = None,
-        parameters: Any = None,
-        files: Any = None,
-    ) -> None:
-        self.http_method = http_method
-        self.query_url = query_url
-        self.headers = headers if headers is not None else {}
-        self.query_parameters = query_parameters
-        self.parameters = parameters
-        self.files = files
-
-    def __repr__(self) -> str:
-        return f"HttpRequest({self.http_method!r}, {self.query_url!r})"
-
-
-class HttpResponse:
-    """The response an APIException refers to: status, headers (credentials redacted), body text."""
-
-    def __init__(self, status_code: int, headers: dict[str, str], raw_body: str) -> None:
-        self.status_code = status_code
-        self.headers = headers
-        self.raw_body = raw_body
-
-    def __repr__(self) -> str:
-        return f"HttpResponse({self.status_code!r})"
-
-
-class HttpContext:
-    """``APIException.context``: the request and response of the failed call."""
-
-    def __init__(self, request: HttpRequest, response: HttpResponse) -> None:
-        self.request = request
-        self.response = response
-
-    def __repr__(self) -> str:
-        return f"HttpContext({self.request!r}, {self.response!r})"
 
 
 class APIException(APIError):
