@@ -187,7 +187,7 @@ def _message_page(response: httpx.Response) -> Page[Message]:
 
 
 def _enum(field: str, value: object, allowed: set[Any]) -> Any:
-    if value not in allowed:
+    if not isinstance(value, str) or value not in allowed:  # an unhashable value would raise TypeError
         raise InputError(field, f"must be one of {', '.join(sorted(allowed))}")
     return value
 

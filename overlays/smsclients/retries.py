@@ -413,14 +413,18 @@ class RetryTransport(_RetryCore, httpx.BaseTransport):
             call.begin_attempt()
             try:
                 response = self._inner.handle_request(request)
+                decision = call.after_response(response)
+                if not decision.retry:
+                    # Read the body here, inside the retry rules: a connection that drops mid-body
+                    # (headers sent, body cut) is a transport failure like any other, not a bare
+                    # httpx error raised later by the client.
+                    response.read()
+                    return response
             except httpx.TransportError as exc:
                 decision = call.after_error(exc)
                 if not decision.retry:
                     raise call.error_for(exc) from exc
             else:
-                decision = call.after_response(response)
-                if not decision.retry:
-                    return response
                 response.close()  # frees the connection; the body of a response we discard is not needed
             self._sleep(decision.wait)
 
@@ -455,14 +459,15 @@ class AsyncRetryTransport(_RetryCore, httpx.AsyncBaseTransport):
             call.begin_attempt()
             try:
                 response = await self._inner.handle_async_request(request)
+                decision = call.after_response(response)
+                if not decision.retry:
+                    await response.aread()  # see RetryTransport: a body cut short is a transport failure
+                    return response
             except httpx.TransportError as exc:
                 decision = call.after_error(exc)
                 if not decision.retry:
                     raise call.error_for(exc) from exc
             else:
-                decision = call.after_response(response)
-                if not decision.retry:
-                    return response
                 await response.aclose()
             await self._sleep(decision.wait)
 
