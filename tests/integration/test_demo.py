@@ -1,0 +1,120 @@
+"""``python -m demo`` (what ``make demo`` runs) end to end: a real sandbox, every flow, exit 0."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from demo.run import FLOWS
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+# One line per step, per flow: (flow label, step name) pairs the demo must print, in this order.
+EXPECTED_STEPS = {
+    "flowroute v3 modern": [
+        "list_available_area_codes",
+        "list_available_exchange_codes",
+        "search_purchasable",
+        "purchase",
+        "list_account_numbers",
+        "get (number details)",
+        "routes.create",
+        "routes.list",
+        "routes.set_primary",
+        "routes.set_failover",
+        "messages.send (MMS)",
+        "messages.list",
+        "messages.get (MDR)",
+    ],
+    "flowroute v3 legacy": [
+        "list_available_area_codes",
+        "list_available_exchange_codes",
+        "search_for_purchasable_phone_numbers",
+        "purchase_a_phone_number",
+        "list_account_phone_numbers",
+        "list_phone_number_details",
+        "create_an_inbound_route",
+        "list_inbound_routes",
+        "update_primary_voice_route",
+        "update_failover_voice_route",
+        "send_a_message (MMS)",
+        "look_up_a_set_of_messages",
+        "look_up_a_message_detail_record",
+    ],
+    "flowroute v2 modern": ["messages_v2.send", "messages_v2.get (MDR)"],
+    "flowroute v2 legacy": ["create_message", "get_message_lookup"],
+    "bandwidth modern": ["messages.send", "messages.send_batch", "messages.iter (size=2)", "messages.get"],
+    "bandwidth legacy": ["send_message", "send_messages", "list_messages (size=2)", "get_message"],
+}
+MESSAGEMEDIA_MODERN = [
+    "messages.send",
+    "messages.status #1",
+    "messages.status #2",
+    "messages.send (scheduled)",
+    "messages.cancel",
+    "delivery_reports.check",
+    "delivery_reports.confirm",
+    "reply injected (sandbox)",
+    "replies.check",
+    "replies.confirm",
+    "replies.check (after confirm)",
+]
+MESSAGEMEDIA_LEGACY = [
+    "create_send_messages",
+    "get_message_status #1",
+    "get_message_status #2",
+    "create_send_messages (scheduled)",
+    "update_cancel_scheduled_message",
+    "get_check_delivery_reports",
+    "create_confirm_delivery_reports_as_received",
+    "reply injected (sandbox)",
+    "get_check_replies",
+    "create_confirm_replies_as_received",
+]
+for auth in ("basic", "hmac"):
+    EXPECTED_STEPS[f"messagemedia {auth} modern"] = MESSAGEMEDIA_MODERN
+    EXPECTED_STEPS[f"messagemedia {auth} legacy"] = MESSAGEMEDIA_LEGACY
+
+
+def test_demo_runs_every_flow_and_exits_0() -> None:
+    path = os.pathsep.join(str(REPO_ROOT / part) for part in ("clients", "overlays", "."))
+    env = {**os.environ, "PYTHONPATH": path}
+    completed = subprocess.run(
+        [sys.executable, "-m", "demo"], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    lines = completed.stdout.splitlines()
+    assert lines[0].startswith("sandbox (seed 1) at http://127.0.0.1:")
+    step_lines = [line for line in lines if " -> " in line]
+    printed = [(line[:26].strip(), line[27:].split(" -> ")[0].strip()) for line in step_lines]
+    expected = [(flow, name) for flow, _ in FLOWS for name in EXPECTED_STEPS[flow]]
+    assert printed == expected
+    assert all(line.split(" -> ", 1)[1].strip() for line in step_lines)  # every step shows a result
+    assert "FAILED" not in completed.stdout
+    assert lines[-2].startswith(f"{len(FLOWS)} flows, {len(expected)} steps ok, 0 failed;")
+    assert ", 0 spec violations;" in lines[-2]
+    assert lines[-1] == "demo OK"
+    assert completed.stderr == ""
+
+
+def test_demo_names_the_failed_step() -> None:
+    """A failing step is reported by flow and step name, and the exit status is non-zero."""
+    import io
+
+    from demo.steps import Reporter, StepFailed, Target, check
+
+    out = io.StringIO()
+    reporter = Reporter(out)
+    reporter.begin("bandwidth modern")
+    target = Target(base_urls={}, credentials={}, inject_reply=lambda content, message_id: None)
+    assert target.schedule_at.tzinfo is not None
+    try:
+        reporter("messages.get", lambda: check(False, "another message"))
+    except StepFailed as failure:
+        assert failure.label == "bandwidth modern messages.get"
+        assert "AssertionError: another message" in str(failure)
+    else:
+        raise AssertionError("the step did not fail")
+    assert out.getvalue() == ""
