@@ -1,0 +1,197 @@
+"""One factory per benchmark row: each returns a checked "send one SMS" and a closer.
+
+Every send checks the outcome (status and id); a mismatch raises :class:`BenchError`, so no number
+can come from failing calls.
+"""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from smsclients import (
+    AsyncBandwidthClient,
+    AsyncFlowrouteClient,
+    AsyncMessageMediaClient,
+    BandwidthClient,
+    FlowrouteClient,
+    MessageMediaClient,
+)
+from smsclients.legacy.bandwidth import Client as LegacyBandwidth
+from smsclients.legacy.flowroute_v3 import FlowroutenumbersandmessagingClient
+from smsclients.legacy.messagemedia import MessageMediaMessagesClient
+from smsclients.transports import fast_async_transport, fast_transport
+
+FR = ("sandbox-access-key", "sandbox-secret-key")
+BW = ("sandbox-api-token", "sandbox-api-secret")
+MM = ("sandbox-api-key", "sandbox-api-secret")
+BW_USER = "u-bench"
+FR_FROM, FR_TO = "12012673227", "12065551234"
+BW_FROM, BW_TO = "+12065551234", "+12065551235"
+MM_TO = "+61491570156"
+
+
+class BenchError(AssertionError):
+    """A benchmarked call did not succeed as expected."""
+
+
+def check(ok: bool, what: str) -> None:
+    if not ok:
+        raise BenchError(what)
+
+
+@dataclass
+class SyncRow:
+    name: str
+    kind: str  # "ours-modern", "ours-legacy", "old-sdk", "raw"
+    send: Callable[[], None]
+    close: Callable[[], None]
+
+
+@dataclass
+class AsyncRow:
+    name: str
+    kind: str
+    send: Callable[[], Awaitable[None]]
+    close: Callable[[], Awaitable[None]]
+
+
+def _transport(kind: str) -> httpx.BaseTransport | None:
+    return None if kind == "httpx" else fast_transport(kind)
+
+
+def _async_transport(kind: str) -> httpx.AsyncBaseTransport | None:
+    return None if kind == "httpx" else fast_async_transport(kind)
+
+
+def sync_rows(base: str, transports: list[str], *, old_sdks: bool) -> list[SyncRow]:
+    rows: list[SyncRow] = []
+    for t in transports:
+        fr = FlowrouteClient(*FR, base_url=f"{base}/flowroute", transport=_transport(t))
+
+        def fr_send(fr: FlowrouteClient = fr) -> None:
+            check(fr.messages.send(FR_TO, FR_FROM, "hi").data.id.startswith("mdr2-"), "flowroute id")
+
+        rows.append(SyncRow(f"Flowroute modern [{t}]", "ours-modern", fr_send, fr.close))
+
+        frl = FlowroutenumbersandmessagingClient(*FR, base_uri=f"{base}/flowroute", transport=_transport(t))
+        fr_body = {"data": {"type": "message", "attributes": {"to": FR_TO, "from": FR_FROM, "body": "hi"}}}
+
+        def frl_send(frl: FlowroutenumbersandmessagingClient = frl, fr_body: dict[str, Any] = fr_body) -> None:
+            result = frl.messages.send_a_message(fr_body)
+            check(str(result["data"]["id"]).startswith("mdr2-"), "flowroute legacy id")
+
+        rows.append(SyncRow(f"Flowroute legacy v3 [{t}]", "ours-legacy", frl_send, frl.close))
+
+        bw = BandwidthClient(BW_USER, *BW, base_url=f"{base}/bandwidth/v1", transport=_transport(t))
+
+        def bw_send(bw: BandwidthClient = bw) -> None:
+            check(bw.messages.send(BW_FROM, BW_TO, "hi").startswith("m-"), "bandwidth id")
+
+        rows.append(SyncRow(f"Bandwidth modern [{t}]", "ours-modern", bw_send, bw.close))
+
+        bwl = LegacyBandwidth(BW_USER, *BW, api_endpoint=f"{base}/bandwidth", api_version="v1", transport=_transport(t))
+
+        def bwl_send(bwl: LegacyBandwidth = bwl) -> None:
+            check(bwl.send_message(BW_FROM, BW_TO, "hi").startswith("m-"), "bandwidth legacy id")
+
+        rows.append(SyncRow(f"Bandwidth legacy 3.x [{t}]", "ours-legacy", bwl_send, bwl.close))
+
+        mm = MessageMediaClient(*MM, base_url=f"{base}/messagemedia", transport=_transport(t))
+        mm_messages = [{"content": "hi", "destination_number": MM_TO}]
+
+        def mm_send(mm: MessageMediaClient = mm, mm_messages: list[dict[str, str]] = mm_messages) -> None:
+            message_id = mm.messages.send(mm_messages).messages[0].message_id
+            check(isinstance(message_id, str) and len(message_id) == 36, "messagemedia id")
+
+        rows.append(SyncRow(f"MessageMedia modern [{t}]", "ours-modern", mm_send, mm.close))
+
+        mml = MessageMediaMessagesClient(*MM, base_url=f"{base}/messagemedia", transport=_transport(t))
+        mm_body = {"messages": mm_messages}
+
+        def mml_send(mml: MessageMediaMessagesClient = mml, mm_body: dict[str, Any] = mm_body) -> None:
+            messages = mml.messages.create_send_messages(mm_body).messages or []
+            check(bool(messages) and len(str(messages[0]["message_id"])) == 36, "messagemedia legacy id")
+
+        rows.append(SyncRow(f"MessageMedia legacy 1.1 [{t}]", "ours-legacy", mml_send, mml.close))
+
+    if old_sdks:
+        from bench import oldsdks
+
+        mm_old = oldsdks.messagemedia_110(f"{base}/messagemedia", *MM, MM_TO)
+
+        def mm_old_send() -> None:
+            check(len(mm_old()) == 36, "messagemedia 1.1.0 id")
+
+        rows.append(SyncRow("old SDK: MessageMedia 1.1.0 (Basic)", "old-sdk", mm_old_send, lambda: None))
+        bw_old = oldsdks.bandwidth_303(f"{base}/bandwidth", BW_USER, *BW, BW_FROM, BW_TO)
+
+        def bw_old_send() -> None:
+            check(bw_old().startswith("m-"), "bandwidth 3.0.3 id")
+
+        rows.append(SyncRow("old SDK: Bandwidth 3.0.3", "old-sdk", bw_old_send, lambda: None))
+
+    rows += raw_rows(base, transports)
+    return rows
+
+
+def raw_rows(base: str, transports: list[str]) -> list[SyncRow]:
+    rows: list[SyncRow] = []
+    auth = (FR[0], FR[1])
+    payload = {"data": {"type": "message", "attributes": {"to": FR_TO, "from": FR_FROM, "body": "hi"}}}
+    for t in transports:
+        client = httpx.Client(base_url=f"{base}/flowroute", auth=auth, transport=fast_transport(t))
+
+        def raw_send(client: httpx.Client = client) -> None:
+            response = client.post("/v2.1/messages", json=payload)
+            check(response.status_code == 202 and response.json()["data"]["id"].startswith("mdr2-"), "raw httpx")
+
+        rows.append(SyncRow(f"raw httpx.Client [{t}]", "raw", raw_send, client.close))
+
+    url = httpx.URL(base)
+    conn = http.client.HTTPConnection(url.host, url.port)
+    token = base64.b64encode(f"{FR[0]}:{FR[1]}".encode()).decode()
+    headers = {"Authorization": f"Basic {token}", "Content-Type": "application/json"}
+    body = json.dumps(payload).encode()
+    path = f"{url.raw_path.decode().rstrip('/')}/flowroute/v2.1/messages"
+
+    def hc_send() -> None:
+        conn.request("POST", path, body, headers)
+        response = conn.getresponse()
+        data = response.read()
+        check(response.status == 202 and json.loads(data)["data"]["id"].startswith("mdr2-"), "raw http.client")
+
+    rows.append(SyncRow("raw http.client keep-alive", "raw", hc_send, conn.close))
+    return rows
+
+
+def async_rows(base: str, transports: list[str]) -> list[AsyncRow]:
+    """Must be called inside the running event loop that will use the clients."""
+    rows: list[AsyncRow] = []
+    for t in transports:
+        fr = AsyncFlowrouteClient(*FR, base_url=f"{base}/flowroute", transport=_async_transport(t))
+
+        async def fr_send(fr: AsyncFlowrouteClient = fr) -> None:
+            check((await fr.messages.send(FR_TO, FR_FROM, "hi")).data.id.startswith("mdr2-"), "flowroute id")
+
+        rows.append(AsyncRow(f"async Flowroute modern [{t}]", "ours-async", fr_send, fr.aclose))
+        bw = AsyncBandwidthClient(BW_USER, *BW, base_url=f"{base}/bandwidth/v1", transport=_async_transport(t))
+
+        async def bw_send(bw: AsyncBandwidthClient = bw) -> None:
+            check((await bw.messages.send(BW_FROM, BW_TO, "hi")).startswith("m-"), "bandwidth id")
+
+        rows.append(AsyncRow(f"async Bandwidth modern [{t}]", "ours-async", bw_send, bw.aclose))
+        mm = AsyncMessageMediaClient(*MM, base_url=f"{base}/messagemedia", transport=_async_transport(t))
+        mm_messages = [{"content": "hi", "destination_number": MM_TO}]
+
+        async def mm_send(mm: AsyncMessageMediaClient = mm, mm_messages: list[dict[str, str]] = mm_messages) -> None:
+            message_id = (await mm.messages.send(mm_messages)).messages[0].message_id
+            check(isinstance(message_id, str) and len(message_id) == 36, "messagemedia id")
+
+        rows.append(AsyncRow(f"async MessageMedia modern [{t}]", "ours-async", mm_send, mm.aclose))
+    return rows

@@ -1,0 +1,381 @@
+"""The measurement, run inside .venv-bench: servers, rows, medians, table, markdown and PNG."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import importlib
+import os
+import platform
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from bench.clients import AsyncRow, SyncRow, async_rows, raw_rows, sync_rows
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+CONCURRENCY = 32
+LATENCY_MS = 50
+LATENCY_CONCURRENCY = 64
+
+
+@dataclass
+class Result:
+    name: str
+    kind: str
+    rates: list[float] = field(default_factory=list)
+    cpus: list[float] = field(default_factory=list)
+
+    @property
+    def rate(self) -> float:
+        return statistics.median(self.rates)
+
+    @property
+    def cpu_us(self) -> float:
+        return statistics.median(self.cpus)
+
+
+@dataclass
+class Settings:
+    calls: int
+    reps: int
+    async_calls: int
+    latency_messages: int
+    quick: bool
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+def _wait_port(port: int, timeout: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.2):
+            return
+        time.sleep(0.05)
+    raise RuntimeError(f"server on port {port} did not start")
+
+
+def _server_cpus(pin: str) -> tuple[set[int] | None, set[int] | None]:
+    """CPU sets for (client, server). ``same``: both on one CPU, as the issue measured; a wake-up
+    across CPUs costs ~0.5 ms per round trip on a 2-vCPU VM, which would hide client differences."""
+    cpus = sorted(os.sched_getaffinity(0))
+    if pin == "none":
+        return None, None
+    if pin == "split" and len(cpus) >= 2:
+        return {cpus[0]}, set(cpus[1:])
+    return {cpus[0]}, {cpus[0]}
+
+
+@contextlib.contextmanager
+def _server(argv: list[str], port: int, cpus: set[int] | None) -> Iterator[str]:
+    env = dict(os.environ)
+    process = subprocess.Popen(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT)
+    try:
+        if cpus:
+            os.sched_setaffinity(process.pid, cpus)
+        _wait_port(port)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(5)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def raw_server(cpus: set[int] | None, latency_ms: int = 0) -> contextlib.AbstractContextManager[str]:
+    port = _free_port()
+    return _server([sys.executable, "-m", "bench.rawserver", str(port), str(latency_ms)], port, cpus)
+
+
+def sandbox_server(cpus: set[int] | None, latency_ms: int = 0) -> contextlib.AbstractContextManager[str]:
+    port = _free_port()
+    python = ROOT / ".venv" / "bin" / "python"
+    if not python.exists():
+        raise SystemExit("the sandbox runs in the project venv: run `make venv` first")
+    argv = [str(python), "-m", "sandbox", "--no-validate", "--port", str(port), "--log-level", "warning"]
+    if latency_ms:
+        argv += ["--latency-ms", str(latency_ms)]
+    return _server(argv, port, cpus)
+
+
+def _measure_sync(row: SyncRow, calls: int, result: Result) -> None:
+    send = row.send
+    wall, cpu = time.perf_counter(), time.process_time()
+    for _ in range(calls):
+        send()
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    result.rates.append(calls / wall)
+    result.cpus.append(cpu / calls * 1e6)
+
+
+async def _measure_async(row: AsyncRow, calls: int, concurrency: int, result: Result) -> None:
+    remaining = calls
+
+    async def worker() -> None:
+        nonlocal remaining
+        while remaining > 0:
+            remaining -= 1
+            await row.send()
+
+    wall, cpu = time.perf_counter(), time.process_time()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    result.rates.append(calls / wall)
+    result.cpus.append(cpu / calls * 1e6)
+
+
+def compare_servers(cpus: set[int] | None, seconds: float) -> tuple[str, dict[str, float]]:
+    """raw http.client keep-alive against each server: the server that answers it faster is used."""
+    rates: dict[str, float] = {}
+    for name, factory in (("sandbox --no-validate", sandbox_server), ("raw asyncio responder", raw_server)):
+        with factory(cpus) as base:
+            row = raw_rows(base, [])[-1]
+            for _ in range(50):
+                row.send()
+            count, start = 0, time.perf_counter()
+            while time.perf_counter() - start < seconds:
+                row.send()
+                count += 1
+            rates[name] = count / (time.perf_counter() - start)
+            row.close()
+    return max(rates, key=lambda k: rates[k]), rates
+
+
+def run_sync(base: str, settings: Settings) -> list[Result]:
+    rows = sync_rows(base, ["httpx", "pyreqwest"], old_sdks=True)
+    results = [Result(row.name, row.kind) for row in rows]
+    for row in rows:  # warm-up: imports, connections, caches
+        for _ in range(30):
+            row.send()
+    order = list(range(len(rows)))
+    for rep in range(settings.reps):
+        random.Random(rep).shuffle(order)  # interleaved, a different order every repetition
+        for i in order:
+            _measure_sync(rows[i], settings.calls, results[i])
+        print(f"  sync repetition {rep + 1}/{settings.reps} done", flush=True)
+    for row in rows:
+        row.close()
+    return results
+
+
+async def _run_async(base: str, settings: Settings) -> list[Result]:
+    rows = async_rows(base, ["httpx", "aiohttp", "pyreqwest"])
+    results = [Result(row.name, row.kind) for row in rows]
+    for row in rows:
+        await asyncio.gather(*(row.send() for _ in range(CONCURRENCY)))
+    order = list(range(len(rows)))
+    for rep in range(settings.reps):
+        random.Random(100 + rep).shuffle(order)
+        for i in order:
+            await _measure_async(rows[i], settings.async_calls, CONCURRENCY, results[i])
+        print(f"  async repetition {rep + 1}/{settings.reps} done", flush=True)
+    for row in rows:
+        await row.close()
+    return results
+
+
+def run_async(base: str, settings: Settings) -> list[Result]:
+    return asyncio.run(_run_async(base, settings))
+
+
+async def _run_latency(base: str, settings: Settings, server: str) -> list[Result]:
+    results: list[Result] = []
+    for row in async_rows(base, ["httpx", "aiohttp", "pyreqwest"])[::3]:  # Flowroute, per transport
+        result = Result(f"{server}: {row.name}", "latency")
+        await asyncio.gather(*(row.send() for _ in range(LATENCY_CONCURRENCY)))
+        await _measure_async(row, settings.latency_messages, LATENCY_CONCURRENCY, result)
+        await row.close()
+        results.append(result)
+    return results
+
+
+def run_latency(base: str, settings: Settings, server: str) -> list[Result]:
+    results = asyncio.run(_run_latency(base, settings, server))
+    # The old SDKs are sequential: one fastest old SDK row for reference, 20 calls.
+    from bench import oldsdks
+    from bench.clients import MM, MM_TO
+
+    send = oldsdks.messagemedia_110(f"{base}/messagemedia", *MM, MM_TO)
+    old = Result(f"{server}: old SDK MessageMedia 1.1.0, sequential", "latency")
+    send()
+    start = time.perf_counter()
+    for _ in range(20):
+        if len(send()) != 36:
+            raise AssertionError("messagemedia 1.1.0 id")
+    old.rates.append(20 / (time.perf_counter() - start))
+    old.cpus.append(float("nan"))
+    return [*results, old]
+
+
+def machine_info(client_cpus: set[int] | None, server_cpus: set[int] | None) -> list[str]:
+    model = ""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    pinning = (
+        f"client pinned to CPU {sorted(client_cpus)}, server to CPU {sorted(server_cpus)}"
+        if client_cpus and server_cpus
+        else "no CPU pinning"
+    )
+    import httpx
+
+    return [
+        f"{platform.platform()}, Python {platform.python_version()},"
+        f" {os.cpu_count()} CPUs ({model or 'unknown model'})",
+        f"httpx {httpx.__version__}; {pinning}; loopback",
+    ]
+
+
+def table(results: list[Result], old_best: float, floor_cpu: float) -> list[str]:
+    lines = [
+        "| row | calls/s | client CPU µs/call | x fastest old SDK (calls/s) | CPU x raw http.client |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        cpu = "-" if r.cpu_us != r.cpu_us else f"{r.cpu_us:,.0f}"
+        ratio_rate = f"{r.rate / old_best:.2f}" if old_best else "-"
+        ratio_cpu = "-" if r.cpu_us != r.cpu_us else f"{r.cpu_us / floor_cpu:.2f}"
+        lines.append(f"| {r.name} | {r.rate:,.0f} | {cpu} | {ratio_rate} | {ratio_cpu} |")
+    return lines
+
+
+def chart(sync: list[Result], asyn: list[Result], path: Path) -> None:
+    matplotlib: Any = importlib.import_module("matplotlib")  # only in .venv-bench; untyped here
+    matplotlib.use("Agg")
+    plt: Any = importlib.import_module("matplotlib.pyplot")
+
+    colours = {
+        "ours-modern": "tab:blue",
+        "ours-legacy": "tab:cyan",
+        "old-sdk": "tab:red",
+        "raw": "tab:gray",
+        "ours-async": "tab:green",
+    }
+    rows = [*sync, *asyn]
+    fig, ax = plt.subplots(figsize=(10, 0.32 * len(rows) + 1.5))
+    names = [r.name for r in rows][::-1]
+    values = [r.rate for r in rows][::-1]
+    ax.barh(names, values, color=[colours.get(r.kind, "black") for r in rows][::-1])
+    for y, v in enumerate(values):
+        ax.text(v, y, f" {v:,.0f}", va="center", fontsize=7)
+    ax.set_xlabel("calls/s (median; sequential sync, async at concurrency 32)")
+    ax.set_title("Send one SMS, loopback")
+    ax.tick_params(axis="y", labelsize=7)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="a ~30 s run (fewer calls and repetitions)")
+    parser.add_argument("--server", choices=["auto", "raw", "sandbox"], default="auto")
+    parser.add_argument(
+        "--pin", choices=["same", "split", "none"], default="same", help="client/server CPU pinning (default: same CPU)"
+    )
+    parser.add_argument("--no-latency", action="store_true", help="skip the 50 ms latency bulk-send row")
+    args = parser.parse_args(argv)
+    settings = (
+        Settings(calls=100, reps=3, async_calls=300, latency_messages=640, quick=True)
+        if args.quick
+        else Settings(calls=400, reps=7, async_calls=1000, latency_messages=4000, quick=False)
+    )
+    client_cpus, server_cpus = _server_cpus(args.pin)
+    if client_cpus:
+        os.sched_setaffinity(0, client_cpus)
+    started = time.monotonic()
+
+    print("comparing servers (raw http.client keep-alive)...", flush=True)
+    best, server_rates = compare_servers(server_cpus, 0.5 if args.quick else 1.5)
+    chosen = {"auto": best, "raw": "raw asyncio responder", "sandbox": "sandbox --no-validate"}[args.server]
+    factory = raw_server if chosen.startswith("raw") else sandbox_server
+    with factory(server_cpus) as base:
+        print(f"server: {chosen}; sync rows...", flush=True)
+        sync = run_sync(base, settings)
+        print("async rows...", flush=True)
+        asyn = run_async(base, settings)
+    latency: list[Result] = []
+    if not args.no_latency:
+        # Here the server gets its own CPU when there is one: the question is how many requests the
+        # client keeps in flight, and a Python server sharing the client's CPU would cap it first.
+        latency_cpus = _server_cpus("split")[1]
+        print(f"latency rows ({LATENCY_MS} ms: sandbox injection, then the raw responder)...", flush=True)
+        with sandbox_server(latency_cpus, LATENCY_MS) as base:
+            latency = run_latency(base, settings, "sandbox")
+        with raw_server(latency_cpus, LATENCY_MS) as base:
+            latency += run_latency(base, settings, "raw responder")
+
+    old_best = max(r.rate for r in sync if r.kind == "old-sdk")
+    old_best_name = max((r for r in sync if r.kind == "old-sdk"), key=lambda r: r.rate).name
+    floor = next(r for r in sync if r.name == "raw http.client keep-alive")
+    ours = [r for r in sync if r.kind.startswith("ours")]
+    sync_ours_best = max(r.rate for r in ours)
+    bound = LATENCY_CONCURRENCY / (LATENCY_MS / 1000)
+
+    out: list[str] = ["# Benchmark: send one SMS", ""]
+    out += [f"- {line}" for line in machine_info(client_cpus, server_cpus)]
+    out += [
+        f"- server: **{chosen}** (raw http.client keep-alive against each: "
+        + ", ".join(f"{k} {v:,.0f}/s" for k, v in server_rates.items())
+        + ")",
+        f"- sequential rows: {settings.calls} calls x {settings.reps} repetitions, interleaved in a shuffled order;"
+        f" async rows: {settings.async_calls} calls at concurrency {CONCURRENCY} x {settings.reps}; medians;"
+        " CPU = time.process_time of the client process (includes transport threads)",
+        "- every call's response is checked (status and id); MessageMedia 1.1.0's stdout INFO logging is silenced"
+        " (it calls logging.basicConfig at import); Flowroute SDK v3 is not on PyPI, so it has no row",
+        f"- fastest old SDK: {old_best_name} ({old_best:,.0f}/s); raw http.client floor: {floor.cpu_us:,.0f} µs/call",
+        "",
+        "## Sequential (sync)",
+        "",
+        *table(sync, old_best, floor.cpu_us),
+        "",
+        f"## Async, concurrency {CONCURRENCY}, zero latency",
+        "",
+        *table(asyn, old_best, floor.cpu_us),
+        "",
+    ]
+    if latency:
+        out += [
+            f"## Latency {LATENCY_MS} ms, bulk send at concurrency {LATENCY_CONCURRENCY}",
+            "",
+            f"Bound concurrency ÷ latency = {bound:,.0f}/s; target ≥ 90 % = {0.9 * bound:,.0f}/s."
+            f" N = {settings.latency_messages} messages per row (not 10,000, to keep the run short), Flowroute"
+            " v2.1 send through AsyncFlowrouteClient; the server runs on its own CPU for these rows.",
+            "",
+            "| row | msgs/s | % of bound |",
+            "|---|---:|---:|",
+            *[f"| {r.name} | {r.rate:,.1f} | {100 * r.rate / bound:.0f} % |" for r in latency],
+            "",
+        ]
+    out += ["## Targets", ""]
+    for r in ours:
+        out.append(
+            f"- {r.name}: {r.rate / old_best:.2f}x fastest old SDK (target ≥ 3), CPU {r.cpu_us / floor.cpu_us:.2f}x"
+            f" http.client (target ≤ 2)"
+        )
+    for r in asyn:
+        out.append(f"- {r.name}: {r.rate:,.0f}/s vs best sync of ours {sync_ours_best:,.0f}/s (target: no lower)")
+    out += ["", f"Total run time {time.monotonic() - started:.0f} s. Chart: latest.png."]
+    text = "\n".join(out) + "\n"
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    (RESULTS / "latest.md").write_text(text, encoding="utf-8")
+    chart(sync, asyn, RESULTS / "latest.png")
+    print(text)
+    return 0
