@@ -11,8 +11,9 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime
-from typing import Any, Final, TypeVar
+from typing import Any, Final, Generic, TypeVar
 
 import httpx
 from messagemedia_messages_v1_client.api.delivery_reports import check_delivery_reports, confirm_delivery_reports
@@ -452,149 +453,138 @@ class Messages:
         self._cancel_response(message_id, account=account, max_retries=max_retries, timeout=timeout)
 
 
-class DeliveryReports:
-    """``client.delivery_reports``: the check / confirm queue of delivery reports."""
+@dataclass(frozen=True)
+class _QueueKind(Generic[T]):
+    """What differs between the two check / confirm queues: operations, list shape and id field."""
 
-    def __init__(self, owner: MessageMediaClient) -> None:
+    ids_field: str  # the confirm body's field, also the name used in input errors
+    check_name: str
+    check_sync: Callable[..., Response[Any]]
+    check_async: Callable[..., Awaitable[Response[Any]]]
+    parse: Callable[[Response[Any]], list[T]]
+    confirm_name: str
+    confirm_sync: Callable[..., Response[Any]]
+    confirm_async: Callable[..., Awaitable[Response[Any]]]
+    confirm_body: Callable[[list[str]], Any]
+    id_of: Callable[[T], str]
+
+
+_DELIVERY_REPORTS: Final = _QueueKind[DeliveryReport](
+    ids_field="delivery_report_ids",
+    check_name="check_delivery_reports",
+    check_sync=check_delivery_reports.sync_detailed,
+    check_async=check_delivery_reports.asyncio_detailed,
+    parse=lambda response: (
+        _model(response, DeliveryReportList, DeliveryReportList.from_dict, "check_delivery_reports").delivery_reports
+    ),
+    confirm_name="confirm_delivery_reports",
+    confirm_sync=confirm_delivery_reports.sync_detailed,
+    confirm_async=confirm_delivery_reports.asyncio_detailed,
+    confirm_body=lambda ids: ConfirmDeliveryReportsRequest(delivery_report_ids=ids),
+    id_of=lambda report: report.delivery_report_id,
+)
+
+_REPLIES: Final = _QueueKind[Reply](
+    ids_field="reply_ids",
+    check_name="check_replies",
+    check_sync=check_replies.sync_detailed,
+    check_async=check_replies.asyncio_detailed,
+    parse=lambda response: _model(response, ReplyList, ReplyList.from_dict, "check_replies").replies,
+    confirm_name="confirm_replies",
+    confirm_sync=confirm_replies.sync_detailed,
+    confirm_async=confirm_replies.asyncio_detailed,
+    confirm_body=lambda ids: ConfirmRepliesRequest(reply_ids=ids),
+    id_of=lambda reply: reply.reply_id,
+)
+
+
+class _Queue(Generic[T]):
+    """A check / confirm queue: ``check()`` returns up to 100 of the oldest unconfirmed items (the
+    same ones until confirmed); ``confirm(ids)`` removes 1 to 100 of them."""
+
+    def __init__(self, owner: MessageMediaClient, kind: _QueueKind[T]) -> None:
         self._owner = owner
+        self._kind = kind
 
     def _check_response(
         self, *, account: str | None = None, max_retries: int | None = None, timeout: float | None = None
     ) -> Response[Any]:
-        return self._owner._call(
-            "check_delivery_reports", check_delivery_reports.sync_detailed, account, max_retries, timeout
-        )
+        kind = self._kind
+        return self._owner._call(kind.check_name, kind.check_sync, account, max_retries, timeout)
 
     def check(
         self, *, account: str | None = None, max_retries: int | None = None, timeout: float | None = None
-    ) -> list[DeliveryReport]:
-        """Up to 100 of the oldest unconfirmed delivery reports (the same ones until confirmed)."""
-        response = self._check_response(account=account, max_retries=max_retries, timeout=timeout)
-        listing = _model(response, DeliveryReportList, DeliveryReportList.from_dict, "check_delivery_reports")
-        return listing.delivery_reports
+    ) -> list[T]:
+        """Up to 100 of the oldest unconfirmed items (the same ones until confirmed)."""
+        return self._kind.parse(self._check_response(account=account, max_retries=max_retries, timeout=timeout))
 
     def _confirm_response(
         self,
-        delivery_report_ids: Sequence[str],
+        ids: Sequence[str],
         *,
         account: str | None = None,
         max_retries: int | None = None,
         timeout: float | None = None,
     ) -> Response[Any]:
-        ids = check_ids("delivery_report_ids", delivery_report_ids)
+        kind = self._kind
+        checked = check_ids(kind.ids_field, ids)
         response = self._owner._call(
-            "confirm_delivery_reports",
-            confirm_delivery_reports.sync_detailed,
+            kind.confirm_name,
+            kind.confirm_sync,
             account,
             max_retries,
             timeout,
             idempotent=True,  # confirming twice is harmless, so a lost answer may be retried
-            body=ConfirmDeliveryReportsRequest(delivery_report_ids=ids),
+            body=kind.confirm_body(checked),
         )
-        _expect_success(response, "confirm_delivery_reports")
+        _expect_success(response, kind.confirm_name)
         return response
 
     def confirm(
         self,
-        delivery_report_ids: Sequence[str],
+        ids: Sequence[str],
         *,
         account: str | None = None,
         max_retries: int | None = None,
         timeout: float | None = None,
     ) -> None:
-        """Mark 1 to 100 delivery reports as processed so ``check`` stops returning them."""
-        self._confirm_response(delivery_report_ids, account=account, max_retries=max_retries, timeout=timeout)
+        """Mark 1 to 100 items (by their own id, not the message id) as processed."""
+        self._confirm_response(ids, account=account, max_retries=max_retries, timeout=timeout)
 
     def _confirm_all(self, ids: list[str], account: str | None) -> None:
         for chunk in _chunks(ids):  # a drained batch is at most 100, but never send more than the API takes
             self.confirm(chunk, account=account)
 
-    def iter(self, limit: int | None = None, *, account: str | None = None) -> QueueDrainer[DeliveryReport]:
-        """Lazily iterate over every pending report: check, yield, confirm a batch once it is handled.
+    def iter(self, limit: int | None = None, *, account: str | None = None) -> QueueDrainer[T]:
+        """Lazily iterate over every pending item: check, yield, confirm a batch once it is handled.
 
-        A batch is confirmed only after the loop body has returned for each of its reports, so a
+        A batch is confirmed only after the loop body has returned for each of its items, so a
         crash mid-batch leaves it to be delivered again (at-least-once).
         """
         return QueueDrainer(
             lambda: self.check(account=account),
             lambda ids: self._confirm_all(ids, account),
-            lambda report: report.delivery_report_id,
+            self._kind.id_of,
             limit=limit,
         )
 
-    def drain(
-        self, handler: Callable[[DeliveryReport], None], *, limit: int | None = None, account: str | None = None
-    ) -> int:
-        """Call ``handler`` on every pending report, confirming those it returned for; returns the count."""
+    def drain(self, handler: Callable[[T], None], *, limit: int | None = None, account: str | None = None) -> int:
+        """Call ``handler`` on every pending item, confirming those it returned for; returns the count."""
         return self.iter(limit, account=account).drain(handler)
 
 
-class Replies:
+class DeliveryReports(_Queue[DeliveryReport]):
+    """``client.delivery_reports``: the check / confirm queue of delivery reports."""
+
+    def __init__(self, owner: MessageMediaClient) -> None:
+        super().__init__(owner, _DELIVERY_REPORTS)
+
+
+class Replies(_Queue[Reply]):
     """``client.replies``: the check / confirm queue of replies (confirmed by reply id)."""
 
     def __init__(self, owner: MessageMediaClient) -> None:
-        self._owner = owner
-
-    def _check_response(
-        self, *, account: str | None = None, max_retries: int | None = None, timeout: float | None = None
-    ) -> Response[Any]:
-        return self._owner._call("check_replies", check_replies.sync_detailed, account, max_retries, timeout)
-
-    def check(
-        self, *, account: str | None = None, max_retries: int | None = None, timeout: float | None = None
-    ) -> list[Reply]:
-        """Up to 100 of the oldest unconfirmed replies (the same ones until confirmed)."""
-        response = self._check_response(account=account, max_retries=max_retries, timeout=timeout)
-        return _model(response, ReplyList, ReplyList.from_dict, "check_replies").replies
-
-    def _confirm_response(
-        self,
-        reply_ids: Sequence[str],
-        *,
-        account: str | None = None,
-        max_retries: int | None = None,
-        timeout: float | None = None,
-    ) -> Response[Any]:
-        ids = check_ids("reply_ids", reply_ids)
-        response = self._owner._call(
-            "confirm_replies",
-            confirm_replies.sync_detailed,
-            account,
-            max_retries,
-            timeout,
-            idempotent=True,  # confirming twice is harmless, so a lost answer may be retried
-            body=ConfirmRepliesRequest(reply_ids=ids),
-        )
-        _expect_success(response, "confirm_replies")
-        return response
-
-    def confirm(
-        self,
-        reply_ids: Sequence[str],
-        *,
-        account: str | None = None,
-        max_retries: int | None = None,
-        timeout: float | None = None,
-    ) -> None:
-        """Mark 1 to 100 replies (by reply id, not message id) as processed."""
-        self._confirm_response(reply_ids, account=account, max_retries=max_retries, timeout=timeout)
-
-    def _confirm_all(self, ids: list[str], account: str | None) -> None:
-        for chunk in _chunks(ids):  # a drained batch is at most 100, but never send more than the API takes
-            self.confirm(chunk, account=account)
-
-    def iter(self, limit: int | None = None, *, account: str | None = None) -> QueueDrainer[Reply]:
-        """Lazily iterate over every pending reply (check -> yield -> confirm, at-least-once)."""
-        return QueueDrainer(
-            lambda: self.check(account=account),
-            lambda ids: self._confirm_all(ids, account),
-            lambda reply: reply.reply_id,
-            limit=limit,
-        )
-
-    def drain(self, handler: Callable[[Reply], None], *, limit: int | None = None, account: str | None = None) -> int:
-        """Call ``handler`` on every pending reply, confirming those it returned for; returns the count."""
-        return self.iter(limit, account=account).drain(handler)
+        super().__init__(owner, _REPLIES)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -730,122 +720,71 @@ class AsyncMessages:
         _expect_success(response, "cancel_scheduled_message")
 
 
-class AsyncDeliveryReports:
+class _AsyncQueue(Generic[T]):
+    """The async twin of :class:`_Queue`."""
+
+    def __init__(self, owner: AsyncMessageMediaClient, kind: _QueueKind[T]) -> None:
+        self._owner = owner
+        self._kind = kind
+
+    async def check(
+        self, *, account: str | None = None, max_retries: int | None = None, timeout: float | None = None
+    ) -> list[T]:
+        """See :meth:`_Queue.check`."""
+        kind = self._kind
+        return kind.parse(await self._owner._call(kind.check_name, kind.check_async, account, max_retries, timeout))
+
+    async def confirm(
+        self,
+        ids: Sequence[str],
+        *,
+        account: str | None = None,
+        max_retries: int | None = None,
+        timeout: float | None = None,
+    ) -> None:
+        """See :meth:`_Queue.confirm`."""
+        kind = self._kind
+        checked = check_ids(kind.ids_field, ids)
+        response = await self._owner._call(
+            kind.confirm_name,
+            kind.confirm_async,
+            account,
+            max_retries,
+            timeout,
+            idempotent=True,  # confirming twice is harmless, so a lost answer may be retried
+            body=kind.confirm_body(checked),
+        )
+        _expect_success(response, kind.confirm_name)
+
+    async def _confirm_all(self, ids: list[str], account: str | None) -> None:
+        for chunk in _chunks(ids):
+            await self.confirm(chunk, account=account)
+
+    def iter(self, limit: int | None = None, *, account: str | None = None) -> AsyncQueueDrainer[T]:
+        """See :meth:`_Queue.iter`; use with ``async for``."""
+        return AsyncQueueDrainer(
+            lambda: self.check(account=account),
+            lambda ids: self._confirm_all(ids, account),
+            self._kind.id_of,
+            limit=limit,
+        )
+
+    async def drain(
+        self, handler: Callable[[T], Awaitable[None]], *, limit: int | None = None, account: str | None = None
+    ) -> int:
+        """See :meth:`_Queue.drain`; ``handler`` is a coroutine function."""
+        return await self.iter(limit, account=account).drain(handler)
+
+
+class AsyncDeliveryReports(_AsyncQueue[DeliveryReport]):
     """``client.delivery_reports`` (async)."""
 
     def __init__(self, owner: AsyncMessageMediaClient) -> None:
-        self._owner = owner
-
-    async def check(
-        self, *, account: str | None = None, max_retries: int | None = None, timeout: float | None = None
-    ) -> list[DeliveryReport]:
-        """See :meth:`DeliveryReports.check`."""
-        response = await self._owner._call(
-            "check_delivery_reports", check_delivery_reports.asyncio_detailed, account, max_retries, timeout
-        )
-        listing = _model(response, DeliveryReportList, DeliveryReportList.from_dict, "check_delivery_reports")
-        return listing.delivery_reports
-
-    async def confirm(
-        self,
-        delivery_report_ids: Sequence[str],
-        *,
-        account: str | None = None,
-        max_retries: int | None = None,
-        timeout: float | None = None,
-    ) -> None:
-        """See :meth:`DeliveryReports.confirm`."""
-        ids = check_ids("delivery_report_ids", delivery_report_ids)
-        response = await self._owner._call(
-            "confirm_delivery_reports",
-            confirm_delivery_reports.asyncio_detailed,
-            account,
-            max_retries,
-            timeout,
-            idempotent=True,  # confirming twice is harmless, so a lost answer may be retried
-            body=ConfirmDeliveryReportsRequest(delivery_report_ids=ids),
-        )
-        _expect_success(response, "confirm_delivery_reports")
-
-    async def _confirm_all(self, ids: list[str], account: str | None) -> None:
-        for chunk in _chunks(ids):
-            await self.confirm(chunk, account=account)
-
-    def iter(self, limit: int | None = None, *, account: str | None = None) -> AsyncQueueDrainer[DeliveryReport]:
-        """See :meth:`DeliveryReports.iter`; use with ``async for``."""
-        return AsyncQueueDrainer(
-            lambda: self.check(account=account),
-            lambda ids: self._confirm_all(ids, account),
-            lambda report: report.delivery_report_id,
-            limit=limit,
-        )
-
-    async def drain(
-        self,
-        handler: Callable[[DeliveryReport], Awaitable[None]],
-        *,
-        limit: int | None = None,
-        account: str | None = None,
-    ) -> int:
-        """See :meth:`DeliveryReports.drain`; ``handler`` is a coroutine function."""
-        return await self.iter(limit, account=account).drain(handler)
+        super().__init__(owner, _DELIVERY_REPORTS)
 
 
-class AsyncReplies:
+class AsyncReplies(_AsyncQueue[Reply]):
     """``client.replies`` (async)."""
 
     def __init__(self, owner: AsyncMessageMediaClient) -> None:
-        self._owner = owner
-
-    async def check(
-        self, *, account: str | None = None, max_retries: int | None = None, timeout: float | None = None
-    ) -> list[Reply]:
-        """See :meth:`Replies.check`."""
-        response = await self._owner._call(
-            "check_replies", check_replies.asyncio_detailed, account, max_retries, timeout
-        )
-        return _model(response, ReplyList, ReplyList.from_dict, "check_replies").replies
-
-    async def confirm(
-        self,
-        reply_ids: Sequence[str],
-        *,
-        account: str | None = None,
-        max_retries: int | None = None,
-        timeout: float | None = None,
-    ) -> None:
-        """See :meth:`Replies.confirm`."""
-        ids = check_ids("reply_ids", reply_ids)
-        response = await self._owner._call(
-            "confirm_replies",
-            confirm_replies.asyncio_detailed,
-            account,
-            max_retries,
-            timeout,
-            idempotent=True,  # confirming twice is harmless, so a lost answer may be retried
-            body=ConfirmRepliesRequest(reply_ids=ids),
-        )
-        _expect_success(response, "confirm_replies")
-
-    async def _confirm_all(self, ids: list[str], account: str | None) -> None:
-        for chunk in _chunks(ids):
-            await self.confirm(chunk, account=account)
-
-    def iter(self, limit: int | None = None, *, account: str | None = None) -> AsyncQueueDrainer[Reply]:
-        """See :meth:`Replies.iter`; use with ``async for``."""
-        return AsyncQueueDrainer(
-            lambda: self.check(account=account),
-            lambda ids: self._confirm_all(ids, account),
-            lambda reply: reply.reply_id,
-            limit=limit,
-        )
-
-    async def drain(
-        self,
-        handler: Callable[[Reply], Awaitable[None]],
-        *,
-        limit: int | None = None,
-        account: str | None = None,
-    ) -> int:
-        """See :meth:`Replies.drain`; ``handler`` is a coroutine function."""
-        return await self.iter(limit, account=account).drain(handler)
+        super().__init__(owner, _REPLIES)
