@@ -325,6 +325,8 @@ def _list_kwargs(
         sort_order=opt(sort_order),
         size=opt(size),
     )
+    if extra_params is not None and not isinstance(extra_params, Mapping):
+        raise InputError("extra_params", "must be a mapping of query parameters")
     if extra_params:
         # Undocumented filters are passed through; the documented ones above take precedence.
         extras = {str(key): value for key, value in extra_params.items() if value is not None}

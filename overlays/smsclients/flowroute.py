@@ -359,6 +359,8 @@ def _outbound_message(
     if media_urls is not None:
         if isinstance(media_urls, str):
             raise InputError("media_urls", "must be a list of URLs, not a single string")
+        if not isinstance(media_urls, Sequence):  # e.g. a bool would raise a bare TypeError below
+            raise InputError("media_urls", "must be a list of URLs")
         urls = [_http_url(f"media_urls[{index}]", url) for index, url in enumerate(media_urls)]
         if not urls:
             raise InputError("media_urls", "must not be empty when given")

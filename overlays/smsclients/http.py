@@ -14,11 +14,18 @@ from collections.abc import Mapping
 import httpx
 
 from ._version import __version__
-from .errors import ErrorBodyParser, InputError, InsecureURLError, api_error_from_response
+from .errors import ErrorBodyParser, InputError, InsecureURLError, MalformedResponseError, api_error_from_response
 from .redaction import redact_url
 from .retries import AsyncRetryTransport, RetryPolicy, RetryTransport
 
-__all__ = ["USER_AGENT", "build_async_http_client", "build_http_client", "is_loopback_host", "require_secure_url"]
+__all__ = [
+    "USER_AGENT",
+    "build_async_http_client",
+    "build_http_client",
+    "check_redirect_location",
+    "is_loopback_host",
+    "require_secure_url",
+]
 
 USER_AGENT = f"sms-provider-clients/{__version__}"
 
@@ -56,6 +63,27 @@ def require_secure_url(url: str, *, field: str = "base_url") -> str:
     return url
 
 
+def check_redirect_location(response: httpx.Response) -> None:
+    """Raise MalformedResponseError for a 3xx whose ``Location`` httpx cannot turn into a URL.
+
+    Redirects are never followed, but httpx still builds ``response.next_request`` after the
+    response hooks, and a malformed Location would escape from it as a bare ``httpx.InvalidURL``.
+    This mirrors httpx's own resolution (``Client._redirect_url``) so that case is typed instead.
+    """
+    if not response.has_redirect_location:
+        return
+    try:
+        url = httpx.URL(response.headers["location"])
+        if url.scheme and not url.host:
+            url = url.copy_with(host=response.request.url.host)
+        if url.is_relative_url:
+            url = response.request.url.join(url)
+    except httpx.InvalidURL as exc:
+        raise MalformedResponseError(
+            f"HTTP {response.status_code} with an invalid Location header", status_code=response.status_code
+        ) from exc
+
+
 def _default_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
     return {"User-Agent": USER_AGENT, **(headers or {})}
 
@@ -82,6 +110,7 @@ def build_http_client(
         if response.status_code >= 400:
             response.read()
             raise api_error_from_response(response, provider=provider, parse_body=parse_error)
+        check_redirect_location(response)
 
     return httpx.Client(
         base_url=require_secure_url(base_url),
@@ -111,6 +140,7 @@ def build_async_http_client(
         if response.status_code >= 400:
             await response.aread()
             raise api_error_from_response(response, provider=provider, parse_body=parse_error)
+        check_redirect_location(response)
 
     return httpx.AsyncClient(
         base_url=require_secure_url(base_url),

@@ -31,7 +31,8 @@ Page: TypeAlias = tuple[list[T], str | None]
 
 
 def _check_limit(limit: int | None) -> int | None:
-    if limit is not None and limit < 0:
+    # Type first: comparing a str with 0 would raise a bare TypeError.
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
         raise InputError("limit", "must be >= 0 or None")
     return limit
 

@@ -133,9 +133,16 @@ def call_options(
     to repeat (e.g. confirming delivery reports) be retried like a GET. Nested blocks inherit the
     outer values they do not override.
     """
-    if max_retries is not None and max_retries < 0:
+    # Types first: a str here would otherwise end in a bare TypeError from the comparison.
+    if max_retries is not None and (
+        isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0
+    ):
         raise InputError("max_retries", "must be >= 0")
-    if timeout is not None and not (math.isfinite(timeout) and timeout > 0):
+    if timeout is not None and (
+        isinstance(timeout, bool)
+        or not isinstance(timeout, int | float)
+        or not (math.isfinite(timeout) and timeout > 0)
+    ):
         raise InputError("timeout", "must be a finite number > 0")
     outer = current_call_options()
     token = _call_options.set(

@@ -171,7 +171,7 @@ def _int(field: str, value: Any) -> int | None:
     """The SDK passed query values through; ints and digit strings are accepted here."""
     if value is None:
         return None
-    if isinstance(value, str) and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():  # "¹".isdigit() too
         return int(value)
     if isinstance(value, bool) or not isinstance(value, int):
         raise InputError(field, "must be an integer")
