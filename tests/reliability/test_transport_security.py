@@ -298,6 +298,17 @@ def _sync_transports() -> list[tuple[str, httpx.BaseTransport | None]]:
     return kinds
 
 
+def _names_the_certificate(error: BaseException) -> bool:
+    """True if any link of the exception chain says the certificate was refused."""
+    seen: BaseException | None = error
+    while seen is not None:
+        text = f"{seen!r} {seen}".lower()
+        if "certificate" in text or "unknownissuer" in text or "self-signed" in text or "self signed" in text:
+            return True
+        seen = seen.__cause__ or seen.__context__
+    return False
+
+
 @pytest.mark.parametrize("name", list(SYNC))
 def test_an_untrusted_certificate_is_refused_before_any_request(name: str, self_signed_server: str) -> None:
     _Recorder.seen.clear()
@@ -306,10 +317,7 @@ def test_an_untrusted_certificate_is_refused_before_any_request(name: str, self_
         try:
             with pytest.raises(SmsClientError) as raised:
                 _first_call(client)
-            assert (
-                "CERTIFICATE_VERIFY_FAILED" in repr(raised.value.__cause__)
-                or "certificate" in str(raised.value).lower()
-            ), (kind, raised.value)
+            assert _names_the_certificate(raised.value), (kind, raised.value)
         finally:
             client.close()
     assert _Recorder.seen == []
