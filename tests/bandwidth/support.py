@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import base64
-import json
-from typing import Any, Protocol
+from typing import Any
 
 import httpx
+
+# Re-exported for the tests of this folder.
+from tests.transports import AsyncRecordingTransport as AsyncRecordingTransport
+from tests.transports import Cassette as Cassette
+from tests.transports import NoNetwork as NoNetwork
+from tests.transports import RecordingTransport as RecordingTransport
+from tests.transports import body_json as body_json
 
 USER_ID = "u-abc123"
 # Canary credentials: they must never appear in a repr, an exception text or a cassette.
@@ -70,66 +76,9 @@ BLANK_TEXT_ERROR: dict[str, Any] = {
 }
 
 
-class RecordingTransport(httpx.BaseTransport):
-    """Keeps every request that reaches the network layer (vcrpy then answers it from the cassette)."""
-
-    def __init__(self) -> None:
-        self.inner = httpx.HTTPTransport()
-        self.requests: list[httpx.Request] = []
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        return self.inner.handle_request(request)
-
-    def close(self) -> None:
-        self.inner.close()
-
-
-class AsyncRecordingTransport(httpx.AsyncBaseTransport):
-    """Async twin of :class:`RecordingTransport`."""
-
-    def __init__(self) -> None:
-        self.inner = httpx.AsyncHTTPTransport()
-        self.requests: list[httpx.Request] = []
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        return await self.inner.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
-
-
-class NoNetwork(httpx.BaseTransport):
-    """For tests where input validation must stop the call before anything is sent."""
-
-    def __init__(self) -> None:
-        self.requests: list[httpx.Request] = []
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        raise AssertionError(f"no request may be sent, got {request.method} {request.url}")
-
-
-def body_json(request: httpx.Request) -> Any:
-    return json.loads(request.content)
-
-
 def calls(requests: list[httpx.Request]) -> list[tuple[str, str]]:
     """(method, path?query) of each request, for compact assertions."""
     return [(r.method, r.url.raw_path.decode()) for r in requests]
-
-
-class Cassette(Protocol):
-    """The part of vcrpy's Cassette (yielded by pytest-recording's ``vcr`` fixture) the tests use."""
-
-    @property
-    def all_played(self) -> bool: ...
-
-    @property
-    def play_count(self) -> int: ...
-
-    def __len__(self) -> int: ...
 
 
 def assert_all_played(cassette: Cassette | None) -> None:

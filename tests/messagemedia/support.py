@@ -5,14 +5,20 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import json
 import re
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import httpx
+
+# Re-exported for the tests of this folder.
+from tests.transports import AsyncRecordingTransport as AsyncRecordingTransport
+from tests.transports import Cassette as Cassette
+from tests.transports import NoNetwork as NoNetwork
+from tests.transports import RecordingTransport as RecordingTransport
+from tests.transports import body_json as body_json
 
 BASE_URL = "https://api.messagemedia.com"
 CASSETTES = Path(__file__).parent / "cassettes"
@@ -65,63 +71,6 @@ SEED_SEND_BODY: dict[str, Any] = {
 BASIC_MESSAGE: dict[str, Any] = {"content": "My first message!", "destination_number": "+61491570156"}
 
 _IMF_FIXDATE = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$")
-
-
-class RecordingTransport(httpx.BaseTransport):
-    """Keeps every request that reaches the network layer (vcrpy then answers it from the cassette)."""
-
-    def __init__(self) -> None:
-        self.inner = httpx.HTTPTransport()
-        self.requests: list[httpx.Request] = []
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        return self.inner.handle_request(request)
-
-    def close(self) -> None:
-        self.inner.close()
-
-
-class AsyncRecordingTransport(httpx.AsyncBaseTransport):
-    """Async twin of :class:`RecordingTransport`."""
-
-    def __init__(self) -> None:
-        self.inner = httpx.AsyncHTTPTransport()
-        self.requests: list[httpx.Request] = []
-
-    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        return await self.inner.handle_async_request(request)
-
-    async def aclose(self) -> None:
-        await self.inner.aclose()
-
-
-class NoNetwork(httpx.BaseTransport):
-    """A transport for tests where input validation must stop the call before anything is sent."""
-
-    def __init__(self) -> None:
-        self.requests: list[httpx.Request] = []
-
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        self.requests.append(request)
-        raise AssertionError(f"no request may be sent, got {request.method} {request.url}")
-
-
-def body_json(request: httpx.Request) -> Any:
-    return json.loads(request.content)
-
-
-class Cassette(Protocol):
-    """The part of vcrpy's Cassette (yielded by pytest-recording's ``vcr`` fixture) the tests use."""
-
-    @property
-    def all_played(self) -> bool: ...
-
-    @property
-    def play_count(self) -> int: ...
-
-    def __len__(self) -> int: ...
 
 
 def assert_all_played(cassette: Cassette | None) -> None:
