@@ -20,8 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from types import TracebackType
-from typing import Any, Final, Self, TypeVar
+from typing import Any, Final, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -51,6 +50,7 @@ from bandwidth_messaging_v1_client.types import UNSET, Response, Unset
 from .auth import BasicAuth
 from .errors import ErrorDetails, InputError, MalformedResponseError, SmsClientError
 from .http import build_async_http_client, build_http_client
+from .lifecycle import AsyncClosable, Closable
 from .pagination import AsyncLinkPager, LinkPager, Page
 from .retries import RetryPolicy, call_options
 from .validation import e164, max_items, text_length
@@ -345,7 +345,7 @@ def _check_user_and_credentials(user_id: str, api_token: str, api_secret: str) -
 # Sync
 
 
-class BandwidthClient:
+class BandwidthClient(Closable):
     """Bandwidth Catapult Messaging v1 client (sync).
 
     ``api_token``/``api_secret`` authenticate with HTTP Basic; ``user_id`` (``u-...``) only names the
@@ -380,14 +380,6 @@ class BandwidthClient:
     def close(self) -> None:
         """Close the connection pool."""
         self._http.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         # Never the token or the secret.
@@ -520,7 +512,7 @@ class Messages:
 # Async
 
 
-class AsyncBandwidthClient:
+class AsyncBandwidthClient(AsyncClosable):
     """Async twin of :class:`BandwidthClient` (``async with``, ``await``, ``async for``)."""
 
     def __init__(
@@ -550,14 +542,6 @@ class AsyncBandwidthClient:
     async def aclose(self) -> None:
         """Close the connection pool."""
         await self._http.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(user_id={self.user_id!r}, base_url={self.base_url!r})"

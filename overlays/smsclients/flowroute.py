@@ -21,7 +21,6 @@ from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from types import TracebackType
 from typing import Any, Protocol, Self, TypeVar
 from urllib.parse import urlsplit
 
@@ -78,6 +77,7 @@ from flowroute_v2_client.types import UNSET
 from .auth import BasicAuth
 from .errors import ErrorDetails, InputError, MalformedResponseError, SmsClientError
 from .http import build_async_http_client, build_http_client
+from .lifecycle import AsyncClosable, Closable
 from .pagination import AsyncLinkPager, LinkPager, Page
 from .retries import RetryPolicy, call_options
 from .validation import nanp_11_digits
@@ -910,7 +910,7 @@ class MessagesV2:
         )
 
 
-class FlowrouteClient:
+class FlowrouteClient(Closable):
     """Flowroute Numbers/Routes/Messages v2.1 (``.numbers``, ``.routes``, ``.messages``) and Messages v2
     (``.messages_v2``), authenticated with the API access key and secret key (HTTP Basic).
 
@@ -946,14 +946,6 @@ class FlowrouteClient:
         """Close the connection pool; the client cannot be used afterwards."""
         self._http_v2.close()
         self._http.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"
@@ -1357,7 +1349,7 @@ class AsyncMessagesV2:
         )
 
 
-class AsyncFlowrouteClient:
+class AsyncFlowrouteClient(AsyncClosable):
     """Async twin of :class:`FlowrouteClient`; use ``async with`` or :meth:`aclose`."""
 
     def __init__(
@@ -1388,14 +1380,6 @@ class AsyncFlowrouteClient:
         """Close the connection pool; the client cannot be used afterwards."""
         await self._http_v2.aclose()
         await self._http.aclose()
-
-    async def __aenter__(self) -> Self:
-        return self
-
-    async def __aexit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        await self.aclose()
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(base_url={self.base_url!r})"

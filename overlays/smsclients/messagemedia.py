@@ -44,6 +44,8 @@ from smsclients.pagination import AsyncQueueDrainer, QueueDrainer
 from smsclients.retries import RetryPolicy, call_options
 from smsclients.validation import e164, max_items, text_length
 
+from .lifecycle import AsyncClosable, Closable
+
 __all__ = [
     "DEFAULT_BASE_URL",
     "PROVIDER",
@@ -286,7 +288,7 @@ def _repr(cls_name: str, base_url: str, hmac: bool, account: str | None) -> str:
 # Sync
 
 
-class MessageMediaClient:
+class MessageMediaClient(Closable):
     """MessageMedia Messages v1 client (sync).
 
     ``api_key``/``api_secret`` authenticate with HTTP Basic, or with MessageMedia's HMAC signature
@@ -347,12 +349,6 @@ class MessageMediaClient:
     def close(self) -> None:
         """Close the connection pool."""
         self._http.close()
-
-    def __enter__(self) -> MessageMediaClient:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return _repr(type(self).__name__, self._base_url, self._hmac, self._account_name)
@@ -591,7 +587,7 @@ class Replies(_Queue[Reply]):
 # Async
 
 
-class AsyncMessageMediaClient:
+class AsyncMessageMediaClient(AsyncClosable):
     """MessageMedia Messages v1 client (async); same surface as :class:`MessageMediaClient`."""
 
     def __init__(
@@ -646,12 +642,6 @@ class AsyncMessageMediaClient:
     async def aclose(self) -> None:
         """Close the connection pool."""
         await self._http.aclose()
-
-    async def __aenter__(self) -> AsyncMessageMediaClient:
-        return self
-
-    async def __aexit__(self, *exc_info: object) -> None:
-        await self.aclose()
 
     def __repr__(self) -> str:
         return _repr(type(self).__name__, self._base_url, self._hmac, self._account_name)

@@ -27,6 +27,7 @@ from bandwidth_messaging_v1_client.models import Message
 
 from smsclients.bandwidth import BandwidthClient, message_id_from_location
 from smsclients.errors import APIError, InputError, combined_error_class, copy_api_error_fields
+from smsclients.lifecycle import Closable
 from smsclients.redaction import REDACTED
 from smsclients.retries import RetryPolicy
 
@@ -161,7 +162,7 @@ class _AuthPair(tuple[str, str]):
 # Client
 
 
-class Client:
+class Client(Closable):
     """``bandwidth.messaging.Client``: the Catapult messaging API for one user.
 
     ``Client(user_id, api_token, api_secret, api_endpoint="https://api.catapult.inetwork.com",
@@ -201,12 +202,6 @@ class Client:
     def close(self) -> None:
         """Close the connection pool (BW-py had none; optional)."""
         self._client.close()
-
-    def __enter__(self) -> Client:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return (

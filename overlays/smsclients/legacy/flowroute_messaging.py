@@ -23,13 +23,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from types import TracebackType
-from typing import Any, Self
+from typing import Any
 
 import httpx
 
 from ..errors import APIError, InputError, combined_error_class
 from ..flowroute import MESSAGES_V2_PREFIX, FlowrouteClient
+from ..lifecycle import Closable
 from ..retries import RetryPolicy
 
 __all__ = ["APIController", "APIException", "Configuration", "Message"]
@@ -108,7 +108,7 @@ def _api_root(base_uri: str) -> str:
     return trimmed[: -len(MESSAGES_V2_PREFIX)]
 
 
-class APIController:
+class APIController(Closable):
     """Sends messages and looks up message detail records (Messages v2).
 
     ``username`` is the API access key, ``password`` the secret key. The keyword-only options are
@@ -145,14 +145,6 @@ class APIController:
     def close(self) -> None:
         """New: release the connection pool (the library had none to release)."""
         self._client.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"APIController(base_uri={self._client.base_url + MESSAGES_V2_PREFIX!r})"

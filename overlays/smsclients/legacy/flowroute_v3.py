@@ -32,13 +32,14 @@ import sys
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import cached_property
-from types import ModuleType, TracebackType
-from typing import Any, Self
+from types import ModuleType
+from typing import Any
 
 import httpx
 
 from ..errors import APIError, InputError, combined_error_class
 from ..flowroute import FlowrouteClient
+from ..lifecycle import Closable
 from ..retries import RetryPolicy
 from ._apimatic import HttpContext, HttpRequest, HttpResponse
 
@@ -407,7 +408,7 @@ class MessagesController:
             return self._messages.get(record).to_dict()
 
 
-class FlowroutenumbersandmessagingClient:
+class FlowroutenumbersandmessagingClient(Closable):
     """``FlowroutenumbersandmessagingClient(access_key, secret_key)`` with ``.numbers``, ``.routes``, ``.messages``.
 
     The keyword-only ``base_uri`` (default :attr:`Configuration.base_uri`), ``retry`` and ``transport``
@@ -454,14 +455,6 @@ class FlowroutenumbersandmessagingClient:
     def close(self) -> None:
         """New: release the connection pool."""
         self._client.close()
-
-    def __enter__(self) -> Self:
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"FlowroutenumbersandmessagingClient(base_uri={self._client.base_url!r})"

@@ -28,6 +28,7 @@ from smsclients.errors import (
     copy_api_error_fields,
 )
 from smsclients.legacy._apimatic import HttpContext, HttpRequest, HttpResponse
+from smsclients.lifecycle import Closable
 from smsclients.messagemedia import DEFAULT_BASE_URL, PROVIDER, MessageMediaClient
 from smsclients.redaction import redact_url
 from smsclients.retries import RetryPolicy
@@ -399,7 +400,7 @@ class RepliesController:
 # Client
 
 
-class MessageMediaMessagesClient:
+class MessageMediaMessagesClient(Closable):
     """1.1.0's entry point: ``MessageMediaMessagesClient(auth_user_name, auth_password, use_hmac)``.
 
     The third argument may be passed positionally or by either keyword spelling: the PyPI 1.1.0
@@ -461,12 +462,6 @@ class MessageMediaMessagesClient:
     def close(self) -> None:
         """Close the connection pool (1.1.0 had none to close; optional)."""
         self._client.close()
-
-    def __enter__(self) -> MessageMediaMessagesClient:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
 
     def __repr__(self) -> str:
         return f"MessageMediaMessagesClient(base_url={self._base_url!r}, hmac={self._hmac!r})"
