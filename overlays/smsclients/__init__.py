@@ -1,16 +1,16 @@
 """Typed clients for Flowroute, Bandwidth Catapult and MessageMedia, plus drop-in legacy SDK replacements.
 
 This module re-exports the shared core (errors, auth, retries, pagination, validation, redaction,
-HTTP client construction); the provider facades are added in their own section below.
+HTTP client construction) and, lazily, the provider facades: ``import smsclients.bandwidth`` or
+``from smsclients import BandwidthClient`` loads Bandwidth's generated client and overlay only,
+so a program that uses one provider does not pay the import time of the other two.
 """
+
+import importlib
+from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 from .auth import BasicAuth, MessageMediaHmacAuth, hmac_signature
-
-# ---------------------------------------------------------------------------------------------
-# Provider facades
-# (each provider module adds its import here and its names to __all__ below)
-from .bandwidth import AsyncBandwidthClient, BandwidthClient
 from .errors import (
     APIError,
     AuthenticationError,
@@ -36,9 +36,7 @@ from .errors import (
     parse_retry_after,
     status_error_class,
 )
-from .flowroute import AsyncFlowrouteClient, FlowrouteClient
 from .http import USER_AGENT, build_async_http_client, build_http_client, require_secure_url
-from .messagemedia import AsyncMessageMediaClient, MessageMediaClient
 from .pagination import AsyncLinkPager, AsyncQueueDrainer, LinkPager, Page, QueueDrainer
 from .redaction import REDACTED, Secret, redact_headers, redact_url
 from .retries import (
@@ -51,6 +49,32 @@ from .retries import (
     current_call_options,
 )
 from .validation import e164, max_items, nanp_11_digits, text_length
+
+# ---------------------------------------------------------------------------------------------
+# Provider facades, imported on first use (each provider adds its names here and to __all__)
+_PROVIDER_MODULES = {
+    "AsyncBandwidthClient": "bandwidth",
+    "BandwidthClient": "bandwidth",
+    "AsyncFlowrouteClient": "flowroute",
+    "FlowrouteClient": "flowroute",
+    "AsyncMessageMediaClient": "messagemedia",
+    "MessageMediaClient": "messagemedia",
+}
+
+if TYPE_CHECKING:
+    from .bandwidth import AsyncBandwidthClient, BandwidthClient
+    from .flowroute import AsyncFlowrouteClient, FlowrouteClient
+    from .messagemedia import AsyncMessageMediaClient, MessageMediaClient
+
+
+def __getattr__(name: str) -> Any:
+    module = _PROVIDER_MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
 
 # ---------------------------------------------------------------------------------------------
 

@@ -23,6 +23,7 @@ __all__ = [
     "HMAC_ALGORITHMS",
     "BasicAuth",
     "MessageMediaHmacAuth",
+    "RequestSigner",
     "content_md5",
     "hmac_authorization",
     "hmac_signature",
@@ -35,7 +36,23 @@ __all__ = [
 HMAC_ALGORITHMS: dict[str, str] = {"hmac-sha1": "sha1", "hmac-sha256": "sha256", "hmac-sha512": "sha512"}
 
 
-class BasicAuth(httpx.Auth):
+class RequestSigner(httpx.Auth):
+    """An ``httpx.Auth`` that needs one look at the request and never at the response.
+
+    That is true of both provider schemes, and it lets :mod:`smsclients.http` sign a request with
+    one method call instead of driving httpx's generator-based auth flow on every request.
+    """
+
+    def sign(self, request: httpx.Request) -> None:
+        """Add the authentication headers to ``request``."""
+        raise NotImplementedError
+
+    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+        self.sign(request)
+        yield request
+
+
+class BasicAuth(RequestSigner):
     """``Authorization: Basic base64(username:password)``; the repr shows the username only."""
 
     def __init__(self, username: str, password: str) -> None:
@@ -44,9 +61,8 @@ class BasicAuth(httpx.Auth):
         # Only the finished header is kept: the password itself is not needed again.
         self._header = Secret(f"Basic {token}")
 
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
+    def sign(self, request: httpx.Request) -> None:
         request.headers["Authorization"] = self._header.reveal()
-        yield request
 
     def __repr__(self) -> str:
         return f"BasicAuth(username={self.username!r})"
@@ -126,7 +142,7 @@ def _digest_name(algorithm: str) -> str:
         raise InputError("algorithm", f"must be one of {', '.join(sorted(HMAC_ALGORITHMS))}") from None
 
 
-class MessageMediaHmacAuth(httpx.Auth):
+class MessageMediaHmacAuth(RequestSigner):
     """MessageMedia HMAC request signing, the SDK form of api-notes §4.6 (done right).
 
     Unlike the legacy SDK it signs the real method (a PUT as PUT), the real path with the message id
@@ -180,10 +196,6 @@ class MessageMediaHmacAuth(httpx.Auth):
             date_header=self.date_header,
             content_md5_header=self.content_md5_header,
         )
-
-    def auth_flow(self, request: httpx.Request) -> Generator[httpx.Request, httpx.Response, None]:
-        self.sign(request)
-        yield request
 
     def __repr__(self) -> str:
         return f"MessageMediaHmacAuth(api_key={self.api_key!r}, algorithm={self.algorithm!r})"

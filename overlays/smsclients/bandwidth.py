@@ -399,7 +399,9 @@ class Messages:
 
         Keys beyond the spec's are sent as given (for API features the spec does not list yet).
         """
-        request = check_send_request(message)
+        return self._send_checked(check_send_request(message), max_retries, timeout)
+
+    def _send_checked(self, request: SendMessageRequest, max_retries: int | None, timeout: float | None) -> str:
         with call_options(max_retries=max_retries, timeout=timeout), _parse_guard("send_messages"):
             response = _send_messages.sync_detailed(self._owner.user_id, client=self._owner._client, body=request)
         return _sent_id(response)
@@ -437,7 +439,7 @@ class Messages:
             fallback_url,
             tag,
         )
-        return self.send_request(request, max_retries=max_retries, timeout=timeout)
+        return self._send_checked(request, max_retries, timeout)
 
     def send_batch(
         self, messages: Sequence[MessageInput], *, max_retries: int | None = None, timeout: float | None = None
@@ -557,7 +559,9 @@ class AsyncMessages:
         self, message: MessageInput, *, max_retries: int | None = None, timeout: float | None = None
     ) -> str:
         """See :meth:`Messages.send_request`."""
-        request = check_send_request(message)
+        return await self._send_checked(check_send_request(message), max_retries, timeout)
+
+    async def _send_checked(self, request: SendMessageRequest, max_retries: int | None, timeout: float | None) -> str:
         with call_options(max_retries=max_retries, timeout=timeout), _parse_guard("send_messages"):
             response = await _send_messages.asyncio_detailed(
                 self._owner.user_id, client=self._owner._client, body=request
@@ -593,7 +597,7 @@ class AsyncMessages:
             fallback_url,
             tag,
         )
-        return await self.send_request(request, max_retries=max_retries, timeout=timeout)
+        return await self._send_checked(request, max_retries, timeout)
 
     async def send_batch(
         self, messages: Sequence[MessageInput], *, max_retries: int | None = None, timeout: float | None = None

@@ -4,22 +4,34 @@ A client built here refuses clear-text URLs (except loopback, for the local sand
 through :class:`~smsclients.retries.RetryTransport`, identifies itself with a User-Agent, and
 turns every HTTP error status into a typed :class:`~smsclients.errors.APIError` in a response
 hook -- before the generated code tries to parse an error body as a success model.
+
+The clients are :class:`ProviderClient` / :class:`AsyncProviderClient`: ``httpx`` clients whose
+``request()`` takes a short path for the requests the generated code makes (see
+:func:`_direct_request`), because ``httpx.Client.send`` costs more CPU per call than the rest of
+a send put together (profiled; see bench/README.md).
 """
 
 from __future__ import annotations
 
 import ipaddress
-from collections.abc import Mapping
+import logging
+import time
+from collections.abc import Awaitable, Callable, Mapping
+from datetime import timedelta
+from typing import Any
 
 import httpx
 
 from ._version import __version__
+from .auth import RequestSigner
 from .errors import ErrorBodyParser, InputError, InsecureURLError, MalformedResponseError, api_error_from_response
 from .redaction import redact_url
 from .retries import AsyncRetryTransport, RetryPolicy, RetryTransport
 
 __all__ = [
     "USER_AGENT",
+    "AsyncProviderClient",
+    "ProviderClient",
     "build_async_http_client",
     "build_http_client",
     "check_redirect_location",
@@ -88,17 +100,175 @@ def _default_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
     return {"User-Agent": USER_AGENT, **(headers or {})}
 
 
+_httpx_logger = logging.getLogger("httpx")
+_URL_CACHE_SIZE = 256
+
+
+class _DirectPath:
+    """What :class:`ProviderClient` and its async twin precompute once to build each request quickly."""
+
+    def __init__(self, client: httpx.Client | httpx.AsyncClient, auth: RequestSigner) -> None:
+        self.prefix = str(client.base_url).rstrip("/")
+        self.headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in client.headers.raw}
+        self.header_names = {name.lower(): name for name in self.headers}
+        self.timeout = client.timeout.as_dict()
+        self.auth = auth
+        self.urls: dict[str, httpx.URL] = {}  # parsing is a third of building a request; paths repeat
+
+    def request(
+        self,
+        method: str,
+        url: httpx.URL | str,
+        content: Any,
+        json: Any,
+        params: Any,
+        headers: Any,
+        options: Mapping[str, Any],
+    ) -> httpx.Request | None:
+        """The request ``httpx.Client.request`` would build and sign, or None to let httpx do it.
+
+        The direct path covers what the generated code and the pagers pass: a path under
+        ``base_url`` or an absolute URL, a JSON or bytes body, query parameters and headers. It
+        skips httpx's per-request cookie jar, redirect and event-hook machinery, none of which these
+        clients use (redirects are never followed, no provider sets cookies).
+        """
+        if any(value is not None and value is not httpx.USE_CLIENT_DEFAULT for value in options.values()):
+            return None
+        if not isinstance(url, str) or not (headers is None or isinstance(headers, Mapping)):
+            return None
+        if url.startswith("/"):
+            url = self.prefix + url
+        elif not url.startswith(("https://", "http://")):
+            return None
+        request = httpx.Request(
+            method,
+            self._parsed(url),
+            params=params,
+            headers=self._merge(headers),
+            content=content,
+            json=json,
+            extensions={"timeout": self.timeout},
+        )
+        self.auth.sign(request)
+        return request
+
+    def _parsed(self, url: str) -> httpx.URL:
+        parsed = self.urls.get(url)
+        if parsed is None:
+            if len(self.urls) >= _URL_CACHE_SIZE:  # ids in paths would otherwise grow it without bound
+                self.urls.clear()
+            parsed = self.urls[url] = httpx.URL(url)
+        return parsed
+
+    def _merge(self, headers: Mapping[str, str] | None) -> dict[str, str]:
+        """The client's headers updated with ``headers``, names compared case-insensitively as httpx does."""
+        merged = self.headers.copy()
+        for name, value in (headers or {}).items():
+            existing = self.header_names.get(name.lower())
+            if existing is not None and existing != name:
+                del merged[existing]
+            merged[name] = value
+        return merged
+
+
+def _log_exchange(request: httpx.Request, response: httpx.Response) -> None:
+    """The line ``httpx.Client`` logs for each request, so the direct path is as observable."""
+    if _httpx_logger.isEnabledFor(logging.INFO):
+        _httpx_logger.info(
+            'HTTP Request: %s %s "%s %d %s"',
+            request.method,
+            request.url,
+            response.http_version,
+            response.status_code,
+            response.reason_phrase,
+        )
+
+
+class ProviderClient(httpx.Client):
+    """The ``httpx.Client`` of one provider facade, with a direct path for the generated code's requests.
+
+    Behaviour is that of ``httpx.Client.request`` for those requests (same URL, headers, body,
+    auth, timeout, transport, response hook); anything else falls through to httpx unchanged.
+    """
+
+    def __init__(self, *, auth: RequestSigner, on_response: Callable[[httpx.Response], None], **settings: Any) -> None:
+        super().__init__(auth=auth, event_hooks={"response": [on_response]}, **settings)
+        self._direct = _DirectPath(self, auth)
+        self._on_response = on_response
+
+    def request(
+        self,
+        method: str,
+        url: httpx.URL | str,
+        *,
+        content: Any = None,
+        json: Any = None,
+        params: Any = None,
+        headers: Any = None,
+        **options: Any,
+    ) -> httpx.Response:
+        request = self._direct.request(method, url, content, json, params, headers, options)
+        if request is None:
+            return super().request(method, url, content=content, json=json, params=params, headers=headers, **options)
+        if self.is_closed:
+            raise RuntimeError("Cannot send a request, as the client has been closed.")
+        started = time.perf_counter()
+        response = self._transport.handle_request(request)  # the retry transport; it reads the body
+        response.request = request
+        response.elapsed = timedelta(seconds=time.perf_counter() - started)
+        _log_exchange(request, response)
+        self._on_response(response)
+        return response
+
+
+class AsyncProviderClient(httpx.AsyncClient):
+    """Async twin of :class:`ProviderClient`."""
+
+    def __init__(
+        self, *, auth: RequestSigner, on_response: Callable[[httpx.Response], Awaitable[None]], **settings: Any
+    ) -> None:
+        super().__init__(auth=auth, event_hooks={"response": [on_response]}, **settings)
+        self._direct = _DirectPath(self, auth)
+        self._on_response = on_response
+
+    async def request(
+        self,
+        method: str,
+        url: httpx.URL | str,
+        *,
+        content: Any = None,
+        json: Any = None,
+        params: Any = None,
+        headers: Any = None,
+        **options: Any,
+    ) -> httpx.Response:
+        request = self._direct.request(method, url, content, json, params, headers, options)
+        if request is None:
+            return await super().request(
+                method, url, content=content, json=json, params=params, headers=headers, **options
+            )
+        if self.is_closed:
+            raise RuntimeError("Cannot send a request, as the client has been closed.")
+        started = time.perf_counter()
+        response = await self._transport.handle_async_request(request)
+        response.request = request
+        response.elapsed = timedelta(seconds=time.perf_counter() - started)
+        _log_exchange(request, response)
+        await self._on_response(response)
+        return response
+
+
 def build_http_client(
     *,
     base_url: str,
-    auth: httpx.Auth,
+    auth: RequestSigner,
     provider: str,
     parse_error: ErrorBodyParser,
     policy: RetryPolicy = RetryPolicy(),  # noqa: B008 -- frozen dataclass, safe as a shared default
     transport: httpx.BaseTransport | None = None,
     headers: Mapping[str, str] | None = None,
     verify: bool = True,
-) -> httpx.Client:
+) -> ProviderClient:
     """An ``httpx.Client`` for one provider facade; reuse it for every call (keep-alive) and close it with the facade.
 
     ``transport`` replaces the network transport (tests, mock servers, proxies: pass
@@ -112,13 +282,13 @@ def build_http_client(
             raise api_error_from_response(response, provider=provider, parse_body=parse_error)
         check_redirect_location(response)
 
-    return httpx.Client(
+    return ProviderClient(
         base_url=require_secure_url(base_url),
         auth=auth,
         transport=RetryTransport(transport or httpx.HTTPTransport(verify=verify), policy),
         timeout=policy.timeout,
         headers=_default_headers(headers),
-        event_hooks={"response": [raise_for_status]},
+        on_response=raise_for_status,
         follow_redirects=False,  # a redirect could carry the Authorization header elsewhere
     )
 
@@ -126,14 +296,14 @@ def build_http_client(
 def build_async_http_client(
     *,
     base_url: str,
-    auth: httpx.Auth,
+    auth: RequestSigner,
     provider: str,
     parse_error: ErrorBodyParser,
     policy: RetryPolicy = RetryPolicy(),  # noqa: B008 -- frozen dataclass, safe as a shared default
     transport: httpx.AsyncBaseTransport | None = None,
     headers: Mapping[str, str] | None = None,
     verify: bool = True,
-) -> httpx.AsyncClient:
+) -> AsyncProviderClient:
     """Async twin of :func:`build_http_client`."""
 
     async def raise_for_status(response: httpx.Response) -> None:
@@ -142,12 +312,12 @@ def build_async_http_client(
             raise api_error_from_response(response, provider=provider, parse_body=parse_error)
         check_redirect_location(response)
 
-    return httpx.AsyncClient(
+    return AsyncProviderClient(
         base_url=require_secure_url(base_url),
         auth=auth,
         transport=AsyncRetryTransport(transport or httpx.AsyncHTTPTransport(verify=verify), policy),
         timeout=policy.timeout,
         headers=_default_headers(headers),
-        event_hooks={"response": [raise_for_status]},
+        on_response=raise_for_status,
         follow_redirects=False,
     )

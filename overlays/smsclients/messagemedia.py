@@ -37,7 +37,7 @@ from messagemedia_messages_v1_client.models.message_format import MESSAGE_FORMAT
 from messagemedia_messages_v1_client.models.source_number_type import SOURCE_NUMBER_TYPE_VALUES
 from messagemedia_messages_v1_client.types import UNSET, Response, Unset
 
-from smsclients.auth import BasicAuth, MessageMediaHmacAuth
+from smsclients.auth import BasicAuth, MessageMediaHmacAuth, RequestSigner
 from smsclients.errors import ErrorDetails, InputError, MalformedResponseError, SmsClientError
 from smsclients.http import build_async_http_client, build_http_client
 from smsclients.pagination import AsyncQueueDrainer, QueueDrainer
@@ -270,7 +270,7 @@ def _chunks(ids: list[str]) -> Iterator[list[str]]:
         yield ids[start : start + MAX_CONFIRM_IDS]
 
 
-def _auth(api_key: str, api_secret: str, hmac: bool) -> httpx.Auth:
+def _auth(api_key: str, api_secret: str, hmac: bool) -> RequestSigner:
     for name, value in (("api_key", api_key), ("api_secret", api_secret)):
         if not isinstance(value, str) or not value:
             raise InputError(name, "must be a non-empty string")

@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sized
+from functools import lru_cache
 from typing import TypeVar
-
-import phonenumbers
 
 from .errors import InputError
 
@@ -39,13 +38,35 @@ def e164(value: str, field: str) -> str:
         raise InputError(field, f"must be in E.164 form starting with '+', e.g. {_E164_EXAMPLE}")
     if not _E164_CHARS.fullmatch(value):
         raise InputError(field, f"must contain only '+' and digits (E.164), e.g. {_E164_EXAMPLE}")
+    normalised = _possible_e164(value)
+    if normalised is None:
+        raise InputError(field, f"must be an E.164 phone number, e.g. {_E164_EXAMPLE}")
+    if not normalised:
+        raise InputError(field, "must be a possible phone number for its country code (E.164)")
+    return normalised
+
+
+# phonenumbers.parse is most of a send's validation cost, and bulk senders repeat their numbers.
+@lru_cache(maxsize=4096)
+def _possible_e164(value: str) -> str | None:
+    """``value`` in E.164 form; "" if it parses but is not a possible number; None if it does not parse."""
+    import phonenumbers  # here, not at the top: its metadata is a sixth of a cold import
+
     try:
         number = phonenumbers.parse(value, None)
     except phonenumbers.NumberParseException:
-        raise InputError(field, f"must be an E.164 phone number, e.g. {_E164_EXAMPLE}") from None
+        return None
     if not phonenumbers.is_possible_number(number):
-        raise InputError(field, "must be a possible phone number for its country code (E.164)")
+        return ""
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+@lru_cache(maxsize=4096)
+def _possible_nanp(digits: str) -> bool:
+    import phonenumbers  # see _possible_e164
+
+    number = phonenumbers.parse("+" + digits, None)  # cannot fail: callers pass a well-formed 1NPANXXXXXX
+    return number.country_code == 1 and phonenumbers.is_possible_number(number)
 
 
 def nanp_11_digits(value: str, field: str) -> str:
@@ -58,10 +79,7 @@ def nanp_11_digits(value: str, field: str) -> str:
     if not isinstance(value, str):
         raise InputError(field, rule)
     digits = value[1:] if value.startswith("+") else value
-    if not _NANP_11.fullmatch(digits):
-        raise InputError(field, rule)
-    number = phonenumbers.parse("+" + digits, None)  # cannot fail: the pattern above is a well-formed +1 number
-    if number.country_code != 1 or not phonenumbers.is_possible_number(number):
+    if not _NANP_11.fullmatch(digits) or not _possible_nanp(digits):
         raise InputError(field, rule)
     return digits
 

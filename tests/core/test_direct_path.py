@@ -1,0 +1,164 @@
+"""ProviderClient's direct request path sends exactly what ``httpx.Client.request`` would send.
+
+Each case sends the same call twice through one client: once on the direct path and once forced
+through httpx's own ``Client.request`` (any non-default httpx option, here ``extensions={}``,
+makes the direct path step aside), and compares what reached the transport.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import subprocess
+import sys
+from datetime import UTC, datetime
+from typing import Any
+
+import httpx
+import pytest
+from smsclients import APIError, BasicAuth, MessageMediaHmacAuth, RetryPolicy
+from smsclients.errors import ErrorDetails
+from smsclients.http import AsyncProviderClient, ProviderClient, build_async_http_client, build_http_client
+
+BASE = "http://127.0.0.1:9/api/"
+
+
+def _no_details(body: object) -> ErrorDetails:
+    return ErrorDetails(message=None, code=None)
+
+
+class _Capture(httpx.BaseTransport, httpx.AsyncBaseTransport):
+    """Answers 200 (or ``status``) and keeps each request as it reached the network layer."""
+
+    def __init__(self, status: int = 200) -> None:
+        self.status = status
+        self.requests: list[httpx.Request] = []
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        self.requests.append(request)
+        return httpx.Response(self.status, json={"ok": True})
+
+    async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        return self.handle_request(request)
+
+
+def _client(transport: _Capture, auth: Any = None) -> ProviderClient:
+    return build_http_client(
+        base_url=BASE,
+        auth=auth or BasicAuth("user", "pass"),
+        provider="test",
+        parse_error=_no_details,
+        policy=RetryPolicy(max_retries=0, timeout=7.0),
+        transport=transport,
+        headers={"X-Default": "d"},
+    )
+
+
+def _wire(request: httpx.Request) -> tuple[str, str, list[tuple[str, str]], bytes, Any]:
+    headers = sorted((name.lower(), value) for name, value in request.headers.multi_items())
+    return request.method, str(request.url), headers, request.content, request.extensions.get("timeout")
+
+
+CALLS: list[tuple[str, str, dict[str, Any]]] = [
+    ("POST", "/v2.1/messages", {"json": {"to": "1", "body": "é"}, "headers": {"Content-Type": "application/x+json"}}),
+    ("GET", "/v2/numbers", {"params": {"limit": 10, "starts_with": "1206"}}),
+    ("GET", "http://127.0.0.1:9/api/v2/numbers?page=2", {}),
+    ("PUT", "/routes/1", {"content": b"raw-bytes", "headers": {"user-agent": "override/1"}}),
+    ("DELETE", "/things/x%20y", {}),
+]
+
+
+@pytest.mark.parametrize(("method", "url", "kwargs"), CALLS, ids=[f"{m} {u}" for m, u, _ in CALLS])
+def test_direct_path_sends_what_httpx_would(method: str, url: str, kwargs: dict[str, Any]) -> None:
+    transport = _Capture()
+    with _client(transport) as client:
+        client.request(method, url, **kwargs)
+        client.request(method, url, extensions={}, **kwargs)  # httpx's own path
+    direct, reference = transport.requests
+    assert "timeout" in direct.extensions
+    assert _wire(direct) == _wire(reference)
+
+
+def test_hmac_signature_is_the_same_on_both_paths() -> None:
+    transport = _Capture()
+    auth = MessageMediaHmacAuth("key", "secret", clock=lambda: datetime(2026, 11, 23, 12, 0, tzinfo=UTC))
+    with _client(transport, auth) as client:
+        client.request("POST", "/v1/messages", json={"messages": []}, headers={"Content-Type": "application/json"})
+        client.request(
+            "POST", "/v1/messages", json={"messages": []}, headers={"Content-Type": "application/json"}, extensions={}
+        )
+    direct, reference = transport.requests
+    assert direct.headers["authorization"].startswith('hmac username="key"')
+    assert _wire(direct) == _wire(reference)
+
+
+def test_error_status_raises_the_typed_error_on_the_direct_path() -> None:
+    with _client(_Capture(status=404)) as client, pytest.raises(APIError) as raised:
+        client.request("GET", "/missing")
+    assert raised.value.status_code == 404
+
+
+def test_response_carries_request_and_elapsed() -> None:
+    with _client(_Capture()) as client:
+        response = client.request("GET", "/x")
+    assert response.request.url == httpx.URL("http://127.0.0.1:9/api/x")
+    assert response.elapsed.total_seconds() >= 0
+    assert response.json() == {"ok": True}
+
+
+def test_closed_client_refuses_to_send() -> None:
+    client = _client(_Capture())
+    client.close()
+    with pytest.raises(RuntimeError, match="closed"):
+        client.request("GET", "/x")
+
+
+def test_direct_path_logs_the_httpx_request_line(caplog: pytest.LogCaptureFixture) -> None:
+    with caplog.at_level(logging.INFO, logger="httpx"), _client(_Capture()) as client:
+        client.request("GET", "/logged")
+    assert any('HTTP Request: GET http://127.0.0.1:9/api/logged "HTTP/1.1 200 OK"' in r.message for r in caplog.records)
+
+
+def test_async_direct_path_sends_what_httpx_would() -> None:
+    transport = _Capture()
+
+    async def run() -> None:
+        client: AsyncProviderClient = build_async_http_client(
+            base_url=BASE,
+            auth=BasicAuth("user", "pass"),
+            provider="test",
+            parse_error=_no_details,
+            transport=transport,
+        )
+        async with client:
+            for method, url, kwargs in CALLS:
+                await client.request(method, url, **kwargs)
+                await client.request(method, url, extensions={}, **kwargs)
+
+    asyncio.run(run())
+    assert len(transport.requests) == 2 * len(CALLS)
+    for direct, reference in zip(transport.requests[::2], transport.requests[1::2], strict=True):
+        assert _wire(direct) == _wire(reference)
+
+
+def test_url_cache_is_bounded() -> None:
+    with _client(_Capture()) as client:
+        for n in range(600):
+            client.request("GET", f"/messages/mdr2-{n}")
+        assert 0 < len(client._direct.urls) <= 256
+
+
+def test_importing_the_package_loads_no_provider() -> None:
+    """``import smsclients`` stays light; each facade is imported on first use."""
+    code = (
+        "import sys, smsclients\n"
+        "providers = ('smsclients.flowroute', 'smsclients.bandwidth', 'smsclients.messagemedia')\n"
+        "loaded = [m for m in providers if m in sys.modules]\n"
+        "assert loaded == [], loaded\n"
+        "from smsclients import BandwidthClient\n"
+        "assert 'smsclients.bandwidth' in sys.modules and 'smsclients.flowroute' not in sys.modules\n"
+        "assert smsclients.FlowrouteClient.__module__ == 'smsclients.flowroute'\n"
+        "try:\n    smsclients.NoSuchClient\nexcept AttributeError as e:\n    assert 'NoSuchClient' in str(e)\n"
+        "else:\n    raise AssertionError('no AttributeError')\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -1,0 +1,192 @@
+"""The pyreqwest transports (extra ``fast``) behave like httpx's own where our retry rules depend on it.
+
+Against a loopback server: bodies and headers arrive intact, redirects are returned rather than
+followed (reqwest follows them by default, which would re-send a message elsewhere), and
+failures surface as the httpx exceptions the retry rules classify, so a send whose outcome is
+unknown still raises DeliveryUnknownError and a refused connection is still retried.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import http.server
+import socket
+import struct
+import threading
+import time
+from collections.abc import Iterator
+from typing import ClassVar
+
+import httpx
+import pytest
+from smsclients import AsyncFlowrouteClient, ConnectionFailedError, DeliveryUnknownError, FlowrouteClient, RetryPolicy
+from smsclients.retries import RetryTransport
+from smsclients.transports import AsyncPyreqwestTransport, PyreqwestTransport, fast_async_transport, fast_transport
+
+pytest.importorskip("pyreqwest")  # in the dev set; the extra is optional for users
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    seen: ClassVar[list[tuple[str, str, dict[str, str], bytes]]] = []
+
+    def _answer(self) -> None:
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length)
+        _Handler.seen.append((self.command, self.path, {k.lower(): v for k, v in self.headers.items()}, body))
+        if self.path.startswith("/redirect"):
+            self.send_response(307)
+            self.send_header("Location", "/elsewhere")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
+        if self.path.startswith("/slow"):
+            time.sleep(1.0)
+        payload = b'{"echo": true}'
+        self.send_response(202)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("X-Multi", "a")
+        self.send_header("X-Multi", "b")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+    do_GET = do_POST = do_PUT = _answer
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+
+
+def _closed_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_request_and_response_arrive_intact(server: str) -> None:
+    _Handler.seen.clear()
+    transport = PyreqwestTransport()
+    try:
+        request = httpx.Request("POST", f"{server}/echo?q=1", content=b'{"a": "\xc3\xa9"}', headers={"X-Key": "v"})
+        response = transport.handle_request(request)
+    finally:
+        transport.close()
+    method, path, headers, body = _Handler.seen[-1]
+    assert (method, path, body, headers["x-key"]) == ("POST", "/echo?q=1", b'{"a": "\xc3\xa9"}', "v")
+    assert response.status_code == 202
+    assert response.json() == {"echo": True}
+    assert response.headers.get_list("x-multi") == ["a", "b"]
+    assert response.request is request
+    assert response.http_version == "HTTP/1.1"
+
+
+def test_redirects_are_returned_not_followed(server: str) -> None:
+    _Handler.seen.clear()
+    transport = PyreqwestTransport()
+    try:
+        response = transport.handle_request(httpx.Request("POST", f"{server}/redirect", content=b"msg"))
+    finally:
+        transport.close()
+    assert response.status_code == 307
+    assert [path for _, path, _, _ in _Handler.seen] == ["/redirect"]
+
+
+def test_async_redirects_are_returned_not_followed(server: str) -> None:
+    _Handler.seen.clear()
+
+    async def run() -> int:
+        transport = AsyncPyreqwestTransport()
+        try:
+            request = httpx.Request("POST", f"{server}/redirect", content=b"msg")
+            return (await transport.handle_async_request(request)).status_code
+        finally:
+            await transport.aclose()
+
+    assert asyncio.run(run()) == 307
+    assert [path for _, path, _, _ in _Handler.seen] == ["/redirect"]
+
+
+def test_refused_connection_is_a_connect_error_and_is_retried() -> None:
+    port = _closed_port()
+    policy = RetryPolicy(max_retries=2, backoff_initial=0.0, backoff_max=0.0, timeout=2.0)
+    with FlowrouteClient(
+        "k", "s", base_url=f"http://127.0.0.1:{port}", retry=policy, transport=PyreqwestTransport()
+    ) as client:
+        with pytest.raises(ConnectionFailedError):
+            client.messages.send("12065551234", "12012673227", "hi")
+        retrying = client._http._transport
+        assert isinstance(retrying, RetryTransport)
+        assert retrying.attempts == 3  # a send that never connected is safe to repeat
+
+
+def test_timeout_after_the_send_left_is_delivery_unknown(server: str) -> None:
+    _Handler.seen.clear()
+    policy = RetryPolicy(max_retries=3, timeout=0.2)
+    with (
+        FlowrouteClient("k", "s", base_url=f"{server}/slow", retry=policy, transport=PyreqwestTransport()) as client,
+        pytest.raises(DeliveryUnknownError),
+    ):
+        client.messages.send("12065551234", "12012673227", "hi")
+    assert len(_Handler.seen) == 1  # not sent again
+
+
+@pytest.fixture
+def resetting_server() -> Iterator[tuple[str, list[bytes]]]:
+    """Reads each request, then resets the connection: the server got the message, the client no answer."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    received: list[bytes] = []
+
+    def serve() -> None:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            received.append(conn.recv(65536))
+            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # RST, not FIN
+            conn.close()
+
+    threading.Thread(target=serve, daemon=True).start()
+    yield f"http://127.0.0.1:{listener.getsockname()[1]}", received
+    listener.close()
+
+
+RESET_POLICY = RetryPolicy(max_retries=3, backoff_initial=0.0, backoff_max=0.0, timeout=2.0)
+
+
+@pytest.mark.parametrize("kind", ["httpx", "pyreqwest"])
+def test_reset_after_the_send_arrived_is_delivery_unknown(kind: str, resetting_server: tuple[str, list[bytes]]) -> None:
+    base, received = resetting_server
+    with (
+        FlowrouteClient("k", "s", base_url=base, retry=RESET_POLICY, transport=fast_transport(kind)) as client,
+        pytest.raises(DeliveryUnknownError),
+    ):
+        client.messages.send("12065551234", "12012673227", "hi")
+    assert len(received) == 1 and received[0].startswith(b"POST /v2.1/messages")
+
+
+@pytest.mark.parametrize("kind", ["httpx", "pyreqwest", "aiohttp"])
+def test_async_reset_after_the_send_arrived_is_delivery_unknown(
+    kind: str, resetting_server: tuple[str, list[bytes]]
+) -> None:
+    base, received = resetting_server
+
+    async def run() -> None:
+        transport = fast_async_transport(kind)
+        async with AsyncFlowrouteClient("k", "s", base_url=base, retry=RESET_POLICY, transport=transport) as client:
+            with pytest.raises(DeliveryUnknownError):
+                await client.messages.send("12065551234", "12012673227", "hi")
+
+    asyncio.run(run())
+    assert len(received) == 1
