@@ -144,6 +144,9 @@ def call_options(
         or not (math.isfinite(timeout) and timeout > 0)
     ):
         raise InputError("timeout", "must be a finite number > 0")
+    if max_retries is None and timeout is None and idempotent is None:
+        yield  # nothing to override (the facades pass their optional arguments through)
+        return
     outer = current_call_options()
     token = _call_options.set(
         CallOptions(
@@ -284,6 +287,9 @@ def _attempt_timeout(
     return dict.fromkeys(("connect", "read", "write", "pool"), policy_timeout)
 
 
+_FINAL = RetryDecision(False, 0.0, "final response")
+
+
 class _RetryCore:
     """State and bookkeeping shared by the sync and async transports (everything but I/O)."""
 
@@ -345,6 +351,8 @@ class _Call:
             self._core.attempts += 1
 
     def after_response(self, response: httpx.Response) -> RetryDecision:
+        if response.status_code not in RETRY_STATUSES:  # nearly every response: nothing to weigh
+            return _FINAL
         return self._record(
             decide_for_response(
                 status_code=response.status_code,
