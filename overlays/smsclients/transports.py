@@ -49,7 +49,9 @@ def _load(module: str, name: str, kind: str) -> Any:
 # ConnectError, and a deadline hit while waiting for the answer a ConnectTimeoutError (both
 # measured). Only hyper's "client error (Connect)" cause proves the request never left, so the
 # connect-stage names are used only with it; otherwise the request may have reached the server.
+# Likewise a body cut short by the connection is a BodyDecodeError, with this cause (also measured).
 _CONNECT_STAGE_CAUSE: Final = "client error (Connect)"
+_BODY_READ_CAUSE: Final = "error reading a body from connection"
 _ERROR_MAP: Final = (
     # (pyreqwest class, httpx class if the connect stage failed, httpx class otherwise)
     ("PoolTimeoutError", httpx.PoolTimeout, httpx.PoolTimeout),
@@ -65,10 +67,10 @@ _ERROR_MAP: Final = (
 )
 
 
-def _failed_to_connect(exc: Exception) -> bool:
+def _causes(exc: Exception) -> list[str]:
     details = getattr(exc, "details", None)
     causes = details.get("causes") if isinstance(details, dict) else None
-    return any(isinstance(cause, dict) and cause.get("message") == _CONNECT_STAGE_CAUSE for cause in causes or ())
+    return [str(cause.get("message")) for cause in causes or () if isinstance(cause, dict)]
 
 
 class _Pyreqwest:
@@ -117,9 +119,12 @@ class _Pyreqwest:
 
     def _error(self, exc: Exception, request: httpx.Request) -> Exception:
         if isinstance(exc, self._base_error):
+            causes = _causes(exc)
+            if _BODY_READ_CAUSE in causes:
+                return httpx.ReadError(str(exc), request=request)
             for native, before, after in self._errors:
                 if isinstance(exc, native):
-                    mapped = before if _failed_to_connect(exc) else after
+                    mapped = before if _CONNECT_STAGE_CAUSE in causes else after
                     return mapped(str(exc), request=request)
         return exc
 

@@ -14,6 +14,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
+import httpx
 import pytest
 from smsclients import (
     BandwidthClient,
@@ -27,6 +28,7 @@ from smsclients import (
 from smsclients.legacy import bandwidth as legacy_bandwidth
 from smsclients.legacy import flowroute_messaging as legacy_flowroute_messaging
 from smsclients.legacy import messagemedia as legacy_messagemedia
+from smsclients.transports import SYNC_KINDS, fast_transport
 
 import sandbox
 
@@ -126,30 +128,44 @@ def retry_counter() -> Iterator[RetryCounter]:
         logger.setLevel(previous)
 
 
-def _clients(sb: sandbox.SandboxHandle) -> Clients:
+def _clients(sb: sandbox.SandboxHandle, kind: str = "httpx") -> Clients:
+    """Every surface on one kind of transport (each client its own instance, as users would have)."""
+
+    def t() -> httpx.BaseTransport | None:
+        return None if kind == "httpx" else fast_transport(kind)
+
     mm_url = sb.base_urls["messagemedia-messages-v1"]
     mm_key, mm_secret = sb.credentials["messagemedia-messages-v1"]
     return Clients(
-        flowroute=FlowrouteClient(*sb.credentials["flowroute-v2"], base_url=sb.base_urls["flowroute-v2"], retry=POLICY),
+        flowroute=FlowrouteClient(
+            *sb.credentials["flowroute-v2"], base_url=sb.base_urls["flowroute-v2"], retry=POLICY, transport=t()
+        ),
         bandwidth=BandwidthClient(
             "u-reliability",
             *sb.credentials["bandwidth-messaging-v1"],
             base_url=sb.base_urls["bandwidth-messaging-v1"],
             retry=POLICY,
+            transport=t(),
         ),
-        messagemedia=MessageMediaClient(mm_key, mm_secret, base_url=mm_url, retry=POLICY),
-        messagemedia_hmac=MessageMediaClient(mm_key, mm_secret, hmac=True, base_url=mm_url, retry=POLICY),
+        messagemedia=MessageMediaClient(mm_key, mm_secret, base_url=mm_url, retry=POLICY, transport=t()),
+        messagemedia_hmac=MessageMediaClient(
+            mm_key, mm_secret, hmac=True, base_url=mm_url, retry=POLICY, transport=t()
+        ),
         legacy_flowroute=legacy_flowroute_messaging.APIController(
-            *sb.credentials["flowroute-messages-v2"], base_uri=sb.base_urls["flowroute-messages-v2"], retry=POLICY
+            *sb.credentials["flowroute-messages-v2"],
+            base_uri=sb.base_urls["flowroute-messages-v2"],
+            retry=POLICY,
+            transport=t(),
         ),
         legacy_bandwidth=legacy_bandwidth.Client(
             "u-reliability",
             *sb.credentials["bandwidth-messaging-v1"],
             api_endpoint=sb.base_urls["bandwidth-messaging-v1"].removesuffix("/v1"),
             retry=POLICY,
+            transport=t(),
         ),
         legacy_messagemedia=legacy_messagemedia.MessageMediaMessagesClient(
-            mm_key, mm_secret, True, base_url=mm_url, retry=POLICY
+            mm_key, mm_secret, True, base_url=mm_url, retry=POLICY, transport=t()
         ),
     )
 
@@ -287,9 +303,9 @@ class Workload:
                     raise
 
 
-def _run(sb: sandbox.SandboxHandle, n: int, retries: RetryCounter) -> None:
+def _run(sb: sandbox.SandboxHandle, n: int, retries: RetryCounter, kind: str) -> None:
     sb.reset()
-    clients = _clients(sb)
+    clients = _clients(sb, kind)
     workload = Workload(clients, random.Random(SEED))
     try:
         workload.run(n)
@@ -319,17 +335,22 @@ def _run(sb: sandbox.SandboxHandle, n: int, retries: RetryCounter) -> None:
     assert tally.unknown and retries.count > 0
     assert not tally.errors, tally.errors  # nothing but DeliveryUnknownError / ServerError on sends
     print(
-        f"\nreliability: ops={sum(tally.ops.values())} {dict(tally.ops)} "
+        f"\nreliability [{kind}]: ops={sum(tally.ops.values())} {dict(tally.ops)} "
         f"faults={faults} retries={retries.count} duplicates={len(stats['duplicates'])} "
         f"sends_ok={ok} delivery_unknown={len(tally.unknown)} server_error={len(tally.refused)} "
         f"accepted_markers={stats['markers']['distinct']} errors={dict(tally.errors)}"
     )
 
 
-def test_mixed_operations_under_faults(faulty: sandbox.SandboxHandle, retry_counter: RetryCounter) -> None:
-    _run(faulty, BOUNDED_OPS, retry_counter)
+# The fast transport too: it classifies network failures itself, and a wrong class means a resend.
+@pytest.mark.parametrize("kind", SYNC_KINDS)
+def test_mixed_operations_under_faults(faulty: sandbox.SandboxHandle, retry_counter: RetryCounter, kind: str) -> None:
+    _run(faulty, BOUNDED_OPS, retry_counter, kind)
 
 
 @pytest.mark.soak
-def test_soak_mixed_operations_under_faults(faulty: sandbox.SandboxHandle, retry_counter: RetryCounter) -> None:
-    _run(faulty, SOAK_OPS, retry_counter)
+@pytest.mark.parametrize("kind", SYNC_KINDS)
+def test_soak_mixed_operations_under_faults(
+    faulty: sandbox.SandboxHandle, retry_counter: RetryCounter, kind: str
+) -> None:
+    _run(faulty, SOAK_OPS, retry_counter, kind)
