@@ -12,6 +12,7 @@ shared by the sync and async variants through the small helpers below.
 from __future__ import annotations
 
 import logging
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from typing import Generic, TypeAlias, TypeVar
 
@@ -155,28 +156,33 @@ class AsyncLinkPager(Generic[T]):
             items, link = await self._follow(url)
 
 
+# A queue replays a confirmed item only while the confirm is taking effect, i.e. on the next check
+# or two; remembering the last few batches catches that without memory growing with the queue.
+_REMEMBERED_BATCHES = 4
+
+
 class _DrainState(Generic[T]):
-    """What one drain run remembers: ids it confirmed (to detect a queue that replays them) and the limit."""
+    """What one drain run remembers: recently confirmed ids (to detect a queue that replays them) and the limit."""
 
     def __init__(self, id_of: Callable[[T], str], limit: int | None) -> None:
         self._id_of = id_of
-        self._confirmed: set[str] = set()
+        self._recent: deque[frozenset[str]] = deque(maxlen=_REMEMBERED_BATCHES)
         self.quota = _Quota(limit)
         self.handled = 0
 
     def fresh(self, batch: Iterable[T]) -> list[T]:
-        """The batch minus items confirmed earlier in this run.
+        """The batch minus items confirmed in the last few batches of this run.
 
         Empty means stop: the queue is empty, or it still returns what we confirmed (the confirm
         has not taken effect yet), and polling again would spin.
         """
-        return [item for item in batch if self._id_of(item) not in self._confirmed]
+        return [item for item in batch if not any(self._id_of(item) in ids for ids in self._recent)]
 
     def id_of(self, item: T) -> str:
         return self._id_of(item)
 
     def confirmed(self, ids: list[str]) -> None:
-        self._confirmed.update(ids)
+        self._recent.append(frozenset(ids))
         self.handled += len(ids)
 
 

