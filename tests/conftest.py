@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import pytest
@@ -33,3 +34,12 @@ def sandbox_server() -> Any:
 
     with running(seed=1) as handle:
         yield handle
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """The fuzz suite's example counts per surface, when it ran."""
+    fuzz = sys.modules.get("tests.reliability.test_fuzz")
+    counts = getattr(fuzz, "EXAMPLES_RUN", None)
+    if counts:
+        total = ", ".join(f"{surface} {count:,}" for surface, count in sorted(counts.items()))
+        terminalreporter.write_line(f"fuzz examples run (max {fuzz.EXAMPLES} per test): {total}")  # type: ignore[union-attr]

@@ -25,6 +25,7 @@ import json
 import os
 import pkgutil
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -59,6 +60,11 @@ FUZZ = settings(
     database=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
 )
+
+# Examples actually run per surface (hypothesis may stop before max_examples when a space is small);
+# tests/conftest.py prints them at the end of the run, so `make fuzz` shows the figures.
+EXAMPLES_RUN: Counter[str] = Counter()
+
 
 PACKAGES = (
     "flowroute_v2_client",
@@ -152,6 +158,7 @@ def test_model_parsing_raises_only_typed_errors(name: str, model: type[Any]) -> 
     @FUZZ
     @given(data=json_values | shaped(_keys_of(model)))
     def check(data: Any) -> None:
+        EXAMPLES_RUN["model parsing"] += 1
         with contextlib.suppress(SmsClientError):
             parse_through_overlay(package, model, data)
 
@@ -429,6 +436,7 @@ def test_response_handling_raises_only_typed_errors(
     @FUZZ
     @given(data=st.data())
     def check(data: st.DataObject) -> None:
+        EXAMPLES_RUN["response handling"] += 1
         responder.source = lambda: data.draw(fuzzed_responses())
         with contextlib.suppress(SmsClientError):
             _consume(method(*args, **kwargs))
@@ -462,6 +470,7 @@ def test_random_arguments_raise_only_typed_errors(
     @FUZZ
     @given(data=st.data())
     def check(data: st.DataObject) -> None:
+        EXAMPLES_RUN["random arguments"] += 1
         args: list[Any] = []
         kwargs: dict[str, Any] = {}
         for parameter in parameters:
