@@ -171,8 +171,10 @@ class _DirectPath:
         return merged
 
 
-def _log_exchange(request: httpx.Request, response: httpx.Response) -> None:
-    """The line ``httpx.Client`` logs for each request, so the direct path is as observable."""
+def _received(request: httpx.Request, response: httpx.Response, started: float) -> None:
+    """What ``httpx.Client`` records on each response (request, elapsed) and the line it logs."""
+    response.request = request
+    response.elapsed = timedelta(seconds=time.perf_counter() - started)
     if _httpx_logger.isEnabledFor(logging.INFO):
         _httpx_logger.info(
             'HTTP Request: %s %s "%s %d %s"',
@@ -214,9 +216,7 @@ class ProviderClient(httpx.Client):
             raise RuntimeError("Cannot send a request, as the client has been closed.")
         started = time.perf_counter()
         response = self._transport.handle_request(request)  # the retry transport; it reads the body
-        response.request = request
-        response.elapsed = timedelta(seconds=time.perf_counter() - started)
-        _log_exchange(request, response)
+        _received(request, response, started)
         self._on_response(response)
         return response
 
@@ -251,9 +251,7 @@ class AsyncProviderClient(httpx.AsyncClient):
             raise RuntimeError("Cannot send a request, as the client has been closed.")
         started = time.perf_counter()
         response = await self._transport.handle_async_request(request)
-        response.request = request
-        response.elapsed = timedelta(seconds=time.perf_counter() - started)
-        _log_exchange(request, response)
+        _received(request, response, started)
         await self._on_response(response)
         return response
 

@@ -36,6 +36,7 @@ from .errors import (
     ConnectionFailedError,
     DeliveryUnknownError,
     InputError,
+    MalformedResponseError,
     RequestTimeoutError,
     SmsClientError,
     TransportError,
@@ -275,6 +276,12 @@ def final_error(exc: httpx.TransportError, *, method: str, url: str | httpx.URL,
     return TransportError(f"the request failed ({detail})", method=method, url=url)
 
 
+def undecodable(exc: httpx.DecodingError) -> MalformedResponseError:
+    """A response arrived but its body cannot be decoded (e.g. corrupt gzip): never retried, since the
+    server answered, so the request was processed."""
+    return MalformedResponseError(f"the response body could not be decoded ({type(exc).__name__}: {exc})")
+
+
 def _attempt_timeout(
     current: Mapping[str, float | None] | None, override: float | None, policy_timeout: float
 ) -> dict[str, float | None]:
@@ -434,6 +441,8 @@ class RetryTransport(_RetryCore, httpx.BaseTransport):
                     # httpx error raised later by the client.
                     response.read()
                     return response
+            except httpx.DecodingError as exc:
+                raise undecodable(exc) from exc
             except httpx.TransportError as exc:
                 decision = call.after_error(exc)
                 if not decision.retry:
@@ -481,6 +490,8 @@ class AsyncRetryTransport(_RetryCore, httpx.AsyncBaseTransport):
                 if not decision.retry:
                     await response.aread()  # see RetryTransport: a body cut short is a transport failure
                     return response
+            except httpx.DecodingError as exc:
+                raise undecodable(exc) from exc
             except httpx.TransportError as exc:
                 decision = call.after_error(exc)
                 if not decision.retry:

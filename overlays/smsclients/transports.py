@@ -117,16 +117,19 @@ class _Pyreqwest:
             extensions={"http_version": native.version.encode("ascii")},
         )
 
-    def _error(self, exc: Exception, request: httpx.Request) -> Exception:
+    def _error(self, exc: Exception, request: httpx.Request) -> httpx.RequestError | None:
+        """The httpx error for a pyreqwest one, or None for anything else (re-raised as is)."""
         if isinstance(exc, self._base_error):
             causes = _causes(exc)
             if _BODY_READ_CAUSE in causes:
                 return httpx.ReadError(str(exc), request=request)
             for native, before, after in self._errors:
                 if isinstance(exc, native):
-                    mapped = before if _CONNECT_STAGE_CAUSE in causes else after
-                    return mapped(str(exc), request=request)
-        return exc
+                    mapped: httpx.RequestError = (before if _CONNECT_STAGE_CAUSE in causes else after)(
+                        str(exc), request=request
+                    )
+                    return mapped
+        return None
 
 
 class PyreqwestTransport(_Pyreqwest, httpx.BaseTransport):
@@ -143,8 +146,7 @@ class PyreqwestTransport(_Pyreqwest, httpx.BaseTransport):
             native = builder.build().send()
             body = native.bytes()
         except Exception as exc:
-            mapped = self._error(exc, request)
-            if mapped is exc:
+            if (mapped := self._error(exc, request)) is None:
                 raise
             raise mapped from exc
         return self._response(native, body, request)
@@ -167,8 +169,7 @@ class AsyncPyreqwestTransport(_Pyreqwest, httpx.AsyncBaseTransport):
             native = await builder.build().send()
             body = await native.bytes()
         except Exception as exc:
-            mapped = self._error(exc, request)
-            if mapped is exc:
+            if (mapped := self._error(exc, request)) is None:
                 raise
             raise mapped from exc
         return self._response(native, body, request)

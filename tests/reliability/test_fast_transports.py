@@ -19,7 +19,14 @@ from typing import ClassVar
 
 import httpx
 import pytest
-from smsclients import AsyncFlowrouteClient, ConnectionFailedError, DeliveryUnknownError, FlowrouteClient, RetryPolicy
+from smsclients import (
+    AsyncFlowrouteClient,
+    ConnectionFailedError,
+    DeliveryUnknownError,
+    FlowrouteClient,
+    MalformedResponseError,
+    RetryPolicy,
+)
 from smsclients.retries import RetryTransport
 from smsclients.transports import AsyncPyreqwestTransport, PyreqwestTransport, fast_async_transport, fast_transport
 
@@ -42,6 +49,14 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             return
         if self.path.startswith("/slow"):
             time.sleep(1.0)
+        if self.path.startswith("/badgzip"):
+            self.send_response(202)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Encoding", "gzip")
+            self.send_header("Content-Length", "12")
+            self.end_headers()
+            self.wfile.write(b"not gzip at all"[:12])
+            return
         payload = b'{"echo": true}'
         self.send_response(202)
         self.send_header("Content-Type", "application/json")
@@ -190,3 +205,31 @@ def test_async_reset_after_the_send_arrived_is_delivery_unknown(
 
     asyncio.run(run())
     assert len(received) == 1
+
+
+@pytest.mark.parametrize("kind", ["httpx", "pyreqwest"])
+def test_an_undecodable_body_is_a_malformed_response_not_a_resend(kind: str, server: str) -> None:
+    _Handler.seen.clear()
+    with (
+        FlowrouteClient(
+            "k", "s", base_url=f"{server}/badgzip", retry=RESET_POLICY, transport=fast_transport(kind)
+        ) as c,
+        pytest.raises(MalformedResponseError, match="could not be decoded"),
+    ):
+        c.messages.send("12065551234", "12012673227", "hi")
+    assert len(_Handler.seen) == 1
+
+
+@pytest.mark.parametrize("kind", ["httpx", "pyreqwest", "aiohttp"])
+def test_async_undecodable_body_is_a_malformed_response(kind: str, server: str) -> None:
+    _Handler.seen.clear()
+
+    async def run() -> None:
+        transport = fast_async_transport(kind)
+        url = f"{server}/badgzip"
+        async with AsyncFlowrouteClient("k", "s", base_url=url, retry=RESET_POLICY, transport=transport) as client:
+            with pytest.raises(MalformedResponseError):
+                await client.messages.send("12065551234", "12012673227", "hi")
+
+    asyncio.run(run())
+    assert len(_Handler.seen) == 1
