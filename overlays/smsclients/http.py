@@ -18,7 +18,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
-from typing import Any
+from typing import Any, cast
 
 import httpx
 
@@ -105,15 +105,50 @@ _URL_CACHE_SIZE = 256
 
 
 class _DirectPath:
-    """What :class:`ProviderClient` and its async twin precompute once to build each request quickly."""
+    """What :class:`ProviderClient` and its async twin precompute to build each request quickly.
 
-    def __init__(self, client: httpx.Client | httpx.AsyncClient, auth: RequestSigner) -> None:
+    The client's settings are public and mutable (``client.headers["X"] = ...``, ``client.timeout =
+    ...``), so each request first checks, by identity and one list comparison, that what was
+    precomputed still matches; anything the direct path does not model (cookies, default query
+    parameters, extra event hooks, redirects, an auth that is not a :class:`RequestSigner`) sends
+    the request through httpx's own path instead.
+    """
+
+    def __init__(self, client: httpx.Client | httpx.AsyncClient, on_response: object) -> None:
+        self.client = client
+        self.on_response = on_response
+        self.urls: dict[str, httpx.URL] = {}  # parsing is a third of building a request; paths repeat
+        self._load()
+
+    def _load(self) -> None:
+        client = self.client
+        self.base_url, self.timeout_setting, self.auth = client.base_url, client.timeout, client.auth
         self.prefix = str(client.base_url).rstrip("/")
-        self.headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in client.headers.raw}
+        self.raw_headers = client.headers.raw
+        self.headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in self.raw_headers}
         self.header_names = {name.lower(): name for name in self.headers}
         self.timeout = client.timeout.as_dict()
-        self.auth = auth
-        self.urls: dict[str, httpx.URL] = {}  # parsing is a third of building a request; paths repeat
+        self.urls.clear()
+
+    def _applies(self) -> bool:
+        """Whether the client is still configured as the direct path assumes (reloading what changed)."""
+        client = self.client
+        if (
+            client.base_url is not self.base_url
+            or client.timeout is not self.timeout_setting
+            or client.auth is not self.auth
+            or client.headers.raw != self.raw_headers
+        ):
+            self._load()
+        hooks = client.event_hooks
+        return (
+            isinstance(self.auth, RequestSigner)
+            and not client.follow_redirects
+            and not client.cookies
+            and not client.params
+            and not hooks["request"]
+            and hooks["response"] == [self.on_response]
+        )
 
     def request(
         self,
@@ -136,6 +171,8 @@ class _DirectPath:
             return None
         if not isinstance(url, str) or not (headers is None or isinstance(headers, Mapping)):
             return None
+        if not self._applies():
+            return None
         if url.startswith("/"):
             url = self.prefix + url
         elif not url.startswith(("https://", "http://")):
@@ -149,7 +186,7 @@ class _DirectPath:
             json=json,
             extensions={"timeout": self.timeout},
         )
-        self.auth.sign(request)
+        cast(RequestSigner, self.auth).sign(request)
         return request
 
     def _parsed(self, url: str) -> httpx.URL:
@@ -195,7 +232,7 @@ class ProviderClient(httpx.Client):
 
     def __init__(self, *, auth: RequestSigner, on_response: Callable[[httpx.Response], None], **settings: Any) -> None:
         super().__init__(auth=auth, event_hooks={"response": [on_response]}, **settings)
-        self._direct = _DirectPath(self, auth)
+        self._direct = _DirectPath(self, on_response)
         self._on_response = on_response
 
     def request(
@@ -228,7 +265,7 @@ class AsyncProviderClient(httpx.AsyncClient):
         self, *, auth: RequestSigner, on_response: Callable[[httpx.Response], Awaitable[None]], **settings: Any
     ) -> None:
         super().__init__(auth=auth, event_hooks={"response": [on_response]}, **settings)
-        self._direct = _DirectPath(self, auth)
+        self._direct = _DirectPath(self, on_response)
         self._on_response = on_response
 
     async def request(

@@ -162,3 +162,36 @@ def test_importing_the_package_loads_no_provider() -> None:
         "else:\n    raise AssertionError('no AttributeError')\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+MUTATIONS: dict[str, Any] = {
+    "header set in place": lambda c: c.headers.__setitem__("X-Trace", "t-1"),
+    "headers replaced": lambda c: setattr(c, "headers", {"X-Only": "o"}),
+    "timeout replaced": lambda c: setattr(c, "timeout", httpx.Timeout(3.0)),
+    "base_url replaced": lambda c: setattr(c, "base_url", "http://127.0.0.1:9/other/"),
+    "auth replaced by a plain httpx auth": lambda c: setattr(c, "auth", httpx.BasicAuth("other", "pw")),
+    "cookie set": lambda c: c.cookies.set("session", "s-1", domain="127.0.0.1"),
+    "default query parameter": lambda c: setattr(c, "params", {"tenant": "t"}),
+}
+
+
+@pytest.mark.parametrize("mutate", list(MUTATIONS.values()), ids=list(MUTATIONS))
+def test_client_settings_changed_after_construction_are_honoured(mutate: Any) -> None:
+    """httpx clients are mutable; the direct path must send what httpx would send after a change."""
+    transport = _Capture()
+    with _client(transport) as client:
+        client.request("POST", "/v1/x", json={"a": 1})  # precompute, then change the client
+        mutate(client)
+        client.request("POST", "/v1/x", json={"a": 1})
+        client.request("POST", "/v1/x", json={"a": 1}, extensions={})  # httpx's own path
+    _, direct, reference = transport.requests
+    assert _wire(direct) == _wire(reference)
+
+
+def test_event_hooks_added_by_the_user_still_run() -> None:
+    seen: list[str] = []
+    with _client(_Capture()) as client:
+        client.event_hooks["request"].append(lambda request: seen.append(f"request {request.url.path}"))
+        client.event_hooks["response"].append(lambda response: seen.append(f"response {response.status_code}"))
+        client.request("GET", "/hooked")
+    assert seen == ["request /api/hooked", "response 200"]
