@@ -204,6 +204,9 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             return response
         except httpx.TransportError as exc:
             mapped = self._reclassify(exc.__cause__, request)
+            if mapped is None and isinstance(exc, httpx.ConnectError | httpx.ConnectTimeout):
+                # No aiohttp cause to prove the request never left: assume it may have arrived.
+                mapped = httpx.ReadError(str(exc), request=request)
             if mapped is None:
                 raise
             raise mapped from exc

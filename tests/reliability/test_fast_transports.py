@@ -27,7 +27,7 @@ from smsclients import (
     MalformedResponseError,
     RetryPolicy,
 )
-from smsclients.retries import RetryTransport
+from smsclients.retries import AsyncRetryTransport, RetryTransport
 from smsclients.transports import AsyncPyreqwestTransport, PyreqwestTransport, fast_async_transport, fast_transport
 
 pytest.importorskip("pyreqwest")  # in the dev set; the extra is optional for users
@@ -233,3 +233,21 @@ def test_async_undecodable_body_is_a_malformed_response(kind: str, server: str) 
 
     asyncio.run(run())
     assert len(_Handler.seen) == 1
+
+
+@pytest.mark.parametrize("kind", ["httpx", "pyreqwest", "aiohttp"])
+def test_async_refused_connection_is_retried(kind: str) -> None:
+    """The connect stage is recognised on every async transport, so a send that never left is retried."""
+    base = f"http://127.0.0.1:{_closed_port()}"
+
+    async def run() -> int:
+        async with AsyncFlowrouteClient(
+            "k", "s", base_url=base, retry=RESET_POLICY, transport=fast_async_transport(kind)
+        ) as client:
+            with pytest.raises(ConnectionFailedError):
+                await client.messages.send("12065551234", "12012673227", "hi")
+            retrying = client._http._transport
+            assert isinstance(retrying, AsyncRetryTransport)
+            return retrying.attempts
+
+    assert asyncio.run(run()) == 4  # RESET_POLICY allows 3 retries
