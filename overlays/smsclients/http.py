@@ -7,8 +7,8 @@ hook -- before the generated code tries to parse an error body as a success mode
 
 The clients are :class:`ProviderClient` / :class:`AsyncProviderClient`: ``httpx`` clients whose
 ``request()`` takes a short path for the requests the generated code makes (see
-:func:`_direct_request`), because ``httpx.Client.send`` costs more CPU per call than the rest of
-a send put together (profiled; see bench/README.md).
+:class:`_DirectPath`), because ``httpx.Client.send`` cost more CPU per call than the rest of a
+send put together (profiled; README, "Reliability and benchmarks").
 """
 
 from __future__ import annotations
