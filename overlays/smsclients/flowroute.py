@@ -17,11 +17,10 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Mapping, Sequence
+from contextlib import AbstractContextManager
 from datetime import UTC, date, datetime
-from typing import Any, Protocol, Self, TypeVar
+from typing import Any, NamedTuple, Protocol, Self, TypeVar
 from urllib.parse import urlsplit
 
 import httpx
@@ -465,20 +464,14 @@ def _page(document: _ListModel[T]) -> Page[T]:
     return list(document.data), (next_url if isinstance(next_url, str) and next_url else None)
 
 
-@dataclass(frozen=True)
-class _Options:
+class _Options(NamedTuple):
     """Per-call ``max_retries``/``timeout``; None keeps the client's RetryPolicy."""
 
     max_retries: int | None = None
     timeout: float | None = None
 
-    @contextmanager
-    def applied(self) -> Iterator[None]:
-        if self.max_retries is None and self.timeout is None:
-            yield
-            return
-        with call_options(max_retries=self.max_retries, timeout=self.timeout):
-            yield
+    def applied(self) -> AbstractContextManager[None]:
+        return call_options(max_retries=self.max_retries, timeout=self.timeout)
 
 
 def _check_credentials(access_key: str, secret_key: str) -> BasicAuth:

@@ -25,7 +25,7 @@ import random
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator, Mapping
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -121,18 +121,22 @@ def current_call_options() -> CallOptions:
     return _call_options.get() or _NO_OPTIONS
 
 
-@contextmanager
+_NO_OVERRIDE: AbstractContextManager[None] = nullcontext()
+
+
 def call_options(
     *, max_retries: int | None = None, timeout: float | None = None, idempotent: bool | None = None
-) -> Iterator[None]:
+) -> AbstractContextManager[None]:
     """Override the retry policy for the calls made inside the ``with`` block.
 
     A ContextVar carries the values to the transports, so it works for sync code, threads and asyncio
     tasks alike without threading parameters through the generated code. ``timeout`` replaces the
     per-attempt timeout (the total budget still applies); ``idempotent=True`` lets a POST that is safe
     to repeat (e.g. confirming delivery reports) be retried like a GET. Nested blocks inherit the
-    outer values they do not override.
+    outer values they do not override. Bad values raise InputError here, before the block runs.
     """
+    if max_retries is None and timeout is None and idempotent is None:
+        return _NO_OVERRIDE  # the facades pass their optional arguments through on every call
     # Types first: a str here would otherwise end in a bare TypeError from the comparison.
     if max_retries is not None and (
         isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0
@@ -144,17 +148,19 @@ def call_options(
         or not (math.isfinite(timeout) and timeout > 0)
     ):
         raise InputError("timeout", "must be a finite number > 0")
-    if max_retries is None and timeout is None and idempotent is None:
-        yield  # nothing to override (the facades pass their optional arguments through)
-        return
     outer = current_call_options()
-    token = _call_options.set(
+    return _overriding(
         CallOptions(
             max_retries=outer.max_retries if max_retries is None else max_retries,
             timeout=outer.timeout if timeout is None else timeout,
             idempotent=outer.idempotent if idempotent is None else idempotent,
         )
     )
+
+
+@contextmanager
+def _overriding(options: CallOptions) -> Iterator[None]:
+    token = _call_options.set(options)
     try:
         yield
     finally:
