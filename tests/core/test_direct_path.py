@@ -16,6 +16,8 @@ from typing import Any
 
 import httpx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from smsclients import APIError, BasicAuth, MessageMediaHmacAuth, RetryPolicy
 from smsclients.errors import ErrorDetails
 from smsclients.http import AsyncProviderClient, ProviderClient, build_async_http_client, build_http_client
@@ -54,9 +56,9 @@ def _client(transport: _Capture, auth: Any = None) -> ProviderClient:
     )
 
 
-def _wire(request: httpx.Request) -> tuple[str, str, list[tuple[str, str]], bytes, Any]:
-    headers = sorted((name.lower(), value) for name, value in request.headers.multi_items())
-    return request.method, str(request.url), headers, request.content, request.extensions.get("timeout")
+def _wire(request: httpx.Request) -> tuple[str, str, list[tuple[bytes, bytes]], bytes, Any]:
+    # Headers as sent: names in their case, in their order.
+    return request.method, str(request.url), request.headers.raw, request.content, request.extensions.get("timeout")
 
 
 CALLS: list[tuple[str, str, dict[str, Any]]] = [
@@ -65,6 +67,12 @@ CALLS: list[tuple[str, str, dict[str, Any]]] = [
     ("GET", "http://127.0.0.1:9/api/v2/numbers?page=2", {}),
     ("PUT", "/routes/1", {"content": b"raw-bytes", "headers": {"user-agent": "override/1"}}),
     ("DELETE", "/things/x%20y", {}),
+    ("POST", "/no-body", {}),  # Content-Length: 0
+    ("PATCH", "/empty", {"content": b""}),
+    ("POST", "/text", {"content": "ünicode text"}),  # httpx encodes text itself
+    ("POST", "/length-set", {"content": b"abc", "headers": {"content-length": "3", "HOST": "example.test"}}),
+    ("POST", "/json-list", {"json": [1, "two", None], "params": {"a": "b"}}),
+    ("GET", "/with-params?x=1", {"params": {"y": "2"}}),
 ]
 
 
@@ -139,6 +147,50 @@ def test_async_direct_path_sends_what_httpx_would() -> None:
     assert len(transport.requests) == 2 * len(CALLS)
     for direct, reference in zip(transport.requests[::2], transport.requests[1::2], strict=True):
         assert _wire(direct) == _wire(reference)
+
+
+_JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text(),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=5), inner, max_size=3),
+    max_leaves=8,
+)
+_HEADER_NAMES = st.sampled_from(["Content-Type", "content-length", "Host", "X-Default", "user-agent", "X-Other"])
+_HEADER_VALUES = st.text(st.characters(min_codepoint=0x21, max_codepoint=0x7E), min_size=1, max_size=8)
+
+
+@settings(max_examples=200, deadline=None, database=None)
+@given(
+    method=st.sampled_from(["GET", "POST", "PUT", "PATCH", "DELETE", "post"]),
+    body=st.one_of(
+        st.tuples(st.just("json"), _JSON), st.tuples(st.just("content"), st.binary(max_size=20)), st.just(None)
+    ),
+    headers=st.none() | st.dictionaries(_HEADER_NAMES, _HEADER_VALUES, max_size=3),
+    params=st.none() | st.dictionaries(st.text(min_size=1, max_size=3), st.text(max_size=3), max_size=2),
+)
+def test_direct_path_matches_httpx_for_any_body_and_headers(
+    method: str, body: tuple[str, Any] | None, headers: dict[str, str] | None, params: dict[str, str] | None
+) -> None:
+    transport = _Capture()
+    kwargs: dict[str, Any] = {"headers": headers, "params": params}
+    if body is not None:
+        kwargs[body[0]] = body[1]
+    with _client(transport) as client:
+        client.request(method, "/any", **kwargs)
+        client.request(method, "/any", extensions={}, **kwargs)
+    direct, reference = transport.requests
+    assert _wire(direct) == _wire(reference)
+
+
+def test_json_bodies_stay_with_httpx_when_its_encoding_is_not_compact(monkeypatch: pytest.MonkeyPatch) -> None:
+    # httpx before 0.28 encodes JSON with spaces; the direct path must then not encode it itself.
+    monkeypatch.setattr("smsclients.http._HTTPX_COMPACT_JSON", False)
+    monkeypatch.setattr("smsclients.http._JSON_ENCODER", None)  # would fail if used
+    transport = _Capture()
+    with _client(transport) as client:
+        client.request("POST", "/m", json={"body": "é"})
+        client.request("POST", "/m", json={"body": "é"}, extensions={})
+    direct, reference = transport.requests
+    assert _wire(direct) == _wire(reference)
 
 
 def test_url_cache_is_bounded() -> None:

@@ -93,6 +93,8 @@ def test_request_and_response_arrive_intact(server: str) -> None:
     try:
         request = httpx.Request("POST", f"{server}/echo?q=1", content=b'{"a": "\xc3\xa9"}', headers={"X-Key": "v"})
         response = transport.handle_request(request)
+        assert not response.is_stream_consumed  # like httpx's own transports; the client reads it
+        response.read()
     finally:
         transport.close()
     method, path, headers, body = _Handler.seen[-1]
