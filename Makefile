@@ -63,7 +63,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench $(ARGS)
 
 soak: $(STAMP)
-	$(BIN)/python -m pytest -q -m soak tests/reliability
+	$(BIN)/python -m pytest -q -s -m soak tests/reliability  # -s: each run prints its figures
 
 fuzz: $(STAMP)
 	FUZZ_EXAMPLES=400 $(BIN)/python -m pytest -q tests/reliability/test_fuzz.py

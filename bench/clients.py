@@ -195,3 +195,15 @@ def async_rows(base: str, transports: list[str]) -> list[AsyncRow]:
 
         rows.append(AsyncRow(f"async MessageMedia modern [{t}]", "ours-async", mm_send, mm.aclose))
     return rows
+
+
+def raw_async_row(base: str) -> AsyncRow:
+    """Plain ``httpx.AsyncClient`` with httpx's own pool: what our default async transport replaces."""
+    client = httpx.AsyncClient(base_url=f"{base}/flowroute", auth=FR)
+    payload = {"data": {"type": "message", "attributes": {"to": FR_TO, "from": FR_FROM, "body": "hi"}}}
+
+    async def raw_send() -> None:
+        response = await client.post("/v2.1/messages", json=payload)
+        check(response.status_code == 202 and response.json()["data"]["id"].startswith("mdr2-"), "raw async httpx")
+
+    return AsyncRow("raw httpx.AsyncClient (httpx's one pool)", "raw", raw_send, client.aclose)

@@ -78,6 +78,7 @@ from .errors import ErrorDetails, InputError, MalformedResponseError, SmsClientE
 from .http import build_async_http_client, build_http_client
 from .lifecycle import AsyncClosable, Closable
 from .pagination import AsyncLinkPager, LinkPager, Page
+from .pooling import PartitionedAsyncTransport
 from .retries import RetryPolicy, call_options
 from .validation import nanp_11_digits
 
@@ -1356,7 +1357,7 @@ class AsyncFlowrouteClient(AsyncClosable):
     ) -> None:
         auth = _check_credentials(access_key, secret_key)
         self.base_url = base_url.rstrip("/")
-        shared = transport if transport is not None else httpx.AsyncHTTPTransport()
+        shared = transport if transport is not None else PartitionedAsyncTransport()
         options: dict[str, Any] = {"auth": auth, "provider": PROVIDER, "parse_error": parse_error_body, "policy": retry}
         self._http = build_async_http_client(base_url=self.base_url, transport=shared, **options)
         messages_v2_url = _messages_v2_base(self.base_url)

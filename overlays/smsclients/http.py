@@ -26,6 +26,7 @@ import httpx
 from ._version import __version__
 from .auth import RequestSigner
 from .errors import ErrorBodyParser, InputError, InsecureURLError, MalformedResponseError, api_error_from_response
+from .pooling import PartitionedAsyncTransport
 from .redaction import redact_url
 from .retries import AsyncRetryTransport, RetryPolicy, RetryTransport
 
@@ -414,7 +415,7 @@ def build_async_http_client(
     return AsyncProviderClient(
         base_url=require_secure_url(base_url),
         auth=auth,
-        transport=AsyncRetryTransport(transport or httpx.AsyncHTTPTransport(verify=verify), policy),
+        transport=AsyncRetryTransport(transport or PartitionedAsyncTransport(verify=verify), policy),
         timeout=policy.timeout,
         headers=_default_headers(headers),
         on_response=raise_for_status,

@@ -20,6 +20,7 @@ from typing import Any, Final
 import httpx
 
 from .errors import InputError
+from .pooling import PartitionedAsyncTransport
 
 __all__ = [
     "ASYNC_KINDS",
@@ -246,7 +247,7 @@ def fast_transport(kind: str = "pyreqwest") -> httpx.BaseTransport:
 def fast_async_transport(kind: str = "pyreqwest") -> httpx.AsyncBaseTransport:
     """An async transport: ``"pyreqwest"``, ``"aiohttp"`` (httpx-aiohttp) or ``"httpx"`` (the default one)."""
     if kind == "httpx":
-        return httpx.AsyncHTTPTransport()
+        return PartitionedAsyncTransport()
     if kind == "pyreqwest":
         return AsyncPyreqwestTransport()
     if kind == "aiohttp":

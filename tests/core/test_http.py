@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, ClassVar
+import ssl
+from typing import Any, ClassVar, cast
 
 import httpx
 import pytest
@@ -20,6 +21,7 @@ from smsclients import (
     build_http_client,
     require_secure_url,
 )
+from smsclients.pooling import PartitionedAsyncTransport
 from smsclients.retries import AsyncRetryTransport, RetryTransport
 
 
@@ -174,19 +176,9 @@ class RecordingHTTPTransport(httpx.HTTPTransport):
         super().__init__(**kwargs)
 
 
-class RecordingAsyncHTTPTransport(httpx.AsyncHTTPTransport):
-    created: ClassVar[list[dict[str, Any]]] = []
-
-    def __init__(self, **kwargs: Any) -> None:
-        RecordingAsyncHTTPTransport.created.append(kwargs)
-        super().__init__(**kwargs)
-
-
 def test_tls_verification_on_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
     RecordingHTTPTransport.created.clear()
-    RecordingAsyncHTTPTransport.created.clear()
     monkeypatch.setattr(httpx, "HTTPTransport", RecordingHTTPTransport)
-    monkeypatch.setattr(httpx, "AsyncHTTPTransport", RecordingAsyncHTTPTransport)
     common: dict[str, Any] = {
         "base_url": "https://api.example.test",
         "auth": BasicAuth("k", "s"),
@@ -195,9 +187,14 @@ def test_tls_verification_on_by_default(monkeypatch: pytest.MonkeyPatch) -> None
     }
     build_http_client(**common).close()
     build_http_client(**common, verify=False).close()
-    asyncio.run(build_async_http_client(**common).aclose())
     assert [kwargs["verify"] for kwargs in RecordingHTTPTransport.created] == [True, False]
-    assert [kwargs["verify"] for kwargs in RecordingAsyncHTTPTransport.created] == [True]
+    # The async default builds its httpx transports on first use, all from one SSL context.
+    for verify, mode in ((True, ssl.CERT_REQUIRED), (False, ssl.CERT_NONE)):
+        client = build_async_http_client(**common, verify=verify)
+        inner = cast(AsyncRetryTransport, client._transport).inner
+        assert isinstance(inner, PartitionedAsyncTransport)
+        assert inner._ssl_context.verify_mode == mode
+        asyncio.run(client.aclose())
 
 
 def test_async_client_maps_errors_and_retries() -> None:
