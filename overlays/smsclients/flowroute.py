@@ -75,10 +75,9 @@ from flowroute_v2_client.types import UNSET
 
 from .auth import BasicAuth
 from .errors import ErrorDetails, InputError, MalformedResponseError, SmsClientError
-from .http import build_async_http_client, build_http_client
+from .http import build_async_http_client, build_http_client, default_async_transport, default_transport
 from .lifecycle import AsyncClosable, Closable
 from .pagination import AsyncLinkPager, LinkPager, Page
-from .pooling import PartitionedAsyncTransport
 from .retries import RetryPolicy, call_options
 from .validation import nanp_11_digits
 
@@ -923,7 +922,7 @@ class FlowrouteClient(Closable):
         auth = _check_credentials(access_key, secret_key)
         self.base_url = base_url.rstrip("/")
         # Both httpx clients share one inner transport, hence one connection pool to the host.
-        shared = transport if transport is not None else httpx.HTTPTransport()
+        shared = transport if transport is not None else default_transport()
         options: dict[str, Any] = {"auth": auth, "provider": PROVIDER, "parse_error": parse_error_body, "policy": retry}
         messages_v2_url = _messages_v2_base(self.base_url)
         self._http = build_http_client(base_url=self.base_url, transport=shared, **options)
@@ -1357,7 +1356,7 @@ class AsyncFlowrouteClient(AsyncClosable):
     ) -> None:
         auth = _check_credentials(access_key, secret_key)
         self.base_url = base_url.rstrip("/")
-        shared = transport if transport is not None else PartitionedAsyncTransport()
+        shared = transport if transport is not None else default_async_transport()
         options: dict[str, Any] = {"auth": auth, "provider": PROVIDER, "parse_error": parse_error_body, "policy": retry}
         self._http = build_async_http_client(base_url=self.base_url, transport=shared, **options)
         messages_v2_url = _messages_v2_base(self.base_url)

@@ -37,6 +37,8 @@ __all__ = [
     "build_async_http_client",
     "build_http_client",
     "check_redirect_location",
+    "default_async_transport",
+    "default_transport",
     "is_loopback_host",
     "require_secure_url",
 ]
@@ -96,6 +98,16 @@ def check_redirect_location(response: httpx.Response) -> None:
         raise MalformedResponseError(
             f"HTTP {response.status_code} with an invalid Location header", status_code=response.status_code
         ) from exc
+
+
+def default_transport(verify: bool = True) -> httpx.BaseTransport:
+    """The network transport a sync client gets when none is given: httpx's own."""
+    return httpx.HTTPTransport(verify=verify)
+
+
+def default_async_transport(verify: bool = True) -> httpx.AsyncBaseTransport:
+    """The network transport an async client gets when none is given (see :mod:`smsclients.pooling`)."""
+    return PartitionedAsyncTransport(verify=verify)
 
 
 def _default_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
@@ -164,6 +176,8 @@ class _DirectPath:
     ) -> httpx.Request | None:
         """The request ``httpx.Client.request`` would build and sign, or None to let httpx do it.
 
+        Raises RuntimeError, as httpx does, if the client is closed.
+
         The direct path covers what the generated code and the pagers pass: a path under
         ``base_url`` or an absolute URL, a JSON or bytes body, query parameters and headers. It
         skips httpx's per-request cookie jar, redirect and event-hook machinery, none of which these
@@ -175,6 +189,8 @@ class _DirectPath:
             return None
         if not self._applies():
             return None
+        if self.client.is_closed:
+            raise RuntimeError("Cannot send a request, as the client has been closed.")
         if url.startswith("/"):
             url = self.prefix + url
         elif not url.startswith(("https://", "http://")):
@@ -314,8 +330,6 @@ class ProviderClient(httpx.Client):
         request = self._direct.request(method, url, content, json, params, headers, options)
         if request is None:
             return super().request(method, url, content=content, json=json, params=params, headers=headers, **options)
-        if self.is_closed:
-            raise RuntimeError("Cannot send a request, as the client has been closed.")
         started = time.perf_counter()
         response = self._transport.handle_request(request)  # the retry transport; it reads the body
         _received(request, response, started)
@@ -349,8 +363,6 @@ class AsyncProviderClient(httpx.AsyncClient):
             return await super().request(
                 method, url, content=content, json=json, params=params, headers=headers, **options
             )
-        if self.is_closed:
-            raise RuntimeError("Cannot send a request, as the client has been closed.")
         started = time.perf_counter()
         response = await self._transport.handle_async_request(request)
         _received(request, response, started)
@@ -385,7 +397,7 @@ def build_http_client(
     return ProviderClient(
         base_url=require_secure_url(base_url),
         auth=auth,
-        transport=RetryTransport(transport or httpx.HTTPTransport(verify=verify), policy),
+        transport=RetryTransport(transport or default_transport(verify), policy),
         timeout=policy.timeout,
         headers=_default_headers(headers),
         on_response=raise_for_status,
@@ -415,7 +427,7 @@ def build_async_http_client(
     return AsyncProviderClient(
         base_url=require_secure_url(base_url),
         auth=auth,
-        transport=AsyncRetryTransport(transport or PartitionedAsyncTransport(verify=verify), policy),
+        transport=AsyncRetryTransport(transport or default_async_transport(verify), policy),
         timeout=policy.timeout,
         headers=_default_headers(headers),
         on_response=raise_for_status,

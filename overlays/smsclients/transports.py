@@ -20,7 +20,7 @@ from typing import Any, Final
 import httpx
 
 from .errors import InputError
-from .pooling import PartitionedAsyncTransport
+from .http import default_async_transport, default_transport
 
 __all__ = [
     "ASYNC_KINDS",
@@ -238,7 +238,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
 def fast_transport(kind: str = "pyreqwest") -> httpx.BaseTransport:
     """A sync transport: ``"pyreqwest"`` (Rust, reqwest/hyper) or ``"httpx"`` (the default one)."""
     if kind == "httpx":
-        return httpx.HTTPTransport()
+        return default_transport()
     if kind == "pyreqwest":
         return PyreqwestTransport()
     raise InputError("kind", f"must be one of {', '.join(SYNC_KINDS)}; got {kind!r}")
@@ -247,7 +247,7 @@ def fast_transport(kind: str = "pyreqwest") -> httpx.BaseTransport:
 def fast_async_transport(kind: str = "pyreqwest") -> httpx.AsyncBaseTransport:
     """An async transport: ``"pyreqwest"``, ``"aiohttp"`` (httpx-aiohttp) or ``"httpx"`` (the default one)."""
     if kind == "httpx":
-        return PartitionedAsyncTransport()
+        return default_async_transport()
     if kind == "pyreqwest":
         return AsyncPyreqwestTransport()
     if kind == "aiohttp":
