@@ -29,6 +29,7 @@ from .errors import ErrorBodyParser, InputError, InsecureURLError, MalformedResp
 from .pooling import PartitionedAsyncTransport
 from .redaction import redact_url
 from .retries import AsyncRetryTransport, RetryPolicy, RetryTransport
+from .shortcuts import buffered_request
 
 __all__ = [
     "USER_AGENT",
@@ -208,14 +209,8 @@ class _DirectPath:
             )
         else:
             body, content_headers = encoded
-            request = httpx.Request(
-                method,
-                parsed,
-                headers=_with_auto_headers(method, parsed, self._merge(headers), content_headers),
-                stream=httpx.ByteStream(body),
-                extensions={"timeout": self.timeout},
-            )
-            request.read()
+            complete = _with_auto_headers(method, parsed, self._merge(headers), content_headers)
+            request = buffered_request(method, parsed, complete, body, {"timeout": self.timeout})
         cast(RequestSigner, self.auth).sign(request)
         return request
 

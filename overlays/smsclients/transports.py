@@ -21,6 +21,7 @@ import httpx
 
 from .errors import InputError
 from .http import default_async_transport, default_transport
+from .shortcuts import buffered_response
 
 __all__ = [
     "ASYNC_KINDS",
@@ -112,15 +113,9 @@ class _Pyreqwest:
 
     @staticmethod
     def _response(native: Any, body: Any, request: httpx.Request) -> httpx.Response:
-        # stream=, not content=: content= would add a Content-Length the server never sent, at a
-        # cost of ~10 µs a response (measured). The retry transport reads (and decodes) the body.
-        return httpx.Response(
-            native.status,
-            headers=list(native.headers.items()),
-            stream=httpx.ByteStream(bytes(body)),
-            request=request,
-            extensions={"http_version": native.version.encode("ascii")},
-        )
+        # Buffered: with these few-hundred-byte bodies, streaming costs more than it saves.
+        extensions = {"http_version": native.version.encode("ascii")}
+        return buffered_response(native.status, list(native.headers.items()), bytes(body), request, extensions)
 
     def _error(self, exc: Exception, request: httpx.Request) -> httpx.RequestError | None:
         """The httpx error for a pyreqwest one, or None for anything else (re-raised as is)."""

@@ -9,6 +9,7 @@ unknown still raises DeliveryUnknownError and a refused connection is still retr
 from __future__ import annotations
 
 import asyncio
+import gzip
 import http.server
 import socket
 import struct
@@ -26,6 +27,7 @@ from smsclients import (
     FlowrouteClient,
     MalformedResponseError,
     RetryPolicy,
+    shortcuts,
 )
 from smsclients.retries import AsyncRetryTransport, RetryTransport
 from smsclients.transports import AsyncPyreqwestTransport, PyreqwestTransport, fast_async_transport, fast_transport
@@ -56,6 +58,16 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.send_header("Content-Length", "12")
             self.end_headers()
             self.wfile.write(b"not gzip at all"[:12])
+            return
+        if self.path.startswith(("/gzip", "/identity")):
+            gzipped = self.path.startswith("/gzip")
+            body = gzip.compress(b'{"echo": true}') if gzipped else b'{"echo": true}'
+            self.send_response(202)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Encoding", "gzip" if gzipped else "identity")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
             return
         payload = b'{"echo": true}'
         self.send_response(202)
@@ -104,6 +116,40 @@ def test_request_and_response_arrive_intact(server: str) -> None:
     assert response.headers.get_list("x-multi") == ["a", "b"]
     assert response.request is request
     assert response.http_version == "HTTP/1.1"
+
+
+def test_bodies_are_buffered_without_changing_what_callers_see(server: str) -> None:
+    """A body that needs no decoding skips httpx's decoder chain (``shortcuts.buffered_response``);
+    one whose Content-Encoding reqwest left in place still goes through it. Either way content,
+    json(), iter_bytes() and iter_raw() give what httpx's own transports give."""
+    assert shortcuts._BODIES_SUPPORTED  # the pinned httpx supports the shortcut, so it is what runs here
+
+    async def via_async(url: str) -> httpx.Response:
+        transport = AsyncPyreqwestTransport()
+        try:
+            return await transport.handle_async_request(httpx.Request("GET", url))
+        finally:
+            await transport.aclose()
+
+    def via_sync(url: str) -> httpx.Response:
+        transport = PyreqwestTransport()
+        try:
+            return transport.handle_request(httpx.Request("GET", url))
+        finally:
+            transport.close()
+
+    # reqwest decodes gzip itself (and drops the header); "identity" it passes on for httpx to handle.
+    for path, buffered in (("/echo", True), ("/gzip", True), ("/identity", False)):
+        for fetch in (via_sync, lambda url: asyncio.run(via_async(url))):
+            streamed = fetch(server + path)  # streamed raw, as a caller of client.stream() would
+            assert not streamed.is_stream_consumed
+            assert b"".join(streamed.iter_raw()) == b'{"echo": true}'
+            response = fetch(server + path)
+            assert hasattr(response, "_content") is buffered, path
+            response.read()
+            assert response.content == b'{"echo": true}'
+            assert response.json() == {"echo": True}
+            assert b"".join(response.iter_bytes()) == b'{"echo": true}'
 
 
 def test_redirects_are_returned_not_followed(server: str) -> None:
