@@ -283,9 +283,9 @@ def final_error(exc: httpx.TransportError, *, method: str, url: str | httpx.URL,
 
 
 def undecodable(exc: httpx.DecodingError) -> MalformedResponseError:
-    """A response arrived but its body cannot be decoded (e.g. corrupt gzip): never retried, since the
+    """A response arrived but cannot be decoded (e.g. a corrupt gzip body): never retried, since the
     server answered, so the request was processed."""
-    return MalformedResponseError(f"the response body could not be decoded ({type(exc).__name__}: {exc})")
+    return MalformedResponseError(f"the response could not be decoded ({type(exc).__name__}: {exc})")
 
 
 def _attempt_timeout(

@@ -113,9 +113,13 @@ class _Pyreqwest:
 
     @staticmethod
     def _response(native: Any, body: Any, request: httpx.Request) -> httpx.Response:
+        try:
+            headers = list(native.headers.items())
+        except ValueError as exc:  # reqwest will not give a non-ASCII header value as text
+            raise httpx.DecodingError("a response header is not ASCII text", request=request) from exc
         # Buffered: with these few-hundred-byte bodies, streaming costs more than it saves.
         extensions = {"http_version": native.version.encode("ascii")}
-        return buffered_response(native.status, list(native.headers.items()), bytes(body), request, extensions)
+        return buffered_response(native.status, headers, bytes(body), request, extensions)
 
     def _error(self, exc: Exception, request: httpx.Request) -> httpx.RequestError | None:
         """The httpx error for a pyreqwest one, or None for anything else (re-raised as is)."""

@@ -59,6 +59,12 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(b"not gzip at all"[:12])
             return
+        if self.path.startswith("/latin1-header"):
+            self.send_response(202)
+            self.send_header("X-Name", "caf\u00e9")  # sent as the single byte 0xE9 (latin-1)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if self.path.startswith(("/gzip", "/identity")):
             gzipped = self.path.startswith("/gzip")
             body = gzip.compress(b'{"echo": true}') if gzipped else b'{"echo": true}'
@@ -281,6 +287,26 @@ def test_async_undecodable_body_is_a_malformed_response(kind: str, server: str) 
 
     asyncio.run(run())
     assert len(_Handler.seen) == 1
+
+
+def test_a_header_pyreqwest_cannot_decode_is_a_malformed_response_not_a_resend(server: str) -> None:
+    """reqwest refuses a non-ASCII header value when asked for it as text (a bare ValueError before)."""
+    _Handler.seen.clear()
+    url = f"{server}/latin1-header"
+    with (
+        FlowrouteClient("k", "s", base_url=url, retry=RESET_POLICY, transport=fast_transport("pyreqwest")) as c,
+        pytest.raises(MalformedResponseError, match="could not be decoded"),
+    ):
+        c.messages.send("12065551234", "12012673227", "hi")
+
+    async def run() -> None:
+        transport = fast_async_transport("pyreqwest")
+        async with AsyncFlowrouteClient("k", "s", base_url=url, retry=RESET_POLICY, transport=transport) as client:
+            with pytest.raises(MalformedResponseError, match="could not be decoded"):
+                await client.messages.send("12065551234", "12012673227", "hi")
+
+    asyncio.run(run())
+    assert len(_Handler.seen) == 2  # one send each, never repeated
 
 
 @pytest.mark.parametrize("kind", ["httpx", "pyreqwest", "aiohttp"])
