@@ -21,14 +21,10 @@ import httpx
 __all__ = ["buffered_request", "buffered_response"]
 
 
-def _triples(pairs: Sequence[tuple[str, str]]) -> list[tuple[bytes, bytes, bytes]]:
-    """Headers as httpx stores them: (name, lower-cased name, value), encoded as httpx encodes a str (ASCII)."""
-    return [(raw := name.encode("ascii"), raw.lower(), value.encode("ascii")) for name, value in pairs]
-
-
 def _headers(pairs: Sequence[tuple[str, str]]) -> httpx.Headers:
+    """Headers stored as httpx stores them: (name, lower-cased name, value), ASCII-encoded as httpx encodes a str."""
     headers = httpx.Headers()
-    headers._list = _triples(pairs)
+    headers._list = [(raw := name.encode("ascii"), raw.lower(), value.encode("ascii")) for name, value in pairs]
     return headers
 
 
