@@ -7,7 +7,8 @@ generated from), so the sandbox cannot drift from what the clients expect.
 Start it::
 
     python -m sandbox --host 127.0.0.1 --port 8080 --seed 1 [--db state.sqlite] [--no-validate]
-        [--fault-429 0.2 --fault-503 0.0 --latency-ms 0 --fault-reset-before 0.0 --fault-reset-after 0.0]
+        [--fault-429 0.2 --fault-503 0.0 --latency-ms 0 --fault-reset-before 0.0 --fault-reset-after 0.0
+         --fault-stall-after 0.0 --stall-ms 2000]
 
 or from Python (tests, the demo)::
 
@@ -34,7 +35,8 @@ Initial Flowroute account: numbers 12012673227, 12014845220 (standard) and 18444
 18553569768 (toll-free), routes 0 (sip-reg) and 83834; created routes get ids from 98396.
 
 Faults (off by default): start-up rates, or per request ``X-Sandbox-Fault: 429 | 503 |
-latency=<ms> | reset-before | reset-after | retry-after=<s> | none`` (comma-separated).
+latency=<ms> | reset-before | reset-after | stall-after=<ms> | retry-after=<s> | none``
+(comma-separated).
 Control endpoints (no auth): ``GET /_sandbox/stats``, ``GET /_sandbox/info``,
 ``POST /_sandbox/reset``, ``POST /_sandbox/messagemedia/replies``,
 ``POST /_sandbox/messagemedia/advance``.

@@ -110,6 +110,9 @@ class SandboxApp:
         if plan.reset_after:
             self.state.stats.fault("reset-after")
             await _reset(send, reply)
+        if plan.stall_after_ms:
+            self.state.stats.fault("stall-after")
+            await asyncio.sleep(plan.stall_after_ms / 1000)  # a client that gave up is gone; sending is a no-op
         await self._send(send, match.surface, reply)
 
     # ------------------------------------------------------------------ pipeline

@@ -19,7 +19,7 @@ default credentials (Basic user:secret; MessageMedia HMAC uses the same key/secr
   messagemedia  {":".join(DEFAULT_CREDENTIALS["messagemedia"])}
 
 per-request faults: header  X-Sandbox-Fault: 429 | 503 | latency=<ms> | reset-before | reset-after
-                    | retry-after=<s> | none   (comma-separated)
+                    | stall-after=<ms> | retry-after=<s> | none   (comma-separated)
 control endpoints (no auth): GET /_sandbox/stats, GET /_sandbox/info, POST /_sandbox/reset,
                     POST /_sandbox/messagemedia/replies, POST /_sandbox/messagemedia/advance
 """
@@ -57,6 +57,10 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--latency-ms", type=int, default=0, help="latency added to every API request")
     p.add_argument("--fault-reset-before", type=_rate, default=0.0, metavar="RATE", help="resets before processing")
     p.add_argument("--fault-reset-after", type=_rate, default=0.0, metavar="RATE", help="resets after processing")
+    p.add_argument(
+        "--fault-stall-after", type=_rate, default=0.0, metavar="RATE", help="answers held back after processing"
+    )
+    p.add_argument("--stall-ms", type=int, default=2000, help="how long a stalled answer is held (default 2000)")
     p.add_argument("--retry-after", type=int, default=1, metavar="SECONDS", help="Retry-After of 429/503 (default 1)")
     for provider in ("flowroute", "bandwidth", "messagemedia"):
         p.add_argument(f"--{provider}-credentials", type=_pair, metavar="USER:SECRET", help=f"{provider} credentials")
@@ -77,6 +81,8 @@ def options_from(args: argparse.Namespace) -> SandboxOptions:
         reset_before=args.fault_reset_before,
         reset_after=args.fault_reset_after,
         retry_after_s=args.retry_after,
+        stall_after=args.fault_stall_after,
+        stall_ms=args.stall_ms,
     )
     return SandboxOptions(
         seed=args.seed,

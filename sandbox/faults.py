@@ -9,6 +9,8 @@ rates are not drawn for it). Header syntax, comma-separated tokens::
     latency=<ms>        wait this long before handling
     reset-before        drop the connection before the request is processed (nothing stored)
     reset-after         process the request (message stored, counted) then drop the connection
+    stall-after=<ms>    process the request (message stored, counted) then wait before answering,
+                        so a client with a shorter timeout gives up on a request that did arrive
     retry-after=<s>     Retry-After value for 429/503 (default from --retry-after, 1)
     none                no fault for this request, whatever the rates
 
@@ -45,6 +47,7 @@ class FaultPlan:
     reset_before: bool = False
     reset_after: bool = False
     retry_after_s: int = 1
+    stall_after_ms: int = 0
 
 
 class FaultInjector:
@@ -54,6 +57,8 @@ class FaultInjector:
         options.validate()
         self._options = options
         self._rng = random.Random(f"sandbox-faults:{seed}")
+        # Its own stream, so adding stalls leaves the other faults of a seed where they were.
+        self._stall_rng = random.Random(f"sandbox-faults-stall:{seed}")
 
     def plan(self, header: str | None) -> FaultPlan:
         if header is not None and header.strip():
@@ -61,6 +66,7 @@ class FaultInjector:
         o = self._options
         # Always draw all four numbers so that changing one rate leaves the others' sequence alone.
         draw_reset_before, draw_429, draw_503, draw_reset_after = (self._rng.random() for _ in range(4))
+        draw_stall = self._stall_rng.random()
         status = None
         reset_before = draw_reset_before < o.reset_before
         if not reset_before:
@@ -68,19 +74,22 @@ class FaultInjector:
                 status = 429
             elif draw_503 < o.rate_503:
                 status = 503
+        reset_after = not reset_before and status is None and draw_reset_after < o.reset_after
+        stall = not reset_before and status is None and not reset_after and draw_stall < o.stall_after
         return FaultPlan(
             status=status,
             latency_ms=o.latency_ms,
             reset_before=reset_before,
-            reset_after=not reset_before and status is None and draw_reset_after < o.reset_after,
+            reset_after=reset_after,
             retry_after_s=o.retry_after_s,
+            stall_after_ms=o.stall_ms if stall else 0,
         )
 
 
 def parse_header(value: str, default_retry_after: int = 1) -> FaultPlan:
     """Parse an ``X-Sandbox-Fault`` header value (see the module docstring)."""
     status: int | None = None
-    latency = 0
+    latency = stall = 0
     reset_before = reset_after = False
     retry_after = default_retry_after
     for raw in value.split(","):
@@ -94,14 +103,16 @@ def parse_header(value: str, default_retry_after: int = 1) -> FaultPlan:
             reset_after = True
         elif token == "none" or not token:
             continue
-        elif name in ("latency", "retry-after") and arg.isdigit():
+        elif name in ("latency", "retry-after", "stall-after") and arg.isdigit():
             if name == "latency":
                 latency = int(arg)
+            elif name == "stall-after":
+                stall = int(arg)
             else:
                 retry_after = int(arg)
         else:
             raise FaultHeaderError(f"unknown X-Sandbox-Fault token {raw.strip()!r}")
-    return FaultPlan(status, latency, reset_before, reset_after, retry_after)
+    return FaultPlan(status, latency, reset_before, reset_after, retry_after, stall)
 
 
 class _DropResetTracebacks(logging.Filter):

@@ -31,14 +31,18 @@ class FaultOptions:
     reset_before: float = 0.0
     reset_after: float = 0.0
     retry_after_s: int = 1
+    # Process the request, then hold the answer this long: past a client's timeout, the outcome of
+    # a send is unknown to it although the message was stored (the timeout twin of reset_after).
+    stall_after: float = 0.0
+    stall_ms: int = 2000
 
     def validate(self) -> None:
-        for name in ("rate_429", "rate_503", "reset_before", "reset_after"):
+        for name in ("rate_429", "rate_503", "reset_before", "reset_after", "stall_after"):
             value = getattr(self, name)
             if not 0.0 <= value <= 1.0:
                 raise ValueError(f"fault rate {name} must be between 0 and 1, got {value}")
-        if self.latency_ms < 0 or self.retry_after_s < 0:
-            raise ValueError("latency and Retry-After must not be negative")
+        if self.latency_ms < 0 or self.retry_after_s < 0 or self.stall_ms < 0:
+            raise ValueError("latency, stall and Retry-After must not be negative")
 
 
 @dataclass(frozen=True)

@@ -108,6 +108,7 @@ FAULT_ALIASES = {
     "fault_503": "rate_503",
     "fault_reset_before": "reset_before",
     "fault_reset_after": "reset_after",
+    "fault_stall_after": "stall_after",
     "retry_after": "retry_after_s",
 }
 

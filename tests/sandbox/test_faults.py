@@ -1,4 +1,4 @@
-"""Fault injection: statuses, Retry-After, resets before/after processing, seeded rates."""
+"""Fault injection: statuses, Retry-After, resets before/after processing, stalls, seeded rates."""
 
 from __future__ import annotations
 
@@ -56,6 +56,26 @@ def test_reset_after_stores_the_message_and_counts_it(bandwidth: httpx.Client, s
     assert stats["faults"]["reset-after"] == 1
 
 
+def test_stall_after_stores_the_message_past_a_short_timeout(bandwidth: httpx.Client, sb: SandboxHandle) -> None:
+    with pytest.raises(httpx.ReadTimeout):
+        bandwidth.post(
+            MESSAGES,
+            json=bw_message("stalled mk-0000beef2"),
+            headers={"X-Sandbox-Fault": "stall-after=1500"},
+            timeout=0.3,
+        )
+    # The client gave up, but the message was processed before the answer was held back.
+    assert [m["text"] for m in bandwidth.get(MESSAGES).json()] == ["stalled mk-0000beef2"]
+    stats = sb.stats()
+    assert stats["accepted_total"] == 1 and stats["faults"]["stall-after"] == 1
+
+
+def test_stall_after_answers_a_patient_client(bandwidth: httpx.Client, sb: SandboxHandle) -> None:
+    response = bandwidth.get(MESSAGES, headers={"X-Sandbox-Fault": "stall-after=10"})
+    assert response.status_code == 200
+    assert sb.stats()["faults"]["stall-after"] == 1
+
+
 def test_latency_header_is_counted(bandwidth: httpx.Client, sb: SandboxHandle) -> None:
     response = bandwidth.get(MESSAGES, headers={"X-Sandbox-Fault": "latency=5"})
     assert response.status_code == 200
@@ -71,6 +91,7 @@ def test_header_syntax() -> None:
     assert parse_header("429") == FaultPlan(status=429)
     assert parse_header(" latency=50 , reset-after ") == FaultPlan(latency_ms=50, reset_after=True)
     assert parse_header("503,retry-after=3", 1) == FaultPlan(status=503, retry_after_s=3)
+    assert parse_header("stall-after=900") == FaultPlan(stall_after_ms=900)
     assert parse_header("none") == FaultPlan()
     with pytest.raises(FaultHeaderError):
         parse_header("latency=fast")
@@ -93,6 +114,10 @@ def test_fault_rates_are_seeded_and_reproducible() -> None:
 def test_fault_options_are_checked() -> None:
     with pytest.raises(ValueError, match="between 0 and 1"):
         FaultOptions(rate_429=1.5).validate()
+    with pytest.raises(ValueError, match="between 0 and 1"):
+        FaultOptions(stall_after=-0.1).validate()
+    with pytest.raises(ValueError, match="must not be negative"):
+        FaultOptions(stall_ms=-1).validate()
 
 
 def test_cli_names_and_reset_replay_the_same_faults() -> None:
@@ -110,3 +135,16 @@ def test_start_up_reset_after_rate() -> None:
                 c.post(MESSAGES, json=bw_message())
         stats = sb.stats()
     assert stats["accepted_total"] == 3 and stats["faults"]["reset-after"] == 3
+
+
+def test_stall_rate_draws_its_own_stream() -> None:
+    """Adding stalls leaves the 429/503 sequence of a seed unchanged, so earlier figures stay comparable."""
+    with (
+        running(seed=5, fault_429=0.3, fault_503=0.2, fault_stall_after=0.5, stall_ms=1) as sb,
+        client(sb, "bandwidth-messaging-v1") as c,
+    ):
+        statuses = [c.get(MESSAGES).status_code for _ in range(30)]
+        stalls = sb.stats()["faults"]["stall-after"]
+    assert statuses == _statuses(5)
+    # Only requests that got no other fault can stall; about half of those did.
+    assert 0 < stalls < statuses.count(200)
