@@ -1,15 +1,17 @@
 """Mixed operations through the fault-injecting sandbox: reads always succeed, nothing is sent twice.
 
 The sandbox answers 20 % of requests with 429/503, resets 5 % of connections (half before, half
-after processing) and adds latency. Every send carries a unique marker, so the sandbox's stats can
-prove that no message was accepted twice and that every send reported as a success was accepted.
-The long version is marked ``soak`` (run by ``make soak``; excluded from ``make test``).
+after processing), holds back 2 % of answers past the client's timeout after processing, and adds
+latency. Every send carries a unique marker, so the sandbox's stats can prove that no message was
+accepted twice and that every send reported as a success was accepted. Every call ends within its
+timeout budget. The long version is marked ``soak`` (run by ``make soak``; excluded from ``make test``).
 """
 
 from __future__ import annotations
 
 import logging
 import random
+import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -44,10 +46,22 @@ BW_TO = "+12065550100"
 MM_TO = "+61491570156"
 
 # Small backoffs so the suite stays quick; enough retries that a read failing every attempt
-# (probability 0.25 ** 13 per read) cannot happen in practice.
+# (probability 0.27 ** 13 per read) cannot happen in practice. Each attempt gets 1 s: far above a
+# normal answer here (milliseconds), far below a stalled one (FAULTS["stall_ms"]).
+TOTAL_TIMEOUT_S = 8.0
 POLICY = RetryPolicy(
-    max_retries=12, backoff_initial=0.001, backoff_max=0.01, retry_after_max=0.01, timeout=10.0, total_timeout=None
+    max_retries=12,
+    backoff_initial=0.001,
+    backoff_max=0.01,
+    retry_after_max=0.01,
+    timeout=1.0,
+    total_timeout=TOTAL_TIMEOUT_S,
 )
+# What one call may take: a retry is never started past total_timeout, and the attempt running at
+# that moment ends within its own timeout. The slack is for a loaded machine's scheduling; the
+# check is of the budget the client enforces, not of speed.
+CALL_BUDGET_S = TOTAL_TIMEOUT_S + POLICY.timeout
+BUDGET_SLACK_S = 2.0
 
 
 class RetryCounter(logging.Handler):
@@ -93,22 +107,44 @@ class Sent:
 
 
 @dataclass
+class Budget:
+    """Checks that each operation ended within the timeout budget of the calls it made."""
+
+    largest_share: float = 0.0  # of its budget, the most any operation took
+
+    def check(self, what: str, elapsed: float, calls: int) -> None:
+        budget = calls * CALL_BUDGET_S
+        assert elapsed <= budget + BUDGET_SLACK_S, f"{what} took {elapsed:.1f} s, over its {budget:.0f} s budget"
+        self.largest_share = max(self.largest_share, elapsed / budget)
+
+
+@dataclass
 class Tally:
     ops: Counter[str] = field(default_factory=Counter)
     sends_ok: list[Sent] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)  # markers of sends raising DeliveryUnknownError
+    unknown_after_timeout: int = 0  # of those, the ones whose attempt timed out (not reset)
     refused: list[str] = field(default_factory=list)  # markers of sends answered with an error status
     errors: Counter[str] = field(default_factory=Counter)
+    budget: Budget = field(default_factory=Budget)
 
 
-# The issue's mix: 20 % 429/503, 5 % resets (half before, half after the request is processed).
+# The issue's mix: 20 % 429/503, 5 % resets (half before, half after the request is processed),
+# and timeouts: 2 % of answers held back, after processing, for longer than POLICY.timeout.
 FAULTS: dict[str, Any] = {
     "fault_429": 0.1,
     "fault_503": 0.1,
     "fault_reset_before": 0.025,
     "fault_reset_after": 0.025,
+    "fault_stall_after": 0.02,
+    "stall_ms": 2500,
     "retry_after": 0,
 }
+
+
+def timed_out(error: DeliveryUnknownError) -> bool:
+    """Whether the send's outcome is unknown because its attempt timed out (rather than a reset)."""
+    return isinstance(error.__cause__, httpx.TimeoutException)
 
 
 @pytest.fixture(scope="module")
@@ -192,8 +228,9 @@ class Workload:
         marker = self.marker()
         try:
             message_id = do(f"reliability {marker}")
-        except DeliveryUnknownError:
+        except DeliveryUnknownError as exc:
             self.tally.unknown.append(marker)
+            self.tally.unknown_after_timeout += timed_out(exc)
         except ServerError:
             # A 503 to a POST is not retried (the server may have done the work); it is typed.
             self.tally.refused.append(marker)
@@ -282,21 +319,23 @@ class Workload:
             client.replies.confirm([reply.reply_id for reply in replies])
 
     def run(self, n: int) -> None:
-        operations: list[tuple[str, Callable[[], None], int]] = [
-            ("send", self.send_flowroute, 3),
-            ("send", self.send_flowroute_v2, 2),
-            ("send", self.send_bandwidth, 3),
-            ("send", self.send_messagemedia, 3),
-            ("send", self.send_legacy, 3),
-            ("lookup", self.lookup, 4),
-            ("list", self.list_flowroute, 2),
-            ("list", self.list_bandwidth, 2),
-            ("check/confirm", self.check_confirm, 2),
+        # (kind, operation, weight, most API calls it makes: a list reads two pages, check/confirm four)
+        operations: list[tuple[str, Callable[[], None], int, int]] = [
+            ("send", self.send_flowroute, 3, 1),
+            ("send", self.send_flowroute_v2, 2, 1),
+            ("send", self.send_bandwidth, 3, 1),
+            ("send", self.send_messagemedia, 3, 1),
+            ("send", self.send_legacy, 3, 1),
+            ("lookup", self.lookup, 4, 1),
+            ("list", self.list_flowroute, 2, 2),
+            ("list", self.list_bandwidth, 2, 2),
+            ("check/confirm", self.check_confirm, 2, 4),
         ]
-        weights = [weight for _, _, weight in operations]
+        weights = [weight for _, _, weight, _ in operations]
         for _ in range(n):
-            kind, operation, _weight = self.rng.choices(operations, weights)[0]
+            kind, operation, _weight, calls = self.rng.choices(operations, weights)[0]
             self.tally.ops[kind] += 1
+            started = time.monotonic()
             try:
                 operation()
             except SmsClientError as exc:
@@ -304,6 +343,7 @@ class Workload:
                 self.tally.errors[type(exc).__name__] += 1
                 if kind != "send":
                     raise
+            self.tally.budget.check(kind, time.monotonic() - started, calls)
 
 
 def assert_accepted(sb: sandbox.SandboxHandle, sends_ok: list[Sent]) -> None:
@@ -338,14 +378,17 @@ def _run(sb: sandbox.SandboxHandle, n: int, retries: RetryCounter, kind: str) ->
     assert_accepted(sb, tally.sends_ok)
     faults = stats["faults"]
     # The faults really happened, of every kind, and the resets after processing produced unknowns.
-    assert all(faults[kind] > 0 for kind in ("429", "503", "reset-before", "reset-after")), faults
-    assert tally.unknown and retries.count > 0
+    assert all(faults[kind] > 0 for kind in ("429", "503", "reset-before", "reset-after", "stall-after")), faults
+    # Both ways of not knowing: a reset after the request left, and a timeout waiting for the answer.
+    assert 0 < tally.unknown_after_timeout < len(tally.unknown)
+    assert retries.count > 0
     assert not tally.errors, tally.errors  # nothing but DeliveryUnknownError / ServerError on sends
     print(
         f"\nreliability [{kind}]: ops={sum(tally.ops.values())} {dict(tally.ops)} "
         f"faults={faults} retries={retries.count} duplicates={len(stats['duplicates'])} "
-        f"sends_ok={ok} delivery_unknown={len(tally.unknown)} server_error={len(tally.refused)} "
-        f"accepted_markers={stats['markers']['distinct']} errors={dict(tally.errors)}"
+        f"sends_ok={ok} delivery_unknown={len(tally.unknown)} (after a timeout: {tally.unknown_after_timeout}) "
+        f"server_error={len(tally.refused)} accepted_markers={stats['markers']['distinct']} "
+        f"errors={dict(tally.errors)} largest share of a call's timeout budget={tally.budget.largest_share:.0%}"
     )
 
 

@@ -3,14 +3,15 @@
 The sync fault suite runs one operation at a time; this one keeps 16 in flight, so connections are
 reset while others are mid-request and pools hand connections between requests under faults. The
 same guarantees hold: nothing is accepted twice, every reported success was accepted, reads
-succeed within the retry budget, and a send either succeeds, is refused with a typed error, or
-raises DeliveryUnknownError.
+succeed within the retry budget, a send either succeeds, is refused with a typed error, or
+raises DeliveryUnknownError, and no call outlasts its timeout budget.
 """
 
 from __future__ import annotations
 
 import asyncio
 import random
+import time
 from collections import Counter
 from collections.abc import Awaitable, Callable, Iterator
 from functools import partial
@@ -28,7 +29,20 @@ from smsclients.transports import ASYNC_KINDS, fast_async_transport
 
 import sandbox
 
-from .test_faults import BW_FROM, BW_TO, FAULTS, FR_FROM, FR_TO, MM_TO, POLICY, SEED, Sent, assert_accepted
+from .test_faults import (
+    BW_FROM,
+    BW_TO,
+    FAULTS,
+    FR_FROM,
+    FR_TO,
+    MM_TO,
+    POLICY,
+    SEED,
+    Budget,
+    Sent,
+    assert_accepted,
+    timed_out,
+)
 
 OPS = 240
 SOAK_OPS = 2000
@@ -63,7 +77,9 @@ class AsyncWorkload:
         self.ops: Counter[str] = Counter()
         self.sends_ok: list[Sent] = []
         self.unknown: list[str] = []
+        self.unknown_after_timeout = 0
         self.refused: list[str] = []
+        self.budget = Budget()
 
     async def aclose(self) -> None:
         await self.flowroute.aclose()
@@ -81,8 +97,9 @@ class AsyncWorkload:
             else:
                 sent = await self.messagemedia.messages.send([{"content": text, "destination_number": MM_TO}])
                 message_id = str(sent.messages[0].message_id)
-        except DeliveryUnknownError:
+        except DeliveryUnknownError as exc:
             self.unknown.append(marker)
+            self.unknown_after_timeout += timed_out(exc)
         except ServerError:
             self.refused.append(marker)
         else:
@@ -116,7 +133,9 @@ class AsyncWorkload:
 
         async def worker() -> None:
             for operation in queue:  # shared iterator: each operation runs once
-                await operation()
+                started = time.monotonic()
+                await operation()  # one API call
+                self.budget.check("async operation", time.monotonic() - started, 1)
 
         await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
 
@@ -154,5 +173,7 @@ def _run(sb: sandbox.SandboxHandle, n: int, kind: str) -> None:
     assert_accepted(sb, workload.sends_ok)
     print(
         f"\nreliability async [{kind}], {CONCURRENCY} in flight: ops={dict(workload.ops)} faults={faults} "
-        f"duplicates=0 sends_ok={ok} delivery_unknown={len(workload.unknown)} server_error={len(workload.refused)}"
+        f"duplicates=0 sends_ok={ok} delivery_unknown={len(workload.unknown)} "
+        f"(after a timeout: {workload.unknown_after_timeout}) server_error={len(workload.refused)} "
+        f"largest share of a call's timeout budget={workload.budget.largest_share:.0%}"
     )
