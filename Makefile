@@ -66,7 +66,7 @@ soak: $(STAMP)
 	$(BIN)/python -m pytest -q -s -m soak tests/reliability  # -s: each run prints its figures
 
 fuzz: $(STAMP)
-	FUZZ_EXAMPLES=400 $(BIN)/python -m pytest -q tests/reliability/test_fuzz.py
+	FUZZ_PER_SURFACE=10000 $(BIN)/python -m pytest -q tests/reliability/test_fuzz.py
 
 requirements: $(STAMP)
 	$(BIN)/python -m pip install --quiet -r requirements/dev.in

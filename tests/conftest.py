@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections import Counter
 from typing import Any
 
 import pytest
@@ -37,9 +38,18 @@ def sandbox_server() -> Any:
 
 
 def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
-    """The fuzz suite's example counts per surface, when it ran."""
+    """The fuzz suite's example counts, per kind of fuzzing and per API surface, when it ran."""
     fuzz = sys.modules.get("tests.reliability.test_fuzz")
-    counts = getattr(fuzz, "EXAMPLES_RUN", None)
-    if counts:
-        total = ", ".join(f"{surface} {count:,}" for surface, count in sorted(counts.items()))
-        terminalreporter.write_line(f"fuzz examples run (max {fuzz.EXAMPLES} per test): {total}")  # type: ignore[union-attr]
+    counts: Counter[tuple[str, str]] | None = getattr(fuzz, "EXAMPLES_RUN", None)
+    if not counts:
+        return
+    budget = getattr(fuzz, "PER_SURFACE", 0)
+    limit = f"{budget:,} per surface" if budget else f"at most {getattr(fuzz, 'EXAMPLES', 0)} per test"
+    kinds: Counter[str] = Counter()
+    for (kind, _surface), count in counts.items():
+        kinds[kind] += count
+    totals = ", ".join(f"{kind} {count:,}" for kind, count in sorted(kinds.items()))
+    terminalreporter.write_line(f"fuzz examples run ({limit}): {totals}")
+    if budget:
+        for (kind, surface), count in sorted(counts.items()):
+            terminalreporter.write_line(f"  {kind:<18} {surface:<34} {count:>8,}")

@@ -11,7 +11,9 @@ Three surfaces:
 
 Whatever happens, the exception must be an :class:`smsclients.SmsClientError` (``InputError`` is
 also a ``ValueError``), never a bare KeyError/TypeError/JSONDecodeError. ``FUZZ_EXAMPLES`` sets the
-examples per case (small by default; ``make fuzz`` runs 10,000).
+examples per test (10 by default, for CI). ``FUZZ_PER_SURFACE`` instead spreads that many examples
+over the tests of each API surface (a generated package for the models, a client for the methods),
+so a client with few methods is fuzzed as hard as one with many; ``make fuzz`` sets 10,000.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ import importlib
 import inspect
 import itertools
 import json
+import math
 import os
 import pkgutil
 import re
@@ -61,9 +64,19 @@ FUZZ = settings(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much],
 )
 
-# Examples actually run per surface (hypothesis may stop before max_examples when a space is small);
-# tests/conftest.py prints them at the end of the run, so `make fuzz` shows the issue's figures.
-EXAMPLES_RUN: Counter[str] = Counter()
+PER_SURFACE = int(os.environ.get("FUZZ_PER_SURFACE", "0"))
+
+# Examples actually run, per (kind of fuzzing, API surface); hypothesis may stop before max_examples
+# when a space is small. tests/conftest.py prints them at the end of the run, so `make fuzz` shows
+# the issue's figures.
+EXAMPLES_RUN: Counter[tuple[str, str]] = Counter()
+
+
+def fuzz_settings(surface_tests: int) -> settings:
+    """FUZZ, with FUZZ_PER_SURFACE (when set) shared out over the ``surface_tests`` tests of one surface."""
+    if not PER_SURFACE:
+        return FUZZ
+    return settings(FUZZ, max_examples=max(EXAMPLES, math.ceil(PER_SURFACE / surface_tests)))
 
 
 PACKAGES = (
@@ -151,14 +164,17 @@ def test_every_generated_model_and_public_method_is_discovered() -> None:
     }
 
 
+MODELS_PER_PACKAGE = Counter(name.split(".")[0] for name, _ in MODELS)
+
+
 @pytest.mark.parametrize(("name", "model"), MODELS, ids=[name for name, _ in MODELS])
 def test_model_parsing_raises_only_typed_errors(name: str, model: type[Any]) -> None:
     package = name.split(".")[0]
 
-    @FUZZ
+    @fuzz_settings(MODELS_PER_PACKAGE[package])
     @given(data=json_values | shaped(_keys_of(model)))
     def check(data: Any) -> None:
-        EXAMPLES_RUN["model parsing"] += 1
+        EXAMPLES_RUN["model parsing", package] += 1
         with contextlib.suppress(SmsClientError):
             parse_through_overlay(package, model, data)
 
@@ -249,6 +265,7 @@ def method_ids() -> list[tuple[str, str]]:
 
 
 METHODS = method_ids()
+METHODS_PER_CLIENT = Counter(client for client, _ in METHODS)
 
 
 def _resolve(client: Any, path: str) -> Callable[..., Any]:
@@ -433,10 +450,10 @@ def test_response_handling_raises_only_typed_errors(
     responder, client = clients[client_name]
     method = _resolve(client, path)
 
-    @FUZZ
+    @fuzz_settings(METHODS_PER_CLIENT[client_name])
     @given(data=st.data())
     def check(data: st.DataObject) -> None:
-        EXAMPLES_RUN["response handling"] += 1
+        EXAMPLES_RUN["response handling", client_name] += 1
         responder.source = lambda: data.draw(fuzzed_responses())
         with contextlib.suppress(SmsClientError):
             _consume(method(*args, **kwargs))
@@ -467,10 +484,10 @@ def test_random_arguments_raise_only_typed_errors(
         if p.kind not in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD)
     ]
 
-    @FUZZ
+    @fuzz_settings(METHODS_PER_CLIENT[client_name])
     @given(data=st.data())
     def check(data: st.DataObject) -> None:
-        EXAMPLES_RUN["random arguments"] += 1
+        EXAMPLES_RUN["random arguments", client_name] += 1
         args: list[Any] = []
         kwargs: dict[str, Any] = {}
         for parameter in parameters:
