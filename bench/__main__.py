@@ -16,6 +16,7 @@ EXTRA = [
     "matplotlib",
     "messagemedia-messages-sdk==1.1.0",
     "bandwidth-sdk==3.0.3",
+    "uvloop",  # the async rows are measured on asyncio's loop and on uvloop's
     # Flowroute SDK v3 ("flowroute-sdk-v3") was published only on GitHub, never on PyPI: no row.
 ]
 

@@ -182,29 +182,58 @@ def run_sync(base: str, settings: Settings) -> list[Result]:
     return results
 
 
-async def _run_async(base: str, settings: Settings) -> list[Result]:
-    rows = [*async_rows(base, ["httpx", "aiohttp", "pyreqwest"]), raw_async_row(base)]
-    results = [Result(row.name, row.kind) for row in rows]
+# The event loop is the application's choice; uvloop is the common one for throughput, so the fast
+# transports are measured on it too (rows suffixed UVLOOP), each repetition beside the asyncio one.
+UVLOOP = " on uvloop"
+UVLOOP_TRANSPORTS = ["aiohttp", "pyreqwest"]
+
+
+def _async_rows(base: str, on_uvloop: bool) -> list[AsyncRow]:
+    if not on_uvloop:
+        return [*async_rows(base, ["httpx", "aiohttp", "pyreqwest"]), raw_async_row(base)]
+    rows = async_rows(base, UVLOOP_TRANSPORTS)
+    for row in rows:
+        row.name += UVLOOP
+    return rows
+
+
+async def _async_repetition(base: str, settings: Settings, rep: int, on_uvloop: bool) -> list[tuple[AsyncRow, Result]]:
+    """One repetition of every row on one event loop: fresh clients, warmed up, in a shuffled order."""
+    rows = _async_rows(base, on_uvloop)
     for row in rows:
         await asyncio.gather(*(row.send() for _ in range(CONCURRENCY)))
+    measured = [(row, Result(row.name, row.kind)) for row in rows]
     order = list(range(len(rows)))
-    for rep in range(settings.reps):
-        random.Random(100 + rep).shuffle(order)
-        for i in order:
-            await _measure_async(rows[i], settings.async_calls, CONCURRENCY, results[i])
-        print(f"  async repetition {rep + 1}/{settings.reps} done", flush=True)
+    random.Random(100 + rep).shuffle(order)
+    for i in order:
+        await _measure_async(rows[i], settings.async_calls, CONCURRENCY, measured[i][1])
     for row in rows:
         await row.close()
-    return results
+    return measured
 
 
 def run_async(base: str, settings: Settings) -> list[Result]:
-    return asyncio.run(_run_async(base, settings))
+    uvloop: Any = importlib.import_module("uvloop")  # only in .venv-bench; untyped here
+    results: dict[str, Result] = {}
+    for rep in range(settings.reps):
+        loops = [False, True]
+        random.Random(200 + rep).shuffle(loops)
+        for on_uvloop in loops:
+            run = uvloop.run if on_uvloop else asyncio.run
+            for row, result in run(_async_repetition(base, settings, rep, on_uvloop)):
+                total = results.setdefault(row.name, Result(row.name, row.kind))
+                total.rates += result.rates
+                total.cpus += result.cpus
+        print(f"  async repetition {rep + 1}/{settings.reps} done", flush=True)
+    return list(results.values())
 
 
-async def _run_latency(base: str, settings: Settings, server: str) -> list[Result]:
+async def _run_latency(base: str, settings: Settings, server: str, on_uvloop: bool) -> list[Result]:
     results: list[Result] = []
-    for row in async_rows(base, ["httpx", "aiohttp", "pyreqwest"])[::3]:  # Flowroute, per transport
+    for row in _async_rows(base, on_uvloop):
+        if not row.name.startswith("async Flowroute"):  # one surface per transport
+            await row.close()
+            continue
         result = Result(f"{server}: {row.name}", "latency")
         await asyncio.gather(*(row.send() for _ in range(LATENCY_CONCURRENCY)))
         await _measure_async(row, settings.latency_messages, LATENCY_CONCURRENCY, result)
@@ -214,7 +243,9 @@ async def _run_latency(base: str, settings: Settings, server: str) -> list[Resul
 
 
 def run_latency(base: str, settings: Settings, server: str) -> list[Result]:
-    results = asyncio.run(_run_latency(base, settings, server))
+    uvloop: Any = importlib.import_module("uvloop")
+    results = asyncio.run(_run_latency(base, settings, server, on_uvloop=False))
+    results += uvloop.run(_run_latency(base, settings, server, on_uvloop=True))
     # The old SDKs are sequential: one fastest old SDK row for reference, 20 calls.
     from bench import oldsdks
     from bench.clients import MM, MM_TO
@@ -424,7 +455,7 @@ def sync_twin(async_row: Result, sync_rows: list[Result]) -> tuple[Result, str]:
     The issue's own comparison (httpx async against httpx sync) is like for like. A transport with
     no sync twin (aiohttp) is held against the fastest sync row of the same surface instead.
     """
-    name = async_row.name.removeprefix("async ")
+    name = async_row.name.removeprefix("async ").removesuffix(UVLOOP)
     same = [r for r in sync_rows if r.name == name]
     if same:
         return same[0], "sync twin"
