@@ -225,7 +225,7 @@ def run_async(base: str, settings: Settings) -> list[Result]:
                 total.rates += result.rates
                 total.cpus += result.cpus
         print(f"  async repetition {rep + 1}/{settings.reps} done", flush=True)
-    return list(results.values())
+    return sorted(results.values(), key=lambda r: r.name.endswith(UVLOOP))  # asyncio rows first, as created
 
 
 async def _run_latency(base: str, settings: Settings, server: str, on_uvloop: bool) -> list[Result]:
@@ -449,18 +449,18 @@ def main(argv: list[str]) -> int:
     return 0
 
 
-def sync_twin(async_row: Result, sync_rows: list[Result]) -> tuple[Result, str]:
+def sync_twin(async_row: Result, candidates: list[Result]) -> tuple[Result, str]:
     """The sync row an async row is held against: same surface on the same transport.
 
     The issue's own comparison (httpx async against httpx sync) is like for like. A transport with
     no sync twin (aiohttp) is held against the fastest sync row of the same surface instead.
     """
     name = async_row.name.removeprefix("async ").removesuffix(UVLOOP)
-    same = [r for r in sync_rows if r.name == name]
+    same = [r for r in candidates if r.name == name]
     if same:
         return same[0], "sync twin"
     surface = name.split(" [")[0]
-    return max((r for r in sync_rows if r.name.startswith(surface + " [")), key=lambda r: r.rate), "fastest sync"
+    return max((r for r in candidates if r.name.startswith(surface + " [")), key=lambda r: r.rate), "fastest sync"
 
 
 def _verdict(met: bool) -> str:
