@@ -74,8 +74,9 @@ class FaultInjector:
                 status = 429
             elif draw_503 < o.rate_503:
                 status = 503
-        reset_after = not reset_before and status is None and draw_reset_after < o.reset_after
-        stall = not reset_before and status is None and not reset_after and draw_stall < o.stall_after
+        answered = not reset_before and status is None  # the request is processed
+        reset_after = answered and draw_reset_after < o.reset_after
+        stall = answered and not reset_after and draw_stall < o.stall_after
         return FaultPlan(
             status=status,
             latency_ms=o.latency_ms,
