@@ -5,11 +5,11 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
-# Source trees on the import path: generated clients, hand-written overlays, and the repo root
-# (generator/, sandbox/, bench/). `pip install .` packages clients/ and overlays/ the same way.
+# Source trees on the import path: generated clients, hand-written overlays, the sandbox, and the repo root
+# (generator/, demo/, bench/). `pip install .` packages clients/ and overlays/ the same way.
 # Hand-written Python: what ruff and mypy --strict check (clients/ is generated).
 PY_SOURCES := $(wildcard generator overlays sandbox demo bench tests)
-export PYTHONPATH := $(CURDIR)/clients:$(CURDIR)/overlays:$(CURDIR)
+export PYTHONPATH := $(CURDIR)/clients:$(CURDIR)/overlays:$(CURDIR)/sandbox:$(CURDIR)
 
 .PHONY: help venv regenerate check bump status test lint pytest demo sandbox bench soak fuzz requirements clean
 
@@ -57,7 +57,7 @@ demo: $(STAMP)
 	$(BIN)/python -m demo
 
 sandbox: $(STAMP)
-	$(BIN)/python -m sandbox $(ARGS)
+	$(BIN)/python -m smsclients_sandbox $(ARGS)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench $(ARGS)

@@ -41,7 +41,7 @@ def ensure_venv() -> None:
 def main() -> int:
     if Path(sys.prefix).resolve() != VENV.resolve():
         ensure_venv()
-        paths = [str(ROOT / "clients"), str(ROOT / "overlays"), str(ROOT)]
+        paths = [str(ROOT / "clients"), str(ROOT / "overlays"), str(ROOT / "sandbox"), str(ROOT)]
         env = dict(os.environ, PYTHONPATH=os.pathsep.join(paths))
         os.execve(PYTHON, [str(PYTHON), "-m", "bench", *sys.argv[1:]], env)
     from bench.run import main as run

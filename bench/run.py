@@ -116,7 +116,7 @@ def sandbox_server(cpus: set[int] | None, latency_ms: int = 0) -> contextlib.Abs
     python = ROOT / ".venv" / "bin" / "python"
     if not python.exists():
         raise SystemExit("the sandbox runs in the project venv: run `make venv` first")
-    argv = [str(python), "-m", "sandbox", "--no-validate", "--port", str(port), "--log-level", "warning"]
+    argv = [str(python), "-m", "smsclients_sandbox", "--no-validate", "--port", str(port), "--log-level", "warning"]
     if latency_ms:
         argv += ["--latency-ms", str(latency_ms)]
     return _server(argv, port, cpus)

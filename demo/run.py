@@ -45,11 +45,11 @@ def run_flows(target: Target, reporter: Reporter) -> list[StepFailed]:
 
 
 def main(seed: int = 1, out: TextIO | None = None) -> int:
-    import sandbox  # the sandbox's server stack is needed only here, not by the flows
+    import smsclients_sandbox  # the sandbox's server stack is needed only here, not by the flows
 
     stream = out if out is not None else sys.stdout
     started = time.monotonic()
-    with sandbox.running(seed=seed) as handle:
+    with smsclients_sandbox.running(seed=seed) as handle:
         print(f"sandbox (seed {seed}) at {handle.url}", file=stream, flush=True)
         target = Target(
             base_urls=handle.base_urls,

@@ -31,7 +31,7 @@ def sandbox_server() -> Any:
     ``sandbox_server.reset()``; ``.base_urls`` and ``.credentials`` give what a client needs
     (see the ``sandbox`` package docstring).
     """
-    from sandbox import running
+    from smsclients_sandbox import running
 
     with running(seed=1) as handle:
         yield handle

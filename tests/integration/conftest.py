@@ -35,9 +35,9 @@ def vcr_config(vcr_config: dict[str, Any], request: pytest.FixtureRequest) -> di
 
 
 def _target() -> Target:
-    from sandbox.options import SandboxOptions
-    from sandbox.server import base_urls
-    from sandbox.surfaces import SURFACES
+    from smsclients_sandbox.options import SandboxOptions
+    from smsclients_sandbox.server import base_urls
+    from smsclients_sandbox.surfaces import SURFACES
 
     defaults = SandboxOptions().credentials
     return Target(
@@ -56,7 +56,7 @@ def target(record_mode: str, vcr_cassette_dir: str, default_cassette_name: str) 
     if record_mode == "none" and os.path.exists(cassette):
         yield _target()
         return
-    from sandbox import running
+    from smsclients_sandbox import running
 
     with running(seed=SEED, port=PORT, host=HOST) as handle:
         assert handle.url == ROOT_URL

@@ -79,7 +79,7 @@ for auth in ("basic", "hmac"):
 
 
 def test_demo_runs_every_flow_and_exits_0() -> None:
-    path = os.pathsep.join(str(REPO_ROOT / part) for part in ("clients", "overlays", "."))
+    path = os.pathsep.join(str(REPO_ROOT / part) for part in ("clients", "overlays", "sandbox", "."))
     env = {**os.environ, "PYTHONPATH": path}
     completed = subprocess.run(
         [sys.executable, "-m", "demo"], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120

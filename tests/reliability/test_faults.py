@@ -19,6 +19,7 @@ from typing import Any
 
 import httpx
 import pytest
+import smsclients_sandbox
 from smsclients import (
     BandwidthClient,
     DeliveryUnknownError,
@@ -32,8 +33,6 @@ from smsclients.legacy import bandwidth as legacy_bandwidth
 from smsclients.legacy import flowroute_messaging as legacy_flowroute_messaging
 from smsclients.legacy import messagemedia as legacy_messagemedia
 from smsclients.transports import SYNC_KINDS, fast_transport
-
-import sandbox
 
 BOUNDED_OPS = 300
 SOAK_OPS = 2000
@@ -148,8 +147,8 @@ def timed_out(error: DeliveryUnknownError) -> bool:
 
 
 @pytest.fixture(scope="module")
-def faulty() -> Iterator[sandbox.SandboxHandle]:
-    with sandbox.running(seed=SEED, latency_ms=1, **FAULTS) as handle:
+def faulty() -> Iterator[smsclients_sandbox.SandboxHandle]:
+    with smsclients_sandbox.running(seed=SEED, latency_ms=1, **FAULTS) as handle:
         yield handle
 
 
@@ -167,7 +166,7 @@ def retry_counter() -> Iterator[RetryCounter]:
         logger.setLevel(previous)
 
 
-def _clients(sb: sandbox.SandboxHandle, kind: str = "httpx") -> Clients:
+def _clients(sb: smsclients_sandbox.SandboxHandle, kind: str = "httpx") -> Clients:
     """Every surface on one kind of transport (each client its own instance, as users would have)."""
 
     def t() -> httpx.BaseTransport | None:
@@ -346,7 +345,7 @@ class Workload:
             self.tally.budget.check(kind, time.monotonic() - started, calls)
 
 
-def assert_accepted(sb: sandbox.SandboxHandle, sends_ok: list[Sent]) -> None:
+def assert_accepted(sb: smsclients_sandbox.SandboxHandle, sends_ok: list[Sent]) -> None:
     """Every send reported as a success is in the sandbox: read each back (with the whole retry budget)."""
     verifier = Workload(_clients(sb), random.Random(0))
     try:
@@ -356,7 +355,7 @@ def assert_accepted(sb: sandbox.SandboxHandle, sends_ok: list[Sent]) -> None:
         verifier.c.close()
 
 
-def _run(sb: sandbox.SandboxHandle, n: int, retries: RetryCounter, kind: str) -> None:
+def _run(sb: smsclients_sandbox.SandboxHandle, n: int, retries: RetryCounter, kind: str) -> None:
     sb.reset()
     clients = _clients(sb, kind)
     workload = Workload(clients, random.Random(SEED))
@@ -394,13 +393,15 @@ def _run(sb: sandbox.SandboxHandle, n: int, retries: RetryCounter, kind: str) ->
 
 # The fast transport too: it classifies network failures itself, and a wrong class means a resend.
 @pytest.mark.parametrize("kind", SYNC_KINDS)
-def test_mixed_operations_under_faults(faulty: sandbox.SandboxHandle, retry_counter: RetryCounter, kind: str) -> None:
+def test_mixed_operations_under_faults(
+    faulty: smsclients_sandbox.SandboxHandle, retry_counter: RetryCounter, kind: str
+) -> None:
     _run(faulty, BOUNDED_OPS, retry_counter, kind)
 
 
 @pytest.mark.soak
 @pytest.mark.parametrize("kind", SYNC_KINDS)
 def test_soak_mixed_operations_under_faults(
-    faulty: sandbox.SandboxHandle, retry_counter: RetryCounter, kind: str
+    faulty: smsclients_sandbox.SandboxHandle, retry_counter: RetryCounter, kind: str
 ) -> None:
     _run(faulty, SOAK_OPS, retry_counter, kind)

@@ -18,6 +18,7 @@ from functools import partial
 
 import httpx
 import pytest
+import smsclients_sandbox
 from smsclients import (
     AsyncBandwidthClient,
     AsyncFlowrouteClient,
@@ -26,8 +27,6 @@ from smsclients import (
     ServerError,
 )
 from smsclients.transports import ASYNC_KINDS, fast_async_transport
-
-import sandbox
 
 from .test_faults import (
     BW_FROM,
@@ -50,13 +49,13 @@ CONCURRENCY = 16
 
 
 @pytest.fixture(scope="module")
-def faulty_async() -> Iterator[sandbox.SandboxHandle]:
-    with sandbox.running(seed=SEED + 1, latency_ms=5, **FAULTS) as handle:
+def faulty_async() -> Iterator[smsclients_sandbox.SandboxHandle]:
+    with smsclients_sandbox.running(seed=SEED + 1, latency_ms=5, **FAULTS) as handle:
         yield handle
 
 
 class AsyncWorkload:
-    def __init__(self, sb: sandbox.SandboxHandle, kind: str) -> None:
+    def __init__(self, sb: smsclients_sandbox.SandboxHandle, kind: str) -> None:
         def t() -> httpx.AsyncBaseTransport | None:
             return None if kind == "httpx" else fast_async_transport(kind)
 
@@ -141,17 +140,19 @@ class AsyncWorkload:
 
 
 @pytest.mark.parametrize("kind", ASYNC_KINDS)
-def test_concurrent_async_operations_under_faults(faulty_async: sandbox.SandboxHandle, kind: str) -> None:
+def test_concurrent_async_operations_under_faults(faulty_async: smsclients_sandbox.SandboxHandle, kind: str) -> None:
     _run(faulty_async, OPS, kind)
 
 
 @pytest.mark.soak
 @pytest.mark.parametrize("kind", ASYNC_KINDS)
-def test_soak_concurrent_async_operations_under_faults(faulty_async: sandbox.SandboxHandle, kind: str) -> None:
+def test_soak_concurrent_async_operations_under_faults(
+    faulty_async: smsclients_sandbox.SandboxHandle, kind: str
+) -> None:
     _run(faulty_async, SOAK_OPS, kind)
 
 
-def _run(sb: sandbox.SandboxHandle, n: int, kind: str) -> None:
+def _run(sb: smsclients_sandbox.SandboxHandle, n: int, kind: str) -> None:
     sb.reset()
     workload = AsyncWorkload(sb, kind)
 

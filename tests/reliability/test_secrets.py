@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import smsclients_sandbox
 import vcr  # type: ignore[import-untyped]
 from smsclients import (
     AsyncBandwidthClient,
@@ -32,8 +33,6 @@ from smsclients.legacy import bandwidth as legacy_bandwidth
 from smsclients.legacy import flowroute_messaging as legacy_flowroute_messaging
 from smsclients.legacy import flowroute_v3 as legacy_flowroute_v3
 from smsclients.legacy import messagemedia as legacy_messagemedia
-
-import sandbox
 
 FR = ("fr-key-CANARY-3c1e0a", "fr-secret-CANARY-77d2b9")
 BW = ("bw-token-CANARY-5e8f41", "bw-secret-CANARY-0a93c6")
@@ -71,8 +70,10 @@ def assert_clean(text: str, what: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def canary_sandbox() -> Iterator[sandbox.SandboxHandle]:
-    with sandbox.running(seed=3, credentials={"flowroute": FR, "bandwidth": BW, "messagemedia": MM}) as handle:
+def canary_sandbox() -> Iterator[smsclients_sandbox.SandboxHandle]:
+    with smsclients_sandbox.running(
+        seed=3, credentials={"flowroute": FR, "bandwidth": BW, "messagemedia": MM}
+    ) as handle:
         yield handle
 
 
@@ -90,7 +91,7 @@ def recorder(vcr_config: dict[str, Any], tmp_path: Path) -> Iterator[Path]:
     assert "Basic " not in text and "authorization" not in text.lower()
 
 
-def _urls(sb: sandbox.SandboxHandle) -> dict[str, str]:
+def _urls(sb: smsclients_sandbox.SandboxHandle) -> dict[str, str]:
     return {
         "fr": sb.base_urls["flowroute-v2"],
         "fr-v2": sb.base_urls["flowroute-messages-v2"],
@@ -264,7 +265,7 @@ def _exception_texts(error: BaseException) -> Iterator[str]:
 
 
 def test_canaries_never_leak(
-    canary_sandbox: sandbox.SandboxHandle, recorder: Path, caplog: pytest.LogCaptureFixture
+    canary_sandbox: smsclients_sandbox.SandboxHandle, recorder: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     urls = _urls(canary_sandbox)
     reprs: list[str] = []

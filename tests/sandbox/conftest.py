@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import httpx
 import pytest
+from smsclients_sandbox import SandboxHandle
 
-from sandbox import SandboxHandle
 from tests.sandbox.helpers import client
 
 

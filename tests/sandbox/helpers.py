@@ -15,8 +15,7 @@ from email.utils import format_datetime
 from typing import Any
 
 import httpx
-
-from sandbox import SandboxHandle
+from smsclients_sandbox import SandboxHandle
 
 FR_JSON = {"Content-Type": "application/vnd.api+json"}
 

@@ -7,8 +7,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+from smsclients_sandbox import SandboxHandle
 
-from sandbox import SandboxHandle
 from tests.sandbox.helpers import bw_message, client
 
 USER = "u-sandbox"

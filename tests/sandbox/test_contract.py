@@ -26,9 +26,8 @@ from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
 )
-
-from sandbox import SandboxHandle, running
-from sandbox.surfaces import SURFACES_BY_NAME
+from smsclients_sandbox import SandboxHandle, running
+from smsclients_sandbox.surfaces import SURFACES_BY_NAME
 
 Case = schemathesis.Case[Any]
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import httpx
 import pytest
+from smsclients_sandbox import SandboxHandle, running
+from smsclients_sandbox.faults import FaultHeaderError, FaultPlan, parse_header
+from smsclients_sandbox.options import FaultOptions
 
-from sandbox import SandboxHandle, running
-from sandbox.faults import FaultHeaderError, FaultPlan, parse_header
-from sandbox.options import FaultOptions
 from tests.sandbox.helpers import bw_message, client, mm_message
 
 MESSAGES = "/users/u-faults/messages"

@@ -7,8 +7,8 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
+from smsclients_sandbox import SandboxHandle
 
-from sandbox import SandboxHandle
 from tests.sandbox.helpers import FR_JSON, client, fr_body, fr_route
 
 
@@ -69,7 +69,7 @@ def test_search_by_state_and_rate_center(flowroute: httpx.Client) -> None:
 
 
 def test_inventory_is_deterministic_per_seed() -> None:
-    from sandbox import inventory
+    from smsclients_sandbox import inventory
 
     assert inventory.generate(1) == inventory.generate(1)
     assert inventory.generate(1) != inventory.generate(2)

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from smsclients_sandbox import SandboxHandle, hmac_verify
 
-from sandbox import SandboxHandle, hmac_verify
 from tests.sandbox.helpers import hmac_headers, http_date, mm_message
 
 KEY, SECRET = "sandbox-api-key", "sandbox-api-secret"

@@ -10,8 +10,7 @@ import sys
 from pathlib import Path
 
 import httpx
-
-from sandbox import DEFAULT_CREDENTIALS, running
+from smsclients_sandbox import DEFAULT_CREDENTIALS, running
 
 ROOT = Path(__file__).resolve().parents[2]
 SURFACES = ["flowroute-messages-v2", "flowroute-v2", "bandwidth-messaging-v1", "messagemedia-messages-v1"]
@@ -50,9 +49,9 @@ def test_custom_credentials() -> None:
 
 
 def test_cli_prints_one_base_url_per_surface_and_serves() -> None:
-    env = {**os.environ, "PYTHONPATH": os.pathsep.join(str(ROOT / p) for p in ("clients", "overlays", "."))}
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(str(ROOT / p) for p in ("clients", "overlays", "sandbox", "."))}
     process = subprocess.Popen(
-        [sys.executable, "-m", "sandbox", "--port", "0", "--seed", "4", "--log-level", "warning"],
+        [sys.executable, "-m", "smsclients_sandbox", "--port", "0", "--seed", "4", "--log-level", "warning"],
         cwd=ROOT,
         env=env,
         stdout=subprocess.PIPE,
@@ -73,9 +72,14 @@ def test_cli_prints_one_base_url_per_surface_and_serves() -> None:
 
 
 def test_cli_help_documents_the_defaults() -> None:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(ROOT / "sandbox")}
     result = subprocess.run(
-        [sys.executable, "-m", "sandbox", "--help"], cwd=ROOT, env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-m", "smsclients_sandbox", "--help"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     for user, secret in DEFAULT_CREDENTIALS.values():
         assert f"{user}:{secret}" in result.stdout

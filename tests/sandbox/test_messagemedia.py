@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import httpx
+from smsclients_sandbox import SandboxHandle
 
-from sandbox import SandboxHandle
 from tests.sandbox.helpers import client, mm_message
 
 UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}")

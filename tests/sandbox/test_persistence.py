@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from smsclients_sandbox import running
+from smsclients_sandbox.storage import MemoryStore, SqliteStore, Store
 
-from sandbox import running
-from sandbox.storage import MemoryStore, SqliteStore, Store
 from tests.sandbox.helpers import bw_message, client, fr_message, mm_message
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import httpx
+from smsclients_sandbox import SandboxHandle
 
-from sandbox import SandboxHandle
 from tests.sandbox.helpers import bw_message, client, fr_message, mm_message
 
 

@@ -6,11 +6,11 @@ import logging
 
 import httpx
 import pytest
+from smsclients_sandbox import SandboxApp, SandboxHandle, SandboxOptions, running
+from smsclients_sandbox.surfaces import SURFACES
+from smsclients_sandbox.validation import load_spec
+from smsclients_sandbox.wire import Call, Reply
 
-from sandbox import SandboxApp, SandboxHandle, SandboxOptions, running
-from sandbox.surfaces import SURFACES
-from sandbox.validation import load_spec
-from sandbox.wire import Call, Reply
 from tests.sandbox.helpers import client
 
 METHODS = {"get", "put", "post", "patch", "delete"}

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from sandbox.state import State, iso_z, parse_timestamp
-from sandbox.surfaces import Surface
-from sandbox.wire import Call, Operation, ProviderError, Reply, dig
+from smsclients_sandbox.state import State, iso_z, parse_timestamp
+from smsclients_sandbox.surfaces import Surface
+from smsclients_sandbox.wire import Call, Operation, ProviderError, Reply, dig
 
 MESSAGES = "mm.msg"
 IN_FLIGHT = "mm.inflight"

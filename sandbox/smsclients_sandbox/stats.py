@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from sandbox.storage import Store
-from sandbox.surfaces import SURFACES
+from smsclients_sandbox.storage import Store
+from smsclients_sandbox.surfaces import SURFACES
 
 MARKER = re.compile(r"mk-[0-9a-f]{8,}")
 _MARKERS = "marker"

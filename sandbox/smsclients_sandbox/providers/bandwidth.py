@@ -12,10 +12,10 @@ import math
 from typing import Any
 from urllib.parse import quote, urlencode
 
-from sandbox.state import State, iso_z, parse_timestamp
-from sandbox.surfaces import Surface
-from sandbox.validation import SpecValidator
-from sandbox.wire import Call, Operation, ProviderError, Reply
+from smsclients_sandbox.state import State, iso_z, parse_timestamp
+from smsclients_sandbox.surfaces import Surface
+from smsclients_sandbox.validation import SpecValidator
+from smsclients_sandbox.wire import Call, Operation, ProviderError, Reply
 
 FILTERS = ("from", "to", "fromDateTime", "toDateTime", "direction", "state", "deliveryState")
 DEFAULT_SIZE = 25

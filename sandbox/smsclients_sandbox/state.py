@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from sandbox.ids import Ids
-from sandbox.options import SandboxOptions
-from sandbox.stats import Stats
-from sandbox.storage import Store
+from smsclients_sandbox.ids import Ids
+from smsclients_sandbox.options import SandboxOptions
+from smsclients_sandbox.stats import Stats
+from smsclients_sandbox.storage import Store
 
 
 class State:

@@ -2,7 +2,7 @@
 
 Provider handlers are plain synchronous functions ``Call -> Reply``: they never await, so each
 one runs to completion on the event loop and state changes need no locking. Errors are raised as
-:class:`ProviderError` and rendered in the provider's own error shape by :mod:`sandbox.errors`.
+:class:`ProviderError` and rendered in the provider's own error shape by :mod:`smsclients_sandbox.errors`.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sandbox.surfaces import Surface
+from smsclients_sandbox.surfaces import Surface
 
 
 @dataclass(frozen=True)

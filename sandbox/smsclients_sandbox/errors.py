@@ -12,8 +12,8 @@ import uuid
 from http import HTTPStatus
 from typing import Any
 
-from sandbox.surfaces import Surface
-from sandbox.wire import ProviderError, Reply
+from smsclients_sandbox.surfaces import Surface
+from smsclients_sandbox.wire import ProviderError, Reply
 
 _BANDWIDTH_CODES: dict[int, tuple[str, str]] = {
     400: ("bad-request", "invalid-request"),

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from sandbox.surfaces import SURFACES, Surface
-from sandbox.wire import Operation
+from smsclients_sandbox.surfaces import SURFACES, Surface
+from smsclients_sandbox.wire import Operation
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""``python -m sandbox``: run the sandbox in the foreground and print each surface's base URL."""
+"""``python -m smsclients_sandbox``: run the sandbox in the foreground and print each surface's base URL."""
 
 from __future__ import annotations
 
@@ -7,10 +7,10 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from sandbox.app import SandboxApp
-from sandbox.options import DEFAULT_CREDENTIALS, FaultOptions, SandboxOptions
-from sandbox.server import base_urls, bind, make_server, root_url
-from sandbox.surfaces import Provider
+from smsclients_sandbox.app import SandboxApp
+from smsclients_sandbox.options import DEFAULT_CREDENTIALS, FaultOptions, SandboxOptions
+from smsclients_sandbox.server import base_urls, bind, make_server, root_url
+from smsclients_sandbox.surfaces import Provider
 
 EPILOG = f"""\
 default credentials (Basic user:secret; MessageMedia HMAC uses the same key/secret):
@@ -41,7 +41,7 @@ def _rate(text: str) -> float:
 
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
-        prog="python -m sandbox",
+        prog="python -m smsclients_sandbox",
         description="Local, stateful sandbox of the Flowroute, Bandwidth and MessageMedia APIs, "
         "validated against specs/*.yaml.",
         epilog=EPILOG,

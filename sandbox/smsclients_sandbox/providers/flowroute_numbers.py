@@ -2,19 +2,19 @@
 
 The account starts with the numbers and routes the seed documents use (S001's account numbers
 and routes, S000/S004's toll-free senders), so the documented flows work without a purchase;
-everything else comes from the seeded inventory (:mod:`sandbox.inventory`).
+everything else comes from the seeded inventory (:mod:`smsclients_sandbox.inventory`).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sandbox import inventory
-from sandbox.inventory import InventoryNumber
-from sandbox.providers.jsonapi import int_param, page_links, paging, window, with_limit
-from sandbox.state import State
-from sandbox.surfaces import Surface
-from sandbox.wire import Call, Operation, ProviderError, Reply, dig
+from smsclients_sandbox import inventory
+from smsclients_sandbox.inventory import InventoryNumber
+from smsclients_sandbox.providers.jsonapi import int_param, page_links, paging, window, with_limit
+from smsclients_sandbox.state import State
+from smsclients_sandbox.surfaces import Surface
+from smsclients_sandbox.wire import Call, Operation, ProviderError, Reply, dig
 
 NUMBERS = "fr.number"
 ROUTES = "fr.route"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 
-from sandbox.storage import Store
+from smsclients_sandbox.storage import Store
 
 _ALNUM = "abcdefghijklmnopqrstuvwxyz0123456789"
 

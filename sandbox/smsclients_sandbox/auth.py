@@ -12,9 +12,9 @@ import hmac
 from collections.abc import Iterable, Mapping
 from datetime import timedelta
 
-from sandbox import hmac_verify
-from sandbox.options import SandboxOptions
-from sandbox.surfaces import Surface
+from smsclients_sandbox import hmac_verify
+from smsclients_sandbox.options import SandboxOptions
+from smsclients_sandbox.surfaces import Surface
 
 
 class AuthError(Exception):

@@ -17,9 +17,9 @@ from typing import Any
 import httpx
 import uvicorn
 
-from sandbox.app import SandboxApp
-from sandbox.options import FaultOptions, SandboxOptions
-from sandbox.surfaces import SURFACES
+from smsclients_sandbox.app import SandboxApp
+from smsclients_sandbox.options import FaultOptions, SandboxOptions
+from smsclients_sandbox.surfaces import SURFACES
 
 
 def bind(host: str, port: int) -> socket.socket:

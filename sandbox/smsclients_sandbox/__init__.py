@@ -6,7 +6,7 @@ generated from), so the sandbox cannot drift from what the clients expect.
 
 Start it::
 
-    python -m sandbox --host 127.0.0.1 --port 8080 --seed 1 [--db state.sqlite] [--no-validate]
+    python -m smsclients_sandbox --host 127.0.0.1 --port 8080 --seed 1 [--db state.sqlite] [--no-validate]
         [--fault-429 0.2 --fault-503 0.0 --latency-ms 0 --fault-reset-before 0.0 --fault-reset-after 0.0
          --fault-stall-after 0.0 --stall-ms 2000]
 
@@ -42,9 +42,9 @@ Control endpoints (no auth): ``GET /_sandbox/stats``, ``GET /_sandbox/info``,
 ``POST /_sandbox/messagemedia/advance``.
 """
 
-from sandbox.app import SandboxApp, build_app
-from sandbox.options import DEFAULT_CREDENTIALS, FaultOptions, SandboxOptions
-from sandbox.server import SandboxHandle, running
+from smsclients_sandbox.app import SandboxApp, build_app
+from smsclients_sandbox.options import DEFAULT_CREDENTIALS, FaultOptions, SandboxOptions
+from smsclients_sandbox.server import SandboxHandle, running
 
 __all__ = [
     "DEFAULT_CREDENTIALS",

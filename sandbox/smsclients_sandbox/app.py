@@ -4,7 +4,7 @@ Order per request: route -> faults (429/503/latency/reset-before) -> auth -> par
 request validation -> handler -> response validation -> reset-after -> send. Faults sit in
 front like a provider's edge (a 429 never reaches auth); auth comes before validation like at
 the providers (a bad request with bad credentials is a 401/403). ``/_sandbox/*`` is served by
-:mod:`sandbox.control` without auth or faults.
+:mod:`smsclients_sandbox.control` without auth or faults.
 """
 
 from __future__ import annotations
@@ -17,20 +17,34 @@ from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
-from sandbox import control, errors
-from sandbox.auth import Authenticator, AuthError
-from sandbox.faults import FAULT_HEADER, ConnectionReset, FaultHeaderError, FaultInjector, FaultPlan, quiet_reset_logs
-from sandbox.options import SandboxOptions
-from sandbox.providers.bandwidth import Bandwidth
-from sandbox.providers.flowroute_messages import FlowrouteMessages
-from sandbox.providers.flowroute_numbers import FlowrouteAccount, FlowrouteNumbers
-from sandbox.providers.messagemedia import MessageMedia
-from sandbox.routing import Match, Router
-from sandbox.state import State
-from sandbox.storage import open_store
-from sandbox.surfaces import BANDWIDTH_V1, FLOWROUTE_MESSAGES_V2, FLOWROUTE_V2, MESSAGEMEDIA_V1, SURFACES, Surface
-from sandbox.validation import Problem, SpecRequest, SpecResponse, dumps, validator_for
-from sandbox.wire import Call, Operation, ProviderError, Reply
+from smsclients_sandbox import control, errors
+from smsclients_sandbox.auth import Authenticator, AuthError
+from smsclients_sandbox.faults import (
+    FAULT_HEADER,
+    ConnectionReset,
+    FaultHeaderError,
+    FaultInjector,
+    FaultPlan,
+    quiet_reset_logs,
+)
+from smsclients_sandbox.options import SandboxOptions
+from smsclients_sandbox.providers.bandwidth import Bandwidth
+from smsclients_sandbox.providers.flowroute_messages import FlowrouteMessages
+from smsclients_sandbox.providers.flowroute_numbers import FlowrouteAccount, FlowrouteNumbers
+from smsclients_sandbox.providers.messagemedia import MessageMedia
+from smsclients_sandbox.routing import Match, Router
+from smsclients_sandbox.state import State
+from smsclients_sandbox.storage import open_store
+from smsclients_sandbox.surfaces import (
+    BANDWIDTH_V1,
+    FLOWROUTE_MESSAGES_V2,
+    FLOWROUTE_V2,
+    MESSAGEMEDIA_V1,
+    SURFACES,
+    Surface,
+)
+from smsclients_sandbox.validation import Problem, SpecRequest, SpecResponse, dumps, validator_for
+from smsclients_sandbox.wire import Call, Operation, ProviderError, Reply
 
 log = logging.getLogger("sandbox")
 

@@ -12,11 +12,11 @@ import math
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sandbox.providers.flowroute_numbers import FlowrouteAccount
-from sandbox.providers.jsonapi import page_links, paging, window, with_limit
-from sandbox.state import State, iso_z, parse_timestamp
-from sandbox.surfaces import Surface
-from sandbox.wire import Call, Operation, ProviderError, Reply, dig
+from smsclients_sandbox.providers.flowroute_numbers import FlowrouteAccount
+from smsclients_sandbox.providers.jsonapi import page_links, paging, window, with_limit
+from smsclients_sandbox.state import State, iso_z, parse_timestamp
+from smsclients_sandbox.surfaces import Surface
+from smsclients_sandbox.wire import Call, Operation, ProviderError, Reply, dig
 
 MDR1 = "fr.mdr1"
 MDR2 = "fr.mdr2"

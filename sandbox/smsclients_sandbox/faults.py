@@ -25,7 +25,7 @@ import logging
 import random
 from dataclasses import dataclass
 
-from sandbox.options import FaultOptions
+from smsclients_sandbox.options import FaultOptions
 
 FAULT_HEADER = "x-sandbox-fault"
 

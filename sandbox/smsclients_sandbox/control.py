@@ -18,11 +18,11 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, Router
 
-from sandbox.surfaces import SURFACES
-from sandbox.wire import ProviderError
+from smsclients_sandbox.surfaces import SURFACES
+from smsclients_sandbox.wire import ProviderError
 
 if TYPE_CHECKING:
-    from sandbox.app import SandboxApp
+    from smsclients_sandbox.app import SandboxApp
 
 
 def build(app: SandboxApp) -> Router:

@@ -34,7 +34,7 @@ from openapi_core.validation.request.exceptions import (
 from openapi_schema_validator import OAS31Validator
 from werkzeug.datastructures import Headers, ImmutableMultiDict
 
-from sandbox.surfaces import Surface
+from smsclients_sandbox.surfaces import Surface
 
 Location = Literal["path", "query", "header", "body", "media-type", "operation"]
 
@@ -138,7 +138,7 @@ def validator_for(surface: Surface) -> SpecValidator:
 
 def _problem(error: Exception) -> Problem | None:
     if isinstance(error, SecurityValidationError):
-        return None  # the sandbox authenticates before validating; see sandbox.auth
+        return None  # the sandbox authenticates before validating; see smsclients_sandbox.auth
     if isinstance(error, PathError):
         return Problem("operation", "", (str(error),))
     if isinstance(error, ParameterValidationError):

@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import TypeVar
 from urllib.parse import urlencode
 
-from sandbox.wire import Call, ProviderError
+from smsclients_sandbox.wire import Call, ProviderError
 
 T = TypeVar("T")
 

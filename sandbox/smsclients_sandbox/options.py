@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sandbox.surfaces import Provider
+from smsclients_sandbox.surfaces import Provider
 
 # Documented defaults (also in the package docstring and `--help`): what the demo and the tests
 # use. They are not secrets; the sandbox only listens on loopback unless told otherwise.

@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 Provider = Literal["flowroute", "bandwidth", "messagemedia"]
 
-SPECS_DIR = Path(__file__).resolve().parent.parent / "specs"
+SPECS_DIR = Path(__file__).resolve().parents[2] / "specs"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,5 @@
+"""Entry point of ``python -m smsclients_sandbox``."""
+
+from smsclients_sandbox.cli import main
+
+raise SystemExit(main())
