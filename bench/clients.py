@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import httpx
+from messagemedia_messages_v1_client.resources import NewMessageParams
 from smsclients import (
     AsyncBandwidthClient,
     AsyncFlowrouteClient,
@@ -75,7 +76,7 @@ def sync_rows(base: str, transports: list[str], *, old_sdks: bool) -> list[SyncR
         fr = FlowrouteClient(*FR, base_url=f"{base}/flowroute", transport=_transport(t))
 
         def fr_send(fr: FlowrouteClient = fr) -> None:
-            check(fr.messages.send(FR_TO, FR_FROM, "hi").data.id.startswith("mdr2-"), "flowroute id")
+            check(fr.messages.send(to=FR_TO, from_=FR_FROM, body="hi").data.id.startswith("mdr2-"), "flowroute id")
 
         rows.append(SyncRow(f"Flowroute modern [{t}]", "ours-modern", fr_send, fr.close))
 
@@ -91,7 +92,7 @@ def sync_rows(base: str, transports: list[str], *, old_sdks: bool) -> list[SyncR
         bw = BandwidthClient(BW_USER, *BW, base_url=f"{base}/bandwidth/v1", transport=_transport(t))
 
         def bw_send(bw: BandwidthClient = bw) -> None:
-            check(bw.messages.send(BW_FROM, BW_TO, "hi").startswith("m-"), "bandwidth id")
+            check(bw.messages.send(from_=BW_FROM, to=BW_TO, text="hi").startswith("m-"), "bandwidth id")
 
         rows.append(SyncRow(f"Bandwidth modern [{t}]", "ours-modern", bw_send, bw.close))
 
@@ -103,9 +104,9 @@ def sync_rows(base: str, transports: list[str], *, old_sdks: bool) -> list[SyncR
         rows.append(SyncRow(f"Bandwidth legacy 3.x [{t}]", "ours-legacy", bwl_send, bwl.close))
 
         mm = MessageMediaClient(*MM, base_url=f"{base}/messagemedia", transport=_transport(t))
-        mm_messages = [{"content": "hi", "destination_number": MM_TO}]
+        mm_messages: list[NewMessageParams] = [{"content": "hi", "destination_number": MM_TO}]
 
-        def mm_send(mm: MessageMediaClient = mm, mm_messages: list[dict[str, str]] = mm_messages) -> None:
+        def mm_send(mm: MessageMediaClient = mm, mm_messages: list[NewMessageParams] = mm_messages) -> None:
             message_id = mm.messages.send(mm_messages).messages[0].message_id
             check(isinstance(message_id, str) and len(message_id) == 36, "messagemedia id")
 
@@ -177,19 +178,21 @@ def async_rows(base: str, transports: list[str]) -> list[AsyncRow]:
         fr = AsyncFlowrouteClient(*FR, base_url=f"{base}/flowroute", transport=_async_transport(t))
 
         async def fr_send(fr: AsyncFlowrouteClient = fr) -> None:
-            check((await fr.messages.send(FR_TO, FR_FROM, "hi")).data.id.startswith("mdr2-"), "flowroute id")
+            check(
+                (await fr.messages.send(to=FR_TO, from_=FR_FROM, body="hi")).data.id.startswith("mdr2-"), "flowroute id"
+            )
 
         rows.append(AsyncRow(f"async Flowroute modern [{t}]", "ours-async", fr_send, fr.aclose))
         bw = AsyncBandwidthClient(BW_USER, *BW, base_url=f"{base}/bandwidth/v1", transport=_async_transport(t))
 
         async def bw_send(bw: AsyncBandwidthClient = bw) -> None:
-            check((await bw.messages.send(BW_FROM, BW_TO, "hi")).startswith("m-"), "bandwidth id")
+            check((await bw.messages.send(from_=BW_FROM, to=BW_TO, text="hi")).startswith("m-"), "bandwidth id")
 
         rows.append(AsyncRow(f"async Bandwidth modern [{t}]", "ours-async", bw_send, bw.aclose))
         mm = AsyncMessageMediaClient(*MM, base_url=f"{base}/messagemedia", transport=_async_transport(t))
-        mm_messages = [{"content": "hi", "destination_number": MM_TO}]
+        mm_messages: list[NewMessageParams] = [{"content": "hi", "destination_number": MM_TO}]
 
-        async def mm_send(mm: AsyncMessageMediaClient = mm, mm_messages: list[dict[str, str]] = mm_messages) -> None:
+        async def mm_send(mm: AsyncMessageMediaClient = mm, mm_messages: list[NewMessageParams] = mm_messages) -> None:
             message_id = (await mm.messages.send(mm_messages)).messages[0].message_id
             check(isinstance(message_id, str) and len(message_id) == 36, "messagemedia id")
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bandwidth_messaging_v1_client.resources import SendMessageRequestParams
 from smsclients import BandwidthClient
 from smsclients.bandwidth import message_id_from_location
 from smsclients.legacy import bandwidth as legacy_bandwidth
@@ -21,7 +22,7 @@ class BandwidthResult:
     fetched_text: str
 
 
-def _batch(label: str) -> list[dict[str, str]]:
+def _batch(label: str) -> list[SendMessageRequestParams]:
     return [
         {"from": BANDWIDTH_FROM, "to": BANDWIDTH_TO, "text": f"{label} batch 1"},
         {"from": BANDWIDTH_FROM, "to": BANDWIDTH_TO, "text": f"{label} batch 2"},
@@ -33,7 +34,9 @@ def modern(target: Target, step: Reporter) -> BandwidthResult:
     step.begin("bandwidth modern")
     token, secret = target.credentials[BANDWIDTH]
     with BandwidthClient(BANDWIDTH_USER, token, secret, base_url=target.base_urls[BANDWIDTH]) as bw:
-        sent_id = step("messages.send", lambda: bw.messages.send(BANDWIDTH_FROM, BANDWIDTH_TO, "demo (modern)"))
+        sent_id = step(
+            "messages.send", lambda: bw.messages.send(from_=BANDWIDTH_FROM, to=BANDWIDTH_TO, text="demo (modern)")
+        )
         results = step(
             "messages.send_batch",
             lambda: bw.messages.send_batch(_batch("modern")),

@@ -94,7 +94,7 @@ def v3_modern(target: Target, step: Reporter) -> V3Result:
         )
         sent = step(
             "messages.send (MMS)",
-            lambda: fr.messages.send(FLOWROUTE_TO, number, "demo MMS", media_urls=[MEDIA_URL]),
+            lambda: fr.messages.send(to=FLOWROUTE_TO, from_=number, body="demo MMS", media_urls=[MEDIA_URL]),
             lambda doc: doc.data.id,
         )
         mdr_id = sent.data.id
@@ -206,7 +206,7 @@ def messages_v2_modern(target: Target, step: Reporter) -> V2Result:
     with FlowrouteClient(access_key, secret_key, base_url=root) as fr:
         sent = step(
             "messages_v2.send",
-            lambda: fr.messages_v2.send(FLOWROUTE_TO, FLOWROUTE_FROM, "demo v2"),
+            lambda: fr.messages_v2.send(to=FLOWROUTE_TO, from_=FLOWROUTE_FROM, body="demo v2"),
             lambda doc: doc.data.id,
         )
         record = step(

@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from messagemedia_messages_v1_client.resources import NewMessageParams
 from smsclients import MessageMediaClient
 from smsclients.legacy.messagemedia import (
     CancelScheduledMessageRequest,
@@ -50,7 +51,9 @@ def modern(target: Target, step: Reporter, *, hmac: bool) -> MessageMediaResult:
             message = step(f"messages.status #{attempt}", lambda: mm.messages.status(message_id), lambda m: m.status)
             statuses.append(str(message.status))
         check(statuses[-1] == "delivered", f"status {statuses[-1]}, expected delivered")
-        later = [{"content": f"{text} later", "destination_number": MESSAGEMEDIA_TO, "scheduled": target.schedule_at}]
+        later: list[NewMessageParams] = [
+            {"content": f"{text} later", "destination_number": MESSAGEMEDIA_TO, "scheduled": target.schedule_at}
+        ]
         scheduled = step(
             "messages.send (scheduled)",
             lambda: mm.messages.send(later),

@@ -4,10 +4,12 @@ Generation always happens outside the repository and is then compared or copied 
 output never depends on which ruff configuration happens to sit in a parent folder, and a
 failed run leaves ``clients/`` untouched.
 
-Customisation is done only through openapi-python-client's own mechanisms: a config object
-(package name, class overrides, literal enums) and custom templates. Our templates wrap the
+Customisation of openapi-python-client's output is done only through its own mechanisms: a config
+object (package name, class overrides, literal enums) and custom templates. Our templates wrap the
 upstream ones with ``{% include %}`` so that every generated module starts with a "generated"
-marker and the package exposes the spec version and hash, without copying upstream templates.
+marker and the package exposes the spec version and hash, without copying upstream templates; the
+one exception is ``literal_enum.py.jinja``, replaced so that enums read from a response are open
+(tolerant reader). A second step of ours (:mod:`generator.surface`) then adds the typed resources.
 """
 
 from __future__ import annotations
@@ -18,7 +20,10 @@ from importlib.metadata import version as installed_version
 from pathlib import Path
 from string import Template
 
+import yaml
+
 from .catalog import ClientEntry, SpecState
+from .surface import render_resources
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -54,7 +59,12 @@ def generator_version() -> str:
     return installed_version("openapi-python-client")
 
 
-def _write_templates(entry: ClientEntry, state: SpecState, template_dir: Path) -> None:
+# Templates of ours that replace an upstream one instead of wrapping it.
+OWN_TEMPLATES = ("literal_enum.py.jinja",)
+
+
+def _write_templates(entry: ClientEntry, state: SpecState, template_dir: Path) -> str:
+    """Write the wrapper templates; returns the marker line every generated module starts with."""
     import openapi_python_client
 
     substitutions = {
@@ -71,10 +81,13 @@ def _write_templates(entry: ClientEntry, state: SpecState, template_dir: Path) -
     (template_dir / "upstream").symlink_to(Path(openapi_python_client.__file__).parent / "templates")
     for name in PYTHON_TEMPLATES:
         body = marker + '{% include "upstream/' + name + '" %}\n'
+        if name in OWN_TEMPLATES:
+            body = marker + (TEMPLATES_DIR / name).read_text(encoding="utf-8")
         if name == "package_init.py.jinja":
             # Raw block: the values are data, never Jinja.
             body += "{% raw %}" + spec_pin + "{% endraw %}"
         (template_dir / name).write_text(body, encoding="utf-8")
+    return marker
 
 
 def generate_into(entries: list[tuple[ClientEntry, SpecState]], scratch: Path) -> dict[str, Path]:
@@ -85,7 +98,7 @@ def generate_into(entries: list[tuple[ClientEntry, SpecState]], scratch: Path) -
     outputs: dict[str, Path] = {}
     for entry, state in entries:
         template_dir = scratch / "templates" / entry.package
-        _write_templates(entry, state, template_dir)
+        marker = _write_templates(entry, state, template_dir)
         output = scratch / "out" / entry.package
         config_file = ConfigFile(
             package_name_override=entry.package,
@@ -105,6 +118,7 @@ def generate_into(entries: list[tuple[ClientEntry, SpecState]], scratch: Path) -
         if errors:
             details = "\n".join(f"  {error.level.name}: {error.header} {error.detail or ''}" for error in errors)
             raise GenerationError(f"openapi-python-client reported problems for {entry.spec}:\n{details}")
+        render_resources(yaml.safe_load(entry.spec_path.read_bytes()), output, marker)
         # PEP 561 marker: meta "none" output has none, and this package ships as typed.
         (output / "py.typed").touch()
         outputs[entry.package] = output

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from collections import Counter
 from typing import Any
@@ -18,9 +19,27 @@ def vcr_config() -> dict[str, Any]:
     return {
         "record_mode": "none",
         "filter_headers": SCRUBBED_REQUEST_HEADERS,
-        "match_on": ["method", "scheme", "host", "port", "path", "query", "body"],
+        "match_on": ["method", "scheme", "host", "port", "path", "query", "json_body"],
         "decode_compressed_response": True,
     }
+
+
+def _json_or_bytes(body: Any) -> Any:
+    raw = body.encode() if isinstance(body, str) else (body or b"")
+    try:
+        return json.loads(raw)
+    except ValueError:
+        return raw
+
+
+def json_body(r1: Any, r2: Any) -> None:
+    """Bodies match when they are the same JSON value (key order is not meaningful), else the same bytes."""
+    if _json_or_bytes(r1.body) != _json_or_bytes(r2.body):
+        raise AssertionError("body differs")
+
+
+def pytest_recording_configure(config: Any, vcr: Any) -> None:
+    vcr.register_matcher("json_body", json_body)
 
 
 @pytest.fixture(scope="session")

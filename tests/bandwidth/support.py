@@ -6,6 +6,7 @@ import base64
 from typing import Any
 
 import httpx
+from bandwidth_messaging_v1_client.resources import SendMessageRequestParams
 
 # Re-exported for the tests of this folder.
 from tests.transports import AsyncRecordingTransport as AsyncRecordingTransport
@@ -63,7 +64,7 @@ SEED_ERROR_IDS = ["m-it6ewpyiyadfe", "m-pjnqofcjyadfe", "m-t2gspvs6iadfe", "m-sh
 PAGED_IDS = ["m-it6ewpyiyadfe", "m-okbq3ufqyadfe", "m-pjnqofcjyadfe", "m-t2gspvs6iadfe", "m-shuh6d6pyadfe"]
 
 # S002 send_messages example, with possible numbers; the third message (whitespace text) is refused by the API.
-BATCH: list[dict[str, Any]] = [
+BATCH: list[SendMessageRequestParams] = [
     {"from": FROM, "to": TO, "text": "SMS message"},
     {"from": FROM, "to": TO2, "text": "SMS message2"},
     {"from": FROM, "to": TO3, "text": "   "},

@@ -35,7 +35,7 @@ def test_async_send_and_get(vcr: Cassette) -> None:
 
     async def run() -> tuple[str, Message]:
         async with AsyncBandwidthClient(USER_ID, API_TOKEN, API_SECRET, transport=wire) as bw:
-            message_id = await bw.messages.send(FROM, TO, "SMS message", receipt_requested="all")
+            message_id = await bw.messages.send(from_=FROM, to=TO, text="SMS message", receipt_requested="all")
             return message_id, await bw.messages.get("m-messageId")
 
     message_id, message = asyncio.run(run())
@@ -93,7 +93,7 @@ def test_async_error_mapping(vcr: Cassette) -> None:
                 await bw.messages.get("m-unknown")
             assert not_found.value.code == "message-not-found"
             with pytest.raises(AuthenticationError):
-                await bw.messages.send(FROM, TO, "hi")
+                await bw.messages.send(from_=FROM, to=TO, text="hi")
             with pytest.raises(ServerError) as server:
                 await bw.messages.get("m-messageId")
             assert server.value.body is None
@@ -111,10 +111,10 @@ def test_async_input_checks_send_nothing() -> None:
     async def run() -> None:
         async with AsyncBandwidthClient(USER_ID, API_TOKEN, API_SECRET, transport=httpx.MockTransport(refuse)) as bw:
             with pytest.raises(InputError, match="from_: must be a possible phone number"):
-                await bw.messages.send("+1234567980", TO, "hi")
+                await bw.messages.send(from_="+1234567980", to=TO, text="hi")
             with pytest.raises(InputError, match="messages: must contain at most 50 items"):
                 await bw.messages.send_batch([BATCH[0]] * 51)
-            with pytest.raises(InputError, match="size: must be an integer from 1 to 1000"):
+            with pytest.raises(InputError, match="size: must be at most 1000"):
                 bw.messages.iter(size=5000)
             with pytest.raises(InputError, match="message_id"):
                 await bw.messages.get("")

@@ -10,7 +10,6 @@ import pytest
 from bandwidth_messaging_v1_client.models import BandwidthError, BatchSendResult, Message, SendMessageRequest
 from smsclients.bandwidth import (
     BandwidthClient,
-    check_send_request,
     message_id_from_location,
     parse_error_body,
 )
@@ -77,7 +76,7 @@ def offline() -> Iterator[tuple[BandwidthClient, NoNetwork]]:
 
 @pytest.mark.vcr
 def test_send_text_message(bw: BandwidthClient, wire: RecordingTransport, vcr: Cassette) -> None:
-    message_id = bw.messages.send(FROM, TO, "SMS message", receipt_requested="all")
+    message_id = bw.messages.send(from_=FROM, to=TO, text="SMS message", receipt_requested="all")
 
     assert message_id == "m-it6ewpyiyadfe"
     assert calls(wire.requests) == [("POST", MESSAGES_PATH)]
@@ -90,8 +89,8 @@ def test_send_text_message(bw: BandwidthClient, wire: RecordingTransport, vcr: C
 @pytest.mark.vcr
 def test_send_picture_message_all_options(bw: BandwidthClient, wire: RecordingTransport, vcr: Cassette) -> None:
     message_id = bw.messages.send(
-        "+1 (919) 555-1212",  # normalised to E.164 before sending
-        TO,
+        from_="+1 (919) 555-1212",  # normalised to E.164 before sending
+        to=TO,
         media=("https://host/path/to/file.jpg",),
         callback_url="https://yoursite.com/message",
         callback_http_method="post",
@@ -115,11 +114,17 @@ def test_send_picture_message_all_options(bw: BandwidthClient, wire: RecordingTr
 
 
 @pytest.mark.vcr
-def test_send_request_keeps_extra_keys(bw: BandwidthClient, wire: RecordingTransport, vcr: Cassette) -> None:
+def test_send_request_extra_keys_only_through_extra_body(
+    bw: BandwidthClient, wire: RecordingTransport, vcr: Cassette
+) -> None:
     request = SendMessageRequest(from_=FROM, to=TO, text="hi")
     request["skipMMSCarrierValidation"] = True
+    with pytest.raises(InputError, match="skipMMSCarrierValidation: is not a field of this request"):
+        bw.messages.send_request(request)  # a key the spec does not know may be a typo: refused
+    assert wire.requests == []
 
-    assert bw.messages.send_request(request) == "m-extra0001"
+    extra = {"skipMMSCarrierValidation": True}
+    assert bw.messages.send_request({"from": FROM, "to": TO, "text": "hi"}, extra_body=extra) == "m-extra0001"
     assert body_json(wire.requests[0]) == {"from": FROM, "to": TO, "text": "hi", "skipMMSCarrierValidation": True}
     assert_all_played(vcr)
 
@@ -213,7 +218,7 @@ def test_get_message_seed_example(bw: BandwidthClient, wire: RecordingTransport,
 @pytest.mark.vcr
 def test_error_401_on_send(bw: BandwidthClient, wire: RecordingTransport, vcr: Cassette) -> None:
     with pytest.raises(AuthenticationError) as caught:
-        bw.messages.send(FROM, TO, "hi")
+        bw.messages.send(from_=FROM, to=TO, text="hi")
 
     error = caught.value
     assert (error.status_code, error.message, error.code, error.provider) == (
@@ -251,7 +256,7 @@ def test_error_404_on_get(bw: BandwidthClient, vcr: Cassette) -> None:
 @pytest.mark.vcr
 def test_error_400_with_details(bw: BandwidthClient, vcr: Cassette) -> None:
     with pytest.raises(BadRequestError) as caught:
-        bw.messages.send(FROM, TO, "hi", tag="x")
+        bw.messages.send(from_=FROM, to=TO, text="hi", tag="x")
 
     assert (caught.value.message, caught.value.code) == ("This is error", "invalid-request")
     assert caught.value.details == [f"to: {TO}", "requestId: 7b1d"]
@@ -294,7 +299,7 @@ def test_get_retried_after_503(bw: BandwidthClient, wire: RecordingTransport, vc
 @pytest.mark.vcr
 def test_send_not_retried_after_500(bw: BandwidthClient, wire: RecordingTransport, vcr: Cassette) -> None:
     with pytest.raises(ServerError) as caught:
-        bw.messages.send(FROM, TO, "hi")
+        bw.messages.send(from_=FROM, to=TO, text="hi")
 
     assert caught.value.code == "internal-error"
     assert len(wire.requests) == 1  # a send is never repeated once it reached the server
@@ -308,7 +313,7 @@ def test_send_not_retried_after_500(bw: BandwidthClient, wire: RecordingTranspor
 @pytest.mark.vcr
 def test_send_201_without_location_is_malformed(bw: BandwidthClient, vcr: Cassette) -> None:
     with pytest.raises(MalformedResponseError, match="Location") as caught:
-        bw.messages.send(FROM, TO, "hi")
+        bw.messages.send(from_=FROM, to=TO, text="hi")
     assert caught.value.status_code == 201
     assert_all_played(vcr)
 
@@ -339,11 +344,11 @@ def test_get_malformed_body(bw: BandwidthClient, vcr: Cassette) -> None:
         ({"to": "+1 919 CALL NOW"}, "to", "must contain only '+' and digits"),
         ({"text": "x" * 2049}, "text", "must be at most 2048 characters"),
         ({"text": None}, "text", "is required unless media is given"),
-        ({"text": None, "media": "https://host/a.jpg"}, "media", "must be a list of URL strings"),
+        ({"text": None, "media": "https://host/a.jpg"}, "media", "must be a list"),
         ({"receipt_requested": "always"}, "receipt_requested", "must be one of all, error, none"),
         ({"callback_http_method": "put"}, "callback_http_method", "must be one of get, post"),
-        ({"callback_timeout": -5}, "callback_timeout", "must be a positive integer (milliseconds)"),
-        ({"callback_timeout": "2000"}, "callback_timeout", "must be a positive integer (milliseconds)"),
+        ({"callback_timeout": -5}, "callback_timeout", "must be"),
+        ({"callback_timeout": "2000"}, "callback_timeout", "must be"),
         ({"tag": 42}, "tag", "must be a string"),
     ],
 )
@@ -364,15 +369,15 @@ def test_send_input_checks(
     [
         ([], "messages", "must contain at least 1 item"),
         ([{"from": FROM, "to": TO, "text": "x"}] * 51, "messages", "must contain at most 50 items"),
-        ({"from": FROM, "to": TO, "text": "x"}, "messages", "must be a list of messages"),
+        ({"from": FROM, "to": TO, "text": "x"}, "messages", "must be a list"),
         ([BATCH[0], {"from": FROM, "text": "x"}], "messages[1].to", "is required"),
         (
             [BATCH[0], BATCH[1], {"from": "+1234567980", "to": TO, "text": "x"}],
             "messages[2].from",
             "must be a possible",
         ),
-        ([BATCH[0], "hello"], "messages[1]", "must be a SendMessageRequest or a dict"),
-        ([{"from": FROM, "to": TO, "text": "x", "callbackTimeout": 0}], "messages[0].callbackTimeout", "must be a"),
+        ([BATCH[0], "hello"], "messages[1]", "must be an object"),
+        ([{"from": FROM, "to": TO, "text": "x", "callbackTimeout": 0}], "messages[0].callbackTimeout", "must be"),
     ],
 )
 def test_send_batch_input_checks(
@@ -390,14 +395,14 @@ def test_send_batch_input_checks(
     ("kwargs", "field", "rule"),
     [
         ({"from_": "9195551212"}, "from_", "must be in E.164 form"),
-        ({"from_date_time": "25/05/2014"}, "from_date_time", "must be a date-time like '2014-05-25 12:00:00'"),
-        ({"to_date_time": "2014-05-25 12:00:00 PM"}, "to_date_time", "must be a date-time"),
+        ({"from_date_time": "25/05/2014"}, "from_date_time", "must match the pattern"),
+        ({"to_date_time": "2014-05-25 12:00:00 PM"}, "to_date_time", "must match the pattern"),
         ({"direction": "inbound"}, "direction", "must be one of in, out"),
         ({"state": "delivered"}, "state", "must be one of error, queued, received, sending, sent"),
         ({"delivery_state": "ok"}, "delivery_state", "must be one of delivered, not-delivered, waiting"),
         ({"sort_order": "DESC"}, "sort_order", "must be one of asc, desc"),
-        ({"size": 0}, "size", "must be an integer from 1 to 1000"),
-        ({"size": 1001}, "size", "must be an integer from 1 to 1000"),
+        ({"size": 0}, "size", "must be at"),
+        ({"size": 1001}, "size", "must be at"),
         ({"limit": -1}, "limit", "must be >= 0"),
     ],
 )
@@ -421,7 +426,7 @@ def test_iter_limit_zero_fetches_nothing(offline: tuple[BandwidthClient, NoNetwo
 @pytest.mark.parametrize("message_id", ["", "   "])
 def test_get_requires_an_id(offline: tuple[BandwidthClient, NoNetwork], message_id: str) -> None:
     client, transport = offline
-    with pytest.raises(InputError, match="message_id: must be a non-empty string"):
+    with pytest.raises(InputError, match="message_id: must match the pattern"):
         client.messages.get(message_id)
     assert transport.requests == []
 
@@ -431,7 +436,7 @@ def test_per_call_option_checks(offline: tuple[BandwidthClient, NoNetwork]) -> N
     with pytest.raises(InputError, match="max_retries"):
         client.messages.get("m-1", max_retries=-1)
     with pytest.raises(InputError, match="timeout"):
-        client.messages.send(FROM, TO, "hi", timeout=0)
+        client.messages.send(from_=FROM, to=TO, text="hi", timeout=0)
     assert transport.requests == []
 
 
@@ -491,9 +496,11 @@ def test_parse_error_body(body: object, expected: ErrorDetails) -> None:
     assert parse_error_body(body) == expected
 
 
-def test_check_send_request_drops_unset_fields() -> None:
-    request = check_send_request({"from": FROM, "to": TO, "text": "hi", "tag": None, "media": None})
-    assert request.to_dict() == {"from": FROM, "to": TO, "text": "hi"}
+def test_send_request_drops_unset_fields(offline: tuple[BandwidthClient, NoNetwork]) -> None:
+    client, network = offline
+    with pytest.raises(AssertionError):  # the offline transport refuses to send; the request was built
+        client.messages.send_request({"from": FROM, "to": TO, "text": "hi", "tag": None, "media": None})  # type: ignore[arg-type]
+    assert body_json(network.requests[0]) == {"from": FROM, "to": TO, "text": "hi"}
 
 
 # --------------------------------------------------------------------------------------------------
@@ -516,7 +523,7 @@ def test_send_read_timeout_is_delivery_unknown_and_not_repeated() -> None:
     transport = _FailingTransport(httpx.ReadTimeout("timed out"))
     client = BandwidthClient(USER_ID, API_TOKEN, API_SECRET, transport=transport, retry=NO_WAIT)
     with client, pytest.raises(DeliveryUnknownError) as caught:
-        client.messages.send(FROM, TO, "hi")
+        client.messages.send(from_=FROM, to=TO, text="hi")
     assert len(transport.requests) == 1
     assert API_SECRET not in str(caught.value) and API_TOKEN not in repr(caught.value)
 
@@ -524,5 +531,5 @@ def test_send_read_timeout_is_delivery_unknown_and_not_repeated() -> None:
 def test_send_connect_error_is_retried() -> None:
     transport = _FailingTransport(httpx.ConnectError("refused"))
     with BandwidthClient(USER_ID, API_TOKEN, API_SECRET, transport=transport, retry=NO_WAIT) as client:
-        assert client.messages.send(FROM, TO, "hi") == "m-after-retry"
+        assert client.messages.send(from_=FROM, to=TO, text="hi") == "m-after-retry"
     assert len(transport.requests) == 2

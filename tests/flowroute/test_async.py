@@ -134,7 +134,7 @@ def test_async_messages(vcr: Cassette) -> None:
     wire = AsyncRecordingTransport()
 
     async def body(fr: AsyncFlowrouteClient) -> None:
-        accepted = await fr.messages.send(TO_NUMBER, FROM_NUMBER, "hello there", media_urls=[MMS_URL])
+        accepted = await fr.messages.send(to=TO_NUMBER, from_=FROM_NUMBER, body="hello there", media_urls=[MMS_URL])
         assert accepted.data.id == SENT_MDR2_ID
         page = await fr.messages.list("2017-12-01", "2018-01-08", limit=2)
         assert page.data[1].attributes.delivery_receipts[0].status_code == 1003
@@ -155,7 +155,7 @@ def test_async_messages_v2(vcr: Cassette) -> None:
     wire = AsyncRecordingTransport()
 
     async def body(fr: AsyncFlowrouteClient) -> None:
-        sent = await fr.messages_v2.send(TO_NUMBER, V2_FROM, "example body")
+        sent = await fr.messages_v2.send(to=TO_NUMBER, from_=V2_FROM, body="example body")
         assert sent.data.id == MDR1_SENT
         record = await fr.messages_v2.get(MDR1_LOOKUP)
         assert record.data.attributes.to == "15305557784"
@@ -177,7 +177,7 @@ def test_async_errors(vcr: Cassette) -> None:
         with pytest.raises(NotFoundError):
             await fr.messages.get("mdr2-00000000000000000000000000000000")
         with pytest.raises(ServerError) as caught:
-            await fr.messages_v2.send(TO_NUMBER, V2_FROM, "example body")
+            await fr.messages_v2.send(to=TO_NUMBER, from_=V2_FROM, body="example body")
         assert caught.value.body is None
 
     run(wire, body)
@@ -191,7 +191,7 @@ def test_async_invalid_input_sends_nothing() -> None:
 
     async def body(fr: AsyncFlowrouteClient) -> None:
         with pytest.raises(InputError, match="to"):
-            await fr.messages.send("555-1234", FROM_NUMBER, "hi")
+            await fr.messages.send(to="555-1234", from_=FROM_NUMBER, body="hi")
         with pytest.raises(InputError, match="limit"):
             fr.routes.iter(limit=-1)
         with pytest.raises(InputError, match="start_date"):

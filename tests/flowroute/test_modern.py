@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from flowroute_v2_client.models import AccountNumber, AreaCode, MessageRecord, RouteResource
+from smsclients.checker import SpecChecker
 from smsclients.errors import (
     APIError,
     AuthenticationError,
@@ -19,7 +20,7 @@ from smsclients.errors import (
     ServerError,
     UnprocessableEntityError,
 )
-from smsclients.flowroute import FlowrouteClient, date_param, parse_error_body
+from smsclients.flowroute import FlowrouteClient, parse_error_body
 from smsclients.retries import RetryPolicy
 
 from .support import (
@@ -265,7 +266,7 @@ def test_set_failover_route(fr: FlowrouteClient, wire: RecordingTransport, vcr: 
 
 @pytest.mark.vcr
 def test_send_mms(fr: FlowrouteClient, wire: RecordingTransport, vcr: Cassette) -> None:
-    accepted = fr.messages.send("+" + TO_NUMBER, FROM_NUMBER, "hello there", media_urls=[MMS_URL])
+    accepted = fr.messages.send(to="+" + TO_NUMBER, from_=FROM_NUMBER, body="hello there", media_urls=[MMS_URL])
 
     assert accepted.data.id == SENT_MDR2_ID
     assert accepted.data.links.self_ == f"{API}/v2.1/messages/{SENT_MDR2_ID}"
@@ -288,7 +289,9 @@ def test_send_mms(fr: FlowrouteClient, wire: RecordingTransport, vcr: Cassette) 
 
 @pytest.mark.vcr
 def test_send_sms_with_dlr_callback(fr: FlowrouteClient, wire: RecordingTransport, vcr: Cassette) -> None:
-    accepted = fr.messages.send(TO_NUMBER, FROM_NUMBER, "Gee, nice marmot!", dlr_callback="https://example.com/dlr")
+    accepted = fr.messages.send(
+        to=TO_NUMBER, from_=FROM_NUMBER, body="Gee, nice marmot!", dlr_callback="https://example.com/dlr"
+    )
 
     assert accepted.data.id == SENT_MDR2_ID
     attributes = body_json(wire.requests[0])["data"]["attributes"]
@@ -304,7 +307,7 @@ def test_send_sms_with_dlr_callback(fr: FlowrouteClient, wire: RecordingTranspor
 @pytest.mark.vcr
 def test_send_accepts_undocumented_2xx(fr: FlowrouteClient, wire: RecordingTransport, vcr: Cassette) -> None:
     # The spec documents 202; a 200 with the same body is a success, not an error to retry.
-    accepted = fr.messages.send(TO_NUMBER, FROM_NUMBER, "hello there")
+    accepted = fr.messages.send(to=TO_NUMBER, from_=FROM_NUMBER, body="hello there")
 
     assert accepted.data.id == SENT_MDR2_ID
     assert len(wire.requests) == 1
@@ -355,7 +358,7 @@ def test_get_message(fr: FlowrouteClient, wire: RecordingTransport, vcr: Cassett
 
 @pytest.mark.vcr
 def test_messages_v2_send(fr: FlowrouteClient, wire: RecordingTransport, vcr: Cassette) -> None:
-    response = fr.messages_v2.send(TO_NUMBER, V2_FROM, "example body")
+    response = fr.messages_v2.send(to=TO_NUMBER, from_=V2_FROM, body="example body")
 
     assert response.data.id == MDR1_SENT
     assert calls(wire) == [("POST", "/v2/messages")]
@@ -397,7 +400,7 @@ def test_error_401_is_authentication_error(fr: FlowrouteClient, vcr: Cassette) -
 @pytest.mark.vcr
 def test_error_403_on_send_is_permission_denied(fr: FlowrouteClient, wire: RecordingTransport, vcr: Cassette) -> None:
     with pytest.raises(PermissionDeniedError) as caught:
-        fr.messages.send(TO_NUMBER, FROM_NUMBER, "hello there")
+        fr.messages.send(to=TO_NUMBER, from_=FROM_NUMBER, body="hello there")
 
     assert caught.value.status_code == 403
     assert caught.value.code == "Forbidden"
@@ -417,7 +420,7 @@ def test_error_404_is_not_found(fr: FlowrouteClient, vcr: Cassette) -> None:
 @pytest.mark.vcr
 def test_error_422_is_unprocessable(fr: FlowrouteClient, vcr: Cassette) -> None:
     with pytest.raises(UnprocessableEntityError) as caught:
-        fr.messages.send(TO_NUMBER, FROM_NUMBER, "hello there")
+        fr.messages.send(to=TO_NUMBER, from_=FROM_NUMBER, body="hello there")
 
     assert caught.value.details == []
     assert caught.value.message == "Unprocessable Entity: 'to' is not a valid phone number."
@@ -500,27 +503,32 @@ def test_max_retries_zero_disables_the_retry(fr: FlowrouteClient, wire: Recordin
 Call = Callable[[FlowrouteClient], Any]
 
 INVALID_CALLS: list[tuple[str, Call, str, str]] = [
-    ("to-10-digits", lambda c: c.messages.send("2066418000", FROM_NUMBER, "hi"), "to", "11-digit"),
-    ("to-uk", lambda c: c.messages.send("+442071838750", FROM_NUMBER, "hi"), "to", "11-digit"),
-    ("from-bad-exchange", lambda c: c.messages.send(TO_NUMBER, "12061231234", "hi"), "from_", "11-digit"),
-    ("no-body-no-media", lambda c: c.messages.send(TO_NUMBER, FROM_NUMBER, None), "body", "required"),
-    ("body-not-str", lambda c: c.messages.send(TO_NUMBER, FROM_NUMBER, 42), "body", "string"),  # type: ignore[arg-type]
+    ("to-10-digits", lambda c: c.messages.send(to="2066418000", from_=FROM_NUMBER, body="hi"), "to", "11-digit"),
+    ("to-uk", lambda c: c.messages.send(to="+442071838750", from_=FROM_NUMBER, body="hi"), "to", "11-digit"),
+    ("from-bad-exchange", lambda c: c.messages.send(to=TO_NUMBER, from_="12061231234", body="hi"), "from_", "11-digit"),
+    ("no-body-no-media", lambda c: c.messages.send(to=TO_NUMBER, from_=FROM_NUMBER, body=None), "body", "required"),
+    ("body-not-str", lambda c: c.messages.send(to=TO_NUMBER, from_=FROM_NUMBER, body=42), "body", "string"),  # type: ignore[arg-type]
     (
         "mms-flag-false",
-        lambda c: c.messages.send(TO_NUMBER, FROM_NUMBER, "hi", media_urls=[MMS_URL], is_mms=False),
+        lambda c: c.messages.send(to=TO_NUMBER, from_=FROM_NUMBER, body="hi", media_urls=[MMS_URL], is_mms=False),
         "is_mms",
         "must be true",
     ),
-    ("media-str", lambda c: c.messages.send(TO_NUMBER, FROM_NUMBER, "hi", media_urls=MMS_URL), "media_urls", "list"),
+    (
+        "media-str",
+        lambda c: c.messages.send(to=TO_NUMBER, from_=FROM_NUMBER, body="hi", media_urls=MMS_URL),
+        "media_urls",
+        "list",
+    ),
     (
         "media-ftp",
-        lambda c: c.messages.send(TO_NUMBER, FROM_NUMBER, "hi", media_urls=["ftp://x/y.gif"]),
+        lambda c: c.messages.send(to=TO_NUMBER, from_=FROM_NUMBER, body="hi", media_urls=["ftp://x/y.gif"]),
         "media_urls[0]",
         "http(s) URL",
     ),
     (
         "dlr-relative",
-        lambda c: c.messages.send(TO_NUMBER, FROM_NUMBER, "hi", dlr_callback="/dlr"),
+        lambda c: c.messages.send(to=TO_NUMBER, from_=FROM_NUMBER, body="hi", dlr_callback="/dlr"),
         "dlr_callback",
         "http(s) URL",
     ),
@@ -528,25 +536,25 @@ INVALID_CALLS: list[tuple[str, Call, str, str]] = [
     ("start-date-month-13", lambda c: c.messages.list("2017-13-01"), "start_date", "ISO 8601"),
     ("end-date-garbage", lambda c: c.messages.list("2017-12-01", "tomorrow"), "end_date", "ISO 8601"),
     ("messages-limit-0", lambda c: c.messages.list("2017-12-01", limit=0), "limit", "at least 1"),
-    ("message-id", lambda c: c.messages.get("mdr1-ca82be46e6ba11e79d08862d092cf73d"), "message_id", "MDR2"),
-    ("record-id", lambda c: c.messages_v2.get("mdr1-xyz"), "record_id", "32 lowercase hex"),
-    ("v2-empty-body", lambda c: c.messages_v2.send(TO_NUMBER, V2_FROM, ""), "body", "empty"),
+    ("message-id", lambda c: c.messages.get("mdr1-ca82be46e6ba11e79d08862d092cf73d"), "message_id", "pattern ^mdr2-"),
+    ("record-id", lambda c: c.messages_v2.get("mdr1-xyz"), "record_id", "pattern ^mdr1-[0-9a-f]{32}$"),
+    ("v2-empty-body", lambda c: c.messages_v2.send(to=TO_NUMBER, from_=V2_FROM, body=""), "body", "empty"),
     ("area-limit-401", lambda c: c.numbers.list_available_area_codes(limit=401), "limit", "at most 400"),
     ("exchange-limit-201", lambda c: c.numbers.list_available_exchange_codes(limit=201), "limit", "at most 200"),
-    ("areacode-2-digits", lambda c: c.numbers.list_available_exchange_codes(areacode=47), "areacode", "3-digit"),
+    ("areacode-2-digits", lambda c: c.numbers.list_available_exchange_codes(areacode=47), "areacode", "at least 200"),
     ("offset-negative", lambda c: c.numbers.list_account_numbers(offset=-1), "offset", "at least 0"),
     ("limit-bool", lambda c: c.numbers.list_account_numbers(limit=True), "limit", "integer"),
-    ("cost-negative", lambda c: c.numbers.list_available_area_codes(max_setup_cost=-1), "max_setup_cost", "negative"),
+    ("cost-negative", lambda c: c.numbers.list_available_area_codes(max_setup_cost=-1), "max_setup_cost", "at least 0"),
     ("starts-with-str", lambda c: c.numbers.search_purchasable(starts_with="646"), "starts_with", "integer"),  # type: ignore[arg-type]
     ("rate-center-no-state", lambda c: c.numbers.search_purchasable(rate_center="seattle"), "state", "rate_center"),
     ("purchase-10-digits", lambda c: c.numbers.purchase("6502390214"), "number", "11-digit"),
     ("get-number-letters", lambda c: c.numbers.get("1650239021x"), "number", "11-digit"),
-    ("route-type", lambda c: c.routes.create("sip", "x.example.com", "a"), "route_type", "one of"),
-    ("route-value-empty", lambda c: c.routes.create("host", " ", "a"), "value", "non-empty"),
-    ("route-list-type", lambda c: c.routes.list(route_type="pstn"), "route_type", "one of"),
-    ("route-id", lambda c: c.routes.set_primary(FROM_NUMBER, "route-1"), "route_id", "digits"),
+    ("route-type", lambda c: c.routes.create("sip", "x.example.com", "a"), "route_type", "one of"),  # type: ignore[arg-type]
+    ("route-value-empty", lambda c: c.routes.create("host", " ", "a"), "value", "pattern \\S"),
+    ("route-list-type", lambda c: c.routes.list(route_type="pstn"), "route_type", "one of"),  # type: ignore[arg-type]
+    ("route-id", lambda c: c.routes.set_primary(FROM_NUMBER, "route-1"), "route_id", "pattern ^[0-9]+$"),
     ("route-number", lambda c: c.routes.set_failover("123", "83834"), "number", "11-digit"),
-    ("iter-limit-negative", lambda c: c.routes.iter(limit=-1), "limit", "at least 0"),
+    ("iter-limit-negative", lambda c: c.routes.iter(limit=-1), "limit", ">= 0"),
 ]
 
 
@@ -576,14 +584,19 @@ def test_constructor_checks() -> None:
         assert local.base_url == "http://127.0.0.1:8080"
 
 
+def date_param(field: str, value: object) -> str:
+    """The wire form of a ``format: date-time`` value (start_date/end_date)."""
+    return SpecChecker().string(value, field, fmt="date-time")
+
+
 def test_date_param_forms() -> None:
     assert date_param("start_date", "2017-12-01") == "2017-12-01"
     assert date_param("start_date", "2017-12-01T16:44:34.93Z") == "2017-12-01T16:44:34.93Z"
     assert date_param("start_date", date(2017, 12, 1)) == "2017-12-01"
-    assert date_param("start_date", datetime(2017, 12, 1, 8, 30, tzinfo=UTC)) == "2017-12-01T08:30:00Z"
+    assert date_param("start_date", datetime(2017, 12, 1, 8, 30, tzinfo=UTC)) == "2017-12-01T08:30:00.000Z"
     pacific = timezone(timedelta(hours=-8))
-    assert date_param("start_date", datetime(2017, 12, 1, 0, 0, tzinfo=pacific)) == "2017-12-01T08:00:00Z"
-    assert date_param("start_date", datetime(2017, 12, 1)) == "2017-12-01T00:00:00Z"  # naive = UTC
+    assert date_param("start_date", datetime(2017, 12, 1, 0, 0, tzinfo=pacific)) == "2017-12-01T08:00:00.000Z"
+    assert date_param("start_date", datetime(2017, 12, 1)) == "2017-12-01T00:00:00.000Z"  # naive = UTC
 
 
 def test_parse_error_body_never_raises() -> None:

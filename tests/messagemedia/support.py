@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from messagemedia_messages_v1_client.resources import NewMessageParams
 
 # Re-exported for the tests of this folder.
 from tests.transports import AsyncRecordingTransport as AsyncRecordingTransport
@@ -68,7 +69,7 @@ SEED_SEND_BODY: dict[str, Any] = {
     ]
 }
 # S003's "most basic message".
-BASIC_MESSAGE: dict[str, Any] = {"content": "My first message!", "destination_number": "+61491570156"}
+BASIC_MESSAGE: NewMessageParams = {"content": "My first message!", "destination_number": "+61491570156"}
 
 _IMF_FIXDATE = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{2} [A-Z][a-z]{2} \d{4} \d{2}:\d{2}:\d{2} GMT$")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -9,6 +10,7 @@ import httpx
 import pytest
 from messagemedia_messages_v1_client.models import DeliveryReport, NewMessage, Reply, SendMessagesResponse
 from messagemedia_messages_v1_client.models.message_metadata import MessageMetadata
+from messagemedia_messages_v1_client.resources import NewMessageParams
 from smsclients.errors import (
     AuthenticationError,
     BadRequestError,
@@ -278,7 +280,7 @@ def test_replies_drain_handler_failure_confirms_only_handled(
 @pytest.mark.vcr
 def test_error_400_with_details(client: MessageMediaClient, vcr: Cassette) -> None:
     # A send the API refuses although it passes the client-side checks (here: a past schedule).
-    message = dict(BASIC_MESSAGE, scheduled="2016-11-03T11:49:02.807Z")
+    message: NewMessageParams = {**BASIC_MESSAGE, "scheduled": "2016-11-03T11:49:02.807Z"}
     with pytest.raises(BadRequestError) as caught:
         client.messages.send([message])
 
@@ -384,7 +386,7 @@ def _no_network_client() -> tuple[MessageMediaClient, NoNetwork]:
     return MessageMediaClient(API_KEY, API_SECRET, transport=transport), transport
 
 
-def _message(**overrides: Any) -> dict[str, Any]:
+def _message(**overrides: Any) -> Any:
     return {**BASIC_MESSAGE, **overrides}
 
 
@@ -399,14 +401,14 @@ INVALID_SENDS: list[tuple[object, str, str]] = [
     ([_message(destination_number="+6149")], "messages[0].destination_number", "possible"),
     ([_message(destination_number="+61 491 570 156 (mobile)")], "messages[0].destination_number", "E.164"),
     ([_message()] * 3 + [_message(metadata={f"k{i}": "v" for i in range(11)})], "messages[3].metadata", "at most 10"),
-    ([_message(metadata={"k" * 101: "v"})], "messages[0].metadata", "at most 100 characters"),
+    ([_message(metadata={"k" * 101: "v"})], "messages[0].metadata key " + repr("k" * 101), "at most 100 characters"),
     ([_message(metadata={"key": "v" * 257})], "messages[0].metadata['key']", "at most 256 characters"),
     ([_message(metadata={"key": 1})], "messages[0].metadata['key']", "must be a string"),
     ([_message(format="FAX")], "messages[0].format", "must be one of"),
     ([_message(source_number_type="INTERNATIONAL")], "messages[0].source_number_type", "source_number"),
     ([_message(scheduled="tomorrow")], "messages[0].scheduled", "ISO 8601"),
     ([_message(delivery_report="yes")], "messages[0].delivery_report", "true or false"),
-    ([42], "messages[0]", "NewMessage or a dict"),
+    ([42], "messages[0]", "must be an object (a dict or the generated model)"),
 ]
 
 
@@ -423,12 +425,17 @@ def test_send_input_errors_name_the_field(messages: object, field: str, rule: st
 def test_send_normalises_number_and_schedule_before_sending() -> None:
     from datetime import UTC, datetime
 
-    from smsclients.messagemedia import build_send_request
+    sent: list[httpx.Request] = []
 
-    body = build_send_request(
-        [_message(destination_number="+61 491 570 156", scheduled=datetime(2030, 1, 2, 3, 4, 5, 6000, tzinfo=UTC))]
-    )
-    assert body.to_dict() == {
+    def answer(request: httpx.Request) -> httpx.Response:
+        sent.append(request)
+        return httpx.Response(202, json={"messages": []})
+
+    with MessageMediaClient("key", "secret", transport=httpx.MockTransport(answer)) as mm:
+        mm.messages.send(
+            [_message(destination_number="+61 491 570 156", scheduled=datetime(2030, 1, 2, 3, 4, 5, 6000, tzinfo=UTC))]
+        )
+    assert json.loads(sent[0].content) == {
         "messages": [
             {
                 "content": "My first message!",

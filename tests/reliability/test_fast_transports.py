@@ -191,8 +191,8 @@ def test_refused_connection_is_a_connect_error_and_is_retried() -> None:
         "k", "s", base_url=f"http://127.0.0.1:{port}", retry=policy, transport=PyreqwestTransport()
     ) as client:
         with pytest.raises(ConnectionFailedError):
-            client.messages.send("12065551234", "12012673227", "hi")
-        retrying = client._http._transport
+            client.messages.send(to="12065551234", from_="12012673227", body="hi")
+        retrying = client._https[0]._transport
         assert isinstance(retrying, RetryTransport)
         assert retrying.attempts == 3  # a send that never connected is safe to repeat
 
@@ -204,7 +204,7 @@ def test_timeout_after_the_send_left_is_delivery_unknown(server: str) -> None:
         FlowrouteClient("k", "s", base_url=f"{server}/slow", retry=policy, transport=PyreqwestTransport()) as client,
         pytest.raises(DeliveryUnknownError),
     ):
-        client.messages.send("12065551234", "12012673227", "hi")
+        client.messages.send(to="12065551234", from_="12012673227", body="hi")
     assert len(_Handler.seen) == 1  # not sent again
 
 
@@ -241,7 +241,7 @@ def test_reset_after_the_send_arrived_is_delivery_unknown(kind: str, resetting_s
         FlowrouteClient("k", "s", base_url=base, retry=RESET_POLICY, transport=fast_transport(kind)) as client,
         pytest.raises(DeliveryUnknownError),
     ):
-        client.messages.send("12065551234", "12012673227", "hi")
+        client.messages.send(to="12065551234", from_="12012673227", body="hi")
     assert len(received) == 1 and received[0].startswith(b"POST /v2.1/messages")
 
 
@@ -255,7 +255,7 @@ def test_async_reset_after_the_send_arrived_is_delivery_unknown(
         transport = fast_async_transport(kind)
         async with AsyncFlowrouteClient("k", "s", base_url=base, retry=RESET_POLICY, transport=transport) as client:
             with pytest.raises(DeliveryUnknownError):
-                await client.messages.send("12065551234", "12012673227", "hi")
+                await client.messages.send(to="12065551234", from_="12012673227", body="hi")
 
     asyncio.run(run())
     assert len(received) == 1
@@ -270,7 +270,7 @@ def test_an_undecodable_body_is_a_malformed_response_not_a_resend(kind: str, ser
         ) as c,
         pytest.raises(MalformedResponseError, match="could not be decoded"),
     ):
-        c.messages.send("12065551234", "12012673227", "hi")
+        c.messages.send(to="12065551234", from_="12012673227", body="hi")
     assert len(_Handler.seen) == 1
 
 
@@ -283,7 +283,7 @@ def test_async_undecodable_body_is_a_malformed_response(kind: str, server: str) 
         url = f"{server}/badgzip"
         async with AsyncFlowrouteClient("k", "s", base_url=url, retry=RESET_POLICY, transport=transport) as client:
             with pytest.raises(MalformedResponseError):
-                await client.messages.send("12065551234", "12012673227", "hi")
+                await client.messages.send(to="12065551234", from_="12012673227", body="hi")
 
     asyncio.run(run())
     assert len(_Handler.seen) == 1
@@ -297,13 +297,13 @@ def test_a_header_pyreqwest_cannot_decode_is_a_malformed_response_not_a_resend(s
         FlowrouteClient("k", "s", base_url=url, retry=RESET_POLICY, transport=fast_transport("pyreqwest")) as c,
         pytest.raises(MalformedResponseError, match="could not be decoded"),
     ):
-        c.messages.send("12065551234", "12012673227", "hi")
+        c.messages.send(to="12065551234", from_="12012673227", body="hi")
 
     async def run() -> None:
         transport = fast_async_transport("pyreqwest")
         async with AsyncFlowrouteClient("k", "s", base_url=url, retry=RESET_POLICY, transport=transport) as client:
             with pytest.raises(MalformedResponseError, match="could not be decoded"):
-                await client.messages.send("12065551234", "12012673227", "hi")
+                await client.messages.send(to="12065551234", from_="12012673227", body="hi")
 
     asyncio.run(run())
     assert len(_Handler.seen) == 2  # one send each, never repeated
@@ -319,8 +319,8 @@ def test_async_refused_connection_is_retried(kind: str) -> None:
             "k", "s", base_url=base, retry=RESET_POLICY, transport=fast_async_transport(kind)
         ) as client:
             with pytest.raises(ConnectionFailedError):
-                await client.messages.send("12065551234", "12012673227", "hi")
-            retrying = client._http._transport
+                await client.messages.send(to="12065551234", from_="12012673227", body="hi")
+            retrying = client._https[0]._transport
             assert isinstance(retrying, AsyncRetryTransport)
             return retrying.attempts
 

@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 import pytest
 import smsclients_sandbox
+from messagemedia_messages_v1_client.resources import NewMessageParams
 from smsclients import (
     BandwidthClient,
     DeliveryUnknownError,
@@ -237,19 +238,23 @@ class Workload:
             self.tally.sends_ok.append(Sent(marker, surface, message_id))
 
     def send_flowroute(self) -> None:
-        self._send("flowroute-v2.1", lambda text: self.c.flowroute.messages.send(FR_TO, FR_FROM, text).data.id)
+        self._send(
+            "flowroute-v2.1", lambda text: self.c.flowroute.messages.send(to=FR_TO, from_=FR_FROM, body=text).data.id
+        )
 
     def send_flowroute_v2(self) -> None:
-        self._send("flowroute-v2", lambda text: self.c.flowroute.messages_v2.send(FR_TO, FR_FROM, text).data.id)
+        self._send(
+            "flowroute-v2", lambda text: self.c.flowroute.messages_v2.send(to=FR_TO, from_=FR_FROM, body=text).data.id
+        )
 
     def send_bandwidth(self) -> None:
-        self._send("bandwidth", lambda text: self.c.bandwidth.messages.send(BW_FROM, BW_TO, text))
+        self._send("bandwidth", lambda text: self.c.bandwidth.messages.send(from_=BW_FROM, to=BW_TO, text=text))
 
     def send_messagemedia(self) -> None:
         client = self.rng.choice([self.c.messagemedia, self.c.messagemedia_hmac])
 
         def do(text: str) -> str:
-            message = {"content": text, "destination_number": MM_TO, "delivery_report": True}
+            message: NewMessageParams = {"content": text, "destination_number": MM_TO, "delivery_report": True}
             return str(client.messages.send([message]).messages[0].message_id)
 
         self._send("messagemedia", do)

@@ -90,9 +90,9 @@ class AsyncWorkload:
         surface = rng.choice(["flowroute-v2.1", "bandwidth", "messagemedia"])
         try:
             if surface == "flowroute-v2.1":
-                message_id = (await self.flowroute.messages.send(FR_TO, FR_FROM, text)).data.id
+                message_id = (await self.flowroute.messages.send(to=FR_TO, from_=FR_FROM, body=text)).data.id
             elif surface == "bandwidth":
-                message_id = await self.bandwidth.messages.send(BW_FROM, BW_TO, text)
+                message_id = await self.bandwidth.messages.send(from_=BW_FROM, to=BW_TO, text=text)
             else:
                 sent = await self.messagemedia.messages.send([{"content": text, "destination_number": MM_TO}])
                 message_id = str(sent.messages[0].message_id)

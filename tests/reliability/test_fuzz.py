@@ -31,14 +31,10 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from http import HTTPStatus
 from typing import Any
 
 import httpx
 import pytest
-import smsclients.bandwidth as bandwidth_overlay
-import smsclients.flowroute as flowroute_overlay
-import smsclients.messagemedia as messagemedia_overlay
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from smsclients import (
@@ -55,6 +51,7 @@ from smsclients.legacy import bandwidth as legacy_bandwidth
 from smsclients.legacy import flowroute_messaging as legacy_flowroute_messaging
 from smsclients.legacy import flowroute_v3 as legacy_flowroute_v3
 from smsclients.legacy import messagemedia as legacy_messagemedia
+from smsclients.runtime import read_answer
 
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
 FUZZ = settings(
@@ -132,25 +129,22 @@ def _models() -> Iterator[tuple[str, type[Any]]]:
 MODELS = sorted(_models(), key=lambda item: item[0])
 
 
-@dataclass
-class _FakeResponse:
-    """The generated ``Response`` shape (status, content, headers, parsed) for the overlays' helpers."""
+@dataclass(frozen=True)
+class _Op:
+    """An operation that reads a JSON body into one model, as the generated resources declare it."""
 
-    status_code: HTTPStatus
-    content: bytes
-    headers: dict[str, str]
-    parsed: Any = None
+    parse: Callable[[Any], Any]
+    name: str = "fuzz"
+    method: str = "GET"
+    reads: str = "json"
+    idempotent: bool | None = None
+    no_content: frozenset[int] = frozenset()
 
 
 def parse_through_overlay(package: str, model: type[Any], data: Any) -> object:
-    """Parse ``data`` into ``model`` the way the overlay of ``package`` parses a 2xx body."""
-    response = _FakeResponse(HTTPStatus.OK, json.dumps(data).encode(), {})
-    if package.startswith("flowroute"):
-        return flowroute_overlay._expect(response, model)
-    if package.startswith("bandwidth"):
-        with bandwidth_overlay._parse_guard("fuzz"):
-            return model.from_dict(data)
-    return messagemedia_overlay._model(response, model, model.from_dict, "fuzz")  # type: ignore[arg-type]
+    """Parse ``data`` into ``model`` the way the shared runtime reads every 2xx body."""
+    response = httpx.Response(200, content=json.dumps(data).encode())
+    return read_answer(_Op(model.from_dict), response)  # type: ignore[arg-type]
 
 
 def test_every_generated_model_and_public_method_is_discovered() -> None:
@@ -243,7 +237,8 @@ def _surfaces(client: Any) -> Iterator[tuple[str, Any]]:
         if name.startswith("_") or name in {"config", "auth"}:
             continue
         value = getattr(client, name)
-        if type(value).__module__.startswith("smsclients") and not callable(value):
+        module = type(value).__module__
+        if (module.startswith("smsclients") or ".resources." in module) and not callable(value):
             yield name + ".", value
 
 
@@ -305,7 +300,7 @@ _VALID_ARGS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     "routes.create": (("host", "sip.example.com", "alias"), {}),
     "routes.set_primary": (("12015551234", "98396"), {}),
     "routes.set_failover": (("12015551234", "98396"), {}),
-    "messages_v2.send": (("12065550100", "12012673227", "hi"), {}),
+    "messages_v2.send": ((), {"to": "12065550100", "from_": "12012673227", "body": "hi"}),
     "messages_v2.get": (("mdr1-0d436467ea1fb01d15c8be83a909013c",), {}),
     # legacy Flowroute v3
     "numbers.purchase_a_phone_number": (("12015551234",), {}),
@@ -360,7 +355,7 @@ def _valid_args(client_name: str, path: str) -> tuple[tuple[Any, ...], dict[str,
             return mm[path]
     if client_name == "BandwidthClient":
         bw: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
-            "messages.send": (("+12012673227", "+12065550100", "hi"), {}),
+            "messages.send": ((), {"from_": "+12012673227", "to": "+12065550100", "text": "hi"}),
             "messages.send_request": (({"from": "+12012673227", "to": "+12065550100", "text": "hi"},), {}),
             "messages.send_batch": (([{"from": "+12012673227", "to": "+12065550100", "text": "hi"}],), {}),
             "messages.get": (("m-abc",), {}),
@@ -369,7 +364,7 @@ def _valid_args(client_name: str, path: str) -> tuple[tuple[Any, ...], dict[str,
             return bw[path]
     if client_name == "FlowrouteClient":
         fr: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
-            "messages.send": (("12065550100", "12012673227", "hi"), {}),
+            "messages.send": ((), {"to": "12065550100", "from_": "12012673227", "body": "hi"}),
             "messages.get": (("mdr2-39cadeace66e11e7aff806cd7f24ba2d",), {}),
             "messages.list": (("2026-01-01",), {}),
             "messages.iter": (("2026-01-01",), {}),

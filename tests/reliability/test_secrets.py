@@ -19,6 +19,7 @@ from typing import Any
 import pytest
 import smsclients_sandbox
 import vcr  # type: ignore[import-untyped]
+from messagemedia_messages_v1_client.resources import NewMessageParams
 from smsclients import (
     AsyncBandwidthClient,
     AsyncFlowrouteClient,
@@ -33,6 +34,8 @@ from smsclients.legacy import bandwidth as legacy_bandwidth
 from smsclients.legacy import flowroute_messaging as legacy_flowroute_messaging
 from smsclients.legacy import flowroute_v3 as legacy_flowroute_v3
 from smsclients.legacy import messagemedia as legacy_messagemedia
+
+from tests.conftest import pytest_recording_configure
 
 FR = ("fr-key-CANARY-3c1e0a", "fr-secret-CANARY-77d2b9")
 BW = ("bw-token-CANARY-5e8f41", "bw-secret-CANARY-0a93c6")
@@ -61,7 +64,7 @@ POLICY = RetryPolicy(max_retries=1, backoff_initial=0.001, backoff_max=0.01, tim
 # Without an Account header the sandbox uses the API key as the account and echoes it in bodies
 # (vendor_account_id.account_id); a real account is a name, so the flows name one.
 ACCOUNT = "ReliabilityAccount"
-MM_MESSAGE = {"content": "secret test", "destination_number": "+61491570156", "delivery_report": True}
+MM_MESSAGE: NewMessageParams = {"content": "secret test", "destination_number": "+61491570156", "delivery_report": True}
 
 
 def assert_clean(text: str, what: str) -> None:
@@ -82,6 +85,7 @@ def recorder(vcr_config: dict[str, Any], tmp_path: Path) -> Iterator[Path]:
     """Records every exchange into a cassette in ``tmp_path`` with the project's filter settings."""
     settings = {**vcr_config, "record_mode": "all"}
     recording = vcr.VCR(cassette_library_dir=str(tmp_path), **settings)
+    pytest_recording_configure(None, recording)  # the project's matchers, as pytest-recording registers them
     with recording.use_cassette("secrets.yaml"):
         yield tmp_path
     # The cassette is written when it is closed: check it here, after the test body.
@@ -104,14 +108,14 @@ def _urls(sb: smsclients_sandbox.SandboxHandle) -> dict[str, str]:
 def _modern_flows(urls: dict[str, str], reprs: list[str]) -> None:
     with FlowrouteClient(*FR, base_url=urls["fr"], retry=POLICY) as fr:
         reprs.append(repr(fr))
-        sent = fr.messages.send("12065550100", "12012673227", "secret test")
+        sent = fr.messages.send(to="12065550100", from_="12012673227", body="secret test")
         fr.messages.get(sent.data.id)
-        fr.messages_v2.send("12065550100", "12012673227", "secret test v2")
+        fr.messages_v2.send(to="12065550100", from_="12012673227", body="secret test v2")
         fr.routes.list(limit=2)
         list(fr.numbers.iter_account_numbers(page_size=2, limit=4))
     with BandwidthClient("u-secrets", *BW, base_url=urls["bw"], retry=POLICY) as bw:
         reprs.append(repr(bw))
-        bw.messages.get(bw.messages.send("+12012673227", "+12065550100", "secret test"))
+        bw.messages.get(bw.messages.send(from_="+12012673227", to="+12065550100", text="secret test"))
         list(bw.messages.iter(limit=3))
     for hmac in (False, True):
         with MessageMediaClient(*MM, hmac=hmac, account=ACCOUNT, base_url=urls["mm"], retry=POLICY) as mm:
@@ -127,10 +131,10 @@ def _modern_flows(urls: dict[str, str], reprs: list[str]) -> None:
 async def _async_flows(urls: dict[str, str], reprs: list[str]) -> None:
     async with AsyncFlowrouteClient(*FR, base_url=urls["fr"], retry=POLICY) as fr:
         reprs.append(repr(fr))
-        await fr.messages.send("12065550100", "12012673227", "secret async")
+        await fr.messages.send(to="12065550100", from_="12012673227", body="secret async")
     async with AsyncBandwidthClient("u-secrets", *BW, base_url=urls["bw"], retry=POLICY) as bw:
         reprs.append(repr(bw))
-        await bw.messages.send("+12012673227", "+12065550100", "secret async")
+        await bw.messages.send(from_="+12012673227", to="+12065550100", text="secret async")
     async with AsyncMessageMediaClient(*MM, hmac=True, account=ACCOUNT, base_url=urls["mm"], retry=POLICY) as mm:
         reprs.append(repr(mm))
         await mm.messages.send([MM_MESSAGE])
@@ -176,11 +180,11 @@ def _wrong_secret_calls(urls: dict[str, str]) -> list[tuple[str, Callable[[], ob
 
     def fr_send() -> object:
         with FlowrouteClient(FR[0], WRONG_SECRET, base_url=urls["fr"], retry=POLICY) as client:
-            return client.messages.send("12065550100", "12012673227", "x")
+            return client.messages.send(to="12065550100", from_="12012673227", body="x")
 
     def bw() -> object:
         with BandwidthClient("u-secrets", BW[0], WRONG_SECRET, base_url=urls["bw"], retry=POLICY) as client:
-            return client.messages.send("+12012673227", "+12065550100", "x")
+            return client.messages.send(from_="+12012673227", to="+12065550100", text="x")
 
     def mm(hmac: bool) -> Callable[[], object]:
         def call() -> object:

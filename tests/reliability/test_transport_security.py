@@ -135,7 +135,7 @@ def _ssl_contexts(root: object) -> list[ssl.SSLContext]:
     seen: set[int] = set()
 
     def walk(obj: object, depth: int) -> None:
-        if id(obj) in seen or depth > 6:
+        if id(obj) in seen or depth > 8:
             return
         seen.add(id(obj))
         if isinstance(obj, ssl.SSLContext):

@@ -24,6 +24,7 @@ from typing import Any, Final
 
 import httpx
 from bandwidth_messaging_v1_client.models import Message
+from bandwidth_messaging_v1_client.resources._schemas import SendMessageRequestParams
 
 from smsclients.bandwidth import BandwidthClient, message_id_from_location
 from smsclients.errors import APIError, InputError, combined_error_class, copy_api_error_fields
@@ -142,6 +143,9 @@ def _normalise_wire_message(message: Mapping[str, Any]) -> dict[str, Any]:
     return data
 
 
+_WIRE_KEYS: Final = SendMessageRequestParams.__required_keys__ | SendMessageRequestParams.__optional_keys__
+
+
 def _message_dict(message: Message) -> dict[str, Any]:
     result: dict[str, Any] = to_snake_case(message.to_dict())
     return result
@@ -237,7 +241,7 @@ class Client(Closable):
             delivery_state=delivery_state,
             sort_order=sort_order,
             size=_int_if_numeric(size),
-            extra_params=kwargs,
+            extra_query=kwargs,
         )
 
         def generate() -> Generator[dict[str, Any], None, None]:
@@ -280,8 +284,11 @@ class Client(Closable):
                 "tag": tag,
             }
         )
+        message: Any = _normalise_wire_message(body)  # the caller's wire dict, checked by the client
+        # BW-py sent unknown keys as given: they go out as extra_body, unchecked; the known ones are checked.
+        extras = {key: message.pop(key) for key in list(message) if key not in _WIRE_KEYS}
         with _legacy_errors():
-            return self._client.messages.send_request(_normalise_wire_message(body))
+            return self._client.messages.send_request(message, extra_body=extras)
 
     def send_messages(self, messages_data: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         """Send some messages by one request (wire names: ``from``, ``to``, ``text``, ``callbackUrl``...).
@@ -291,7 +298,9 @@ class Client(Closable):
         """
         if isinstance(messages_data, str | bytes | Mapping) or not isinstance(messages_data, Sequence):
             raise InputError("messages_data", "must be a list of message dicts")
-        normalised = [_normalise_wire_message(item) if isinstance(item, Mapping) else item for item in messages_data]
+        normalised: Any = [
+            _normalise_wire_message(item) if isinstance(item, Mapping) else item for item in messages_data
+        ]
         with _legacy_errors():
             results = self._client.messages.send_batch(normalised)
         converted: list[dict[str, Any]] = []

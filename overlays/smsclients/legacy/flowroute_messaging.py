@@ -135,7 +135,7 @@ class APIController(Closable):
             # getattr: anything that is not a Message ends in the facade's InputError, not AttributeError.
             fields: list[Any] = [getattr(message, name, None) for name in ("to", "mfrom", "content")]
             to, from_, content = fields
-            return self._client.messages_v2.send(to, from_, content).to_dict()
+            return self._client.messages_v2.send(to=to, from_=from_, body=content).to_dict()
 
     def get_message_lookup(self, record_id: str) -> dict[str, Any]:
         """GET /messages/{record_id}; returns the MDR document ``{"data": {"type", "id", "attributes"}}``."""

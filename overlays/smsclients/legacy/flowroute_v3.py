@@ -384,9 +384,9 @@ class MessagesController:
         fields = {name: prefix + name for name in _MESSAGE_ATTRIBUTES} | {"from_": prefix + "from"}
         with _legacy_errors(fields):
             return self._messages.send(
-                _text_id("to", attributes.get("to")),
-                _text_id("from_", attributes.get("from")),
-                attributes.get("body"),
+                to=_text_id("to", attributes.get("to")),
+                from_=_text_id("from_", attributes.get("from")),
+                body=attributes.get("body"),
                 media_urls=attributes.get("media_urls"),
                 is_mms=_is_mms("is_mms", attributes.get("is_mms")),
                 dlr_callback=attributes.get("dlr_callback"),

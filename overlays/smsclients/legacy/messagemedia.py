@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from typing import Any, ClassVar, Final
 
 import httpx
-from messagemedia_messages_v1_client.types import Response
+from messagemedia_messages_v1_client.resources import RawResponse
 
 from smsclients.errors import (
     APIError,
@@ -223,7 +223,7 @@ def _required_list(body: dict[str, Any], key: str) -> list[Any]:
     return value
 
 
-def _json_or_text(response: Response[Any]) -> Any:
+def _json_or_text(response: RawResponse[Any]) -> Any:
     """1.1.0's ``json_deserialize`` of an untyped response: parsed JSON, else the raw text ('' when empty)."""
     text = response.content.decode("utf-8", errors="replace")
     try:
@@ -232,7 +232,7 @@ def _json_or_text(response: Response[Any]) -> Any:
         return text
 
 
-def _json_object(response: Response[Any]) -> dict[str, Any]:
+def _json_object(response: RawResponse[Any]) -> dict[str, Any]:
     """The 2xx body as a dict; anything else (1xx/3xx, empty, not JSON, not an object) is malformed.
 
     The facade's ``_*_response`` helpers return the response unparsed, so this is the only check.
@@ -314,13 +314,13 @@ class MessagesController:
         data = _body_dict(body)
         messages = _required_list(data, "messages")
         with _Call(self._base_url, "POST", "/v1/messages", frozenset({400}), account=account_header, body=data):
-            response = self._client.messages._send_response(messages, account=account_header)
+            response = self._client.messages.with_raw_response.send(messages, account=account_header)
         return SendMessagesResponse(messages=_json_object(response).get("messages"))
 
     def get_message_status(self, message_id: str, account_header: str | None = None) -> dict[str, Any]:
         """GET /v1/messages/{messageId}: the message as a dict (with ``status``)."""
         with _Call(self._base_url, "GET", f"/v1/messages/{message_id}", frozenset({404}), account=account_header):
-            response = self._client.messages._status_response(message_id, account=account_header)
+            response = self._client.messages.with_raw_response.status(message_id, account=account_header)
         return _json_object(response)
 
     def update_cancel_scheduled_message(self, message_id: str, body: Any, account_header: str | None = None) -> Any:
@@ -340,7 +340,7 @@ class MessagesController:
             account=account_header,
             body={"status": "cancelled"},
         ):
-            response = self._client.messages._cancel_response(message_id, account=account_header)
+            response = self._client.messages.with_raw_response.cancel(message_id, account=account_header)
         return _json_or_text(response)
 
 
@@ -354,7 +354,7 @@ class DeliveryReportsController:
     def get_check_delivery_reports(self, account_header: str | None = None) -> CheckDeliveryReportsResponse:
         """GET /v1/delivery_reports: up to 100 unconfirmed reports, as dicts in ``.delivery_reports``."""
         with _Call(self._base_url, "GET", "/v1/delivery_reports", frozenset(), account=account_header):
-            response = self._client.delivery_reports._check_response(account=account_header)
+            response = self._client.delivery_reports.with_raw_response.check(account=account_header)
         return CheckDeliveryReportsResponse(delivery_reports=_json_object(response).get("delivery_reports"))
 
     def create_confirm_delivery_reports_as_received(self, body: Any, account_header: str | None = None) -> Any:
@@ -372,7 +372,7 @@ class DeliveryReportsController:
             account=account_header,
             body=data,
         ):
-            response = self._client.delivery_reports._confirm_response(ids, account=account_header)
+            response = self._client.delivery_reports.with_raw_response.confirm(ids, account=account_header)
         return _json_or_text(response)
 
 
@@ -386,7 +386,7 @@ class RepliesController:
     def get_check_replies(self, account_header: str | None = None) -> CheckRepliesResponse:
         """GET /v1/replies: up to 100 unconfirmed replies, as dicts in ``.replies``."""
         with _Call(self._base_url, "GET", "/v1/replies", frozenset(), account=account_header):
-            response = self._client.replies._check_response(account=account_header)
+            response = self._client.replies.with_raw_response.check(account=account_header)
         return CheckRepliesResponse(replies=_json_object(response).get("replies"))
 
     def create_confirm_replies_as_received(self, body: Any, account_header: str | None = None) -> Any:
@@ -399,7 +399,7 @@ class RepliesController:
         with _Call(
             self._base_url, "POST", "/v1/replies/confirmed", frozenset({400}), account=account_header, body=data
         ):
-            response = self._client.replies._confirm_response(ids, account=account_header)
+            response = self._client.replies.with_raw_response.confirm(ids, account=account_header)
         return _json_or_text(response)
 
 

@@ -1,0 +1,484 @@
+"""Second rendering step: the typed modern surface of a generated package, from its spec.
+
+openapi-python-client writes the models and one function module per endpoint. This step adds
+``resources/``: per tag, a resource class with one method per operation (named by
+``x-method-name``), rendered four times from one template -- sync, async, and their
+``with_raw_response`` twins -- so the sync and async surfaces cannot drift. Each method checks its
+arguments with checks generated from the spec's constraints (:mod:`generator.checks`), then hands
+the request to the runtime that the caller supplies (the ``Runtime`` protocol in
+``resources/_runtime.py``). Lazy iterators come from ``x-pagination``.
+
+The output depends only on the spec and the templates, and is formatted with the other generated
+files, so ``make check`` catches any hand edit of it too.
+"""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from .checks import Emitter
+from .spec_model import Body, Document, Method, Operation, Param, Result, SpecError, class_name, operations
+
+TEMPLATES = Path(__file__).resolve().parent / "templates" / "surface"
+_OPTIONS = (
+    "timeout: float | None = None",
+    "max_retries: int | None = None",
+    "extra_headers: Mapping[str, str] | None = None",
+    "extra_query: Mapping[str, Any] | None = None",
+    "extra_body: Mapping[str, Any] | None = None",
+)
+_FORWARD = tuple(f"{name}={name}" for name in ("timeout", "max_retries", "extra_headers", "extra_query", "extra_body"))
+_OPTION_ARGS = "_Options(timeout, max_retries, extra_headers, extra_query, extra_body)"
+
+
+@dataclass
+class Rendered:
+    """One generated method, ready for the template."""
+
+    name: str
+    signature: str
+    returns: str
+    raw_returns: str
+    doc: str
+    op: str
+    builder: str
+    unwrap: str | None
+
+
+@dataclass
+class Iterator_:
+    name: str
+    signature: str
+    returns: str
+    async_returns: str
+    doc: str
+    body: str  # the expression returned (sync); the async one differs only for drain
+    drain: Rendered | None = None
+
+
+@dataclass
+class Resource:
+    tag: str
+    class_name: str
+    description: str
+    methods: list[Rendered] = field(default_factory=list)
+    iterators: list[Iterator_] = field(default_factory=list)
+    drains: list[dict[str, str]] = field(default_factory=list)
+    definitions: list[str] = field(default_factory=list)  # module-level source: ops, builders, parsers
+    models: set[str] = field(default_factory=set)
+
+
+def _doc(*parts: str) -> str:
+    text = "\n\n".join(part.strip() for part in parts if part and part.strip())
+    text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    paragraphs = [textwrap.fill(p, 96) for p in text.split("\n\n")]
+    return "\n\n".join(paragraphs) or "Undocumented operation."
+
+
+def _indent_doc(text: str, spaces: int) -> str:
+    pad = " " * spaces
+    lines = text.splitlines()
+    return "\n".join([lines[0], *[(pad + line) if line else "" for line in lines[1:]]])
+
+
+class _Planner:
+    def __init__(self, raw: Mapping[str, Any]) -> None:
+        self.doc = Document(raw)
+        self.emitter = Emitter(self.doc)
+        self.tags = {tag["name"]: tag.get("description", "") for tag in raw.get("tags", [])}
+        self.resources: dict[str, Resource] = {}
+
+    def resource(self, tag: str) -> Resource:
+        if tag not in self.resources:
+            self.resources[tag] = Resource(tag, class_name(tag), self.tags.get(tag, ""))
+        return self.resources[tag]
+
+    # ------------------------------------------------------------------ per operation
+
+    def add(self, op: Operation) -> None:
+        resource = self.resource(op.tag)
+        for method in op.methods:
+            self._method(resource, op, method)
+        if op.pagination is not None:
+            self._iterator(resource, op)
+
+    def _result(self, op: Operation, method: Method, const: str, resource: Resource) -> tuple[str, str, str]:
+        """(reads, parse source, return type) of a method."""
+        if method.returns == "location-id":
+            return "location", "None", "str"
+        json_results = [result for result in op.results if result.kind != "none"]
+        # `returns: json`: this method's answers always carry a body (another method reads the empty ones).
+        empty = [] if method.returns == "json" else [result for result in op.results if result.kind == "none"]
+        if not json_results:
+            return "none", "None", "None"
+        shapes = {(result.kind, result.model) for result in json_results}
+        if len(shapes) != 1:
+            raise SpecError(f"{op.operation_id}: 2xx answers of different shapes need x-variants")
+        result: Result = json_results[0]
+        assert result.model is not None
+        resource.models.add(result.model)
+        if result.kind == "model":
+            parse, returns = f"{result.model}.from_dict", result.model
+        else:
+            # builtins.list: a method named `list` would shadow the type inside the class.
+            parse, returns = f"_parse_{const.lower()}", f"builtins.list[{result.model}]"
+            resource.definitions.append(
+                f"def {parse}(data: Any) -> {returns}:\n"
+                f"    if not isinstance(data, list):\n"
+                f'        raise TypeError("expected a JSON array")\n'
+                f"    return [{result.model}.from_dict(item) for item in data]"
+            )
+        if empty:
+            returns += " | None"
+        return "json", parse, returns
+
+    def _method(self, resource: Resource, op: Operation, method: Method) -> None:
+        const = "_" + method.name.upper()
+        if any(existing.name == method.name for existing in resource.methods):
+            raise SpecError(f"{op.operation_id}: method name {method.name!r} is used twice in tag {op.tag!r}")
+        reads, parse, returns = self._result(op, method, const, resource)
+        no_content = sorted(int(r.status) for r in op.results if r.kind == "none" and r.status.isdigit())
+        if method.returns == "json":
+            no_content = []
+        resource.definitions.append(
+            f"{const}: Operation[{returns}] = Operation(\n"
+            f"    name={method.name!r},\n"
+            f"    method={op.http_method!r},\n"
+            f"    path={op.path_template!r},\n"
+            f"    accept={op.accept!r},\n"
+            f"    content_type={(method.body.media_type if method.body else None)!r},\n"
+            f"    reads={reads!r},\n"
+            f"    parse={parse},\n"
+            f"    idempotent={op.idempotent!r},\n"
+            f"    no_content=frozenset({no_content!r}),\n"
+            f")"
+        )
+        params, builder_args, builder_src = self._builder(op, method, const)
+        resource.definitions.append(builder_src)
+        unwrap_returns = returns
+        if method.unwrap:
+            unwrap_returns = self._unwrapped_type(op, method.unwrap, returns)
+        resource.methods.append(
+            Rendered(
+                name=method.name,
+                signature=", ".join(["self", *params, *(["*"] if "*" not in params else []), *_OPTIONS]),
+                returns=unwrap_returns,
+                raw_returns=f"RawResponse[{returns}]",
+                doc=_indent_doc(_doc(method.summary, op.description if method.summary == op.summary else ""), 8),
+                op=const,
+                builder=f"_request{const.lower()}(self._runtime.checker, {', '.join(builder_args)})"
+                if builder_args
+                else f"_request{const.lower()}(self._runtime.checker)",
+                unwrap=method.unwrap,
+            )
+        )
+
+    def _unwrapped_type(self, op: Operation, attribute: str, returns: str) -> str:
+        schemas = self.doc.raw["components"]["schemas"]
+        for name, schema in schemas.items():
+            if class_name(name) == returns:
+                prop = self.doc.resolve(schema)["properties"][attribute]
+                item = Document.ref_name(self.doc.resolve(prop).get("items"))
+                if item is None:
+                    raise SpecError(f"{op.operation_id}: x-unwrap {attribute!r} must be an array of a $ref schema")
+                return f"builtins.list[{class_name(item)}]"
+        raise SpecError(f"{op.operation_id}: x-unwrap needs a model result")
+
+    # ------------------------------------------------------------------ request builders
+
+    def _param_check(self, param: Param, value: str) -> str:
+        return self.emitter.check(param.schema, value, repr(param.python))
+
+    def _builder(self, op: Operation, method: Method, const: str) -> tuple[list[str], list[str], str]:
+        """The method's parameters, the builder's call arguments, and the builder's source."""
+        emitter = self.emitter
+        positional: list[str] = []
+        keyword: list[str] = []
+        args: list[str] = []
+        lines: list[str] = []
+        path_values: list[str] = []
+        lines.append("    query: dict[str, Any] = {}")
+        lines.append("    headers: dict[str, str] = {}")
+        for param in op.params:
+            annotation = emitter.annotation(param.schema)
+            if param.client_setting is not None and param.location == "path":
+                lines.append(f"    {param.python} = v.setting({param.client_setting!r})")
+            else:
+                args.append(param.python)
+                if param.location == "path":
+                    positional.append(f"{param.python}: {annotation}")
+                elif param.python in method.positional:
+                    default = "" if param.required else " | None = None"
+                    positional.append(f"{param.python}: {annotation}{default}")
+                elif param.required and param.client_setting is None:
+                    keyword.append(f"{param.python}: {annotation}")
+                else:
+                    keyword.append(f"{param.python}: {annotation} | None = None")
+                if param.client_setting is not None:
+                    lines.append(f"    if {param.python} is None:")
+                    lines.append(f"        {param.python} = v.setting({param.client_setting!r})")
+            check = self._param_check(param, param.python)
+            if param.location == "path":
+                lines.append(f"    if {param.python} is None:")
+                lines.append(f"        v.fail({param.python!r}, 'is required')")
+                path_values.append(f"v.segment({check}, {param.python!r})")
+                continue
+            target = "query" if param.location == "query" else "headers"
+            if param.required:
+                lines.append(f"    if {param.python} is None:")
+                lines.append(f"        v.fail({param.python!r}, 'is required')")
+                lines.append(f"    {target}[{param.wire!r}] = {check}")
+            else:
+                lines.append(f"    if {param.python} is not None:")
+                lines.append(f"        {target}[{param.wire!r}] = {check}")
+        for key, needs in op.dependent_required.items():
+            python = {param.wire: param.python for param in op.params}
+            for other in needs:
+                lines.append(f"    if {python.get(key, key)} is not None and {python.get(other, other)} is None:")
+                rule = f"is required when {python.get(key, key)} is given"
+                lines.append(f"        v.fail({python.get(other, other)!r}, {rule!r})")
+        body_expr = "None"
+        if method.body is not None:
+            body_params, body_args, body_lines, body_expr = self._body(method.body, method)
+            for name in body_args:
+                args.append(name)
+            for item in body_params:
+                bare = item.split(":")[0]
+                (positional if bare in method.positional else keyword).append(item)
+            lines.extend(body_lines)
+        # A positional parameter must not follow one with a default.
+        positional.sort(key=lambda item: "=" in item)
+        path_tuple = "(" + "".join(f"{value}, " for value in path_values) + ")"
+        lines.append(f"    return Request({path_tuple}, query, headers, {body_expr})")
+        signature_args = ", ".join(f"{name}: Any" for name in args)
+        head = f"def _request{const.lower()}(v: Checker{', ' + signature_args if signature_args else ''}) -> Request:"
+        params = [*positional, "*", *keyword] if keyword or positional else []
+        if params and params[-1] == "*":
+            params.pop()
+        return params, args, "\n".join([head, *lines])
+
+    def _body(self, body: Body, method: Method) -> tuple[list[str], list[str], list[str], str]:
+        emitter = self.emitter
+        if body.flatten is None:
+            resolved = self.doc.resolve(body.schema)
+            # Errors in an object body name its fields (`from`); in an array body, its items (`messages[0].to`).
+            root = '""' if resolved.get("type") == "object" else repr(body.name)
+            annotation = emitter.annotation(body.schema)
+            if body.required:
+                lines = [
+                    f"    if {body.name} is None:",
+                    f"        v.fail({body.name!r}, 'is required')",
+                    f"    body = {emitter.check(body.schema, body.name, root)}",
+                ]
+                return [f"{body.name}: {annotation}"], [body.name], lines, "body"
+            lines = [f"    body = None if {body.name} is None else {emitter.check(body.schema, body.name, root)}"]
+            return [f"{body.name}: {annotation} | None = None"], [body.name], lines, "body"
+        params: list[str] = []
+        args: list[str] = []
+        lines = ["    fields: dict[str, Any] = {}"]
+        for item in body.fields:
+            annotation = emitter.annotation(item.schema)
+            args.append(item.python)
+            check = emitter.check(item.schema, item.python, repr(item.python))
+            if item.required:
+                params.append(f"{item.python}: {annotation}")
+                lines.append(f"    if {item.python} is None:")
+                lines.append(f"        v.fail({item.python!r}, 'is required')")
+                lines.append(f"    fields[{item.wire!r}] = {check}")
+            else:
+                params.append(f"{item.python}: {annotation} | None = None")
+                lines.append(f"    if {item.python} is not None:")
+                lines.append(f"        fields[{item.wire!r}] = {check}")
+        schema = body.object_schema or {}
+        python = {item.wire: item.python for item in body.fields}
+        for key, needs in schema.get("dependentRequired", {}).items():
+            for other in needs:
+                lines.append(f"    if {key!r} in fields and {other!r} not in fields:")
+                rule = f"is only valid together with {python.get(other, other)}"
+                lines.append(f"        v.fail({python.get(key, key)!r}, {rule!r})")
+        expression = "fields"
+        for step, constants in reversed(body.envelope):
+            members = [f"{key!r}: {value!r}" for key, value in constants.items()]
+            if step is None:
+                expression = "{" + ", ".join([*members, "**fields"]) + "}" if members else "fields"
+            else:
+                expression = "{" + ", ".join([*members, f"{step!r}: {expression}"]) + "}"
+        return params, args, lines, expression
+
+    # ------------------------------------------------------------------ iterators
+
+    def _iterator(self, resource: Resource, op: Operation) -> None:
+        pagination = op.pagination
+        assert pagination is not None
+        method = op.methods[0]
+        plain = next(item for item in resource.methods if item.name == method.name)
+        assert pagination.item_model is not None
+        resource.models.add(pagination.item_model)
+        if pagination.style == "check-confirm":
+            self._queue(resource, op, plain)
+            return
+        const = plain.op
+        page_fn = "None"
+        if pagination.style == "links-next":
+            page_fn = f"_page{const.lower()}"
+            walk = "page"
+            for part in pagination.next_path:
+                walk = f"getattr({walk}, {part!r}, None)"
+            resource.definitions.append(
+                f"def {page_fn}(page: Any) -> tuple[list[{pagination.item_model}], str | None]:\n"
+                f"    return list(page.{pagination.items}), next_link({walk})"
+            )
+        # The iterator takes the list method's filters; `limit` caps the total, `page_size` sets the
+        # page size when the API calls it `limit`; offsets are the iterator's business.
+        positional: list[str] = []
+        params: list[str] = []
+        call_args: list[str] = []
+        for param in op.params:
+            if param.client_setting is not None and param.location == "path":
+                continue
+            if param.python == "offset":
+                call_args.append("None")
+                continue
+            annotation = self.emitter.annotation(param.schema)
+            name = "page_size" if param.python == "limit" else param.python
+            if param.python in method.positional:
+                positional.append(f"{name}: {annotation}" + ("" if param.required else " | None = None"))
+            elif param.required and param.client_setting is None:
+                params.insert(0, f"{name}: {annotation}")
+            else:
+                params.append(f"{name}: {annotation} | None = None")
+            call_args.append(name)
+        params.append("limit: int | None = None")
+        builder = f"_request{const.lower()}(self._runtime.checker, {', '.join(call_args)})"
+        resource.iterators.append(
+            Iterator_(
+                name=pagination.iterator,
+                signature=", ".join(["self", *positional, "*", *params, *_OPTIONS]),
+                returns=f"Iterable[{pagination.item_model}]",
+                async_returns=f"AsyncIterable[{pagination.item_model}]",
+                doc=_doc(
+                    f"Every item of ``{method.name}``, fetched page by page as you iterate; ``limit`` caps the "
+                    "total yielded. Filters are checked now; nothing is fetched before the first item is asked for."
+                ),
+                body=f"self._runtime.link_pages({const}, {builder}, {_OPTION_ARGS}, {page_fn}, limit)",
+            )
+        )
+
+    def _queue(self, resource: Resource, op: Operation, check: Rendered) -> None:
+        pagination = op.pagination
+        assert pagination is not None and pagination.confirm is not None
+        passed = [p.python for p in op.params if not (p.client_setting is not None and p.location == "path")]
+        params = [
+            f"{name}: {self.emitter.annotation(p.schema)} | None = None"
+            for name, p in zip(passed, [p for p in op.params if p.python in passed], strict=True)
+        ]
+        forward = ", ".join([*(f"{name}={name}" for name in passed), *_FORWARD])
+        item = pagination.item_model
+        resource.definitions.append(
+            f"def _id_of{check.op.lower()}(item: {item}) -> str:\n    return str(item.{pagination.id_attribute})"
+        )
+        resource.iterators.append(
+            Iterator_(
+                name=pagination.iterator,
+                signature=", ".join(["self", "limit: int | None = None", "*", *params, *_OPTIONS]),
+                returns=f"Drainer[{item}]",
+                async_returns=f"AsyncDrainer[{item}]",
+                doc=_doc(
+                    f"Lazily iterate over every pending item: ``{check.name}``, yield, then ``{pagination.confirm}`` "
+                    "a batch once the loop body has returned for each of its items (at-least-once: a crash "
+                    "mid-batch leaves it to be delivered again)."
+                ),
+                body=(
+                    f"self._runtime.queue(lambda: self.{check.name}({forward}), "
+                    f"lambda ids: self.{pagination.confirm}(ids, {forward}), _id_of{check.op.lower()}, limit, "
+                    f"{pagination.chunk})"
+                ),
+            )
+        )
+        call = ", ".join(["limit", *(f"{name}={name}" for name in passed), *_FORWARD])
+        resource.drains.append(
+            {
+                "name": pagination.drain or "drain",
+                "signature": ", ".join(
+                    ["self", f"handler: Callable[[{item}], Any]", "*", "limit: int | None = None", *params, *_OPTIONS]
+                ),
+                "doc": "Call ``handler`` on every pending item, confirming those it returned for; returns the count.",
+                "call": f"self.{pagination.iterator}({call}).drain(handler)",
+            }
+        )
+
+
+def render_resources(raw: Mapping[str, Any], package_dir: Path, marker: str) -> None:
+    """Write ``resources/`` into a freshly generated package (formatting happens afterwards)."""
+    planner = _Planner(raw)
+    for op in operations(raw):
+        planner.add(op)
+    environment = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        keep_trailing_newline=True,
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,  # Python source, not HTML
+    )
+    out = package_dir / "resources"
+    out.mkdir()
+    (out / "_runtime.py").write_text(marker + environment.get_template("_runtime.py.jinja").render(), "utf-8")
+    emitter = planner.emitter
+    resources = [planner.resources[tag] for tag in sorted(planner.resources)]
+    (out / "_schemas.py").write_text(
+        marker
+        + environment.get_template("_schemas.py.jinja").render(
+            constants=emitter.constants_source(),
+            checks=emitter.components_source(),
+            typed_dicts=emitter.typed_dicts_source(),
+            models=sorted(emitter.models_used),
+        ),
+        "utf-8",
+    )
+    template = environment.get_template("resource.py.jinja")
+    for resource in resources:
+        (out / f"{resource.tag}.py").write_text(
+            marker
+            + template.render(
+                resource=resource,
+                variants=[
+                    {"is_async": False, "raw": False, "name": resource.class_name, "runtime": "Runtime"},
+                    {"is_async": True, "raw": False, "name": "Async" + resource.class_name, "runtime": "AsyncRuntime"},
+                    {
+                        "is_async": False,
+                        "raw": True,
+                        "name": resource.class_name + "WithRawResponse",
+                        "runtime": "Runtime",
+                    },
+                    {
+                        "is_async": True,
+                        "raw": True,
+                        "name": "Async" + resource.class_name + "WithRawResponse",
+                        "runtime": "AsyncRuntime",
+                    },
+                ],
+                models=sorted(resource.models | emitter.models_used),
+                typed_dicts=sorted(f"{class_name(name)}Params" for name in emitter.typed_dicts),
+                constants=sorted(emitter.constants.values()),
+                checks=sorted(f"_check_{name}" for name in map(_ident, emitter.components)),
+            ),
+            "utf-8",
+        )
+    (out / "__init__.py").write_text(
+        marker
+        + environment.get_template("resources_init.py.jinja").render(
+            resources=resources, typed_dicts=sorted(f"{class_name(name)}Params" for name in emitter.typed_dicts)
+        ),
+        "utf-8",
+    )
+
+
+def _ident(name: str) -> str:
+    from .spec_model import identifier
+
+    return identifier(name)

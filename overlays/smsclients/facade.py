@@ -1,0 +1,109 @@
+"""What every provider client shares: an HTTP client and a runtime per API root, closed together.
+
+A provider module declares a :class:`Provider` (its name, error-body parser and hooks) and
+subclasses :class:`SyncClient` / :class:`AsyncClient` together with its generated
+``Resources`` / ``AsyncResources``; the resources, one per tag of the spec, become the client's
+attributes (``client.messages``, ``client.numbers``, ...).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from .auth import RequestSigner
+from .errors import ErrorBodyParser, InputError
+from .http import AsyncProviderClient, ProviderClient, build_async_http_client, build_http_client
+from .lifecycle import AsyncClosable, Closable
+from .retries import RetryPolicy
+from .runtime import AsyncRuntime, Hooks, SyncRuntime
+
+__all__ = ["AsyncClient", "Provider", "SyncClient", "require_text"]
+
+
+def require_text(**values: object) -> None:
+    """Each value must be a non-empty string (credentials, ids); InputError names the first that is not."""
+    for name, value in values.items():
+        if not isinstance(value, str) or not value.strip():
+            raise InputError(name, "must be a non-empty string")
+
+
+@dataclass(frozen=True)
+class Provider:
+    """What a provider's hand-written glue tells the shared core."""
+
+    name: str
+    parse_error: ErrorBodyParser
+    hooks: Hooks = field(default_factory=Hooks)
+
+    def http_options(self, base_url: str, auth: RequestSigner, retry: RetryPolicy | None) -> dict[str, Any]:
+        if retry is not None and not isinstance(retry, RetryPolicy):
+            raise InputError("retry", "must be a RetryPolicy")
+        return {
+            "base_url": base_url,
+            "auth": auth,
+            "provider": self.name,
+            "parse_error": self.parse_error,
+            "policy": retry or RetryPolicy(),
+        }
+
+
+def _base_url(value: object) -> str:
+    if not isinstance(value, str):
+        raise InputError("base_url", "must be a string URL")
+    return value.rstrip("/")
+
+
+class SyncClient(Closable):
+    """A sync provider client: :meth:`_open` one runtime per API root; :meth:`close` closes them all."""
+
+    def __init__(self) -> None:
+        self._https: list[ProviderClient] = []
+
+    def _open(
+        self,
+        provider: Provider,
+        base_url: str,
+        auth: RequestSigner,
+        *,
+        retry: RetryPolicy | None,
+        transport: httpx.BaseTransport | None,
+        settings: Mapping[str, Any] | None = None,
+    ) -> SyncRuntime:
+        http = build_http_client(transport=transport, **provider.http_options(_base_url(base_url), auth, retry))
+        self._https.append(http)
+        return SyncRuntime(http, settings=settings, hooks=provider.hooks)
+
+    def close(self) -> None:
+        """Close the connection pool(s); the client cannot be used afterwards."""
+        for http in self._https:
+            http.close()
+
+
+class AsyncClient(AsyncClosable):
+    """Async twin of :class:`SyncClient` (``async with`` / :meth:`aclose`)."""
+
+    def __init__(self) -> None:
+        self._https: list[AsyncProviderClient] = []
+
+    def _open(
+        self,
+        provider: Provider,
+        base_url: str,
+        auth: RequestSigner,
+        *,
+        retry: RetryPolicy | None,
+        transport: httpx.AsyncBaseTransport | None,
+        settings: Mapping[str, Any] | None = None,
+    ) -> AsyncRuntime:
+        http = build_async_http_client(transport=transport, **provider.http_options(_base_url(base_url), auth, retry))
+        self._https.append(http)
+        return AsyncRuntime(http, settings=settings, hooks=provider.hooks)
+
+    async def aclose(self) -> None:
+        """Close the connection pool(s); the client cannot be used afterwards."""
+        for http in self._https:
+            await http.aclose()

@@ -1,0 +1,405 @@
+"""The one runtime every generated resource calls: request line, headers, body, options, answer.
+
+The generated resources (``<package>.resources``) check their arguments and describe each call
+with an ``Operation``; :class:`SyncRuntime` and :class:`AsyncRuntime` send it through the
+provider's :mod:`smsclients.http` client -- so auth, retries, deadlines, typed errors and
+redaction are the same for every operation -- and read the answer:
+
+* ``Accept`` is the media type the spec declares for the operation's responses, and the body goes
+  out as JSON with the spec's request media type;
+* per call, ``timeout``, ``max_retries`` and ``extra_headers``;
+* a 2xx body that cannot be read as the spec says is a :class:`MalformedResponseError` (for a send,
+  one that says the server accepted it, so the caller does not send again);
+* ``with_raw_response`` gives status, headers and the provider's request id.
+
+A provider may register hooks for what a spec cannot say (cross-field rules, result checks):
+``before`` runs on the checked request, ``after`` on the parsed result, keyed by method name.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Generic, Protocol, TypeVar
+from urllib.parse import urlsplit
+
+import httpx
+
+from .checker import SpecChecker
+from .errors import InputError, MalformedResponseError
+from .http import AsyncProviderClient, ProviderClient
+from .pagination import AsyncLinkPager, AsyncQueueDrainer, LinkPager, Page, QueueDrainer
+from .retries import call_options
+
+__all__ = ["AsyncRuntime", "Hooks", "RawResponse", "SyncRuntime", "location_id"]
+
+T = TypeVar("T")
+T_co = TypeVar("T_co", covariant=True)
+ItemT = TypeVar("ItemT")
+
+# Response headers that carry a provider's request id, in the order they are looked for.
+REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-amzn-requestid", "x-correlation-id")
+_NO_EXTRA_HEADERS: Mapping[str, str] = {}
+
+
+class _Operation(Protocol[T_co]):
+    """The generated ``Operation`` (each package has its own class of this shape)."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def method(self) -> str: ...
+    @property
+    def path(self) -> str: ...
+    @property
+    def accept(self) -> str | None: ...
+    @property
+    def content_type(self) -> str | None: ...
+    @property
+    def reads(self) -> str: ...
+    @property
+    def parse(self) -> Callable[[Any], T_co] | None: ...
+    @property
+    def idempotent(self) -> bool | None: ...
+    @property
+    def no_content(self) -> frozenset[int]: ...
+
+
+class _Request(Protocol):
+    @property
+    def path(self) -> tuple[str, ...]: ...
+    @property
+    def query(self) -> dict[str, Any]: ...
+    @property
+    def headers(self) -> dict[str, str]: ...
+    @property
+    def body(self) -> Any: ...
+
+
+class _Options(Protocol):
+    @property
+    def timeout(self) -> float | None: ...
+    @property
+    def max_retries(self) -> int | None: ...
+    @property
+    def extra_headers(self) -> Mapping[str, str] | None: ...
+    @property
+    def extra_query(self) -> Mapping[str, Any] | None: ...
+    @property
+    def extra_body(self) -> Mapping[str, Any] | None: ...
+
+
+@dataclass(frozen=True)
+class Hooks:
+    """What a provider adds where its spec cannot speak; keys are method names."""
+
+    before: Mapping[str, Callable[[Any], Any]] = field(default_factory=dict)
+    after: Mapping[str, Callable[[Any, Any], Any]] = field(default_factory=dict)
+
+
+def location_id(response: httpx.Response, operation: str) -> str:
+    """The id a create answered with: the last path segment of its single ``Location`` header."""
+    locations = response.headers.get_list("location")
+    if len(locations) != 1:
+        raise MalformedResponseError(
+            f"{operation}: expected one Location header, got {len(locations)}",
+            status_code=response.status_code,
+            raw_body=response.content,
+        )
+    identifier = urlsplit(locations[0]).path.rstrip("/").rsplit("/", 1)[-1]
+    if not identifier:
+        raise MalformedResponseError(
+            f"{operation}: the Location header carries no id", status_code=response.status_code, raw_body=b""
+        )
+    return identifier
+
+
+_PARSE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, RecursionError, IndexError)
+
+
+def _unreadable(op: _Operation[Any], response: httpx.Response, exc: BaseException) -> MalformedResponseError:
+    status = response.status_code
+    sent = op.method not in ("GET", "HEAD") and not op.idempotent
+    what = f"the server accepted the request (HTTP {status}) but its answer" if sent else "the answer"
+    # Only the exception type: its text may quote parts of the body.
+    return MalformedResponseError(
+        f"{op.name}: {what} does not match the API spec ({type(exc).__name__})"
+        + ("; do not send it again" if sent else ""),
+        status_code=status,
+        raw_body=response.content,
+    )
+
+
+def read_answer(op: _Operation[T], response: httpx.Response) -> T:
+    """What the operation returns for a 2xx answer (error statuses were raised by the client's hook)."""
+    status = response.status_code
+    if not 200 <= status < 300:
+        raise MalformedResponseError(
+            f"{op.name}: unexpected HTTP status {status}", status_code=status, raw_body=response.content
+        )
+    reads = op.reads
+    if reads == "location":
+        return location_id(response, op.name)  # type: ignore[return-value]
+    parse = op.parse
+    if reads == "none" or parse is None or status in op.no_content:
+        return None  # type: ignore[return-value]
+    try:
+        return parse(json.loads(response.content))
+    except _PARSE_ERRORS as exc:
+        raise _unreadable(op, response, exc) from exc
+
+
+def _request_id(headers: httpx.Headers) -> str | None:
+    for name in REQUEST_ID_HEADERS:
+        value: str | None = headers.get(name)
+        if value:
+            return value
+    return None
+
+
+class RawResponse(Generic[T]):
+    """An answer with its HTTP details; :meth:`parse` gives what the plain method returns."""
+
+    __slots__ = ("_after", "_op", "http_response")
+
+    def __init__(self, op: _Operation[T], response: httpx.Response, after: Callable[[T], T] | None) -> None:
+        self._op = op
+        self._after = after
+        self.http_response = response
+
+    @property
+    def status_code(self) -> int:
+        return self.http_response.status_code
+
+    @property
+    def headers(self) -> httpx.Headers:
+        return self.http_response.headers
+
+    @property
+    def request_id(self) -> str | None:
+        """The provider's id for this request, from the first of :data:`REQUEST_ID_HEADERS` present."""
+        return _request_id(self.http_response.headers)
+
+    @property
+    def content(self) -> bytes:
+        """The body as received (decompressed)."""
+        return self.http_response.content
+
+    def parse(self) -> T:
+        result = read_answer(self._op, self.http_response)
+        return self._after(result) if self._after is not None else result
+
+    def __repr__(self) -> str:
+        return f"<RawResponse {self._op.name} HTTP {self.status_code}>"
+
+
+def _check_headers(headers: Mapping[str, str], field: str | None) -> None:
+    """Header names and values must be printable ASCII on one line (else httpx fails after the checks).
+
+    ``field`` names the argument in errors; None: each header is named by itself (``account``).
+    """
+    if not isinstance(headers, Mapping):
+        raise InputError(field or "headers", "must be a mapping of header names to values")
+    for name, value in headers.items():
+        where = f"{field}[{name!r}]" if field else str(name).lower()
+        if not isinstance(name, str) or not isinstance(value, str):
+            raise InputError(where, "names and values must be strings")
+        if not (name + value).isascii() or not (name + value).isprintable():
+            raise InputError(where, "must be printable ASCII on one line")
+
+
+def _mapping(field: str, value: Any) -> Mapping[str, Any]:
+    if not isinstance(value, Mapping) or not all(isinstance(key, str) for key in value):
+        raise InputError(field, "must be a mapping with string keys")
+    return {key: item for key, item in value.items() if item is not None}
+
+
+class _Runtime:
+    """What the sync and async runtimes share: everything but the I/O."""
+
+    def __init__(self, base_url: str, *, settings: Mapping[str, Any] | None, hooks: Hooks | None) -> None:
+        self.checker = SpecChecker(settings)
+        self._base_url = base_url
+        self._hooks = hooks or Hooks()
+
+    def _prepare(self, op: _Operation[Any], request: _Request, options: _Options) -> dict[str, Any]:
+        """The keyword arguments of ``http.request`` for one call (after the provider's ``before`` hook)."""
+        before = self._hooks.before.get(op.name)
+        if before is not None:
+            request = before(request)
+        path = op.path.format(*request.path) if request.path else op.path  # segments encoded by the checks
+        headers = request.headers
+        if headers:
+            _check_headers(headers, None)
+        if op.accept is not None or op.content_type is not None or options.extra_headers:
+            headers = dict(headers)
+            if op.accept is not None:
+                headers["Accept"] = op.accept
+            if request.body is not None and op.content_type is not None:
+                headers["Content-Type"] = op.content_type
+            extra = options.extra_headers or _NO_EXTRA_HEADERS
+            if extra:
+                _check_headers(extra, "extra_headers")
+                headers.update(extra)
+        query, body = request.query, request.body
+        if options.extra_query:
+            query = {**_mapping("extra_query", options.extra_query), **query}
+        if options.extra_body:
+            if not isinstance(body, dict):
+                raise InputError("extra_body", "needs a request whose body is a JSON object")
+            body = {**_mapping("extra_body", options.extra_body), **body}
+        return {"method": op.method, "url": path, "params": query or None, "json": body, "headers": headers or None}
+
+    def _after(self, op: _Operation[T], request: _Request) -> Callable[[T], T] | None:
+        after = self._hooks.after.get(op.name)
+        if after is None:
+            return None
+        return lambda result: after(request, result)
+
+    def _finish(self, op: _Operation[T], request: _Request, response: httpx.Response) -> T:
+        result = read_answer(op, response)
+        after = self._hooks.after.get(op.name)
+        return after(request, result) if after is not None else result
+
+    @staticmethod
+    def _options(op: _Operation[Any], options: _Options) -> Any:
+        return call_options(max_retries=options.max_retries, timeout=options.timeout, idempotent=op.idempotent)
+
+    @staticmethod
+    def _page(
+        op: _Operation[T],
+        response: httpx.Response,
+        page: Callable[[T], tuple[Sequence[ItemT], Any]] | None,
+    ) -> Page[ItemT]:
+        parsed = read_answer(op, response)
+        if page is None:  # the items are the body; the next page is in the Link header
+            if not isinstance(parsed, list):
+                raise _unreadable(op, response, TypeError("not a list"))
+            next_link = response.links.get("next", {}).get("url")
+            return parsed, next_link or None
+        try:
+            items, next_link = page(parsed)
+        except _PARSE_ERRORS as exc:
+            raise _unreadable(op, response, exc) from exc
+        return list(items), next_link
+
+    @staticmethod
+    def _chunked(confirm: Callable[[list[str]], T], chunk: int) -> Callable[[list[str]], Iterator[T]]:
+        def calls(ids: list[str]) -> Iterator[T]:
+            for start in range(0, len(ids), chunk):  # never more per call than the API takes
+                yield confirm(ids[start : start + chunk])
+
+        return calls
+
+
+class SyncRuntime(_Runtime):
+    """Sends the requests of the generated sync resources through a :class:`ProviderClient`."""
+
+    def __init__(
+        self, http: ProviderClient, *, settings: Mapping[str, Any] | None = None, hooks: Hooks | None = None
+    ) -> None:
+        super().__init__(str(http.base_url), settings=settings, hooks=hooks)
+        self.http = http
+
+    def _send(self, op: _Operation[Any], request: _Request, options: _Options) -> httpx.Response:
+        with self._options(op, options):
+            return self.http.request(**self._prepare(op, request, options))
+
+    def call(self, op: _Operation[T], request: _Request, options: _Options) -> T:
+        return self._finish(op, request, self._send(op, request, options))
+
+    def call_raw(self, op: _Operation[T], request: _Request, options: _Options) -> RawResponse[T]:
+        return RawResponse(op, self._send(op, request, options), self._after(op, request))
+
+    def link_pages(
+        self,
+        op: _Operation[T],
+        request: _Request,
+        options: _Options,
+        page: Callable[[T], tuple[Sequence[ItemT], Any]] | None,
+        limit: int | None,
+    ) -> LinkPager[ItemT]:
+        accept = {"Accept": op.accept} if op.accept else None
+
+        def follow(url: str) -> Page[ItemT]:
+            with self._options(op, options):
+                return self._page(op, self.http.get(url, headers=accept), page)
+
+        return LinkPager(
+            lambda: self._page(op, self._send(op, request, options), page), follow, limit=limit, base_url=self._base_url
+        )
+
+    def queue(
+        self,
+        check: Callable[[], Sequence[ItemT]],
+        confirm: Callable[[list[str]], object],
+        id_of: Callable[[ItemT], str],
+        limit: int | None,
+        chunk: int,
+    ) -> QueueDrainer[ItemT]:
+        calls = self._chunked(confirm, chunk)
+
+        def confirm_all(ids: list[str]) -> None:
+            for _ in calls(ids):
+                pass
+
+        return QueueDrainer(lambda: list(check()), confirm_all, id_of, limit=limit)
+
+
+class AsyncRuntime(_Runtime):
+    """Async twin of :class:`SyncRuntime`, over an :class:`AsyncProviderClient`."""
+
+    def __init__(
+        self, http: AsyncProviderClient, *, settings: Mapping[str, Any] | None = None, hooks: Hooks | None = None
+    ) -> None:
+        super().__init__(str(http.base_url), settings=settings, hooks=hooks)
+        self.http = http
+
+    async def _send(self, op: _Operation[Any], request: _Request, options: _Options) -> httpx.Response:
+        with self._options(op, options):
+            return await self.http.request(**self._prepare(op, request, options))
+
+    async def call(self, op: _Operation[T], request: _Request, options: _Options) -> T:
+        return self._finish(op, request, await self._send(op, request, options))
+
+    async def call_raw(self, op: _Operation[T], request: _Request, options: _Options) -> RawResponse[T]:
+        return RawResponse(op, await self._send(op, request, options), self._after(op, request))
+
+    def link_pages(
+        self,
+        op: _Operation[T],
+        request: _Request,
+        options: _Options,
+        page: Callable[[T], tuple[Sequence[ItemT], Any]] | None,
+        limit: int | None,
+    ) -> AsyncLinkPager[ItemT]:
+        accept = {"Accept": op.accept} if op.accept else None
+
+        async def first() -> Page[ItemT]:
+            return self._page(op, await self._send(op, request, options), page)
+
+        async def follow(url: str) -> Page[ItemT]:
+            with self._options(op, options):
+                return self._page(op, await self.http.get(url, headers=accept), page)
+
+        return AsyncLinkPager(first, follow, limit=limit, base_url=self._base_url)
+
+    def queue(
+        self,
+        check: Callable[[], Awaitable[Sequence[ItemT]]],
+        confirm: Callable[[list[str]], Awaitable[object]],
+        id_of: Callable[[ItemT], str],
+        limit: int | None,
+        chunk: int,
+    ) -> AsyncQueueDrainer[ItemT]:
+        calls = self._chunked(confirm, chunk)
+
+        async def checked() -> list[ItemT]:
+            return list(await check())
+
+        async def confirm_all(ids: list[str]) -> None:
+            for call in calls(ids):
+                await call
+
+        return AsyncQueueDrainer(checked, confirm_all, id_of, limit=limit)
