@@ -13,5 +13,5 @@ __all__ = (
 # The spec this package was generated from (also recorded in clients.lock.json).
 SPEC_PATH = "specs/flowroute-v2.yaml"
 SPEC_VERSION = "1.1.0"
-SPEC_SHA256 = "163110d3d94eda0083c30728e10e5fb032ed1220b21f72df37d560dab35f5caa"
+SPEC_SHA256 = "a2b93b570e9c0d6dd1e4d05138ed9bb512c595058429396be4fa97e22d20df54"
 GENERATOR = "openapi-python-client 0.29.1"
