@@ -114,7 +114,10 @@ def test_every_documented_included_type_parses_to_its_model_and_an_unknown_one_s
 
 
 def test_documented_later_enum_values_parse() -> None:
-    listed = {"data": [{k: v for k, v in NUMBER["data"].items() if k != "relationships"}], "links": {}}
+    listed: dict[str, Any] = {
+        "data": [{k: v for k, v in NUMBER["data"].items() if k != "relationships"}],
+        "links": {},
+    }
     for number_type in ("longcode", "toll-free", "standard", "tollfree"):
         body = copy.deepcopy(listed)
         body["data"][0]["attributes"]["number_type"] = number_type
@@ -164,14 +167,14 @@ def test_bandwidth_and_messagemedia_keep_extra_fields() -> None:
 def test_an_unknown_number_type_reaches_the_caller_unchanged() -> None:
     body = copy.deepcopy(NUMBER)
     body["data"]["attributes"]["number_type"] = "shortcode"
-    assert NumberDocument.from_dict(body).data.attributes.number_type == "shortcode"
+    assert str(NumberDocument.from_dict(body).data.attributes.number_type) == "shortcode"
 
 
 @OPEN_ENUMS
 def test_an_unknown_message_type_reaches_the_caller_unchanged() -> None:
     body = copy.deepcopy(MDR2_WITHOUT_RECEIPTS)
     body["data"]["attributes"]["message_type"] = "short-code"
-    assert MessageRecordDocument.from_dict(body).data.attributes.message_type == "short-code"
+    assert str(MessageRecordDocument.from_dict(body).data.attributes.message_type) == "short-code"
 
 
 @OPEN_ENUMS
@@ -184,7 +187,7 @@ def test_an_unknown_bandwidth_state_reaches_the_caller_unchanged() -> None:
         "state": "accepted",
         "time": "2017-02-01T21:10:32Z",
     }
-    assert BandwidthMessage.from_dict(message).state == "accepted"
+    assert str(BandwidthMessage.from_dict(message).state) == "accepted"
 
 
 @OPEN_ENUMS
@@ -195,4 +198,4 @@ def test_an_unknown_messagemedia_status_reaches_the_caller_unchanged() -> None:
         "status": "held",
         "date_received": "2017-05-20T06:30:37.642Z",
     }
-    assert DeliveryReport.from_dict(report).status == "held"
+    assert str(DeliveryReport.from_dict(report).status) == "held"
