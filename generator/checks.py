@@ -153,17 +153,16 @@ class Emitter:
         raise SpecError(f"unsupported request type {kind!r}")
 
     def _one_of(self, alternatives: list[Any], value: str, field_expr: str) -> str:
-        kinds = []
-        for alternative in alternatives:
-            kind = _scalar_type(self.doc.resolve(alternative))
-            if kind not in ("object", "array") or kind in kinds:
-                raise SpecError("oneOf in a request is supported between one object and one array alternative")
-            kinds.append(kind)
-        by_kind = dict(zip(kinds, alternatives, strict=True))
-        return (
-            f"({self.check(by_kind['array'], value, field_expr)} if v.is_array({value}) "
-            f"else {self.check(by_kind['object'], value, field_expr)})"
-        )
+        """The first alternative the value passes; one of an object and an array is chosen by type."""
+        kinds = [_scalar_type(self.doc.resolve(alternative)) for alternative in alternatives]
+        if sorted(str(kind) for kind in kinds) == ["array", "object"]:
+            by_kind = dict(zip(kinds, alternatives, strict=True))
+            return (
+                f"({self.check(by_kind['array'], value, field_expr)} if v.is_array({value}) "
+                f"else {self.check(by_kind['object'], value, field_expr)})"
+            )
+        checks = ", ".join(f"lambda x, f: {self.check(alternative, 'x', 'f')}" for alternative in alternatives)
+        return f"v.one_of({value}, {field_expr}, ({checks},))"
 
     def _inline_object(self, schema: Mapping[str, Any], value: str, field_expr: str) -> str:
         if schema.get("properties"):
@@ -222,7 +221,8 @@ class Emitter:
         return f'{class_name(name)}Params = TypedDict("{class_name(name)}Params", {{{fields}}}, total=False)'
 
     def typed_dicts_source(self) -> str:
-        return "\n".join(self.typed_dicts[name] for name in sorted(self.typed_dicts))
+        # Insertion order: a component's members are planned (and so defined) before it.
+        return "\n".join(self.typed_dicts.values())
 
     def annotation(self, schema: Mapping[str, Any]) -> str:
         """The Python type a caller passes for a request value."""

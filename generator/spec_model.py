@@ -73,6 +73,7 @@ class Param:
     required: bool
     description: str
     client_setting: str | None  # x-client-param: filled from the client when not given
+    example: Any = None  # the documented example (parameter-level, else the schema's)
 
 
 @dataclass
@@ -194,6 +195,7 @@ def _params(doc: Document, path_item: Mapping[str, Any], operation: Mapping[str,
                 required=bool(param.get("required", False)) or param["in"] == "path",
                 description=" ".join(str(param.get("description", "")).split()),
                 client_setting=param.get("x-client-param"),
+                example=param.get("example", doc.resolve(schema).get("example")),
             )
         )
     return params

@@ -13,5 +13,5 @@ __all__ = (
 # The spec this package was generated from (also recorded in clients.lock.json).
 SPEC_PATH = "specs/bandwidth-messaging-v1.yaml"
 SPEC_VERSION = "1.1.0"
-SPEC_SHA256 = "c28e0119adbb2a27d5087b0bbc73ff319ccc7896249cb325a71c15264dff4043"
+SPEC_SHA256 = "c9492bf52bd3449f5c2d9c335bb561d9ae65d7477a8d3639e27d87fa37cbcab2"
 GENERATOR = "openapi-python-client 0.29.1"

@@ -13,5 +13,5 @@ __all__ = (
 # The spec this package was generated from (also recorded in clients.lock.json).
 SPEC_PATH = "specs/flowroute-messages-v2.yaml"
 SPEC_VERSION = "1.1.0"
-SPEC_SHA256 = "0a3f522fe6fc5136a58104b92e019076a5a1de3a91a93db0aef3896a61a253a0"
+SPEC_SHA256 = "742e5272ee14572ed2eb91479ae556dc5ec17e7a4c541b245ba54382c9b4c2db"
 GENERATOR = "openapi-python-client 0.29.1"

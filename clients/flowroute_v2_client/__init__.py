@@ -13,5 +13,5 @@ __all__ = (
 # The spec this package was generated from (also recorded in clients.lock.json).
 SPEC_PATH = "specs/flowroute-v2.yaml"
 SPEC_VERSION = "1.1.0"
-SPEC_SHA256 = "be5ebfa7b5d4aaa8162a3c746aa892ba0180950bc5823fbd30cd72af7cd10240"
+SPEC_SHA256 = "5251ec7d06e29765dba6d8768bc1aeefa904211d6bb5f58de60c20d437a696d3"
 GENERATOR = "openapi-python-client 0.29.1"

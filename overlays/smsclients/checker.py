@@ -199,6 +199,20 @@ class SpecChecker:
             raise InputError(field, "must not be empty, '.' or '..' (it would address another resource)")
         return quote(value, safe="")
 
+    def one_of(self, value: Any, field: str, alternatives: tuple[Callable[[Any, str], Any], ...]) -> Any:
+        """The value as checked by the first alternative it passes (``oneOf`` of the spec).
+
+        When none passes, the error reported is the one found deepest in the value: the alternative
+        the caller most likely meant.
+        """
+        errors: list[InputError] = []
+        for alternative in alternatives:
+            try:
+                return alternative(value, field)
+            except InputError as error:
+                errors.append(error)
+        raise max(errors, key=lambda error: error.field.count(".") + error.field.count("["))
+
     def is_array(self, value: Any) -> bool:
         return isinstance(value, Sequence) and not isinstance(value, str | bytes | bytearray)
 

@@ -37,9 +37,14 @@ Initial Flowroute account: numbers 12012673227, 12014845220 (standard) and 18444
 Faults (off by default): start-up rates, or per request ``X-Sandbox-Fault: 429 | 503 |
 latency=<ms> | reset-before | reset-after | stall-after=<ms> | retry-after=<s> | none``
 (comma-separated).
+Realistic mode (off by default): ``--realistic`` / ``running(realistic=True)``, or per request
+``X-Sandbox-Realistic: on|off``: answers in documented real-world variants (``realistic.py``).
+
 Control endpoints (no auth): ``GET /_sandbox/stats``, ``GET /_sandbox/info``,
 ``POST /_sandbox/reset``, ``POST /_sandbox/messagemedia/replies``,
-``POST /_sandbox/messagemedia/advance``.
+``POST /_sandbox/messagemedia/advance``, ``POST /_sandbox/flowroute/cnams/approve``,
+``GET /_sandbox/flowroute/cdrexports/<id>.csv.gz``. Messaging callback URLs set through the
+Flowroute API: ``State.callback_url(surface, kind, number=None)`` (``sb.callback_url`` in tests).
 """
 
 from smsclients_sandbox.app import SandboxApp, build_app

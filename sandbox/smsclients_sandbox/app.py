@@ -31,7 +31,9 @@ from smsclients_sandbox.options import SandboxOptions
 from smsclients_sandbox.providers.bandwidth import Bandwidth
 from smsclients_sandbox.providers.flowroute_messages import FlowrouteMessages
 from smsclients_sandbox.providers.flowroute_numbers import FlowrouteAccount, FlowrouteNumbers
+from smsclients_sandbox.providers.flowroute_services import FlowrouteServices
 from smsclients_sandbox.providers.messagemedia import MessageMedia
+from smsclients_sandbox.realistic import REALISTIC_HEADER, RealisticHeaderError, realistic_wanted, vary
 from smsclients_sandbox.routing import Match, Router
 from smsclients_sandbox.state import State
 from smsclients_sandbox.storage import open_store
@@ -63,9 +65,14 @@ class SandboxApp:
         self.account = FlowrouteAccount(self.state)
         self.messagemedia = MessageMedia(self.state, MESSAGEMEDIA_V1)
         self.validators = {s.name: validator_for(s) for s in SURFACES}
+        numbers = FlowrouteNumbers(self.state, FLOWROUTE_V2, self.account)
+        self.flowroute_services = FlowrouteServices(self.state, FLOWROUTE_V2, self.account, numbers)
         operations = [
+            # Services first: their concrete paths (/v2.1/messages/sms_callback, the number
+            # relationships) must win over the templated message and callback paths.
+            *self.flowroute_services.operations(),
             *FlowrouteMessages(self.state, FLOWROUTE_MESSAGES_V2, FLOWROUTE_V2, self.account).operations(),
-            *FlowrouteNumbers(self.state, FLOWROUTE_V2, self.account).operations(),
+            *numbers.operations(),
             *Bandwidth(self.state, BANDWIDTH_V1, self.validators[BANDWIDTH_V1.name]).operations(),
             *self.messagemedia.operations(),
         ]
@@ -78,6 +85,7 @@ class SandboxApp:
     def initialise(self) -> None:
         """Seed data that must exist before the first request (idempotent on a reused SQLite file)."""
         self.account.initialise()
+        self.flowroute_services.initialise()
 
     def reset(self) -> None:
         """Forget everything (messages, purchases, stats) and start over from the seed.
@@ -107,7 +115,8 @@ class SandboxApp:
         body = await request.body()
         try:
             plan = self.faults.plan(request.headers.get(FAULT_HEADER))
-        except FaultHeaderError as exc:
+            realistic = realistic_wanted(self.options.realistic, request.headers.get(REALISTIC_HEADER))
+        except (FaultHeaderError, RealisticHeaderError) as exc:
             await _send_plain(send, 400, f"{exc}\n")
             return
         if plan.latency_ms:
@@ -120,7 +129,7 @@ class SandboxApp:
             self.state.stats.fault(str(plan.status))
             await self._send(send, match.surface, _fault_reply(match.surface, plan))
             return
-        reply = self.handle(match, request, body)
+        reply = self.handle(match, request, body, realistic=realistic)
         if plan.reset_after:
             self.state.stats.fault("reset-after")
             await _reset(send, reply)
@@ -130,8 +139,12 @@ class SandboxApp:
         await self._send(send, match.surface, reply)
 
     # ------------------------------------------------------------------ pipeline
-    def handle(self, match: Match, request: Request, body: bytes) -> Reply:
-        """Everything between routing and sending; synchronous so state changes are atomic."""
+    def handle(self, match: Match, request: Request, body: bytes, *, realistic: bool = False) -> Reply:
+        """Everything between routing and sending; synchronous so state changes are atomic.
+
+        In realistic mode the reply is varied (:mod:`smsclients_sandbox.realistic`) before it
+        is checked against the spec: the variants are documented ones, so they must conform.
+        """
         surface = match.surface
         op = match.operation
         if op is None:
@@ -187,6 +200,8 @@ class SandboxApp:
             reply = op.handler(call)
         except ProviderError as exc:
             reply = errors.render(surface, exc)
+        if realistic:
+            reply = vary(surface, op.operation_id, reply)
         return self._checked(request, op, spec_request, reply)
 
     def _checked(self, request: Request, op: Operation, spec_request: SpecRequest | None, reply: Reply) -> Reply:
@@ -229,7 +244,7 @@ def _encode(surface: Surface, reply: Reply) -> tuple[int, list[tuple[bytes, byte
     data = b"" if reply.empty or reply.body is None else dumps(reply.body)
     headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in reply.headers.items()]
     if data:
-        headers.append((b"content-type", surface.media_type.encode()))
+        headers.append((b"content-type", (reply.media_type or surface.media_type).encode()))
     headers.append((b"content-length", str(len(data)).encode()))
     return reply.status, headers, data
 

@@ -64,6 +64,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--retry-after", type=int, default=1, metavar="SECONDS", help="Retry-After of 429/503 (default 1)")
     for provider in ("flowroute", "bandwidth", "messagemedia"):
         p.add_argument(f"--{provider}-credentials", type=_pair, metavar="USER:SECRET", help=f"{provider} credentials")
+    p.add_argument(
+        "--realistic",
+        action="store_true",
+        help="answer with documented real-world variants (later enum values, omitted optional and extra fields)",
+    )
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     return p
 
@@ -90,6 +95,7 @@ def options_from(args: argparse.Namespace) -> SandboxOptions:
         port=args.port,
         db=args.db,
         validate=not args.no_validate,
+        realistic=args.realistic,
         credentials=credentials,
         faults=faults,
     )

@@ -6,6 +6,8 @@ POST /_sandbox/reset                  forget all state and stats, start again fr
 POST /_sandbox/messagemedia/replies   inject an inbound reply {content, message_id?, source_number?,
                                       destination_number?} -> 201 with the stored reply
 POST /_sandbox/messagemedia/advance   {steps?: n} move in-flight MessageMedia messages n steps
+POST /_sandbox/flowroute/cnams/approve  {id, approved?: true, reason?} approve or reject a CNAM record
+GET  /_sandbox/flowroute/cdrexports/<id>.csv.gz  a completed CDR export's file (its download_url)
 """
 
 from __future__ import annotations
@@ -64,6 +66,24 @@ def build(app: SandboxApp) -> Router:
         app.messagemedia.advance(steps)
         return JSONResponse({"advanced": steps})
 
+    async def approve_cnam(request: Request) -> Response:
+        payload = await _json(request)
+        if not isinstance(payload, dict) or not isinstance(payload.get("id"), str):
+            return JSONResponse({"message": "id (a string) is required"}, status_code=400)
+        approved = payload.get("approved", True)
+        reason = payload.get("reason")
+        try:
+            record = app.flowroute_services.decide_cnam(payload["id"], approved is not False, reason)
+        except ProviderError as exc:
+            return JSONResponse({"message": exc.message}, status_code=exc.status)
+        return JSONResponse(record)
+
+    async def cdr_download(request: Request) -> Response:
+        data = app.flowroute_services.cdr_download(request.path_params["export_id"])
+        if data is None:
+            return JSONResponse({"message": "no completed CDR export with that id"}, status_code=404)
+        return Response(data, media_type="application/gzip")
+
     return Router(
         routes=[
             Route("/_sandbox/stats", stats, methods=["GET"]),
@@ -71,6 +91,8 @@ def build(app: SandboxApp) -> Router:
             Route("/_sandbox/reset", reset, methods=["POST"]),
             Route("/_sandbox/messagemedia/replies", inject_reply, methods=["POST"]),
             Route("/_sandbox/messagemedia/advance", advance, methods=["POST"]),
+            Route("/_sandbox/flowroute/cnams/approve", approve_cnam, methods=["POST"]),
+            Route("/_sandbox/flowroute/cdrexports/{export_id}.csv.gz", cdr_download, methods=["GET"]),
         ]
     )
 

@@ -57,3 +57,5 @@ class SandboxOptions:
     credentials: dict[Provider, tuple[str, str]] = field(default_factory=lambda: dict(DEFAULT_CREDENTIALS))
     faults: FaultOptions = field(default_factory=FaultOptions)
     hmac_max_skew_s: int = 300
+    realistic: bool = False
+    """Answer with documented real-world variants (see :mod:`smsclients_sandbox.realistic`)."""

@@ -21,7 +21,8 @@ class Match:
 
 
 class Router:
-    """First matching surface wins; within a surface, operations are tried in listed order."""
+    """First matching surface wins; within a surface, the operation with the fewest path
+    parameters wins, then the one listed first."""
 
     def __init__(self, operations: Iterable[Operation]) -> None:
         self._by_surface: dict[str, list[Operation]] = {s.name: [] for s in SURFACES}
@@ -36,6 +37,9 @@ class Router:
             rel = path[len(surface.prefix) :] or "/"
             fallback = fallback or Match(surface, rel)
             found = [(op, params) for op in self._by_surface[surface.name] if (params := op.match(rel)) is not None]
+            # Concrete paths before templated ones, as OpenAPI matches them
+            # (/v2.1/messages/sms_callback before /v2.1/messages/{id}).
+            found.sort(key=lambda pair: len(pair[1]))
             for op, params in found:
                 if op.method == method:
                     return Match(surface, rel, op, params)

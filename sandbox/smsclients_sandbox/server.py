@@ -101,6 +101,16 @@ class SandboxHandle:
         """Forget all state and stats; the next request sees a freshly seeded sandbox."""
         self._control("POST", "/_sandbox/reset")
 
+    def callback_url(self, surface: str, kind: str, number: str | None = None) -> str | None:
+        """Where the sandbox would send a ``kind`` notification about ``number`` (see ``State.callback_url``)."""
+        return self.app.state.callback_url(surface, kind, number)
+
+    def approve_cnam(self, cnam_id: str, approved: bool = True, reason: str | None = None) -> dict[str, Any]:
+        """Approve (or reject) a pending Flowroute CNAM record, as Flowroute's staff would."""
+        payload = {"id": cnam_id, "approved": approved, "reason": reason}
+        result: dict[str, Any] = self._control("POST", "/_sandbox/flowroute/cnams/approve", payload)
+        return result
+
 
 # CLI-style names accepted by running() next to the FaultOptions field names.
 FAULT_ALIASES = {
@@ -121,6 +131,7 @@ def running(
     *,
     db: str | None = None,
     validate: bool = True,
+    realistic: bool = False,
     credentials: dict[str, tuple[str, str]] | None = None,
     faults: FaultOptions | None = None,
     log_level: str = "warning",
@@ -132,7 +143,7 @@ def running(
     the CLI's names (``fault_429=0.2``, ``fault_reset_after=0.1``, ``retry_after=2``).
     ``credentials`` maps a provider (``flowroute``, ``bandwidth``, ``messagemedia``) to a pair.
     """
-    options = SandboxOptions(seed=seed, host=host, port=port, db=db, validate=validate)
+    options = SandboxOptions(seed=seed, host=host, port=port, db=db, validate=validate, realistic=realistic)
     if credentials:
         options = replace(options, credentials={**options.credentials, **credentials})  # type: ignore[dict-item]
     if faults or fault_rates:

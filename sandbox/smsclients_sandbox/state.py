@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from smsclients_sandbox.callbacks import CallbackRegistry
 from smsclients_sandbox.ids import Ids
 from smsclients_sandbox.options import SandboxOptions
 from smsclients_sandbox.stats import Stats
 from smsclients_sandbox.storage import Store
+from smsclients_sandbox.surfaces import Surface
 
 
 class State:
@@ -18,6 +20,16 @@ class State:
         self.store = store
         self.ids = Ids(options.seed, store)
         self.stats = Stats(store)
+        self.callbacks = CallbackRegistry(store)
+
+    def callback_url(self, surface: str | Surface, kind: str, number: str | None = None) -> str | None:
+        """The URL a ``kind`` notification (``sms_callback``, ``mms_callback``, ``dlr_callback``,
+        ``sms_dlr_callback``, ``mms_dlr_callback``) about ``number`` is sent to, or None.
+
+        ``surface`` is a surface or its name (``"flowroute-v2"``). A number's own URL wins over
+        the account's; without ``number`` only the account's URL is considered.
+        """
+        return self.callbacks.url(surface, kind, number)
 
     def now(self) -> datetime:
         """Current time in UTC (providers timestamp with it; kept in one place for clarity)."""

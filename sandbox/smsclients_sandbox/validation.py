@@ -168,7 +168,13 @@ def _schema_messages(cause: BaseException | None) -> list[str]:
 
 def _format(error: SchemaError) -> str:
     if error.context:
-        error = best_match(error.context) or error
+        # A oneOf/anyOf: report the alternative the value got furthest into (a JSON:API
+        # wrapper with a bad attribute is about that attribute, not about the flat form).
+        branches: dict[Any, list[SchemaError]] = {}
+        for sub in error.context:
+            branches.setdefault(sub.relative_schema_path[0] if sub.relative_schema_path else None, []).append(sub)
+        closest = max(branches.values(), key=lambda subs: min(len(sub.absolute_path) for sub in subs))
+        error = best_match(closest) or error
     path = _json_path(error.absolute_path)
     return f"{path}: {error.message}" if path else error.message
 

@@ -41,6 +41,8 @@ class Reply:
     headers: dict[str, str] = field(default_factory=dict)
     empty: bool = False
     """True for responses without a body (201 Location, 204, MessageMedia 200/202)."""
+    media_type: str | None = None
+    """Content type of the body when it is not the surface's (Flowroute's Porting API is plain JSON)."""
 
 
 class ProviderError(Exception):

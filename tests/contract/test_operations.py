@@ -79,7 +79,7 @@ def _cases() -> Iterator[Case]:
         base = raw["servers"][0]["url"]
         for op in operations(raw):
             settings = {
-                param.client_setting: _example(param.schema) if _example(param.schema) is not MISSING else "u-abc123"
+                param.client_setting: param.example or "u-abc123"
                 for param in op.params
                 if param.client_setting is not None and param.location == "path"
             }
@@ -119,14 +119,46 @@ def _body_examples(case: Case) -> list[Any]:
     return found
 
 
+def _fits(doc: Document, schema: Mapping[str, Any], value: Any) -> bool:
+    """Whether ``value`` has the shape of ``schema`` (types, required and known properties)."""
+    resolved = doc.resolve(schema)
+    if "oneOf" in resolved:
+        return any(_fits(doc, alternative, value) for alternative in resolved["oneOf"])
+    kind = resolved.get("type")
+    if kind == "array":
+        return isinstance(value, list) and all(_fits(doc, resolved.get("items", {}), item) for item in value)
+    if kind == "object" and resolved.get("properties"):
+        props = resolved["properties"]
+        return (
+            isinstance(value, dict)
+            and all(key in value for key in resolved.get("required", []))
+            and all(key in props and _fits(doc, props[key], item) for key, item in value.items())
+        )
+    return True
+
+
+def _from_examples(doc: Document, schema: Mapping[str, Any]) -> Any:
+    """A body built from the examples of its members, when no whole example has this shape."""
+    resolved = doc.resolve(schema)
+    if resolved.get("type") == "object" and resolved.get("properties"):
+        built = {}
+        for name in resolved.get("required", []):
+            value = _example(doc.resolve(resolved["properties"][name]))
+            if value is MISSING:
+                value = _from_examples(doc, resolved["properties"][name])
+            if value is MISSING:
+                return MISSING
+            built[name] = value
+        return built
+    return _example(resolved)
+
+
 def _body_example(case: Case, body: Body) -> Any:
     """The documented request body that fits this method (a oneOf variant picks its own shape)."""
-    schema = case.doc.resolve(body.schema)
-    wants_list = schema.get("type") == "array"
     for example in _body_examples(case):
-        if isinstance(example, list) == wants_list:
+        if _fits(case.doc, body.schema, example):
             return copy.deepcopy(example)
-    return MISSING
+    return _from_examples(case.doc, body.schema)
 
 
 def _possible(doc: Document, schema: Mapping[str, Any], value: Any) -> Any:
@@ -172,7 +204,7 @@ def documented_call(case: Case) -> Call:
     path = case.op.path
     query: dict[str, str] = {}
     for param in case.op.params:
-        value = _example(param.schema)
+        value = MISSING if param.example is None else param.example
         if param.client_setting is not None and param.location == "path":
             value = case.settings[param.client_setting]
         elif value is MISSING:
@@ -338,6 +370,12 @@ def _set(document: Any, path: list[Any], value: Any) -> None:
         document[path[-1]] = value
 
 
+def _where(path: list[Any], top: str) -> str:
+    """The name an error about ``path`` must carry: its last property (``numbers`` of ``numbers[0]``)."""
+    names = [str(step) for step in path if not isinstance(step, int)]
+    return names[-1] if names else top
+
+
 def mutations(case: Case) -> Iterator[tuple[str, Mutation]]:
     call = documented_call(case)
     for param in case.op.params:
@@ -368,7 +406,7 @@ def mutations(case: Case) -> Iterator[tuple[str, Mutation]]:
                 else:
                     c.kwargs[name] = value
 
-            where = str(path[-1]) if path and not isinstance(path[-1], int) else body.name
+            where = _where(path, body.name)
             yield f"{body.name}.{'.'.join(map(str, path))}: {why}", Mutation(where, apply_body, valid)
         return
     for item in body.fields:
@@ -385,7 +423,7 @@ def mutations(case: Case) -> Iterator[tuple[str, Mutation]]:
                 else:
                     c.kwargs[name] = value
 
-            where = str(path[-1]) if path and not isinstance(path[-1], int) else item.python
+            where = _where(path, item.python)
             yield (
                 f"{item.python}{'.' + '.'.join(map(str, path)) if path else ''}: {why}",
                 Mutation(where, apply_field, valid),

@@ -137,7 +137,8 @@ def test_async_messages(vcr: Cassette) -> None:
         accepted = await fr.messages.send(to=TO_NUMBER, from_=FROM_NUMBER, body="hello there", media_urls=[MMS_URL])
         assert accepted.data.id == SENT_MDR2_ID
         page = await fr.messages.list("2017-12-01", "2018-01-08", limit=2)
-        assert page.data[1].attributes.delivery_receipts[0].status_code == 1003
+        receipts = page.data[1].attributes.delivery_receipts
+        assert isinstance(receipts, list) and receipts[0].status_code == 1003
         records = [record.id async for record in fr.messages.iter("2017-12-01", "2018-01-08", page_size=2)]
         assert len(records) == 5
         record = await fr.messages.get(MDR2_ID)

@@ -158,7 +158,8 @@ def test_purchase_number(fr: FlowrouteClient, wire: RecordingTransport, vcr: Cas
     primary = document.data.relationships.primary_route.data
     assert primary is not None and primary.id == "0"
     assert document.data.relationships.failover_route.data is None
-    assert document.included and document.included[0].attributes.route_type == "sip-reg"
+    assert document.included and isinstance(document.included[0], RouteResource)
+    assert document.included[0].attributes.route_type == "sip-reg"
     assert calls(wire) == [("POST", f"/v2/numbers/{NUMBER}")]
     assert wire.requests[0].content == b""
     assert_all_played(vcr)
@@ -321,6 +322,7 @@ def test_list_messages(fr: FlowrouteClient, wire: RecordingTransport, vcr: Casse
     assert [record.id for record in page.data] == [MDR2_ID, SENT_MDR2_ID]
     outbound = page.data[1].attributes
     assert outbound.status == "message buffered"
+    assert isinstance(outbound.delivery_receipts, list)  # optional since spec 1.1.0 (not for MMS)
     assert [receipt.status_code for receipt in outbound.delivery_receipts] == [1003, None]
     assert outbound.amount_display == "$0.0040"
     # Dates go out exactly as given (the documented YYYY-MM-DD form).

@@ -53,6 +53,9 @@ from smsclients.legacy import flowroute_v3 as legacy_flowroute_v3
 from smsclients.legacy import messagemedia as legacy_messagemedia
 from smsclients.runtime import read_answer
 
+from tests.contract.test_operations import CASES as CONTRACT_CASES
+from tests.contract.test_operations import documented_call
+
 EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
 FUZZ = settings(
     max_examples=EXAMPLES,
@@ -339,8 +342,39 @@ _VALID_ARGS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
 }
 
 
+# The modern clients' methods are generated from the specs: their valid arguments are the documented
+# calls of the contract test (the spec's examples), so a new operation needs no entry here.
+_SURFACES = {"FlowrouteClient": "flowroute-v2", "BandwidthClient": "bandwidth-messaging-v1"}
+_DOCUMENTED = {(case.surface, f"{case.op.tag}.{case.method.name}"): case for case in CONTRACT_CASES}
+_ITERATORS = {
+    (case.surface, f"{case.op.tag}.{case.op.pagination.iterator}"): case
+    for case in CONTRACT_CASES
+    if case.op.pagination is not None and case.op.pagination.style != "check-confirm"
+}
+
+
+def _documented(client_name: str, path: str) -> tuple[tuple[Any, ...], dict[str, Any]] | None:
+    surface = _SURFACES.get(client_name, "messagemedia-messages-v1" if client_name.startswith("MessageMedia") else "")
+    if path.startswith("messages_v2."):
+        surface, path = "flowroute-messages-v2", path.removeprefix("messages_v2.").join(("messages.", ""))
+    case = _DOCUMENTED.get((surface, path))
+    if case is not None:
+        return (), documented_call(case).kwargs
+    case = _ITERATORS.get((surface, path))
+    if case is None:
+        return None
+    # An iterator takes its list method's filters; it pages itself (`limit` is its page size).
+    kwargs = {name: value for name, value in documented_call(case).kwargs.items() if name != "offset"}
+    if "limit" in kwargs:
+        kwargs["page_size"] = kwargs.pop("limit")
+    return (), kwargs
+
+
 def _valid_args(client_name: str, path: str) -> tuple[tuple[Any, ...], dict[str, Any]]:
     client_name = client_name.removeprefix("Async")
+    documented = _documented(client_name, path)
+    if documented is not None:
+        return documented
     if client_name.startswith("MessageMedia"):
         mm: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
             "messages.send": (([{"content": "hi", "destination_number": "+61491570156"}],), {}),

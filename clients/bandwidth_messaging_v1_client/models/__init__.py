@@ -12,6 +12,8 @@ from .message_delivery_state import MessageDeliveryState
 from .message_direction import MessageDirection
 from .message_state import MessageState
 from .receipt_requested import ReceiptRequested
+from .redact_message_request import RedactMessageRequest
+from .redact_message_request_text import RedactMessageRequestText
 from .send_message_request import SendMessageRequest
 from .sort_order import SortOrder
 
@@ -26,6 +28,8 @@ __all__ = (
     "MessageDirection",
     "MessageState",
     "ReceiptRequested",
+    "RedactMessageRequest",
+    "RedactMessageRequestText",
     "SendMessageRequest",
     "SortOrder",
 )

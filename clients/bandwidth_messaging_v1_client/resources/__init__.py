@@ -7,7 +7,7 @@ operation of the spec is a method: ``Resources(runtime).messages.<method>(...)``
 """
 
 from ._runtime import AsyncRuntime, Options, RawResponse, Request, Runtime
-from ._schemas import SendMessageRequestParams
+from ._schemas import RedactMessageRequestParams, SendMessageRequestParams
 from .messages import AsyncMessages, AsyncMessagesWithRawResponse, Messages, MessagesWithRawResponse
 
 
@@ -39,6 +39,7 @@ __all__ = [
     "Request",
     "Resources",
     "Runtime",
+    "RedactMessageRequestParams",
     "SendMessageRequestParams",
     "AsyncMessages",
     "AsyncMessagesWithRawResponse",

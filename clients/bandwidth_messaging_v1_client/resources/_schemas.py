@@ -31,6 +31,8 @@ _K8 = frozenset(
     ]
 )
 _P9 = re.compile("^\\S+\\Z")
+_K10 = frozenset(["text"])
+_E11 = frozenset([""])
 
 SendMessageRequestParams = TypedDict(
     "SendMessageRequestParams",
@@ -48,6 +50,20 @@ SendMessageRequestParams = TypedDict(
     },
     total=False,
 )
+
+
+class RedactMessageRequestParams(TypedDict, total=False):
+    text: Required[Literal[""]]
+
+
+def _check_redact_message_request(v: Checker, value: Any, field: str) -> dict[str, Any]:
+    """Check one ``RedactMessageRequest`` (a dict with the wire names, or the generated model)."""
+    data = v.object(value, field, _K10, ("text",))
+    out: dict[str, Any] = {}
+    x = data.get("text")
+    if x is not None:
+        out["text"] = v.string(x, (field + ".text" if field else "text"), enum=_E11)
+    return out
 
 
 def _check_send_message_request(v: Checker, value: Any, field: str) -> dict[str, Any]:

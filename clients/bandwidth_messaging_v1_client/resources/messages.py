@@ -11,7 +11,7 @@ import builtins
 from collections.abc import AsyncIterable, Iterable, Mapping, Sequence
 from typing import Any, Literal
 
-from ..models import BatchSendResult, Message, SendMessageRequest
+from ..models import BatchSendResult, Message, RedactMessageRequest, SendMessageRequest
 from ._runtime import AsyncRuntime, Checker, Operation, RawResponse, Request, Runtime
 from ._runtime import Options as _Options
 from ._schemas import (
@@ -24,7 +24,9 @@ from ._schemas import (
     _P0,
     _P1,
     _P9,
+    RedactMessageRequestParams,
     SendMessageRequestParams,
+    _check_redact_message_request,
     _check_send_message_request,
 )
 
@@ -235,6 +237,41 @@ def _request_get(v: Checker, message_id: Any) -> Request:
     )
 
 
+_REDACT: Operation[None] = Operation(
+    name="redact",
+    method="PATCH",
+    path="/users/{}/messages/{}",
+    accept="application/json",
+    content_type="application/json",
+    reads="none",
+    parse=None,
+    idempotent=None,
+    no_content=frozenset([200]),
+)
+
+
+def _request_redact(v: Checker, message_id: Any, body: Any) -> Request:
+    query: dict[str, Any] = {}
+    headers: dict[str, str] = {}
+    user_id = v.setting("user_id")
+    if user_id is None:
+        v.fail("user_id", "is required")
+    if message_id is None:
+        v.fail("message_id", "is required")
+    if body is None:
+        v.fail("body", "is required")
+    body = _check_redact_message_request(v, body, "")
+    return Request(
+        (
+            v.segment(v.string(user_id, "user_id"), "user_id"),
+            v.segment(v.string(message_id, "message_id", pattern=_P9, example="m-abc123"), "message_id"),
+        ),
+        query,
+        headers,
+        body,
+    )
+
+
 class Messages:
     """Send SMS/MMS messages and look up sent or received messages."""
 
@@ -378,6 +415,29 @@ class Messages:
         return self._runtime.call(
             _GET,
             _request_get(self._runtime.checker, message_id),
+            _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
+        )
+
+    def redact(
+        self,
+        message_id: str,
+        *,
+        body: RedactMessageRequestParams | RedactMessageRequest,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Redact a message's text
+
+        Removes the text of a message; the message record stays (BW-docs
+        `methods/messages/redactMessageText.md`). The body must be exactly `{"text": ""}`: any other
+        property or text is rejected with 400."""
+
+        return self._runtime.call(
+            _REDACT,
+            _request_redact(self._runtime.checker, message_id, body),
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
 
@@ -568,6 +628,29 @@ class AsyncMessages:
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
 
+    async def redact(
+        self,
+        message_id: str,
+        *,
+        body: RedactMessageRequestParams | RedactMessageRequest,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Redact a message's text
+
+        Removes the text of a message; the message record stays (BW-docs
+        `methods/messages/redactMessageText.md`). The body must be exactly `{"text": ""}`: any other
+        property or text is rejected with 400."""
+
+        return await self._runtime.call(
+            _REDACT,
+            _request_redact(self._runtime.checker, message_id, body),
+            _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
+        )
+
     def iter(
         self,
         *,
@@ -750,6 +833,29 @@ class MessagesWithRawResponse:
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
 
+    def redact(
+        self,
+        message_id: str,
+        *,
+        body: RedactMessageRequestParams | RedactMessageRequest,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[None]:
+        """Redact a message's text
+
+        Removes the text of a message; the message record stays (BW-docs
+        `methods/messages/redactMessageText.md`). The body must be exactly `{"text": ""}`: any other
+        property or text is rejected with 400."""
+
+        return self._runtime.call_raw(
+            _REDACT,
+            _request_redact(self._runtime.checker, message_id, body),
+            _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
+        )
+
 
 class AsyncMessagesWithRawResponse:
     """``messages`` methods returning the raw response (status, headers, request id) with ``parse()``."""
@@ -889,5 +995,28 @@ class AsyncMessagesWithRawResponse:
         return await self._runtime.call_raw(
             _GET,
             _request_get(self._runtime.checker, message_id),
+            _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
+        )
+
+    async def redact(
+        self,
+        message_id: str,
+        *,
+        body: RedactMessageRequestParams | RedactMessageRequest,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[None]:
+        """Redact a message's text
+
+        Removes the text of a message; the message record stays (BW-docs
+        `methods/messages/redactMessageText.md`). The body must be exactly `{"text": ""}`: any other
+        property or text is rejected with 400."""
+
+        return await self._runtime.call_raw(
+            _REDACT,
+            _request_redact(self._runtime.checker, message_id, body),
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )

@@ -9,7 +9,9 @@ from .message_detail_record_attributes import MessageDetailRecordAttributes
 from .message_detail_record_attributes_direction import MessageDetailRecordAttributesDirection
 from .message_detail_record_attributes_message_type import MessageDetailRecordAttributesMessageType
 from .message_detail_record_document import MessageDetailRecordDocument
+from .message_detail_record_list import MessageDetailRecordList
 from .message_detail_record_type import MessageDetailRecordType
+from .message_list_links import MessageListLinks
 from .send_message_data import SendMessageData
 from .send_message_request import SendMessageRequest
 from .send_message_response import SendMessageResponse
@@ -22,7 +24,9 @@ __all__ = (
     "MessageDetailRecordAttributesDirection",
     "MessageDetailRecordAttributesMessageType",
     "MessageDetailRecordDocument",
+    "MessageDetailRecordList",
     "MessageDetailRecordType",
+    "MessageListLinks",
     "SendMessageData",
     "SendMessageRequest",
     "SendMessageResponse",

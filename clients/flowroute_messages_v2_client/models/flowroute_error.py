@@ -17,22 +17,22 @@ T = TypeVar("T", bound="FlowrouteError")
 class FlowrouteError:
     """
     Attributes:
-        id (str): Error id (a UUID).
         status (int): HTTP status code.
+        id (str | Unset): Error id (a UUID).
         title (str | Unset): Short error title, e.g. `Unauthorized`.
         detail (str | Unset): Human-readable explanation, e.g. `Authentication failed.`.
     """
 
-    id: str
     status: int
+    id: str | Unset = UNSET
     title: str | Unset = UNSET
     detail: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
-
         status = self.status
+
+        id = self.id
 
         title = self.title
 
@@ -42,10 +42,11 @@ class FlowrouteError:
         field_dict.update(self.additional_properties)
         field_dict.update(
             {
-                "id": id,
                 "status": status,
             }
         )
+        if id is not UNSET:
+            field_dict["id"] = id
         if title is not UNSET:
             field_dict["title"] = title
         if detail is not UNSET:
@@ -56,17 +57,17 @@ class FlowrouteError:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        id = d.pop("id")
-
         status = d.pop("status")
+
+        id = d.pop("id", UNSET)
 
         title = d.pop("title", UNSET)
 
         detail = d.pop("detail", UNSET)
 
         flowroute_error = cls(
-            id=id,
             status=status,
+            id=id,
             title=title,
             detail=detail,
         )

@@ -7,13 +7,45 @@ Four classes from one template: sync, async, and their ``with_raw_response`` twi
 
 from __future__ import annotations  # methods named `list` must not shadow the builtin in annotations
 
-from collections.abc import Mapping
+from collections.abc import AsyncIterable, Iterable, Mapping
 from typing import Any
 
-from ..models import MessageDetailRecordDocument, SendMessageResponse
-from ._runtime import AsyncRuntime, Checker, Operation, RawResponse, Request, Runtime
+from ..models import MessageDetailRecord, MessageDetailRecordDocument, MessageDetailRecordList, SendMessageResponse
+from ._runtime import AsyncRuntime, Checker, Operation, RawResponse, Request, Runtime, next_link
 from ._runtime import Options as _Options
-from ._schemas import _P0, _P1
+from ._schemas import _P0, _P1, _P2
+
+_LIST: Operation[MessageDetailRecordList] = Operation(
+    name="list",
+    method="GET",
+    path="/messages",
+    accept="application/json",
+    content_type=None,
+    reads="json",
+    parse=MessageDetailRecordList.from_dict,
+    idempotent=None,
+    no_content=frozenset([]),
+)
+
+
+def _request_list(v: Checker, start_date: Any, end_date: Any, limit: Any, offset: Any) -> Request:
+    query: dict[str, Any] = {}
+    headers: dict[str, str] = {}
+    if start_date is None:
+        v.fail("start_date", "is required")
+    query["start_date"] = v.string(start_date, "start_date", pattern=_P0, example="2016-12-30")
+    if end_date is not None:
+        query["end_date"] = v.string(end_date, "end_date", pattern=_P0, example="2016-12-30T14:34:01.321Z")
+    if limit is not None:
+        query["limit"] = v.integer(limit, "limit", minimum=1)
+    if offset is not None:
+        query["offset"] = v.integer(offset, "offset", minimum=0)
+    return Request((), query, headers, None)
+
+
+def _page_list(page: Any) -> tuple[list[MessageDetailRecord], str | None]:
+    return list(page.data), next_link(getattr(getattr(page, "links", None), "next_", None))
+
 
 _SEND: Operation[SendMessageResponse] = Operation(
     name="send",
@@ -34,10 +66,10 @@ def _request_send(v: Checker, to: Any, from_: Any, body: Any) -> Request:
     fields: dict[str, Any] = {}
     if to is None:
         v.fail("to", "is required")
-    fields["to"] = v.string(to, "to", pattern=_P0, fmt="nanp-11", example="12066418000")
+    fields["to"] = v.string(to, "to", pattern=_P1, fmt="nanp-11", example="12066418000")
     if from_ is None:
         v.fail("from_", "is required")
-    fields["from"] = v.string(from_, "from_", pattern=_P0, fmt="nanp-11", example="18553569768")
+    fields["from"] = v.string(from_, "from_", pattern=_P1, fmt="nanp-11", example="18553569768")
     if body is None:
         v.fail("body", "is required")
     fields["body"] = v.string(body, "body", min_length=1)
@@ -65,7 +97,7 @@ def _request_get(v: Checker, record_id: Any) -> Request:
     return Request(
         (
             v.segment(
-                v.string(record_id, "record_id", pattern=_P1, example="mdr1-2b9c5b0551724ad9a3fdeeb30bab3926"),
+                v.string(record_id, "record_id", pattern=_P2, example="mdr1-2b9c5b0551724ad9a3fdeeb30bab3926"),
                 "record_id",
             ),
         ),
@@ -85,6 +117,30 @@ class Messages:
     def with_raw_response(self) -> MessagesWithRawResponse:
         """The same methods, each returning the raw response (``status_code``, ``headers``, ``request_id``, ``parse()``)."""
         return MessagesWithRawResponse(self._runtime)
+
+    def list(
+        self,
+        *,
+        start_date: str,
+        end_date: str | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> MessageDetailRecordList:
+        """Look up a set of messages
+
+        Retrieves the message detail records (MDRs) in a date range (UTC), a page at a time (FR-docs
+        Messages v2 "Look Up a Set of Messages"). Follow `links.next` while present."""
+
+        return self._runtime.call(
+            _LIST,
+            _request_list(self._runtime.checker, start_date, end_date, limit, offset),
+            _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
+        )
 
     def send(
         self,
@@ -130,6 +186,29 @@ class Messages:
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
 
+    def iter(
+        self,
+        *,
+        start_date: str,
+        end_date: str | None = None,
+        page_size: int | None = None,
+        limit: int | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> Iterable[MessageDetailRecord]:
+        """Every item of ``list``, fetched page by page as you iterate; ``limit`` caps the total yielded.
+        Filters are checked now; nothing is fetched before the first item is asked for."""
+        return self._runtime.link_pages(
+            _LIST,
+            _request_list(self._runtime.checker, start_date, end_date, page_size, None),
+            _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
+            _page_list,
+            limit,
+        )
+
 
 class AsyncMessages:
     """Send messages and look up message detail records."""
@@ -141,6 +220,30 @@ class AsyncMessages:
     def with_raw_response(self) -> AsyncMessagesWithRawResponse:
         """The same methods, each returning the raw response (``status_code``, ``headers``, ``request_id``, ``parse()``)."""
         return AsyncMessagesWithRawResponse(self._runtime)
+
+    async def list(
+        self,
+        *,
+        start_date: str,
+        end_date: str | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> MessageDetailRecordList:
+        """Look up a set of messages
+
+        Retrieves the message detail records (MDRs) in a date range (UTC), a page at a time (FR-docs
+        Messages v2 "Look Up a Set of Messages"). Follow `links.next` while present."""
+
+        return await self._runtime.call(
+            _LIST,
+            _request_list(self._runtime.checker, start_date, end_date, limit, offset),
+            _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
+        )
 
     async def send(
         self,
@@ -186,12 +289,59 @@ class AsyncMessages:
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
 
+    def iter(
+        self,
+        *,
+        start_date: str,
+        end_date: str | None = None,
+        page_size: int | None = None,
+        limit: int | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> AsyncIterable[MessageDetailRecord]:
+        """Every item of ``list``, fetched page by page as you iterate; ``limit`` caps the total yielded.
+        Filters are checked now; nothing is fetched before the first item is asked for."""
+        return self._runtime.link_pages(
+            _LIST,
+            _request_list(self._runtime.checker, start_date, end_date, page_size, None),
+            _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
+            _page_list,
+            limit,
+        )
+
 
 class MessagesWithRawResponse:
     """``messages`` methods returning the raw response (status, headers, request id) with ``parse()``."""
 
     def __init__(self, runtime: Runtime) -> None:
         self._runtime = runtime
+
+    def list(
+        self,
+        *,
+        start_date: str,
+        end_date: str | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[MessageDetailRecordList]:
+        """Look up a set of messages
+
+        Retrieves the message detail records (MDRs) in a date range (UTC), a page at a time (FR-docs
+        Messages v2 "Look Up a Set of Messages"). Follow `links.next` while present."""
+
+        return self._runtime.call_raw(
+            _LIST,
+            _request_list(self._runtime.checker, start_date, end_date, limit, offset),
+            _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
+        )
 
     def send(
         self,
@@ -243,6 +393,30 @@ class AsyncMessagesWithRawResponse:
 
     def __init__(self, runtime: AsyncRuntime) -> None:
         self._runtime = runtime
+
+    async def list(
+        self,
+        *,
+        start_date: str,
+        end_date: str | None = None,
+        limit: int | None = None,
+        offset: int | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[MessageDetailRecordList]:
+        """Look up a set of messages
+
+        Retrieves the message detail records (MDRs) in a date range (UTC), a page at a time (FR-docs
+        Messages v2 "Look Up a Set of Messages"). Follow `links.next` while present."""
+
+        return await self._runtime.call_raw(
+            _LIST,
+            _request_list(self._runtime.checker, start_date, end_date, limit, offset),
+            _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
+        )
 
     async def send(
         self,

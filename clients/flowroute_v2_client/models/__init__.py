@@ -11,13 +11,63 @@ from .account_number_type import AccountNumberType
 from .area_code import AreaCode
 from .area_code_list import AreaCodeList
 from .area_code_type import AreaCodeType
+from .callback_attributes import CallbackAttributes
+from .callback_document import CallbackDocument
+from .callback_document_request import CallbackDocumentRequest
+from .callback_request_data import CallbackRequestData
+from .callback_request_data_type import CallbackRequestDataType
+from .callback_resource import CallbackResource
+from .callback_resource_type import CallbackResourceType
+from .callback_type import CallbackType
+from .callback_url import CallbackUrl
+from .cdr_csv_record import CdrCsvRecord
+from .cdr_export_attributes import CdrExportAttributes
+from .cdr_export_document import CdrExportDocument
+from .cdr_export_list import CdrExportList
+from .cdr_export_resource import CdrExportResource
+from .cdr_export_resource_type import CdrExportResourceType
+from .cdr_export_status import CdrExportStatus
+from .cdr_filter_parameters import CdrFilterParameters
+from .cnam_assignment import CnamAssignment
+from .cnam_assignment_attributes import CnamAssignmentAttributes
+from .cnam_assignment_document import CnamAssignmentDocument
+from .cnam_assignment_type import CnamAssignmentType
+from .cnam_attributes import CnamAttributes
+from .cnam_document import CnamDocument
+from .cnam_list import CnamList
+from .cnam_relationships import CnamRelationships
+from .cnam_resource import CnamResource
+from .cnam_resource_type import CnamResourceType
+from .cnam_update import CnamUpdate
+from .cnam_update_type import CnamUpdateType
+from .create_cdr_export_request import CreateCdrExportRequest
+from .create_cnam_request import CreateCnamRequest
 from .create_route_request import CreateRouteRequest
 from .delivery_receipt import DeliveryReceipt
+from .e911_address_type import E911AddressType
+from .e911_attributes import E911Attributes
+from .e911_attributes_country import E911AttributesCountry
+from .e911_country import E911Country
+from .e911_document import E911Document
+from .e911_list import E911List
+from .e911_request import E911Request
+from .e911_resource import E911Resource
+from .e911_resource_type import E911ResourceType
+from .e911_update import E911Update
+from .e911_update_attributes import E911UpdateAttributes
+from .e911_update_request import E911UpdateRequest
+from .e911_update_type import E911UpdateType
+from .edge_strategy import EdgeStrategy
+from .edge_strategy_attributes import EdgeStrategyAttributes
+from .edge_strategy_list import EdgeStrategyList
+from .edge_strategy_type import EdgeStrategyType
 from .exchange_code import ExchangeCode
 from .exchange_code_list import ExchangeCodeList
 from .exchange_code_type import ExchangeCodeType
 from .flowroute_error import FlowrouteError
 from .flowroute_error_document import FlowrouteErrorDocument
+from .free_attributes import FreeAttributes
+from .included_resource import IncludedResource
 from .media_identifier import MediaIdentifier
 from .media_relationship import MediaRelationship
 from .message_accepted_document import MessageAcceptedDocument
@@ -29,6 +79,14 @@ from .message_record_list import MessageRecordList
 from .message_record_relationships import MessageRecordRelationships
 from .message_record_type import MessageRecordType
 from .message_type import MessageType
+from .messaging_provision_resource import MessagingProvisionResource
+from .messaging_provision_resource_type import MessagingProvisionResourceType
+from .new_cdr_export import NewCdrExport
+from .new_cdr_export_attributes import NewCdrExportAttributes
+from .new_cdr_export_type import NewCdrExportType
+from .new_e911 import NewE911
+from .new_e911_attributes import NewE911Attributes
+from .new_e911_type import NewE911Type
 from .new_route import NewRoute
 from .new_route_attributes import NewRouteAttributes
 from .new_route_type import NewRouteType
@@ -42,11 +100,19 @@ from .outbound_message import OutboundMessage
 from .outbound_message_attributes import OutboundMessageAttributes
 from .outbound_message_type import OutboundMessageType
 from .pagination_links import PaginationLinks
+from .portability_groups import PortabilityGroups
+from .portability_request import PortabilityRequest
+from .portability_result import PortabilityResult
 from .purchasable_number import PurchasableNumber
 from .purchasable_number_attributes import PurchasableNumberAttributes
 from .purchasable_number_list import PurchasableNumberList
 from .purchasable_number_type import PurchasableNumberType
 from .related_link import RelatedLink
+from .related_number import RelatedNumber
+from .related_number_attributes import RelatedNumberAttributes
+from .related_number_list import RelatedNumberList
+from .related_number_type import RelatedNumberType
+from .relationship_to_many import RelationshipToMany
 from .relationship_to_one import RelationshipToOne
 from .resource_identifier import ResourceIdentifier
 from .resource_links import ResourceLinks
@@ -59,7 +125,14 @@ from .route_reference import RouteReference
 from .route_resource import RouteResource
 from .route_resource_type import RouteResourceType
 from .route_type import RouteType
+from .route_update import RouteUpdate
+from .route_update_attributes import RouteUpdateAttributes
+from .route_update_type import RouteUpdateType
 from .send_message_request import SendMessageRequest
+from .update_cnam_request import UpdateCnamRequest
+from .update_number_request import UpdateNumberRequest
+from .update_number_request_type import UpdateNumberRequestType
+from .update_route_request import UpdateRouteRequest
 
 __all__ = (
     "AcceptedMessage",
@@ -71,13 +144,63 @@ __all__ = (
     "AreaCode",
     "AreaCodeList",
     "AreaCodeType",
+    "CallbackAttributes",
+    "CallbackDocument",
+    "CallbackDocumentRequest",
+    "CallbackRequestData",
+    "CallbackRequestDataType",
+    "CallbackResource",
+    "CallbackResourceType",
+    "CallbackType",
+    "CallbackUrl",
+    "CdrCsvRecord",
+    "CdrExportAttributes",
+    "CdrExportDocument",
+    "CdrExportList",
+    "CdrExportResource",
+    "CdrExportResourceType",
+    "CdrExportStatus",
+    "CdrFilterParameters",
+    "CnamAssignment",
+    "CnamAssignmentAttributes",
+    "CnamAssignmentDocument",
+    "CnamAssignmentType",
+    "CnamAttributes",
+    "CnamDocument",
+    "CnamList",
+    "CnamRelationships",
+    "CnamResource",
+    "CnamResourceType",
+    "CnamUpdate",
+    "CnamUpdateType",
+    "CreateCdrExportRequest",
+    "CreateCnamRequest",
     "CreateRouteRequest",
     "DeliveryReceipt",
+    "E911AddressType",
+    "E911Attributes",
+    "E911AttributesCountry",
+    "E911Country",
+    "E911Document",
+    "E911List",
+    "E911Request",
+    "E911Resource",
+    "E911ResourceType",
+    "E911Update",
+    "E911UpdateAttributes",
+    "E911UpdateRequest",
+    "E911UpdateType",
+    "EdgeStrategy",
+    "EdgeStrategyAttributes",
+    "EdgeStrategyList",
+    "EdgeStrategyType",
     "ExchangeCode",
     "ExchangeCodeList",
     "ExchangeCodeType",
     "FlowrouteError",
     "FlowrouteErrorDocument",
+    "FreeAttributes",
+    "IncludedResource",
     "MediaIdentifier",
     "MediaRelationship",
     "MessageAcceptedDocument",
@@ -89,6 +212,14 @@ __all__ = (
     "MessageRecordRelationships",
     "MessageRecordType",
     "MessageType",
+    "MessagingProvisionResource",
+    "MessagingProvisionResourceType",
+    "NewCdrExport",
+    "NewCdrExportAttributes",
+    "NewCdrExportType",
+    "NewE911",
+    "NewE911Attributes",
+    "NewE911Type",
     "NewRoute",
     "NewRouteAttributes",
     "NewRouteType",
@@ -102,11 +233,19 @@ __all__ = (
     "OutboundMessageAttributes",
     "OutboundMessageType",
     "PaginationLinks",
+    "PortabilityGroups",
+    "PortabilityRequest",
+    "PortabilityResult",
     "PurchasableNumber",
     "PurchasableNumberAttributes",
     "PurchasableNumberList",
     "PurchasableNumberType",
     "RelatedLink",
+    "RelatedNumber",
+    "RelatedNumberAttributes",
+    "RelatedNumberList",
+    "RelatedNumberType",
+    "RelationshipToMany",
     "RelationshipToOne",
     "ResourceIdentifier",
     "ResourceLinks",
@@ -119,5 +258,12 @@ __all__ = (
     "RouteResource",
     "RouteResourceType",
     "RouteType",
+    "RouteUpdate",
+    "RouteUpdateAttributes",
+    "RouteUpdateType",
     "SendMessageRequest",
+    "UpdateCnamRequest",
+    "UpdateNumberRequest",
+    "UpdateNumberRequestType",
+    "UpdateRouteRequest",
 )

@@ -10,6 +10,7 @@ from attrs import field as _attrs_field
 
 from ..models.message_direction import MessageDirection, check_message_direction
 from ..models.message_type import MessageType, check_message_type
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.delivery_receipt import DeliveryReceipt
@@ -30,11 +31,12 @@ class MessageRecordAttributes:
         to (str): Recipient number.
         message_encoding (int): Message encoding, e.g. `0` (default) or `8` (UCS-2).
         timestamp (str): ISO 8601 date-time (UTC), e.g. `2017-12-22T01:52:39.39Z`.
-        delivery_receipts (list[DeliveryReceipt]): Delivery receipts received so far (empty for inbound messages).
         amount_display (str): Total cost in USD, formatted, e.g. `$0.0040`.
         from_ (str): Sender number.
         is_mms (bool): Whether the message is an MMS.
         message_type (MessageType): Kind of the account number that sent or received the message.
+        delivery_receipts (list[DeliveryReceipt] | Unset): Delivery receipts received so far (empty for inbound
+            messages).
     """
 
     body: str
@@ -44,11 +46,11 @@ class MessageRecordAttributes:
     to: str
     message_encoding: int
     timestamp: str
-    delivery_receipts: list[DeliveryReceipt]
     amount_display: str
     from_: str
     is_mms: bool
     message_type: MessageType
+    delivery_receipts: list[DeliveryReceipt] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -66,11 +68,6 @@ class MessageRecordAttributes:
 
         timestamp = self.timestamp
 
-        delivery_receipts = []
-        for delivery_receipts_item_data in self.delivery_receipts:
-            delivery_receipts_item = delivery_receipts_item_data.to_dict()
-            delivery_receipts.append(delivery_receipts_item)
-
         amount_display = self.amount_display
 
         from_ = self.from_
@@ -78,6 +75,13 @@ class MessageRecordAttributes:
         is_mms = self.is_mms
 
         message_type: str = self.message_type
+
+        delivery_receipts: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.delivery_receipts, Unset):
+            delivery_receipts = []
+            for delivery_receipts_item_data in self.delivery_receipts:
+                delivery_receipts_item = delivery_receipts_item_data.to_dict()
+                delivery_receipts.append(delivery_receipts_item)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -90,13 +94,14 @@ class MessageRecordAttributes:
                 "to": to,
                 "message_encoding": message_encoding,
                 "timestamp": timestamp,
-                "delivery_receipts": delivery_receipts,
                 "amount_display": amount_display,
                 "from": from_,
                 "is_mms": is_mms,
                 "message_type": message_type,
             }
         )
+        if delivery_receipts is not UNSET:
+            field_dict["delivery_receipts"] = delivery_receipts
 
         return field_dict
 
@@ -119,13 +124,6 @@ class MessageRecordAttributes:
 
         timestamp = d.pop("timestamp")
 
-        delivery_receipts = []
-        _delivery_receipts = d.pop("delivery_receipts")
-        for delivery_receipts_item_data in _delivery_receipts:
-            delivery_receipts_item = DeliveryReceipt.from_dict(delivery_receipts_item_data)
-
-            delivery_receipts.append(delivery_receipts_item)
-
         amount_display = d.pop("amount_display")
 
         from_ = d.pop("from")
@@ -133,6 +131,15 @@ class MessageRecordAttributes:
         is_mms = d.pop("is_mms")
 
         message_type = check_message_type(d.pop("message_type"))
+
+        _delivery_receipts = d.pop("delivery_receipts", UNSET)
+        delivery_receipts: list[DeliveryReceipt] | Unset = UNSET
+        if _delivery_receipts is not UNSET:
+            delivery_receipts = []
+            for delivery_receipts_item_data in _delivery_receipts:
+                delivery_receipts_item = DeliveryReceipt.from_dict(delivery_receipts_item_data)
+
+                delivery_receipts.append(delivery_receipts_item)
 
         message_record_attributes = cls(
             body=body,
@@ -142,11 +149,11 @@ class MessageRecordAttributes:
             to=to,
             message_encoding=message_encoding,
             timestamp=timestamp,
-            delivery_receipts=delivery_receipts,
             amount_display=amount_display,
             from_=from_,
             is_mms=is_mms,
             message_type=message_type,
+            delivery_receipts=delivery_receipts,
         )
 
         message_record_attributes.additional_properties = d

@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.route_type import RouteType, check_route_type
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="NewRouteAttributes")
 
@@ -22,11 +23,13 @@ class NewRouteAttributes:
         value (str): Route target matching `route_type`: a host name or IP (optionally `:port`), a SIP URI, or an
             11-digit phone number.
         alias (str): Name for the route.
+        edge_strategy_id (int | Unset): Id of an edge strategy (`list_edge_strategies`) to receive the traffic from.
     """
 
     route_type: RouteType
     value: str
     alias: str
+    edge_strategy_id: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -35,6 +38,8 @@ class NewRouteAttributes:
         value = self.value
 
         alias = self.alias
+
+        edge_strategy_id = self.edge_strategy_id
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -45,6 +50,8 @@ class NewRouteAttributes:
                 "alias": alias,
             }
         )
+        if edge_strategy_id is not UNSET:
+            field_dict["edge_strategy_id"] = edge_strategy_id
 
         return field_dict
 
@@ -57,10 +64,13 @@ class NewRouteAttributes:
 
         alias = d.pop("alias")
 
+        edge_strategy_id = d.pop("edge_strategy_id", UNSET)
+
         new_route_attributes = cls(
             route_type=route_type,
             value=value,
             alias=alias,
+            edge_strategy_id=edge_strategy_id,
         )
 
         new_route_attributes.additional_properties = d

@@ -11,6 +11,10 @@ from attrs import field as _attrs_field
 from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
+    from ..models.cnam_resource import CnamResource
+    from ..models.e911_resource import E911Resource
+    from ..models.included_resource import IncludedResource
+    from ..models.messaging_provision_resource import MessagingProvisionResource
     from ..models.number_resource import NumberResource
     from ..models.resource_links import ResourceLinks
     from ..models.route_resource import RouteResource
@@ -26,15 +30,24 @@ class NumberDocument:
     Attributes:
         data (NumberResource): A phone number on the account with its relationships.
         links (ResourceLinks): Links of a resource or single-resource document.
-        included (list[RouteResource] | Unset): Resources referenced by `data.relationships` (the number's routes).
+        included (list[CnamResource | E911Resource | IncludedResource | MessagingProvisionResource | RouteResource] |
+            Unset): Resources referenced by `data.relationships`: routes, and (FR-docs) the number's CNAM record, E911
+            record and messaging provisioning.
     """
 
     data: NumberResource
     links: ResourceLinks
-    included: list[RouteResource] | Unset = UNSET
+    included: (
+        list[CnamResource | E911Resource | IncludedResource | MessagingProvisionResource | RouteResource] | Unset
+    ) = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        from ..models.cnam_resource import CnamResource  # noqa: PLC0415
+        from ..models.e911_resource import E911Resource  # noqa: PLC0415
+        from ..models.messaging_provision_resource import MessagingProvisionResource  # noqa: PLC0415
+        from ..models.route_resource import RouteResource  # noqa: PLC0415
+
         data = self.data.to_dict()
 
         links = self.links.to_dict()
@@ -43,7 +56,18 @@ class NumberDocument:
         if not isinstance(self.included, Unset):
             included = []
             for included_item_data in self.included:
-                included_item = included_item_data.to_dict()
+                included_item: dict[str, Any]
+                if isinstance(included_item_data, RouteResource):
+                    included_item = included_item_data.to_dict()
+                elif isinstance(included_item_data, CnamResource):
+                    included_item = included_item_data.to_dict()
+                elif isinstance(included_item_data, E911Resource):
+                    included_item = included_item_data.to_dict()
+                elif isinstance(included_item_data, MessagingProvisionResource):
+                    included_item = included_item_data.to_dict()
+                else:
+                    included_item = included_item_data.to_dict()
+
                 included.append(included_item)
 
         field_dict: dict[str, Any] = {}
@@ -61,6 +85,10 @@ class NumberDocument:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.cnam_resource import CnamResource  # noqa: PLC0415
+        from ..models.e911_resource import E911Resource  # noqa: PLC0415
+        from ..models.included_resource import IncludedResource  # noqa: PLC0415
+        from ..models.messaging_provision_resource import MessagingProvisionResource  # noqa: PLC0415
         from ..models.number_resource import NumberResource  # noqa: PLC0415
         from ..models.resource_links import ResourceLinks  # noqa: PLC0415
         from ..models.route_resource import RouteResource  # noqa: PLC0415
@@ -71,11 +99,55 @@ class NumberDocument:
         links = ResourceLinks.from_dict(d.pop("links"))
 
         _included = d.pop("included", UNSET)
-        included: list[RouteResource] | Unset = UNSET
+        included: (
+            list[CnamResource | E911Resource | IncludedResource | MessagingProvisionResource | RouteResource] | Unset
+        ) = UNSET
         if _included is not UNSET:
             included = []
             for included_item_data in _included:
-                included_item = RouteResource.from_dict(included_item_data)
+
+                def _parse_included_item(
+                    data: object,
+                ) -> CnamResource | E911Resource | IncludedResource | MessagingProvisionResource | RouteResource:
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        componentsschemas_number_included_type_0 = RouteResource.from_dict(data)
+
+                        return componentsschemas_number_included_type_0
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        componentsschemas_number_included_type_1 = CnamResource.from_dict(data)
+
+                        return componentsschemas_number_included_type_1
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        componentsschemas_number_included_type_2 = E911Resource.from_dict(data)
+
+                        return componentsschemas_number_included_type_2
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    try:
+                        if not isinstance(data, dict):
+                            raise TypeError()
+                        componentsschemas_number_included_type_3 = MessagingProvisionResource.from_dict(data)
+
+                        return componentsschemas_number_included_type_3
+                    except (TypeError, ValueError, AttributeError, KeyError):
+                        pass
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    componentsschemas_number_included_type_4 = IncludedResource.from_dict(data)
+
+                    return componentsschemas_number_included_type_4
+
+                included_item = _parse_included_item(included_item_data)
 
                 included.append(included_item)
 

@@ -2,14 +2,16 @@
 # Do not edit: change the spec, then run `make regenerate` (see README, "Pins").
 from typing import Literal
 
-KnownNumberType = Literal["inum", "standard", "tollfree"]
+KnownNumberType = Literal["inum", "longcode", "standard", "toll-free", "tollfree"]
 NumberType = KnownNumberType | str
 """The documented values are typed; a value the provider adds later passes through unchanged."""
 
 NUMBER_TYPE_VALUES: frozenset[str] = frozenset(
     {
         "inum",
+        "longcode",
         "standard",
+        "toll-free",
         "tollfree",
     }
 )

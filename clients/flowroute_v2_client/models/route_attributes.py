@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.route_type import RouteType, check_route_type
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="RouteAttributes")
 
@@ -21,11 +22,13 @@ class RouteAttributes:
             registration), `uri` (SIP URI) or `number` (PSTN number).
         alias (str): Name of the route.
         value (None | str): Route target (host, SIP URI or phone number); null for the `sip-reg` route.
+        edge_strategy_id (int | None | Unset): The route's edge strategy (FR-docs number details), when one is set.
     """
 
     route_type: RouteType
     alias: str
     value: None | str
+    edge_strategy_id: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -36,6 +39,12 @@ class RouteAttributes:
         value: None | str
         value = self.value
 
+        edge_strategy_id: int | None | Unset
+        if isinstance(self.edge_strategy_id, Unset):
+            edge_strategy_id = UNSET
+        else:
+            edge_strategy_id = self.edge_strategy_id
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update(
@@ -45,6 +54,8 @@ class RouteAttributes:
                 "value": value,
             }
         )
+        if edge_strategy_id is not UNSET:
+            field_dict["edge_strategy_id"] = edge_strategy_id
 
         return field_dict
 
@@ -62,10 +73,20 @@ class RouteAttributes:
 
         value = _parse_value(d.pop("value"))
 
+        def _parse_edge_strategy_id(data: object) -> int | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
+
+        edge_strategy_id = _parse_edge_strategy_id(d.pop("edge_strategy_id", UNSET))
+
         route_attributes = cls(
             route_type=route_type,
             alias=alias,
             value=value,
+            edge_strategy_id=edge_strategy_id,
         )
 
         route_attributes.additional_properties = d

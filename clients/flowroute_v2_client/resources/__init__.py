@@ -3,29 +3,77 @@
 """The typed surface of this package: one resource per tag, sync and async, with raw-response twins.
 
 Give :class:`Resources` (or :class:`AsyncResources`) a runtime (see ``_runtime.py``) and every
-operation of the spec is a method: ``Resources(runtime).messages.<method>(...)``.
+operation of the spec is a method: ``Resources(runtime).callbacks.<method>(...)``.
 """
 
 from ._runtime import AsyncRuntime, Options, RawResponse, Request, Runtime
+from ._schemas import (
+    CallbackDocumentRequestParams,
+    CallbackRequestDataParams,
+    CallbackUrlParams,
+    CdrFilterParametersParams,
+    CnamUpdateParams,
+    CreateCdrExportRequestParams,
+    CreateCnamRequestParams,
+    E911RequestParams,
+    E911UpdateAttributesParams,
+    E911UpdateParams,
+    E911UpdateRequestParams,
+    NewCdrExportAttributesParams,
+    NewCdrExportParams,
+    NewE911AttributesParams,
+    NewE911Params,
+    PortabilityRequestParams,
+    RouteUpdateAttributesParams,
+    RouteUpdateParams,
+    UpdateCnamRequestParams,
+    UpdateNumberRequestParams,
+    UpdateRouteRequestParams,
+)
+from .callbacks import AsyncCallbacks, AsyncCallbacksWithRawResponse, Callbacks, CallbacksWithRawResponse
+from .cdrs import AsyncCdrs, AsyncCdrsWithRawResponse, Cdrs, CdrsWithRawResponse
+from .cnams import AsyncCnams, AsyncCnamsWithRawResponse, Cnams, CnamsWithRawResponse
+from .e911s import AsyncE911s, AsyncE911sWithRawResponse, E911s, E911sWithRawResponse
 from .messages import AsyncMessages, AsyncMessagesWithRawResponse, Messages, MessagesWithRawResponse
 from .numbers import AsyncNumbers, AsyncNumbersWithRawResponse, Numbers, NumbersWithRawResponse
+from .porting import AsyncPorting, AsyncPortingWithRawResponse, Porting, PortingWithRawResponse
 from .routes import AsyncRoutes, AsyncRoutesWithRawResponse, Routes, RoutesWithRawResponse
 
 
 class Resources:
     """Every resource of the spec on one sync runtime."""
 
+    callbacks: Callbacks
+
+    cdrs: Cdrs
+
+    cnams: Cnams
+
+    e911s: E911s
+
     messages: Messages
 
     numbers: Numbers
+
+    porting: Porting
 
     routes: Routes
 
     def __init__(self, runtime: Runtime) -> None:
 
+        self.callbacks = Callbacks(runtime)
+
+        self.cdrs = Cdrs(runtime)
+
+        self.cnams = Cnams(runtime)
+
+        self.e911s = E911s(runtime)
+
         self.messages = Messages(runtime)
 
         self.numbers = Numbers(runtime)
+
+        self.porting = Porting(runtime)
 
         self.routes = Routes(runtime)
 
@@ -33,17 +81,37 @@ class Resources:
 class AsyncResources:
     """Every resource of the spec on one async runtime."""
 
+    callbacks: AsyncCallbacks
+
+    cdrs: AsyncCdrs
+
+    cnams: AsyncCnams
+
+    e911s: AsyncE911s
+
     messages: AsyncMessages
 
     numbers: AsyncNumbers
+
+    porting: AsyncPorting
 
     routes: AsyncRoutes
 
     def __init__(self, runtime: AsyncRuntime) -> None:
 
+        self.callbacks = AsyncCallbacks(runtime)
+
+        self.cdrs = AsyncCdrs(runtime)
+
+        self.cnams = AsyncCnams(runtime)
+
+        self.e911s = AsyncE911s(runtime)
+
         self.messages = AsyncMessages(runtime)
 
         self.numbers = AsyncNumbers(runtime)
+
+        self.porting = AsyncPorting(runtime)
 
         self.routes = AsyncRoutes(runtime)
 
@@ -56,6 +124,43 @@ __all__ = [
     "Request",
     "Resources",
     "Runtime",
+    "CallbackDocumentRequestParams",
+    "CallbackRequestDataParams",
+    "CallbackUrlParams",
+    "CdrFilterParametersParams",
+    "CnamUpdateParams",
+    "CreateCdrExportRequestParams",
+    "CreateCnamRequestParams",
+    "E911RequestParams",
+    "E911UpdateAttributesParams",
+    "E911UpdateParams",
+    "E911UpdateRequestParams",
+    "NewCdrExportAttributesParams",
+    "NewCdrExportParams",
+    "NewE911AttributesParams",
+    "NewE911Params",
+    "PortabilityRequestParams",
+    "RouteUpdateAttributesParams",
+    "RouteUpdateParams",
+    "UpdateCnamRequestParams",
+    "UpdateNumberRequestParams",
+    "UpdateRouteRequestParams",
+    "AsyncCallbacks",
+    "AsyncCallbacksWithRawResponse",
+    "Callbacks",
+    "CallbacksWithRawResponse",
+    "AsyncCdrs",
+    "AsyncCdrsWithRawResponse",
+    "Cdrs",
+    "CdrsWithRawResponse",
+    "AsyncCnams",
+    "AsyncCnamsWithRawResponse",
+    "Cnams",
+    "CnamsWithRawResponse",
+    "AsyncE911s",
+    "AsyncE911sWithRawResponse",
+    "E911s",
+    "E911sWithRawResponse",
     "AsyncMessages",
     "AsyncMessagesWithRawResponse",
     "Messages",
@@ -64,6 +169,10 @@ __all__ = [
     "AsyncNumbersWithRawResponse",
     "Numbers",
     "NumbersWithRawResponse",
+    "AsyncPorting",
+    "AsyncPortingWithRawResponse",
+    "Porting",
+    "PortingWithRawResponse",
     "AsyncRoutes",
     "AsyncRoutesWithRawResponse",
     "Routes",

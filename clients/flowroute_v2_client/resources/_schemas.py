@@ -3,10 +3,683 @@
 """Request checks and input types shared by this package's resources, generated from the spec's schemas."""
 
 import re
+from collections.abc import Sequence
+from typing import Any, Literal, Required, TypedDict
+
+from ..models import (
+    CallbackRequestData,
+    CallbackUrl,
+    CdrFilterParameters,
+    CnamUpdate,
+    CreateCnamRequest,
+    E911Update,
+    E911UpdateAttributes,
+    NewCdrExport,
+    NewCdrExportAttributes,
+    NewE911,
+    NewE911Attributes,
+    RouteUpdate,
+    RouteUpdateAttributes,
+)
+from ._runtime import Checker
 
 _P0 = re.compile("^[0-9]{11}\\Z")
-_E1 = frozenset(["host", "number", "sip-reg", "uri"])
-_P2 = re.compile("\\S")
-_P3 = re.compile("^[0-9]+\\Z")
-_P4 = re.compile("^\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:?\\d{2})?)?\\Z")
-_P5 = re.compile("^mdr2-[0-9A-Za-z]+\\Z")
+_K1 = frozenset(
+    ["alias", "cnam_lookups_enabled", "messaging_callback_url", "messaging_email", "messaging_enabled", "type"]
+)
+_E2 = frozenset(["number"])
+_E3 = frozenset(["host", "number", "sip-reg", "uri"])
+_P4 = re.compile("\\S")
+_P5 = re.compile("^[0-9]+\\Z")
+_P6 = re.compile("^\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:?\\d{2})?)?\\Z")
+_P7 = re.compile("^mdr2-[0-9A-Za-z]+\\Z")
+_P8 = re.compile("^https?://[^\\s]+\\Z")
+_K9 = frozenset(["data"])
+_K10 = frozenset(["attributes", "type"])
+_E11 = frozenset(["route"])
+_K12 = frozenset(["alias", "edge_strategy_id", "route_type", "value"])
+_E13 = frozenset(["dlr_callback", "mms_callback", "mms_dlr_callback", "sms_callback", "sms_dlr_callback"])
+_E14 = frozenset(["callback"])
+_K15 = frozenset(["callback_url"])
+_P16 = re.compile("^[A-Za-z]{2}\\Z")
+_E17 = frozenset(["e911"])
+_K18 = frozenset(
+    [
+        "address_type",
+        "address_type_number",
+        "city",
+        "country",
+        "first_name",
+        "label",
+        "last_name",
+        "state",
+        "street_name",
+        "street_number",
+        "zip",
+    ]
+)
+_E19 = frozenset(
+    [
+        "Apartment",
+        "Basement",
+        "Building",
+        "Department",
+        "Floor",
+        "Front",
+        "Key",
+        "Lobby",
+        "Lot",
+        "Lower",
+        "Office",
+        "Penthouse",
+        "Pier",
+        "Rear",
+        "Room",
+        "Side",
+        "Slip",
+        "Space",
+        "Stop",
+        "Suite",
+        "Trailer",
+        "Unit",
+        "Upper",
+    ]
+)
+_P20 = re.compile("^[A-Z]{2}\\Z")
+_E21 = frozenset(["CA", "US"])
+_K22 = frozenset(["value"])
+_P23 = re.compile("^(?=.*[A-Za-z])[A-Za-z0-9 _.,@+&'/\"-]+\\Z")
+_E24 = frozenset(["cnam"])
+_E25 = frozenset(["completed", "failed", "processing"])
+_E26 = frozenset(["cdrexport"])
+_K27 = frozenset(["callback_url", "filter_parameters"])
+_K28 = frozenset(
+    [
+        "caller_ip",
+        "callerid_numbers",
+        "custom_x_tags",
+        "destination_numbers",
+        "duration_greater_than",
+        "number_aliases",
+        "number_aliases_contains",
+        "start_call_end_time",
+        "start_call_start_time",
+    ]
+)
+_K29 = frozenset(["numbers"])
+_P30 = re.compile("^\\+[1-9][0-9]{1,14}\\Z")
+
+
+class UpdateNumberRequestParams(TypedDict, total=False):
+    type: Required[Literal["number"]]
+    alias: str
+    cnam_lookups_enabled: bool
+    messaging_enabled: bool
+    messaging_email: bool
+    messaging_callback_url: str
+
+
+class RouteUpdateAttributesParams(TypedDict, total=False):
+    alias: str
+    route_type: Literal["host", "sip-reg", "uri", "number"]
+    value: str
+    edge_strategy_id: int
+
+
+class RouteUpdateParams(TypedDict, total=False):
+    type: Required[Literal["route"]]
+    attributes: Required[RouteUpdateAttributesParams | RouteUpdateAttributes]
+
+
+class UpdateRouteRequestParams(TypedDict, total=False):
+    data: Required[RouteUpdateParams | RouteUpdate]
+
+
+class CallbackUrlParams(TypedDict, total=False):
+    callback_url: Required[str]
+
+
+class CallbackRequestDataParams(TypedDict, total=False):
+    type: Literal["callback"]
+    attributes: Required[CallbackUrlParams | CallbackUrl]
+
+
+class CallbackDocumentRequestParams(TypedDict, total=False):
+    data: Required[CallbackRequestDataParams | CallbackRequestData]
+
+
+class NewE911AttributesParams(TypedDict, total=False):
+    label: Required[str]
+    first_name: Required[str]
+    last_name: Required[str]
+    street_number: Required[str]
+    street_name: Required[str]
+    address_type: Literal[
+        "Apartment",
+        "Basement",
+        "Building",
+        "Department",
+        "Floor",
+        "Front",
+        "Key",
+        "Lobby",
+        "Lot",
+        "Lower",
+        "Office",
+        "Penthouse",
+        "Pier",
+        "Rear",
+        "Room",
+        "Side",
+        "Slip",
+        "Space",
+        "Stop",
+        "Suite",
+        "Trailer",
+        "Unit",
+        "Upper",
+    ]
+    address_type_number: str
+    city: Required[str]
+    state: Required[str]
+    country: Required[Literal["US", "CA"]]
+    zip: Required[str]
+
+
+class NewE911Params(TypedDict, total=False):
+    type: Required[Literal["e911"]]
+    attributes: Required[NewE911AttributesParams | NewE911Attributes]
+
+
+class E911RequestParams(TypedDict, total=False):
+    data: Required[NewE911Params | NewE911]
+
+
+class E911UpdateAttributesParams(TypedDict, total=False):
+    label: str
+    first_name: str
+    last_name: str
+    street_number: str
+    street_name: str
+    address_type: Literal[
+        "Apartment",
+        "Basement",
+        "Building",
+        "Department",
+        "Floor",
+        "Front",
+        "Key",
+        "Lobby",
+        "Lot",
+        "Lower",
+        "Office",
+        "Penthouse",
+        "Pier",
+        "Rear",
+        "Room",
+        "Side",
+        "Slip",
+        "Space",
+        "Stop",
+        "Suite",
+        "Trailer",
+        "Unit",
+        "Upper",
+    ]
+    address_type_number: str
+    city: str
+    state: str
+    country: Literal["US", "CA"]
+    zip: str
+
+
+class E911UpdateParams(TypedDict, total=False):
+    type: Required[Literal["e911"]]
+    attributes: Required[E911UpdateAttributesParams | E911UpdateAttributes]
+
+
+class E911UpdateRequestParams(TypedDict, total=False):
+    data: Required[E911UpdateParams | E911Update]
+
+
+class CreateCnamRequestParams(TypedDict, total=False):
+    value: Required[str]
+
+
+class CnamUpdateParams(TypedDict, total=False):
+    type: Required[Literal["cnam"]]
+    attributes: Required[CreateCnamRequestParams | CreateCnamRequest]
+
+
+class UpdateCnamRequestParams(TypedDict, total=False):
+    data: Required[CnamUpdateParams | CnamUpdate]
+
+
+class CdrFilterParametersParams(TypedDict, total=False):
+    start_call_start_time: Required[str]
+    start_call_end_time: Required[str]
+    number_aliases: Sequence[str]
+    number_aliases_contains: Sequence[str]
+    destination_numbers: Sequence[str]
+    callerid_numbers: Sequence[str]
+    custom_x_tags: Sequence[str]
+    caller_ip: str
+    duration_greater_than: float
+
+
+class NewCdrExportAttributesParams(TypedDict, total=False):
+    callback_url: str
+    filter_parameters: Required[CdrFilterParametersParams | CdrFilterParameters]
+
+
+class NewCdrExportParams(TypedDict, total=False):
+    type: Required[Literal["cdrexport"]]
+    attributes: Required[NewCdrExportAttributesParams | NewCdrExportAttributes]
+
+
+class CreateCdrExportRequestParams(TypedDict, total=False):
+    data: Required[NewCdrExportParams | NewCdrExport]
+
+
+class PortabilityRequestParams(TypedDict, total=False):
+    numbers: Required[Sequence[str]]
+
+
+def _check_callback_document_request(v: Checker, value: Any, field: str) -> dict[str, Any]:
+    """Check one ``CallbackDocumentRequest`` (a dict with the wire names, or the generated model)."""
+    data = v.object(value, field, _K9, ("data",))
+    out: dict[str, Any] = {}
+    x = data.get("data")
+    if x is not None:
+        out["data"] = _check_callback_request_data(v, x, (field + ".data" if field else "data"))
+    return out
+
+
+def _check_callback_request_data(v: Checker, value: Any, field: str) -> dict[str, Any]:
+    """Check one ``CallbackRequestData`` (a dict with the wire names, or the generated model)."""
+    data = v.object(value, field, _K10, ("attributes",))
+    out: dict[str, Any] = {}
+    x = data.get("type")
+    if x is not None:
+        out["type"] = v.string(x, (field + ".type" if field else "type"), enum=_E14)
+    x = data.get("attributes")
+    if x is not None:
+        out["attributes"] = _check_callback_url(v, x, (field + ".attributes" if field else "attributes"))
+    return out
+
+
+def _check_callback_url(v: Checker, value: Any, field: str) -> dict[str, Any]:
+    """Check one ``CallbackUrl`` (a dict with the wire names, or the generated model)."""
+    data = v.object(value, field, _K15, ("callback_url",))
+    out: dict[str, Any] = {}
+    x = data.get("callback_url")
+    if x is not None:
+        out["callback_url"] = v.string(
+            x,
+            (field + ".callback_url" if field else "callback_url"),
+            max_length=2048,
+            pattern=_P8,
+            example="http://example.com/sms",
+        )
+    return out
+
+
+def _check_cdr_filter_parameters(v: Checker, value: Any, field: str) -> dict[str, Any]:
+    """Check one ``CdrFilterParameters`` (a dict with the wire names, or the generated model)."""
+    data = v.object(value, field, _K28, ("start_call_start_time", "start_call_end_time"))
+    out: dict[str, Any] = {}
+    x = data.get("start_call_start_time")
+    if x is not None:
+        out["start_call_start_time"] = v.string(
+            x, (field + ".start_call_start_time" if field else "start_call_start_time"), pattern=_P6
+        )
+    x = data.get("start_call_end_time")
+    if x is not None:
+        out["start_call_end_time"] = v.string(
+            x, (field + ".start_call_end_time" if field else "start_call_end_time"), pattern=_P6
+        )
+    x = data.get("number_aliases")
+    if x is not None:
+        out["number_aliases"] = [
+            v.string(x1, f"{f1}[{i1}]")
+            for f1 in ((field + ".number_aliases" if field else "number_aliases"),)
+            for i1, x1 in enumerate(v.array(x, f1))
+        ]
+    x = data.get("number_aliases_contains")
+    if x is not None:
+        out["number_aliases_contains"] = [
+            v.string(x1, f"{f1}[{i1}]")
+            for f1 in ((field + ".number_aliases_contains" if field else "number_aliases_contains"),)
+            for i1, x1 in enumerate(v.array(x, f1))
+        ]
+    x = data.get("destination_numbers")
+    if x is not None:
+        out["destination_numbers"] = [
+            v.string(x1, f"{f1}[{i1}]")
+            for f1 in ((field + ".destination_numbers" if field else "destination_numbers"),)
+            for i1, x1 in enumerate(v.array(x, f1))
+        ]
+    x = data.get("callerid_numbers")
+    if x is not None:
+        out["callerid_numbers"] = [
+            v.string(x1, f"{f1}[{i1}]")
+            for f1 in ((field + ".callerid_numbers" if field else "callerid_numbers"),)
+            for i1, x1 in enumerate(v.array(x, f1))
+        ]
+    x = data.get("custom_x_tags")
+    if x is not None:
+        out["custom_x_tags"] = [
+            v.string(x1, f"{f1}[{i1}]")
+            for f1 in ((field + ".custom_x_tags" if field else "custom_x_tags"),)
+            for i1, x1 in enumerate(v.array(x, f1))
+        ]
+    x = data.get("caller_ip")
+    if x is not None:
+        out["caller_ip"] = v.string(x, (field + ".caller_ip" if field else "caller_ip"))
+    x = data.get("duration_greater_than")
+    if x is not None:
+        out["duration_greater_than"] = v.number(
+            x, (field + ".duration_greater_than" if field else "duration_greater_than"), minimum=0
+        )
+    return out
+
+
+def _check_cnam_update(v: Checker, value: Any, field: str) -> dict[str, Any]:
+    """Check one ``CnamUpdate`` (a dict with the wire names, or the generated model)."""
+    data = v.object(value, field, _K10, ("type", "attributes"))
+    out: dict[str, Any] = {}
+    x = data.get("type")
+    if x is not None:
+        out["type"] = v.string(x, (field + ".type" if field else "type"), enum=_E24)
+    x = data.get("attributes")
+    if x is not None:
+        out["attributes"] = _check_create_cnam_request(v, x, (field + ".attributes" if field else "attributes"))
+    return out
+
+
+def _check_create_cdr_export_request(v: Checker, value: Any, field: str) -> dict[str, Any]:
+    """Check one ``CreateCdrExportRequest`` (a dict with the wire names, or the generated model)."""
+    data = v.object(value, field, _K9, ("data",))
+    out: dict[str, Any] = {}
+    x = data.get("data")
+    if x is not None:
+        out["data"] = _check_new_cdr_export(v, x, (field + ".data" if field else "data"))
+    return out
+
+
+def _check_create_cnam_request(v: Checker, value: Any, field: str) -> dict[str, Any]:
+    """Check one ``CreateCnamRequest`` (a dict with the wire names, or the generated model)."""
+    data = v.object(value, field, _K22, ("value",))
+    out: dict[str, Any] = {}
+    x = data.get("value")
+    if x is not None:
+        out["value"] = v.string(x, (field + ".value" if field else "value"), min_length=1, max_length=15, pattern=_P23)
+    return out
+
+
+def _check_e911_request(v: Checker, value: Any, field: str) -> dict[str, Any]:
+    """Check one ``E911Request`` (a dict with the wire names, or the generated model)."""
+    data = v.object(value, field, _K9, ("data",))
+    out: dict[str, Any] = {}
+    x = data.get("data")
+    if x is not None:
+        out["data"] = _check_new_e911(v, x, (field + ".data" if field else "data"))
+    return out
+
+
+def _check_e911_update(v: Checker, value: Any, field: str) -> dict[str, Any]:
+    """Check one ``E911Update`` (a dict with the wire names, or the generated model)."""
+    data = v.object(value, field, _K10, ("type", "attributes"))
+    out: dict[str, Any] = {}
+    x = data.get("type")
+    if x is not None:
+        out["type"] = v.string(x, (field + ".type" if field else "type"), enum=_E17)
+    x = data.get("attributes")
+    if x is not None:
+        out["attributes"] = _check_e911_update_attributes(v, x, (field + ".attributes" if field else "attributes"))
+    return out
+
+
+def _check_e911_update_attributes(v: Checker, value: Any, field: str) -> dict[str, Any]:
+    """Check one ``E911UpdateAttributes`` (a dict with the wire names, or the generated model)."""
+    data = v.object(value, field, _K18, ())
+    out: dict[str, Any] = {}
+    x = data.get("label")
+    if x is not None:
+        out["label"] = v.string(x, (field + ".label" if field else "label"), min_length=1)
+    x = data.get("first_name")
+    if x is not None:
+        out["first_name"] = v.string(x, (field + ".first_name" if field else "first_name"), min_length=1)
+    x = data.get("last_name")
+    if x is not None:
+        out["last_name"] = v.string(x, (field + ".last_name" if field else "last_name"), min_length=1)
+    x = data.get("street_number")
+    if x is not None:
+        out["street_number"] = v.string(x, (field + ".street_number" if field else "street_number"), pattern=_P5)
+    x = data.get("street_name")
+    if x is not None:
+        out["street_name"] = v.string(x, (field + ".street_name" if field else "street_name"), min_length=1)
+    x = data.get("address_type")
+    if x is not None:
+        out["address_type"] = v.string(x, (field + ".address_type" if field else "address_type"), enum=_E19)
+    x = data.get("address_type_number")
+    if x is not None:
+        out["address_type_number"] = v.string(
+            x, (field + ".address_type_number" if field else "address_type_number"), min_length=1
+        )
+    x = data.get("city")
+    if x is not None:
+        out["city"] = v.string(x, (field + ".city" if field else "city"), min_length=1)
+    x = data.get("state")
+    if x is not None:
+        out["state"] = v.string(x, (field + ".state" if field else "state"), pattern=_P20)
+    x = data.get("country")
+    if x is not None:
+        out["country"] = v.string(x, (field + ".country" if field else "country"), enum=_E21)
+    x = data.get("zip")
+    if x is not None:
+        out["zip"] = v.string(x, (field + ".zip" if field else "zip"), min_length=3, max_length=10)
+    return out
+
+
+def _check_e911_update_request(v: Checker, value: Any, field: str) -> dict[str, Any]:
+    """Check one ``E911UpdateRequest`` (a dict with the wire names, or the generated model)."""
+    data = v.object(value, field, _K9, ("data",))
+    out: dict[str, Any] = {}
+    x = data.get("data")
+    if x is not None:
+        out["data"] = _check_e911_update(v, x, (field + ".data" if field else "data"))
+    return out
+
+
+def _check_new_cdr_export(v: Checker, value: Any, field: str) -> dict[str, Any]:
+    """Check one ``NewCdrExport`` (a dict with the wire names, or the generated model)."""
+    data = v.object(value, field, _K10, ("type", "attributes"))
+    out: dict[str, Any] = {}
+    x = data.get("type")
+    if x is not None:
+        out["type"] = v.string(x, (field + ".type" if field else "type"), enum=_E26)
+    x = data.get("attributes")
+    if x is not None:
+        out["attributes"] = _check_new_cdr_export_attributes(v, x, (field + ".attributes" if field else "attributes"))
+    return out
+
+
+def _check_new_cdr_export_attributes(v: Checker, value: Any, field: str) -> dict[str, Any]:
+    """Check one ``NewCdrExportAttributes`` (a dict with the wire names, or the generated model)."""
+    data = v.object(value, field, _K27, ("filter_parameters",))
+    out: dict[str, Any] = {}
+    x = data.get("callback_url")
+    if x is not None:
+        out["callback_url"] = v.string(
+            x,
+            (field + ".callback_url" if field else "callback_url"),
+            max_length=2048,
+            pattern=_P8,
+            example="http://example.com/sms",
+        )
+    x = data.get("filter_parameters")
+    if x is not None:
+        out["filter_parameters"] = _check_cdr_filter_parameters(
+            v, x, (field + ".filter_parameters" if field else "filter_parameters")
+        )
+    return out
+
+
+def _check_new_e911(v: Checker, value: Any, field: str) -> dict[str, Any]:
+    """Check one ``NewE911`` (a dict with the wire names, or the generated model)."""
+    data = v.object(value, field, _K10, ("type", "attributes"))
+    out: dict[str, Any] = {}
+    x = data.get("type")
+    if x is not None:
+        out["type"] = v.string(x, (field + ".type" if field else "type"), enum=_E17)
+    x = data.get("attributes")
+    if x is not None:
+        out["attributes"] = _check_new_e911_attributes(v, x, (field + ".attributes" if field else "attributes"))
+    return out
+
+
+def _check_new_e911_attributes(v: Checker, value: Any, field: str) -> dict[str, Any]:
+    """Check one ``NewE911Attributes`` (a dict with the wire names, or the generated model)."""
+    data = v.object(
+        value,
+        field,
+        _K18,
+        ("label", "first_name", "last_name", "street_number", "street_name", "city", "state", "country", "zip"),
+    )
+    out: dict[str, Any] = {}
+    x = data.get("label")
+    if x is not None:
+        out["label"] = v.string(x, (field + ".label" if field else "label"), min_length=1)
+    x = data.get("first_name")
+    if x is not None:
+        out["first_name"] = v.string(x, (field + ".first_name" if field else "first_name"), min_length=1)
+    x = data.get("last_name")
+    if x is not None:
+        out["last_name"] = v.string(x, (field + ".last_name" if field else "last_name"), min_length=1)
+    x = data.get("street_number")
+    if x is not None:
+        out["street_number"] = v.string(x, (field + ".street_number" if field else "street_number"), pattern=_P5)
+    x = data.get("street_name")
+    if x is not None:
+        out["street_name"] = v.string(x, (field + ".street_name" if field else "street_name"), min_length=1)
+    x = data.get("address_type")
+    if x is not None:
+        out["address_type"] = v.string(x, (field + ".address_type" if field else "address_type"), enum=_E19)
+    x = data.get("address_type_number")
+    if x is not None:
+        out["address_type_number"] = v.string(
+            x, (field + ".address_type_number" if field else "address_type_number"), min_length=1
+        )
+    x = data.get("city")
+    if x is not None:
+        out["city"] = v.string(x, (field + ".city" if field else "city"), min_length=1)
+    x = data.get("state")
+    if x is not None:
+        out["state"] = v.string(x, (field + ".state" if field else "state"), pattern=_P20)
+    x = data.get("country")
+    if x is not None:
+        out["country"] = v.string(x, (field + ".country" if field else "country"), enum=_E21)
+    x = data.get("zip")
+    if x is not None:
+        out["zip"] = v.string(x, (field + ".zip" if field else "zip"), min_length=3, max_length=10)
+    if "address_type" in out and "address_type_number" not in out:
+        v.fail(
+            (field + ".address_type" if field else "address_type"), "is only valid together with address_type_number"
+        )
+    return out
+
+
+def _check_portability_request(v: Checker, value: Any, field: str) -> dict[str, Any]:
+    """Check one ``PortabilityRequest`` (a dict with the wire names, or the generated model)."""
+    data = v.object(value, field, _K29, ("numbers",))
+    out: dict[str, Any] = {}
+    x = data.get("numbers")
+    if x is not None:
+        out["numbers"] = [
+            v.string(x1, f"{f1}[{i1}]", pattern=_P30)
+            for f1 in ((field + ".numbers" if field else "numbers"),)
+            for i1, x1 in enumerate(v.array(x, f1, min_items=1))
+        ]
+    return out
+
+
+def _check_route_update(v: Checker, value: Any, field: str) -> dict[str, Any]:
+    """Check one ``RouteUpdate`` (a dict with the wire names, or the generated model)."""
+    data = v.object(value, field, _K10, ("type", "attributes"))
+    out: dict[str, Any] = {}
+    x = data.get("type")
+    if x is not None:
+        out["type"] = v.string(x, (field + ".type" if field else "type"), enum=_E11)
+    x = data.get("attributes")
+    if x is not None:
+        out["attributes"] = _check_route_update_attributes(v, x, (field + ".attributes" if field else "attributes"))
+    return out
+
+
+def _check_route_update_attributes(v: Checker, value: Any, field: str) -> dict[str, Any]:
+    """Check one ``RouteUpdateAttributes`` (a dict with the wire names, or the generated model)."""
+    data = v.object(value, field, _K12, ())
+    out: dict[str, Any] = {}
+    x = data.get("alias")
+    if x is not None:
+        out["alias"] = v.string(x, (field + ".alias" if field else "alias"), min_length=1)
+    x = data.get("route_type")
+    if x is not None:
+        out["route_type"] = v.string(x, (field + ".route_type" if field else "route_type"), enum=_E3)
+    x = data.get("value")
+    if x is not None:
+        out["value"] = v.string(x, (field + ".value" if field else "value"), min_length=1)
+    x = data.get("edge_strategy_id")
+    if x is not None:
+        out["edge_strategy_id"] = v.integer(x, (field + ".edge_strategy_id" if field else "edge_strategy_id"))
+    return out
+
+
+def _check_update_cnam_request(v: Checker, value: Any, field: str) -> dict[str, Any]:
+    """Check one ``UpdateCnamRequest`` (a dict with the wire names, or the generated model)."""
+    data = v.object(value, field, _K9, ("data",))
+    out: dict[str, Any] = {}
+    x = data.get("data")
+    if x is not None:
+        out["data"] = _check_cnam_update(v, x, (field + ".data" if field else "data"))
+    return out
+
+
+def _check_update_number_request(v: Checker, value: Any, field: str) -> dict[str, Any]:
+    """Check one ``UpdateNumberRequest`` (a dict with the wire names, or the generated model)."""
+    data = v.object(value, field, _K1, ("type",))
+    out: dict[str, Any] = {}
+    x = data.get("type")
+    if x is not None:
+        out["type"] = v.string(x, (field + ".type" if field else "type"), enum=_E2)
+    x = data.get("alias")
+    if x is not None:
+        out["alias"] = v.string(x, (field + ".alias" if field else "alias"))
+    x = data.get("cnam_lookups_enabled")
+    if x is not None:
+        out["cnam_lookups_enabled"] = v.boolean(
+            x, (field + ".cnam_lookups_enabled" if field else "cnam_lookups_enabled")
+        )
+    x = data.get("messaging_enabled")
+    if x is not None:
+        out["messaging_enabled"] = v.boolean(x, (field + ".messaging_enabled" if field else "messaging_enabled"))
+    x = data.get("messaging_email")
+    if x is not None:
+        out["messaging_email"] = v.boolean(x, (field + ".messaging_email" if field else "messaging_email"))
+    x = data.get("messaging_callback_url")
+    if x is not None:
+        out["messaging_callback_url"] = v.string(
+            x, (field + ".messaging_callback_url" if field else "messaging_callback_url")
+        )
+    return out
+
+
+def _check_update_route_request(v: Checker, value: Any, field: str) -> dict[str, Any]:
+    """Check one ``UpdateRouteRequest`` (a dict with the wire names, or the generated model)."""
+    data = v.object(value, field, _K9, ("data",))
+    out: dict[str, Any] = {}
+    x = data.get("data")
+    if x is not None:
+        out["data"] = _check_route_update(v, x, (field + ".data" if field else "data"))
+    return out

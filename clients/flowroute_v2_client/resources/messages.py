@@ -11,10 +11,19 @@ import datetime
 from collections.abc import AsyncIterable, Iterable, Mapping, Sequence
 from typing import Any
 
-from ..models import MessageAcceptedDocument, MessageRecord, MessageRecordDocument, MessageRecordList
+from ..models import (
+    MessageAcceptedDocument,
+    MessageRecord,
+    MessageRecordDocument,
+    MessageRecordList,
+)
 from ._runtime import AsyncRuntime, Checker, Operation, RawResponse, Request, Runtime, next_link
 from ._runtime import Options as _Options
-from ._schemas import _P0, _P4, _P5
+from ._schemas import (
+    _P0,
+    _P6,
+    _P7,
+)
 
 _LIST: Operation[MessageRecordList] = Operation(
     name="list",
@@ -34,9 +43,9 @@ def _request_list(v: Checker, start_date: Any, end_date: Any, limit: Any, offset
     headers: dict[str, str] = {}
     if start_date is None:
         v.fail("start_date", "is required")
-    query["start_date"] = v.string(start_date, "start_date", pattern=_P4, fmt="iso-8601", example="2017-12-01")
+    query["start_date"] = v.string(start_date, "start_date", pattern=_P6, fmt="iso-8601", example="2017-12-01")
     if end_date is not None:
-        query["end_date"] = v.string(end_date, "end_date", pattern=_P4, fmt="iso-8601", example="2018-01-08")
+        query["end_date"] = v.string(end_date, "end_date", pattern=_P6, fmt="iso-8601", example="2018-01-08")
     if limit is not None:
         query["limit"] = v.integer(limit, "limit", minimum=1)
     if offset is not None:
@@ -109,7 +118,7 @@ def _request_get(v: Checker, message_id: Any) -> Request:
     return Request(
         (
             v.segment(
-                v.string(message_id, "message_id", pattern=_P5, example="mdr2-ca82be46e6ba11e79d08862d092cf73d"),
+                v.string(message_id, "message_id", pattern=_P7, example="mdr2-ca82be46e6ba11e79d08862d092cf73d"),
                 "message_id",
             ),
         ),

@@ -20,10 +20,15 @@ from ..models import (
     NumberDocument,
     PurchasableNumber,
     PurchasableNumberList,
+    UpdateNumberRequest,
 )
 from ._runtime import AsyncRuntime, Checker, Operation, RawResponse, Request, Runtime, next_link
 from ._runtime import Options as _Options
-from ._schemas import _P0
+from ._schemas import (
+    _P0,
+    UpdateNumberRequestParams,
+    _check_update_number_request,
+)
 
 _LIST_AVAILABLE_AREA_CODES: Operation[AreaCodeList] = Operation(
     name="list_available_area_codes",
@@ -215,6 +220,61 @@ def _request_purchase(v: Checker, number: Any) -> Request:
     )
 
 
+_RELEASE: Operation[None] = Operation(
+    name="release",
+    method="DELETE",
+    path="/v2/numbers/{}",
+    accept="application/vnd.api+json",
+    content_type=None,
+    reads="none",
+    parse=None,
+    idempotent=None,
+    no_content=frozenset([204]),
+)
+
+
+def _request_release(v: Checker, number: Any) -> Request:
+    query: dict[str, Any] = {}
+    headers: dict[str, str] = {}
+    if number is None:
+        v.fail("number", "is required")
+    return Request(
+        (v.segment(v.string(number, "number", pattern=_P0, fmt="nanp-11", example="16502390214"), "number"),),
+        query,
+        headers,
+        None,
+    )
+
+
+_UPDATE: Operation[NumberDocument] = Operation(
+    name="update",
+    method="PATCH",
+    path="/v2/numbers/{}",
+    accept="application/vnd.api+json",
+    content_type="application/vnd.api+json",
+    reads="json",
+    parse=NumberDocument.from_dict,
+    idempotent=None,
+    no_content=frozenset([]),
+)
+
+
+def _request_update(v: Checker, number: Any, body: Any) -> Request:
+    query: dict[str, Any] = {}
+    headers: dict[str, str] = {}
+    if number is None:
+        v.fail("number", "is required")
+    if body is None:
+        v.fail("body", "is required")
+    body = _check_update_number_request(v, body, "")
+    return Request(
+        (v.segment(v.string(number, "number", pattern=_P0, fmt="nanp-11", example="16502390214"), "number"),),
+        query,
+        headers,
+        body,
+    )
+
+
 class Numbers:
     """Numbers v2 — available area codes, exchanges and numbers; purchase; account numbers."""
 
@@ -365,6 +425,50 @@ class Numbers:
         return self._runtime.call(
             _PURCHASE,
             _request_purchase(self._runtime.checker, number),
+            _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
+        )
+
+    def release(
+        self,
+        number: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Release a phone number
+
+        Releases a phone number from the account: billing stops and the number goes back into the
+        purchasable inventory (FR-docs "Release a Phone Number From Your Account"; FR-v3
+        `release_a_did`). Its routes, E911 address, CNAM record and callbacks go with it."""
+
+        return self._runtime.call(
+            _RELEASE,
+            _request_release(self._runtime.checker, number),
+            _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
+        )
+
+    def update(
+        self,
+        number: str,
+        *,
+        body: UpdateNumberRequestParams | UpdateNumberRequest,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> NumberDocument:
+        """Update a phone number's alias or CNAM lookups
+
+        Updates the alias (friendly name) of a number on the account, switches inbound CNAM lookups on
+        or off, or (FR-docs) asks for messaging to be enabled."""
+
+        return self._runtime.call(
+            _UPDATE,
+            _request_update(self._runtime.checker, number, body),
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
 
@@ -621,6 +725,50 @@ class AsyncNumbers:
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
 
+    async def release(
+        self,
+        number: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Release a phone number
+
+        Releases a phone number from the account: billing stops and the number goes back into the
+        purchasable inventory (FR-docs "Release a Phone Number From Your Account"; FR-v3
+        `release_a_did`). Its routes, E911 address, CNAM record and callbacks go with it."""
+
+        return await self._runtime.call(
+            _RELEASE,
+            _request_release(self._runtime.checker, number),
+            _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
+        )
+
+    async def update(
+        self,
+        number: str,
+        *,
+        body: UpdateNumberRequestParams | UpdateNumberRequest,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> NumberDocument:
+        """Update a phone number's alias or CNAM lookups
+
+        Updates the alias (friendly name) of a number on the account, switches inbound CNAM lookups on
+        or off, or (FR-docs) asks for messaging to be enabled."""
+
+        return await self._runtime.call(
+            _UPDATE,
+            _request_update(self._runtime.checker, number, body),
+            _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
+        )
+
     def iter_available_area_codes(
         self,
         *,
@@ -869,6 +1017,50 @@ class NumbersWithRawResponse:
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
 
+    def release(
+        self,
+        number: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[None]:
+        """Release a phone number
+
+        Releases a phone number from the account: billing stops and the number goes back into the
+        purchasable inventory (FR-docs "Release a Phone Number From Your Account"; FR-v3
+        `release_a_did`). Its routes, E911 address, CNAM record and callbacks go with it."""
+
+        return self._runtime.call_raw(
+            _RELEASE,
+            _request_release(self._runtime.checker, number),
+            _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
+        )
+
+    def update(
+        self,
+        number: str,
+        *,
+        body: UpdateNumberRequestParams | UpdateNumberRequest,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[NumberDocument]:
+        """Update a phone number's alias or CNAM lookups
+
+        Updates the alias (friendly name) of a number on the account, switches inbound CNAM lookups on
+        or off, or (FR-docs) asks for messaging to be enabled."""
+
+        return self._runtime.call_raw(
+            _UPDATE,
+            _request_update(self._runtime.checker, number, body),
+            _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
+        )
+
 
 class AsyncNumbersWithRawResponse:
     """``numbers`` methods returning the raw response (status, headers, request id) with ``parse()``."""
@@ -1015,5 +1207,49 @@ class AsyncNumbersWithRawResponse:
         return await self._runtime.call_raw(
             _PURCHASE,
             _request_purchase(self._runtime.checker, number),
+            _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
+        )
+
+    async def release(
+        self,
+        number: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[None]:
+        """Release a phone number
+
+        Releases a phone number from the account: billing stops and the number goes back into the
+        purchasable inventory (FR-docs "Release a Phone Number From Your Account"; FR-v3
+        `release_a_did`). Its routes, E911 address, CNAM record and callbacks go with it."""
+
+        return await self._runtime.call_raw(
+            _RELEASE,
+            _request_release(self._runtime.checker, number),
+            _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
+        )
+
+    async def update(
+        self,
+        number: str,
+        *,
+        body: UpdateNumberRequestParams | UpdateNumberRequest,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[NumberDocument]:
+        """Update a phone number's alias or CNAM lookups
+
+        Updates the alias (friendly name) of a number on the account, switches inbound CNAM lookups on
+        or off, or (FR-docs) asks for messaging to be enabled."""
+
+        return await self._runtime.call_raw(
+            _UPDATE,
+            _request_update(self._runtime.checker, number, body),
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )

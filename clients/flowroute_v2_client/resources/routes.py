@@ -10,10 +10,23 @@ from __future__ import annotations  # methods named `list` must not shadow the b
 from collections.abc import AsyncIterable, Iterable, Mapping
 from typing import Any, Literal
 
-from ..models import RouteDocument, RouteList, RouteResource
+from ..models import (
+    EdgeStrategyList,
+    RouteDocument,
+    RouteList,
+    RouteResource,
+    UpdateRouteRequest,
+)
 from ._runtime import AsyncRuntime, Checker, Operation, RawResponse, Request, Runtime, next_link
 from ._runtime import Options as _Options
-from ._schemas import _E1, _P0, _P2, _P3
+from ._schemas import (
+    _E3,
+    _P0,
+    _P4,
+    _P5,
+    UpdateRouteRequestParams,
+    _check_update_route_request,
+)
 
 _LIST: Operation[RouteList] = Operation(
     name="list",
@@ -36,7 +49,7 @@ def _request_list(v: Checker, limit: Any, offset: Any, route_type: Any) -> Reque
     if offset is not None:
         query["offset"] = v.integer(offset, "offset", minimum=0)
     if route_type is not None:
-        query["route_type"] = v.string(route_type, "route_type", enum=_E1)
+        query["route_type"] = v.string(route_type, "route_type", enum=_E3)
     return Request((), query, headers, None)
 
 
@@ -57,20 +70,48 @@ _CREATE: Operation[RouteDocument] = Operation(
 )
 
 
-def _request_create(v: Checker, route_type: Any, value: Any, alias: Any) -> Request:
+def _request_create(v: Checker, route_type: Any, value: Any, alias: Any, edge_strategy_id: Any) -> Request:
     query: dict[str, Any] = {}
     headers: dict[str, str] = {}
     fields: dict[str, Any] = {}
     if route_type is None:
         v.fail("route_type", "is required")
-    fields["route_type"] = v.string(route_type, "route_type", enum=_E1)
+    fields["route_type"] = v.string(route_type, "route_type", enum=_E3)
     if value is None:
         v.fail("value", "is required")
-    fields["value"] = v.string(value, "value", min_length=1, pattern=_P2)
+    fields["value"] = v.string(value, "value", min_length=1, pattern=_P4)
     if alias is None:
         v.fail("alias", "is required")
     fields["alias"] = v.string(alias, "alias", min_length=1)
+    if edge_strategy_id is not None:
+        fields["edge_strategy_id"] = v.integer(edge_strategy_id, "edge_strategy_id")
     return Request((), query, headers, {"data": {"type": "route", "attributes": fields}})
+
+
+_REMOVE_PRIMARY: Operation[None] = Operation(
+    name="remove_primary",
+    method="DELETE",
+    path="/v2/numbers/{}/relationships/primary_route",
+    accept="application/vnd.api+json",
+    content_type=None,
+    reads="none",
+    parse=None,
+    idempotent=None,
+    no_content=frozenset([204]),
+)
+
+
+def _request_remove_primary(v: Checker, number: Any) -> Request:
+    query: dict[str, Any] = {}
+    headers: dict[str, str] = {}
+    if number is None:
+        v.fail("number", "is required")
+    return Request(
+        (v.segment(v.string(number, "number", pattern=_P0, fmt="nanp-11", example="12012673227"), "number"),),
+        query,
+        headers,
+        None,
+    )
 
 
 _SET_PRIMARY: Operation[None] = Operation(
@@ -94,12 +135,38 @@ def _request_set_primary(v: Checker, number: Any, route_id: Any) -> Request:
     fields: dict[str, Any] = {}
     if route_id is None:
         v.fail("route_id", "is required")
-    fields["id"] = v.string(route_id, "route_id", pattern=_P3)
+    fields["id"] = v.string(route_id, "route_id", pattern=_P5)
     return Request(
         (v.segment(v.string(number, "number", pattern=_P0, fmt="nanp-11", example="12012673227"), "number"),),
         query,
         headers,
         {"data": {"type": "route", **fields}},
+    )
+
+
+_REMOVE_FAILOVER: Operation[None] = Operation(
+    name="remove_failover",
+    method="DELETE",
+    path="/v2/numbers/{}/relationships/failover_route",
+    accept="application/vnd.api+json",
+    content_type=None,
+    reads="none",
+    parse=None,
+    idempotent=None,
+    no_content=frozenset([204]),
+)
+
+
+def _request_remove_failover(v: Checker, number: Any) -> Request:
+    query: dict[str, Any] = {}
+    headers: dict[str, str] = {}
+    if number is None:
+        v.fail("number", "is required")
+    return Request(
+        (v.segment(v.string(number, "number", pattern=_P0, fmt="nanp-11", example="12012673227"), "number"),),
+        query,
+        headers,
+        None,
     )
 
 
@@ -124,12 +191,80 @@ def _request_set_failover(v: Checker, number: Any, route_id: Any) -> Request:
     fields: dict[str, Any] = {}
     if route_id is None:
         v.fail("route_id", "is required")
-    fields["id"] = v.string(route_id, "route_id", pattern=_P3)
+    fields["id"] = v.string(route_id, "route_id", pattern=_P5)
     return Request(
         (v.segment(v.string(number, "number", pattern=_P0, fmt="nanp-11", example="12012673227"), "number"),),
         query,
         headers,
         {"data": {"type": "route", **fields}},
+    )
+
+
+_LIST_EDGE_STRATEGIES: Operation[EdgeStrategyList] = Operation(
+    name="list_edge_strategies",
+    method="GET",
+    path="/v2/routes/edge_strategies",
+    accept="application/vnd.api+json",
+    content_type=None,
+    reads="json",
+    parse=EdgeStrategyList.from_dict,
+    idempotent=None,
+    no_content=frozenset([]),
+)
+
+
+def _request_list_edge_strategies(v: Checker) -> Request:
+    query: dict[str, Any] = {}
+    headers: dict[str, str] = {}
+    return Request((), query, headers, None)
+
+
+_DELETE: Operation[None] = Operation(
+    name="delete",
+    method="DELETE",
+    path="/v2/routes/{}",
+    accept="application/vnd.api+json",
+    content_type=None,
+    reads="none",
+    parse=None,
+    idempotent=None,
+    no_content=frozenset([204]),
+)
+
+
+def _request_delete(v: Checker, route_id: Any) -> Request:
+    query: dict[str, Any] = {}
+    headers: dict[str, str] = {}
+    if route_id is None:
+        v.fail("route_id", "is required")
+    return Request(
+        (v.segment(v.string(route_id, "route_id", pattern=_P5, example="98396"), "route_id"),), query, headers, None
+    )
+
+
+_UPDATE: Operation[RouteDocument] = Operation(
+    name="update",
+    method="PATCH",
+    path="/v2/routes/{}",
+    accept="application/vnd.api+json",
+    content_type="application/vnd.api+json",
+    reads="json",
+    parse=RouteDocument.from_dict,
+    idempotent=None,
+    no_content=frozenset([]),
+)
+
+
+def _request_update(v: Checker, route_id: Any, body: Any) -> Request:
+    query: dict[str, Any] = {}
+    headers: dict[str, str] = {}
+    if route_id is None:
+        v.fail("route_id", "is required")
+    if body is None:
+        v.fail("body", "is required")
+    body = _check_update_route_request(v, body, "")
+    return Request(
+        (v.segment(v.string(route_id, "route_id", pattern=_P5, example="98396"), "route_id"),), query, headers, body
     )
 
 
@@ -173,6 +308,7 @@ class Routes:
         value: str,
         alias: str,
         *,
+        edge_strategy_id: int | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -186,7 +322,29 @@ class Routes:
 
         return self._runtime.call(
             _CREATE,
-            _request_create(self._runtime.checker, route_type, value, alias),
+            _request_create(self._runtime.checker, route_type, value, alias, edge_strategy_id),
+            _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
+        )
+
+    def remove_primary(
+        self,
+        number: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Remove a phone number's primary voice route
+
+        Removes the primary voice route association from a number on the account (FR-docs "Remove a
+        Voice Route for a Phone Number", `DELETE /numbers/:id/relationships/:route_type` with
+        `primary_route`). The route itself stays."""
+
+        return self._runtime.call(
+            _REMOVE_PRIMARY,
+            _request_remove_primary(self._runtime.checker, number),
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
 
@@ -212,6 +370,28 @@ class Routes:
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
 
+    def remove_failover(
+        self,
+        number: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Remove a phone number's failover voice route
+
+        Removes the failover voice route association from a number on the account (FR-docs "Remove a
+        Voice Route for a Phone Number", `DELETE /numbers/:id/relationships/:route_type` with
+        `failover_route`). The route itself stays."""
+
+        return self._runtime.call(
+            _REMOVE_FAILOVER,
+            _request_remove_failover(self._runtime.checker, number),
+            _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
+        )
+
     def set_failover(
         self,
         number: str,
@@ -231,6 +411,71 @@ class Routes:
         return self._runtime.call(
             _SET_FAILOVER,
             _request_set_failover(self._runtime.checker, number, route_id),
+            _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
+        )
+
+    def list_edge_strategies(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> EdgeStrategyList:
+        """List edge strategies
+
+        The points of presence (edge strategies) an inbound route can receive traffic from; give the id
+        as `edge_strategy_id` when creating or updating a route (FR-docs "List Edge Strategies"; FR-v3
+        `list_edge_strategies`). Not paged."""
+
+        return self._runtime.call(
+            _LIST_EDGE_STRATEGIES,
+            _request_list_edge_strategies(self._runtime.checker),
+            _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
+        )
+
+    def delete(
+        self,
+        route_id: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Delete an inbound route
+
+        Removes an inbound route from the account (FR-docs "Remove a Voice Route", `DELETE
+        /routes/:id`). A route still used by a number as primary or failover route cannot be deleted
+        (403); remove it from the numbers first."""
+
+        return self._runtime.call(
+            _DELETE,
+            _request_delete(self._runtime.checker, route_id),
+            _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
+        )
+
+    def update(
+        self,
+        route_id: str,
+        *,
+        body: UpdateRouteRequestParams | UpdateRouteRequest,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RouteDocument:
+        """Update an inbound route
+
+        Changes an inbound route's alias, type, value or edge strategy (FR-docs "Update an Inbound
+        Route"); only the attributes given change."""
+
+        return self._runtime.call(
+            _UPDATE,
+            _request_update(self._runtime.checker, route_id, body),
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
 
@@ -297,6 +542,7 @@ class AsyncRoutes:
         value: str,
         alias: str,
         *,
+        edge_strategy_id: int | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -310,7 +556,29 @@ class AsyncRoutes:
 
         return await self._runtime.call(
             _CREATE,
-            _request_create(self._runtime.checker, route_type, value, alias),
+            _request_create(self._runtime.checker, route_type, value, alias, edge_strategy_id),
+            _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
+        )
+
+    async def remove_primary(
+        self,
+        number: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Remove a phone number's primary voice route
+
+        Removes the primary voice route association from a number on the account (FR-docs "Remove a
+        Voice Route for a Phone Number", `DELETE /numbers/:id/relationships/:route_type` with
+        `primary_route`). The route itself stays."""
+
+        return await self._runtime.call(
+            _REMOVE_PRIMARY,
+            _request_remove_primary(self._runtime.checker, number),
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
 
@@ -336,6 +604,28 @@ class AsyncRoutes:
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
 
+    async def remove_failover(
+        self,
+        number: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Remove a phone number's failover voice route
+
+        Removes the failover voice route association from a number on the account (FR-docs "Remove a
+        Voice Route for a Phone Number", `DELETE /numbers/:id/relationships/:route_type` with
+        `failover_route`). The route itself stays."""
+
+        return await self._runtime.call(
+            _REMOVE_FAILOVER,
+            _request_remove_failover(self._runtime.checker, number),
+            _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
+        )
+
     async def set_failover(
         self,
         number: str,
@@ -355,6 +645,71 @@ class AsyncRoutes:
         return await self._runtime.call(
             _SET_FAILOVER,
             _request_set_failover(self._runtime.checker, number, route_id),
+            _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
+        )
+
+    async def list_edge_strategies(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> EdgeStrategyList:
+        """List edge strategies
+
+        The points of presence (edge strategies) an inbound route can receive traffic from; give the id
+        as `edge_strategy_id` when creating or updating a route (FR-docs "List Edge Strategies"; FR-v3
+        `list_edge_strategies`). Not paged."""
+
+        return await self._runtime.call(
+            _LIST_EDGE_STRATEGIES,
+            _request_list_edge_strategies(self._runtime.checker),
+            _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
+        )
+
+    async def delete(
+        self,
+        route_id: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> None:
+        """Delete an inbound route
+
+        Removes an inbound route from the account (FR-docs "Remove a Voice Route", `DELETE
+        /routes/:id`). A route still used by a number as primary or failover route cannot be deleted
+        (403); remove it from the numbers first."""
+
+        return await self._runtime.call(
+            _DELETE,
+            _request_delete(self._runtime.checker, route_id),
+            _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
+        )
+
+    async def update(
+        self,
+        route_id: str,
+        *,
+        body: UpdateRouteRequestParams | UpdateRouteRequest,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RouteDocument:
+        """Update an inbound route
+
+        Changes an inbound route's alias, type, value or edge strategy (FR-docs "Update an Inbound
+        Route"); only the attributes given change."""
+
+        return await self._runtime.call(
+            _UPDATE,
+            _request_update(self._runtime.checker, route_id, body),
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
 
@@ -416,6 +771,7 @@ class RoutesWithRawResponse:
         value: str,
         alias: str,
         *,
+        edge_strategy_id: int | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -429,7 +785,29 @@ class RoutesWithRawResponse:
 
         return self._runtime.call_raw(
             _CREATE,
-            _request_create(self._runtime.checker, route_type, value, alias),
+            _request_create(self._runtime.checker, route_type, value, alias, edge_strategy_id),
+            _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
+        )
+
+    def remove_primary(
+        self,
+        number: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[None]:
+        """Remove a phone number's primary voice route
+
+        Removes the primary voice route association from a number on the account (FR-docs "Remove a
+        Voice Route for a Phone Number", `DELETE /numbers/:id/relationships/:route_type` with
+        `primary_route`). The route itself stays."""
+
+        return self._runtime.call_raw(
+            _REMOVE_PRIMARY,
+            _request_remove_primary(self._runtime.checker, number),
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
 
@@ -455,6 +833,28 @@ class RoutesWithRawResponse:
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
 
+    def remove_failover(
+        self,
+        number: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[None]:
+        """Remove a phone number's failover voice route
+
+        Removes the failover voice route association from a number on the account (FR-docs "Remove a
+        Voice Route for a Phone Number", `DELETE /numbers/:id/relationships/:route_type` with
+        `failover_route`). The route itself stays."""
+
+        return self._runtime.call_raw(
+            _REMOVE_FAILOVER,
+            _request_remove_failover(self._runtime.checker, number),
+            _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
+        )
+
     def set_failover(
         self,
         number: str,
@@ -474,6 +874,71 @@ class RoutesWithRawResponse:
         return self._runtime.call_raw(
             _SET_FAILOVER,
             _request_set_failover(self._runtime.checker, number, route_id),
+            _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
+        )
+
+    def list_edge_strategies(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[EdgeStrategyList]:
+        """List edge strategies
+
+        The points of presence (edge strategies) an inbound route can receive traffic from; give the id
+        as `edge_strategy_id` when creating or updating a route (FR-docs "List Edge Strategies"; FR-v3
+        `list_edge_strategies`). Not paged."""
+
+        return self._runtime.call_raw(
+            _LIST_EDGE_STRATEGIES,
+            _request_list_edge_strategies(self._runtime.checker),
+            _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
+        )
+
+    def delete(
+        self,
+        route_id: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[None]:
+        """Delete an inbound route
+
+        Removes an inbound route from the account (FR-docs "Remove a Voice Route", `DELETE
+        /routes/:id`). A route still used by a number as primary or failover route cannot be deleted
+        (403); remove it from the numbers first."""
+
+        return self._runtime.call_raw(
+            _DELETE,
+            _request_delete(self._runtime.checker, route_id),
+            _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
+        )
+
+    def update(
+        self,
+        route_id: str,
+        *,
+        body: UpdateRouteRequestParams | UpdateRouteRequest,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[RouteDocument]:
+        """Update an inbound route
+
+        Changes an inbound route's alias, type, value or edge strategy (FR-docs "Update an Inbound
+        Route"); only the attributes given change."""
+
+        return self._runtime.call_raw(
+            _UPDATE,
+            _request_update(self._runtime.checker, route_id, body),
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
 
@@ -513,6 +978,7 @@ class AsyncRoutesWithRawResponse:
         value: str,
         alias: str,
         *,
+        edge_strategy_id: int | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -526,7 +992,29 @@ class AsyncRoutesWithRawResponse:
 
         return await self._runtime.call_raw(
             _CREATE,
-            _request_create(self._runtime.checker, route_type, value, alias),
+            _request_create(self._runtime.checker, route_type, value, alias, edge_strategy_id),
+            _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
+        )
+
+    async def remove_primary(
+        self,
+        number: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[None]:
+        """Remove a phone number's primary voice route
+
+        Removes the primary voice route association from a number on the account (FR-docs "Remove a
+        Voice Route for a Phone Number", `DELETE /numbers/:id/relationships/:route_type` with
+        `primary_route`). The route itself stays."""
+
+        return await self._runtime.call_raw(
+            _REMOVE_PRIMARY,
+            _request_remove_primary(self._runtime.checker, number),
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
 
@@ -552,6 +1040,28 @@ class AsyncRoutesWithRawResponse:
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
 
+    async def remove_failover(
+        self,
+        number: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[None]:
+        """Remove a phone number's failover voice route
+
+        Removes the failover voice route association from a number on the account (FR-docs "Remove a
+        Voice Route for a Phone Number", `DELETE /numbers/:id/relationships/:route_type` with
+        `failover_route`). The route itself stays."""
+
+        return await self._runtime.call_raw(
+            _REMOVE_FAILOVER,
+            _request_remove_failover(self._runtime.checker, number),
+            _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
+        )
+
     async def set_failover(
         self,
         number: str,
@@ -571,5 +1081,70 @@ class AsyncRoutesWithRawResponse:
         return await self._runtime.call_raw(
             _SET_FAILOVER,
             _request_set_failover(self._runtime.checker, number, route_id),
+            _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
+        )
+
+    async def list_edge_strategies(
+        self,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[EdgeStrategyList]:
+        """List edge strategies
+
+        The points of presence (edge strategies) an inbound route can receive traffic from; give the id
+        as `edge_strategy_id` when creating or updating a route (FR-docs "List Edge Strategies"; FR-v3
+        `list_edge_strategies`). Not paged."""
+
+        return await self._runtime.call_raw(
+            _LIST_EDGE_STRATEGIES,
+            _request_list_edge_strategies(self._runtime.checker),
+            _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
+        )
+
+    async def delete(
+        self,
+        route_id: str,
+        *,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[None]:
+        """Delete an inbound route
+
+        Removes an inbound route from the account (FR-docs "Remove a Voice Route", `DELETE
+        /routes/:id`). A route still used by a number as primary or failover route cannot be deleted
+        (403); remove it from the numbers first."""
+
+        return await self._runtime.call_raw(
+            _DELETE,
+            _request_delete(self._runtime.checker, route_id),
+            _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
+        )
+
+    async def update(
+        self,
+        route_id: str,
+        *,
+        body: UpdateRouteRequestParams | UpdateRouteRequest,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        extra_headers: Mapping[str, str] | None = None,
+        extra_query: Mapping[str, Any] | None = None,
+        extra_body: Mapping[str, Any] | None = None,
+    ) -> RawResponse[RouteDocument]:
+        """Update an inbound route
+
+        Changes an inbound route's alias, type, value or edge strategy (FR-docs "Update an Inbound
+        Route"); only the attributes given change."""
+
+        return await self._runtime.call_raw(
+            _UPDATE,
+            _request_update(self._runtime.checker, route_id, body),
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )

@@ -2,9 +2,8 @@
 # Do not edit: change the spec, then run `make regenerate` (see README, "Pins").
 from typing import Literal
 
-KnownCancelScheduledMessageRequestStatus = Literal["cancelled"]
-CancelScheduledMessageRequestStatus = KnownCancelScheduledMessageRequestStatus | str
-"""The documented values are typed; a value the provider adds later passes through unchanged."""
+CancelScheduledMessageRequestStatus = Literal["cancelled"]
+"""A one-value enum is a tag (a JSON:API ``type``): it stays closed, so a union can tell its members apart."""
 
 CANCEL_SCHEDULED_MESSAGE_REQUEST_STATUS_VALUES: frozenset[str] = frozenset(
     {
@@ -14,9 +13,6 @@ CANCEL_SCHEDULED_MESSAGE_REQUEST_STATUS_VALUES: frozenset[str] = frozenset(
 
 
 def check_cancel_scheduled_message_request_status(value: str) -> CancelScheduledMessageRequestStatus:
-    """Tolerant reader: any str is kept (requests are checked against the spec's enum before sending)."""
-    if isinstance(value, str) and not isinstance(value, bool):
-        return value
-    raise TypeError(
-        f"Unexpected value {value!r}. Expected one of {CANCEL_SCHEDULED_MESSAGE_REQUEST_STATUS_VALUES!r} or another str"
-    )
+    if value in CANCEL_SCHEDULED_MESSAGE_REQUEST_STATUS_VALUES:
+        return value  # type: ignore[return-value]
+    raise TypeError(f"Unexpected value {value!r}. Expected one of {CANCEL_SCHEDULED_MESSAGE_REQUEST_STATUS_VALUES!r}")

@@ -4,6 +4,7 @@ A single send answers 201 with an empty body and the message URL in ``Location``
 answers 202 with one result per item, each item validated on its own (a bad item gets an error
 object, the others are still sent). Lists page with ``Link: <…>; rel="next"``, whose URL carries
 an opaque-looking cursor (``sortKeyGT`` ascending / ``sortKeyLT`` descending) like BW-docs.
+A redacted message keeps its record (state, times, media) with an empty ``text``.
 """
 
 from __future__ import annotations
@@ -41,6 +42,7 @@ class Bandwidth:
             Operation(s, "GET", "/users/{userId}/messages", "list_messages", self.list_messages),
             Operation(s, "POST", "/users/{userId}/messages", "send_messages", self.send, lenient_body=is_batch),
             Operation(s, "GET", "/users/{userId}/messages/{messageId}", "get_message", self.get_message),
+            Operation(s, "PATCH", "/users/{userId}/messages/{messageId}", "redact_message", self.redact),
         ]
 
     def _messages_url(self, call: Call) -> str:
@@ -119,6 +121,18 @@ class Bandwidth:
         if doc is None:
             raise ProviderError(404, f"Message {call.path_params['messageId']} not found", kind="message-not-found")
         return Reply(200, doc["message"])
+
+    def redact(self, call: Call) -> Reply:
+        """Empty the message's text; the record (and everything else in it) stays (BW-docs)."""
+        kind, message_id = _kind(call.path_params["userId"]), call.path_params["messageId"]
+        doc = self.state.store.get(kind, message_id)
+        if doc is None:
+            raise ProviderError(404, f"Message {message_id} not found", kind="message-not-found")
+        if call.body != {"text": ""}:
+            raise ProviderError(400, 'The body must be exactly {"text": ""}', kind="invalid-request")
+        doc["message"]["text"] = ""
+        self.state.store.put(kind, message_id, doc)
+        return Reply(200, empty=True)
 
     def list_messages(self, call: Call) -> Reply:
         q = call.query

@@ -3,7 +3,10 @@
 Messages are accepted only from a number on the account (403 otherwise, as FR-lib documents).
 v2.1 records carry delivery receipts: the sandbox "delivers" every message at once and records
 the receipts a carrier would send (SMSC submit, carrier buffered, delivered), so look-ups show
-the complete, final record. v2.1 message sets list newest first, paged with ``links.next``.
+the complete, final record. Message sets (v2 and v2.1) list newest first, paged with
+``links.next``. A v2.1 send may use either documented body: the JSON:API wrapper
+(``{"data": {"type": "message", "attributes": {...}}}``) or the flat attributes object; a
+message's own ``dlr_callback`` is kept with its record (``dlr_callback(record_id)``).
 """
 
 from __future__ import annotations
@@ -51,6 +54,7 @@ class FlowrouteMessages:
     def operations(self) -> list[Operation]:
         return [
             Operation(self.v2, "POST", "/messages", "send_message", self.send_v2),
+            Operation(self.v2, "GET", "/messages", "list_messages", self.list_v2),
             Operation(self.v2, "GET", "/messages/{record_id}", "get_message", self.get_v2),
             Operation(self.v21, "POST", "/v2.1/messages", "send_message", self.send_v21),
             Operation(self.v21, "GET", "/v2.1/messages", "list_messages", self.list_v21),
@@ -92,6 +96,25 @@ class FlowrouteMessages:
         self.state.stats.accepted(self.v2.name, text)
         return Reply(202, {"data": {"id": record_id}})
 
+    def list_v2(self, call: Call) -> Reply:
+        limit, offset = paging(call, 10, None)
+        window_bounds = _date_window(call)
+        records: list[dict[str, Any]] = []
+        if window_bounds is not None:
+            low, high = window_bounds
+            for record in reversed(self.state.store.scan(MDR1)):
+                moment = parse_timestamp(str(record["attributes"]["timestamp"]))
+                if moment is not None and low <= moment.timestamp() <= high:
+                    records.append(record)
+        params = _date_params(call, limit)
+        links = page_links(call, "/messages", params, offset=offset, limit=limit, total=len(records), with_self=False)
+        return Reply(200, {"data": window(records, offset, limit), "links": links})
+
+    def dlr_callback(self, record_id: str) -> str | None:
+        """The ``dlr_callback`` a v2.1 message was sent with, if any (for the webhook sender)."""
+        doc = self.state.store.get(MDR2, record_id)
+        return None if doc is None else doc.get("dlr_callback")
+
     def get_v2(self, call: Call) -> Reply:
         record = self.state.store.get(MDR1, call.path_params["record_id"])
         if record is None:
@@ -101,6 +124,8 @@ class FlowrouteMessages:
     # ------------------------------------------------------------------ v2.1
     def send_v21(self, call: Call) -> Reply:
         attributes = dig(call.body, "data", "attributes")
+        if attributes is None and isinstance(call.body, dict) and "data" not in call.body:
+            attributes = call.body  # the flat form (FR-spec `Message`, FR-docs "Send an SMS")
         if not isinstance(attributes, dict):
             raise ProviderError(422, "data.attributes is required")
         to, sender = attributes.get("to"), attributes.get("from")
@@ -139,27 +164,20 @@ class FlowrouteMessages:
             record["relationships"] = {
                 "media": {"data": [{"type": "media", "id": f"{record_id}-{i}"} for i in range(len(media))]}
             }
-        self.state.store.put(MDR2, record_id, {"at": now.timestamp(), "record": record})
+        doc = {"at": now.timestamp(), "record": record, "dlr_callback": attributes.get("dlr_callback")}
+        self.state.store.put(MDR2, record_id, doc)
         self.state.stats.accepted(self.v21.name, text)
         url = f"{call.base_url}/v2.1/messages/{record_id}"
         return Reply(202, {"data": {"type": "message", "id": record_id, "links": {"self": url}}})
 
     def list_v21(self, call: Call) -> Reply:
         limit, offset = paging(call, 10, None)
-        raw_start, raw_end = call.query.get("start_date"), call.query.get("end_date")
-        if not raw_start:
-            raise ProviderError(422, "start_date is required")
-        start = parse_timestamp(raw_start)
-        end = parse_timestamp(raw_end) if raw_end else datetime.max.replace(tzinfo=UTC)
-        if end is not None and raw_end and "T" not in raw_end.upper() and " " not in raw_end.strip():
-            end += timedelta(days=1) - timedelta(microseconds=1)  # a bare end date covers that whole day
+        window_bounds = _date_window(call)
         records: list[dict[str, Any]] = []
-        if start is not None and end is not None:  # an impossible calendar date matches nothing
-            low, high = start.timestamp(), end.timestamp()
+        if window_bounds is not None:
+            low, high = window_bounds
             records = [d["record"] for d in reversed(self.state.store.scan(MDR2)) if low <= float(d["at"]) <= high]
-        params = [*with_limit([], limit), ("start_date", raw_start)]
-        if raw_end:
-            params.append(("end_date", raw_end))
+        params = _date_params(call, limit)
         links = page_links(
             call, "/v2.1/messages", params, offset=offset, limit=limit, total=len(records), with_self=False
         )
@@ -170,6 +188,28 @@ class FlowrouteMessages:
         if doc is None:
             raise ProviderError(404, f"No message detail record {call.path_params['id']}")
         return Reply(200, {"data": doc["record"]})
+
+
+def _date_window(call: Call) -> tuple[float, float] | None:
+    """``(start, end)`` timestamps of a message-set query; None for an impossible calendar date."""
+    raw_start, raw_end = call.query.get("start_date"), call.query.get("end_date")
+    if not raw_start:
+        raise ProviderError(422, "start_date is required")
+    start = parse_timestamp(raw_start)
+    end = parse_timestamp(raw_end) if raw_end else datetime.max.replace(tzinfo=UTC)
+    if end is not None and raw_end and "T" not in raw_end.upper() and " " not in raw_end.strip():
+        end += timedelta(days=1) - timedelta(microseconds=1)  # a bare end date covers that whole day
+    if start is None or end is None:
+        return None
+    return start.timestamp(), end.timestamp()
+
+
+def _date_params(call: Call, limit: int) -> list[tuple[str, str]]:
+    """The echoed query of a message-set page: limit, start_date, end_date (when given)."""
+    params = [*with_limit([], limit), ("start_date", call.query["start_date"])]
+    if call.query.get("end_date"):
+        params.append(("end_date", call.query["end_date"]))
+    return params
 
 
 def _receipts(now: datetime) -> list[dict[str, Any]]:

@@ -9,13 +9,14 @@ from ... import errors
 from ...client import AuthenticatedClient, Client
 from ...models.flowroute_error_document import FlowrouteErrorDocument
 from ...models.message_accepted_document import MessageAcceptedDocument
+from ...models.outbound_message_attributes import OutboundMessageAttributes
 from ...models.send_message_request import SendMessageRequest
 from ...types import Response
 
 
 def _get_kwargs(
     *,
-    body: SendMessageRequest,
+    body: OutboundMessageAttributes | SendMessageRequest,
 ) -> dict[str, Any]:
     headers: dict[str, Any] = {}
 
@@ -24,7 +25,10 @@ def _get_kwargs(
         "url": "/v2.1/messages",
     }
 
-    _kwargs["json"] = body.to_dict()
+    if isinstance(body, SendMessageRequest):
+        _kwargs["json"] = body.to_dict()
+    else:
+        _kwargs["json"] = body.to_dict()
 
     headers["Content-Type"] = "application/vnd.api+json"
 
@@ -80,7 +84,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: SendMessageRequest,
+    body: OutboundMessageAttributes | SendMessageRequest,
 ) -> Response[FlowrouteErrorDocument | MessageAcceptedDocument]:
     """Send an SMS or MMS
 
@@ -88,7 +92,7 @@ def sync_detailed(
     phone number.
 
     Args:
-        body (SendMessageRequest): Body of `send_message`.
+        body (OutboundMessageAttributes | SendMessageRequest):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -112,7 +116,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    body: SendMessageRequest,
+    body: OutboundMessageAttributes | SendMessageRequest,
 ) -> FlowrouteErrorDocument | MessageAcceptedDocument | None:
     """Send an SMS or MMS
 
@@ -120,7 +124,7 @@ def sync(
     phone number.
 
     Args:
-        body (SendMessageRequest): Body of `send_message`.
+        body (OutboundMessageAttributes | SendMessageRequest):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -139,7 +143,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    body: SendMessageRequest,
+    body: OutboundMessageAttributes | SendMessageRequest,
 ) -> Response[FlowrouteErrorDocument | MessageAcceptedDocument]:
     """Send an SMS or MMS
 
@@ -147,7 +151,7 @@ async def asyncio_detailed(
     phone number.
 
     Args:
-        body (SendMessageRequest): Body of `send_message`.
+        body (OutboundMessageAttributes | SendMessageRequest):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.
@@ -169,7 +173,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    body: SendMessageRequest,
+    body: OutboundMessageAttributes | SendMessageRequest,
 ) -> FlowrouteErrorDocument | MessageAcceptedDocument | None:
     """Send an SMS or MMS
 
@@ -177,7 +181,7 @@ async def asyncio(
     phone number.
 
     Args:
-        body (SendMessageRequest): Body of `send_message`.
+        body (OutboundMessageAttributes | SendMessageRequest):
 
     Raises:
         errors.UnexpectedStatus: If the server returns an undocumented status code and Client.raise_on_unexpected_status is True.

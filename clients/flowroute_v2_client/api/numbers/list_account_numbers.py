@@ -17,7 +17,7 @@ def _get_kwargs(
     starts_with: int | Unset = UNSET,
     ends_with: int | Unset = UNSET,
     contains: int | Unset = UNSET,
-    limit: int | Unset = UNSET,
+    limit: int | Unset = 10,
     offset: int | Unset = UNSET,
 ) -> dict[str, Any]:
 
@@ -85,7 +85,7 @@ def sync_detailed(
     starts_with: int | Unset = UNSET,
     ends_with: int | Unset = UNSET,
     contains: int | Unset = UNSET,
-    limit: int | Unset = UNSET,
+    limit: int | Unset = 10,
     offset: int | Unset = UNSET,
 ) -> Response[AccountNumberList | FlowrouteErrorDocument]:
     """List account phone numbers
@@ -97,7 +97,7 @@ def sync_detailed(
         starts_with (int | Unset):
         ends_with (int | Unset):
         contains (int | Unset):
-        limit (int | Unset):
+        limit (int | Unset):  Default: 10.
         offset (int | Unset):
 
     Raises:
@@ -129,7 +129,7 @@ def sync(
     starts_with: int | Unset = UNSET,
     ends_with: int | Unset = UNSET,
     contains: int | Unset = UNSET,
-    limit: int | Unset = UNSET,
+    limit: int | Unset = 10,
     offset: int | Unset = UNSET,
 ) -> AccountNumberList | FlowrouteErrorDocument | None:
     """List account phone numbers
@@ -141,7 +141,7 @@ def sync(
         starts_with (int | Unset):
         ends_with (int | Unset):
         contains (int | Unset):
-        limit (int | Unset):
+        limit (int | Unset):  Default: 10.
         offset (int | Unset):
 
     Raises:
@@ -168,7 +168,7 @@ async def asyncio_detailed(
     starts_with: int | Unset = UNSET,
     ends_with: int | Unset = UNSET,
     contains: int | Unset = UNSET,
-    limit: int | Unset = UNSET,
+    limit: int | Unset = 10,
     offset: int | Unset = UNSET,
 ) -> Response[AccountNumberList | FlowrouteErrorDocument]:
     """List account phone numbers
@@ -180,7 +180,7 @@ async def asyncio_detailed(
         starts_with (int | Unset):
         ends_with (int | Unset):
         contains (int | Unset):
-        limit (int | Unset):
+        limit (int | Unset):  Default: 10.
         offset (int | Unset):
 
     Raises:
@@ -210,7 +210,7 @@ async def asyncio(
     starts_with: int | Unset = UNSET,
     ends_with: int | Unset = UNSET,
     contains: int | Unset = UNSET,
-    limit: int | Unset = UNSET,
+    limit: int | Unset = 10,
     offset: int | Unset = UNSET,
 ) -> AccountNumberList | FlowrouteErrorDocument | None:
     """List account phone numbers
@@ -222,7 +222,7 @@ async def asyncio(
         starts_with (int | Unset):
         ends_with (int | Unset):
         contains (int | Unset):
-        limit (int | Unset):
+        limit (int | Unset):  Default: 10.
         offset (int | Unset):
 
     Raises:

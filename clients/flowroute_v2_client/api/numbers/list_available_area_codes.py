@@ -14,7 +14,7 @@ from ...types import UNSET, Response, Unset
 
 def _get_kwargs(
     *,
-    limit: int | Unset = UNSET,
+    limit: int | Unset = 10,
     offset: int | Unset = UNSET,
     max_setup_cost: float | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -76,7 +76,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    limit: int | Unset = UNSET,
+    limit: int | Unset = 10,
     offset: int | Unset = UNSET,
     max_setup_cost: float | Unset = UNSET,
 ) -> Response[AreaCodeList | FlowrouteErrorDocument]:
@@ -86,7 +86,7 @@ def sync_detailed(
     the first 10 items are returned (S001).
 
     Args:
-        limit (int | Unset):
+        limit (int | Unset):  Default: 10.
         offset (int | Unset):
         max_setup_cost (float | Unset):
 
@@ -114,7 +114,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    limit: int | Unset = UNSET,
+    limit: int | Unset = 10,
     offset: int | Unset = UNSET,
     max_setup_cost: float | Unset = UNSET,
 ) -> AreaCodeList | FlowrouteErrorDocument | None:
@@ -124,7 +124,7 @@ def sync(
     the first 10 items are returned (S001).
 
     Args:
-        limit (int | Unset):
+        limit (int | Unset):  Default: 10.
         offset (int | Unset):
         max_setup_cost (float | Unset):
 
@@ -147,7 +147,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    limit: int | Unset = UNSET,
+    limit: int | Unset = 10,
     offset: int | Unset = UNSET,
     max_setup_cost: float | Unset = UNSET,
 ) -> Response[AreaCodeList | FlowrouteErrorDocument]:
@@ -157,7 +157,7 @@ async def asyncio_detailed(
     the first 10 items are returned (S001).
 
     Args:
-        limit (int | Unset):
+        limit (int | Unset):  Default: 10.
         offset (int | Unset):
         max_setup_cost (float | Unset):
 
@@ -183,7 +183,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    limit: int | Unset = UNSET,
+    limit: int | Unset = 10,
     offset: int | Unset = UNSET,
     max_setup_cost: float | Unset = UNSET,
 ) -> AreaCodeList | FlowrouteErrorDocument | None:
@@ -193,7 +193,7 @@ async def asyncio(
     the first 10 items are returned (S001).
 
     Args:
-        limit (int | Unset):
+        limit (int | Unset):  Default: 10.
         offset (int | Unset):
         max_setup_cost (float | Unset):
 

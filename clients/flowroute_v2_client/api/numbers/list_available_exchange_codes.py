@@ -14,7 +14,7 @@ from ...types import UNSET, Response, Unset
 
 def _get_kwargs(
     *,
-    limit: int | Unset = UNSET,
+    limit: int | Unset = 10,
     offset: int | Unset = UNSET,
     max_setup_cost: float | Unset = UNSET,
     areacode: int | Unset = UNSET,
@@ -79,7 +79,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    limit: int | Unset = UNSET,
+    limit: int | Unset = 10,
     offset: int | Unset = UNSET,
     max_setup_cost: float | Unset = UNSET,
     areacode: int | Unset = UNSET,
@@ -89,7 +89,7 @@ def sync_detailed(
      Returns the Central Office (exchange) codes that contain purchasable phone numbers.
 
     Args:
-        limit (int | Unset):
+        limit (int | Unset):  Default: 10.
         offset (int | Unset):
         max_setup_cost (float | Unset):
         areacode (int | Unset):
@@ -119,7 +119,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    limit: int | Unset = UNSET,
+    limit: int | Unset = 10,
     offset: int | Unset = UNSET,
     max_setup_cost: float | Unset = UNSET,
     areacode: int | Unset = UNSET,
@@ -129,7 +129,7 @@ def sync(
      Returns the Central Office (exchange) codes that contain purchasable phone numbers.
 
     Args:
-        limit (int | Unset):
+        limit (int | Unset):  Default: 10.
         offset (int | Unset):
         max_setup_cost (float | Unset):
         areacode (int | Unset):
@@ -154,7 +154,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    limit: int | Unset = UNSET,
+    limit: int | Unset = 10,
     offset: int | Unset = UNSET,
     max_setup_cost: float | Unset = UNSET,
     areacode: int | Unset = UNSET,
@@ -164,7 +164,7 @@ async def asyncio_detailed(
      Returns the Central Office (exchange) codes that contain purchasable phone numbers.
 
     Args:
-        limit (int | Unset):
+        limit (int | Unset):  Default: 10.
         offset (int | Unset):
         max_setup_cost (float | Unset):
         areacode (int | Unset):
@@ -192,7 +192,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    limit: int | Unset = UNSET,
+    limit: int | Unset = 10,
     offset: int | Unset = UNSET,
     max_setup_cost: float | Unset = UNSET,
     areacode: int | Unset = UNSET,
@@ -202,7 +202,7 @@ async def asyncio(
      Returns the Central Office (exchange) codes that contain purchasable phone numbers.
 
     Args:
-        limit (int | Unset):
+        limit (int | Unset):  Default: 10.
         offset (int | Unset):
         max_setup_cost (float | Unset):
         areacode (int | Unset):

@@ -17,7 +17,7 @@ def _get_kwargs(
     starts_with: int | Unset = UNSET,
     contains: int | Unset = UNSET,
     ends_with: int | Unset = UNSET,
-    limit: int | Unset = UNSET,
+    limit: int | Unset = 10,
     offset: int | Unset = UNSET,
     rate_center: str | Unset = UNSET,
     state: str | Unset = UNSET,
@@ -91,7 +91,7 @@ def sync_detailed(
     starts_with: int | Unset = UNSET,
     contains: int | Unset = UNSET,
     ends_with: int | Unset = UNSET,
-    limit: int | Unset = UNSET,
+    limit: int | Unset = 10,
     offset: int | Unset = UNSET,
     rate_center: str | Unset = UNSET,
     state: str | Unset = UNSET,
@@ -105,7 +105,7 @@ def sync_detailed(
         starts_with (int | Unset):
         contains (int | Unset):
         ends_with (int | Unset):
-        limit (int | Unset):
+        limit (int | Unset):  Default: 10.
         offset (int | Unset):
         rate_center (str | Unset):
         state (str | Unset):
@@ -141,7 +141,7 @@ def sync(
     starts_with: int | Unset = UNSET,
     contains: int | Unset = UNSET,
     ends_with: int | Unset = UNSET,
-    limit: int | Unset = UNSET,
+    limit: int | Unset = 10,
     offset: int | Unset = UNSET,
     rate_center: str | Unset = UNSET,
     state: str | Unset = UNSET,
@@ -155,7 +155,7 @@ def sync(
         starts_with (int | Unset):
         contains (int | Unset):
         ends_with (int | Unset):
-        limit (int | Unset):
+        limit (int | Unset):  Default: 10.
         offset (int | Unset):
         rate_center (str | Unset):
         state (str | Unset):
@@ -186,7 +186,7 @@ async def asyncio_detailed(
     starts_with: int | Unset = UNSET,
     contains: int | Unset = UNSET,
     ends_with: int | Unset = UNSET,
-    limit: int | Unset = UNSET,
+    limit: int | Unset = 10,
     offset: int | Unset = UNSET,
     rate_center: str | Unset = UNSET,
     state: str | Unset = UNSET,
@@ -200,7 +200,7 @@ async def asyncio_detailed(
         starts_with (int | Unset):
         contains (int | Unset):
         ends_with (int | Unset):
-        limit (int | Unset):
+        limit (int | Unset):  Default: 10.
         offset (int | Unset):
         rate_center (str | Unset):
         state (str | Unset):
@@ -234,7 +234,7 @@ async def asyncio(
     starts_with: int | Unset = UNSET,
     contains: int | Unset = UNSET,
     ends_with: int | Unset = UNSET,
-    limit: int | Unset = UNSET,
+    limit: int | Unset = 10,
     offset: int | Unset = UNSET,
     rate_center: str | Unset = UNSET,
     state: str | Unset = UNSET,
@@ -248,7 +248,7 @@ async def asyncio(
         starts_with (int | Unset):
         contains (int | Unset):
         ends_with (int | Unset):
-        limit (int | Unset):
+        limit (int | Unset):  Default: 10.
         offset (int | Unset):
         rate_center (str | Unset):
         state (str | Unset):

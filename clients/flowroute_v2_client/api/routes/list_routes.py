@@ -15,7 +15,7 @@ from ...types import UNSET, Response, Unset
 
 def _get_kwargs(
     *,
-    limit: int | Unset = UNSET,
+    limit: int | Unset = 10,
     offset: int | Unset = UNSET,
     route_type: RouteType | Unset = UNSET,
 ) -> dict[str, Any]:
@@ -81,7 +81,7 @@ def _build_response(
 def sync_detailed(
     *,
     client: AuthenticatedClient | Client,
-    limit: int | Unset = UNSET,
+    limit: int | Unset = 10,
     offset: int | Unset = UNSET,
     route_type: RouteType | Unset = UNSET,
 ) -> Response[FlowrouteErrorDocument | RouteList]:
@@ -90,7 +90,7 @@ def sync_detailed(
      Returns the account's inbound routes, to pick primary and failover voice routes for phone numbers.
 
     Args:
-        limit (int | Unset):
+        limit (int | Unset):  Default: 10.
         offset (int | Unset):
         route_type (RouteType | Unset): Inbound route type: `host` (host name or IP, optionally
             with port), `sip-reg` (SIP registration), `uri` (SIP URI) or `number` (PSTN number).
@@ -119,7 +119,7 @@ def sync_detailed(
 def sync(
     *,
     client: AuthenticatedClient | Client,
-    limit: int | Unset = UNSET,
+    limit: int | Unset = 10,
     offset: int | Unset = UNSET,
     route_type: RouteType | Unset = UNSET,
 ) -> FlowrouteErrorDocument | RouteList | None:
@@ -128,7 +128,7 @@ def sync(
      Returns the account's inbound routes, to pick primary and failover voice routes for phone numbers.
 
     Args:
-        limit (int | Unset):
+        limit (int | Unset):  Default: 10.
         offset (int | Unset):
         route_type (RouteType | Unset): Inbound route type: `host` (host name or IP, optionally
             with port), `sip-reg` (SIP registration), `uri` (SIP URI) or `number` (PSTN number).
@@ -152,7 +152,7 @@ def sync(
 async def asyncio_detailed(
     *,
     client: AuthenticatedClient | Client,
-    limit: int | Unset = UNSET,
+    limit: int | Unset = 10,
     offset: int | Unset = UNSET,
     route_type: RouteType | Unset = UNSET,
 ) -> Response[FlowrouteErrorDocument | RouteList]:
@@ -161,7 +161,7 @@ async def asyncio_detailed(
      Returns the account's inbound routes, to pick primary and failover voice routes for phone numbers.
 
     Args:
-        limit (int | Unset):
+        limit (int | Unset):  Default: 10.
         offset (int | Unset):
         route_type (RouteType | Unset): Inbound route type: `host` (host name or IP, optionally
             with port), `sip-reg` (SIP registration), `uri` (SIP URI) or `number` (PSTN number).
@@ -188,7 +188,7 @@ async def asyncio_detailed(
 async def asyncio(
     *,
     client: AuthenticatedClient | Client,
-    limit: int | Unset = UNSET,
+    limit: int | Unset = 10,
     offset: int | Unset = UNSET,
     route_type: RouteType | Unset = UNSET,
 ) -> FlowrouteErrorDocument | RouteList | None:
@@ -197,7 +197,7 @@ async def asyncio(
      Returns the account's inbound routes, to pick primary and failover voice routes for phone numbers.
 
     Args:
-        limit (int | Unset):
+        limit (int | Unset):  Default: 10.
         offset (int | Unset):
         route_type (RouteType | Unset): Inbound route type: `host` (host name or IP, optionally
             with port), `sip-reg` (SIP registration), `uri` (SIP URI) or `number` (PSTN number).
