@@ -48,6 +48,7 @@ from bandwidth_messaging_v1_client.models.sort_order import SORT_ORDER_VALUES
 from bandwidth_messaging_v1_client.types import UNSET, Response, Unset
 
 from .auth import BasicAuth
+from .config import base_url_from_environment, from_environment
 from .errors import ErrorDetails, InputError, MalformedResponseError, SmsClientError
 from .http import build_async_http_client, build_http_client
 from .lifecycle import AsyncClosable, Closable
@@ -350,19 +351,27 @@ class BandwidthClient(Closable):
 
     ``api_token``/``api_secret`` authenticate with HTTP Basic; ``user_id`` (``u-...``) only names the
     account in the path. One connection pool per client: use it as a context manager or call
-    :meth:`close`. ``retry`` sets the retry policy, ``transport`` replaces the network transport.
+    :meth:`close`. ``retry`` sets the retry policy, ``transport`` replaces the network transport,
+    ``http_client`` is an ``httpx.Client`` of your own to send through. Left out, the three
+    credentials and ``base_url`` come from ``BANDWIDTH_USER_ID``, ``BANDWIDTH_API_TOKEN``,
+    ``BANDWIDTH_API_SECRET`` and ``BANDWIDTH_BASE_URL`` (:mod:`smsclients.config`).
     """
 
     def __init__(
         self,
-        user_id: str,
-        api_token: str,
-        api_secret: str,
+        user_id: str | None = None,
+        api_token: str | None = None,
+        api_secret: str | None = None,
         *,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         retry: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
+        http_client: httpx.Client | None = None,
     ) -> None:
+        user_id, api_token, api_secret = from_environment(
+            PROVIDER, user_id=user_id, api_token=api_token, api_secret=api_secret
+        )
+        base_url = base_url_from_environment(PROVIDER, base_url, DEFAULT_BASE_URL)
         auth = _check_user_and_credentials(user_id, api_token, api_secret)
         self.user_id = user_id
         self.base_url = base_url
@@ -373,6 +382,7 @@ class BandwidthClient(Closable):
             parse_error=parse_error_body,
             policy=retry or RetryPolicy(),
             transport=transport,
+            http_client=http_client,
         )
         self._client = Client(base_url=base_url).set_httpx_client(self._http)
         self.messages = Messages(self)
@@ -519,14 +529,19 @@ class AsyncBandwidthClient(AsyncClosable):
 
     def __init__(
         self,
-        user_id: str,
-        api_token: str,
-        api_secret: str,
+        user_id: str | None = None,
+        api_token: str | None = None,
+        api_secret: str | None = None,
         *,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         retry: RetryPolicy | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        http_client: httpx.AsyncClient | None = None,
     ) -> None:
+        user_id, api_token, api_secret = from_environment(
+            PROVIDER, user_id=user_id, api_token=api_token, api_secret=api_secret
+        )
+        base_url = base_url_from_environment(PROVIDER, base_url, DEFAULT_BASE_URL)
         auth = _check_user_and_credentials(user_id, api_token, api_secret)
         self.user_id = user_id
         self.base_url = base_url
@@ -537,6 +552,7 @@ class AsyncBandwidthClient(AsyncClosable):
             parse_error=parse_error_body,
             policy=retry or RetryPolicy(),
             transport=transport,
+            http_client=http_client,
         )
         self._client = Client(base_url=base_url).set_async_httpx_client(self._http)
         self.messages = AsyncMessages(self)

@@ -74,8 +74,10 @@ from flowroute_v2_client.models.route_type import ROUTE_TYPE_VALUES, RouteType
 from flowroute_v2_client.types import UNSET
 
 from .auth import BasicAuth
+from .client_transport import network_async_transport, network_transport
+from .config import base_url_from_environment, from_environment
 from .errors import ErrorDetails, InputError, MalformedResponseError, SmsClientError
-from .http import build_async_http_client, build_http_client, default_async_transport, default_transport
+from .http import build_async_http_client, build_http_client
 from .lifecycle import AsyncClosable, Closable
 from .pagination import AsyncLinkPager, LinkPager, Page
 from .retries import RetryPolicy, call_options
@@ -908,21 +910,26 @@ class FlowrouteClient(Closable):
     (``.messages_v2``), authenticated with the API access key and secret key (HTTP Basic).
 
     One connection pool serves both API roots. Close it with :meth:`close` or a ``with`` block.
+    Left out, the keys and ``base_url`` come from ``FLOWROUTE_ACCESS_KEY``, ``FLOWROUTE_SECRET_KEY``
+    and ``FLOWROUTE_BASE_URL`` (:mod:`smsclients.config`); ``http_client`` is an ``httpx.Client`` of
+    your own to send through (:mod:`smsclients.client_transport`).
     """
 
     def __init__(
         self,
-        access_key: str,
-        secret_key: str,
+        access_key: str | None = None,
+        secret_key: str | None = None,
         *,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         retry: RetryPolicy = RetryPolicy(),  # noqa: B008 -- frozen dataclass, safe as a default
         transport: httpx.BaseTransport | None = None,
+        http_client: httpx.Client | None = None,
     ) -> None:
+        access_key, secret_key = from_environment(PROVIDER, access_key=access_key, secret_key=secret_key)
         auth = _check_credentials(access_key, secret_key)
-        self.base_url = base_url.rstrip("/")
+        self.base_url = base_url_from_environment(PROVIDER, base_url, DEFAULT_BASE_URL).rstrip("/")
         # Both httpx clients share one inner transport, hence one connection pool to the host.
-        shared = transport if transport is not None else default_transport()
+        shared = network_transport(transport, http_client)
         options: dict[str, Any] = {"auth": auth, "provider": PROVIDER, "parse_error": parse_error_body, "policy": retry}
         messages_v2_url = _messages_v2_base(self.base_url)
         self._http = build_http_client(base_url=self.base_url, transport=shared, **options)
@@ -1347,16 +1354,18 @@ class AsyncFlowrouteClient(AsyncClosable):
 
     def __init__(
         self,
-        access_key: str,
-        secret_key: str,
+        access_key: str | None = None,
+        secret_key: str | None = None,
         *,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         retry: RetryPolicy = RetryPolicy(),  # noqa: B008 -- frozen dataclass, safe as a default
         transport: httpx.AsyncBaseTransport | None = None,
+        http_client: httpx.AsyncClient | None = None,
     ) -> None:
+        access_key, secret_key = from_environment(PROVIDER, access_key=access_key, secret_key=secret_key)
         auth = _check_credentials(access_key, secret_key)
-        self.base_url = base_url.rstrip("/")
-        shared = transport if transport is not None else default_async_transport()
+        self.base_url = base_url_from_environment(PROVIDER, base_url, DEFAULT_BASE_URL).rstrip("/")
+        shared = network_async_transport(transport, http_client)
         options: dict[str, Any] = {"auth": auth, "provider": PROVIDER, "parse_error": parse_error_body, "policy": retry}
         self._http = build_async_http_client(base_url=self.base_url, transport=shared, **options)
         messages_v2_url = _messages_v2_base(self.base_url)

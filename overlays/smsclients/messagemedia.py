@@ -38,6 +38,7 @@ from messagemedia_messages_v1_client.models.source_number_type import SOURCE_NUM
 from messagemedia_messages_v1_client.types import UNSET, Response, Unset
 
 from smsclients.auth import BasicAuth, MessageMediaHmacAuth, RequestSigner
+from smsclients.config import base_url_from_environment, from_environment
 from smsclients.errors import ErrorDetails, InputError, MalformedResponseError, SmsClientError
 from smsclients.http import build_async_http_client, build_http_client
 from smsclients.pagination import AsyncQueueDrainer, QueueDrainer
@@ -294,20 +295,26 @@ class MessageMediaClient(Closable):
     ``api_key``/``api_secret`` authenticate with HTTP Basic, or with MessageMedia's HMAC signature
     when ``hmac=True`` (§4.6). ``account`` names a sub-account, sent as the ``Account`` header on
     every request (each method also takes ``account=`` for one call). One connection pool per
-    client: use it as a context manager or call :meth:`close`.
+    client: use it as a context manager or call :meth:`close`. Left out, the key, the secret and
+    ``base_url`` come from ``MESSAGEMEDIA_API_KEY``, ``MESSAGEMEDIA_API_SECRET`` and
+    ``MESSAGEMEDIA_BASE_URL`` (:mod:`smsclients.config`); ``http_client`` is an ``httpx.Client`` of
+    your own to send through.
     """
 
     def __init__(
         self,
-        api_key: str,
-        api_secret: str,
+        api_key: str | None = None,
+        api_secret: str | None = None,
         *,
         hmac: bool = False,
         account: str | None = None,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         retry: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
+        http_client: httpx.Client | None = None,
     ) -> None:
+        api_key, api_secret = from_environment(PROVIDER, api_key=api_key, api_secret=api_secret)
+        base_url = base_url_from_environment(PROVIDER, base_url, DEFAULT_BASE_URL)
         self._account = _account(account)
         self._account_name = account
         self._hmac = hmac
@@ -319,6 +326,7 @@ class MessageMediaClient(Closable):
             parse_error=parse_error_body,
             policy=retry or RetryPolicy(),
             transport=transport,
+            http_client=http_client,
         )
         self._client = Client(base_url=base_url).set_httpx_client(self._http)
         self.messages = Messages(self)
@@ -592,15 +600,18 @@ class AsyncMessageMediaClient(AsyncClosable):
 
     def __init__(
         self,
-        api_key: str,
-        api_secret: str,
+        api_key: str | None = None,
+        api_secret: str | None = None,
         *,
         hmac: bool = False,
         account: str | None = None,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         retry: RetryPolicy | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        http_client: httpx.AsyncClient | None = None,
     ) -> None:
+        api_key, api_secret = from_environment(PROVIDER, api_key=api_key, api_secret=api_secret)
+        base_url = base_url_from_environment(PROVIDER, base_url, DEFAULT_BASE_URL)
         self._account = _account(account)
         self._account_name = account
         self._hmac = hmac
@@ -612,6 +623,7 @@ class AsyncMessageMediaClient(AsyncClosable):
             parse_error=parse_error_body,
             policy=retry or RetryPolicy(),
             transport=transport,
+            http_client=http_client,
         )
         self._client = Client(base_url=base_url).set_async_httpx_client(self._http)
         self.messages = AsyncMessages(self)
