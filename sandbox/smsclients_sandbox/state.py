@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from smsclients_sandbox.ids import Ids
 from smsclients_sandbox.options import SandboxOptions
@@ -18,10 +18,13 @@ class State:
         self.store = store
         self.ids = Ids(options.seed, store)
         self.stats = Stats(store)
+        # Moved forward by POST /_sandbox/clock, so tests can let scheduled messages fall due;
+        # back to zero on reset. HMAC date checks keep the real clock (clients sign with it).
+        self.clock_offset = timedelta(0)
 
     def now(self) -> datetime:
-        """Current time in UTC (providers timestamp with it; kept in one place for clarity)."""
-        return datetime.now(UTC)
+        """The sandbox's current time in UTC: the real clock plus any advance (providers timestamp with it)."""
+        return datetime.now(UTC) + self.clock_offset
 
 
 def iso_z(moment: datetime, digits: int = 3) -> str:
