@@ -35,6 +35,9 @@ _LOGGERS = (LOGGER_NAME, "httpx")
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 retry_logger = logging.getLogger(f"{LOGGER_NAME}.retries")
+# A library stays silent unless the application configures logging: without this, Python's
+# last-resort handler would print every WARNING (a give-up) to stderr.
+logging.getLogger(LOGGER_NAME).addHandler(logging.NullHandler())
 
 
 def _where(request: httpx.Request) -> str:
