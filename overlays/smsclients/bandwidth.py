@@ -1,6 +1,6 @@
 """Modern Bandwidth Catapult Messaging v1 client: the facade over ``bandwidth_messaging_v1_client``.
 
-The generated package knows the wire format; this module adds what it cannot know (api-notes §3):
+The generated package knows the wire format; this module adds what it cannot know (docs/providers.md §3):
 HTTP Basic with the API token and secret, input checks before anything is sent, typed errors,
 retries, the message id hidden in the ``Location`` header of a single send, and lazy pagination
 over the ``Link: <...>; rel="next"`` header.
@@ -76,7 +76,7 @@ __all__ = [
 PROVIDER: Final = "bandwidth"
 DEFAULT_BASE_URL: Final = "https://api.catapult.inetwork.com/v1"
 
-# Limits from the API reference (api-notes §3.3-§3.5).
+# Limits from the API reference (docs/providers.md §3.3-§3.5).
 MAX_BATCH_SIZE: Final = 50
 MAX_TEXT_LENGTH: Final = 2048
 MAX_PAGE_SIZE: Final = 1000
@@ -96,7 +96,7 @@ T = TypeVar("T")
 
 
 def parse_error_body(body: object) -> ErrorDetails:
-    """Read Bandwidth's error body ``{"message", "code", "category", "details"}`` (api-notes §3.9)."""
+    """Read Bandwidth's error body ``{"message", "code", "category", "details"}`` (docs/providers.md §3.9)."""
     if not isinstance(body, Mapping):
         return ErrorDetails(message=None)
     message = body.get("message")
@@ -171,7 +171,7 @@ def _message(response: Response[Any]) -> Message:
 
 
 def _message_page(response: httpx.Response) -> Page[Message]:
-    """One page of messages and the ``rel="next"`` URL from the ``Link`` header (api-notes §3.7)."""
+    """One page of messages and the ``rel="next"`` URL from the ``Link`` header (docs/providers.md §3.7)."""
     if response.status_code != 200:
         raise _malformed("list_messages", response, f"unexpected HTTP status {response.status_code}")
     with _parse_guard("list_messages"):

@@ -105,7 +105,7 @@ DEFAULT_BASE_URL = "https://api.flowroute.com"
 # The Messages v2 spec's server is the API root plus this prefix (its paths are /messages...).
 MESSAGES_V2_PREFIX = "/v2"
 
-# Documented maxima of `limit` (api-notes §2.2, §2.3): area codes 400, the other lists 200.
+# Documented maxima of `limit` (docs/providers.md §2.2, §2.3): area codes 400, the other lists 200.
 _AREA_CODES_MAX_LIMIT = 400
 _MAX_LIMIT = 200
 

@@ -3,7 +3,7 @@
 The generated ``messagemedia_messages_v1_client`` knows the wire format; this module adds what a
 caller needs around it: credentials (HTTP Basic or MessageMedia's HMAC signature), the sub-account
 header, input checks before anything is sent, typed errors, retries, and the check -> handle ->
-confirm loop over delivery reports and replies (api-notes §4, §5.1).
+confirm loop over delivery reports and replies (docs/providers.md §4, §5.1).
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ __all__ = [
 PROVIDER: Final = "messagemedia"
 DEFAULT_BASE_URL: Final = "https://api.messagemedia.com"
 
-# Limits from the API reference (api-notes §4.2, §4.3).
+# Limits from the API reference (docs/providers.md §4.2, §4.3).
 MAX_MESSAGES: Final = 100
 MAX_CONTENT_LENGTH: Final = 5000
 MAX_NUMBER_LENGTH: Final = 15

@@ -6,7 +6,7 @@ import importlib.util
 
 __all__ = ["EXTRA_HINT", "MissingExtraError", "require_extra"]
 
-EXTRA_HINT = "pip install 'sms-provider-clients[sandbox]' (from a clone: pip install '.[sandbox]')"
+EXTRA_HINT = "pip install '.[sandbox]' in a clone, or the built wheel with [sandbox] (README, Install)"
 # Import names of what the extra installs (pyproject.toml, [project.optional-dependencies] sandbox).
 REQUIRED = ("starlette", "uvicorn", "openapi_core", "yaml")
 

@@ -258,7 +258,7 @@ def _auth_error(surface: Surface, reason: str) -> ProviderError:
         return ProviderError(401, "Authentication failed.", title="Unauthorized")
     if surface.provider == "bandwidth":
         return ProviderError(401, f"Authentication failed: {reason}.")
-    # MessageMedia answers 403 for every authentication problem (api-notes §4.5).
+    # MessageMedia answers 403 for every authentication problem (docs/providers.md §4.5).
     return ProviderError(403, "Invalid authentication credentials", details=[reason])
 
 

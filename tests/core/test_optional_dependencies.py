@@ -66,7 +66,7 @@ def test_the_sandbox_without_its_extra_names_it_and_the_package_still_imports() 
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.startswith("MissingExtraError the sandbox needs starlette")
-    assert "'sms-provider-clients[sandbox]'" in result.stdout and "'.[sandbox]'" in result.stdout
+    assert "'.[sandbox]'" in result.stdout and "sms-provider-clients[" not in result.stdout  # not on any index
 
 
 @pytest.mark.parametrize("command", ["smsclients_sandbox", "smsclients.cli sandbox"])
