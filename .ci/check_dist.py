@@ -58,7 +58,7 @@ def _wheel_problems(wheel: Path) -> list[str]:
 def _sdist_problems(sdist: Path) -> list[str]:
     with tarfile.open(sdist) as archive:
         names = {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
-    expected = {"LICENSE", "README.md", "setup.py", "pyproject.toml"}
+    expected = {"LICENSE", "README.md", "setup.py", "pyproject.toml", "docs/providers.md"}
     expected |= {f"specs/{spec.name}" for spec in ROOT.glob("specs/*.yaml")}
     return [f"{sdist.name}: missing {name}" for name in sorted(expected - names)]
 
