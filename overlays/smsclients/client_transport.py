@@ -15,11 +15,17 @@ facades; close it yourself.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import httpx
 
 from .errors import InputError
 
 __all__ = ["AsyncClientTransport", "ClientTransport", "network_async_transport", "network_transport"]
+
+T = TypeVar("T")
+C = TypeVar("C")
 
 
 def _both_given() -> InputError:
@@ -73,31 +79,27 @@ class AsyncClientTransport(httpx.AsyncBaseTransport):
         """Nothing to release: the client is borrowed."""
 
 
+def _choose(transport: T | None, http_client: C | None, borrow: Callable[[C], T], default: Callable[[], T]) -> T:
+    if http_client is None:
+        return transport if transport is not None else default()
+    if transport is not None:
+        raise _both_given()
+    return borrow(http_client)
+
+
 def network_transport(
     transport: httpx.BaseTransport | None, http_client: httpx.Client | None, verify: bool = True
 ) -> httpx.BaseTransport:
     """The transport under a sync client's retries: ``transport``, or ``http_client``'s send, or the default."""
-    if http_client is None:
-        if transport is not None:
-            return transport
-        from .http import default_transport  # here: http imports this module
+    from .http import default_transport  # here: http imports this module
 
-        return default_transport(verify)
-    if transport is not None:
-        raise _both_given()
-    return ClientTransport(http_client)
+    return _choose(transport, http_client, ClientTransport, lambda: default_transport(verify))
 
 
 def network_async_transport(
     transport: httpx.AsyncBaseTransport | None, http_client: httpx.AsyncClient | None, verify: bool = True
 ) -> httpx.AsyncBaseTransport:
     """Async twin of :func:`network_transport`."""
-    if http_client is None:
-        if transport is not None:
-            return transport
-        from .http import default_async_transport
+    from .http import default_async_transport
 
-        return default_async_transport(verify)
-    if transport is not None:
-        raise _both_given()
-    return AsyncClientTransport(http_client)
+    return _choose(transport, http_client, AsyncClientTransport, lambda: default_async_transport(verify))
