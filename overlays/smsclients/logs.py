@@ -23,8 +23,6 @@ from collections.abc import Mapping
 
 import httpx
 
-from .redaction import redact_url
-
 __all__ = ["ENV_VARIABLE", "LOGGER_NAME", "configure_from_environment", "log_give_up", "log_retry"]
 
 LOGGER_NAME = "smsclients"
@@ -42,8 +40,8 @@ logging.getLogger(LOGGER_NAME).addHandler(logging.NullHandler())
 
 def _where(request: httpx.Request) -> str:
     """``METHOD scheme://host[:port]/path``: no query (it may carry identifiers) and no user info."""
-    url = request.url
-    return f"{request.method} {redact_url(url.copy_with(query=None, fragment=None))}"
+    url = request.url  # netloc is host[:port], never user info
+    return f"{request.method} {url.scheme}://{url.netloc.decode('ascii')}{url.path}"
 
 
 def log_retry(request: httpx.Request, attempt: int, attempts: int, reason: str, wait: float) -> None:
