@@ -5,13 +5,16 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
-# Source trees on the import path: generated clients, hand-written overlays, the sandbox, and the repo root
-# (generator/, demo/, bench/). `pip install .` packages clients/ and overlays/ the same way.
 # Hand-written Python: what ruff and mypy --strict check (clients/ is generated).
-PY_SOURCES := $(wildcard generator overlays sandbox demo bench tests)
-export PYTHONPATH := $(CURDIR)/clients:$(CURDIR)/overlays:$(CURDIR)/sandbox:$(CURDIR)
+PY_SOURCES := $(wildcard generator overlays sandbox demo bench tests setup.py .ci/check_dist.py)
+# Source trees on the import path: generated clients, hand-written overlays, the sandbox, and the repo root
+# (generator/, demo/, bench/). `pip install .` packages clients/, overlays/ and sandbox/ the same way.
+SOURCE_ROOTS := $(CURDIR)/clients $(CURDIR)/overlays $(CURDIR)/sandbox $(CURDIR)
+empty :=
+space := $(empty) $(empty)
+export PYTHONPATH := $(subst $(space),:,$(SOURCE_ROOTS))
 
-.PHONY: help venv regenerate check bump status test lint pytest demo sandbox bench soak fuzz requirements clean
+.PHONY: help venv regenerate check bump status test lint pytest demo sandbox bench soak fuzz requirements dist wheel-smoke clean
 
 help:
 	@echo "make demo        run every documented flow against the local sandbox (main job)"
@@ -21,11 +24,15 @@ help:
 	@echo "make bump NAME=flowroute-v2 VERSION=1.1.0   bump a spec's info.version and regenerate"
 	@echo "make sandbox     run the local provider sandbox in the foreground"
 	@echo "make bench | soak | fuzz   benchmarks and the long reliability runs"
+	@echo "make dist        build the wheel and sdist into dist/ and check them (twine check)"
+	@echo "make wheel-smoke install the wheel in a fresh venv outside the tree and use it (CI runs it)"
 
 $(STAMP): requirements/dev.txt pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python >= 3.11 is required")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/dev.txt
+	@# The source roots on the venv's path too, so `.venv/bin/python` imports smsclients outside make.
+	printf '%s\n' $(SOURCE_ROOTS) > "$$($(BIN)/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')/sms-provider-clients-dev.pth"
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -73,5 +80,18 @@ requirements: $(STAMP)
 	(echo '# Full pinned set for the development environment; generated from dev.in by `make requirements`.'; \
 	 $(BIN)/python -m pip freeze --exclude-editable) > requirements/dev.txt
 
+# Wheel + sdist from a clean slate, built in an isolated environment (setuptools from pyproject's
+# build-system), then checked: metadata renders (twine) and the archives hold what they should.
+# The egg-info setuptools leaves at the root goes at once: on the tests' path it would register the
+# pytest plugin from there.
+dist: $(STAMP)
+	rm -rf dist build *.egg-info
+	$(BIN)/python -m build --outdir dist . ; status=$$?; rm -rf build *.egg-info; exit $$status
+	$(BIN)/twine check --strict dist/*
+	$(BIN)/python .ci/check_dist.py dist
+
+wheel-smoke: dist
+	.ci/wheel-smoke dist
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache dist build

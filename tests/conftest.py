@@ -9,6 +9,9 @@ from typing import Any
 
 import pytest
 
+# pytester runs the sms_sandbox plugin and the README's worked example in tests/packaging/.
+pytest_plugins = ["pytester"]
+
 # Credentials and per-request signatures never reach a cassette file.
 SCRUBBED_REQUEST_HEADERS = ["authorization", "proxy-authorization", "cookie", "x-api-key"]
 

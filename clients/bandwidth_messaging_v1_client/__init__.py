@@ -13,5 +13,5 @@ __all__ = (
 # The spec this package was generated from (also recorded in clients.lock.json).
 SPEC_PATH = "specs/bandwidth-messaging-v1.yaml"
 SPEC_VERSION = "1.1.0"
-SPEC_SHA256 = "c9492bf52bd3449f5c2d9c335bb561d9ae65d7477a8d3639e27d87fa37cbcab2"
+SPEC_SHA256 = "2715e756ebbd24e5eaa664b5757785230984b7f7a76a107850713c92ead85d9c"
 GENERATOR = "openapi-python-client 0.29.1"

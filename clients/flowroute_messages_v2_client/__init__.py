@@ -13,5 +13,5 @@ __all__ = (
 # The spec this package was generated from (also recorded in clients.lock.json).
 SPEC_PATH = "specs/flowroute-messages-v2.yaml"
 SPEC_VERSION = "1.1.0"
-SPEC_SHA256 = "742e5272ee14572ed2eb91479ae556dc5ec17e7a4c541b245ba54382c9b4c2db"
+SPEC_SHA256 = "a031fdabc212cfecac5a36173aa5f870fcc1ab7f8dc1aec0db2efac5014bef43"
 GENERATOR = "openapi-python-client 0.29.1"

@@ -13,5 +13,5 @@ __all__ = (
 # The spec this package was generated from (also recorded in clients.lock.json).
 SPEC_PATH = "specs/messagemedia-messages-v1.yaml"
 SPEC_VERSION = "1.1.0"
-SPEC_SHA256 = "0feff375afe00c70243361c2bb313c1c330a063359bfdd90d3ba9df4b930c994"
+SPEC_SHA256 = "7b4a6cdcc2b6144aecfd93dc699aef7c923fb0df0946cd264ef89f115163340d"
 GENERATOR = "openapi-python-client 0.29.1"

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from ._version import __version__
 from .auth import BasicAuth, MessageMediaHmacAuth, hmac_signature
+from .config import MissingSettingError
 from .errors import (
     APIError,
     AuthenticationError,
@@ -37,6 +38,7 @@ from .errors import (
     status_error_class,
 )
 from .http import USER_AGENT, build_async_http_client, build_http_client, require_secure_url
+from .logs import configure_from_environment
 from .pagination import AsyncLinkPager, AsyncQueueDrainer, LinkPager, Page, QueueDrainer
 from .redaction import REDACTED, Secret, redact_headers, redact_url
 from .retries import (
@@ -49,6 +51,8 @@ from .retries import (
     current_call_options,
 )
 from .validation import e164, max_items, nanp_11_digits, text_length
+
+configure_from_environment()  # SMSCLIENTS_LOG=info|debug: a stderr handler (see smsclients.logs)
 
 # ---------------------------------------------------------------------------------------------
 # Provider facades, imported on first use (each provider adds its names here and to __all__)
@@ -106,6 +110,7 @@ __all__ = [
     "MalformedResponseError",
     "MessageMediaClient",
     "MessageMediaHmacAuth",
+    "MissingSettingError",
     "NotFoundError",
     "Page",
     "PermissionDeniedError",

@@ -32,7 +32,7 @@ __all__ = [
 ]
 
 # Name used in the Authorization header -> digest. The SDK line uses hmac-sha1; MessageMedia's
-# current docs moved to hmac-sha256 (api-notes §4.6), so both are accepted.
+# current docs moved to hmac-sha256 (docs/providers.md §4.6), so both are accepted.
 HMAC_ALGORITHMS: dict[str, str] = {"hmac-sha1": "sha1", "hmac-sha256": "sha256", "hmac-sha512": "sha512"}
 
 
@@ -143,7 +143,7 @@ def _digest_name(algorithm: str) -> str:
 
 
 class MessageMediaHmacAuth(RequestSigner):
-    """MessageMedia HMAC request signing, the SDK form of api-notes §4.6 (done right).
+    """MessageMedia HMAC request signing, the SDK form of docs/providers.md §4.6 (done right).
 
     Unlike the legacy SDK it signs the real method (a PUT as PUT), the real path with the message id
     substituted, and the exact body bytes. Header names and algorithm are configurable because the

@@ -94,6 +94,7 @@ def _one_result_per_message(request: Any, results: list[Any]) -> list[Any]:
 BANDWIDTH = Provider(
     PROVIDER,
     parse_error_body,
+    DEFAULT_BASE_URL,
     Hooks(
         before={"send": _single, "send_request": _single, "send_batch": _batch},
         after={"send_batch": _one_result_per_message},
@@ -101,10 +102,19 @@ BANDWIDTH = Provider(
 )
 
 
-def _open(client: Any, user_id: str, api_token: str, api_secret: str, base_url: str, **options: Any) -> Any:
+def _open(
+    client: Any,
+    user_id: str | None,
+    api_token: str | None,
+    api_secret: str | None,
+    base_url: str | None,
+    **options: Any,
+) -> Any:
+    user_id, api_token, api_secret = BANDWIDTH.settings(user_id=user_id, api_token=api_token, api_secret=api_secret)
     require_text(user_id=user_id, api_token=api_token, api_secret=api_secret)
-    client.user_id, client.base_url = user_id, base_url
-    return client._open(BANDWIDTH, base_url, BasicAuth(api_token, api_secret), settings={"user_id": user_id}, **options)
+    client.user_id, client.base_url = user_id, BANDWIDTH.base_url(base_url)
+    auth = BasicAuth(api_token, api_secret)
+    return client._open(BANDWIDTH, client.base_url, auth, settings={"user_id": user_id}, **options)
 
 
 class BandwidthClient(SyncClient, Resources):
@@ -112,7 +122,10 @@ class BandwidthClient(SyncClient, Resources):
 
     ``api_token``/``api_secret`` authenticate with HTTP Basic; ``user_id`` (``u-...``) names the
     account in every path. One connection pool per client: use it as a context manager or call
-    :meth:`close`. ``retry`` sets the retry policy, ``transport`` replaces the network transport.
+    :meth:`close`. ``retry`` sets the retry policy, ``transport`` replaces the network transport,
+    ``http_client`` is an ``httpx.Client`` of your own to send through. Left out, the three
+    credentials and ``base_url`` come from ``BANDWIDTH_USER_ID``, ``BANDWIDTH_API_TOKEN``,
+    ``BANDWIDTH_API_SECRET`` and ``BANDWIDTH_BASE_URL`` (:mod:`smsclients.config`).
     """
 
     user_id: str
@@ -120,18 +133,18 @@ class BandwidthClient(SyncClient, Resources):
 
     def __init__(
         self,
-        user_id: str,
-        api_token: str,
-        api_secret: str,
+        user_id: str | None = None,
+        api_token: str | None = None,
+        api_secret: str | None = None,
         *,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         retry: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
+        http_client: httpx.Client | None = None,
     ) -> None:
         SyncClient.__init__(self)
-        Resources.__init__(
-            self, _open(self, user_id, api_token, api_secret, base_url, retry=retry, transport=transport)
-        )
+        options = {"retry": retry, "transport": transport, "http_client": http_client}
+        Resources.__init__(self, _open(self, user_id, api_token, api_secret, base_url, **options))
 
     def __repr__(self) -> str:
         # Never the token or the secret.
@@ -146,18 +159,18 @@ class AsyncBandwidthClient(AsyncClient, AsyncResources):
 
     def __init__(
         self,
-        user_id: str,
-        api_token: str,
-        api_secret: str,
+        user_id: str | None = None,
+        api_token: str | None = None,
+        api_secret: str | None = None,
         *,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         retry: RetryPolicy | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        http_client: httpx.AsyncClient | None = None,
     ) -> None:
         AsyncClient.__init__(self)
-        AsyncResources.__init__(
-            self, _open(self, user_id, api_token, api_secret, base_url, retry=retry, transport=transport)
-        )
+        options = {"retry": retry, "transport": transport, "http_client": http_client}
+        AsyncResources.__init__(self, _open(self, user_id, api_token, api_secret, base_url, **options))
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(user_id={self.user_id!r}, base_url={self.base_url!r})"

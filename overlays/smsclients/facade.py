@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 
 from .auth import RequestSigner
+from .config import base_url_from_environment, from_environment
 from .errors import ErrorBodyParser, InputError
 from .http import AsyncProviderClient, ProviderClient, build_async_http_client, build_http_client
 from .lifecycle import AsyncClosable, Closable
@@ -37,7 +38,16 @@ class Provider:
 
     name: str
     parse_error: ErrorBodyParser
+    default_base_url: str
     hooks: Hooks = field(default_factory=Hooks)
+
+    def settings(self, **given: str | None) -> tuple[str, ...]:
+        """The given settings in order, each ``None`` read from ``<PROVIDER>_<NAME>`` (:mod:`smsclients.config`)."""
+        return from_environment(self.name, None, **given)
+
+    def base_url(self, given: str | None) -> str:
+        """``given``, else ``<PROVIDER>_BASE_URL``, else the production URL."""
+        return base_url_from_environment(self.name, given, self.default_base_url)
 
     def http_options(self, base_url: str, auth: RequestSigner, retry: RetryPolicy | None) -> dict[str, Any]:
         if retry is not None and not isinstance(retry, RetryPolicy):
@@ -71,9 +81,11 @@ class SyncClient(Closable):
         *,
         retry: RetryPolicy | None,
         transport: httpx.BaseTransport | None,
+        http_client: httpx.Client | None = None,
         settings: Mapping[str, Any] | None = None,
     ) -> SyncRuntime:
-        http = build_http_client(transport=transport, **provider.http_options(_base_url(base_url), auth, retry))
+        options = provider.http_options(_base_url(base_url), auth, retry)
+        http = build_http_client(transport=transport, http_client=http_client, **options)
         self._https.append(http)
         return SyncRuntime(http, settings=settings, hooks=provider.hooks)
 
@@ -97,9 +109,11 @@ class AsyncClient(AsyncClosable):
         *,
         retry: RetryPolicy | None,
         transport: httpx.AsyncBaseTransport | None,
+        http_client: httpx.AsyncClient | None = None,
         settings: Mapping[str, Any] | None = None,
     ) -> AsyncRuntime:
-        http = build_async_http_client(transport=transport, **provider.http_options(_base_url(base_url), auth, retry))
+        options = provider.http_options(_base_url(base_url), auth, retry)
+        http = build_async_http_client(transport=transport, http_client=http_client, **options)
         self._https.append(http)
         return AsyncRuntime(http, settings=settings, hooks=provider.hooks)
 

@@ -30,9 +30,9 @@ from flowroute_v2_client.resources import (
 )
 
 from .auth import BasicAuth
+from .client_transport import network_async_transport, network_transport
 from .errors import ErrorDetails, InputError
 from .facade import AsyncClient, Provider, SyncClient, require_text
-from .http import default_async_transport, default_transport
 from .retries import RetryPolicy
 from .runtime import Hooks
 
@@ -99,17 +99,23 @@ def _mms_rules(request: Any) -> Any:
     return request
 
 
-FLOWROUTE = Provider(PROVIDER, parse_error_body, Hooks(before={"send": _mms_rules}))
-MESSAGES_V2 = Provider(PROVIDER, parse_error_body)
+FLOWROUTE = Provider(PROVIDER, parse_error_body, DEFAULT_BASE_URL, Hooks(before={"send": _mms_rules}))
+MESSAGES_V2 = Provider(PROVIDER, parse_error_body, DEFAULT_BASE_URL)
 
 
 def _open_roots(
-    client: Any, access_key: str, secret_key: str, base_url: str, retry: RetryPolicy | None, transport: Any
+    client: Any,
+    access_key: str | None,
+    secret_key: str | None,
+    base_url: str | None,
+    retry: RetryPolicy | None,
+    transport: Any,
 ) -> tuple[Any, Any]:
     """The runtimes of the two API roots of ``client`` (sync or async), sharing one transport."""
+    access_key, secret_key = FLOWROUTE.settings(access_key=access_key, secret_key=secret_key)
     require_text(access_key=access_key, secret_key=secret_key)
     auth = BasicAuth(access_key, secret_key)
-    main = client._open(FLOWROUTE, base_url, auth, retry=retry, transport=transport)
+    main = client._open(FLOWROUTE, FLOWROUTE.base_url(base_url), auth, retry=retry, transport=transport)
     client.base_url = str(main.http.base_url).rstrip("/")
     v2 = client._open(MESSAGES_V2, client.base_url + MESSAGES_V2_PREFIX, auth, retry=retry, transport=transport)
     return main, v2
@@ -120,6 +126,9 @@ class FlowrouteClient(SyncClient, Resources):
     (``.messages_v2``), authenticated with the API access key and secret key (HTTP Basic).
 
     One connection pool serves both API roots. Close it with :meth:`close` or a ``with`` block.
+    Left out, the keys and ``base_url`` come from ``FLOWROUTE_ACCESS_KEY``, ``FLOWROUTE_SECRET_KEY``
+    and ``FLOWROUTE_BASE_URL`` (:mod:`smsclients.config`); ``http_client`` is an ``httpx.Client`` of
+    your own to send through (proxies, certificates, event hooks).
     """
 
     base_url: str
@@ -127,15 +136,16 @@ class FlowrouteClient(SyncClient, Resources):
 
     def __init__(
         self,
-        access_key: str,
-        secret_key: str,
+        access_key: str | None = None,
+        secret_key: str | None = None,
         *,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         retry: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
+        http_client: httpx.Client | None = None,
     ) -> None:
         SyncClient.__init__(self)
-        shared = default_transport() if transport is None else transport
+        shared = network_transport(transport, http_client)  # one pool for both roots
         main, v2 = _open_roots(self, access_key, secret_key, base_url, retry, shared)
         Resources.__init__(self, main)
         self.messages_v2 = MessagesV2(v2)
@@ -152,15 +162,16 @@ class AsyncFlowrouteClient(AsyncClient, AsyncResources):
 
     def __init__(
         self,
-        access_key: str,
-        secret_key: str,
+        access_key: str | None = None,
+        secret_key: str | None = None,
         *,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         retry: RetryPolicy | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        http_client: httpx.AsyncClient | None = None,
     ) -> None:
         AsyncClient.__init__(self)
-        shared = default_async_transport() if transport is None else transport
+        shared = network_async_transport(transport, http_client)
         main, v2 = _open_roots(self, access_key, secret_key, base_url, retry, shared)
         AsyncResources.__init__(self, main)
         self.messages_v2 = AsyncMessagesV2(v2)

@@ -25,6 +25,7 @@ import httpx
 
 from ._version import __version__
 from .auth import RequestSigner
+from .client_transport import network_async_transport, network_transport
 from .errors import ErrorBodyParser, InputError, InsecureURLError, MalformedResponseError, api_error_from_response
 from .pooling import PartitionedAsyncTransport
 from .redaction import redact_url
@@ -375,12 +376,14 @@ def build_http_client(
     transport: httpx.BaseTransport | None = None,
     headers: Mapping[str, str] | None = None,
     verify: bool = True,
+    http_client: httpx.Client | None = None,
 ) -> ProviderClient:
     """An ``httpx.Client`` for one provider facade; reuse it for every call (keep-alive) and close it with the facade.
 
     ``transport`` replaces the network transport (tests, mock servers, proxies: pass
-    ``httpx.HTTPTransport(proxy=...)``); environment proxy variables are not read because an
-    explicit transport is always installed. ``verify`` applies only when ``transport`` is None.
+    ``httpx.HTTPTransport(proxy=...)``); ``http_client`` sends through a client you built instead
+    (see :mod:`smsclients.client_transport`). Without either, environment proxy variables are not
+    read because an explicit transport is always installed. ``verify`` applies only when neither is given.
     """
 
     def raise_for_status(response: httpx.Response) -> None:
@@ -392,7 +395,7 @@ def build_http_client(
     return ProviderClient(
         base_url=require_secure_url(base_url),
         auth=auth,
-        transport=RetryTransport(transport or default_transport(verify), policy),
+        transport=RetryTransport(network_transport(transport, http_client, verify), policy),
         timeout=policy.timeout,
         headers=_default_headers(headers),
         on_response=raise_for_status,
@@ -410,6 +413,7 @@ def build_async_http_client(
     transport: httpx.AsyncBaseTransport | None = None,
     headers: Mapping[str, str] | None = None,
     verify: bool = True,
+    http_client: httpx.AsyncClient | None = None,
 ) -> AsyncProviderClient:
     """Async twin of :func:`build_http_client`."""
 
@@ -422,7 +426,7 @@ def build_async_http_client(
     return AsyncProviderClient(
         base_url=require_secure_url(base_url),
         auth=auth,
-        transport=AsyncRetryTransport(transport or default_async_transport(verify), policy),
+        transport=AsyncRetryTransport(network_async_transport(transport, http_client, verify), policy),
         timeout=policy.timeout,
         headers=_default_headers(headers),
         on_response=raise_for_status,

@@ -62,7 +62,7 @@ def parse_error_body(body: object) -> ErrorDetails:
     return ErrorDetails(message=message, code=None, details=details)
 
 
-MESSAGEMEDIA = Provider(PROVIDER, parse_error_body)
+MESSAGEMEDIA = Provider(PROVIDER, parse_error_body, DEFAULT_BASE_URL)
 
 
 def _auth(api_key: str, api_secret: str, hmac: bool) -> RequestSigner:
@@ -72,13 +72,23 @@ def _auth(api_key: str, api_secret: str, hmac: bool) -> RequestSigner:
     return MessageMediaHmacAuth(api_key, api_secret) if hmac else BasicAuth(api_key, api_secret)
 
 
-def _open(client: Any, api_key: str, api_secret: str, hmac: bool, account: str | None, **options: Any) -> Any:
+def _open(
+    client: Any,
+    api_key: str | None,
+    api_secret: str | None,
+    hmac: bool,
+    account: str | None,
+    base_url: str | None,
+    **options: Any,
+) -> Any:
+    api_key, api_secret = MESSAGEMEDIA.settings(api_key=api_key, api_secret=api_secret)
     auth = _auth(api_key, api_secret, hmac)
+    client.base_url = MESSAGEMEDIA.base_url(base_url)
     # Checked now rather than on the first request.
     if account is not None and (not isinstance(account, str) or not account.strip() or not account.isprintable()):
         raise InputError("account", "must be a non-empty single-line string")
     client._hmac, client._account = hmac, account
-    return client._open(MESSAGEMEDIA, auth=auth, settings={"account": account}, **options)
+    return client._open(MESSAGEMEDIA, client.base_url, auth=auth, settings={"account": account}, **options)
 
 
 def _repr(client: Any) -> str:
@@ -93,24 +103,26 @@ class MessageMediaClient(SyncClient, Resources):
     ``api_key``/``api_secret`` authenticate with HTTP Basic, or with MessageMedia's HMAC signature
     when ``hmac=True``. ``account`` names a sub-account, sent as the ``Account`` header on every
     request (each method also takes ``account=`` for one call). One connection pool per client:
-    use it as a context manager or call :meth:`close`.
+    use it as a context manager or call :meth:`close`. Left out, the credentials and ``base_url``
+    come from ``MESSAGEMEDIA_API_KEY``, ``MESSAGEMEDIA_API_SECRET`` and ``MESSAGEMEDIA_BASE_URL``
+    (:mod:`smsclients.config`); ``http_client`` is an ``httpx.Client`` of your own to send through.
     """
 
     def __init__(
         self,
-        api_key: str,
-        api_secret: str,
+        api_key: str | None = None,
+        api_secret: str | None = None,
         *,
         hmac: bool = False,
         account: str | None = None,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         retry: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
+        http_client: httpx.Client | None = None,
     ) -> None:
         SyncClient.__init__(self)
-        self.base_url = base_url
-        runtime = _open(self, api_key, api_secret, hmac, account, base_url=base_url, retry=retry, transport=transport)
-        Resources.__init__(self, runtime)
+        options = {"retry": retry, "transport": transport, "http_client": http_client}
+        Resources.__init__(self, _open(self, api_key, api_secret, hmac, account, base_url, **options))
 
     def __repr__(self) -> str:
         return _repr(self)
@@ -121,19 +133,19 @@ class AsyncMessageMediaClient(AsyncClient, AsyncResources):
 
     def __init__(
         self,
-        api_key: str,
-        api_secret: str,
+        api_key: str | None = None,
+        api_secret: str | None = None,
         *,
         hmac: bool = False,
         account: str | None = None,
-        base_url: str = DEFAULT_BASE_URL,
+        base_url: str | None = None,
         retry: RetryPolicy | None = None,
         transport: httpx.AsyncBaseTransport | None = None,
+        http_client: httpx.AsyncClient | None = None,
     ) -> None:
         AsyncClient.__init__(self)
-        self.base_url = base_url
-        runtime = _open(self, api_key, api_secret, hmac, account, base_url=base_url, retry=retry, transport=transport)
-        AsyncResources.__init__(self, runtime)
+        options = {"retry": retry, "transport": transport, "http_client": http_client}
+        AsyncResources.__init__(self, _open(self, api_key, api_secret, hmac, account, base_url, **options))
 
     def __repr__(self) -> str:
         return _repr(self)

@@ -42,6 +42,7 @@ from .errors import (
     TransportError,
     parse_retry_after,
 )
+from .logs import log_give_up, log_retry
 
 __all__ = [
     "IDEMPOTENT_METHODS",
@@ -394,19 +395,14 @@ class _Call:
         return final_error(exc, method=self._request.method, url=self._request.url, idempotent=self._idempotent)
 
     def _record(self, decision: RetryDecision) -> RetryDecision:
+        attempt, attempts = self._retries_done + 1, self._policy.max_retries + 1
         if decision.retry:
             self._retries_done += 1
             with self._core._lock:
                 self._core.retries += 1
-            # Path only: the query string and headers may carry identifiers or credentials.
-            logger.debug(
-                "retrying %s %s: attempt %d failed (%s), next attempt in %.3fs",
-                self._request.method,
-                self._request.url.path,
-                self._retries_done,
-                decision.reason,
-                decision.wait,
-            )
+            log_retry(self._request, attempt, attempts, decision.reason, decision.wait)
+        else:
+            log_give_up(self._request, attempt, attempts, decision.reason)
         return decision
 
 

@@ -28,6 +28,7 @@ __all__ = [
     "SYNC_KINDS",
     "AiohttpTransport",
     "AsyncPyreqwestTransport",
+    "MissingDependencyError",
     "PyreqwestTransport",
     "fast_async_transport",
     "fast_transport",
@@ -36,14 +37,28 @@ __all__ = [
 SYNC_KINDS: Final = ("httpx", "pyreqwest")
 ASYNC_KINDS: Final = ("httpx", "pyreqwest", "aiohttp")
 
-_EXTRA_HINT = "install the optional extra: pip install 'sms-provider-clients[fast]'"
+# The PyPI package behind each fast transport; the extra `fast` installs all of them.
+PACKAGES: Final = {"pyreqwest": "pyreqwest", "aiohttp": "httpx-aiohttp"}
+
+
+class MissingDependencyError(ImportError):
+    """A fast transport's package is not installed; the message names the extra and the package."""
+
+
+def _import(module: str, kind: str) -> Any:
+    try:
+        return importlib.import_module(module)
+    except ImportError as exc:
+        package = PACKAGES[kind]
+        raise MissingDependencyError(
+            f"transport {kind!r} needs the package {package}, installed with the extra 'fast' "
+            f"(pip install '.[fast]' in a clone, or the built wheel with [fast]) or alone: pip install {package}",
+            name=exc.name,
+        ) from exc
 
 
 def _load(module: str, name: str, kind: str) -> Any:
-    try:
-        return getattr(importlib.import_module(module), name)
-    except ImportError:
-        raise InputError("kind", f"transport {kind!r} needs the package providing {module}; {_EXTRA_HINT}") from None
+    return getattr(_import(module, kind), name)
 
 
 # pyreqwest error -> the httpx error our retry rules classify, most specific first. pyreqwest's
@@ -83,7 +98,7 @@ class _Pyreqwest:
     """
 
     def __init__(self) -> None:
-        exceptions = importlib.import_module("pyreqwest.exceptions")
+        exceptions = _import("pyreqwest.exceptions", "pyreqwest")
         self._base_error: type[Exception] = exceptions.PyreqwestError
         self._errors = tuple((getattr(exceptions, name), before, after) for name, before, after in _ERROR_MAP)
 
@@ -193,7 +208,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
 
     def __init__(self) -> None:
         self._inner: httpx.AsyncBaseTransport = _load("httpx_aiohttp", "AiohttpTransport", "aiohttp")()
-        self._aiohttp: Any = importlib.import_module("aiohttp")
+        self._aiohttp: Any = _import("aiohttp", "aiohttp")
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         try:

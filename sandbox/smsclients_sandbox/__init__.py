@@ -12,10 +12,14 @@ Start it::
 
 or from Python (tests, the demo)::
 
-    with sandbox.running(seed=1) as sb:          # free loopback port, background thread
+    with smsclients_sandbox.running(seed=1) as sb:   # free loopback port, background thread
         sb.base_urls["flowroute-v2"]             # -> "http://127.0.0.1:<port>/flowroute"
         sb.credentials["flowroute-v2"]           # -> ("sandbox-access-key", "sandbox-secret-key")
         sb.stats(); sb.inject_reply("Yes!", message_id=...); sb.advance(); sb.reset()
+        sb.fail_next("503"); sb.set_faults(rate_429=0.2); sb.advance_clock(3600)
+
+In a pytest suite, the ``sms_sandbox`` fixture (:mod:`smsclients_sandbox.pytest_plugin`) does this
+for you and points the clients' environment variables at it.
 
 Surfaces (base URL = what a generated client is given):
 
@@ -29,7 +33,7 @@ Default credentials (change with ``--<provider>-credentials USER:SECRET``):
     Flowroute (both surfaces)  Basic  sandbox-access-key : sandbox-secret-key
     Bandwidth                  Basic  sandbox-api-token  : sandbox-api-secret   (any userId)
     MessageMedia               Basic  sandbox-api-key    : sandbox-api-secret
-                               or HMAC with the same key/secret (api-notes §4.6; date skew <= 5 min)
+                               or HMAC with the same key/secret (docs/providers.md; date skew <= 5 min)
 
 Initial Flowroute account: numbers 12012673227, 12014845220 (standard) and 18444205700,
 18553569768 (toll-free), routes 0 (sip-reg) and 83834; created routes get ids from 98396.
@@ -41,19 +45,52 @@ Realistic mode (off by default): ``--realistic`` / ``running(realistic=True)``, 
 ``X-Sandbox-Realistic: on|off``: answers in documented real-world variants (``realistic.py``).
 
 Control endpoints (no auth): ``GET /_sandbox/stats``, ``GET /_sandbox/info``,
-``POST /_sandbox/reset``, ``POST /_sandbox/messagemedia/replies``,
-``POST /_sandbox/messagemedia/advance``, ``POST /_sandbox/flowroute/cnams/approve``,
-``GET /_sandbox/flowroute/cdrexports/<id>.csv.gz``. Messaging callback URLs set through the
-Flowroute API: ``State.callback_url(surface, kind, number=None)`` (``sb.callback_url`` in tests).
+``POST /_sandbox/reset``, ``POST /_sandbox/faults``, ``POST /_sandbox/clock``,
+``POST /_sandbox/messagemedia/replies``, ``POST /_sandbox/messagemedia/advance``,
+``POST /_sandbox/flowroute/cnams/approve``, ``GET /_sandbox/flowroute/cdrexports/<id>.csv.gz``.
+Messaging callback URLs set through the Flowroute API: ``State.callback_url(surface, kind,
+number=None)`` (``sb.callback_url`` in tests).
 """
 
-from smsclients_sandbox.app import SandboxApp, build_app
-from smsclients_sandbox.options import DEFAULT_CREDENTIALS, FaultOptions, SandboxOptions
-from smsclients_sandbox.server import SandboxHandle, running
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from smsclients_sandbox._extra import MissingExtraError, require_extra
+
+if TYPE_CHECKING:
+    from smsclients_sandbox.app import SandboxApp, build_app
+    from smsclients_sandbox.options import DEFAULT_CREDENTIALS, FaultOptions, SandboxOptions
+    from smsclients_sandbox.server import SandboxHandle, running
+
+# Imported on first use, so that importing the package (as pytest does for the plugin) needs none
+# of the extra's dependencies; a missing one is reported then, naming the extra.
+_LAZY = {
+    "SandboxApp": "app",
+    "build_app": "app",
+    "DEFAULT_CREDENTIALS": "options",
+    "FaultOptions": "options",
+    "SandboxOptions": "options",
+    "SandboxHandle": "server",
+    "running": "server",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    require_extra()
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "DEFAULT_CREDENTIALS",
     "FaultOptions",
+    "MissingExtraError",
     "SandboxApp",
     "SandboxHandle",
     "SandboxOptions",

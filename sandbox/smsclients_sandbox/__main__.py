@@ -2,4 +2,4 @@
 
 from smsclients_sandbox.cli import main
 
-raise SystemExit(main())
+raise SystemExit(main(prog="python -m smsclients_sandbox"))

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from datetime import timedelta
 
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
@@ -27,7 +28,7 @@ from smsclients_sandbox.faults import (
     FaultPlan,
     quiet_reset_logs,
 )
-from smsclients_sandbox.options import SandboxOptions
+from smsclients_sandbox.options import FaultOptions, SandboxOptions
 from smsclients_sandbox.providers.bandwidth import Bandwidth
 from smsclients_sandbox.providers.flowroute_messages import FlowrouteMessages
 from smsclients_sandbox.providers.flowroute_numbers import FlowrouteAccount, FlowrouteNumbers
@@ -90,11 +91,17 @@ class SandboxApp:
     def reset(self) -> None:
         """Forget everything (messages, purchases, stats) and start over from the seed.
 
-        The fault RNG starts over too, so a reset sandbox injects the same faults as a new one.
+        The fault RNG starts over too, so a reset sandbox injects the same faults as a new one; rates
+        and queued faults set at run time are dropped, and the clock is the real one again.
         """
         self.store.clear()
         self.faults = FaultInjector(self.options.faults, self.options.seed)
+        self.state.clock_offset = timedelta(0)
         self.initialise()
+
+    def set_fault_rates(self, faults: FaultOptions) -> None:
+        """Replace the fault rates from now on (drawn from the seed afresh; queued faults stay)."""
+        self.faults.set_rates(faults, self.options.seed)
 
     def close(self) -> None:
         self.store.close()
@@ -266,7 +273,7 @@ def _auth_error(surface: Surface, reason: str) -> ProviderError:
         return ProviderError(401, "Authentication failed.", title="Unauthorized")
     if surface.provider == "bandwidth":
         return ProviderError(401, f"Authentication failed: {reason}.")
-    # MessageMedia answers 403 for every authentication problem (api-notes §4.5).
+    # MessageMedia answers 403 for every authentication problem (docs/providers.md §4.5).
     return ProviderError(403, "Invalid authentication credentials", details=[reason])
 
 

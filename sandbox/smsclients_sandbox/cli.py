@@ -1,15 +1,19 @@
-"""``python -m smsclients_sandbox``: run the sandbox in the foreground and print each surface's base URL."""
+"""``python -m smsclients_sandbox`` / ``smsclients-sandbox``: run the sandbox, print each surface's base URL.
+
+Exit status: 0 after Ctrl+C, 2 for a bad option, 1 when it cannot start (the port is in use, the
+extra ``sandbox`` is not installed), each with a one-line message on stderr.
+"""
 
 from __future__ import annotations
 
 import argparse
+import errno
 import logging
 import sys
 from collections.abc import Sequence
 
-from smsclients_sandbox.app import SandboxApp
+from smsclients_sandbox._extra import MissingExtraError, require_extra
 from smsclients_sandbox.options import DEFAULT_CREDENTIALS, FaultOptions, SandboxOptions
-from smsclients_sandbox.server import base_urls, bind, make_server, root_url
 from smsclients_sandbox.surfaces import Provider
 
 EPILOG = f"""\
@@ -21,6 +25,7 @@ default credentials (Basic user:secret; MessageMedia HMAC uses the same key/secr
 per-request faults: header  X-Sandbox-Fault: 429 | 503 | latency=<ms> | reset-before | reset-after
                     | stall-after=<ms> | retry-after=<s> | none   (comma-separated)
 control endpoints (no auth): GET /_sandbox/stats, GET /_sandbox/info, POST /_sandbox/reset,
+                    POST /_sandbox/faults, POST /_sandbox/clock,
                     POST /_sandbox/messagemedia/replies, POST /_sandbox/messagemedia/advance
 """
 
@@ -39,9 +44,10 @@ def _rate(text: str) -> float:
     return value
 
 
-def parser() -> argparse.ArgumentParser:
+def parser(prog: str | None = None) -> argparse.ArgumentParser:
+    """The command line; ``prog`` is how it was started (argparse's guess from ``sys.argv[0]`` by default)."""
     p = argparse.ArgumentParser(
-        prog="python -m smsclients_sandbox",
+        prog=prog,
         description="Local, stateful sandbox of the Flowroute, Bandwidth and MessageMedia APIs, "
         "validated against specs/*.yaml.",
         epilog=EPILOG,
@@ -70,6 +76,11 @@ def parser() -> argparse.ArgumentParser:
         help="answer with documented real-world variants (later enum values, omitted optional and extra fields)",
     )
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
+    p.add_argument(
+        "--env",
+        action="store_true",
+        help="print the clients' environment variables (NAME=value lines, for `export`) instead of the URL table",
+    )
     return p
 
 
@@ -101,22 +112,43 @@ def options_from(args: argparse.Namespace) -> SandboxOptions:
     )
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
+    args = parser(prog).parse_args(argv)
     try:
         options = options_from(args)
         options.faults.validate()
     except ValueError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    try:
+        require_extra()
+    except MissingExtraError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    from smsclients_sandbox.app import SandboxApp
+    from smsclients_sandbox.server import SandboxHandle, bind, make_server, root_url
+    from smsclients_sandbox.testing import client_environment
+
+    try:
+        sock = bind(options.host, options.port)
+    except OSError as exc:
+        reason = "the port is in use" if exc.errno == errno.EADDRINUSE else (exc.strerror or str(exc))
+        print(
+            f"error: cannot listen on {options.host}:{options.port}: {reason} (--port 0 picks a free one)",
+            file=sys.stderr,
+        )
+        return 1
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
     app = SandboxApp(options)
-    sock = bind(options.host, options.port)
-    urls = base_urls(root_url(sock))
-    width = max(len(name) for name in urls)
-    for name, url in urls.items():
-        print(f"{name:<{width}}  {url}")
-    print(f"stats: {root_url(sock)}/_sandbox/stats  (Ctrl+C to stop)", file=sys.stderr)
+    handle = SandboxHandle(root_url(sock), options, app)
+    if args.env:
+        for name, value in client_environment(handle).items():
+            print(f"{name}={value}")
+    else:
+        width = max(len(name) for name in handle.base_urls)
+        for name, url in handle.base_urls.items():
+            print(f"{name:<{width}}  {url}")
+    print(f"stats: {handle.url}/_sandbox/stats  (Ctrl+C to stop)", file=sys.stderr)
     sys.stdout.flush()
     server = make_server(app, args.log_level)
     try:

@@ -1,8 +1,14 @@
 """The ``/_sandbox`` endpoints: stats, info, reset and test hooks. Not part of any spec; no auth.
 
 GET  /_sandbox/stats                  accepted counts, markers, duplicates, faults, spec violations
-GET  /_sandbox/info                   seed, surfaces and their base URLs, validation and fault settings
-POST /_sandbox/reset                  forget all state and stats, start again from the seed
+GET  /_sandbox/info                   seed, surfaces and their base URLs, validation and fault settings, clock
+POST /_sandbox/reset                  forget all state and stats, start again from the seed (faults and
+                                      clock as at start-up too)
+POST /_sandbox/faults                 {rates?: {FaultOptions fields}, next?: [fault, ...]}: replace the
+                                      fault rates (fields left out are off) and/or queue one-shot faults
+                                      (X-Sandbox-Fault syntax) for the next API requests
+POST /_sandbox/clock                  {advance_s: n}: move the sandbox's clock n seconds forward
+                                      (scheduled MessageMedia messages fall due)
 POST /_sandbox/messagemedia/replies   inject an inbound reply {content, message_id?, source_number?,
                                       destination_number?} -> 201 with the stored reply
 POST /_sandbox/messagemedia/advance   {steps?: n} move in-flight MessageMedia messages n steps
@@ -14,17 +20,24 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, Router
 
+from smsclients_sandbox.faults import FaultHeaderError
+from smsclients_sandbox.options import FaultOptions
 from smsclients_sandbox.surfaces import SURFACES
 from smsclients_sandbox.wire import ProviderError
 
 if TYPE_CHECKING:
     from smsclients_sandbox.app import SandboxApp
+
+# Far enough for any schedule a test needs, and nowhere near datetime's limits.
+MAX_ADVANCE_S = 10 * 366 * 86400
+MAX_OFFSET_S = 100 * 366 * 86400
 
 
 def build(app: SandboxApp) -> Router:
@@ -41,13 +54,45 @@ def build(app: SandboxApp) -> Router:
                 "validate": app.options.validate,
                 "persistent": app.options.db is not None,
                 "surfaces": {s.name: root + s.prefix for s in SURFACES},
-                "faults": dataclasses.asdict(app.options.faults),
+                "faults": dataclasses.asdict(app.faults.options),
+                "queued_faults": app.faults.queued,
+                "clock_offset_s": app.state.clock_offset.total_seconds(),
             }
         )
 
     async def reset(request: Request) -> Response:
         app.reset()
         return JSONResponse({"reset": True})
+
+    async def faults(request: Request) -> Response:
+        payload = await _json(request)
+        if not isinstance(payload, dict) or not set(payload) <= {"rates", "next"}:
+            return _bad_request("expected {rates?: {...}, next?: [fault, ...]}")
+        rates, queued = payload.get("rates"), payload.get("next", [])
+        if not isinstance(queued, list) or not all(isinstance(fault, str) for fault in queued):
+            return _bad_request("next must be a list of X-Sandbox-Fault values")
+        try:
+            options = FaultOptions(**rates) if rates is not None else None
+            if options is not None:
+                options.validate()
+            app.faults.queue(queued)  # parses every entry first: a bad one queues nothing
+        except (TypeError, ValueError, FaultHeaderError) as exc:
+            return _bad_request(str(exc))
+        if options is not None:
+            app.set_fault_rates(options)
+        return JSONResponse({"rates": dataclasses.asdict(app.faults.options), "queued": app.faults.queued})
+
+    async def clock(request: Request) -> Response:
+        payload = await _json(request)
+        seconds = payload.get("advance_s") if isinstance(payload, dict) else None
+        if isinstance(seconds, bool) or not isinstance(seconds, int | float) or not 0 <= seconds <= MAX_ADVANCE_S:
+            return _bad_request(f"advance_s must be a number of seconds from 0 to {MAX_ADVANCE_S}")
+        if (app.state.clock_offset + timedelta(seconds=seconds)).total_seconds() > MAX_OFFSET_S:
+            return _bad_request("the clock is as far ahead as it goes; reset the sandbox")
+        app.state.clock_offset += timedelta(seconds=seconds)
+        return JSONResponse(
+            {"now": app.state.now().isoformat(), "clock_offset_s": app.state.clock_offset.total_seconds()}
+        )
 
     async def inject_reply(request: Request) -> Response:
         payload = await _json(request)
@@ -89,12 +134,18 @@ def build(app: SandboxApp) -> Router:
             Route("/_sandbox/stats", stats, methods=["GET"]),
             Route("/_sandbox/info", info, methods=["GET"]),
             Route("/_sandbox/reset", reset, methods=["POST"]),
+            Route("/_sandbox/faults", faults, methods=["POST"]),
+            Route("/_sandbox/clock", clock, methods=["POST"]),
             Route("/_sandbox/messagemedia/replies", inject_reply, methods=["POST"]),
             Route("/_sandbox/messagemedia/advance", advance, methods=["POST"]),
             Route("/_sandbox/flowroute/cnams/approve", approve_cnam, methods=["POST"]),
             Route("/_sandbox/flowroute/cdrexports/{export_id}.csv.gz", cdr_download, methods=["GET"]),
         ]
     )
+
+
+def _bad_request(message: str) -> Response:
+    return JSONResponse({"message": message}, status_code=400)
 
 
 async def _json(request: Request) -> Any:

@@ -1,4 +1,4 @@
-"""Rendering errors in each provider's own shape (api-notes §5.2).
+"""Rendering errors in each provider's own shape (docs/providers.md §5.2).
 
 Flowroute: ``{"errors": [{"id", "status", "title", "detail"}]}``; Bandwidth:
 ``{"category", "code", "message"}``; MessageMedia: ``{"message"}`` plus ``details`` on 400.

@@ -2,7 +2,9 @@
 
 Off by default. Rates given at start are drawn from an RNG seeded by ``--seed``, so a run is
 reproducible; a request may instead name its faults in the ``X-Sandbox-Fault`` header (then the
-rates are not drawn for it). Header syntax, comma-separated tokens::
+rates are not drawn for it). Faults queued through ``POST /_sandbox/faults`` (``"next"``) are
+taken, one per API request, by requests without the header, before any rate is drawn; tests of
+code that cannot add a header use them. Header (and queue entry) syntax, comma-separated tokens::
 
     429                 answer 429 with Retry-After (before auth, like a front-end limiter)
     503                 answer 503 with Retry-After
@@ -23,6 +25,8 @@ from __future__ import annotations
 
 import logging
 import random
+from collections import deque
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from smsclients_sandbox.options import FaultOptions
@@ -54,15 +58,35 @@ class FaultInjector:
     """Decides the faults of each request, from its header or from the seeded rates."""
 
     def __init__(self, options: FaultOptions, seed: int) -> None:
+        self._queued: deque[FaultPlan] = deque()
+        self.set_rates(options, seed)
+
+    def set_rates(self, options: FaultOptions, seed: int) -> None:
+        """Use these rates from now on, drawn from the seed's streams afresh (queued faults stay)."""
         options.validate()
         self._options = options
         self._rng = random.Random(f"sandbox-faults:{seed}")
         # Its own stream, so adding stalls leaves the other faults of a seed where they were.
         self._stall_rng = random.Random(f"sandbox-faults-stall:{seed}")
 
+    @property
+    def options(self) -> FaultOptions:
+        return self._options
+
+    @property
+    def queued(self) -> int:
+        return len(self._queued)
+
+    def queue(self, faults: Iterable[str]) -> None:
+        """Add one-shot faults (header syntax) for the next requests; all parsed before any is queued."""
+        plans = [parse_header(fault, self._options.retry_after_s) for fault in faults]
+        self._queued.extend(plans)
+
     def plan(self, header: str | None) -> FaultPlan:
         if header is not None and header.strip():
             return parse_header(header, self._options.retry_after_s)
+        if self._queued:
+            return self._queued.popleft()
         o = self._options
         # Always draw all four numbers so that changing one rate leaves the others' sequence alone.
         draw_reset_before, draw_429, draw_503, draw_reset_after = (self._rng.random() for _ in range(4))

@@ -1,6 +1,6 @@
 """Server-side check of MessageMedia HMAC request signatures.
 
-Written from the documented algorithm (api-notes §4.6, the ``hmacAuth`` scheme in
+Written from the documented algorithm (docs/providers.md §4.6, the ``hmacAuth`` scheme in
 ``specs/messagemedia-messages-v1.yaml``) and deliberately independent of any client signer, so
 a bug in the client cannot be mirrored here and pass unnoticed.
 

@@ -61,8 +61,11 @@ class SandboxHandle:
         self.credentials: dict[str, tuple[str, str]] = {s.name: options.credentials[s.provider] for s in SURFACES}
 
     def _control(self, method: str, path: str, payload: Any = None) -> Any:
-        with httpx.Client(base_url=self.url, timeout=10) as client:
+        # trust_env=False: a proxy configured in the environment must not see loopback control calls.
+        with httpx.Client(base_url=self.url, timeout=10, trust_env=False) as client:
             response = client.request(method, path, json=payload)
+        if response.status_code == 400:
+            raise ValueError(f"sandbox {path}: {response.json().get('message')}")
         response.raise_for_status()
         return response.json()
 
@@ -98,7 +101,7 @@ class SandboxHandle:
         self._control("POST", "/_sandbox/messagemedia/advance", {"steps": steps})
 
     def reset(self) -> None:
-        """Forget all state and stats; the next request sees a freshly seeded sandbox."""
+        """Forget all state and stats; the next request sees a freshly seeded sandbox (faults and clock too)."""
         self._control("POST", "/_sandbox/reset")
 
     def callback_url(self, surface: str, kind: str, number: str | None = None) -> str | None:
@@ -110,6 +113,27 @@ class SandboxHandle:
         payload = {"id": cnam_id, "approved": approved, "reason": reason}
         result: dict[str, Any] = self._control("POST", "/_sandbox/flowroute/cnams/approve", payload)
         return result
+
+    def info(self) -> dict[str, Any]:
+        """``GET /_sandbox/info``: seed, base URLs, the fault rates in force, queued faults, clock offset."""
+        result: dict[str, Any] = self._control("GET", "/_sandbox/info")
+        return result
+
+    def fail_next(self, *faults: str) -> None:
+        """Queue one fault per coming API request, in order, e.g. ``fail_next("503", "reset-after")``.
+
+        Each is an ``X-Sandbox-Fault`` value (``429``, ``503``, ``reset-before``, ``reset-after``,
+        ``stall-after=<ms>``, ``latency=<ms>``, ``retry-after=<s>``, ``none``; comma-separated to combine).
+        """
+        self._control("POST", "/_sandbox/faults", {"next": list(faults)})
+
+    def set_faults(self, **rates: float) -> None:
+        """Replace the fault rates (:class:`FaultOptions` fields or the CLI's names); those left out are off."""
+        self._control("POST", "/_sandbox/faults", {"rates": {FAULT_ALIASES.get(k, k): v for k, v in rates.items()}})
+
+    def advance_clock(self, seconds: float) -> None:
+        """Move the sandbox's clock forward (scheduled MessageMedia messages fall due); reset() undoes it."""
+        self._control("POST", "/_sandbox/clock", {"advance_s": seconds})
 
 
 # CLI-style names accepted by running() next to the FaultOptions field names.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from smsclients_sandbox.callbacks import CallbackRegistry
 from smsclients_sandbox.ids import Ids
@@ -21,6 +21,9 @@ class State:
         self.ids = Ids(options.seed, store)
         self.stats = Stats(store)
         self.callbacks = CallbackRegistry(store)
+        # Moved forward by POST /_sandbox/clock, so tests can let scheduled messages fall due;
+        # back to zero on reset. HMAC date checks keep the real clock (clients sign with it).
+        self.clock_offset = timedelta(0)
 
     def callback_url(self, surface: str | Surface, kind: str, number: str | None = None) -> str | None:
         """The URL a ``kind`` notification (``sms_callback``, ``mms_callback``, ``dlr_callback``,
@@ -32,8 +35,8 @@ class State:
         return self.callbacks.url(surface, kind, number)
 
     def now(self) -> datetime:
-        """Current time in UTC (providers timestamp with it; kept in one place for clarity)."""
-        return datetime.now(UTC)
+        """The sandbox's current time in UTC: the real clock plus any advance (providers timestamp with it)."""
+        return datetime.now(UTC) + self.clock_offset
 
 
 def iso_z(moment: datetime, digits: int = 3) -> str:

@@ -15,7 +15,17 @@ from urllib.parse import urlsplit
 
 Provider = Literal["flowroute", "bandwidth", "messagemedia"]
 
-SPECS_DIR = Path(__file__).resolve().parents[2] / "specs"
+
+def _specs_dir() -> Path:
+    """Where the OpenAPI documents are: package data once installed, else the repository's ``specs/``.
+
+    The wheel's copy is made from ``specs/`` by the build (``setup.py``), so there is one source.
+    """
+    packaged = Path(__file__).resolve().parent / "specs"
+    return packaged if packaged.is_dir() else Path(__file__).resolve().parents[2] / "specs"
+
+
+SPECS_DIR = _specs_dir()
 
 
 @dataclass(frozen=True)

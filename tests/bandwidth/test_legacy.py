@@ -48,7 +48,7 @@ from .support import (
     calls,
 )
 
-# The legacy surface this file exercises (api-notes §3.8-§3.10): constructor, factory, the four
+# The legacy surface this file exercises (docs/providers.md §3.8-§3.10): constructor, factory, the four
 # methods and the exception.
 LEGACY_METHODS_COVERED = (
     "bandwidth.client",
@@ -292,7 +292,7 @@ def test_get_message_seed_example(api: Client, wire: RecordingTransport, vcr: Ca
 
 
 # --------------------------------------------------------------------------------------------------
-# Errors (api-notes §3.9)
+# Errors (docs/providers.md §3.9)
 
 
 @pytest.mark.vcr
@@ -373,7 +373,7 @@ def test_exception_constructor_and_str() -> None:
 
 
 # --------------------------------------------------------------------------------------------------
-# Constructor and factory (api-notes §3.10)
+# Constructor and factory (docs/providers.md §3.10)
 
 
 def test_client_attributes_and_defaults() -> None:
@@ -497,7 +497,7 @@ def test_list_messages_checks_filters_at_call(offline: tuple[Client, NoNetwork])
 
 
 # --------------------------------------------------------------------------------------------------
-# Key conversion (api-notes §3.8)
+# Key conversion (docs/providers.md §3.8)
 
 
 @pytest.mark.parametrize(

@@ -1,4 +1,4 @@
-"""MessageMedia HMAC signing (api-notes §4.6) and Basic auth, checked against independently computed answers."""
+"""MessageMedia HMAC signing (docs/providers.md §4.6) and Basic auth, checked against independently computed answers."""
 
 from __future__ import annotations
 

@@ -108,7 +108,7 @@ from .test_public_examples import NO_PUBLIC_EXAMPLE
 
 
 class CoveredExample(NamedTuple):
-    seed: str  # seed file number in ../shared/seeds/
+    seed: str  # which public document the example comes from: S000-S004 (docs/providers.md §0)
     operation: str  # <client name in generator/clients.toml>/<operationId>
     what: str  # the documented call; where a value does not come from the seed itself
     variant: str = ""  # tells apart several examples of one operation in one seed
@@ -194,7 +194,7 @@ def messagemedia() -> MessageMediaClient:
 
 @pytest.mark.vcr
 def test_s000_send_message(vcr: Cassette) -> None:
-    # The library's Message(content=...) is the wire field `body` (api-notes §1.7).
+    # The library's Message(content=...) is the wire field `body` (docs/providers.md §1.7).
     message = SendMessageRequest(to="15305557784", from_="18444205700", body="Gee, nice marmot!")
     response = v2_send_message.sync_detailed(client=flowroute_messages_v2(), body=message)
     assert_fully_played(vcr)

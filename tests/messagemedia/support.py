@@ -80,7 +80,7 @@ def assert_all_played(cassette: Cassette | None) -> None:
 
 
 def assert_hmac_signed(request: httpx.Request, *, api_key: str = API_KEY, api_secret: str = API_SECRET) -> None:
-    """Re-compute MessageMedia's HMAC-SHA1 signature (api-notes §4.6) from the request as sent."""
+    """Re-compute MessageMedia's HMAC-SHA1 signature (docs/providers.md §4.6) from the request as sent."""
     date = request.headers["date"]
     assert _IMF_FIXDATE.match(date), date
     assert abs((datetime.now(UTC) - parsedate_to_datetime(date)).total_seconds()) < 300

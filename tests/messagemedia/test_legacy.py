@@ -1,7 +1,7 @@
 """The MessageMedia Messages SDK 1.1.0 compatibility layer (smsclients.legacy.messagemedia).
 
 Each legacy method is exercised against a cassette with the S003 example exchanges, plus the
-1.1.0 exception contract and the defects that must not come back (api-notes §4.7, §4.8).
+1.1.0 exception contract and the defects that must not come back (docs/providers.md §4.7, §4.8).
 """
 
 from __future__ import annotations

@@ -1,6 +1,6 @@
 """Small helpers for the sandbox tests: clients per surface and a test-side HMAC signer.
 
-The signer here is written from api-notes §4.6 for the tests only; the sandbox's verifier
+The signer here is written from docs/providers.md §4.6 for the tests only; the sandbox's verifier
 (``sandbox/hmac_verify.py``) and the clients' signer are separate implementations.
 """
 
@@ -46,7 +46,7 @@ def hmac_headers(
     names: tuple[str, str] = ("date", "x-Content-MD5"),
     algorithm: str = "hmac-sha1",
 ) -> dict[str, str]:
-    """Headers of an HMAC-signed MessageMedia request (SDK form, api-notes §4.6)."""
+    """Headers of an HMAC-signed MessageMedia request (SDK form, docs/providers.md §4.6)."""
     date = date or http_date()
     date_name, md5_name = names
     headers = {date_name: date}
@@ -68,7 +68,7 @@ def hmac_headers(
     return headers
 
 
-def mm_message(content: str = "Hello from the sandbox", **extra: Any) -> dict[str, Any]:
+def mm_message(content: str = "Hello from the sandbox", **extra: Any) -> Any:
     return {"content": content, "destination_number": "+61491570156", **extra}
 
 

@@ -21,8 +21,8 @@ T = TypeVar("T", bound="DeliveryReport")
 
 @_attrs_define
 class DeliveryReport:
-    """A change in status of a sent message (api-notes §4.4). Its `source_number` is the destination number of the original
-    message.
+    """A change in status of a sent message (docs/providers.md §4.4). Its `source_number` is the destination number of the
+    original message.
 
         Attributes:
             delivery_report_id (str): Unique id of this delivery report (UUID), for `confirm_delivery_reports`.

@@ -15,7 +15,7 @@ T = TypeVar("T", bound="MessageMediaError")
 
 @_attrs_define
 class MessageMediaError:
-    """MessageMedia error body (api-notes §4.5, §5.2): `message` always; `details` on 400 responses.
+    """MessageMedia error body (docs/providers.md §4.5, §5.2): `message` always; `details` on 400 responses.
 
     Attributes:
         message (str): Error message, e.g. `Invalid authentication credentials`.

@@ -21,7 +21,7 @@ T = TypeVar("T", bound="NewMessage")
 
 @_attrs_define
 class NewMessage:
-    """A message to send (S003 `create_send_messages`; api-notes §4.3).
+    """A message to send (S003 `create_send_messages`; docs/providers.md §4.3).
 
     Attributes:
         content (str): The content of the message, a Unicode string.

@@ -20,8 +20,8 @@ T = TypeVar("T", bound="Reply")
 
 @_attrs_define
 class Reply:
-    """A message received from a handset (api-notes §4.4). Source and destination numbers are the inverse of the original
-    message's.
+    """A message received from a handset (docs/providers.md §4.4). Source and destination numbers are the inverse of the
+    original message's.
 
         Attributes:
             reply_id (str): Unique id of this reply (UUID), for `confirm_replies`.

@@ -1,7 +1,7 @@
 """Drop-in replacement for ``bandwidth.messaging`` of the Bandwidth Python SDK 3.0.3 (BW-py).
 
 Same class, factory and exception names, constructor forms, method names, parameter order and
-return shapes (snake_cased dicts, a lazy generator for the list) as api-notes §3.8-§3.10 document;
+return shapes (snake_cased dicts, a lazy generator for the list) as docs/providers.md §3.8-§3.10 document;
 underneath, every call goes through :class:`smsclients.bandwidth.BandwidthClient`, so it gets the
 modern client's checks, retries, typed errors and HTTPS-only transport. Migrate with one line::
 
@@ -40,7 +40,7 @@ DEFAULT_API_VERSION: Final = "v1"
 _TEXT_MESSAGE_CHARS: Final = 79
 
 # --------------------------------------------------------------------------------------------------
-# Key conversion (api-notes §3.8)
+# Key conversion (docs/providers.md §3.8)
 
 # An uppercase letter after a lowercase letter or digit, or any uppercase letter (not first) before a lowercase one.
 _WORD_START = re.compile(r"((?<=[a-z0-9])[A-Z]|(?!^)[A-Z](?=[a-z]))")
@@ -60,7 +60,7 @@ def to_snake_case(value: Any) -> Any:
 
 
 # --------------------------------------------------------------------------------------------------
-# Errors (api-notes §3.9)
+# Errors (docs/providers.md §3.9)
 
 
 class BandwidthMessageAPIException(Exception):
@@ -319,7 +319,7 @@ class Client(Closable):
 
 
 # --------------------------------------------------------------------------------------------------
-# Factory (api-notes §3.10)
+# Factory (docs/providers.md §3.10)
 
 _CLIENTS: Final[dict[str, Callable[..., Client]]] = {"messaging": Client}
 

@@ -1,4 +1,4 @@
-"""Drop-in for the Flowroute Messaging Python library v2 (``FlowrouteMessagingLib``, api-notes §1.6).
+"""Drop-in for the Flowroute Messaging Python library v2 (``FlowrouteMessagingLib``, docs/providers.md §1.6).
 
 Replace the library's imports with one line::
 

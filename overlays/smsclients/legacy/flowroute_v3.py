@@ -1,4 +1,4 @@
-"""Drop-in for the Flowroute SDK v3 for Python (``flowroutenumbersandmessaging``, api-notes §2.7).
+"""Drop-in for the Flowroute SDK v3 for Python (``flowroutenumbersandmessaging``, docs/providers.md §2.7).
 
 Replace the SDK's imports with one line::
 
@@ -116,7 +116,7 @@ class ErrorException(APIException):
 
 
 NOT_OK = "HTTP response not OK."
-# The later SDK's uniform mapping (api-notes §2.7); other error statuses raise APIException(NOT_OK).
+# The later SDK's uniform mapping (docs/providers.md §2.7); other error statuses raise APIException(NOT_OK).
 ERROR_REASONS = {
     401: "Unauthorized \u2013 There was an issue with your API credentials.",
     403: "Forbidden \u2013 You don't have permission to access this resource.",

@@ -1,12 +1,12 @@
 """Drop-in replacement for the MessageMedia Messages Python SDK 1.1.0 (``message_media_messages``).
 
 Same class, controller and method names, parameter order and return shapes as the 1.1.0 build
-(api-notes §4.7); migrating is one import line::
+(docs/providers.md §4.7); migrating is one import line::
 
     from smsclients.legacy.messagemedia import MessageMediaMessagesClient
 
 Underneath it is the modern :class:`smsclients.messagemedia.MessageMediaClient`, so the 1.1.0
-defects are gone (api-notes §4.8): cancel is a real PUT, HMAC signing works on Python 3 and signs
+defects are gone (docs/providers.md §4.8): cancel is a real PUT, HMAC signing works on Python 3 and signs
 the real method and path, credentials belong to each client instance (no global Configuration), the
 base URL is https, and nothing is logged (no ``logging.basicConfig`` at import, no headers).
 """

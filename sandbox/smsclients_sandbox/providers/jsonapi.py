@@ -2,7 +2,7 @@
 
 Paging is offset/limit; ``links.next`` is an absolute URL on the host the client called, with
 the request's filters echoed, ``limit``, and ``offset`` advanced by ``limit``; it is absent on
-the last page (api-notes §2.5).
+the last page (docs/providers.md §2.5).
 """
 
 from __future__ import annotations

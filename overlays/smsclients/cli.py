@@ -1,0 +1,297 @@
+"""The ``smsclients`` command: send a message, run the sandbox, show what the clients were generated from.
+
+    smsclients send flowroute --to 12066418000 --from 12012673227 "hello"
+    smsclients send bandwidth --to +19195551212 --from +19195554444 "hello" --json
+    smsclients send messagemedia --to +61491570156 "hello"
+    smsclients sandbox --port 8080          # needs the extra 'sandbox'
+    smsclients status [--json]
+
+Credentials and base URLs come from the environment, exactly as for ``FlowrouteClient()`` and the
+others (README, "Configuration"); ``--base-url`` overrides the base URL. Errors are one line on
+stderr (with ``--json``, a JSON object on stdout), redacted like the library's own messages.
+
+Exit status: 0 sent (or done); 1 any other failure; 2 bad input (arguments, a missing variable, a
+message the checks refuse: nothing was sent); 3 the provider answered with an error (not sent);
+4 delivery unknown (the request may have arrived: check before sending again); 5 the provider could
+not be reached (not sent).
+
+No client imports this module: it is loaded only by the console script.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.metadata
+import json
+import os
+import pkgutil
+import sys
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from ._version import __version__
+from .errors import (
+    APIError,
+    DeliveryUnknownError,
+    InputError,
+    MalformedResponseError,
+    SmsClientError,
+    TransportError,
+)
+from .redaction import REDACTED
+
+__all__ = ["EXIT_API_ERROR", "EXIT_DELIVERY_UNKNOWN", "EXIT_INPUT", "EXIT_NOT_SENT", "EXIT_OK", "main"]
+
+EXIT_OK = 0
+EXIT_FAILURE = 1
+EXIT_INPUT = 2
+EXIT_API_ERROR = 3
+EXIT_DELIVERY_UNKNOWN = 4
+EXIT_NOT_SENT = 5
+
+DISTRIBUTION = "sms-provider-clients"
+PIN_ATTRIBUTES = ("SPEC_PATH", "SPEC_VERSION", "SPEC_SHA256", "GENERATOR")
+# Environment variables whose values are credentials: never printed, even inside an error message.
+_SECRET_SUFFIXES = ("_KEY", "_SECRET", "_TOKEN")
+
+
+@dataclass(frozen=True)
+class Sent:
+    """What ``send`` prints: the provider's id of the accepted message and its first status."""
+
+    provider: str
+    id: str
+    status: str
+
+
+def _flowroute(to: str, from_: str | None, text: str, base_url: str | None) -> Sent:
+    from .flowroute import FlowrouteClient
+
+    with FlowrouteClient(base_url=base_url) as client:
+        accepted = client.messages.send(to=to, from_=_required(from_), body=text)
+    return Sent("flowroute", str(accepted.to_dict()["data"]["id"]), "accepted")
+
+
+def _bandwidth(to: str, from_: str | None, text: str, base_url: str | None) -> Sent:
+    from .bandwidth import BandwidthClient
+
+    with BandwidthClient(base_url=base_url) as client:
+        message_id = client.messages.send(to=to, from_=_required(from_), text=text)
+    return Sent("bandwidth", message_id, "accepted")
+
+
+def _messagemedia(to: str, from_: str | None, text: str, base_url: str | None) -> Sent:
+    from messagemedia_messages_v1_client.resources import NewMessageParams
+
+    from .messagemedia import MessageMediaClient
+
+    message: NewMessageParams = {"content": text, "destination_number": to}
+    if from_ is not None:
+        message["source_number"] = from_
+    with MessageMediaClient(base_url=base_url) as client:
+        (first,) = client.messages.send([message]).to_dict()["messages"]
+    return Sent("messagemedia", str(first["message_id"]), str(first.get("status", "accepted")))
+
+
+def _required(from_: str | None) -> str:
+    if from_ is None:
+        raise InputError("--from", "is required for this provider (one of your numbers)")
+    return from_
+
+
+SENDERS: dict[str, Callable[[str, str | None, str, str | None], Sent]] = {
+    "flowroute": _flowroute,  # Messages v2.1
+    "bandwidth": _bandwidth,
+    "messagemedia": _messagemedia,
+}
+
+
+# ------------------------------------------------------------------------------------------ status
+
+
+def installed_clients() -> list[dict[str, str]]:
+    """Every installed generated client package and the spec it was built from (``SPEC_*``, ``GENERATOR``)."""
+    found: list[dict[str, str]] = []
+    for name in sorted(_candidate_packages()):
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            continue
+        if all(isinstance(getattr(module, attribute, None), str) for attribute in PIN_ATTRIBUTES):
+            found.append({"package": name, **{a.lower(): str(getattr(module, a)) for a in PIN_ATTRIBUTES}})
+    return found
+
+
+def _candidate_packages() -> set[str]:
+    """The distribution's top-level packages; without installed metadata (a source tree), ``*_client`` modules."""
+    try:
+        top_level = importlib.metadata.distribution(DISTRIBUTION).read_text("top_level.txt")
+    except importlib.metadata.PackageNotFoundError:
+        top_level = None
+    if top_level:
+        return {line.strip() for line in top_level.splitlines() if line.strip()}
+    return {module.name for module in pkgutil.iter_modules() if module.name.endswith("_client")}
+
+
+def _sandbox_available() -> bool:
+    try:
+        from smsclients_sandbox._extra import MissingExtraError, require_extra
+    except ImportError:
+        return False
+    try:
+        require_extra()
+    except MissingExtraError:
+        return False
+    return True
+
+
+# ------------------------------------------------------------------------------------------ output
+
+
+class _Output:
+    """Prints results and errors as text or JSON, scrubbing credential values from the environment."""
+
+    def __init__(self, as_json: bool) -> None:
+        self.as_json = as_json
+        self._secrets = sorted(
+            (value for name, value in os.environ.items() if name.endswith(_SECRET_SUFFIXES) and len(value) >= 4),
+            key=len,
+            reverse=True,
+        )
+
+    def scrub(self, text: str) -> str:
+        for secret in self._secrets:
+            text = text.replace(secret, REDACTED)
+        return text
+
+    def result(self, document: dict[str, Any], lines: Iterable[str]) -> None:
+        text = json.dumps(document, indent=2) if self.as_json else "\n".join(lines)
+        print(self.scrub(text))
+
+    def error(self, code: int, exc: BaseException | str) -> int:
+        message = exc if isinstance(exc, str) else f"{type(exc).__name__}: {exc}"
+        if self.as_json:
+            error: dict[str, Any] = {"type": type(exc).__name__ if not isinstance(exc, str) else "Error"}
+            error["message"] = str(exc)
+            if isinstance(exc, APIError):
+                error["status_code"] = exc.status_code
+            print(self.scrub(json.dumps({"ok": False, "exit_code": code, "error": error}, indent=2)))
+        else:
+            print(self.scrub(f"error: {message}"), file=sys.stderr)
+        return code
+
+
+def exit_code_for(exc: SmsClientError) -> int:
+    """The exit status of a failed send (see the module docstring)."""
+    if isinstance(exc, InputError):
+        return EXIT_INPUT
+    if isinstance(exc, APIError):
+        return EXIT_API_ERROR
+    if isinstance(exc, DeliveryUnknownError | MalformedResponseError):
+        return EXIT_DELIVERY_UNKNOWN  # a send whose answer is lost or unreadable may have been accepted
+    if isinstance(exc, TransportError):
+        return EXIT_NOT_SENT
+    return EXIT_FAILURE
+
+
+# ------------------------------------------------------------------------------------------ commands
+
+
+def _send(args: argparse.Namespace, out: _Output) -> int:
+    try:
+        sent = SENDERS[args.provider](args.to, args.from_, args.text, args.base_url)
+    except SmsClientError as exc:
+        return out.error(exit_code_for(exc), exc)
+    out.result({"ok": True, **asdict(sent)}, [f"{sent.status}: {sent.provider} message {sent.id}"])
+    return EXIT_OK
+
+
+def _status(args: argparse.Namespace, out: _Output) -> int:
+    clients = installed_clients()
+    sandbox = _sandbox_available()
+    lines = [f"{DISTRIBUTION} {__version__}"]
+    rows = [("package", "spec", "info.version", "sha256", "generator")]
+    rows += [(c["package"], c["spec_path"], c["spec_version"], c["spec_sha256"][:12], c["generator"]) for c in clients]
+    widths = [max(len(row[i]) for row in rows) for i in range(4)]
+    lines += [
+        "  ".join(f"{cell:<{width}}" for cell, width in zip(row, [*widths, 0], strict=True)).rstrip() for row in rows
+    ]
+    lines.append("sandbox: " + ("installed" if sandbox else "not installed (extra 'sandbox')"))
+    out.result({"version": __version__, "clients": clients, "sandbox": sandbox}, lines)
+    return EXIT_OK if clients else out.error(EXIT_FAILURE, "no generated client package is installed")
+
+
+def _sandbox(args: argparse.Namespace, out: _Output) -> int:
+    try:
+        from smsclients_sandbox.cli import main as sandbox_main
+    except ImportError as exc:  # the package is part of the distribution; its dependencies are the extra
+        return out.error(EXIT_FAILURE, f"the sandbox is not available ({exc})")
+    return sandbox_main(args.sandbox_args, prog="smsclients sandbox")
+
+
+def parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON on stdout")
+
+    p = argparse.ArgumentParser(
+        prog="smsclients",
+        description="Send a message through Flowroute, Bandwidth or MessageMedia; run the local sandbox; "
+        "show which spec each installed client was generated from.",
+        epilog="exit status: 0 ok, 1 other failure, 2 bad input (nothing sent), 3 API error (not sent), "
+        "4 delivery unknown (may have arrived), 5 provider unreachable (not sent)",
+        parents=[common],
+    )
+    p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = p.add_subparsers(dest="command", required=True, metavar="{send,sandbox,status}")
+
+    send = commands.add_parser(
+        "send",
+        parents=[common],
+        help="send one SMS (credentials from the environment)",
+        description="Send one SMS. Credentials come from the environment: FLOWROUTE_ACCESS_KEY/_SECRET_KEY, "
+        "BANDWIDTH_USER_ID/_API_TOKEN/_API_SECRET, MESSAGEMEDIA_API_KEY/_API_SECRET, and <PROVIDER>_BASE_URL.",
+    )
+    send.add_argument("provider", choices=sorted(SENDERS))
+    send.add_argument("--to", required=True, help="recipient number")
+    send.add_argument("--from", dest="from_", help="your sending number (optional for messagemedia)")
+    send.add_argument("--base-url", help="API root, instead of <PROVIDER>_BASE_URL or production")
+    send.add_argument("text", help="the message text")
+
+    commands.add_parser("status", parents=[common], help="spec version and sha256 of each installed client")
+
+    # Everything after `sandbox` is the sandbox's own command line (main() passes it on).
+    commands.add_parser(
+        "sandbox",
+        help="run the local sandbox (extra 'sandbox'); options after it are the sandbox's (--help lists them)",
+        add_help=False,
+    )
+    return p
+
+
+COMMANDS: dict[str, Callable[[argparse.Namespace, _Output], int]] = {
+    "send": _send,
+    "status": _status,
+    "sandbox": _sandbox,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    p = parser()
+    args, rest = p.parse_known_args(argv)
+    if args.command == "sandbox":
+        args.sandbox_args = rest
+    elif rest:
+        p.error(f"unrecognized arguments: {' '.join(rest)}")
+    out = _Output(getattr(args, "json", False))
+    try:
+        return COMMANDS[args.command](args, out)
+    except KeyboardInterrupt:
+        return 130
+    except Exception as exc:  # a bug or an unexpected failure: still one redacted line, not a traceback
+        return out.error(EXIT_FAILURE, exc)
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
