@@ -63,10 +63,12 @@ class SandboxApp:
         self.account = FlowrouteAccount(self.state)
         self.messagemedia = MessageMedia(self.state, MESSAGEMEDIA_V1)
         self.validators = {s.name: validator_for(s) for s in SURFACES}
+        self.flowroute_messages = FlowrouteMessages(self.state, FLOWROUTE_MESSAGES_V2, FLOWROUTE_V2, self.account)
+        self.bandwidth = Bandwidth(self.state, BANDWIDTH_V1, self.validators[BANDWIDTH_V1.name])
         operations = [
-            *FlowrouteMessages(self.state, FLOWROUTE_MESSAGES_V2, FLOWROUTE_V2, self.account).operations(),
+            *self.flowroute_messages.operations(),
             *FlowrouteNumbers(self.state, FLOWROUTE_V2, self.account).operations(),
-            *Bandwidth(self.state, BANDWIDTH_V1, self.validators[BANDWIDTH_V1.name]).operations(),
+            *self.bandwidth.operations(),
             *self.messagemedia.operations(),
         ]
         self.operations = operations
@@ -85,10 +87,13 @@ class SandboxApp:
         The fault RNG starts over too, so a reset sandbox injects the same faults as a new one.
         """
         self.store.clear()
+        self.state.callbacks.reset()
         self.faults = FaultInjector(self.options.faults, self.options.seed)
         self.initialise()
 
     def close(self) -> None:
+        """Stop the callback workers (deliveries still queued are dropped), then the store."""
+        self.state.callbacks.close()
         self.store.close()
 
     # ------------------------------------------------------------------ ASGI

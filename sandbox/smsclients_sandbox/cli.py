@@ -21,7 +21,9 @@ default credentials (Basic user:secret; MessageMedia HMAC uses the same key/secr
 per-request faults: header  X-Sandbox-Fault: 429 | 503 | latency=<ms> | reset-before | reset-after
                     | stall-after=<ms> | retry-after=<s> | none   (comma-separated)
 control endpoints (no auth): GET /_sandbox/stats, GET /_sandbox/info, POST /_sandbox/reset,
-                    POST /_sandbox/messagemedia/replies, POST /_sandbox/messagemedia/advance
+                    POST /_sandbox/messagemedia/replies, POST /_sandbox/messagemedia/advance,
+                    POST /_sandbox/flowroute/inbound, POST /_sandbox/bandwidth/inbound,
+                    GET /_sandbox/messagemedia/signature_key, GET /_sandbox/callbacks
 """
 
 
@@ -30,6 +32,17 @@ def _pair(text: str) -> tuple[str, str]:
     if not sep or not user:
         raise argparse.ArgumentTypeError("expected USER:SECRET")
     return user, secret
+
+
+def _callback(text: str) -> tuple[str, str]:
+    provider, sep, url = text.partition("=")
+    if (
+        not sep
+        or provider not in ("flowroute", "bandwidth", "messagemedia")
+        or not url.startswith(("http://", "https://"))
+    ):
+        raise argparse.ArgumentTypeError("expected PROVIDER=URL, PROVIDER one of flowroute, bandwidth, messagemedia")
+    return provider, url
 
 
 def _rate(text: str) -> float:
@@ -64,6 +77,28 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--retry-after", type=int, default=1, metavar="SECONDS", help="Retry-After of 429/503 (default 1)")
     for provider in ("flowroute", "bandwidth", "messagemedia"):
         p.add_argument(f"--{provider}-credentials", type=_pair, metavar="USER:SECRET", help=f"{provider} credentials")
+    p.add_argument(
+        "--callback-url",
+        type=_callback,
+        action="append",
+        default=[],
+        metavar="PROVIDER=URL",
+        help="default callback URL of a provider (flowroute, bandwidth, messagemedia) for events without one; "
+        "repeat per provider",
+    )
+    p.add_argument(
+        "--callback-time-scale",
+        type=float,
+        default=0.001,
+        metavar="FACTOR",
+        help="multiplies the providers' callback retry delays (default 0.001: 30 s become 30 ms)",
+    )
+    p.add_argument(
+        "--messagemedia-signature-digest",
+        choices=["SHA224", "SHA256", "SHA512"],
+        default="SHA256",
+        help="digest of the key MessageMedia webhooks are signed with (default SHA256)",
+    )
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     return p
 
@@ -92,6 +127,9 @@ def options_from(args: argparse.Namespace) -> SandboxOptions:
         validate=not args.no_validate,
         credentials=credentials,
         faults=faults,
+        callback_urls=dict(args.callback_url),
+        callback_time_scale=args.callback_time_scale,
+        messagemedia_signature_digest=args.messagemedia_signature_digest,
     )
 
 

@@ -57,3 +57,8 @@ class SandboxOptions:
     credentials: dict[Provider, tuple[str, str]] = field(default_factory=lambda: dict(DEFAULT_CREDENTIALS))
     faults: FaultOptions = field(default_factory=FaultOptions)
     hmac_max_skew_s: int = 300
+    # Callbacks (smsclients_sandbox.callbacks): a default URL per provider for events that have no
+    # URL of their own, how fast retry schedules run (0.001: 30 s become 30 ms), MessageMedia's digest.
+    callback_urls: dict[Provider, str] = field(default_factory=dict)
+    callback_time_scale: float = 0.001
+    messagemedia_signature_digest: str = "SHA256"

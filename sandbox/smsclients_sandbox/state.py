@@ -1,9 +1,10 @@
-"""The shared context every provider module works with: store, ids, stats, clock, options."""
+"""The shared context every provider module works with: store, ids, stats, callbacks, clock, options."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from smsclients_sandbox.callbacks import Callbacks
 from smsclients_sandbox.ids import Ids
 from smsclients_sandbox.options import SandboxOptions
 from smsclients_sandbox.stats import Stats
@@ -18,6 +19,7 @@ class State:
         self.store = store
         self.ids = Ids(options.seed, store)
         self.stats = Stats(store)
+        self.callbacks = Callbacks(self)
 
     def now(self) -> datetime:
         """Current time in UTC (providers timestamp with it; kept in one place for clarity)."""

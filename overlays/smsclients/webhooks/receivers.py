@@ -24,7 +24,7 @@ from .parsing import parse_event
 from .request import WebhookRequest
 from .verification import Verifier
 
-__all__ = ["DEFAULT_MAX_BODY_BYTES", "Handler", "WebhookASGIApp", "WebhookWSGIApp", "process"]
+__all__ = ["DEFAULT_MAX_BODY_BYTES", "Answer", "Handler", "WebhookASGIApp", "WebhookWSGIApp", "accepted", "process"]
 
 log = logging.getLogger("smsclients.webhooks")
 
@@ -45,6 +45,14 @@ class Answer:
 RECEIVED = Answer(200, "OK\n")
 FAILED_HANDLER = Answer(500, "the handler failed; send it again\n")
 TOO_LARGE = Answer(413, "request body too large\n")
+
+
+def accepted(request: WebhookRequest, verifiers: Sequence[Verifier]) -> None:
+    """Tell the verifiers that want to know (replay checks) that the request's event was handled."""
+    for verifier in verifiers:
+        hook = getattr(verifier, "accepted", None)
+        if hook is not None:
+            hook(request)
 
 
 def process(provider: str, request: WebhookRequest, verifiers: Sequence[Verifier] = ()) -> WebhookEvent | Answer:
@@ -125,6 +133,7 @@ class WebhookASGIApp:
             log.exception("%s webhook handler failed on %s", self.provider, result.event_id)
             await _send(send, FAILED_HANDLER)
             return
+        accepted(request, self.verifiers)
         await _send(send, RECEIVED)
 
 
@@ -220,6 +229,7 @@ class WebhookWSGIApp:
         except Exception:
             log.exception("%s webhook handler failed on %s", self.provider, result.event_id)
             return FAILED_HANDLER
+        accepted(request, self.verifiers)
         return RECEIVED
 
 

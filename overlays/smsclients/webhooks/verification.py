@@ -70,7 +70,11 @@ list with Flowroute and pass your own to :class:`SourceAddressVerifier` when it 
 
 
 class Verifier(Protocol):
-    """Anything that checks a :class:`WebhookRequest` and raises :class:`WebhookVerificationError`."""
+    """Anything that checks a :class:`WebhookRequest` and raises :class:`WebhookVerificationError`.
+
+    A verifier may also have ``accepted(request)``: the receivers call it once the handler has
+    taken the event (that is when a replay check remembers the request).
+    """
 
     def verify(self, request: WebhookRequest) -> None: ...
 
@@ -91,18 +95,26 @@ class ReplayCache:
         self._expiry: dict[bytes, float] = {}
         self._lock = threading.Lock()
 
+    def contains(self, key: bytes, now: float) -> bool:
+        """True if ``key`` was remembered and has not expired."""
+        with self._lock:
+            self._expire(now)
+            return key in self._expiry
+
     def seen_before(self, key: bytes, now: float) -> bool:
         """True if ``key`` was remembered and has not expired; otherwise remember it and return False."""
         with self._lock:
-            expired = [k for k, until in self._expiry.items() if until <= now]
-            for old in expired:
-                del self._expiry[old]
+            self._expire(now)
             if key in self._expiry:
                 return True
             while len(self._expiry) >= self.max_entries:
                 del self._expiry[next(iter(self._expiry))]
             self._expiry[key] = now + self.ttl
             return False
+
+    def _expire(self, now: float) -> None:
+        for old in [k for k, until in self._expiry.items() if until <= now]:
+            del self._expiry[old]
 
 
 def messagemedia_signing_string(request_line: str, date: str, body: bytes) -> bytes:
@@ -218,15 +230,21 @@ def verify_messagemedia_signature(
         raise WebhookVerificationError(
             "signature", "the signature does not match the request line, Date and body"
         ) from exc
-    if replay_cache is not None and replay_cache.seen_before(hashlib.sha256(signature).digest(), current):
+    if replay_cache is not None and replay_cache.seen_before(_replay_key(signature), current):
         raise WebhookVerificationError("replay", "this signed request was already accepted")
     return key_id
+
+
+def _replay_key(signature: bytes) -> bytes:
+    return hashlib.sha256(signature).digest()
 
 
 class MessageMediaSignatureVerifier:
     """Verifier for signed MessageMedia webhooks (see :func:`verify_messagemedia_signature`).
 
-    Keeps its own :class:`ReplayCache` unless given one; ``clock`` returns the current Unix time.
+    Replays: a signed request is refused once a request with the same signature was *accepted*
+    (its handler succeeded), so the provider's redelivery after a failed handler still gets
+    through. Keeps its own :class:`ReplayCache` unless given one; ``clock`` gives the Unix time.
     """
 
     def __init__(
@@ -248,16 +266,27 @@ class MessageMediaSignatureVerifier:
         self.clock = clock
 
     def verify(self, request: WebhookRequest) -> None:
+        now = self.clock()
         verify_messagemedia_signature(
             request_line=request.request_line,
             headers=request.headers,
             body=request.body,
             public_keys=self.public_keys,
             max_clock_skew=self.max_clock_skew,
-            now=self.clock(),
-            replay_cache=self.replay_cache,
+            now=now,
             digests=self.digests,
         )
+        if self.replay_cache.contains(self._key(request), now):
+            raise WebhookVerificationError("replay", "this signed request was already accepted")
+
+    def accepted(self, request: WebhookRequest) -> None:
+        """Remember a request whose event was handled, so a replay of it is refused."""
+        self.replay_cache.seen_before(self._key(request), self.clock())
+
+    @staticmethod
+    def _key(request: WebhookRequest) -> bytes:
+        # verify() has checked that the header is there and is base64.
+        return _replay_key(base64.b64decode((request.header("x-messagemedia-signature") or "").strip()))
 
 
 # ------------------------------------------------------------------------------- Flowroute
