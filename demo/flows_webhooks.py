@@ -183,7 +183,7 @@ def modern(target: Target, step: Reporter) -> WebhooksResult:
         receipts = step(
             "flowroute receipts received", lambda: inbox.wait(_of("flowroute", MessageStatus, mdr_id), 3), _statuses
         )
-        check(receipts[-1].delivered, "the last Flowroute receipt is not 'delivered'")
+        check(any(r.delivered for r in receipts), "no Flowroute receipt says 'delivered'")
         inbound = {
             "to": FLOWROUTE_FROM,
             "from": FLOWROUTE_TO,
@@ -261,7 +261,7 @@ def modern(target: Target, step: Reporter) -> WebhooksResult:
             lambda: inbox.wait(_of("messagemedia", MessageStatus, mm_id), 2),
             _statuses,
         )
-        check(reports[-1].delivered, "the last MessageMedia report is not 'delivered'")
+        check(any(r.delivered for r in reports), "no MessageMedia report says 'delivered'")
         step(
             "messagemedia reply injected (sandbox)",
             lambda: target.inject_reply("Yes please", mm_id),

@@ -370,15 +370,16 @@ class Callbacks:
         self, message: dict[str, Any], url: str, event: dict[str, Any], name: str, delay_s: float = 0.0
     ) -> None:
         timeout = min(float(message.get("callbackTimeout") or 10_000), 10_000.0) / 1000
+        fallback = message.get("fallbackUrl")
         if str(message.get("callbackHttpMethod", "post")).lower() == "get":
-            self._check(BANDWIDTH_V1, "BandwidthMessageEvent", dict(webhook_payloads.bandwidth_query(event)))
-            separator = "&" if urlsplit(url).query else "?"
-            target = url + separator + urlencode(webhook_payloads.bandwidth_query(event))
-            delivery = self._delivery("bandwidth", name, "GET", target, b"", None)
+            params = webhook_payloads.bandwidth_query(event)
+            self._check(BANDWIDTH_V1, "BandwidthMessageEvent", dict(params))
+            delivery = self._delivery("bandwidth", name, "GET", _with_query(url, params), b"", None)
+            delivery.fallback_url = _with_query(fallback, params) if fallback else None
         else:
             self._check(BANDWIDTH_V1, "BandwidthMessageEvent", event)
             delivery = self._delivery("bandwidth", name, "POST", url, _json(event), "application/json; charset=utf-8")
-        delivery.fallback_url = message.get("fallbackUrl")
+            delivery.fallback_url = fallback
         delivery.timeout_s = timeout
         self.dispatcher.submit(delivery, delay_s)
 
@@ -431,6 +432,10 @@ class Callbacks:
 
     def reset(self) -> None:
         self.dispatcher.reset()
+
+
+def _with_query(url: str, params: list[tuple[str, str]]) -> str:
+    return url + ("&" if urlsplit(url).query else "?") + urlencode(params)
 
 
 def _json(value: Any) -> bytes:

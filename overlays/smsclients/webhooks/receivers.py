@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-from collections.abc import Awaitable, Callable, Iterable, Sequence
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -27,6 +27,12 @@ from .verification import Verifier
 __all__ = ["DEFAULT_MAX_BODY_BYTES", "Answer", "Handler", "WebhookASGIApp", "WebhookWSGIApp", "accepted", "process"]
 
 log = logging.getLogger("smsclients.webhooks")
+
+# The ASGI callable's types, spelled as the ASGI specification (and Starlette) do.
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
 
 Handler = Callable[[WebhookEvent], Any]
 """Your function: takes the event; may be ``async``. Raise to make the provider retry."""
@@ -92,9 +98,7 @@ class WebhookASGIApp:
         self.verifiers = tuple(verifiers)
         self.max_body_bytes = max_body_bytes
 
-    async def __call__(
-        self, scope: dict[str, Any], receive: Callable[[], Awaitable[dict[str, Any]]], send: Callable[..., Any]
-    ) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
             await _lifespan(receive, send)
             return
@@ -137,7 +141,7 @@ class WebhookASGIApp:
         await _send(send, RECEIVED)
 
 
-async def _lifespan(receive: Callable[[], Awaitable[dict[str, Any]]], send: Callable[..., Any]) -> None:
+async def _lifespan(receive: Receive, send: Send) -> None:
     while True:
         message = await receive()
         if message["type"] == "lifespan.startup":
@@ -147,7 +151,7 @@ async def _lifespan(receive: Callable[[], Awaitable[dict[str, Any]]], send: Call
             return
 
 
-async def _read_body(receive: Callable[[], Awaitable[dict[str, Any]]], limit: int) -> bytes | None:
+async def _read_body(receive: Receive, limit: int) -> bytes | None:
     chunks: list[bytes] = []
     size = 0
     while True:
@@ -164,7 +168,7 @@ async def _read_body(receive: Callable[[], Awaitable[dict[str, Any]]], limit: in
     return b"".join(chunks)
 
 
-async def _send(send: Callable[..., Any], answer: Answer) -> None:
+async def _send(send: Send, answer: Answer) -> None:
     data = answer.text.encode("utf-8")
     headers = [(b"content-type", b"text/plain; charset=utf-8"), (b"content-length", str(len(data)).encode())]
     await send({"type": "http.response.start", "status": answer.status, "headers": headers})
