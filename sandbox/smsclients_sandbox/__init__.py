@@ -39,7 +39,13 @@ latency=<ms> | reset-before | reset-after | stall-after=<ms> | retry-after=<s> |
 (comma-separated).
 Control endpoints (no auth): ``GET /_sandbox/stats``, ``GET /_sandbox/info``,
 ``POST /_sandbox/reset``, ``POST /_sandbox/messagemedia/replies``,
-``POST /_sandbox/messagemedia/advance``.
+``POST /_sandbox/messagemedia/advance``, ``POST /_sandbox/flowroute/inbound``,
+``POST /_sandbox/bandwidth/inbound``, ``GET /_sandbox/messagemedia/signature_key``,
+``GET /_sandbox/callbacks``.
+
+Callbacks (:mod:`smsclients_sandbox.callbacks`): status events and injected inbound messages are
+sent to the callback URLs, from background threads, retried on each provider's schedule run
+``--callback-time-scale`` times as fast; MessageMedia webhooks are RSA-signed.
 """
 
 from smsclients_sandbox.app import SandboxApp, build_app
