@@ -78,12 +78,8 @@ def process(provider: str, request: WebhookRequest, verifiers: Sequence[Verifier
         return Answer(400, f"not a {provider} webhook: {exc.field}\n")
 
 
-class WebhookASGIApp:
-    """ASGI application receiving one provider's webhooks.
-
-    ``handler`` may be a coroutine function (awaited) or a plain function (run in a worker thread,
-    so a slow handler does not stall the event loop).
-    """
+class _Receiver:
+    """What both receivers are configured with: the provider, your handler, the checks, a body limit."""
 
     def __init__(
         self,
@@ -97,6 +93,14 @@ class WebhookASGIApp:
         self.handler = handler
         self.verifiers = tuple(verifiers)
         self.max_body_bytes = max_body_bytes
+
+
+class WebhookASGIApp(_Receiver):
+    """ASGI application receiving one provider's webhooks.
+
+    ``handler`` may be a coroutine function (awaited) or a plain function (run in a worker thread,
+    so a slow handler does not stall the event loop).
+    """
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "lifespan":
@@ -180,7 +184,7 @@ _REASONS = {200: "OK", 400: "Bad Request", 403: "Forbidden", 413: "Content Too L
 _PATH_SAFE = "/:@!$&'()*+,;=-._~"
 
 
-class WebhookWSGIApp:
+class WebhookWSGIApp(_Receiver):
     """WSGI application receiving one provider's webhooks; ``handler`` is a plain function."""
 
     def __init__(
@@ -193,10 +197,7 @@ class WebhookWSGIApp:
     ) -> None:
         if inspect.iscoroutinefunction(handler):
             raise TypeError("a WSGI app calls its handler synchronously; use WebhookASGIApp for async handlers")
-        self.provider = provider
-        self.handler = handler
-        self.verifiers = tuple(verifiers)
-        self.max_body_bytes = max_body_bytes
+        super().__init__(provider, handler, verifiers=verifiers, max_body_bytes=max_body_bytes)
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
         answer = self._answer(environ)
