@@ -20,7 +20,7 @@ LIVE_ONLY = {"webhooks modern"}
 
 def test_every_flow_has_a_cassette() -> None:
     names = {path.stem for path in CASSETTES.glob("*.yaml")}
-    assert LIVE_ONLY <= {name for name, _ in FLOWS}
+    assert {name for name, _ in FLOWS} >= LIVE_ONLY
     assert len(names) == len(FLOWS) - len(LIVE_ONLY) == 10
 
 
