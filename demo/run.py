@@ -8,7 +8,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TextIO
 
-from . import flows_bandwidth, flows_flowroute, flows_messagemedia
+from . import flows_bandwidth, flows_flowroute, flows_messagemedia, flows_webhooks
 from .steps import Reporter, StepFailed, Target
 
 Flow = Callable[[Target, Reporter], object]
@@ -25,6 +25,7 @@ FLOWS: list[tuple[str, Flow]] = [
     ("messagemedia basic legacy", partial(flows_messagemedia.legacy, hmac=False)),
     ("messagemedia hmac modern", partial(flows_messagemedia.modern, hmac=True)),
     ("messagemedia hmac legacy", partial(flows_messagemedia.legacy, hmac=True)),
+    ("webhooks modern", flows_webhooks.modern),
 ]
 
 

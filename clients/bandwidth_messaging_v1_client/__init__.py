@@ -13,5 +13,5 @@ __all__ = (
 # The spec this package was generated from (also recorded in clients.lock.json).
 SPEC_PATH = "specs/bandwidth-messaging-v1.yaml"
 SPEC_VERSION = "1.1.0"
-SPEC_SHA256 = "2715e756ebbd24e5eaa664b5757785230984b7f7a76a107850713c92ead85d9c"
+SPEC_SHA256 = "cbcd8df6591eaa3cae561c1a3aa3239bf6ab15660ebe19727fcf98bc744f41af"
 GENERATOR = "openapi-python-client 0.29.1"

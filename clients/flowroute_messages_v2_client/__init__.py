@@ -13,5 +13,5 @@ __all__ = (
 # The spec this package was generated from (also recorded in clients.lock.json).
 SPEC_PATH = "specs/flowroute-messages-v2.yaml"
 SPEC_VERSION = "1.1.0"
-SPEC_SHA256 = "a031fdabc212cfecac5a36173aa5f870fcc1ab7f8dc1aec0db2efac5014bef43"
+SPEC_SHA256 = "4acc574a78644892867aaaa4a6a608a06e955c1ce37908c5e1a739f804576556"
 GENERATOR = "openapi-python-client 0.29.1"

@@ -13,5 +13,5 @@ __all__ = (
 # The spec this package was generated from (also recorded in clients.lock.json).
 SPEC_PATH = "specs/flowroute-v2.yaml"
 SPEC_VERSION = "1.1.0"
-SPEC_SHA256 = "a6e80c4f1747f8aa6909eba431acc08795b83b1d5a5cd3206a71d816711f3cd0"
+SPEC_SHA256 = "05bd7da843550508748b6b4088131f4dd958b1b47a1ae46aab390698962b3db3"
 GENERATOR = "openapi-python-client 0.29.1"

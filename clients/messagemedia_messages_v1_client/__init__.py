@@ -13,5 +13,5 @@ __all__ = (
 # The spec this package was generated from (also recorded in clients.lock.json).
 SPEC_PATH = "specs/messagemedia-messages-v1.yaml"
 SPEC_VERSION = "1.1.0"
-SPEC_SHA256 = "7b4a6cdcc2b6144aecfd93dc699aef7c923fb0df0946cd264ef89f115163340d"
+SPEC_SHA256 = "04178c362e1fe0f0660b9f84ab0e401891daef9ec9d58150fb28b4ab25792c82"
 GENERATOR = "openapi-python-client 0.29.1"

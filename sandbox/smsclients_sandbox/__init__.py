@@ -47,9 +47,15 @@ Realistic mode (off by default): ``--realistic`` / ``running(realistic=True)``, 
 Control endpoints (no auth): ``GET /_sandbox/stats``, ``GET /_sandbox/info``,
 ``POST /_sandbox/reset``, ``POST /_sandbox/faults``, ``POST /_sandbox/clock``,
 ``POST /_sandbox/messagemedia/replies``, ``POST /_sandbox/messagemedia/advance``,
-``POST /_sandbox/flowroute/cnams/approve``, ``GET /_sandbox/flowroute/cdrexports/<id>.csv.gz``.
-Messaging callback URLs set through the Flowroute API: ``State.callback_url(surface, kind,
-number=None)`` (``sb.callback_url`` in tests).
+``POST /_sandbox/flowroute/cnams/approve``, ``GET /_sandbox/flowroute/cdrexports/<id>.csv.gz``,
+``POST /_sandbox/flowroute/inbound``, ``POST /_sandbox/bandwidth/inbound``,
+``GET /_sandbox/messagemedia/signature_key``, ``GET /_sandbox/callbacks``. Messaging callback URLs
+set through the Flowroute API: ``State.callback_url(surface, kind, number=None)``
+(``sb.callback_url`` in tests).
+
+Callbacks (:mod:`smsclients_sandbox.callbacks`): status events and injected inbound messages are
+sent to the callback URLs, from background threads, retried on each provider's schedule run
+``--callback-time-scale`` times as fast; MessageMedia webhooks are RSA-signed.
 """
 
 from __future__ import annotations

@@ -68,13 +68,15 @@ class SandboxApp:
         self.validators = {s.name: validator_for(s) for s in SURFACES}
         numbers = FlowrouteNumbers(self.state, FLOWROUTE_V2, self.account)
         self.flowroute_services = FlowrouteServices(self.state, FLOWROUTE_V2, self.account, numbers)
+        self.flowroute_messages = FlowrouteMessages(self.state, FLOWROUTE_MESSAGES_V2, FLOWROUTE_V2, self.account)
+        self.bandwidth = Bandwidth(self.state, BANDWIDTH_V1, self.validators[BANDWIDTH_V1.name])
         operations = [
             # Services first: their concrete paths (/v2.1/messages/sms_callback, the number
             # relationships) must win over the templated message and callback paths.
             *self.flowroute_services.operations(),
-            *FlowrouteMessages(self.state, FLOWROUTE_MESSAGES_V2, FLOWROUTE_V2, self.account).operations(),
+            *self.flowroute_messages.operations(),
             *numbers.operations(),
-            *Bandwidth(self.state, BANDWIDTH_V1, self.validators[BANDWIDTH_V1.name]).operations(),
+            *self.bandwidth.operations(),
             *self.messagemedia.operations(),
         ]
         self.operations = operations
@@ -95,6 +97,7 @@ class SandboxApp:
         and queued faults set at run time are dropped, and the clock is the real one again.
         """
         self.store.clear()
+        self.state.callbacks.reset()
         self.faults = FaultInjector(self.options.faults, self.options.seed)
         self.state.clock_offset = timedelta(0)
         self.initialise()
@@ -104,6 +107,8 @@ class SandboxApp:
         self.faults.set_rates(faults, self.options.seed)
 
     def close(self) -> None:
+        """Stop the callback workers (deliveries still queued are dropped), then the store."""
+        self.state.callbacks.close()
         self.store.close()
 
     # ------------------------------------------------------------------ ASGI

@@ -26,7 +26,9 @@ per-request faults: header  X-Sandbox-Fault: 429 | 503 | latency=<ms> | reset-be
                     | stall-after=<ms> | retry-after=<s> | none   (comma-separated)
 control endpoints (no auth): GET /_sandbox/stats, GET /_sandbox/info, POST /_sandbox/reset,
                     POST /_sandbox/faults, POST /_sandbox/clock,
-                    POST /_sandbox/messagemedia/replies, POST /_sandbox/messagemedia/advance
+                    POST /_sandbox/messagemedia/replies, POST /_sandbox/messagemedia/advance,
+                    POST /_sandbox/flowroute/inbound, POST /_sandbox/bandwidth/inbound,
+                    GET /_sandbox/messagemedia/signature_key, GET /_sandbox/callbacks
 """
 
 
@@ -35,6 +37,17 @@ def _pair(text: str) -> tuple[str, str]:
     if not sep or not user:
         raise argparse.ArgumentTypeError("expected USER:SECRET")
     return user, secret
+
+
+def _callback(text: str) -> tuple[str, str]:
+    provider, sep, url = text.partition("=")
+    if (
+        not sep
+        or provider not in ("flowroute", "bandwidth", "messagemedia")
+        or not url.startswith(("http://", "https://"))
+    ):
+        raise argparse.ArgumentTypeError("expected PROVIDER=URL, PROVIDER one of flowroute, bandwidth, messagemedia")
+    return provider, url
 
 
 def _rate(text: str) -> float:
@@ -75,6 +88,28 @@ def parser(prog: str | None = None) -> argparse.ArgumentParser:
         action="store_true",
         help="answer with documented real-world variants (later enum values, omitted optional and extra fields)",
     )
+    p.add_argument(
+        "--callback-url",
+        type=_callback,
+        action="append",
+        default=[],
+        metavar="PROVIDER=URL",
+        help="default callback URL of a provider (flowroute, bandwidth, messagemedia) for events without one; "
+        "repeat per provider",
+    )
+    p.add_argument(
+        "--callback-time-scale",
+        type=float,
+        default=0.001,
+        metavar="FACTOR",
+        help="multiplies the providers' callback retry delays (default 0.001: 30 s become 30 ms)",
+    )
+    p.add_argument(
+        "--messagemedia-signature-digest",
+        choices=["SHA224", "SHA256", "SHA512"],
+        default="SHA256",
+        help="digest of the key MessageMedia webhooks are signed with (default SHA256)",
+    )
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     p.add_argument(
         "--env",
@@ -109,6 +144,9 @@ def options_from(args: argparse.Namespace) -> SandboxOptions:
         realistic=args.realistic,
         credentials=credentials,
         faults=faults,
+        callback_urls=dict(args.callback_url),
+        callback_time_scale=args.callback_time_scale,
+        messagemedia_signature_digest=args.messagemedia_signature_digest,
     )
 
 

@@ -14,10 +14,17 @@ POST /_sandbox/messagemedia/replies   inject an inbound reply {content, message_
 POST /_sandbox/messagemedia/advance   {steps?: n} move in-flight MessageMedia messages n steps
 POST /_sandbox/flowroute/cnams/approve  {id, approved?: true, reason?} approve or reject a CNAM record
 GET  /_sandbox/flowroute/cdrexports/<id>.csv.gz  a completed CDR export's file (its download_url)
+POST /_sandbox/flowroute/inbound      a message to an account number {to, from, body?, media_urls?,
+                                      callback_url?, format?: "v2.1" | "v2"} -> 201, sent to the callback URL
+POST /_sandbox/bandwidth/inbound      a message to a number {to, from, text?, media?, user_id?, callback_url?,
+                                      callback_http_method?: "post" | "get"} -> 201, sent to the callback URL
+GET  /_sandbox/messagemedia/signature_key   the public key MessageMedia webhooks are signed with
+GET  /_sandbox/callbacks              every callback delivery and its attempts (newest last)
 """
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import json
 from datetime import timedelta
@@ -29,7 +36,7 @@ from starlette.routing import Route, Router
 
 from smsclients_sandbox.faults import FaultHeaderError
 from smsclients_sandbox.options import FaultOptions
-from smsclients_sandbox.surfaces import SURFACES
+from smsclients_sandbox.surfaces import BANDWIDTH_V1, SURFACES
 from smsclients_sandbox.wire import ProviderError
 
 if TYPE_CHECKING:
@@ -44,7 +51,7 @@ def build(app: SandboxApp) -> Router:
     """A Starlette router bound to one sandbox app."""
 
     async def stats(request: Request) -> Response:
-        return JSONResponse(app.state.stats.snapshot())
+        return JSONResponse({**app.state.stats.snapshot(), "callbacks": app.state.callbacks.dispatcher.snapshot()})
 
     async def info(request: Request) -> Response:
         root = f"{request.url.scheme}://{request.headers.get('host', request.url.netloc)}"
@@ -129,8 +136,34 @@ def build(app: SandboxApp) -> Router:
             return JSONResponse({"message": "no completed CDR export with that id"}, status_code=404)
         return Response(data, media_type="application/gzip")
 
+    async def flowroute_inbound(request: Request) -> Response:
+        try:
+            result = app.flowroute_messages.inject_inbound(await _json(request))
+        except ProviderError as exc:
+            return JSONResponse({"message": exc.message}, status_code=exc.status)
+        return JSONResponse(result, status_code=201)
+
+    async def bandwidth_inbound(request: Request) -> Response:
+        root = f"{request.url.scheme}://{request.headers.get('host', request.url.netloc)}"
+        try:
+            result = app.bandwidth.inject_inbound(await _json(request), root + BANDWIDTH_V1.prefix)
+        except ProviderError as exc:
+            return JSONResponse({"message": exc.message, "code": exc.kind or None}, status_code=exc.status)
+        return JSONResponse(result, status_code=201)
+
+    async def signature_key(request: Request) -> Response:
+        # The key pair is made on first use; that takes a moment, so not on the event loop.
+        return JSONResponse(await asyncio.to_thread(app.state.callbacks.signer.public_key))
+
+    async def callbacks(request: Request) -> Response:
+        return JSONResponse({"deliveries": app.state.callbacks.dispatcher.deliveries()})
+
     return Router(
         routes=[
+            Route("/_sandbox/flowroute/inbound", flowroute_inbound, methods=["POST"]),
+            Route("/_sandbox/bandwidth/inbound", bandwidth_inbound, methods=["POST"]),
+            Route("/_sandbox/messagemedia/signature_key", signature_key, methods=["GET"]),
+            Route("/_sandbox/callbacks", callbacks, methods=["GET"]),
             Route("/_sandbox/stats", stats, methods=["GET"]),
             Route("/_sandbox/info", info, methods=["GET"]),
             Route("/_sandbox/reset", reset, methods=["POST"]),

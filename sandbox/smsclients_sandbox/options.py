@@ -59,3 +59,8 @@ class SandboxOptions:
     hmac_max_skew_s: int = 300
     realistic: bool = False
     """Answer with documented real-world variants (see :mod:`smsclients_sandbox.realistic`)."""
+    # Callbacks (smsclients_sandbox.callbacks): a default URL per provider for events that have no
+    # URL of their own, how fast retry schedules run (0.001: 30 s become 30 ms), MessageMedia's digest.
+    callback_urls: dict[Provider, str] = field(default_factory=dict)
+    callback_time_scale: float = 0.001
+    messagemedia_signature_digest: str = "SHA256"

@@ -81,8 +81,13 @@ class SandboxHandle:
         message_id: str | None = None,
         source_number: str | None = None,
         destination_number: str | None = None,
+        callback_url: str | None = None,
     ) -> dict[str, Any]:
-        """Make a MessageMedia reply appear (to ``message_id``'s message if given); returns it."""
+        """Make a MessageMedia reply appear (to ``message_id``'s message if given); returns it.
+
+        It is pushed to ``callback_url``, else to the original message's ``callback_url``, else to
+        the start-up callback URL for MessageMedia, if any.
+        """
         payload = {
             k: v
             for k, v in {
@@ -90,11 +95,34 @@ class SandboxHandle:
                 "message_id": message_id,
                 "source_number": source_number,
                 "destination_number": destination_number,
+                "callback_url": callback_url,
             }.items()
             if v is not None
         }
         result: dict[str, Any] = self._control("POST", "/_sandbox/messagemedia/replies", payload)
         return result
+
+    def inject_inbound(self, provider: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """Make a message arrive at a Flowroute or Bandwidth number (``POST /_sandbox/<provider>/inbound``).
+
+        It is sent to ``payload["callback_url"]`` or, without one, to the provider's callback URL.
+        """
+        result: dict[str, Any] = self._control("POST", f"/_sandbox/{provider}/inbound", payload)
+        return result
+
+    def signature_key(self) -> dict[str, Any]:
+        """The public key MessageMedia webhooks are signed with (``key_id``, ``digest``, ``public_key_pem``, ...)."""
+        result: dict[str, Any] = self._control("GET", "/_sandbox/messagemedia/signature_key")
+        return result
+
+    def callbacks(self) -> list[dict[str, Any]]:
+        """Every callback delivery so far, with its attempts (``GET /_sandbox/callbacks``)."""
+        result: list[dict[str, Any]] = self._control("GET", "/_sandbox/callbacks")["deliveries"]
+        return result
+
+    def wait_for_callbacks(self, timeout: float = 10.0) -> bool:
+        """Wait until no callback is queued or in flight; False if that did not happen within ``timeout`` s."""
+        return self.app.state.callbacks.dispatcher.wait_idle(timeout)
 
     def advance(self, steps: int = 1) -> None:
         """Move in-flight MessageMedia messages ``steps`` steps (queued -> enroute -> delivered)."""
@@ -159,15 +187,23 @@ def running(
     credentials: dict[str, tuple[str, str]] | None = None,
     faults: FaultOptions | None = None,
     log_level: str = "warning",
+    callback_urls: dict[str, str] | None = None,
+    callback_time_scale: float | None = None,
     **fault_rates: Any,
 ) -> Iterator[SandboxHandle]:
     """Run a sandbox in a background thread for the duration of the ``with`` block.
 
     ``fault_rates`` are :class:`FaultOptions` fields (``rate_429=0.2``, ``latency_ms=50``, …) or
     the CLI's names (``fault_429=0.2``, ``fault_reset_after=0.1``, ``retry_after=2``).
-    ``credentials`` maps a provider (``flowroute``, ``bandwidth``, ``messagemedia``) to a pair.
+    ``credentials`` maps a provider (``flowroute``, ``bandwidth``, ``messagemedia``) to a pair;
+    ``callback_urls`` maps a provider to its default callback URL (see :mod:`smsclients_sandbox.callbacks`);
+    ``callback_time_scale`` multiplies the providers' retry delays (default 0.001).
     """
     options = SandboxOptions(seed=seed, host=host, port=port, db=db, validate=validate, realistic=realistic)
+    if callback_urls:
+        options = replace(options, callback_urls=dict(callback_urls))  # type: ignore[arg-type]
+    if callback_time_scale is not None:
+        options = replace(options, callback_time_scale=callback_time_scale)
     if credentials:
         options = replace(options, credentials={**options.credentials, **credentials})  # type: ignore[dict-item]
     if faults or fault_rates:

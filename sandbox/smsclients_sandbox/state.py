@@ -1,10 +1,11 @@
-"""The shared context every provider module works with: store, ids, stats, clock, options."""
+"""The shared context every provider module works with: store, ids, stats, callbacks, clock, options."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from smsclients_sandbox.callbacks import CallbackRegistry
+from smsclients_sandbox.callback_urls import CallbackRegistry
+from smsclients_sandbox.callbacks import Callbacks
 from smsclients_sandbox.ids import Ids
 from smsclients_sandbox.options import SandboxOptions
 from smsclients_sandbox.stats import Stats
@@ -20,10 +21,11 @@ class State:
         self.store = store
         self.ids = Ids(options.seed, store)
         self.stats = Stats(store)
-        self.callbacks = CallbackRegistry(store)
+        self.callback_urls = CallbackRegistry(store)  # set through the Flowroute API
         # Moved forward by POST /_sandbox/clock, so tests can let scheduled messages fall due;
         # back to zero on reset. HMAC date checks keep the real clock (clients sign with it).
         self.clock_offset = timedelta(0)
+        self.callbacks = Callbacks(self)  # sends the webhooks (after the registry: it reads it)
 
     def callback_url(self, surface: str | Surface, kind: str, number: str | None = None) -> str | None:
         """The URL a ``kind`` notification (``sms_callback``, ``mms_callback``, ``dlr_callback``,
@@ -32,7 +34,7 @@ class State:
         ``surface`` is a surface or its name (``"flowroute-v2"``). A number's own URL wins over
         the account's; without ``number`` only the account's URL is considered.
         """
-        return self.callbacks.url(surface, kind, number)
+        return self.callback_urls.url(surface, kind, number)
 
     def now(self) -> datetime:
         """The sandbox's current time in UTC: the real clock plus any advance (providers timestamp with it)."""

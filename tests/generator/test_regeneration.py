@@ -85,27 +85,31 @@ def test_bump_accepts_the_change_and_updates_lock_and_package(repo_copy: Path) -
         if entry.name != NAME
     }
     lock_before = lock(repo_copy)
+    # Any version above the committed one; the committed one changes as the spec evolves.
+    current = str(load_spec(spec_path)["info"]["version"])
+    major, minor, patch = (int(part) for part in current.split("."))
+    bumped = f"{major}.{minor}.{patch + 1}"
 
-    result = run_generator(repo_copy, "bump", NAME, "9.0.1")
+    result = run_generator(repo_copy, "bump", NAME, bumped)
 
     assert result.returncode == 0, result.stderr
     # The bump rewrites only the info.version line of the spec.
     bumped_lines = spec_path.read_text(encoding="utf-8").splitlines()
     changed = [(a, b) for a, b in zip(edited_lines, bumped_lines, strict=True) if a != b]
-    assert changed == [(f"  version: {lock_before[NAME]['version']}", "  version: 9.0.1")]
-    assert load_spec(spec_path)["info"]["version"] == "9.0.1"
+    assert changed == [(f"  version: {current}", f"  version: {bumped}")]
+    assert load_spec(spec_path)["info"]["version"] == bumped
 
     new_sha = sha256_of(spec_path)
     pins = lock(repo_copy)
-    assert pins[NAME] == {**lock_before[NAME], "version": "9.0.1", "sha256": new_sha}
+    assert pins[NAME] == {**lock_before[NAME], "version": bumped, "sha256": new_sha}
     assert {name: pin for name, pin in pins.items() if name != NAME} == {
         name: pin for name, pin in lock_before.items() if name != NAME
     }
 
     init = (repo_copy / "clients" / PACKAGE / "__init__.py").read_text(encoding="utf-8")
-    assert 'SPEC_VERSION = "9.0.1"\n' in init
+    assert f'SPEC_VERSION = "{bumped}"\n' in init
     assert f'SPEC_SHA256 = "{new_sha}"\n' in init
-    assert "(info.version 9.0.1)" in init.splitlines()[0]
+    assert f"(info.version {bumped})" in init.splitlines()[0]
     # The content change reached the generated code; the other clients are untouched.
     assert "Send one SMS message" in (repo_copy / "clients" / PACKAGE / "api/messages/send_message.py").read_text(
         encoding="utf-8"

@@ -76,6 +76,24 @@ MESSAGEMEDIA_LEGACY = [
 for auth in ("basic", "hmac"):
     EXPECTED_STEPS[f"messagemedia {auth} modern"] = MESSAGEMEDIA_MODERN
     EXPECTED_STEPS[f"messagemedia {auth} legacy"] = MESSAGEMEDIA_LEGACY
+EXPECTED_STEPS["webhooks modern"] = [
+    "signature key (sandbox)",
+    "receiver started",
+    "flowroute messages.send (dlr_callback)",
+    "flowroute receipts received",
+    "flowroute inbound injected (sandbox)",
+    "flowroute inbound received",
+    "bandwidth messages.send (callback, GET)",
+    "bandwidth events received",
+    "bandwidth inbound injected (sandbox)",
+    "bandwidth inbound received",
+    "messagemedia messages.send (callback_url)",
+    "messagemedia messages.status #1",
+    "messagemedia messages.status #2",
+    "messagemedia reports received (signed)",
+    "messagemedia reply injected (sandbox)",
+    "messagemedia reply received (signed)",
+]
 
 
 def test_demo_runs_every_flow_and_exits_0() -> None:

@@ -4,6 +4,7 @@
 
 from .bandwidth_error import BandwidthError
 from .bandwidth_error_detail import BandwidthErrorDetail
+from .bandwidth_message_event import BandwidthMessageEvent
 from .batch_send_result import BatchSendResult
 from .batch_send_result_status import BatchSendResultStatus
 from .callback_http_method import CallbackHttpMethod
@@ -20,6 +21,7 @@ from .sort_order import SortOrder
 __all__ = (
     "BandwidthError",
     "BandwidthErrorDetail",
+    "BandwidthMessageEvent",
     "BatchSendResult",
     "BatchSendResultStatus",
     "CallbackHttpMethod",

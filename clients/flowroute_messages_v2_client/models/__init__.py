@@ -4,6 +4,7 @@
 
 from .flowroute_error import FlowrouteError
 from .flowroute_error_document import FlowrouteErrorDocument
+from .flowroute_inbound_message_webhook import FlowrouteInboundMessageWebhook
 from .message_detail_record import MessageDetailRecord
 from .message_detail_record_attributes import MessageDetailRecordAttributes
 from .message_detail_record_attributes_direction import MessageDetailRecordAttributesDirection
@@ -19,6 +20,7 @@ from .send_message_response import SendMessageResponse
 __all__ = (
     "FlowrouteError",
     "FlowrouteErrorDocument",
+    "FlowrouteInboundMessageWebhook",
     "MessageDetailRecord",
     "MessageDetailRecordAttributes",
     "MessageDetailRecordAttributesDirection",

@@ -64,8 +64,21 @@ from .edge_strategy_type import EdgeStrategyType
 from .exchange_code import ExchangeCode
 from .exchange_code_list import ExchangeCodeList
 from .exchange_code_type import ExchangeCodeType
+from .flowroute_delivery_receipt_webhook import FlowrouteDeliveryReceiptWebhook
 from .flowroute_error import FlowrouteError
 from .flowroute_error_document import FlowrouteErrorDocument
+from .flowroute_message_webhook import FlowrouteMessageWebhook
+from .flowroute_webhook_delivery_receipt import FlowrouteWebhookDeliveryReceipt
+from .flowroute_webhook_delivery_receipt_attributes import FlowrouteWebhookDeliveryReceiptAttributes
+from .flowroute_webhook_included_attributes import FlowrouteWebhookIncludedAttributes
+from .flowroute_webhook_included_resource import FlowrouteWebhookIncludedResource
+from .flowroute_webhook_links import FlowrouteWebhookLinks
+from .flowroute_webhook_media_relationship import FlowrouteWebhookMediaRelationship
+from .flowroute_webhook_message import FlowrouteWebhookMessage
+from .flowroute_webhook_message_attributes import FlowrouteWebhookMessageAttributes
+from .flowroute_webhook_message_relationships import FlowrouteWebhookMessageRelationships
+from .flowroute_webhook_receipt import FlowrouteWebhookReceipt
+from .flowroute_webhook_resource_identifier import FlowrouteWebhookResourceIdentifier
 from .free_attributes import FreeAttributes
 from .included_resource import IncludedResource
 from .media_identifier import MediaIdentifier
@@ -197,8 +210,21 @@ __all__ = (
     "ExchangeCode",
     "ExchangeCodeList",
     "ExchangeCodeType",
+    "FlowrouteDeliveryReceiptWebhook",
     "FlowrouteError",
     "FlowrouteErrorDocument",
+    "FlowrouteMessageWebhook",
+    "FlowrouteWebhookDeliveryReceipt",
+    "FlowrouteWebhookDeliveryReceiptAttributes",
+    "FlowrouteWebhookIncludedAttributes",
+    "FlowrouteWebhookIncludedResource",
+    "FlowrouteWebhookLinks",
+    "FlowrouteWebhookMediaRelationship",
+    "FlowrouteWebhookMessage",
+    "FlowrouteWebhookMessageAttributes",
+    "FlowrouteWebhookMessageRelationships",
+    "FlowrouteWebhookReceipt",
+    "FlowrouteWebhookResourceIdentifier",
     "FreeAttributes",
     "IncludedResource",
     "MediaIdentifier",

@@ -10,7 +10,12 @@ from .delivery_report import DeliveryReport
 from .delivery_report_list import DeliveryReportList
 from .message import Message
 from .message_format import MessageFormat
+from .message_media_delivery_report_webhook import MessageMediaDeliveryReportWebhook
 from .message_media_error import MessageMediaError
+from .message_media_reply_webhook import MessageMediaReplyWebhook
+from .message_media_webhook_attachment import MessageMediaWebhookAttachment
+from .message_media_webhook_metadata import MessageMediaWebhookMetadata
+from .message_media_webhook_vendor_account import MessageMediaWebhookVendorAccount
 from .message_metadata import MessageMetadata
 from .message_status import MessageStatus
 from .metadata import Metadata
@@ -31,7 +36,12 @@ __all__ = (
     "DeliveryReportList",
     "Message",
     "MessageFormat",
+    "MessageMediaDeliveryReportWebhook",
     "MessageMediaError",
+    "MessageMediaReplyWebhook",
+    "MessageMediaWebhookAttachment",
+    "MessageMediaWebhookMetadata",
+    "MessageMediaWebhookVendorAccount",
     "MessageMetadata",
     "MessageStatus",
     "Metadata",

@@ -53,8 +53,26 @@ class Bandwidth:
         return f"{self._messages_url(call)}/{quote(message_id, safe='')}"
 
     def _store(self, call: Call, item: dict[str, Any]) -> str:
-        now = self.state.now()
-        seq = self.state.ids.sequence(f"bw:{call.path_params['userId']}")
+        message_id, message = self._new_message(item, "out", "sent")
+        message.update(
+            {
+                "receiptRequested": item.get("receiptRequested") or "none",
+                "deliveryState": "delivered",
+                "deliveryCode": 0,
+                "deliveryDescription": "Message delivered to carrier",
+                "skipMMSCarrierValidation": True,
+            }
+        )
+        for key in ("callbackUrl", "callbackTimeout", "fallbackUrl", "tag"):
+            if item.get(key) is not None:
+                message[key] = item[key]
+        self._save(call.path_params["userId"], message)
+        self.state.stats.accepted(self.surface.name, item.get("text"))
+        uri = self._url(call, message_id)
+        self.state.callbacks.bandwidth_sent({**message, "callbackHttpMethod": item.get("callbackHttpMethod")}, uri)
+        return message_id
+
+    def _new_message(self, item: dict[str, Any], direction: str, state: str) -> tuple[str, dict[str, Any]]:
         message_id = f"m-{self.state.ids.alnum('bw', 13)}"
         text = item.get("text")
         message: dict[str, Any] = {
@@ -62,26 +80,43 @@ class Bandwidth:
             "messageId": message_id,
             "from": item["from"],
             "to": item["to"],
-            "direction": "out",
-            "state": "sent",
-            "time": iso_z(now, 0),
+            "direction": direction,
+            "state": state,
+            "time": iso_z(self.state.now(), 0),
             "media": list(item.get("media") or []),
-            "receiptRequested": item.get("receiptRequested") or "none",
-            "deliveryState": "delivered",
-            "deliveryCode": 0,
-            "deliveryDescription": "Message delivered to carrier",
             "segmentCount": 1 if item.get("media") else max(1, math.ceil(len(text or "") / 160)),
-            "skipMMSCarrierValidation": True,
         }
         if isinstance(text, str):
             message["text"] = text
-        for key in ("callbackUrl", "callbackTimeout", "fallbackUrl", "tag"):
-            if item.get(key) is not None:
-                message[key] = item[key]
-        doc = {"seq": seq, "at": now.timestamp(), "message": message}
-        self.state.store.put(_kind(call.path_params["userId"]), message_id, doc)
-        self.state.stats.accepted(self.surface.name, text)
-        return message_id
+        return message_id, message
+
+    def _save(self, user_id: str, message: dict[str, Any]) -> None:
+        doc = {"seq": self.state.ids.sequence(f"bw:{user_id}"), "at": self.state.now().timestamp(), "message": message}
+        self.state.store.put(_kind(user_id), message["id"], doc)
+
+    def inject_inbound(self, payload: Any, base_url: str) -> dict[str, Any]:
+        """A message from the network to one of the user's numbers, sent to the callback URL (sandbox hook).
+
+        ``payload``: ``{to, from, text?, media?, user_id?, callback_url?, callback_http_method?}``.
+        """
+        if not isinstance(payload, dict):
+            raise ProviderError(400, "The request body must be a JSON object")
+        for key in ("to", "from"):
+            if not isinstance(payload.get(key), str) or not payload[key]:
+                raise ProviderError(400, f"{key} is required", kind="blank-property")
+        if not isinstance(payload.get("text", ""), str) or not all(
+            isinstance(url, str) for url in payload.get("media") or []
+        ):
+            raise ProviderError(400, "text must be a string and media a list of URLs", kind="invalid-property")
+        user_id = str(payload.get("user_id") or "u-sandbox")
+        message_id, message = self._new_message(payload, "in", "received")
+        self._save(user_id, message)
+        uri = f"{base_url}/users/{quote(user_id, safe='')}/messages/{quote(message_id, safe='')}"
+        method = payload.get("callback_http_method")
+        url = self.state.callbacks.bandwidth_received(
+            {**message, "callbackHttpMethod": method}, uri, explicit=payload.get("callback_url")
+        )
+        return {"message": message, "user_id": user_id, "callback": url is not None}
 
     def send(self, call: Call) -> Reply:
         if isinstance(call.body, list):

@@ -168,6 +168,7 @@ class FlowrouteMessages:
         self.state.store.put(MDR2, record_id, doc)
         self.state.stats.accepted(self.v21.name, text)
         url = f"{call.base_url}/v2.1/messages/{record_id}"
+        self.state.callbacks.flowroute_sent(record, attributes.get("dlr_callback"), url)
         return Reply(202, {"data": {"type": "message", "id": record_id, "links": {"self": url}}})
 
     def list_v21(self, call: Call) -> Reply:
@@ -182,6 +183,56 @@ class FlowrouteMessages:
             call, "/v2.1/messages", params, offset=offset, limit=limit, total=len(records), with_self=False
         )
         return Reply(200, {"data": window(records, offset, limit), "links": links})
+
+    def inject_inbound(self, payload: Any) -> dict[str, Any]:
+        """A message received by an account number, sent to its callback URL (sandbox hook).
+
+        ``payload``: ``{to, from, body?, media_urls?, callback_url?, format?}``; ``format`` is
+        ``v2.1`` (JSON:API document, the default) or ``v2`` (the Messages v2 era's flat object).
+        """
+        if not isinstance(payload, dict):
+            raise ProviderError(400, "The request body must be a JSON object")
+        to, sender, text = payload.get("to"), payload.get("from"), payload.get("body") or ""
+        media = payload.get("media_urls") or []
+        if not isinstance(to, str) or not self.account.owns(to):
+            raise ProviderError(404, f"{to} is not a number on this account")
+        if not isinstance(sender, str) or not sender or not isinstance(text, str):
+            raise ProviderError(422, "from is required and body must be a string")
+        if not isinstance(media, list) or not all(isinstance(url, str) for url in media):
+            raise ProviderError(422, "media_urls must be a list of URLs")
+        flat = payload.get("format") == "v2"
+        if flat and media:
+            raise ProviderError(422, "Messages v2 carried SMS only")
+        now = self.state.now()
+        kind = "mdr1" if flat else "mdr2"
+        record_id = f"{kind}-{self.state.ids.hex(kind)}"
+        attributes: dict[str, Any] = {
+            "body": text,
+            "direction": "inbound",
+            "amount_nanodollars": MMS_NANODOLLARS if media else SMS_NANODOLLARS * segments(text),
+            "message_encoding": encoding(text),
+            "to": to,
+            "from": sender,
+        }
+        attributes["amount_display"] = amount_display(attributes["amount_nanodollars"])
+        toll_free = to.startswith(TOLL_FREE_PREFIXES)
+        if flat:
+            attributes |= {"timestamp": now.isoformat(), "has_mms": False, "callback_url": None}
+            attributes["message_type"] = "toll-free" if toll_free else "long-code"
+            record = {"type": "message", "id": record_id, "attributes": attributes}
+            self.state.store.put(MDR1, record_id, record)
+        else:
+            attributes |= {
+                "status": "delivered",
+                "timestamp": iso_z(now, 2),
+                "delivery_receipts": [],
+                "is_mms": bool(media),
+            }
+            attributes["message_type"] = "toll-free" if toll_free else "longcode"
+            record = {"type": "message", "id": record_id, "attributes": attributes}
+            self.state.store.put(MDR2, record_id, {"at": now.timestamp(), "record": record})
+        url = self.state.callbacks.flowroute_received(record, media, explicit=payload.get("callback_url"), flat=flat)
+        return {"record": record, "callback": url is not None}
 
     def get_v21(self, call: Call) -> Reply:
         doc = self.state.store.get(MDR2, call.path_params["id"])

@@ -472,7 +472,7 @@ class FlowrouteNumbers:
         if number is None:
             raise ProviderError(404, "Could not find that resource on your account.", title="Not Found")
         self.state.store.delete(NUMBERS, value)
-        self.state.callbacks.forget_number(self.surface, value)
+        self.state.callback_urls.forget_number(self.surface, value)
         if not any(n.value == value for n in self.inventory):
             # Not from the seeded inventory (an initial number): it joins the inventory now.
             released = InventoryNumber(

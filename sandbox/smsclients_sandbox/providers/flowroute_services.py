@@ -33,7 +33,7 @@ from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from typing import Any
 
-from smsclients_sandbox.callbacks import KINDS, canonical
+from smsclients_sandbox.callback_urls import KINDS, canonical
 from smsclients_sandbox.providers.flowroute_numbers import (
     CNAMS,
     E911S,
@@ -242,14 +242,14 @@ class FlowrouteServices:
 
     def _account_setter(self, kind: str) -> Any:
         def handler(call: Call) -> Reply:
-            self.state.callbacks.set(self.surface, kind, self._callback_url(call.body))
+            self.state.callback_urls.set(self.surface, kind, self._callback_url(call.body))
             return Reply(204, empty=True)
 
         return handler
 
     def _account_getter(self, kind: str) -> Any:
         def handler(call: Call) -> Reply:
-            url = self.state.callbacks.get(self.surface, kind)
+            url = self.state.callback_urls.get(self.surface, kind)
             if url is None:
                 raise ProviderError(404, f"No {kind} is set for this account")
             return Reply(200, self._callback_document(kind, url, None))
@@ -258,7 +258,7 @@ class FlowrouteServices:
 
     def _account_remover(self, kind: str) -> Any:
         def handler(call: Call) -> Reply:
-            if not self.state.callbacks.remove(self.surface, kind):
+            if not self.state.callback_urls.remove(self.surface, kind):
                 raise ProviderError(404, f"No {kind} is set for this account")
             return Reply(204, empty=True)
 
@@ -274,19 +274,19 @@ class FlowrouteServices:
 
     def set_nc(self, call: Call) -> Reply:
         number, kind = self._number_and_kind(call)
-        self.state.callbacks.set(self.surface, kind, self._callback_url(call.body), number)
+        self.state.callback_urls.set(self.surface, kind, self._callback_url(call.body), number)
         return Reply(204, empty=True)
 
     def get_nc(self, call: Call) -> Reply:
         number, kind = self._number_and_kind(call)
-        url = self.state.callbacks.get(self.surface, kind, number)
+        url = self.state.callback_urls.get(self.surface, kind, number)
         if url is None:
             raise ProviderError(404, f"No {kind} is set for {number}")
         return Reply(200, self._callback_document(kind, url, number))
 
     def remove_nc(self, call: Call) -> Reply:
         number, kind = self._number_and_kind(call)
-        if not self.state.callbacks.remove(self.surface, kind, number):
+        if not self.state.callback_urls.remove(self.surface, kind, number):
             raise ProviderError(404, f"No {kind} is set for {number}")
         return Reply(204, empty=True)
 

@@ -165,6 +165,7 @@ class MessageMedia:
             if key in message:
                 report[key] = message[key]
         self.state.store.put(REPORTS, report["delivery_report_id"], report)
+        self.state.callbacks.messagemedia_report(report)
 
     # ------------------------------------------------------------------ check / confirm
     def check_reports(self, call: Call) -> Reply:
@@ -191,7 +192,10 @@ class MessageMedia:
 
     # ------------------------------------------------------------------ sandbox hook
     def inject_reply(self, payload: Any, account: str) -> dict[str, Any]:
-        """Record an inbound reply; ``payload`` is ``{content, message_id?, source_number?, destination_number?}``."""
+        """Record an inbound reply and push it to its callback URL.
+
+        ``payload`` is ``{content, message_id?, source_number?, destination_number?, callback_url?}``.
+        """
         if not isinstance(payload, dict) or not isinstance(payload.get("content"), str) or not payload["content"]:
             raise ProviderError(400, "Request failed validation.", details=["content: a non-empty string is required"])
         reply: dict[str, Any] = {"reply_id": self.state.ids.uuid("mm.reply"), "content": payload["content"]}
@@ -214,6 +218,8 @@ class MessageMedia:
                 reply[key] = original[key]
         reply["vendor_account_id"] = {"vendor_id": "MessageMedia", "account_id": account}
         self.state.store.put(REPLIES, reply["reply_id"], reply)
+        callback = payload.get("callback_url")
+        self.state.callbacks.messagemedia_reply(reply, explicit=callback if isinstance(callback, str) else None)
         return reply
 
 

@@ -1,0 +1,57 @@
+"""``parse_event``: one call from what any web framework gives to a typed event."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..errors import InputError
+from . import _bandwidth, _flowroute, _messagemedia
+from ._common import HeaderItems, header_items
+from .events import Provider, WebhookEvent
+
+__all__ = ["PROVIDERS", "parse_event"]
+
+PROVIDERS: tuple[Provider, ...] = ("flowroute", "bandwidth", "messagemedia")
+
+
+def parse_event(
+    provider: str,
+    *,
+    method: str,
+    headers: HeaderItems,
+    body: bytes | bytearray | memoryview | str,
+    query: str | bytes = "",
+) -> WebhookEvent:
+    """Parse one webhook request into an :class:`~smsclients.webhooks.InboundMessage`,
+    :class:`~smsclients.webhooks.MessageStatus` or :class:`~smsclients.webhooks.UnknownEvent`.
+
+    ``provider`` is ``"flowroute"``, ``"bandwidth"`` or ``"messagemedia"``; ``method``, ``headers``
+    (a mapping or raw ``(name, value)`` pairs), ``body`` (the raw bytes) and ``query`` (the raw
+    query string) are the request as received. A body no provider sends raises
+    :class:`~smsclients.InputError` naming the field; a well-formed event of a type this package
+    does not know is returned as ``kind="unknown"``. Nothing is verified here: check signatures,
+    source addresses or credentials first (:mod:`smsclients.webhooks.verification`).
+    """
+    name = _provider(provider)
+    if not isinstance(method, str) or not method:
+        raise InputError("method", "must be an HTTP method name")
+    header_items(headers)  # a malformed header collection is the caller's error, reported here
+    if not isinstance(body, bytes | bytearray | memoryview | str):
+        raise InputError("body", "must be the raw request body (bytes or str)")
+    if not isinstance(query, str | bytes):
+        raise InputError("query", "must be the raw query string (str or bytes)")
+    verb = method.upper()
+    if name == "flowroute":
+        return _flowroute.parse(verb, body)
+    if name == "bandwidth":
+        return _bandwidth.parse(verb, body, query)
+    return _messagemedia.parse(verb, body)
+
+
+def _provider(value: Any) -> Provider:
+    if isinstance(value, str):
+        lowered = value.lower()
+        for name in PROVIDERS:
+            if lowered == name:
+                return name
+    raise InputError("provider", f"must be one of {', '.join(PROVIDERS)}")
