@@ -127,7 +127,9 @@ class Emitter:
             ):
                 if keyword in schema:
                     args.append(f"{arg}={schema[keyword]!r}")
-            return f"v.{kind}({value}, {field_expr}{''.join(', ' + a for a in args)})"
+            if kind == "integer":
+                args.insert(0, "integer=True")
+            return f"v.number({value}, {field_expr}{''.join(', ' + a for a in args)})"
         if kind == "boolean":
             return f"v.boolean({value}, {field_expr})"
         if kind == "array":

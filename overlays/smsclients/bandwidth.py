@@ -14,7 +14,7 @@ the account (``user_id``) that every path names, the error body, and two cross-f
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any, Final, Generic
 from urllib.parse import urlsplit
 
 import httpx
@@ -22,7 +22,7 @@ from bandwidth_messaging_v1_client.resources import AsyncMessages, AsyncResource
 
 from .auth import BasicAuth
 from .errors import ErrorDetails, InputError, MalformedResponseError
-from .facade import AsyncClient, Provider, SyncClient, require_text
+from .facade import AsyncClient, HttpClientT, Provider, SyncClient, TransportT, require_text
 from .retries import RetryPolicy
 from .runtime import Hooks
 
@@ -117,7 +117,39 @@ def _open(
     return client._open(BANDWIDTH, client.base_url, auth, settings={"user_id": user_id}, **options)
 
 
-class BandwidthClient(SyncClient, Resources):
+class _Bandwidth(Generic[TransportT, HttpClientT]):
+    """The constructor of both Bandwidth clients (their network types differ)."""
+
+    user_id: str
+    base_url: str
+
+    def __init__(
+        self,
+        user_id: str | None = None,
+        api_token: str | None = None,
+        api_secret: str | None = None,
+        *,
+        base_url: str | None = None,
+        retry: RetryPolicy | None = None,
+        transport: TransportT | None = None,
+        http_client: HttpClientT | None = None,
+    ) -> None:
+        self._start()
+        options = {"retry": retry, "transport": transport, "http_client": http_client}
+        self._attach(_open(self, user_id, api_token, api_secret, base_url, **options))
+
+    def _start(self) -> None:
+        raise NotImplementedError
+
+    def _attach(self, runtime: Any) -> None:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        # Never the token or the secret.
+        return f"{type(self).__name__}(user_id={self.user_id!r}, base_url={self.base_url!r})"
+
+
+class BandwidthClient(SyncClient, _Bandwidth[httpx.BaseTransport, httpx.Client], Resources):
     """Bandwidth Catapult Messaging v1 client (sync).
 
     ``api_token``/``api_secret`` authenticate with HTTP Basic; ``user_id`` (``u-...``) names the
@@ -128,49 +160,12 @@ class BandwidthClient(SyncClient, Resources):
     ``BANDWIDTH_API_SECRET`` and ``BANDWIDTH_BASE_URL`` (:mod:`smsclients.config`).
     """
 
-    user_id: str
-    base_url: str
-
-    def __init__(
-        self,
-        user_id: str | None = None,
-        api_token: str | None = None,
-        api_secret: str | None = None,
-        *,
-        base_url: str | None = None,
-        retry: RetryPolicy | None = None,
-        transport: httpx.BaseTransport | None = None,
-        http_client: httpx.Client | None = None,
-    ) -> None:
-        SyncClient.__init__(self)
-        options = {"retry": retry, "transport": transport, "http_client": http_client}
-        Resources.__init__(self, _open(self, user_id, api_token, api_secret, base_url, **options))
-
-    def __repr__(self) -> str:
-        # Never the token or the secret.
-        return f"{type(self).__name__}(user_id={self.user_id!r}, base_url={self.base_url!r})"
+    def _attach(self, runtime: Any) -> None:
+        Resources.__init__(self, runtime)
 
 
-class AsyncBandwidthClient(AsyncClient, AsyncResources):
+class AsyncBandwidthClient(AsyncClient, _Bandwidth[httpx.AsyncBaseTransport, httpx.AsyncClient], AsyncResources):
     """Async twin of :class:`BandwidthClient` (``async with``, ``await``, ``async for``)."""
 
-    user_id: str
-    base_url: str
-
-    def __init__(
-        self,
-        user_id: str | None = None,
-        api_token: str | None = None,
-        api_secret: str | None = None,
-        *,
-        base_url: str | None = None,
-        retry: RetryPolicy | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        http_client: httpx.AsyncClient | None = None,
-    ) -> None:
-        AsyncClient.__init__(self)
-        options = {"retry": retry, "transport": transport, "http_client": http_client}
-        AsyncResources.__init__(self, _open(self, user_id, api_token, api_secret, base_url, **options))
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(user_id={self.user_id!r}, base_url={self.base_url!r})"
+    def _attach(self, runtime: Any) -> None:
+        AsyncResources.__init__(self, runtime)

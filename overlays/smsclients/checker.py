@@ -148,36 +148,22 @@ class SpecChecker:
             raise InputError(field, f"must match the pattern {shown}{like}")
         return value
 
-    def integer(
-        self,
-        value: Any,
-        field: str,
-        *,
-        minimum: float | None = None,
-        maximum: float | None = None,
-        exclusive_minimum: float | None = None,
-        exclusive_maximum: float | None = None,
-        enum: frozenset[Any] | None = None,
-    ) -> int:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise InputError(field, "must be an integer")
-        if enum is not None and value not in enum:
-            raise InputError(field, _one_of(enum))
-        _bounds(value, field, minimum, maximum, exclusive_minimum, exclusive_maximum)
-        return value
-
     def number(
         self,
         value: Any,
         field: str,
         *,
+        integer: bool = False,
         minimum: float | None = None,
         maximum: float | None = None,
         exclusive_minimum: float | None = None,
         exclusive_maximum: float | None = None,
         enum: frozenset[Any] | None = None,
     ) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        """A JSON number, or with ``integer`` a JSON integer (``True`` is neither, though Python says int)."""
+        if isinstance(value, bool) or not isinstance(value, int if integer else int | float):
+            raise InputError(field, "must be an integer" if integer else "must be a finite number")
+        if not integer and not math.isfinite(value):
             raise InputError(field, "must be a finite number")
         if enum is not None and value not in enum:
             raise InputError(field, _one_of(enum))

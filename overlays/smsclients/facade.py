@@ -1,20 +1,20 @@
 """What every provider client shares: an HTTP client and a runtime per API root, closed together.
 
-A provider module declares a :class:`Provider` (its name, error-body parser and hooks) and
-subclasses :class:`SyncClient` / :class:`AsyncClient` together with its generated
-``Resources`` / ``AsyncResources``; the resources, one per tag of the spec, become the client's
-attributes (``client.messages``, ``client.numbers``, ...).
+A provider module declares a :class:`Provider` (its name, error-body parser, production URL and
+hooks), writes its constructor once in a class generic over the network types, and subclasses it
+with :class:`SyncClient` / :class:`AsyncClient` and its generated ``Resources`` /
+``AsyncResources``; the resources, one per tag of the spec, become the client's attributes
+(``client.messages``, ``client.numbers``, ...).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
-
-import httpx
+from typing import Any, ClassVar, TypeVar
 
 from .auth import RequestSigner
+from .client_transport import network_async_transport, network_transport
 from .config import base_url_from_environment, from_environment
 from .errors import ErrorBodyParser, InputError
 from .http import AsyncProviderClient, ProviderClient, build_async_http_client, build_http_client
@@ -22,7 +22,7 @@ from .lifecycle import AsyncClosable, Closable
 from .retries import RetryPolicy
 from .runtime import AsyncRuntime, Hooks, SyncRuntime
 
-__all__ = ["AsyncClient", "Provider", "SyncClient", "require_text"]
+__all__ = ["AsyncClient", "HttpClientT", "Provider", "SyncClient", "TransportT", "require_text"]
 
 
 def require_text(**values: object) -> None:
@@ -67,11 +67,21 @@ def _base_url(value: object) -> str:
     return value.rstrip("/")
 
 
-class SyncClient(Closable):
-    """A sync provider client: :meth:`_open` one runtime per API root; :meth:`close` closes them all."""
+# What a client's constructor takes for the network, sync (httpx.BaseTransport, httpx.Client) or async.
+TransportT = TypeVar("TransportT")
+HttpClientT = TypeVar("HttpClientT")
 
-    def __init__(self) -> None:
-        self._https: list[ProviderClient] = []
+
+class _ClientCore:
+    """What sync and async clients share; each kind names its builder, runtime and network helper."""
+
+    _https: list[Any]
+    _build: ClassVar[Callable[..., Any]]
+    _runtime: ClassVar[Callable[..., Any]]
+    _network: ClassVar[Callable[..., Any]]
+
+    def _start(self) -> None:
+        self._https = []
 
     def _open(
         self,
@@ -80,14 +90,24 @@ class SyncClient(Closable):
         auth: RequestSigner,
         *,
         retry: RetryPolicy | None,
-        transport: httpx.BaseTransport | None,
-        http_client: httpx.Client | None = None,
+        transport: Any,
+        http_client: Any = None,
         settings: Mapping[str, Any] | None = None,
-    ) -> SyncRuntime:
+    ) -> Any:
+        """A runtime for one API root (its own HTTP client, closed with the client)."""
         options = provider.http_options(_base_url(base_url), auth, retry)
-        http = build_http_client(transport=transport, http_client=http_client, **options)
+        http = type(self)._build(transport=transport, http_client=http_client, **options)
         self._https.append(http)
-        return SyncRuntime(http, settings=settings, hooks=provider.hooks)
+        return type(self)._runtime(http, settings=settings, hooks=provider.hooks)
+
+
+class SyncClient(_ClientCore, Closable):
+    """A sync provider client: one runtime per API root; :meth:`close` closes them all."""
+
+    _https: list[ProviderClient]
+    _build = staticmethod(build_http_client)
+    _runtime = SyncRuntime
+    _network = staticmethod(network_transport)
 
     def close(self) -> None:
         """Close the connection pool(s); the client cannot be used afterwards."""
@@ -95,27 +115,13 @@ class SyncClient(Closable):
             http.close()
 
 
-class AsyncClient(AsyncClosable):
+class AsyncClient(_ClientCore, AsyncClosable):
     """Async twin of :class:`SyncClient` (``async with`` / :meth:`aclose`)."""
 
-    def __init__(self) -> None:
-        self._https: list[AsyncProviderClient] = []
-
-    def _open(
-        self,
-        provider: Provider,
-        base_url: str,
-        auth: RequestSigner,
-        *,
-        retry: RetryPolicy | None,
-        transport: httpx.AsyncBaseTransport | None,
-        http_client: httpx.AsyncClient | None = None,
-        settings: Mapping[str, Any] | None = None,
-    ) -> AsyncRuntime:
-        options = provider.http_options(_base_url(base_url), auth, retry)
-        http = build_async_http_client(transport=transport, http_client=http_client, **options)
-        self._https.append(http)
-        return AsyncRuntime(http, settings=settings, hooks=provider.hooks)
+    _https: list[AsyncProviderClient]
+    _build = staticmethod(build_async_http_client)
+    _runtime = AsyncRuntime
+    _network = staticmethod(network_async_transport)
 
     async def aclose(self) -> None:
         """Close the connection pool(s); the client cannot be used afterwards."""

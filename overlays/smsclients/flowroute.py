@@ -13,7 +13,8 @@ the MMS rules of a send.
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ClassVar, Generic
 
 import httpx
 from flowroute_messages_v2_client.resources import AsyncMessages as AsyncMessagesV2
@@ -30,9 +31,8 @@ from flowroute_v2_client.resources import (
 )
 
 from .auth import BasicAuth
-from .client_transport import network_async_transport, network_transport
 from .errors import ErrorDetails, InputError
-from .facade import AsyncClient, Provider, SyncClient, require_text
+from .facade import AsyncClient, HttpClientT, Provider, SyncClient, TransportT, require_text
 from .retries import RetryPolicy
 from .runtime import Hooks
 
@@ -121,9 +121,39 @@ def _open_roots(
     return main, v2
 
 
-class FlowrouteClient(SyncClient, Resources):
-    """Flowroute Numbers/Routes/Messages v2.1 (``.numbers``, ``.routes``, ``.messages``) and Messages v2
-    (``.messages_v2``), authenticated with the API access key and secret key (HTTP Basic).
+class _Flowroute(Generic[TransportT, HttpClientT]):
+    """The constructor of both Flowroute clients (their network types differ)."""
+
+    base_url: str
+    _network: ClassVar[Callable[..., Any]]
+
+    def __init__(
+        self,
+        access_key: str | None = None,
+        secret_key: str | None = None,
+        *,
+        base_url: str | None = None,
+        retry: RetryPolicy | None = None,
+        transport: TransportT | None = None,
+        http_client: HttpClientT | None = None,
+    ) -> None:
+        self._start()
+        shared = self._network(transport, http_client)  # one pool for both API roots
+        self._attach(*_open_roots(self, access_key, secret_key, base_url, retry, shared))
+
+    def _start(self) -> None:
+        raise NotImplementedError
+
+    def _attach(self, main: Any, messages_v2: Any) -> None:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}(base_url={self.base_url!r})"
+
+
+class FlowrouteClient(SyncClient, _Flowroute[httpx.BaseTransport, httpx.Client], Resources):
+    """Flowroute Numbers/Routes/Messages v2.1 (``.numbers``, ``.routes``, ``.messages``, ``.e911s``, ...)
+    and Messages v2 (``.messages_v2``), authenticated with the API access key and secret key (HTTP Basic).
 
     One connection pool serves both API roots. Close it with :meth:`close` or a ``with`` block.
     Left out, the keys and ``base_url`` come from ``FLOWROUTE_ACCESS_KEY``, ``FLOWROUTE_SECRET_KEY``
@@ -131,50 +161,18 @@ class FlowrouteClient(SyncClient, Resources):
     your own to send through (proxies, certificates, event hooks).
     """
 
-    base_url: str
     messages_v2: MessagesV2
 
-    def __init__(
-        self,
-        access_key: str | None = None,
-        secret_key: str | None = None,
-        *,
-        base_url: str | None = None,
-        retry: RetryPolicy | None = None,
-        transport: httpx.BaseTransport | None = None,
-        http_client: httpx.Client | None = None,
-    ) -> None:
-        SyncClient.__init__(self)
-        shared = network_transport(transport, http_client)  # one pool for both roots
-        main, v2 = _open_roots(self, access_key, secret_key, base_url, retry, shared)
+    def _attach(self, main: Any, messages_v2: Any) -> None:
         Resources.__init__(self, main)
-        self.messages_v2 = MessagesV2(v2)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r})"
+        self.messages_v2 = MessagesV2(messages_v2)
 
 
-class AsyncFlowrouteClient(AsyncClient, AsyncResources):
+class AsyncFlowrouteClient(AsyncClient, _Flowroute[httpx.AsyncBaseTransport, httpx.AsyncClient], AsyncResources):
     """Async twin of :class:`FlowrouteClient` (``async with``, ``await``, ``async for``)."""
 
-    base_url: str
     messages_v2: AsyncMessagesV2
 
-    def __init__(
-        self,
-        access_key: str | None = None,
-        secret_key: str | None = None,
-        *,
-        base_url: str | None = None,
-        retry: RetryPolicy | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        http_client: httpx.AsyncClient | None = None,
-    ) -> None:
-        AsyncClient.__init__(self)
-        shared = network_async_transport(transport, http_client)
-        main, v2 = _open_roots(self, access_key, secret_key, base_url, retry, shared)
+    def _attach(self, main: Any, messages_v2: Any) -> None:
         AsyncResources.__init__(self, main)
-        self.messages_v2 = AsyncMessagesV2(v2)
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r})"
+        self.messages_v2 = AsyncMessagesV2(messages_v2)

@@ -13,7 +13,7 @@ HMAC signature), the client-wide sub-account, and the error body.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any, Final, Generic
 
 import httpx
 from messagemedia_messages_v1_client.resources import (
@@ -29,7 +29,7 @@ from messagemedia_messages_v1_client.resources import (
 
 from .auth import BasicAuth, MessageMediaHmacAuth, RequestSigner
 from .errors import ErrorDetails, InputError
-from .facade import AsyncClient, Provider, SyncClient, require_text
+from .facade import AsyncClient, HttpClientT, Provider, SyncClient, TransportT, require_text
 from .retries import RetryPolicy
 
 __all__ = [
@@ -97,7 +97,38 @@ def _repr(client: Any) -> str:
     return f"{type(client).__name__}(base_url={client.base_url!r}, auth={auth!r}, account={client._account!r})"
 
 
-class MessageMediaClient(SyncClient, Resources):
+class _MessageMedia(Generic[TransportT, HttpClientT]):
+    """The constructor of both MessageMedia clients (their network types differ)."""
+
+    base_url: str
+
+    def __init__(
+        self,
+        api_key: str | None = None,
+        api_secret: str | None = None,
+        *,
+        hmac: bool = False,
+        account: str | None = None,
+        base_url: str | None = None,
+        retry: RetryPolicy | None = None,
+        transport: TransportT | None = None,
+        http_client: HttpClientT | None = None,
+    ) -> None:
+        self._start()
+        options = {"retry": retry, "transport": transport, "http_client": http_client}
+        self._attach(_open(self, api_key, api_secret, hmac, account, base_url, **options))
+
+    def _start(self) -> None:
+        raise NotImplementedError
+
+    def _attach(self, runtime: Any) -> None:
+        raise NotImplementedError
+
+    def __repr__(self) -> str:
+        return _repr(self)
+
+
+class MessageMediaClient(SyncClient, _MessageMedia[httpx.BaseTransport, httpx.Client], Resources):
     """MessageMedia Messages v1 client (sync).
 
     ``api_key``/``api_secret`` authenticate with HTTP Basic, or with MessageMedia's HMAC signature
@@ -108,44 +139,12 @@ class MessageMediaClient(SyncClient, Resources):
     (:mod:`smsclients.config`); ``http_client`` is an ``httpx.Client`` of your own to send through.
     """
 
-    def __init__(
-        self,
-        api_key: str | None = None,
-        api_secret: str | None = None,
-        *,
-        hmac: bool = False,
-        account: str | None = None,
-        base_url: str | None = None,
-        retry: RetryPolicy | None = None,
-        transport: httpx.BaseTransport | None = None,
-        http_client: httpx.Client | None = None,
-    ) -> None:
-        SyncClient.__init__(self)
-        options = {"retry": retry, "transport": transport, "http_client": http_client}
-        Resources.__init__(self, _open(self, api_key, api_secret, hmac, account, base_url, **options))
-
-    def __repr__(self) -> str:
-        return _repr(self)
+    def _attach(self, runtime: Any) -> None:
+        Resources.__init__(self, runtime)
 
 
-class AsyncMessageMediaClient(AsyncClient, AsyncResources):
+class AsyncMessageMediaClient(AsyncClient, _MessageMedia[httpx.AsyncBaseTransport, httpx.AsyncClient], AsyncResources):
     """Async twin of :class:`MessageMediaClient` (``async with``, ``await``, ``async for``)."""
 
-    def __init__(
-        self,
-        api_key: str | None = None,
-        api_secret: str | None = None,
-        *,
-        hmac: bool = False,
-        account: str | None = None,
-        base_url: str | None = None,
-        retry: RetryPolicy | None = None,
-        transport: httpx.AsyncBaseTransport | None = None,
-        http_client: httpx.AsyncClient | None = None,
-    ) -> None:
-        AsyncClient.__init__(self)
-        options = {"retry": retry, "transport": transport, "http_client": http_client}
-        AsyncResources.__init__(self, _open(self, api_key, api_secret, hmac, account, base_url, **options))
-
-    def __repr__(self) -> str:
-        return _repr(self)
+    def _attach(self, runtime: Any) -> None:
+        AsyncResources.__init__(self, runtime)

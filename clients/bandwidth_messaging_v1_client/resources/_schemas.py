@@ -99,8 +99,8 @@ def _check_send_message_request(v: Checker, value: Any, field: str) -> dict[str,
         )
     x = data.get("callbackTimeout")
     if x is not None:
-        out["callbackTimeout"] = v.integer(
-            x, (field + ".callbackTimeout" if field else "callbackTimeout"), exclusive_minimum=0
+        out["callbackTimeout"] = v.number(
+            x, (field + ".callbackTimeout" if field else "callbackTimeout"), integer=True, exclusive_minimum=0
         )
     x = data.get("fallbackUrl")
     if x is not None:

@@ -84,7 +84,7 @@ def _request_list(
     if sort_order is not None:
         query["sortOrder"] = v.string(sort_order, "sort_order", enum=_E5)
     if size is not None:
-        query["size"] = v.integer(size, "size", minimum=1, maximum=1000)
+        query["size"] = v.number(size, "size", integer=True, minimum=1, maximum=1000)
     return Request((v.segment(v.string(user_id, "user_id"), "user_id"),), query, headers, None)
 
 
@@ -137,7 +137,7 @@ def _request_send(
     if callback_http_method is not None:
         fields["callbackHttpMethod"] = v.string(callback_http_method, "callback_http_method", enum=_E7)
     if callback_timeout is not None:
-        fields["callbackTimeout"] = v.integer(callback_timeout, "callback_timeout", exclusive_minimum=0)
+        fields["callbackTimeout"] = v.number(callback_timeout, "callback_timeout", integer=True, exclusive_minimum=0)
     if fallback_url is not None:
         fields["fallbackUrl"] = v.string(fallback_url, "fallback_url")
     if tag is not None:

@@ -81,23 +81,12 @@ class Checker(Protocol):
         example: str | None = None,
     ) -> str: ...
 
-    def integer(
-        self,
-        value: Any,
-        field: str,
-        *,
-        minimum: float | None = None,
-        maximum: float | None = None,
-        exclusive_minimum: float | None = None,
-        exclusive_maximum: float | None = None,
-        enum: frozenset[Any] | None = None,
-    ) -> int: ...
-
     def number(
         self,
         value: Any,
         field: str,
         *,
+        integer: bool = False,
         minimum: float | None = None,
         maximum: float | None = None,
         exclusive_minimum: float | None = None,

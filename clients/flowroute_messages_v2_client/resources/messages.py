@@ -37,9 +37,9 @@ def _request_list(v: Checker, start_date: Any, end_date: Any, limit: Any, offset
     if end_date is not None:
         query["end_date"] = v.string(end_date, "end_date", pattern=_P0, example="2016-12-30T14:34:01.321Z")
     if limit is not None:
-        query["limit"] = v.integer(limit, "limit", minimum=1)
+        query["limit"] = v.number(limit, "limit", integer=True, minimum=1)
     if offset is not None:
-        query["offset"] = v.integer(offset, "offset", minimum=0)
+        query["offset"] = v.number(offset, "offset", integer=True, minimum=0)
     return Request((), query, headers, None)
 
 

@@ -632,7 +632,9 @@ def _check_route_update_attributes(v: Checker, value: Any, field: str) -> dict[s
         out["value"] = v.string(x, (field + ".value" if field else "value"), min_length=1)
     x = data.get("edge_strategy_id")
     if x is not None:
-        out["edge_strategy_id"] = v.integer(x, (field + ".edge_strategy_id" if field else "edge_strategy_id"))
+        out["edge_strategy_id"] = v.number(
+            x, (field + ".edge_strategy_id" if field else "edge_strategy_id"), integer=True
+        )
     return out
 
 

@@ -43,9 +43,9 @@ def _request_list(v: Checker, status: Any, limit: Any, offset: Any) -> Request:
     if status is not None:
         query["status"] = v.string(status, "status", enum=_E25)
     if limit is not None:
-        query["limit"] = v.integer(limit, "limit", minimum=1, maximum=200)
+        query["limit"] = v.number(limit, "limit", integer=True, minimum=1, maximum=200)
     if offset is not None:
-        query["offset"] = v.integer(offset, "offset", minimum=0)
+        query["offset"] = v.number(offset, "offset", integer=True, minimum=0)
     return Request((), query, headers, None)
 
 

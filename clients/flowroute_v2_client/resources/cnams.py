@@ -46,9 +46,9 @@ def _request_list(v: Checker, limit: Any, offset: Any, is_approved: Any, value: 
     query: dict[str, Any] = {}
     headers: dict[str, str] = {}
     if limit is not None:
-        query["limit"] = v.integer(limit, "limit", minimum=1)
+        query["limit"] = v.number(limit, "limit", integer=True, minimum=1)
     if offset is not None:
-        query["offset"] = v.integer(offset, "offset", minimum=0)
+        query["offset"] = v.number(offset, "offset", integer=True, minimum=0)
     if is_approved is not None:
         query["is_approved"] = v.boolean(is_approved, "is_approved")
     if value is not None:

@@ -48,9 +48,9 @@ def _request_list(v: Checker, limit: Any, offset: Any, state: Any) -> Request:
     query: dict[str, Any] = {}
     headers: dict[str, str] = {}
     if limit is not None:
-        query["limit"] = v.integer(limit, "limit", minimum=1, maximum=200)
+        query["limit"] = v.number(limit, "limit", integer=True, minimum=1, maximum=200)
     if offset is not None:
-        query["offset"] = v.integer(offset, "offset", minimum=0)
+        query["offset"] = v.number(offset, "offset", integer=True, minimum=0)
     if state is not None:
         query["state"] = v.string(state, "state", pattern=_P16)
     return Request((), query, headers, None)
@@ -195,9 +195,9 @@ def _request_list_numbers(v: Checker, e911_id: Any, limit: Any, offset: Any) -> 
     if e911_id is None:
         v.fail("e911_id", "is required")
     if limit is not None:
-        query["limit"] = v.integer(limit, "limit", minimum=1, maximum=200)
+        query["limit"] = v.number(limit, "limit", integer=True, minimum=1, maximum=200)
     if offset is not None:
-        query["offset"] = v.integer(offset, "offset", minimum=0)
+        query["offset"] = v.number(offset, "offset", integer=True, minimum=0)
     return Request(
         (v.segment(v.string(e911_id, "e911_id", pattern=_P5, example="21845"), "e911_id"),), query, headers, None
     )

@@ -47,9 +47,9 @@ def _request_list_available_area_codes(v: Checker, limit: Any, offset: Any, max_
     query: dict[str, Any] = {}
     headers: dict[str, str] = {}
     if limit is not None:
-        query["limit"] = v.integer(limit, "limit", minimum=1, maximum=400)
+        query["limit"] = v.number(limit, "limit", integer=True, minimum=1, maximum=400)
     if offset is not None:
-        query["offset"] = v.integer(offset, "offset", minimum=0)
+        query["offset"] = v.number(offset, "offset", integer=True, minimum=0)
     if max_setup_cost is not None:
         query["max_setup_cost"] = v.number(max_setup_cost, "max_setup_cost", minimum=0)
     return Request((), query, headers, None)
@@ -78,13 +78,13 @@ def _request_list_available_exchange_codes(
     query: dict[str, Any] = {}
     headers: dict[str, str] = {}
     if limit is not None:
-        query["limit"] = v.integer(limit, "limit", minimum=1, maximum=200)
+        query["limit"] = v.number(limit, "limit", integer=True, minimum=1, maximum=200)
     if offset is not None:
-        query["offset"] = v.integer(offset, "offset", minimum=0)
+        query["offset"] = v.number(offset, "offset", integer=True, minimum=0)
     if max_setup_cost is not None:
         query["max_setup_cost"] = v.number(max_setup_cost, "max_setup_cost", minimum=0)
     if areacode is not None:
-        query["areacode"] = v.integer(areacode, "areacode", minimum=200, maximum=999)
+        query["areacode"] = v.number(areacode, "areacode", integer=True, minimum=200, maximum=999)
     return Request((), query, headers, None)
 
 
@@ -111,15 +111,15 @@ def _request_search_purchasable(
     query: dict[str, Any] = {}
     headers: dict[str, str] = {}
     if starts_with is not None:
-        query["starts_with"] = v.integer(starts_with, "starts_with", minimum=0)
+        query["starts_with"] = v.number(starts_with, "starts_with", integer=True, minimum=0)
     if contains is not None:
-        query["contains"] = v.integer(contains, "contains", minimum=0)
+        query["contains"] = v.number(contains, "contains", integer=True, minimum=0)
     if ends_with is not None:
-        query["ends_with"] = v.integer(ends_with, "ends_with", minimum=0)
+        query["ends_with"] = v.number(ends_with, "ends_with", integer=True, minimum=0)
     if limit is not None:
-        query["limit"] = v.integer(limit, "limit", minimum=1, maximum=200)
+        query["limit"] = v.number(limit, "limit", integer=True, minimum=1, maximum=200)
     if offset is not None:
-        query["offset"] = v.integer(offset, "offset", minimum=0)
+        query["offset"] = v.number(offset, "offset", integer=True, minimum=0)
     if rate_center is not None:
         query["rate_center"] = v.string(rate_center, "rate_center", min_length=1)
     if state is not None:
@@ -152,15 +152,15 @@ def _request_list_account_numbers(
     query: dict[str, Any] = {}
     headers: dict[str, str] = {}
     if starts_with is not None:
-        query["starts_with"] = v.integer(starts_with, "starts_with", minimum=0)
+        query["starts_with"] = v.number(starts_with, "starts_with", integer=True, minimum=0)
     if ends_with is not None:
-        query["ends_with"] = v.integer(ends_with, "ends_with", minimum=0)
+        query["ends_with"] = v.number(ends_with, "ends_with", integer=True, minimum=0)
     if contains is not None:
-        query["contains"] = v.integer(contains, "contains", minimum=0)
+        query["contains"] = v.number(contains, "contains", integer=True, minimum=0)
     if limit is not None:
-        query["limit"] = v.integer(limit, "limit", minimum=1, maximum=200)
+        query["limit"] = v.number(limit, "limit", integer=True, minimum=1, maximum=200)
     if offset is not None:
-        query["offset"] = v.integer(offset, "offset", minimum=0)
+        query["offset"] = v.number(offset, "offset", integer=True, minimum=0)
     return Request((), query, headers, None)
 
 

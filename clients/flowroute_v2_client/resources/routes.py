@@ -45,9 +45,9 @@ def _request_list(v: Checker, limit: Any, offset: Any, route_type: Any) -> Reque
     query: dict[str, Any] = {}
     headers: dict[str, str] = {}
     if limit is not None:
-        query["limit"] = v.integer(limit, "limit", minimum=1, maximum=200)
+        query["limit"] = v.number(limit, "limit", integer=True, minimum=1, maximum=200)
     if offset is not None:
-        query["offset"] = v.integer(offset, "offset", minimum=0)
+        query["offset"] = v.number(offset, "offset", integer=True, minimum=0)
     if route_type is not None:
         query["route_type"] = v.string(route_type, "route_type", enum=_E3)
     return Request((), query, headers, None)
@@ -84,7 +84,7 @@ def _request_create(v: Checker, route_type: Any, value: Any, alias: Any, edge_st
         v.fail("alias", "is required")
     fields["alias"] = v.string(alias, "alias", min_length=1)
     if edge_strategy_id is not None:
-        fields["edge_strategy_id"] = v.integer(edge_strategy_id, "edge_strategy_id")
+        fields["edge_strategy_id"] = v.number(edge_strategy_id, "edge_strategy_id", integer=True)
     return Request((), query, headers, {"data": {"type": "route", "attributes": fields}})
 
 
