@@ -61,7 +61,7 @@ pytest: $(STAMP)
 test: check lint pytest
 
 demo: $(STAMP)
-	$(BIN)/python -m demo
+	$(BIN)/python -m demo $(ARGS)
 
 sandbox: $(STAMP)
 	$(BIN)/python -m smsclients_sandbox $(ARGS)

@@ -45,13 +45,14 @@ def run_flows(target: Target, reporter: Reporter) -> list[StepFailed]:
     return failures
 
 
-def main(seed: int = 1, out: TextIO | None = None) -> int:
+def main(seed: int = 1, out: TextIO | None = None, *, realistic: bool = False) -> int:
     import smsclients_sandbox  # the sandbox's server stack is needed only here, not by the flows
 
     stream = out if out is not None else sys.stdout
     started = time.monotonic()
-    with smsclients_sandbox.running(seed=seed) as handle:
-        print(f"sandbox (seed {seed}) at {handle.url}", file=stream, flush=True)
+    with smsclients_sandbox.running(seed=seed, realistic=realistic) as handle:
+        mode = ", realistic answers" if realistic else ""
+        print(f"sandbox (seed {seed}{mode}) at {handle.url}", file=stream, flush=True)
         target = Target(
             base_urls=handle.base_urls,
             credentials=handle.credentials,

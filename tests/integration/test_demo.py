@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from demo.run import FLOWS
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
@@ -96,15 +98,22 @@ EXPECTED_STEPS["webhooks modern"] = [
 ]
 
 
-def test_demo_runs_every_flow_and_exits_0() -> None:
+@pytest.mark.parametrize(
+    ("args", "mode"),
+    [([], ""), (["--realistic"], ", realistic answers")],
+    ids=["seed answers", "realistic answers"],
+)
+def test_demo_runs_every_flow_and_exits_0(args: list[str], mode: str) -> None:
+    """In realistic mode the sandbox answers with the documented real-world variants (later enum
+    values, omitted optional fields, extra fields, every documented ``included`` type)."""
     path = os.pathsep.join(str(REPO_ROOT / part) for part in ("clients", "overlays", "sandbox", "."))
     env = {**os.environ, "PYTHONPATH": path}
     completed = subprocess.run(
-        [sys.executable, "-m", "demo"], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120
+        [sys.executable, "-m", "demo", *args], cwd=REPO_ROOT, env=env, capture_output=True, text=True, timeout=120
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     lines = completed.stdout.splitlines()
-    assert lines[0].startswith("sandbox (seed 1) at http://127.0.0.1:")
+    assert lines[0].startswith(f"sandbox (seed 1{mode}) at http://127.0.0.1:")
     step_lines = [line for line in lines if " -> " in line]
     printed = [(line[:26].strip(), line[27:].split(" -> ")[0].strip()) for line in step_lines]
     expected = [(flow, name) for flow, _ in FLOWS for name in EXPECTED_STEPS[flow]]
