@@ -409,6 +409,8 @@ INVALID_SENDS: list[tuple[object, str, str]] = [
     ([_message(scheduled="tomorrow")], "messages[0].scheduled", "ISO 8601"),
     ([_message(delivery_report="yes")], "messages[0].delivery_report", "true or false"),
     ([42], "messages[0]", "must be an object (a dict or the generated model)"),
+    # A misspelt key is refused, not sent without its effect (the spec declares every field).
+    ([_message(delivery_reprot=True)], "messages[0].delivery_reprot", "is not a field of this request"),
 ]
 
 
