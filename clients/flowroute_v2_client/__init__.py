@@ -13,5 +13,5 @@ __all__ = (
 # The spec this package was generated from (also recorded in clients.lock.json).
 SPEC_PATH = "specs/flowroute-v2.yaml"
 SPEC_VERSION = "1.1.0"
-SPEC_SHA256 = "05bd7da843550508748b6b4088131f4dd958b1b47a1ae46aab390698962b3db3"
+SPEC_SHA256 = "98b60b82fa99423c09b20a8f7c8509fab2327fb26f93267dc5916ee3fe194b22"
 GENERATOR = "openapi-python-client 0.29.1"

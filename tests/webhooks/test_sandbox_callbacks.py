@@ -255,3 +255,23 @@ def test_the_sandbox_stops_cleanly_with_callbacks_still_queued() -> None:
         dispatcher = sandbox.app.state.callbacks.dispatcher
         assert not dispatcher.wait_idle(0.5)  # the first attempt failed; the retry waits 3,000 s
     assert dispatcher._threads and not any(thread.is_alive() for thread in dispatcher._threads)
+
+
+def test_callback_urls_set_through_the_api_route_the_sandbox_webhooks(sandbox: Any) -> None:
+    """Account-level and number-level URLs, set with the generated modern surface, decide where an
+    inbound message goes when it carries no URL of its own: the number's own URL wins."""
+    inbox = Inbox()
+    with serving(WebhookASGIApp("flowroute", inbox)) as url, _flowroute(sandbox) as fr:
+        fr.callbacks.set_account_sms_callback(callback_url=url + "/account")
+        sandbox.inject_inbound("flowroute", {"to": FLOWROUTE_FROM, "from": FLOWROUTE_TO, "body": "to the account"})
+        fr.callbacks.set_number_callback(FLOWROUTE_FROM, "sms_callback", callback_url=url + "/number")
+        sandbox.inject_inbound("flowroute", {"to": FLOWROUTE_FROM, "from": FLOWROUTE_TO, "body": "to the number"})
+        received = inbox.wait(lambda events: events, 2, timeout=WAIT)
+        assert sandbox.wait_for_callbacks(WAIT)
+        stored = fr.callbacks.get_account_sms_callback().to_dict()
+        assert stored["data"]["attributes"]["callback_url"] == url + "/account"
+    assert sorted(event.text for event in received if isinstance(event, InboundMessage)) == [
+        "to the account",
+        "to the number",
+    ]
+    assert sorted(delivery["url"] for delivery in sandbox.callbacks()) == [url + "/account", url + "/number"]

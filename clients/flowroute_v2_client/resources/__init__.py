@@ -8,9 +8,6 @@ operation of the spec is a method: ``Resources(runtime).callbacks.<method>(...)`
 
 from ._runtime import AsyncRuntime, Options, RawResponse, Request, Runtime
 from ._schemas import (
-    CallbackDocumentRequestParams,
-    CallbackRequestDataParams,
-    CallbackUrlParams,
     CdrFilterParametersParams,
     CnamUpdateParams,
     CreateCdrExportRequestParams,
@@ -124,9 +121,6 @@ __all__ = [
     "Request",
     "Resources",
     "Runtime",
-    "CallbackDocumentRequestParams",
-    "CallbackRequestDataParams",
-    "CallbackUrlParams",
     "CdrFilterParametersParams",
     "CnamUpdateParams",
     "CreateCdrExportRequestParams",

@@ -7,8 +7,6 @@ from collections.abc import Sequence
 from typing import Any, Literal, Required, TypedDict
 
 from ..models import (
-    CallbackRequestData,
-    CallbackUrl,
     CdrFilterParameters,
     CnamUpdate,
     CreateCnamRequest,
@@ -39,11 +37,9 @@ _K10 = frozenset(["attributes", "type"])
 _E11 = frozenset(["route"])
 _K12 = frozenset(["alias", "edge_strategy_id", "route_type", "value"])
 _E13 = frozenset(["dlr_callback", "mms_callback", "mms_dlr_callback", "sms_callback", "sms_dlr_callback"])
-_E14 = frozenset(["callback"])
-_K15 = frozenset(["callback_url"])
-_P16 = re.compile("^[A-Za-z]{2}\\Z")
-_E17 = frozenset(["e911"])
-_K18 = frozenset(
+_P14 = re.compile("^[A-Za-z]{2}\\Z")
+_E15 = frozenset(["e911"])
+_K16 = frozenset(
     [
         "address_type",
         "address_type_number",
@@ -58,7 +54,7 @@ _K18 = frozenset(
         "zip",
     ]
 )
-_E19 = frozenset(
+_E17 = frozenset(
     [
         "Apartment",
         "Basement",
@@ -85,15 +81,15 @@ _E19 = frozenset(
         "Upper",
     ]
 )
-_P20 = re.compile("^[A-Z]{2}\\Z")
-_E21 = frozenset(["CA", "US"])
-_K22 = frozenset(["value"])
-_P23 = re.compile("^(?=.*[A-Za-z])[A-Za-z0-9 _.,@+&'/\"-]+\\Z")
-_E24 = frozenset(["cnam"])
-_E25 = frozenset(["completed", "failed", "processing"])
-_E26 = frozenset(["cdrexport"])
-_K27 = frozenset(["callback_url", "filter_parameters"])
-_K28 = frozenset(
+_P18 = re.compile("^[A-Z]{2}\\Z")
+_E19 = frozenset(["CA", "US"])
+_K20 = frozenset(["value"])
+_P21 = re.compile("^(?=.*[A-Za-z])[A-Za-z0-9 _.,@+&'/\"-]+\\Z")
+_E22 = frozenset(["cnam"])
+_E23 = frozenset(["completed", "failed", "processing"])
+_E24 = frozenset(["cdrexport"])
+_K25 = frozenset(["callback_url", "filter_parameters"])
+_K26 = frozenset(
     [
         "caller_ip",
         "callerid_numbers",
@@ -106,8 +102,8 @@ _K28 = frozenset(
         "start_call_start_time",
     ]
 )
-_K29 = frozenset(["numbers"])
-_P30 = re.compile("^\\+[1-9][0-9]{1,14}\\Z")
+_K27 = frozenset(["numbers"])
+_P28 = re.compile("^\\+[1-9][0-9]{1,14}\\Z")
 
 
 class UpdateNumberRequestParams(TypedDict, total=False):
@@ -133,19 +129,6 @@ class RouteUpdateParams(TypedDict, total=False):
 
 class UpdateRouteRequestParams(TypedDict, total=False):
     data: Required[RouteUpdateParams | RouteUpdate]
-
-
-class CallbackUrlParams(TypedDict, total=False):
-    callback_url: Required[str]
-
-
-class CallbackRequestDataParams(TypedDict, total=False):
-    type: Literal["callback"]
-    attributes: Required[CallbackUrlParams | CallbackUrl]
-
-
-class CallbackDocumentRequestParams(TypedDict, total=False):
-    data: Required[CallbackRequestDataParams | CallbackRequestData]
 
 
 class NewE911AttributesParams(TypedDict, total=False):
@@ -285,48 +268,9 @@ class PortabilityRequestParams(TypedDict, total=False):
     numbers: Required[Sequence[str]]
 
 
-def _check_callback_document_request(v: Checker, value: Any, field: str) -> dict[str, Any]:
-    """Check one ``CallbackDocumentRequest`` (a dict with the wire names, or the generated model)."""
-    data = v.object(value, field, _K9, ("data",))
-    out: dict[str, Any] = {}
-    x = data.get("data")
-    if x is not None:
-        out["data"] = _check_callback_request_data(v, x, (field + ".data" if field else "data"))
-    return out
-
-
-def _check_callback_request_data(v: Checker, value: Any, field: str) -> dict[str, Any]:
-    """Check one ``CallbackRequestData`` (a dict with the wire names, or the generated model)."""
-    data = v.object(value, field, _K10, ("attributes",))
-    out: dict[str, Any] = {}
-    x = data.get("type")
-    if x is not None:
-        out["type"] = v.string(x, (field + ".type" if field else "type"), enum=_E14)
-    x = data.get("attributes")
-    if x is not None:
-        out["attributes"] = _check_callback_url(v, x, (field + ".attributes" if field else "attributes"))
-    return out
-
-
-def _check_callback_url(v: Checker, value: Any, field: str) -> dict[str, Any]:
-    """Check one ``CallbackUrl`` (a dict with the wire names, or the generated model)."""
-    data = v.object(value, field, _K15, ("callback_url",))
-    out: dict[str, Any] = {}
-    x = data.get("callback_url")
-    if x is not None:
-        out["callback_url"] = v.string(
-            x,
-            (field + ".callback_url" if field else "callback_url"),
-            max_length=2048,
-            pattern=_P8,
-            example="http://example.com/sms",
-        )
-    return out
-
-
 def _check_cdr_filter_parameters(v: Checker, value: Any, field: str) -> dict[str, Any]:
     """Check one ``CdrFilterParameters`` (a dict with the wire names, or the generated model)."""
-    data = v.object(value, field, _K28, ("start_call_start_time", "start_call_end_time"))
+    data = v.object(value, field, _K26, ("start_call_start_time", "start_call_end_time"))
     out: dict[str, Any] = {}
     x = data.get("start_call_start_time")
     if x is not None:
@@ -390,7 +334,7 @@ def _check_cnam_update(v: Checker, value: Any, field: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     x = data.get("type")
     if x is not None:
-        out["type"] = v.string(x, (field + ".type" if field else "type"), enum=_E24)
+        out["type"] = v.string(x, (field + ".type" if field else "type"), enum=_E22)
     x = data.get("attributes")
     if x is not None:
         out["attributes"] = _check_create_cnam_request(v, x, (field + ".attributes" if field else "attributes"))
@@ -409,11 +353,11 @@ def _check_create_cdr_export_request(v: Checker, value: Any, field: str) -> dict
 
 def _check_create_cnam_request(v: Checker, value: Any, field: str) -> dict[str, Any]:
     """Check one ``CreateCnamRequest`` (a dict with the wire names, or the generated model)."""
-    data = v.object(value, field, _K22, ("value",))
+    data = v.object(value, field, _K20, ("value",))
     out: dict[str, Any] = {}
     x = data.get("value")
     if x is not None:
-        out["value"] = v.string(x, (field + ".value" if field else "value"), min_length=1, max_length=15, pattern=_P23)
+        out["value"] = v.string(x, (field + ".value" if field else "value"), min_length=1, max_length=15, pattern=_P21)
     return out
 
 
@@ -433,7 +377,7 @@ def _check_e911_update(v: Checker, value: Any, field: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     x = data.get("type")
     if x is not None:
-        out["type"] = v.string(x, (field + ".type" if field else "type"), enum=_E17)
+        out["type"] = v.string(x, (field + ".type" if field else "type"), enum=_E15)
     x = data.get("attributes")
     if x is not None:
         out["attributes"] = _check_e911_update_attributes(v, x, (field + ".attributes" if field else "attributes"))
@@ -442,7 +386,7 @@ def _check_e911_update(v: Checker, value: Any, field: str) -> dict[str, Any]:
 
 def _check_e911_update_attributes(v: Checker, value: Any, field: str) -> dict[str, Any]:
     """Check one ``E911UpdateAttributes`` (a dict with the wire names, or the generated model)."""
-    data = v.object(value, field, _K18, ())
+    data = v.object(value, field, _K16, ())
     out: dict[str, Any] = {}
     x = data.get("label")
     if x is not None:
@@ -461,7 +405,7 @@ def _check_e911_update_attributes(v: Checker, value: Any, field: str) -> dict[st
         out["street_name"] = v.string(x, (field + ".street_name" if field else "street_name"), min_length=1)
     x = data.get("address_type")
     if x is not None:
-        out["address_type"] = v.string(x, (field + ".address_type" if field else "address_type"), enum=_E19)
+        out["address_type"] = v.string(x, (field + ".address_type" if field else "address_type"), enum=_E17)
     x = data.get("address_type_number")
     if x is not None:
         out["address_type_number"] = v.string(
@@ -472,10 +416,10 @@ def _check_e911_update_attributes(v: Checker, value: Any, field: str) -> dict[st
         out["city"] = v.string(x, (field + ".city" if field else "city"), min_length=1)
     x = data.get("state")
     if x is not None:
-        out["state"] = v.string(x, (field + ".state" if field else "state"), pattern=_P20)
+        out["state"] = v.string(x, (field + ".state" if field else "state"), pattern=_P18)
     x = data.get("country")
     if x is not None:
-        out["country"] = v.string(x, (field + ".country" if field else "country"), enum=_E21)
+        out["country"] = v.string(x, (field + ".country" if field else "country"), enum=_E19)
     x = data.get("zip")
     if x is not None:
         out["zip"] = v.string(x, (field + ".zip" if field else "zip"), min_length=3, max_length=10)
@@ -498,7 +442,7 @@ def _check_new_cdr_export(v: Checker, value: Any, field: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     x = data.get("type")
     if x is not None:
-        out["type"] = v.string(x, (field + ".type" if field else "type"), enum=_E26)
+        out["type"] = v.string(x, (field + ".type" if field else "type"), enum=_E24)
     x = data.get("attributes")
     if x is not None:
         out["attributes"] = _check_new_cdr_export_attributes(v, x, (field + ".attributes" if field else "attributes"))
@@ -507,7 +451,7 @@ def _check_new_cdr_export(v: Checker, value: Any, field: str) -> dict[str, Any]:
 
 def _check_new_cdr_export_attributes(v: Checker, value: Any, field: str) -> dict[str, Any]:
     """Check one ``NewCdrExportAttributes`` (a dict with the wire names, or the generated model)."""
-    data = v.object(value, field, _K27, ("filter_parameters",))
+    data = v.object(value, field, _K25, ("filter_parameters",))
     out: dict[str, Any] = {}
     x = data.get("callback_url")
     if x is not None:
@@ -532,7 +476,7 @@ def _check_new_e911(v: Checker, value: Any, field: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     x = data.get("type")
     if x is not None:
-        out["type"] = v.string(x, (field + ".type" if field else "type"), enum=_E17)
+        out["type"] = v.string(x, (field + ".type" if field else "type"), enum=_E15)
     x = data.get("attributes")
     if x is not None:
         out["attributes"] = _check_new_e911_attributes(v, x, (field + ".attributes" if field else "attributes"))
@@ -544,7 +488,7 @@ def _check_new_e911_attributes(v: Checker, value: Any, field: str) -> dict[str, 
     data = v.object(
         value,
         field,
-        _K18,
+        _K16,
         ("label", "first_name", "last_name", "street_number", "street_name", "city", "state", "country", "zip"),
     )
     out: dict[str, Any] = {}
@@ -565,7 +509,7 @@ def _check_new_e911_attributes(v: Checker, value: Any, field: str) -> dict[str, 
         out["street_name"] = v.string(x, (field + ".street_name" if field else "street_name"), min_length=1)
     x = data.get("address_type")
     if x is not None:
-        out["address_type"] = v.string(x, (field + ".address_type" if field else "address_type"), enum=_E19)
+        out["address_type"] = v.string(x, (field + ".address_type" if field else "address_type"), enum=_E17)
     x = data.get("address_type_number")
     if x is not None:
         out["address_type_number"] = v.string(
@@ -576,10 +520,10 @@ def _check_new_e911_attributes(v: Checker, value: Any, field: str) -> dict[str, 
         out["city"] = v.string(x, (field + ".city" if field else "city"), min_length=1)
     x = data.get("state")
     if x is not None:
-        out["state"] = v.string(x, (field + ".state" if field else "state"), pattern=_P20)
+        out["state"] = v.string(x, (field + ".state" if field else "state"), pattern=_P18)
     x = data.get("country")
     if x is not None:
-        out["country"] = v.string(x, (field + ".country" if field else "country"), enum=_E21)
+        out["country"] = v.string(x, (field + ".country" if field else "country"), enum=_E19)
     x = data.get("zip")
     if x is not None:
         out["zip"] = v.string(x, (field + ".zip" if field else "zip"), min_length=3, max_length=10)
@@ -592,12 +536,12 @@ def _check_new_e911_attributes(v: Checker, value: Any, field: str) -> dict[str, 
 
 def _check_portability_request(v: Checker, value: Any, field: str) -> dict[str, Any]:
     """Check one ``PortabilityRequest`` (a dict with the wire names, or the generated model)."""
-    data = v.object(value, field, _K29, ("numbers",))
+    data = v.object(value, field, _K27, ("numbers",))
     out: dict[str, Any] = {}
     x = data.get("numbers")
     if x is not None:
         out["numbers"] = [
-            v.string(x1, f"{f1}[{i1}]", pattern=_P30)
+            v.string(x1, f"{f1}[{i1}]", pattern=_P28)
             for f1 in ((field + ".numbers" if field else "numbers"),)
             for i1, x1 in enumerate(v.array(x, f1, min_items=1))
         ]

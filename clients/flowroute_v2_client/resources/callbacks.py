@@ -12,7 +12,6 @@ from typing import Any, Literal
 
 from ..models import (
     CallbackDocument,
-    CallbackDocumentRequest,
 )
 from ._runtime import AsyncRuntime, Checker, Operation, RawResponse, Request, Runtime
 from ._runtime import Options as _Options
@@ -20,8 +19,6 @@ from ._schemas import (
     _E13,
     _P0,
     _P8,
-    CallbackDocumentRequestParams,
-    _check_callback_document_request,
 )
 
 _GET_ACCOUNT_SMS_CALLBACK: Operation[CallbackDocument] = Operation(
@@ -383,16 +380,19 @@ _SET_NUMBER_CALLBACK: Operation[None] = Operation(
 )
 
 
-def _request_set_number_callback(v: Checker, number: Any, callback_type: Any, body: Any) -> Request:
+def _request_set_number_callback(v: Checker, number: Any, callback_type: Any, callback_url: Any) -> Request:
     query: dict[str, Any] = {}
     headers: dict[str, str] = {}
     if number is None:
         v.fail("number", "is required")
     if callback_type is None:
         v.fail("callback_type", "is required")
-    if body is None:
-        v.fail("body", "is required")
-    body = _check_callback_document_request(v, body, "")
+    fields: dict[str, Any] = {}
+    if callback_url is None:
+        v.fail("callback_url", "is required")
+    fields["callback_url"] = v.string(
+        callback_url, "callback_url", max_length=2048, pattern=_P8, example="http://example.com/sms"
+    )
     return Request(
         (
             v.segment(v.string(number, "number", pattern=_P0, fmt="nanp-11", example="16502390214"), "number"),
@@ -400,7 +400,7 @@ def _request_set_number_callback(v: Checker, number: Any, callback_type: Any, bo
         ),
         query,
         headers,
-        body,
+        {"data": {"type": "callback", "attributes": fields}},
     )
 
 
@@ -760,7 +760,7 @@ class Callbacks:
         number: str,
         callback_type: Literal["sms_callback", "mms_callback", "dlr_callback", "sms_dlr_callback", "mms_dlr_callback"],
         *,
-        body: CallbackDocumentRequestParams | CallbackDocumentRequest,
+        callback_url: str,
         timeout: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -775,7 +775,7 @@ class Callbacks:
 
         return self._runtime.call(
             _SET_NUMBER_CALLBACK,
-            _request_set_number_callback(self._runtime.checker, number, callback_type, body),
+            _request_set_number_callback(self._runtime.checker, number, callback_type, callback_url),
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
 
@@ -1126,7 +1126,7 @@ class AsyncCallbacks:
         number: str,
         callback_type: Literal["sms_callback", "mms_callback", "dlr_callback", "sms_dlr_callback", "mms_dlr_callback"],
         *,
-        body: CallbackDocumentRequestParams | CallbackDocumentRequest,
+        callback_url: str,
         timeout: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -1141,7 +1141,7 @@ class AsyncCallbacks:
 
         return await self._runtime.call(
             _SET_NUMBER_CALLBACK,
-            _request_set_number_callback(self._runtime.checker, number, callback_type, body),
+            _request_set_number_callback(self._runtime.checker, number, callback_type, callback_url),
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
 
@@ -1487,7 +1487,7 @@ class CallbacksWithRawResponse:
         number: str,
         callback_type: Literal["sms_callback", "mms_callback", "dlr_callback", "sms_dlr_callback", "mms_dlr_callback"],
         *,
-        body: CallbackDocumentRequestParams | CallbackDocumentRequest,
+        callback_url: str,
         timeout: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -1502,7 +1502,7 @@ class CallbacksWithRawResponse:
 
         return self._runtime.call_raw(
             _SET_NUMBER_CALLBACK,
-            _request_set_number_callback(self._runtime.checker, number, callback_type, body),
+            _request_set_number_callback(self._runtime.checker, number, callback_type, callback_url),
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
 
@@ -1848,7 +1848,7 @@ class AsyncCallbacksWithRawResponse:
         number: str,
         callback_type: Literal["sms_callback", "mms_callback", "dlr_callback", "sms_dlr_callback", "mms_dlr_callback"],
         *,
-        body: CallbackDocumentRequestParams | CallbackDocumentRequest,
+        callback_url: str,
         timeout: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
@@ -1863,7 +1863,7 @@ class AsyncCallbacksWithRawResponse:
 
         return await self._runtime.call_raw(
             _SET_NUMBER_CALLBACK,
-            _request_set_number_callback(self._runtime.checker, number, callback_type, body),
+            _request_set_number_callback(self._runtime.checker, number, callback_type, callback_url),
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
 

@@ -18,7 +18,7 @@ from ..models import (
 from ._runtime import AsyncRuntime, Checker, Operation, RawResponse, Request, Runtime, next_link
 from ._runtime import Options as _Options
 from ._schemas import (
-    _E25,
+    _E23,
     _P5,
     CreateCdrExportRequestParams,
     _check_create_cdr_export_request,
@@ -41,7 +41,7 @@ def _request_list(v: Checker, status: Any, limit: Any, offset: Any) -> Request:
     query: dict[str, Any] = {}
     headers: dict[str, str] = {}
     if status is not None:
-        query["status"] = v.string(status, "status", enum=_E25)
+        query["status"] = v.string(status, "status", enum=_E23)
     if limit is not None:
         query["limit"] = v.number(limit, "limit", integer=True, minimum=1, maximum=200)
     if offset is not None:

@@ -24,7 +24,7 @@ from ._runtime import Options as _Options
 from ._schemas import (
     _P0,
     _P5,
-    _P16,
+    _P14,
     E911RequestParams,
     E911UpdateRequestParams,
     _check_e911_request,
@@ -52,7 +52,7 @@ def _request_list(v: Checker, limit: Any, offset: Any, state: Any) -> Request:
     if offset is not None:
         query["offset"] = v.number(offset, "offset", integer=True, minimum=0)
     if state is not None:
-        query["state"] = v.string(state, "state", pattern=_P16)
+        query["state"] = v.string(state, "state", pattern=_P14)
     return Request((), query, headers, None)
 
 
