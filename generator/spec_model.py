@@ -247,8 +247,10 @@ def _body(doc: Document, operation: Mapping[str, Any], options: Mapping[str, Any
         for name, prop in schema.get("properties", {}).items():
             if name == step:
                 continue
-            fixed, value = _constant(doc.resolve(prop))
-            if fixed and (step is not None or name in required):
+            resolved = doc.resolve(prop)
+            fixed, value = _constant(resolved)
+            # Sent when the spec requires it or states its value (an optional one-value enum is not).
+            if fixed and (name in required or "default" in resolved or "const" in resolved):
                 constants[name] = value
             elif name in required and step is not None:
                 raise SpecError(f"{where}: required property {name!r} beside the flattened path has no fixed value")

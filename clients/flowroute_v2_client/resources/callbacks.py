@@ -400,7 +400,7 @@ def _request_set_number_callback(v: Checker, number: Any, callback_type: Any, ca
         ),
         query,
         headers,
-        {"data": {"type": "callback", "attributes": fields}},
+        {"data": {"attributes": fields}},
     )
 
 
