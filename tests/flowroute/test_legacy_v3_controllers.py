@@ -43,6 +43,20 @@ OTHER_NUMBER = "12014845220"  # the sandbox account's second standard number
 SANDBOX_ROOT = "/flowroute"
 NOT_OK = "HTTP response not OK."
 
+# The SDK's E911 address arguments, in its order.
+E911_ARGUMENTS = [
+    "label",
+    "first_name",
+    "last_name",
+    "street_name",
+    "street_number",
+    "city",
+    "state",
+    "country",
+    "zipcode",
+    "address_type",
+    "address_type_number",
+]
 # The latest public SDK v3's controllers: client attribute -> (class name, {method: positional parameters}).
 SDK_METHODS: dict[str, tuple[str, dict[str, list[str]]]] = {
     "numbers": (
@@ -94,46 +108,9 @@ SDK_METHODS: dict[str, tuple[str, dict[str, list[str]]]] = {
         {
             "list_e911s": ["limit", "offset", "state"],
             "get_e911": ["e911_id"],
-            "validate_address": [
-                "label",
-                "first_name",
-                "last_name",
-                "street_name",
-                "street_number",
-                "city",
-                "state",
-                "country",
-                "zipcode",
-                "address_type",
-                "address_type_number",
-            ],
-            "create_address": [
-                "label",
-                "first_name",
-                "last_name",
-                "street_name",
-                "street_number",
-                "city",
-                "state",
-                "country",
-                "zipcode",
-                "address_type",
-                "address_type_number",
-            ],
-            "update_address": [
-                "e911_id",
-                "label",
-                "first_name",
-                "last_name",
-                "street_name",
-                "street_number",
-                "city",
-                "state",
-                "country",
-                "zipcode",
-                "address_type",
-                "address_type_number",
-            ],
+            "validate_address": E911_ARGUMENTS,
+            "create_address": E911_ARGUMENTS,
+            "update_address": ["e911_id", *E911_ARGUMENTS],
             "delete_address": ["e911_id"],
             "associate": ["e911_id", "did"],
             "disconnect": ["did"],
