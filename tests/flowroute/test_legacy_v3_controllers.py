@@ -747,11 +747,32 @@ def test_download_from_storage_writes_the_csv_without_credentials(file: bytes, t
     ]
 
 
+def test_file_names_that_cannot_be_used_are_input_errors(tmp_path: Path) -> None:
+    server = _ExportServer("completed", CSV)
+    with _mocked(server) as v3:
+        for filename in (3, None, b"x.csv", ""):  # an int would be a file descriptor to open()
+            with pytest.raises(InputError) as download:
+                v3.cdrs.download_cdr_export("38647", filename)
+            with pytest.raises(InputError) as parse:
+                v3.cdrs.parse_cdr_export(filename)
+            assert download.value.field == parse.value.field == "filename"
+        with pytest.raises(InputError, match="folder"):
+            v3.cdrs.download_cdr_export("38647", tmp_path / "missing" / "x.csv")
+        with pytest.raises(InputError, match="cannot be read"):
+            v3.cdrs.parse_cdr_export(tmp_path / "missing.csv")
+        with pytest.raises(InputError, match="cannot be written"):
+            v3.cdrs.download_cdr_export("38647", tmp_path)  # a folder
+    assert len(server.requests) == 2  # only the last call got as far as the API and the file
+
+
 def test_unreadable_or_incomplete_exports_raise_typed_errors(tmp_path: Path) -> None:
     with _mocked(_ExportServer("completed", b"\x1f\x8b not really gzip")) as v3, pytest.raises(MalformedResponseError):
         v3.cdrs.download_cdr_export("38647", tmp_path / "x.csv")
     assert not (tmp_path / "x.csv").exists()
 
+    (tmp_path / "binary.csv").write_bytes(b"\xff\xfe\x00direction")
+    with _mocked(_ExportServer("completed", CSV)) as v3, pytest.raises(MalformedResponseError):
+        v3.cdrs.parse_cdr_export(tmp_path / "binary.csv")
     (tmp_path / "short.csv").write_text("direction,start_time,destination,total_cost\nInbound,2019,1206,0\n")
     with _mocked(_ExportServer("completed", CSV)) as v3, pytest.raises(MalformedResponseError, match="callerid"):
         v3.cdrs.parse_cdr_export(tmp_path / "short.csv")

@@ -53,7 +53,8 @@ the conversion happens here:
   SDK printed the pre-signed URL and failed on Python 3); it returns ``None`` while the export
   is not completed, as the SDK did. ``parse_cdr_export`` checks each row against the documented
   columns (``CdrCsvRecord``) and raises :class:`smsclients.MalformedResponseError` for a file
-  without them (the SDK wrapped every failure in a bare ``Exception``);
+  without them (the SDK wrapped every failure in a bare ``Exception``); a ``filename`` that is
+  not a path or cannot be read or written raises InputError (field ``filename``);
 * added: ``cnams.search_cnams(contains=, starts_with=, ends_with=)``, which the SDK's
   ``cnam_demo.py`` calls but its controller lacks (on the documented ``value`` filter, which
   matches case-insensitive substrings; prefix and suffix are checked here over every page), and
@@ -375,6 +376,13 @@ def _phone_numbers(field: str, value: Any) -> list[Any]:
     if not isinstance(value, list | tuple):
         raise InputError(field, "must be a list of phone numbers (or one comma-separated string)")
     return [_e164(f"{field}[{index}]", number) for index, number in enumerate(value)]
+
+
+def _file_path(value: Any) -> str | os.PathLike[str]:
+    """A file name as the SDK took it (a str), or a path object; never an int (``open`` reads that as a descriptor)."""
+    if isinstance(value, str | os.PathLike) and str(value):
+        return value
+    raise InputError("filename", "must be a file path (a non-empty str or os.PathLike)")
 
 
 def _result(value: Any) -> Any:
@@ -737,7 +745,7 @@ class CNAMsController:
         text = {name: value.lower() for name, value in given.items()}
         matches = []
         for record in records:
-            value = str(record["attributes"].get("value", "")).lower()
+            value = str((record.get("attributes") or {}).get("value") or "").lower()
             if (
                 text.get("contains", "") in value
                 and value.startswith(text.get("starts_with", ""))
@@ -820,10 +828,13 @@ class CDRsController:
         with _legacy_errors(fields):
             return self._cdrs.create(body=body).to_dict()
 
-    def download_cdr_export(self, cdrexport_id: Any, filename: str | os.PathLike[str]) -> Any:
+    def download_cdr_export(self, cdrexport_id: Any, filename: Any) -> Any:
         """Writes the export's CSV to ``filename``; ``{"filename": filename}``, or None while it is not completed."""
+        path = _file_path(filename)
+        if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+            raise InputError("filename", "its folder does not exist")
         status = self.get_cdr_export_status(cdrexport_id)
-        url = status["data"]["attributes"].get("download_url")
+        url = (status["data"].get("attributes") or {}).get("download_url")
         if not url:
             return None
         with _legacy_errors():
@@ -836,19 +847,28 @@ class CDRsController:
                     f"CDR export {cdrexport_id}: the download is not a readable gzip file ({type(exc).__name__})",
                     status_code=200,
                 ) from exc
-        with open(filename, "wb") as outfile:
-            outfile.write(content)
+        try:
+            with open(path, "wb") as outfile:
+                outfile.write(content)
+        except OSError as exc:
+            raise InputError("filename", f"cannot be written ({exc.strerror or type(exc).__name__})") from exc
         return {"filename": filename}
 
-    def parse_cdr_export(self, filename: str | os.PathLike[str]) -> Any:
+    def parse_cdr_export(self, filename: Any) -> Any:
         """The rows of a downloaded export as dicts keyed by the header row (every value text)."""
-        with open(filename, encoding="utf-8", newline="") as infile:
-            rows = list(csv.DictReader(infile))
+        path = _file_path(filename)
+        try:
+            with open(path, encoding="utf-8", newline="") as infile:
+                rows = list(csv.DictReader(infile))
+        except OSError as exc:
+            raise InputError("filename", f"cannot be read ({exc.strerror or type(exc).__name__})") from exc
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise MalformedResponseError(f"{path}: not a CDR export CSV file ({type(exc).__name__})") from exc
         for number, row in enumerate(rows, start=2):  # line 1 is the header
             try:
                 CdrCsvRecord.from_dict(row)  # the documented columns are there
             except KeyError as exc:
-                raise MalformedResponseError(f"{filename}: line {number} has no {exc.args[0]!r} column") from None
+                raise MalformedResponseError(f"{path}: line {number} has no {exc.args[0]!r} column") from None
         return rows
 
 
