@@ -257,9 +257,7 @@ def test_set_did_callback(
     assert v3.numbers.set_did_callback(FROM_NUMBER, "http://www.example.com/test") is None
 
     assert last_call(sandbox_wire) == ("POST", f"/v2/numbers/{FROM_NUMBER}/relationships/dlr_callback")
-    assert body_json(sandbox_wire.requests[-1]) == {
-        "data": {"attributes": {"callback_url": "http://www.example.com/test"}}
-    }
+    assert body_json(sandbox_wire.requests[-1])["data"]["attributes"] == {"callback_url": "http://www.example.com/test"}
     assert fresh_sandbox.callback_url("flowroute-v2", "dlr_callback", FROM_NUMBER) == "http://www.example.com/test"
 
 
