@@ -4,7 +4,8 @@ A provider module declares a :class:`Provider` (its name, error-body parser, pro
 hooks), writes its constructor once in a class generic over the network types, and subclasses it
 with :class:`SyncClient` / :class:`AsyncClient` and its generated ``Resources`` /
 ``AsyncResources``; the resources, one per tag of the spec, become the client's attributes
-(``client.messages``, ``client.numbers``, ...).
+(``client.messages``, ``client.numbers``, ...). :meth:`SyncClient.download` fetches a file an API
+answer points to (a Flowroute CDR export's ``download_url``).
 """
 
 from __future__ import annotations
@@ -13,12 +14,21 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, TypeVar
 
+import httpx
+
 from .auth import RequestSigner
 from .client_transport import network_async_transport, network_transport
 from .config import base_url_from_environment, from_environment
 from .errors import ErrorBodyParser, InputError
-from .http import AsyncProviderClient, ProviderClient, build_async_http_client, build_http_client
+from .http import (
+    AsyncProviderClient,
+    ProviderClient,
+    build_async_http_client,
+    build_http_client,
+    require_secure_url,
+)
 from .lifecycle import AsyncClosable, Closable
+from .pagination import same_origin
 from .retries import RetryPolicy
 from .runtime import AsyncRuntime, Hooks, SyncRuntime
 
@@ -59,6 +69,20 @@ class Provider:
             "parse_error": self.parse_error,
             "policy": retry or RetryPolicy(),
         }
+
+
+_Http = TypeVar("_Http", ProviderClient, AsyncProviderClient)
+
+
+def _download_target(url: object, roots: list[_Http]) -> tuple[_Http, str, bool]:
+    """The client to fetch ``url`` with, the URL, and whether the client's credentials may go with it."""
+    if not isinstance(url, str):
+        raise InputError("url", "must be an absolute https:// URL (a string)")
+    target = httpx.URL(require_secure_url(url, field="url"))
+    for http in roots:
+        if same_origin(target, http.base_url):
+            return http, str(target), True
+    return roots[0], str(target), False
 
 
 def _base_url(value: object) -> str:
@@ -109,6 +133,20 @@ class SyncClient(_ClientCore, Closable):
     _runtime = SyncRuntime
     _network = staticmethod(network_transport)
 
+    def download(self, url: str) -> bytes:
+        """GET ``url``, an absolute URL an API answer handed out, and return the body as received.
+
+        For files such as a Flowroute CDR export's ``download_url``. On the origin of one of the
+        client's API roots the request is an API call like any other (credentials, retries, timeout,
+        typed errors, redaction); on another origin (a pre-signed storage URL) it uses the same
+        transport, retries, timeout and typed errors but carries no credentials, which belong to the
+        API alone. ``url`` must be https (http only on loopback, for the sandbox).
+        """
+        http, target, credentials = _download_target(url, self._https)
+        if credentials:
+            return http.get(target).content
+        return http.get(target, auth=None).content
+
     def close(self) -> None:
         """Close the connection pool(s); the client cannot be used afterwards."""
         for http in self._https:
@@ -122,6 +160,15 @@ class AsyncClient(_ClientCore, AsyncClosable):
     _build = staticmethod(build_async_http_client)
     _runtime = AsyncRuntime
     _network = staticmethod(network_async_transport)
+
+    async def download(self, url: str) -> bytes:
+        """Async twin of :meth:`SyncClient.download`."""
+        http, target, credentials = _download_target(url, self._https)
+        if credentials:
+            response = await http.get(target)
+        else:
+            response = await http.get(target, auth=None)
+        return response.content
 
     async def aclose(self) -> None:
         """Close the connection pool(s); the client cannot be used afterwards."""

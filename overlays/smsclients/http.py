@@ -117,6 +117,8 @@ def _default_headers(headers: Mapping[str, str] | None) -> dict[str, str]:
 
 
 _httpx_logger = logging.getLogger("httpx")
+# The per-request options of ``httpx.Client.request`` whose default is USE_CLIENT_DEFAULT, not None.
+_CLIENT_DEFAULT_OPTIONS = frozenset({"auth", "follow_redirects", "timeout"})
 _URL_CACHE_SIZE = 256
 
 
@@ -185,8 +187,12 @@ class _DirectPath:
         skips httpx's per-request cookie jar, redirect and event-hook machinery, none of which these
         clients use (redirects are never followed, no provider sets cookies).
         """
-        if any(value is not None and value is not httpx.USE_CLIENT_DEFAULT for value in options.values()):
-            return None
+        for name, value in options.items():
+            # auth/follow_redirects/timeout default to USE_CLIENT_DEFAULT, so an explicit None there
+            # means something (no auth, no timeout); the other options default to None.
+            default = httpx.USE_CLIENT_DEFAULT if name in _CLIENT_DEFAULT_OPTIONS else None
+            if value is not default:
+                return None
         if not isinstance(url, str) or not (headers is None or isinstance(headers, Mapping)):
             return None
         if not self._applies():

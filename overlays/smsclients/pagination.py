@@ -21,7 +21,7 @@ import httpx
 from .errors import InputError, MalformedResponseError
 from .redaction import redact_url
 
-__all__ = ["AsyncLinkPager", "AsyncQueueDrainer", "LinkPager", "Page", "QueueDrainer"]
+__all__ = ["AsyncLinkPager", "AsyncQueueDrainer", "LinkPager", "Page", "QueueDrainer", "same_origin"]
 
 logger = logging.getLogger("smsclients.pagination")
 
@@ -38,9 +38,10 @@ def _check_limit(limit: int | None) -> int | None:
     return limit
 
 
-def _origin(url: httpx.URL) -> tuple[str, str, int | None]:
+def same_origin(url: httpx.URL, base: httpx.URL) -> bool:
+    """Whether ``url`` is on ``base``'s origin (scheme, host, port): where the client's credentials may go."""
     # httpx normalises scheme/host case and drops default ports, so equal origins compare equal.
-    return (url.scheme, url.host, url.port)
+    return (url.scheme, url.host, url.port) == (base.scheme, base.host, base.port)
 
 
 class _LinkFollower:
@@ -55,7 +56,7 @@ class _LinkFollower:
         if not link:
             return None
         url = self._base.join(link)  # tolerates a relative link; an absolute one is unchanged
-        if _origin(url) != _origin(self._base):
+        if not same_origin(url, self._base):
             raise MalformedResponseError(
                 f"next-page link {redact_url(url)!r} leaves the API origin {redact_url(self._base)!r}; "
                 "refusing to follow it (the request would carry credentials)"

@@ -87,6 +87,26 @@ def test_direct_path_sends_what_httpx_would(method: str, url: str, kwargs: dict[
     assert _wire(direct) == _wire(reference)
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "signed", "timeout"),
+    [
+        ({}, True, 7.0),
+        ({"auth": None}, False, 7.0),  # httpx: no auth for this request
+        ({"timeout": None}, True, None),  # httpx: no timeout for this request
+        ({"auth": httpx.USE_CLIENT_DEFAULT, "timeout": httpx.USE_CLIENT_DEFAULT}, True, 7.0),
+    ],
+    ids=["defaults", "auth=None", "timeout=None", "explicit defaults"],
+)
+def test_explicit_none_options_mean_what_they_mean_in_httpx(kwargs: dict[str, Any], signed: bool, timeout: Any) -> None:
+    # auth=None once went down the direct path and was signed with the client's credentials anyway.
+    transport = _Capture()
+    with _client(transport) as client:
+        client.get("http://127.0.0.1:9/api/x", **kwargs)
+    (request,) = transport.requests
+    assert ("authorization" in request.headers) is signed
+    assert request.extensions["timeout"]["read"] == timeout
+
+
 def test_hmac_signature_is_the_same_on_both_paths() -> None:
     transport = _Capture()
     auth = MessageMediaHmacAuth("key", "secret", clock=lambda: datetime(2026, 11, 23, 12, 0, tzinfo=UTC))

@@ -295,6 +295,8 @@ async def _consume_async(result: Any) -> None:
                 break
 
 
+_E911_ADDRESS = ("E911 Test", "Chris", "Smith", "3rd Ave", "1218", "Seattle", "WA", "US", "98101")
+
 # Arguments that make each method send a request, so the response path is reached.
 _VALID_ARGS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     # modern Flowroute
@@ -320,6 +322,37 @@ _VALID_ARGS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     ),
     "messages.look_up_a_set_of_messages": (("2026-01-01",), {}),
     "messages.look_up_a_message_detail_record": (("mdr2-39cadeace66e11e7aff806cd7f24ba2d",), {}),
+    "numbers.release_a_did": (("12015551234",), {}),
+    "numbers.set_did_alias": (("12015551234", "New Test"), {}),
+    "numbers.set_did_callback": (("12015551234", "http://www.example.com/test"), {}),
+    "messages.set_account_level_sms_callback": (("http://example.com/sms",), {}),
+    "messages.set_account_level_mms_callback": (("http://example.com/mms",), {}),
+    "messages.set_account_level_dlr_callback": (("http://example.com/dlr",), {}),
+    "messages.set_did_level_dlr_callback": (("12015551234", "http://example.com/did/dlr"), {}),
+    "e911s.get_e911": (("21301",), {}),
+    "e911s.validate_address": (_E911_ADDRESS, {}),
+    "e911s.create_address": (_E911_ADDRESS, {}),
+    "e911s.update_address": (("21301",), {"last_name": "Wiley"}),
+    "e911s.delete_address": (("21301",), {}),
+    "e911s.associate": (("21301", "12015551234"), {}),
+    "e911s.disconnect": (("12015551234",), {}),
+    "e911s.list_dids_for_e911": (("21301",), {}),
+    "cnams.get_cnam": (("17604",), {}),
+    "cnams.search_cnams": ((), {"contains": "CHRIS"}),
+    "cnams.create_cnam_record": (("FR H5K8",), {}),
+    "cnams.associate_cnam": (("17604", "12015551234"), {}),
+    "cnams.unassociate_cnam": (("12015551234",), {}),
+    "cnams.remove_cnam": (("17604",), {}),
+    "porting.checkPortability": ((["14254664444", "18827833439"],), {}),
+    "cdrs.create_cdr_export": (
+        ({"start_call_start_time": "2019-01-01 00:00:00", "start_call_end_time": "2019-02-01 00:00:00"},),
+        {},
+    ),
+    "cdrs.get_cdr_export_status": (("38647",), {}),
+    "cdrs.download_cdr_export": (("38647", os.devnull), {}),  # whatever the fuzzed answer, nothing is kept
+    "cdrs.parse_cdr_export": ((os.devnull,), {}),
+    # the clients' download of a file an answer points to
+    "download": ((f"{API}/v2/cdrs/exports/38647.csv.gz",), {}),
     # legacy Flowroute messaging
     "create_message": ((legacy_flowroute_messaging.Message(to="12065550100", from_="12012673227", content="hi"),), {}),
     "get_message_lookup": (("mdr1-0d436467ea1fb01d15c8be83a909013c",), {}),

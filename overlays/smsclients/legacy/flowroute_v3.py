@@ -1,18 +1,23 @@
-"""Drop-in for the Flowroute SDK v3 for Python (``flowroutenumbersandmessaging``, docs/providers.md §2.7).
+"""Drop-in for the Flowroute SDK v3 for Python (``flowroutenumbersandmessaging``), latest version (docs/providers.md §2.7).
 
 Replace the SDK's imports with one line::
 
     from smsclients.legacy.flowroute_v3 import FlowroutenumbersandmessagingClient
 
 (``APIException``, ``ErrorException`` and ``Configuration`` come from the same module). The client's
-lazily created ``numbers``, ``routes`` and ``messages`` controllers have the documented method names
-and positional parameter orders; results are the parsed JSON as dicts, ``None`` for 204 responses.
-The SDK's module paths exist as aliases inside this module, e.g.
+lazily created controllers are the SDK's seven: ``numbers``, ``routes``, ``messages``, ``e911s``,
+``cnams``, ``porting`` and ``cdrs``, with the SDK's method names (``checkPortability`` included) and
+positional parameter orders; results are the parsed JSON as dicts, ``None`` for 204 responses.
+Every method runs on the generated modern surface (:class:`smsclients.flowroute.FlowrouteClient`),
+so requests are checked against ``specs/flowroute-v2.yaml`` before they are sent. The SDK's module
+paths exist as aliases inside this module, e.g.
 ``smsclients.legacy.flowroute_v3.exceptions.error_exception.ErrorException``.
 
 Behaviour that differs on purpose (the old defects):
 
 * credentials belong to the client object (the SDK kept them in a global ``Configuration``);
+  ``Configuration.basic_auth_user_name`` / ``basic_auth_password`` still exist (``None`` until you
+  set them) for programs that read them, but the client never falls back to them;
 * request bodies may be the documented JSON strings **or** dicts (a dict used to raise TypeError);
   ``"is_mms": "true"``/``"false"`` strings are sent as JSON booleans;
 * the error mapping is uniform for every method: 401/403/404/422 raise :class:`ErrorException`
@@ -23,12 +28,47 @@ Behaviour that differs on purpose (the old defects):
   ``2017-12-01T00:00:00``. Both mean midnight UTC to the API;
 * invalid numbers, ids, limits and bodies raise :class:`smsclients.InputError` (a ValueError)
   before anything is sent; every exception here is also the matching typed error.
+
+Where the SDK's wire form differs from the provider's documentation, the documentation wins and
+the conversion happens here:
+
+* ``porting.checkPortability(numbers)``: the SDK sent the numbers form-encoded and as given
+  (``14254664444``); the documentation requires JSON with E.164 numbers *with* ``+``, so digits
+  get a ``+`` (a comma-separated string is split into numbers);
+* ``cnams.associate_cnam`` / ``unassociate_cnam``: the SDK called ``/relationships/cnam`` after
+  looking the number up with a ``contains`` search (two requests; a partial number matched the
+  first account number containing it, an unknown one raised IndexError); here one request to the
+  documented ``/relationships/cnams``, with the full 11-digit number (unknown: 404
+  ``ErrorException``). ``create_cnam_record`` sends JSON (the SDK sent a form);
+* ``routes.create_an_inbound_route``: the SDK demo's ``"edge_strategy": "1"`` attribute is sent
+  as the documented ``edge_strategy_id`` (an integer); ``edge_strategy_id`` is accepted too;
+* ``e911s.create_address`` / ``validate_address``: ``address_type`` without
+  ``address_type_number`` is an InputError (the SDK silently dropped both);
+  ``update_address`` sends only the attributes given, in one PATCH (the SDK read the record
+  first and sent it back whole, with ``address_type`` set to null when not given); with none
+  given it raises InputError (field ``e911_attributes``);
+* ``cdrs.download_cdr_export`` fetches the ``download_url`` through the client
+  (:meth:`smsclients.facade.SyncClient.download`: retries, timeouts, typed errors; credentials
+  only to the API's own origin), writes the CSV (gunzipped) as bytes, and prints nothing (the
+  SDK printed the pre-signed URL and failed on Python 3); it returns ``None`` while the export
+  is not completed, as the SDK did. ``parse_cdr_export`` checks each row against the documented
+  columns (``CdrCsvRecord``) and raises :class:`smsclients.MalformedResponseError` for a file
+  without them (the SDK wrapped every failure in a bare ``Exception``); a ``filename`` that is
+  not a path or cannot be read or written raises InputError (field ``filename``);
+* added: ``cnams.search_cnams(contains=, starts_with=, ends_with=)``, which the SDK's
+  ``cnam_demo.py`` calls but its controller lacks (on the documented ``value`` filter, which
+  matches case-insensitive substrings; prefix and suffix are checked here over every page), and
+  ``cdrs.list_cdr_exports(status, limit, offset)``, the name and order the SDK README documents.
 """
 
 from __future__ import annotations
 
+import csv
+import gzip
 import json
+import os
 import sys
+import zlib
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from functools import cached_property
@@ -36,8 +76,9 @@ from types import ModuleType
 from typing import Any
 
 import httpx
+from flowroute_v2_client.models import CdrCsvRecord
 
-from ..errors import APIError, InputError, combined_error_class
+from ..errors import APIError, InputError, MalformedResponseError, combined_error_class
 from ..flowroute import FlowrouteClient
 from ..lifecycle import Closable
 from ..retries import RetryPolicy
@@ -45,7 +86,10 @@ from ._apimatic import HttpContext, HttpRequest, HttpResponse
 
 __all__ = [
     "APIException",
+    "CDRsController",
+    "CNAMsController",
     "Configuration",
+    "E911sController",
     "Error1",
     "ErrorException",
     "FlowroutenumbersandmessagingClient",
@@ -54,14 +98,22 @@ __all__ = [
     "HttpResponse",
     "MessagesController",
     "NumbersController",
+    "PortingController",
     "RoutesController",
 ]
 
 
 class Configuration:
-    """Only ``base_uri`` remains (read when a client is created); credentials are per client now."""
+    """``base_uri`` is read when a client is created; credentials are per client now.
+
+    ``basic_auth_user_name`` and ``basic_auth_password`` are the SDK's placeholders, kept for
+    programs that read them to pass them on (the SDK's ``number_route_message_demo.py`` does);
+    the client itself never reads them.
+    """
 
     base_uri = "https://api.flowroute.com"
+    basic_auth_user_name: str | None = None
+    basic_auth_password: str | None = None
 
 
 # ----------------------------------------------------------------------------- exceptions
@@ -132,9 +184,23 @@ def _context(error: APIError) -> HttpContext:
     )
 
 
+def _renamed(field: str, fields: Mapping[str, str]) -> str | None:
+    """``field`` in the SDK caller's terms: an exact entry of ``fields``, or one naming its parent."""
+    for source, target in fields.items():
+        if field == source:
+            return target
+        if field.startswith((source + ".", source + "[")):
+            return target + field[len(source) :]
+    return None
+
+
 @contextmanager
 def _legacy_errors(fields: Mapping[str, str] | None = None) -> Iterator[None]:
-    """APIError -> the SDK's exception; InputError field names -> the names the SDK caller used."""
+    """APIError -> the SDK's exception; InputError field names -> the names the SDK caller used.
+
+    ``fields`` maps the modern method's field names (or their parents, e.g. ``data.attributes``)
+    to the SDK argument names.
+    """
     try:
         yield
     except APIError as error:
@@ -142,7 +208,7 @@ def _legacy_errors(fields: Mapping[str, str] | None = None) -> Iterator[None]:
         base: type[APIException] = ErrorException if reason is not None else APIException
         raise combined_error_class(base, type(error))(reason or NOT_OK, _context(error)) from error
     except InputError as error:
-        field = (fields or {}).get(error.field)
+        field = _renamed(error.field, fields or {})
         if field is None:
             raise
         raise type(error)(field, error.rule) from None
@@ -238,7 +304,7 @@ def _get(attributes: Mapping[str, Any], name: str) -> Any:
     return attributes.get(name)
 
 
-def _is_mms(field: str, value: Any) -> bool | None:
+def _boolean(field: str, value: Any) -> bool | None:
     """``"true"``/``"false"`` (the S001 examples) or a real boolean."""
     if value is None or isinstance(value, bool):
         return value
@@ -247,18 +313,89 @@ def _is_mms(field: str, value: Any) -> bool | None:
     raise InputError(field, "must be true or false (or the strings 'true'/'false')")
 
 
-_ROUTE_ATTRIBUTES = frozenset({"route_type", "value", "alias"})
+_ROUTE_ATTRIBUTES = frozenset({"route_type", "value", "alias", "edge_strategy_id", "edge_strategy"})
 _MESSAGE_ATTRIBUTES = frozenset({"to", "from", "body", "is_mms", "media_urls", "dlr_callback"})
+# The SDK's E911 arguments, in its order; ``zipcode`` is the attribute ``zip`` on the wire.
+_E911_ARGUMENTS = (
+    "label",
+    "first_name",
+    "last_name",
+    "street_name",
+    "street_number",
+    "city",
+    "state",
+    "country",
+    "zipcode",
+    "address_type",
+    "address_type_number",
+)
+_E911_WIRE = {name: "zip" if name == "zipcode" else name for name in _E911_ARGUMENTS}
+_E911_FIELDS = {f"data.attributes.{wire}": name for name, wire in _E911_WIRE.items()}
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def _edge_strategy(attributes: Mapping[str, Any]) -> int | None:
+    """The SDK demo's ``edge_strategy`` ("1") or the documented ``edge_strategy_id``, as the integer id."""
+    prefix = "route_body.data.attributes."
+    if attributes.get("edge_strategy") is not None and attributes.get("edge_strategy_id") is not None:
+        raise InputError(prefix + "edge_strategy", "give edge_strategy or edge_strategy_id, not both")
+    if attributes.get("edge_strategy") is not None:
+        return _int(prefix + "edge_strategy", attributes["edge_strategy"])
+    return _int(prefix + "edge_strategy_id", attributes.get("edge_strategy_id"))
+
+
+def _e911_body(values: Mapping[str, Any]) -> Any:
+    """An E911 request document from the SDK's arguments (a method's ``locals()``); None means "not given".
+
+    ``street_number`` and ``zipcode`` may be ints, as the SDK's ``update_address`` accepted them.
+    """
+    attributes: dict[str, Any] = {}
+    for name in _E911_ARGUMENTS:
+        value = values[name]
+        if value is None:
+            continue
+        attributes[_E911_WIRE[name]] = _text_id(name, value) if name in ("street_number", "zipcode") else value
+    # Any: the caller's values go to the generated checks as they are.
+    return {"data": {"type": "e911", "attributes": attributes}}
+
+
+def _e164(field: str, value: Any) -> Any:
+    """A number as the Porting API documents it: digits (or an int) get the leading ``+``."""
+    text = _text_id(field, value).strip()
+    return "+" + text if text.isascii() and text.isdigit() else text
+
+
+def _phone_numbers(field: str, value: Any) -> list[Any]:
+    """The SDK's ``numbers``: a list, or one comma-separated string."""
+    if isinstance(value, str):
+        value = [part for part in value.split(",") if part.strip()]
+    if not isinstance(value, list | tuple):
+        raise InputError(field, "must be a list of phone numbers (or one comma-separated string)")
+    return [_e164(f"{field}[{index}]", number) for index, number in enumerate(value)]
+
+
+def _file_path(value: Any) -> str | os.PathLike[str]:
+    """A file name as the SDK took it (a str), or a path object; never an int (``open`` reads that as a descriptor)."""
+    if isinstance(value, str | os.PathLike) and str(value):
+        return value
+    raise InputError("filename", "must be a file path (a non-empty str or os.PathLike)")
+
+
+def _result(value: Any) -> Any:
+    """A generated model as the SDK's dict, ``None`` (204) as ``None``."""
+    return None if value is None else value.to_dict()
 
 
 # ----------------------------------------------------------------------------- controllers
 
 
 class NumbersController:
-    """Numbers v2: the six documented methods."""
+    """Numbers v2: the six methods of the SDK's README, plus ``release_a_did``, ``set_did_alias``,
+    ``set_did_callback``."""
 
     def __init__(self, client: FlowrouteClient) -> None:
         self._numbers = client.numbers
+        self._callbacks = client.callbacks
 
     def list_available_area_codes(self, limit: Any = None, offset: Any = None, max_setup_cost: Any = None) -> Any:
         with _legacy_errors():
@@ -329,21 +466,48 @@ class NumbersController:
         with _legacy_errors({"number": "number_id"}):
             return self._numbers.get(number).to_dict()
 
+    def release_a_did(self, id: Any) -> Any:
+        """Releases the number back to Flowroute's inventory (its routes go with it); None (204)."""
+        number = _text_id("id", id)
+        with _legacy_errors({"number": "id"}):
+            self._numbers.release(number)
+        return None
+
+    def set_did_alias(self, id: Any, alias: Any) -> Any:
+        """Sets the number's alias; returns the updated number."""
+        number = _text_id("id", id)
+        with _legacy_errors({"number": "id"}):
+            return self._numbers.update(number, body={"type": "number", "alias": alias}).to_dict()
+
+    def set_did_callback(self, id: Any, url: Any) -> Any:
+        """Sets the number's delivery-receipt (``dlr_callback``) URL; None (204)."""
+        number = _text_id("id", id)
+        with _legacy_errors({"number": "id", "callback_url": "url"}):
+            self._callbacks.set_number_callback(number, "dlr_callback", callback_url=url)
+        return None
+
 
 class RoutesController:
-    """Routes v2: the four documented methods. Bodies are JSON strings (as documented) or dicts."""
+    """Routes v2: the four methods of the SDK's README, plus ``list_edge_strategies``.
+
+    Bodies are JSON strings (as documented) or dicts.
+    """
 
     def __init__(self, client: FlowrouteClient) -> None:
         self._routes = client.routes
 
     def create_an_inbound_route(self, route_body: Any = None, *, body: Any = None) -> Any:
-        """``{"data": {"type": "route", "attributes": {"route_type", "value", "alias"}}}``."""
+        """``{"data": {"type": "route", "attributes": {"route_type", "value", "alias", "edge_strategy"}}}``."""
         document = _json_object("route_body", _required("route_body", route_body, "body", body))
         attributes = _attributes("route_body", _resource("route_body", document, "route"), _ROUTE_ATTRIBUTES)
+        edge_strategy_id = _edge_strategy(attributes)
         prefix = "route_body.data.attributes."
         with _legacy_errors({name: prefix + name for name in _ROUTE_ATTRIBUTES}):
             return self._routes.create(
-                _get(attributes, "route_type"), _get(attributes, "value"), _get(attributes, "alias")
+                _get(attributes, "route_type"),
+                _get(attributes, "value"),
+                _get(attributes, "alias"),
+                edge_strategy_id=edge_strategy_id,
             ).to_dict()
 
     def list_inbound_routes(self, limit: Any = None, offset: Any = None) -> Any:
@@ -364,6 +528,11 @@ class RoutesController:
             self._routes.set_failover(number, route_id)
         return None
 
+    def list_edge_strategies(self) -> Any:
+        """The edge strategies (points of presence) an inbound route can use; their ``id`` is ``edge_strategy``."""
+        with _legacy_errors():
+            return self._routes.list_edge_strategies().to_dict()
+
     @staticmethod
     def _reference(number_id: Any, route_body: Any) -> tuple[str, str]:
         data = _resource("route_body", _json_object("route_body", route_body), "route")
@@ -371,10 +540,12 @@ class RoutesController:
 
 
 class MessagesController:
-    """Messages v2.1: the three documented methods."""
+    """Messages v2.1: the three methods of the SDK's README, plus the account-level SMS, MMS and DLR
+    callback URLs and a number's DLR callback URL (each returns None: 204)."""
 
     def __init__(self, client: FlowrouteClient) -> None:
         self._messages = client.messages
+        self._callbacks = client.callbacks
 
     def send_a_message(self, message_body: Any = None, *, body: Any = None) -> Any:
         """``{"data": {"type": "message", "attributes": {"to", "from", "body", "is_mms", "media_urls"}}}``."""
@@ -388,7 +559,7 @@ class MessagesController:
                 from_=_text_id("from_", attributes.get("from")),
                 body=attributes.get("body"),
                 media_urls=attributes.get("media_urls"),
-                is_mms=_is_mms("is_mms", attributes.get("is_mms")),
+                is_mms=_boolean("is_mms", attributes.get("is_mms")),
                 dlr_callback=attributes.get("dlr_callback"),
             ).to_dict()
 
@@ -407,9 +578,299 @@ class MessagesController:
         with _legacy_errors():
             return self._messages.get(record).to_dict()
 
+    def set_account_level_sms_callback(self, url: Any) -> Any:
+        with _legacy_errors({"callback_url": "url"}):
+            self._callbacks.set_account_sms_callback(callback_url=url)
+        return None
+
+    def set_account_level_mms_callback(self, url: Any) -> Any:
+        with _legacy_errors({"callback_url": "url"}):
+            self._callbacks.set_account_mms_callback(callback_url=url)
+        return None
+
+    def set_account_level_dlr_callback(self, url: Any) -> Any:
+        with _legacy_errors({"callback_url": "url"}):
+            self._callbacks.set_account_dlr_callback(callback_url=url)
+        return None
+
+    def set_did_level_dlr_callback(self, number_id: Any, dlr_url: Any) -> Any:
+        number = _text_id("number_id", number_id)
+        with _legacy_errors({"number": "number_id", "callback_url": "dlr_url"}):
+            self._callbacks.set_number_callback(number, "dlr_callback", callback_url=dlr_url)
+        return None
+
+
+class E911sController:
+    """E911 address records: list, get, validate, create, update, delete, assign to and remove from numbers."""
+
+    def __init__(self, client: FlowrouteClient) -> None:
+        self._e911s = client.e911s
+
+    def list_e911s(self, limit: Any = None, offset: Any = None, state: Any = None) -> Any:
+        with _legacy_errors():
+            return self._e911s.list(limit=_int("limit", limit), offset=_int("offset", offset), state=state).to_dict()
+
+    def get_e911(self, e911_id: Any) -> Any:
+        record = _text_id("e911_id", e911_id)
+        with _legacy_errors():
+            return self._e911s.get(record).to_dict()
+
+    def validate_address(
+        self,
+        label: Any,
+        first_name: Any,
+        last_name: Any,
+        street_name: Any,
+        street_number: Any,
+        city: Any,
+        state: Any,
+        country: Any,
+        zipcode: Any,
+        address_type: Any = None,
+        address_type_number: Any = None,
+    ) -> Any:
+        """None (204) when the address is valid; an invalid one raises ``APIException`` (400)."""
+        body = _e911_body(locals())  # the SDK arguments by name
+        with _legacy_errors(_E911_FIELDS):
+            self._e911s.validate(body=body)
+        return None
+
+    def create_address(
+        self,
+        label: Any,
+        first_name: Any,
+        last_name: Any,
+        street_name: Any,
+        street_number: Any,
+        city: Any,
+        state: Any,
+        country: Any,
+        zipcode: Any,
+        address_type: Any = None,
+        address_type_number: Any = None,
+    ) -> Any:
+        """Validates and stores the address; returns the new record."""
+        body = _e911_body(locals())  # the SDK arguments by name
+        with _legacy_errors(_E911_FIELDS):
+            return self._e911s.create(body=body).to_dict()
+
+    def update_address(
+        self,
+        e911_id: Any,
+        label: Any = None,
+        first_name: Any = None,
+        last_name: Any = None,
+        street_name: Any = None,
+        street_number: Any = None,
+        city: Any = None,
+        state: Any = None,
+        country: Any = None,
+        zipcode: Any = None,
+        address_type: Any = None,
+        address_type_number: Any = None,
+    ) -> Any:
+        """Changes the attributes given (validated again); returns the record (None if the server answers 204)."""
+        record = _text_id("e911_id", e911_id)
+        body = _e911_body(locals())  # the SDK arguments by name
+        if not body["data"]["attributes"]:
+            raise InputError("e911_attributes", "give at least one attribute to change")
+        with _legacy_errors(_E911_FIELDS):
+            return _result(self._e911s.update(record, body=body))
+
+    def delete_address(self, e911_id: Any) -> Any:
+        """Deletes a record no number uses any more; None (204). One still in use: ``APIException`` (409)."""
+        record = _text_id("e911_id", e911_id)
+        with _legacy_errors():
+            self._e911s.delete(record)
+        return None
+
+    def associate(self, e911_id: Any, did: Any) -> Any:
+        """Assigns the record to the number ``did``; None (204)."""
+        record, number = _text_id("e911_id", e911_id), _text_id("did", did)
+        with _legacy_errors({"number": "did"}):
+            self._e911s.assign(number, record)
+        return None
+
+    def disconnect(self, did: Any) -> Any:
+        """Removes the number's E911 record (the record stays); None (204)."""
+        number = _text_id("did", did)
+        with _legacy_errors({"number": "did"}):
+            self._e911s.unassign(number)
+        return None
+
+    def list_dids_for_e911(self, e911_id: Any) -> Any:
+        record = _text_id("e911_id", e911_id)
+        with _legacy_errors():
+            return self._e911s.list_numbers(record).to_dict()
+
+
+class CNAMsController:
+    """CNAM (caller-ID name) records: list, search, get, create, assign to and remove from numbers, delete."""
+
+    def __init__(self, client: FlowrouteClient) -> None:
+        self._cnams = client.cnams
+
+    def list_cnams(self, limit: Any = None, offset: Any = None, is_approved: Any = None) -> Any:
+        with _legacy_errors():
+            return self._cnams.list(
+                limit=_int("limit", limit),
+                offset=_int("offset", offset),
+                is_approved=_boolean("is_approved", is_approved),
+            ).to_dict()
+
+    def search_cnams(
+        self, contains: Any = None, starts_with: Any = None, ends_with: Any = None, is_approved: Any = None
+    ) -> Any:
+        """``{"data": [...]}``: every record whose value contains / starts with / ends with the text given.
+
+        Not in the SDK's controller (its ``cnam_demo.py`` calls it). Case-insensitive, like the
+        documented ``value`` filter the search runs on; every page is read.
+        """
+        criteria = {"contains": contains, "starts_with": starts_with, "ends_with": ends_with}
+        given = {name: value for name, value in criteria.items() if value is not None}
+        if not given:
+            raise InputError("contains", "give contains, starts_with or ends_with")
+        for name, value in given.items():
+            if not isinstance(value, str) or not value:
+                raise InputError(name, "must be a non-empty string")
+        approved = _boolean("is_approved", is_approved)
+        # The server filters by substring; the longest text narrows the pages most.
+        needle = max(given, key=lambda name: len(given[name]))
+        with _legacy_errors({"value": needle}):
+            records = [item.to_dict() for item in self._cnams.iter(value=given[needle], is_approved=approved)]
+        text = {name: value.lower() for name, value in given.items()}
+        matches = []
+        for record in records:
+            value = str((record.get("attributes") or {}).get("value") or "").lower()
+            if (
+                text.get("contains", "") in value
+                and value.startswith(text.get("starts_with", ""))
+                and value.endswith(text.get("ends_with", ""))
+            ):
+                matches.append(record)
+        return {"data": matches}
+
+    def get_cnam(self, cnam_id: Any) -> Any:
+        record = _text_id("cnam_id", cnam_id)
+        with _legacy_errors():
+            return self._cnams.get(record).to_dict()
+
+    def create_cnam_record(self, value: Any) -> Any:
+        """A new (not yet approved) record; up to 15 characters, at least one letter."""
+        with _legacy_errors():
+            return self._cnams.create(body={"value": value}).to_dict()
+
+    def associate_cnam(self, cnam_id: Any, phone_number: Any) -> Any:
+        """Assigns an approved record to the account number ``phone_number`` (11 digits)."""
+        record, number = _text_id("cnam_id", cnam_id), _text_id("phone_number", phone_number)
+        with _legacy_errors({"number": "phone_number"}):
+            return self._cnams.assign(number, record).to_dict()
+
+    def unassociate_cnam(self, phone_number: Any) -> Any:
+        """Removes the number's CNAM record (the record stays)."""
+        number = _text_id("phone_number", phone_number)
+        with _legacy_errors({"number": "phone_number"}):
+            return self._cnams.unassign(number).to_dict()
+
+    def remove_cnam(self, cnam_id: Any) -> Any:
+        """Deletes the record (and unassigns it from every number); None (204)."""
+        record = _text_id("cnam_id", cnam_id)
+        with _legacy_errors():
+            self._cnams.delete(record)
+        return None
+
+
+class PortingController:
+    """Porting: ``checkPortability``."""
+
+    def __init__(self, client: FlowrouteClient) -> None:
+        self._porting = client.porting
+
+    def checkPortability(self, numbers: Any) -> Any:
+        """``{"data": {"portable", "nonportable", "hypernetwork_enabled"}}`` for the numbers (sent with ``+``)."""
+        body: Any = {"numbers": _phone_numbers("numbers", numbers)}
+        with _legacy_errors():
+            return self._porting.check_portability(body=body).to_dict()
+
+
+class CDRsController:
+    """CDR exports: create, list, status, download the CSV, parse it."""
+
+    def __init__(self, client: FlowrouteClient) -> None:
+        self._client = client
+        self._cdrs = client.cdrs
+
+    def list_cdrs(self, limit: Any = None, offset: Any = None, status: Any = None) -> Any:
+        """Each item is ``{"data": {...}}``, as the API sends it."""
+        with _legacy_errors():
+            return self._cdrs.list(status=status, limit=_int("limit", limit), offset=_int("offset", offset)).to_dict()
+
+    def list_cdr_exports(self, status: Any = None, limit: Any = None, offset: Any = None) -> Any:
+        """:meth:`list_cdrs` under the name and parameter order of the SDK's README."""
+        return self.list_cdrs(limit, offset, status)
+
+    def get_cdr_export_status(self, cdrexport_id: Any) -> Any:
+        export = _text_id("cdrexport_id", cdrexport_id)
+        with _legacy_errors():
+            return self._cdrs.get(export).to_dict()
+
+    def create_cdr_export(self, filters: Any, callback_url: Any = None) -> Any:
+        """Starts an export of the CDRs matching ``filters`` (a dict or JSON string); it starts ``processing``."""
+        attributes: dict[str, Any] = {"filter_parameters": _json_object("filters", filters)}
+        if callback_url is not None:
+            attributes["callback_url"] = callback_url
+        body: Any = {"data": {"type": "cdrexport", "attributes": attributes}}
+        fields = {"data.attributes.filter_parameters": "filters", "data.attributes.callback_url": "callback_url"}
+        with _legacy_errors(fields):
+            return self._cdrs.create(body=body).to_dict()
+
+    def download_cdr_export(self, cdrexport_id: Any, filename: Any) -> Any:
+        """Writes the export's CSV to ``filename``; ``{"filename": filename}``, or None while it is not completed."""
+        path = _file_path(filename)
+        if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+            raise InputError("filename", "its folder does not exist")
+        status = self.get_cdr_export_status(cdrexport_id)
+        url = (status["data"].get("attributes") or {}).get("download_url")
+        if not url:
+            return None
+        with _legacy_errors():
+            content = self._client.download(url)
+        if content.startswith(_GZIP_MAGIC):
+            try:
+                content = gzip.decompress(content)
+            except (OSError, EOFError, zlib.error) as exc:
+                raise MalformedResponseError(
+                    f"CDR export {cdrexport_id}: the download is not a readable gzip file ({type(exc).__name__})",
+                    status_code=200,
+                ) from exc
+        try:
+            with open(path, "wb") as outfile:
+                outfile.write(content)
+        except OSError as exc:
+            raise InputError("filename", f"cannot be written ({exc.strerror or type(exc).__name__})") from exc
+        return {"filename": filename}
+
+    def parse_cdr_export(self, filename: Any) -> Any:
+        """The rows of a downloaded export as dicts keyed by the header row (every value text)."""
+        path = _file_path(filename)
+        try:
+            with open(path, encoding="utf-8", newline="") as infile:
+                rows = list(csv.DictReader(infile))
+        except OSError as exc:
+            raise InputError("filename", f"cannot be read ({exc.strerror or type(exc).__name__})") from exc
+        except (UnicodeDecodeError, csv.Error) as exc:
+            raise MalformedResponseError(f"{path}: not a CDR export CSV file ({type(exc).__name__})") from exc
+        for number, row in enumerate(rows, start=2):  # line 1 is the header
+            try:
+                CdrCsvRecord.from_dict(row)  # the documented columns are there
+            except KeyError as exc:
+                raise MalformedResponseError(f"{path}: line {number} has no {exc.args[0]!r} column") from None
+        return rows
+
 
 class FlowroutenumbersandmessagingClient(Closable):
-    """``FlowroutenumbersandmessagingClient(access_key, secret_key)`` with ``.numbers``, ``.routes``, ``.messages``.
+    """``FlowroutenumbersandmessagingClient(access_key, secret_key)`` with the SDK's lazily created
+    controllers ``.numbers``, ``.routes``, ``.messages``, ``.e911s``, ``.cnams``, ``.porting``, ``.cdrs``.
 
     The keyword-only ``base_uri`` (default :attr:`Configuration.base_uri`), ``retry`` and ``transport``
     options are new.
@@ -452,6 +913,22 @@ class FlowroutenumbersandmessagingClient(Closable):
     def messages(self) -> MessagesController:
         return MessagesController(self._client)
 
+    @cached_property
+    def e911s(self) -> E911sController:
+        return E911sController(self._client)
+
+    @cached_property
+    def cnams(self) -> CNAMsController:
+        return CNAMsController(self._client)
+
+    @cached_property
+    def porting(self) -> PortingController:
+        return PortingController(self._client)
+
+    @cached_property
+    def cdrs(self) -> CDRsController:
+        return CDRsController(self._client)
+
     def close(self) -> None:
         """New: release the connection pool."""
         self._client.close()
@@ -486,6 +963,10 @@ controllers = _alias("controllers")
 _alias("controllers.numbers_controller", NumbersController=NumbersController)
 _alias("controllers.routes_controller", RoutesController=RoutesController)
 _alias("controllers.messages_controller", MessagesController=MessagesController)
+_alias("controllers.e911s_controller", E911sController=E911sController)
+_alias("controllers.cnams_controller", CNAMsController=CNAMsController)
+_alias("controllers.porting_controller", PortingController=PortingController)
+_alias("controllers.cdrs_controller", CDRsController=CDRsController)
 exceptions = _alias("exceptions")
 _alias("exceptions.api_exception", APIException=APIException)
 _alias("exceptions.error_exception", ErrorException=ErrorException)
