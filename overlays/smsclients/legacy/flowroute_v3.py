@@ -1,4 +1,4 @@
-"""Drop-in for the Flowroute SDK v3 for Python (``flowroutenumbersandmessaging``), latest version (docs/providers.md §2.7).
+"""Drop-in for the latest Flowroute SDK v3 for Python (``flowroutenumbersandmessaging``; docs/providers.md §2.7).
 
 Replace the SDK's imports with one line::
 
