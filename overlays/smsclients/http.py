@@ -2,8 +2,13 @@
 
 A client built here refuses clear-text URLs (except loopback, for the local sandbox), retries
 through :class:`~smsclients.retries.RetryTransport`, identifies itself with a User-Agent, and
-turns every HTTP error status into a typed :class:`~smsclients.errors.APIError` in a response
-hook -- before the generated code tries to parse an error body as a success model.
+turns every status other than 2xx into a typed :class:`~smsclients.errors.APIError` in a response
+hook (:func:`~smsclients.responses.raise_unless_success`) -- before the generated code tries to
+parse an error body as a success model. Before anything is sent, a request that could not go out
+as the caller meant it is an :class:`~smsclients.errors.InputError`: a body that is not JSON (NaN,
+a set, bytes, deep nesting), a header value that is not printable ASCII, a path with ``.``/``..``
+or empty segments. A closed client raises :class:`~smsclients.errors.ClientStateError`. The
+responses it returns are :class:`~smsclients.responses.CheckedResponse` objects.
 
 The clients are :class:`ProviderClient` / :class:`AsyncProviderClient`: ``httpx`` clients whose
 ``request()`` takes a short path for the requests the generated code makes (see
@@ -15,6 +20,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
@@ -24,12 +30,14 @@ from typing import Any, cast
 import httpx
 
 from ._version import __version__
-from .auth import RequestSigner
-from .errors import ErrorBodyParser, InputError, InsecureURLError, MalformedResponseError, api_error_from_response
+from .auth import RESIGN_EXTENSION, RequestSigner
+from .errors import ClientStateError, ErrorBodyParser, InputError, InsecureURLError, MalformedResponseError
 from .pooling import PartitionedAsyncTransport
 from .redaction import redact_url
+from .responses import CheckedResponse, raise_unless_success
 from .retries import AsyncRetryTransport, RetryPolicy, RetryTransport
 from .shortcuts import buffered_request
+from .validation import header_value
 
 __all__ = [
     "USER_AGENT",
@@ -38,6 +46,7 @@ __all__ = [
     "build_async_http_client",
     "build_http_client",
     "check_redirect_location",
+    "check_request_path",
     "default_async_transport",
     "default_transport",
     "is_loopback_host",
@@ -101,6 +110,52 @@ def check_redirect_location(response: httpx.Response) -> None:
         ) from exc
 
 
+def check_request_path(path: str) -> None:
+    """InputError if the path (and query) of a relative request URL holds a ``.``, ``..`` or empty segment.
+
+    HTTP stacks remove dot segments and servers merge empty ones, so such a path would address
+    another resource than the one its parameters name (``/users/u-1/messages/..`` is
+    ``/users/u-1``). A backstop behind :func:`smsclients.validation.path_segment`, which refuses
+    such parameter values by name.
+    """
+    segments = path.split("?", 1)[0].split("/")[1:]
+    for index, segment in enumerate(segments):
+        if segment in (".", "..") or (not segment and index < len(segments) - 1):
+            raise InputError("path", f"segment {segment!r} of {path.split('?', 1)[0]!r} would change the request path")
+
+
+def _check_headers(headers: Mapping[str, Any]) -> None:
+    for name, value in headers.items():
+        # The fast test passes every ordinary value; the exact rule (tabs inside are allowed) decides the rest.
+        if isinstance(value, str) and not (value.isascii() and value.isprintable() and value == value.strip(" ")):
+            header_value(f"headers[{name!r}]", value)
+
+
+def _json_problem(value: object) -> str:
+    """Where in ``value`` the first thing is that JSON cannot carry, as ``body.messages[0].x``."""
+    stack: list[tuple[object, str]] = [(value, "body")]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            return f"{path}: {item!r} is not allowed in JSON"
+        if isinstance(item, dict):
+            for key, child in reversed(list(item.items())):
+                if not isinstance(key, str | int | float | bool) and key is not None:
+                    return f"{path}: key {key!r} is not a string"
+                stack.append((child, f"{path}.{key}"))
+        elif isinstance(item, list | tuple):
+            stack.extend((child, f"{path}[{index}]") for index, child in reversed(list(enumerate(item))))
+        elif not isinstance(item, str | int | float | bool) and item is not None:
+            return f"{path}: a {type(item).__name__} cannot be sent as JSON"
+    return "body: cannot be sent as JSON (nested too deep)"
+
+
+def _unsendable(exc: Exception, json: object) -> InputError:
+    problem = _json_problem(json) if json is not None else f"request: {type(exc).__name__}: {exc}"
+    field, _, rule = problem.partition(": ")
+    return InputError(field, rule)
+
+
 def default_transport(verify: bool = True) -> httpx.BaseTransport:
     """The network transport a sync client gets when none is given: httpx's own."""
     return httpx.HTTPTransport(verify=verify)
@@ -143,6 +198,9 @@ class _DirectPath:
         self.headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in self.raw_headers}
         self.header_names = {name.lower(): name for name in self.headers}
         self.timeout = client.timeout.as_dict()
+        auth = self.auth
+        # A signature over the date goes stale: the retry transport signs each retry again with this.
+        self.resign = auth.sign if isinstance(auth, RequestSigner) and auth.signs_each_attempt else None
         self.urls.clear()
 
     def _applies(self) -> bool:
@@ -177,8 +235,6 @@ class _DirectPath:
     ) -> httpx.Request | None:
         """The request ``httpx.Client.request`` would build and sign, or None to let httpx do it.
 
-        Raises RuntimeError, as httpx does, if the client is closed.
-
         The direct path covers what the generated code and the pagers pass: a path under
         ``base_url`` or an absolute URL, a JSON or bytes body, query parameters and headers. It
         skips httpx's per-request cookie jar, redirect and event-hook machinery, none of which these
@@ -190,28 +246,35 @@ class _DirectPath:
             return None
         if not self._applies():
             return None
-        if self.client.is_closed:
-            raise RuntimeError("Cannot send a request, as the client has been closed.")
         if url.startswith("/"):
+            if "/." in url or "//" in url:
+                check_request_path(url)
             url = self.prefix + url
         elif not url.startswith(("https://", "http://")):
             return None
+        if headers:
+            _check_headers(headers)
         parsed = self._parsed(url) if params is None else httpx.URL(self._parsed(url), params=params)
-        encoded = _encoded_body(content, json)
-        if encoded is None:
-            request = httpx.Request(
-                method,
-                parsed,
-                headers=self._merge(headers),
-                content=content,
-                json=json,
-                extensions={"timeout": self.timeout},
-            )
-        else:
-            body, content_headers = encoded
-            complete = _with_auto_headers(method, parsed, self._merge(headers), content_headers)
-            request = buffered_request(method, parsed, complete, body, {"timeout": self.timeout})
+        try:
+            encoded = _encoded_body(content, json)
+            if encoded is None:
+                request = httpx.Request(
+                    method,
+                    parsed,
+                    headers=self._merge(headers),
+                    content=content,
+                    json=json,
+                    extensions={"timeout": self.timeout},
+                )
+            else:
+                body, content_headers = encoded
+                complete = _with_auto_headers(method, parsed, self._merge(headers), content_headers)
+                request = buffered_request(method, parsed, complete, body, {"timeout": self.timeout})
+        except (TypeError, ValueError, RecursionError) as exc:  # NaN, a set, bytes, deep nesting in the body
+            raise _unsendable(exc, json) from None
         cast(RequestSigner, self.auth).sign(request)
+        if self.resign is not None:
+            request.extensions[RESIGN_EXTENSION] = self.resign
         return request
 
     def _parsed(self, url: str) -> httpx.URL:
@@ -299,6 +362,9 @@ def _received(request: httpx.Request, response: httpx.Response, started: float) 
         )
 
 
+_CLOSED = "Cannot send a request, as the client has been closed; nothing was sent."
+
+
 class ProviderClient(httpx.Client):
     """The ``httpx.Client`` of one provider facade, with a direct path for the generated code's requests.
 
@@ -322,14 +388,31 @@ class ProviderClient(httpx.Client):
         headers: Any = None,
         **options: Any,
     ) -> httpx.Response:
+        if self.is_closed:
+            raise ClientStateError(_CLOSED)
         request = self._direct.request(method, url, content, json, params, headers, options)
         if request is None:
-            return super().request(method, url, content=content, json=json, params=params, headers=headers, **options)
-        started = time.perf_counter()
-        response = self._transport.handle_request(request)  # the retry transport; it reads the body
-        _received(request, response, started)
-        self._on_response(response)
+            response = super().request(
+                method, url, content=content, json=json, params=params, headers=headers, **options
+            )
+        else:
+            started = time.perf_counter()
+            response = self._transport.handle_request(request)  # the retry transport; it reads the body
+            _received(request, response, started)
+            self._on_response(response)
+        response.__class__ = CheckedResponse  # json() raises typed errors only
         return response
+
+    def build_request(self, *args: Any, **kwargs: Any) -> httpx.Request:
+        """httpx's own path (requests the direct path does not model), with bad input typed."""
+        if isinstance(kwargs.get("headers"), Mapping):
+            _check_headers(kwargs["headers"])
+        try:
+            return super().build_request(*args, **kwargs)
+        except InputError:
+            raise
+        except (TypeError, ValueError, RecursionError) as exc:
+            raise _unsendable(exc, kwargs.get("json")) from None
 
 
 class AsyncProviderClient(httpx.AsyncClient):
@@ -353,16 +436,41 @@ class AsyncProviderClient(httpx.AsyncClient):
         headers: Any = None,
         **options: Any,
     ) -> httpx.Response:
+        if self.is_closed:
+            raise ClientStateError(_CLOSED)
         request = self._direct.request(method, url, content, json, params, headers, options)
         if request is None:
-            return await super().request(
+            response = await super().request(
                 method, url, content=content, json=json, params=params, headers=headers, **options
             )
-        started = time.perf_counter()
-        response = await self._transport.handle_async_request(request)
-        _received(request, response, started)
-        await self._on_response(response)
+        else:
+            started = time.perf_counter()
+            response = await self._transport.handle_async_request(request)
+            _received(request, response, started)
+            await self._on_response(response)
+        response.__class__ = CheckedResponse
         return response
+
+    def build_request(self, *args: Any, **kwargs: Any) -> httpx.Request:
+        """See :meth:`ProviderClient.build_request`."""
+        if isinstance(kwargs.get("headers"), Mapping):
+            _check_headers(kwargs["headers"])
+        try:
+            return super().build_request(*args, **kwargs)
+        except InputError:
+            raise
+        except (TypeError, ValueError, RecursionError) as exc:
+            raise _unsendable(exc, kwargs.get("json")) from None
+
+
+def _check_settings(policy: object, transport: object, transport_class: type, auth: object) -> None:
+    """Wrong-typed client settings are InputErrors naming the option, not AttributeErrors on first use."""
+    if not isinstance(policy, RetryPolicy):
+        raise InputError("retry", "must be a smsclients.RetryPolicy")
+    if transport is not None and not isinstance(transport, transport_class):
+        raise InputError("transport", f"must be an httpx.{transport_class.__name__} (see smsclients.transports)")
+    if not isinstance(auth, RequestSigner):
+        raise InputError("auth", "must be a smsclients.auth.RequestSigner (BasicAuth, MessageMediaHmacAuth)")
 
 
 def build_http_client(
@@ -383,11 +491,12 @@ def build_http_client(
     explicit transport is always installed. ``verify`` applies only when ``transport`` is None.
     """
 
+    _check_settings(policy, transport, httpx.BaseTransport, auth)
+
     def raise_for_status(response: httpx.Response) -> None:
-        if response.status_code >= 400:
+        if not 200 <= response.status_code < 300:
             response.read()
-            raise api_error_from_response(response, provider=provider, parse_body=parse_error)
-        check_redirect_location(response)
+            raise_unless_success(response, provider=provider, parse_body=parse_error)
 
     return ProviderClient(
         base_url=require_secure_url(base_url),
@@ -413,11 +522,12 @@ def build_async_http_client(
 ) -> AsyncProviderClient:
     """Async twin of :func:`build_http_client`."""
 
+    _check_settings(policy, transport, httpx.AsyncBaseTransport, auth)
+
     async def raise_for_status(response: httpx.Response) -> None:
-        if response.status_code >= 400:
+        if not 200 <= response.status_code < 300:
             await response.aread()
-            raise api_error_from_response(response, provider=provider, parse_body=parse_error)
-        check_redirect_location(response)
+            raise_unless_success(response, provider=provider, parse_body=parse_error)
 
     return AsyncProviderClient(
         base_url=require_secure_url(base_url),
