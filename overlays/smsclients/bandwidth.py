@@ -52,8 +52,9 @@ from .errors import ErrorDetails, InputError, MalformedResponseError, SmsClientE
 from .http import build_async_http_client, build_http_client
 from .lifecycle import AsyncClosable, Closable
 from .pagination import AsyncLinkPager, LinkPager, Page
+from .responses import single_header
 from .retries import RetryPolicy, call_options
-from .validation import e164, max_items, text_length
+from .validation import check_path_segment, e164, max_items, text_length
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -143,7 +144,7 @@ def _parse_guard(operation: str) -> Iterator[None]:
 
 def _sent_id(response: Response[Any]) -> str:
     """The id of a single send: 201 with an empty body and the message URL in ``Location``."""
-    location = response.headers.get("location")
+    location = single_header(response.headers, "location", status_code=int(response.status_code), method="POST")
     if not 200 <= int(response.status_code) < 300 or not location:
         raise _malformed("send_messages", response, "a single send must answer 201 with a Location header")
     message_id = message_id_from_location(location)
@@ -278,7 +279,7 @@ def _single_request(
 def _check_id(message_id: object) -> str:
     if not isinstance(message_id, str) or not message_id.strip():
         raise InputError("message_id", "must be a non-empty string")
-    return message_id
+    return check_path_segment("message_id", message_id)
 
 
 def _list_kwargs(
@@ -301,7 +302,7 @@ def _list_kwargs(
         return UNSET if value is None else value
 
     for field, value in (("from_date_time", from_date_time), ("to_date_time", to_date_time)):
-        if value is not None and (not isinstance(value, str) or not _DATE_TIME.match(value)):
+        if value is not None and (not isinstance(value, str) or not _DATE_TIME.fullmatch(value)):
             raise InputError(field, "must be a date-time like '2014-05-25 12:00:00' (yyyy-MM-dd hh:mm:ss)")
     for field, value, allowed in (
         ("direction", direction, MESSAGE_DIRECTION_VALUES),
@@ -338,6 +339,7 @@ def _check_user_and_credentials(user_id: str, api_token: str, api_secret: str) -
     for field, value in (("user_id", user_id), ("api_token", api_token), ("api_secret", api_secret)):
         if not isinstance(value, str) or not value:
             raise InputError(field, "must be a non-empty string")
+    check_path_segment("user_id", user_id)
     return BasicAuth(api_token, api_secret)
 
 

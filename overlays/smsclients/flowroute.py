@@ -14,7 +14,6 @@ pagination over ``links.next`` and per-call options. It returns the generated at
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections.abc import Awaitable, Callable, Mapping, Sequence
@@ -75,9 +74,16 @@ from flowroute_v2_client.types import UNSET
 
 from .auth import BasicAuth
 from .errors import ErrorDetails, InputError, MalformedResponseError, SmsClientError
-from .http import build_async_http_client, build_http_client, default_async_transport, default_transport
+from .http import (
+    build_async_http_client,
+    build_http_client,
+    default_async_transport,
+    default_transport,
+    require_secure_url,
+)
 from .lifecycle import AsyncClosable, Closable
 from .pagination import AsyncLinkPager, LinkPager, Page
+from .responses import parse_json_body
 from .retries import RetryPolicy, call_options
 from .validation import nanp_11_digits
 
@@ -454,7 +460,7 @@ def _expect(response: _Response, model: type[ModelT]) -> ModelT:
     if isinstance(parsed, model):
         return parsed
     try:
-        return model.from_dict(json.loads(response.content))
+        return model.from_dict(parse_json_body(response.content, status_code=int(response.status_code)))
     except _PARSE_ERRORS as exc:
         raise _malformed(exc, response) from exc
 
@@ -920,7 +926,7 @@ class FlowrouteClient(Closable):
         transport: httpx.BaseTransport | None = None,
     ) -> None:
         auth = _check_credentials(access_key, secret_key)
-        self.base_url = base_url.rstrip("/")
+        self.base_url = require_secure_url(base_url).rstrip("/")
         # Both httpx clients share one inner transport, hence one connection pool to the host.
         shared = transport if transport is not None else default_transport()
         options: dict[str, Any] = {"auth": auth, "provider": PROVIDER, "parse_error": parse_error_body, "policy": retry}
@@ -1355,7 +1361,7 @@ class AsyncFlowrouteClient(AsyncClosable):
         transport: httpx.AsyncBaseTransport | None = None,
     ) -> None:
         auth = _check_credentials(access_key, secret_key)
-        self.base_url = base_url.rstrip("/")
+        self.base_url = require_secure_url(base_url).rstrip("/")
         shared = transport if transport is not None else default_async_transport()
         options: dict[str, Any] = {"auth": auth, "provider": PROVIDER, "parse_error": parse_error_body, "policy": retry}
         self._http = build_async_http_client(base_url=self.base_url, transport=shared, **options)

@@ -8,7 +8,6 @@ confirm loop over delivery reports and replies (api-notes §4, §5.1).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -41,8 +40,9 @@ from smsclients.auth import BasicAuth, MessageMediaHmacAuth, RequestSigner
 from smsclients.errors import ErrorDetails, InputError, MalformedResponseError, SmsClientError
 from smsclients.http import build_async_http_client, build_http_client
 from smsclients.pagination import AsyncQueueDrainer, QueueDrainer
+from smsclients.responses import parse_json_body
 from smsclients.retries import RetryPolicy, call_options
-from smsclients.validation import e164, max_items, text_length
+from smsclients.validation import e164, header_value, max_items, text_length
 
 from .lifecycle import AsyncClosable, Closable
 
@@ -115,7 +115,7 @@ def check_message_id(message_id: object, field: str = "message_id") -> str:
     """Return ``message_id`` if it is the 36-character UUID the API issues; InputError otherwise."""
     if not isinstance(message_id, str):
         raise InputError(field, "must be a string")
-    if not _UUID.match(message_id):
+    if not _UUID.fullmatch(message_id):
         raise InputError(field, "must be a 36-character UUID")
     return message_id
 
@@ -135,7 +135,7 @@ def _time_value(field: str, value: object) -> str:
         if value.tzinfo is None:
             raise InputError(field, "must be a timezone-aware datetime")
         return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
-    if not isinstance(value, str) or not _ISO_DATETIME.match(value):
+    if not isinstance(value, str) or not _ISO_DATETIME.fullmatch(value):
         raise InputError(field, "must be an ISO 8601 date-time, e.g. 2016-11-03T11:49:02.807Z")
     return value
 
@@ -236,7 +236,7 @@ def _account(value: str | None) -> str | Unset:
         return UNSET
     if not isinstance(value, str) or not value or any(ch in value for ch in "\r\n"):
         raise InputError("account", "must be a non-empty single-line string")
-    return value
+    return header_value("account", value)
 
 
 def _malformed(operation: str, exc: Exception) -> MalformedResponseError:
@@ -258,7 +258,7 @@ def _model(response: Response[Any], expected: type[T], parse: Callable[[Any], T]
         return response.parsed
     _expect_success(response, operation)
     try:
-        return parse(json.loads(response.content))
+        return parse(parse_json_body(response.content, status_code=int(response.status_code)))
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         error = _malformed(operation, exc)
         error.status_code, error.raw_body = int(response.status_code), response.content

@@ -13,7 +13,6 @@ base URL is https, and nothing is logged (no ``logging.basicConfig`` at import, 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any, ClassVar, Final
 
@@ -26,12 +25,15 @@ from smsclients.errors import (
     MalformedResponseError,
     combined_error_class,
     copy_api_error_fields,
+    display_json,
 )
 from smsclients.legacy._apimatic import HttpContext, HttpRequest, HttpResponse
 from smsclients.lifecycle import Closable
 from smsclients.messagemedia import DEFAULT_BASE_URL, PROVIDER, MessageMediaClient
 from smsclients.redaction import redact_url
+from smsclients.responses import parse_json_body
 from smsclients.retries import RetryPolicy
+from smsclients.validation import json_input
 
 __all__ = [
     "APIException",
@@ -204,11 +206,11 @@ class CheckRepliesResponse(_Model):
 def _body_dict(body: Any) -> dict[str, Any]:
     """A request body as 1.1.0 accepted it (dict or model), or a JSON string, as a plain dict."""
     if isinstance(body, str):
-        try:
-            body = json.loads(body)
-        except ValueError:
-            raise InputError("body", "is not valid JSON") from None
-    plain = _plain(body)
+        body = json_input("body", body)
+    try:
+        plain = _plain(body)
+    except RecursionError:
+        raise InputError("body", "is nested too deeply") from None
     if not isinstance(plain, dict):
         raise InputError("body", "must be a dict or a request model object")
     return plain
@@ -225,11 +227,10 @@ def _required_list(body: dict[str, Any], key: str) -> list[Any]:
 
 def _json_or_text(response: Response[Any]) -> Any:
     """1.1.0's ``json_deserialize`` of an untyped response: parsed JSON, else the raw text ('' when empty)."""
-    text = response.content.decode("utf-8", errors="replace")
     try:
-        return json.loads(text)
-    except ValueError:
-        return text
+        return parse_json_body(response.content, status_code=int(response.status_code))
+    except MalformedResponseError:  # 1.1.0 returned the text of a body that is not JSON
+        return response.content.decode("utf-8", errors="replace")
 
 
 def _json_object(response: Response[Any]) -> dict[str, Any]:
@@ -238,10 +239,7 @@ def _json_object(response: Response[Any]) -> dict[str, Any]:
     The facade's ``_*_response`` helpers return the response unparsed, so this is the only check.
     """
     status = int(response.status_code)
-    try:
-        value = json.loads(response.content) if 200 <= status < 300 else None
-    except (ValueError, RecursionError):
-        value = None
+    value = parse_json_body(response.content, status_code=status) if 200 <= status < 300 else None
     if not isinstance(value, dict):
         raise MalformedResponseError(
             f"expected HTTP 2xx with a JSON object, got HTTP {status}", status_code=status, raw_body=response.content
@@ -287,7 +285,7 @@ class _Call:
             error.method or self.method,
             url,
             headers=headers,
-            parameters=json.dumps(self.body) if self.body is not None else None,
+            parameters=display_json(self.body) if self.body is not None else None,
         )
         response = HttpResponse(error.status_code, dict(error.headers), error.raw_body.decode("utf-8", "replace"))
         exc_class = combined_error_class(APIException, type(error))
