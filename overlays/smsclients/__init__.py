@@ -13,8 +13,10 @@ from ._version import __version__
 from .auth import BasicAuth, MessageMediaHmacAuth, hmac_signature
 from .errors import (
     APIError,
+    ArgumentError,
     AuthenticationError,
     BadRequestError,
+    ClientStateError,
     ConnectionFailedError,
     DeliveryUnknownError,
     ErrorBodyParser,
@@ -25,6 +27,7 @@ from .errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    RedirectError,
     RequestTimeoutError,
     ServerError,
     SmsClientError,
@@ -39,6 +42,7 @@ from .errors import (
 from .http import USER_AGENT, build_async_http_client, build_http_client, require_secure_url
 from .pagination import AsyncLinkPager, AsyncQueueDrainer, LinkPager, Page, QueueDrainer
 from .redaction import REDACTED, Secret, redact_headers, redact_url
+from .responses import DEFAULT_MAX_RESPONSE_BYTES, parse_json_body
 from .retries import (
     IDEMPOTENT_METHODS,
     AsyncRetryTransport,
@@ -48,7 +52,7 @@ from .retries import (
     call_options,
     current_call_options,
 )
-from .validation import e164, max_items, nanp_11_digits, text_length
+from .validation import e164, header_value, max_items, nanp_11_digits, path_segment, text_length
 
 # ---------------------------------------------------------------------------------------------
 # Provider facades, imported on first use (each provider adds its names here and to __all__)
@@ -79,10 +83,12 @@ def __getattr__(name: str) -> Any:
 # ---------------------------------------------------------------------------------------------
 
 __all__ = [
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "IDEMPOTENT_METHODS",
     "REDACTED",
     "USER_AGENT",
     "APIError",
+    "ArgumentError",
     # Provider facades
     "AsyncBandwidthClient",
     "AsyncFlowrouteClient",
@@ -95,6 +101,7 @@ __all__ = [
     "BandwidthClient",
     "BasicAuth",
     "CallOptions",
+    "ClientStateError",
     "ConnectionFailedError",
     "DeliveryUnknownError",
     "ErrorBodyParser",
@@ -111,6 +118,7 @@ __all__ = [
     "PermissionDeniedError",
     "QueueDrainer",
     "RateLimitError",
+    "RedirectError",
     "RequestTimeoutError",
     "RetryPolicy",
     "RetryTransport",
@@ -128,10 +136,13 @@ __all__ = [
     "copy_api_error_fields",
     "current_call_options",
     "e164",
+    "header_value",
     "hmac_signature",
     "max_items",
     "nanp_11_digits",
+    "parse_json_body",
     "parse_retry_after",
+    "path_segment",
     "redact_headers",
     "redact_url",
     "require_secure_url",

@@ -131,6 +131,17 @@ def _check_headers(headers: Mapping[str, Any]) -> None:
             header_value(f"headers[{name!r}]", value)
 
 
+def _check_params(params: object) -> None:
+    """Query values httpx would send as their ``str()`` (``b'raw'``, ``{1, 2}``, ``nan``) are input errors."""
+    if not isinstance(params, Mapping):
+        return
+    for name, value in params.items():
+        for item in value if isinstance(value, list | tuple) else (value,):
+            if item is None or isinstance(item, str | int) or (isinstance(item, float) and math.isfinite(item)):
+                continue
+            raise InputError(f"params[{name!r}]", "must be a string, a finite number, or a list of them")
+
+
 def _json_problem(value: object) -> str:
     """Where in ``value`` the first thing is that JSON cannot carry, as ``body.messages[0].x``."""
     stack: list[tuple[object, str]] = [(value, "body")]
@@ -254,7 +265,11 @@ class _DirectPath:
             return None
         if headers:
             _check_headers(headers)
-        parsed = self._parsed(url) if params is None else httpx.URL(self._parsed(url), params=params)
+        if params is None:
+            parsed = self._parsed(url)
+        else:
+            _check_params(params)
+            parsed = httpx.URL(self._parsed(url), params=params)
         try:
             encoded = _encoded_body(content, json)
             if encoded is None:
@@ -407,6 +422,7 @@ class ProviderClient(httpx.Client):
         """httpx's own path (requests the direct path does not model), with bad input typed."""
         if isinstance(kwargs.get("headers"), Mapping):
             _check_headers(kwargs["headers"])
+        _check_params(kwargs.get("params"))
         try:
             return super().build_request(*args, **kwargs)
         except InputError:
@@ -455,6 +471,7 @@ class AsyncProviderClient(httpx.AsyncClient):
         """See :meth:`ProviderClient.build_request`."""
         if isinstance(kwargs.get("headers"), Mapping):
             _check_headers(kwargs["headers"])
+        _check_params(kwargs.get("params"))
         try:
             return super().build_request(*args, **kwargs)
         except InputError:

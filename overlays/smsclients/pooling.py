@@ -86,6 +86,7 @@ class PartitionedAsyncTransport(httpx.AsyncBaseTransport):
         index = self._acquire()
         try:
             response = await self._partitions[index].handle_async_request(request)
+            response.request = request  # as httpx.AsyncClient sets it; errors say what was asked
             limits = current_limits()
             try:
                 await aread_limited(response, limits.max_response_bytes, limits.deadline)

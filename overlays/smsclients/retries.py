@@ -497,6 +497,7 @@ class RetryTransport(_RetryCore, httpx.BaseTransport):
                     # Read the body here, inside the retry rules and the attempt's limits: a
                     # connection that drops mid-body (headers sent, body cut) is a transport
                     # failure like any other, not a bare httpx error raised later by the client.
+                    response.request = request  # as httpx.Client sets it; errors say what was asked
                     read_limited(response, limits.max_response_bytes, limits.deadline)
                     return response
             except httpx.DecodingError as exc:
