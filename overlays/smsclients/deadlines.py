@@ -27,13 +27,14 @@ import typing
 from collections.abc import AsyncIterator, Iterable
 from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from contextvars import ContextVar, Token
-from dataclasses import dataclass
+from typing import NamedTuple
 
 import httpcore
 
 from .responses import DEFAULT_MAX_RESPONSE_BYTES
 
 __all__ = [
+    "LIMITS",
     "AsyncDeadlineBackend",
     "AttemptLimits",
     "DeadlineBackend",
@@ -50,17 +51,19 @@ __all__ = [
 _SCOPE_GRACE = 0.1
 
 
-@dataclass(frozen=True, slots=True)
-class AttemptLimits:
+class AttemptLimits(NamedTuple):
     """The bounds of the attempt running in this context: ``deadline`` on ``time.monotonic()``
-    (None: unbounded) and the largest response body, in bytes once decoded."""
+    (None: unbounded) and the largest response body, in bytes once decoded. (A tuple: one is
+    made per attempt, and a tuple is the cheapest thing to make.)"""
 
     deadline: float | None = None
     max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
 
 
 _NO_LIMITS = AttemptLimits()
-_current: ContextVar[AttemptLimits] = ContextVar("smsclients_attempt_limits", default=_NO_LIMITS)
+# Public so the retry transports can set it without a function call per attempt.
+LIMITS: ContextVar[AttemptLimits] = ContextVar("smsclients_attempt_limits", default=_NO_LIMITS)
+_current = LIMITS
 
 
 def current_limits() -> AttemptLimits:

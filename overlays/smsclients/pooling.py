@@ -86,10 +86,9 @@ class PartitionedAsyncTransport(httpx.AsyncBaseTransport):
         index = self._acquire()
         try:
             response = await self._partitions[index].handle_async_request(request)
-            response.request = request  # as httpx.AsyncClient sets it; errors say what was asked
             limits = current_limits()
             try:
-                await aread_limited(response, limits.max_response_bytes, limits.deadline)
+                await aread_limited(response, limits.max_response_bytes, limits.deadline, request)
             finally:
                 await response.aclose()
             return response

@@ -138,8 +138,16 @@ class CheckedResponse(httpx.Response):
             try:
                 return super().json(**kwargs)
             except (ValueError, TypeError, RecursionError):
-                pass
-        return parse_response_json(self)
+                return parse_response_json(self)
+        # parse_json_body inlined for the common case (every send reads its answer here).
+        content = self.content
+        try:
+            value = json.loads(content)
+        except (ValueError, TypeError, RecursionError):
+            return parse_response_json(self)  # raises the typed error
+        if _may_nest_deeper(content) and _too_deep(value):
+            return parse_response_json(self)
+        return value
 
 
 def single_header(

@@ -23,7 +23,7 @@ import logging
 import random
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
@@ -32,7 +32,7 @@ from datetime import UTC, datetime
 import httpx
 
 from .auth import RESIGN_EXTENSION
-from .deadlines import AttemptLimits, deadline_scope, reset_limits, set_limits
+from .deadlines import LIMITS, AttemptLimits, deadline_scope
 from .errors import (
     IDEMPOTENT_METHODS,
     ConnectionFailedError,
@@ -344,12 +344,29 @@ class _RetryCore:
         self._monotonic = monotonic
         self._wall_clock = wall_clock if wall_clock is not None else (lambda: datetime.now(UTC))
         self._lock = threading.Lock()
+        self._last_phases: tuple[object, float, dict[str, float | None]] = (None, 0.0, {})
         self.attempts = 0  # requests handed to the inner transport
         self.retries = 0  # of those, repeats
 
     @property
     def policy(self) -> RetryPolicy:
         return self._policy
+
+    def _phases(self, current: object, override: float | None, seconds: float) -> dict[str, float | None]:
+        """httpx's per-phase timeouts for an attempt of ``seconds``: the client's, cut to that.
+
+        The client's setting is one dict shared by its requests and the length mostly the same, so
+        the last answer is kept (transports only read the extension, never change it).
+        """
+        cached = self._last_phases
+        if cached[0] is current and cached[1] == seconds and current is not None and override is None:
+            return cached[2]
+        if override is None and isinstance(current, dict):
+            phases = {phase: seconds if cap is None or cap > seconds else cap for phase, cap in current.items()}
+            self._last_phases = (current, seconds, phases)
+        else:
+            phases = dict.fromkeys(_PHASES, seconds)
+        return phases
 
     def _start(self, request: httpx.Request) -> _Call:
         options = current_call_options()
@@ -387,16 +404,11 @@ class _Call:
         policy = self._policy
         seconds = self._options.timeout if self._options.timeout is not None else policy.timeout
         if policy.total_timeout is not None:
-            seconds = min(seconds, max(policy.total_timeout - self._elapsed(), 0.0))
-        current = self._client_timeout
-        if self._options.timeout is None and isinstance(current, Mapping):
-            timeout = {
-                phase: seconds if limit is None or limit > seconds else limit for phase, limit in current.items()
-            }
-        else:
-            timeout = dict.fromkeys(_PHASES, seconds)
+            left = policy.total_timeout - self._elapsed()
+            if left < seconds:
+                seconds = left if left > 0.0 else 0.0
         request = self._request
-        request.extensions["timeout"] = timeout
+        request.extensions["timeout"] = self._core._phases(self._client_timeout, self._options.timeout, seconds)
         if self._retries_done:
             # A signature covers the date: a retry after a wait (Retry-After, up to a minute) is signed again.
             resign = request.extensions.get(RESIGN_EXTENSION)
@@ -488,7 +500,7 @@ class RetryTransport(_RetryCore, httpx.BaseTransport):
         call = self._start(request)
         while True:
             limits = call.begin_attempt()
-            token = set_limits(limits)
+            token = LIMITS.set(limits)
             response: httpx.Response | None = None
             try:
                 response = self._inner.handle_request(request)
@@ -497,8 +509,7 @@ class RetryTransport(_RetryCore, httpx.BaseTransport):
                     # Read the body here, inside the retry rules and the attempt's limits: a
                     # connection that drops mid-body (headers sent, body cut) is a transport
                     # failure like any other, not a bare httpx error raised later by the client.
-                    response.request = request  # as httpx.Client sets it; errors say what was asked
-                    read_limited(response, limits.max_response_bytes, limits.deadline)
+                    read_limited(response, limits.max_response_bytes, limits.deadline, request)
                     return response
             except httpx.DecodingError as exc:
                 status = response.status_code if response is not None else None
@@ -515,7 +526,7 @@ class RetryTransport(_RetryCore, httpx.BaseTransport):
                 assert response is not None
                 response.close()  # frees the connection; the body of a response we discard is not needed
             finally:
-                reset_limits(token)
+                LIMITS.reset(token)
             self._sleep(decision.wait)
 
     def close(self) -> None:
@@ -556,7 +567,7 @@ class AsyncRetryTransport(_RetryCore, httpx.AsyncBaseTransport):
         call = self._start(request)
         while True:
             limits = call.begin_attempt()
-            token = set_limits(limits)
+            token = LIMITS.set(limits)
             response: httpx.Response | None = None
             try:
                 response, decision = await self._attempt(request, call, limits)
@@ -577,7 +588,7 @@ class AsyncRetryTransport(_RetryCore, httpx.AsyncBaseTransport):
                 assert response is not None
                 await response.aclose()
             finally:
-                reset_limits(token)
+                LIMITS.reset(token)
             await self._sleep(decision.wait)
 
     async def _attempt(
@@ -591,7 +602,7 @@ class AsyncRetryTransport(_RetryCore, httpx.AsyncBaseTransport):
                 decision = call.after_response(response)
                 if not decision.retry:
                     # See RetryTransport: a body cut short is a transport failure.
-                    await aread_limited(response, limits.max_response_bytes, limits.deadline)
+                    await aread_limited(response, limits.max_response_bytes, limits.deadline, request)
                 return response, decision
         except TimeoutError as exc:
             raise httpx.ReadTimeout(_DEADLINE_PASSED, request=request) from exc

@@ -103,17 +103,23 @@ def buffered_response(
 _RAW_PIECE: Final = 4096
 
 
-def read_limited(response: httpx.Response, limit: int, deadline: float | None = None) -> bytes:
+def read_limited(
+    response: httpx.Response, limit: int, deadline: float | None = None, request: httpx.Request | None = None
+) -> bytes:
     """``response.read()``, but a body that decodes to more than ``limit`` bytes is refused (the
     connection is dropped, the rest never read) with MalformedResponseError.
 
     ``deadline`` (``time.monotonic()``) is checked between chunks: transports that do not bound a
-    whole attempt themselves then overrun it by at most one read (httpx.ReadTimeout).
+    whole attempt themselves then overrun it by at most one read (httpx.ReadTimeout). ``request``
+    (when the response does not carry it yet) lets the error say whether a send was accepted.
     """
-    if hasattr(response, "_content"):  # read already (a buffered transport, or a canned response)
-        if len(response._content) > limit:
+    if request is not None and response._request is None:
+        response._request = request
+    content = getattr(response, "_content", None)
+    if content is not None:  # read already (a buffered transport, or a canned response)
+        if len(content) > limit:
             raise too_large(response, limit)
-        return response._content
+        return content  # type: ignore[no-any-return]
     if not _DECODER_SUPPORTED:
         return _checked(response, limit, response.read())
     try:
@@ -124,12 +130,17 @@ def read_limited(response: httpx.Response, limit: int, deadline: float | None = 
     return _finish(response, pieces)
 
 
-async def aread_limited(response: httpx.Response, limit: int, deadline: float | None = None) -> bytes:
+async def aread_limited(
+    response: httpx.Response, limit: int, deadline: float | None = None, request: httpx.Request | None = None
+) -> bytes:
     """Async twin of :func:`read_limited`."""
-    if hasattr(response, "_content"):
-        if len(response._content) > limit:
+    if request is not None and response._request is None:
+        response._request = request
+    content = getattr(response, "_content", None)
+    if content is not None:
+        if len(content) > limit:
             raise too_large(response, limit)
-        return response._content
+        return content  # type: ignore[no-any-return]
     if not _DECODER_SUPPORTED:
         return _checked(response, limit, await response.aread())
     pieces: list[bytes] = []

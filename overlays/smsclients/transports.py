@@ -248,7 +248,7 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             response = await self._send(request)
             try:
                 limits = current_limits()
-                await aread_limited(response, limits.max_response_bytes, limits.deadline)
+                await aread_limited(response, limits.max_response_bytes, limits.deadline, request)
             finally:
                 await response.aclose()
             return response
