@@ -31,7 +31,7 @@ import httpx
 
 from ._version import __version__
 from .auth import RESIGN_EXTENSION, RequestSigner
-from .errors import ClientStateError, ErrorBodyParser, InputError, InsecureURLError, MalformedResponseError
+from .errors import ClientStateError, ErrorBodyParser, InputError, InsecureURLError
 from .pooling import PartitionedAsyncTransport
 from .redaction import redact_url
 from .responses import CheckedResponse, raise_unless_success
@@ -45,7 +45,6 @@ __all__ = [
     "ProviderClient",
     "build_async_http_client",
     "build_http_client",
-    "check_redirect_location",
     "check_request_path",
     "default_async_transport",
     "default_transport",
@@ -87,27 +86,6 @@ def require_secure_url(url: str, *, field: str = "base_url") -> str:
     if parsed.scheme == "http" and not is_loopback_host(parsed.host):
         raise InsecureURLError(field, f"{_SECURE_RULE}; got {url!r}")
     return url
-
-
-def check_redirect_location(response: httpx.Response) -> None:
-    """Raise MalformedResponseError for a 3xx whose ``Location`` httpx cannot turn into a URL.
-
-    Redirects are never followed, but httpx still builds ``response.next_request`` after the
-    response hooks, and a malformed Location would escape from it as a bare ``httpx.InvalidURL``.
-    This mirrors httpx's own resolution (``Client._redirect_url``) so that case is typed instead.
-    """
-    if not response.has_redirect_location:
-        return
-    try:
-        url = httpx.URL(response.headers["location"])
-        if url.scheme and not url.host:
-            url = url.copy_with(host=response.request.url.host)
-        if url.is_relative_url:
-            url = response.request.url.join(url)
-    except httpx.InvalidURL as exc:
-        raise MalformedResponseError(
-            f"HTTP {response.status_code} with an invalid Location header", status_code=response.status_code
-        ) from exc
 
 
 def check_request_path(path: str) -> None:
