@@ -365,7 +365,24 @@ def _received(request: httpx.Request, response: httpx.Response, started: float) 
 _CLOSED = "Cannot send a request, as the client has been closed; nothing was sent."
 
 
-class ProviderClient(httpx.Client):
+class _CheckedBuild:
+    """``build_request`` for httpx's own path (requests the direct path does not model): the same
+    input checks, and bad input typed. Comes before ``httpx.Client``/``AsyncClient`` in the MRO."""
+
+    def build_request(self, *args: Any, **kwargs: Any) -> httpx.Request:
+        if isinstance(kwargs.get("headers"), Mapping):
+            _check_headers(kwargs["headers"])
+        _check_params(kwargs.get("params"))
+        try:
+            request: httpx.Request = super().build_request(*args, **kwargs)  # type: ignore[misc]
+        except InputError:
+            raise
+        except (TypeError, ValueError, RecursionError) as exc:
+            raise _unsendable(exc, kwargs.get("json")) from None
+        return request
+
+
+class ProviderClient(_CheckedBuild, httpx.Client):
     """The ``httpx.Client`` of one provider facade, with a direct path for the generated code's requests.
 
     Behaviour is that of ``httpx.Client.request`` for those requests (same URL, headers, body,
@@ -403,20 +420,8 @@ class ProviderClient(httpx.Client):
         response.__class__ = CheckedResponse  # json() raises typed errors only
         return response
 
-    def build_request(self, *args: Any, **kwargs: Any) -> httpx.Request:
-        """httpx's own path (requests the direct path does not model), with bad input typed."""
-        if isinstance(kwargs.get("headers"), Mapping):
-            _check_headers(kwargs["headers"])
-        _check_params(kwargs.get("params"))
-        try:
-            return super().build_request(*args, **kwargs)
-        except InputError:
-            raise
-        except (TypeError, ValueError, RecursionError) as exc:
-            raise _unsendable(exc, kwargs.get("json")) from None
 
-
-class AsyncProviderClient(httpx.AsyncClient):
+class AsyncProviderClient(_CheckedBuild, httpx.AsyncClient):
     """Async twin of :class:`ProviderClient`."""
 
     def __init__(
@@ -451,18 +456,6 @@ class AsyncProviderClient(httpx.AsyncClient):
             await self._on_response(response)
         response.__class__ = CheckedResponse
         return response
-
-    def build_request(self, *args: Any, **kwargs: Any) -> httpx.Request:
-        """See :meth:`ProviderClient.build_request`."""
-        if isinstance(kwargs.get("headers"), Mapping):
-            _check_headers(kwargs["headers"])
-        _check_params(kwargs.get("params"))
-        try:
-            return super().build_request(*args, **kwargs)
-        except InputError:
-            raise
-        except (TypeError, ValueError, RecursionError) as exc:
-            raise _unsendable(exc, kwargs.get("json")) from None
 
 
 def _check_settings(policy: object, transport: object, transport_class: type, auth: object) -> None:
