@@ -146,6 +146,26 @@ class _Pyreqwest:
         return None
 
 
+class _Body:
+    """A streamed body read up to ``limit`` bytes: past it, MalformedResponseError (the rest is not read)."""
+
+    __slots__ = ("_limit", "_method", "_pieces", "_size", "_status")
+
+    def __init__(self, limit: int, status: int, method: str) -> None:
+        self._limit, self._status, self._method = limit, status, method
+        self._pieces: list[bytes] = []
+        self._size = 0
+
+    def add(self, chunk: Any) -> None:
+        self._size += len(chunk)
+        if self._size > self._limit:
+            raise too_large_body(self._limit, status_code=self._status, method=self._method)
+        self._pieces.append(bytes(chunk))
+
+    def content(self) -> bytes:
+        return b"".join(self._pieces)
+
+
 class PyreqwestTransport(_Pyreqwest, httpx.BaseTransport):
     """A sync httpx transport over a pyreqwest (Rust reqwest/hyper) client with its own connection pool."""
 
@@ -161,20 +181,16 @@ class PyreqwestTransport(_Pyreqwest, httpx.BaseTransport):
             # Streamed, so a body is read only up to the size limit (reqwest's timeout covers it).
             with builder.build_streamed() as native:
                 headers = self._headers(native, request)
-                pieces: list[bytes] = []
-                size = 0
+                body = _Body(limit, native.status, request.method)
                 while (chunk := native.body_reader.read(_READ_SIZE)) is not None:
-                    size += len(chunk)
-                    if size > limit:
-                        raise too_large_body(limit, status_code=native.status, method=request.method)
-                    pieces.append(bytes(chunk))
+                    body.add(chunk)
         except SmsClientError:
             raise
         except Exception as exc:
             if (mapped := self._error(exc, request)) is None:
                 raise
             raise mapped from exc
-        return self._response(native, headers, b"".join(pieces), request)
+        return self._response(native, headers, body.content(), request)
 
     def close(self) -> None:
         self._client.close()
@@ -195,20 +211,16 @@ class AsyncPyreqwestTransport(_Pyreqwest, httpx.AsyncBaseTransport):
         try:
             async with builder.build_streamed() as native:
                 headers = self._headers(native, request)
-                pieces: list[bytes] = []
-                size = 0
+                body = _Body(limit, native.status, request.method)
                 while (chunk := await native.body_reader.read(_READ_SIZE)) is not None:
-                    size += len(chunk)
-                    if size > limit:
-                        raise too_large_body(limit, status_code=native.status, method=request.method)
-                    pieces.append(bytes(chunk))
+                    body.add(chunk)
         except SmsClientError:
             raise
         except Exception as exc:
             if (mapped := self._error(exc, request)) is None:
                 raise
             raise mapped from exc
-        return self._response(native, headers, b"".join(pieces), request)
+        return self._response(native, headers, body.content(), request)
 
     async def aclose(self) -> None:
         await self._client.close()
