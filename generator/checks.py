@@ -40,15 +40,30 @@ def _scalar_type(schema: Mapping[str, Any]) -> str | None:
     return kind if isinstance(kind, str) else None
 
 
-def _whole_end(pattern: str) -> str:
-    """A JSON Schema pattern for Python's ``re.search``: a final ``$`` becomes ``\\Z``.
+def ecma_pattern(pattern: str) -> str:
+    """A JSON Schema ``pattern`` (ECMA-262) rewritten to mean the same in Python (compile with ``re.ASCII``).
 
-    JSON Schema patterns are unanchored (``search``), and in Python ``$`` also matches before a
-    trailing newline, so ``^[0-9]+$`` would accept ``"123\\n"``; ``\\Z`` is the true end.
+    Two differences matter for input checks: Python's ``$`` also matches before a final newline
+    (``^[0-9]+$`` would accept ``"123\\n"``), and ``\\d``/``\\w`` match any Unicode digit or letter.
+    Every unescaped ``$`` outside a character class becomes ``\\Z``, and the pattern is ASCII-only.
     """
-    if pattern.endswith("$") and not pattern.endswith("\\$"):
-        return pattern[:-1] + "\\Z"
-    return pattern
+    out: list[str] = []
+    index, in_class = 0, False
+    while index < len(pattern):
+        char = pattern[index]
+        if char == "\\":
+            out.append(pattern[index : index + 2])
+            index += 2
+            continue
+        if in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "$":
+            char = r"\Z"
+        out.append(char)
+        index += 1
+    return "".join(out)
 
 
 def join(field_expr: str, name: str) -> str:
@@ -111,7 +126,8 @@ class Emitter:
                 if keyword in schema:
                     args.append(f"{arg}={int(schema[keyword])}")
             if "pattern" in schema:
-                args.append("pattern=" + self.constant(f"re.compile({_whole_end(schema['pattern'])!r})", "P"))
+                compiled = f"re.compile({ecma_pattern(schema['pattern'])!r}, re.ASCII)"
+                args.append("pattern=" + self.constant(compiled, "P"))
             if "format" in schema:
                 args.append(f"fmt={schema['format']!r}")
             example = schema.get("example", (schema.get("examples") or [None])[0])

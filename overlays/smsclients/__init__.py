@@ -14,8 +14,10 @@ from .auth import BasicAuth, MessageMediaHmacAuth, hmac_signature
 from .config import MissingSettingError
 from .errors import (
     APIError,
+    ArgumentError,
     AuthenticationError,
     BadRequestError,
+    ClientStateError,
     ConnectionFailedError,
     DeliveryUnknownError,
     ErrorBodyParser,
@@ -26,6 +28,7 @@ from .errors import (
     NotFoundError,
     PermissionDeniedError,
     RateLimitError,
+    RedirectError,
     RequestTimeoutError,
     ServerError,
     SmsClientError,
@@ -41,6 +44,7 @@ from .http import USER_AGENT, build_async_http_client, build_http_client, requir
 from .logs import configure_from_environment
 from .pagination import AsyncLinkPager, AsyncQueueDrainer, LinkPager, Page, QueueDrainer
 from .redaction import REDACTED, Secret, redact_headers, redact_url
+from .responses import DEFAULT_MAX_RESPONSE_BYTES, parse_json_body
 from .retries import (
     IDEMPOTENT_METHODS,
     AsyncRetryTransport,
@@ -50,7 +54,7 @@ from .retries import (
     call_options,
     current_call_options,
 )
-from .validation import e164, max_items, nanp_11_digits, text_length
+from .validation import e164, header_value, max_items, nanp_11_digits, path_segment, text_length
 
 configure_from_environment()  # SMSCLIENTS_LOG=info|debug: a stderr handler (see smsclients.logs)
 
@@ -83,10 +87,12 @@ def __getattr__(name: str) -> Any:
 # ---------------------------------------------------------------------------------------------
 
 __all__ = [
+    "DEFAULT_MAX_RESPONSE_BYTES",
     "IDEMPOTENT_METHODS",
     "REDACTED",
     "USER_AGENT",
     "APIError",
+    "ArgumentError",
     # Provider facades
     "AsyncBandwidthClient",
     "AsyncFlowrouteClient",
@@ -99,6 +105,7 @@ __all__ = [
     "BandwidthClient",
     "BasicAuth",
     "CallOptions",
+    "ClientStateError",
     "ConnectionFailedError",
     "DeliveryUnknownError",
     "ErrorBodyParser",
@@ -116,6 +123,7 @@ __all__ = [
     "PermissionDeniedError",
     "QueueDrainer",
     "RateLimitError",
+    "RedirectError",
     "RequestTimeoutError",
     "RetryPolicy",
     "RetryTransport",
@@ -133,10 +141,13 @@ __all__ = [
     "copy_api_error_fields",
     "current_call_options",
     "e164",
+    "header_value",
     "hmac_signature",
     "max_items",
     "nanp_11_digits",
+    "parse_json_body",
     "parse_retry_after",
+    "path_segment",
     "redact_headers",
     "redact_url",
     "require_secure_url",

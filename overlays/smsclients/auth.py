@@ -21,6 +21,7 @@ from .redaction import Secret
 
 __all__ = [
     "HMAC_ALGORITHMS",
+    "RESIGN_EXTENSION",
     "BasicAuth",
     "MessageMediaHmacAuth",
     "RequestSigner",
@@ -36,12 +37,21 @@ __all__ = [
 HMAC_ALGORITHMS: dict[str, str] = {"hmac-sha1": "sha1", "hmac-sha256": "sha256", "hmac-sha512": "sha512"}
 
 
+# The request extension under which smsclients.http leaves ``sign`` for a signer whose signature
+# goes stale (it covers the date): the retry transport signs each retry afresh with it.
+RESIGN_EXTENSION = "smsclients.resign"
+
+
 class RequestSigner(httpx.Auth):
     """An ``httpx.Auth`` that needs one look at the request and never at the response.
 
     That is true of both provider schemes, and it lets :mod:`smsclients.http` sign a request with
     one method call instead of driving httpx's generator-based auth flow on every request.
+    ``signs_each_attempt`` marks a signature that depends on the time of sending: the retry
+    transport calls :meth:`sign` again before each retry (see :data:`RESIGN_EXTENSION`).
     """
+
+    signs_each_attempt = False
 
     def sign(self, request: httpx.Request) -> None:
         """Add the authentication headers to ``request``."""
@@ -151,6 +161,7 @@ class MessageMediaHmacAuth(RequestSigner):
     """
 
     requires_request_body = True  # the MD5 covers the body, so httpx must read it before auth_flow
+    signs_each_attempt = True  # the signature covers the date header
 
     def __init__(
         self,

@@ -25,6 +25,7 @@ from .errors import ErrorDetails, InputError, MalformedResponseError
 from .facade import AsyncClient, HttpClientT, Provider, SyncClient, TransportT, require_text
 from .retries import RetryPolicy
 from .runtime import Hooks
+from .validation import check_path_segment
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -112,6 +113,7 @@ def _open(
 ) -> Any:
     user_id, api_token, api_secret = BANDWIDTH.settings(user_id=user_id, api_token=api_token, api_secret=api_secret)
     require_text(user_id=user_id, api_token=api_token, api_secret=api_secret)
+    check_path_segment("user_id", user_id)  # it names the account in every path
     client.user_id, client.base_url = user_id, BANDWIDTH.base_url(base_url)
     auth = BasicAuth(api_token, api_secret)
     return client._open(BANDWIDTH, client.base_url, auth, settings={"user_id": user_id}, **options)

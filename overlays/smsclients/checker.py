@@ -19,10 +19,10 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from typing import Any, NoReturn
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from .errors import InputError
-from .validation import e164, nanp_11_digits
+from .validation import e164, nanp_11_digits, path_segment
 
 __all__ = ["FORMATS", "SpecChecker"]
 
@@ -144,7 +144,7 @@ class SpecChecker:
         # newline does not slip through.
         if pattern is not None and not pattern.search(value):
             like = f", like {example!r}" if example else ""
-            shown = pattern.pattern[:-2] + "$" if pattern.pattern.endswith("\\Z") else pattern.pattern
+            shown = pattern.pattern.replace("\\Z", "$")  # the spec's form (the generator wrote \Z)
             raise InputError(field, f"must match the pattern {shown}{like}")
         return value
 
@@ -181,9 +181,7 @@ class SpecChecker:
         Everything but unreserved characters is percent-encoded (``/`` included); ``.``, ``..`` and
         the empty string are refused, because URL normalisation would turn them into another path.
         """
-        if value in ("", ".", ".."):
-            raise InputError(field, "must not be empty, '.' or '..' (it would address another resource)")
-        return quote(value, safe="")
+        return path_segment(field, value)
 
     def one_of(self, value: Any, field: str, alternatives: tuple[Callable[[Any, str], Any], ...]) -> Any:
         """The value as checked by the first alternative it passes (``oneOf`` of the spec).

@@ -4,11 +4,15 @@ One tree for all providers, so callers write ``except smsclients.NotFoundError``
 for Flowroute, Bandwidth and MessageMedia alike. Three families, each answering a different question
 for the caller:
 
-* :class:`InputError` -- your arguments were wrong; nothing was sent.
+* :class:`InputError` -- your arguments were wrong; nothing was sent. :class:`ClientStateError`
+  (the client is closed, or bound to another running event loop) also means nothing was sent.
 * :class:`TransportError` -- the network failed; the subclass says whether the request may have
   been processed (:class:`DeliveryUnknownError`) or certainly was not (:class:`ConnectionFailedError`).
-* :class:`APIError` -- the server answered with an error status; the subclass says which class of
-  status, the attributes carry the provider's message/code and the (redacted) response.
+* :class:`APIError` -- the server answered with a status other than 2xx; the subclass says which
+  class of status (:class:`RedirectError` for a 3xx, which is never followed), the attributes
+  carry the provider's message/code and the (redacted) response.
+* :class:`MalformedResponseError` -- the server answered 2xx, but the answer cannot be used
+  (not JSON, too large, ambiguous); ``accepted`` says whether a send was accepted all the same.
 """
 
 from __future__ import annotations
@@ -28,9 +32,12 @@ import httpx
 from .redaction import redact_headers, redact_url
 
 __all__ = [
+    "IDEMPOTENT_METHODS",
     "APIError",
+    "ArgumentError",
     "AuthenticationError",
     "BadRequestError",
+    "ClientStateError",
     "ConnectionFailedError",
     "DeliveryUnknownError",
     "ErrorBodyParser",
@@ -41,6 +48,7 @@ __all__ = [
     "NotFoundError",
     "PermissionDeniedError",
     "RateLimitError",
+    "RedirectError",
     "RequestTimeoutError",
     "ServerError",
     "SmsClientError",
@@ -49,6 +57,7 @@ __all__ = [
     "api_error_from_response",
     "combined_error_class",
     "copy_api_error_fields",
+    "display_json",
     "parse_retry_after",
     "status_error_class",
 ]
@@ -57,6 +66,9 @@ E = TypeVar("E", bound=BaseException)
 
 # How much of a non-JSON error body becomes the message: enough to read an HTML <title>, not a page.
 _TEXT_FALLBACK_CHARS = 200
+
+# Methods whose repetition is harmless. POST and PATCH (a send, a purchase) are not.
+IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
 
 
 class SmsClientError(Exception):
@@ -79,19 +91,45 @@ class InsecureURLError(InputError):
     """A base URL would send credentials in clear text (http:// to a host other than loopback)."""
 
 
-class MalformedResponseError(SmsClientError):
-    """A response the spec does not allow (e.g. a 2xx body that does not parse), or a pagination link
-    that would leave the API's origin."""
+class ArgumentError(InputError, TypeError):
+    """An argument the function does not take (e.g. a misspelt option), or one given twice or missing.
 
-    def __init__(self, message: str, *, status_code: int | None = None, raw_body: bytes = b"") -> None:
+    A TypeError, as Python's own call errors are, and an InputError; nothing was sent.
+    """
+
+    def __str__(self) -> str:
+        return self.rule
+
+
+class ClientStateError(SmsClientError, RuntimeError):
+    """The client cannot send in its current state; nothing was sent.
+
+    Raised for a client used after ``close()``/``aclose()``, and for an async client called from an
+    event loop other than the one its connections belong to while those are still in use. Also a
+    RuntimeError, which is what httpx raised for a closed client.
+    """
+
+
+class MalformedResponseError(SmsClientError):
+    """A response the spec does not allow (e.g. a 2xx body that does not parse or is too large, an
+    ambiguous header), or a pagination link that would leave the API's origin.
+
+    ``accepted`` is True when the server answered 2xx to a request that is not safe to repeat (a
+    send): it accepted the request, only its answer is unusable, so do not send it again.
+    """
+
+    def __init__(
+        self, message: str, *, status_code: int | None = None, raw_body: bytes = b"", accepted: bool = False
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.status_code = status_code
         self.raw_body = raw_body
+        self.accepted = accepted
 
     def __repr__(self) -> str:
         # raw_body can be large; the repr stays one line.
-        return f"{type(self).__name__}({self.message!r}, status_code={self.status_code!r})"
+        return f"{type(self).__name__}({self.message!r}, status_code={self.status_code!r}, accepted={self.accepted!r})"
 
 
 class TransportError(SmsClientError):
@@ -125,7 +163,8 @@ class DeliveryUnknownError(TransportError):
 
 
 class APIError(SmsClientError):
-    """The provider answered with an error status (>= 400).
+    """The provider answered with a status other than 2xx: an error status (>= 400), or a 3xx
+    (:class:`RedirectError`; redirects are never followed).
 
     ``message``/``code``/``details`` come from the provider's error body when it has the documented
     shape, else from the body text or the HTTP reason phrase. ``body`` is the parsed JSON (or None),
@@ -193,6 +232,25 @@ class APIError(SmsClientError):
         )
 
 
+class RedirectError(APIError):
+    """HTTP 3xx: only a 2xx is success, and a redirect is never followed (it could carry the
+    credentials, or a message, elsewhere). ``location`` is the redirect target (without userinfo).
+
+    For a request that is not safe to repeat (a send), ``outcome_unknown`` says what the status
+    means for it: False for 307/308, which ask for the request to be repeated at another URL, so
+    it was not accepted here; True for any other 3xx (a 303, for instance, usually follows a
+    request that was processed): check before sending again. For other requests it is False.
+    """
+
+    location: str = ""
+    outcome_unknown: bool = False
+
+    def __init__(self, message: str, *, location: str = "", outcome_unknown: bool = False, **kwargs: Any) -> None:
+        super().__init__(message, **kwargs)
+        self.location = location
+        self.outcome_unknown = outcome_unknown
+
+
 class BadRequestError(APIError):
     """HTTP 400: the provider rejected the request's content."""
 
@@ -238,11 +296,14 @@ _STATUS_CLASSES: dict[int, type[APIError]] = {
 
 
 def status_error_class(status_code: int) -> type[APIError]:
-    """The APIError subclass for a status: specific 4xx classes, ServerError for 5xx, APIError otherwise."""
+    """The APIError subclass for a status: specific 4xx classes, ServerError for 5xx, RedirectError
+    for 3xx, APIError otherwise."""
     if status_code in _STATUS_CLASSES:
         return _STATUS_CLASSES[status_code]
     if 500 <= status_code <= 599:
         return ServerError
+    if 300 <= status_code <= 399:
+        return RedirectError
     return APIError
 
 
@@ -278,12 +339,13 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
         return seconds if math.isfinite(seconds) and seconds >= 0 else None
     try:
         when = parsedate_to_datetime(text)
-    except (TypeError, ValueError, IndexError):
+        if when.tzinfo is None:  # RFC 7231 dates are GMT; an obsolete form without zone is read as GMT too
+            when = when.replace(tzinfo=UTC)
+        reference = now if now is not None else datetime.now(UTC)
+        seconds = (when - reference).total_seconds()
+    except (TypeError, ValueError, IndexError, OverflowError):  # a crafted date (year 10**9, hour 99, ...)
         return None
-    if when.tzinfo is None:  # RFC 7231 dates are GMT; an obsolete form without zone is read as GMT too
-        when = when.replace(tzinfo=UTC)
-    reference = now if now is not None else datetime.now(UTC)
-    return max(0.0, (when - reference).total_seconds())
+    return max(0.0, seconds)
 
 
 def _response_body(response: httpx.Response) -> bytes:
@@ -315,9 +377,11 @@ def _looks_like_json(response: httpx.Response, text: str) -> bool:
 def _parse_json(response: httpx.Response, text: str) -> object | None:
     if not text.strip() or not _looks_like_json(response, text):
         return None
+    from .responses import parse_json_body  # here: that module builds on this one
+
     try:
-        return cast(object, json.loads(text))
-    except (ValueError, RecursionError):
+        return cast(object, parse_json_body(text))
+    except MalformedResponseError:
         return None
 
 
@@ -366,7 +430,48 @@ def api_error_from_response(response: httpx.Response, *, provider: str, parse_bo
     error_class = status_error_class(response.status_code)
     if issubclass(error_class, RateLimitError):
         kwargs["retry_after"] = parse_retry_after(response.headers.get("retry-after"))
+    if issubclass(error_class, RedirectError):
+        return _redirect_error(response, kwargs)
     return error_class(message, **kwargs)
+
+
+def _redirect_error(response: httpx.Response, kwargs: dict[str, Any]) -> RedirectError:
+    status = response.status_code
+    location = redact_url(response.headers.get("location", ""))
+    repeatable = kwargs["method"].upper() in IDEMPOTENT_METHODS
+    outcome_unknown = not repeatable and status not in (307, 308)
+    target = f" to {location}" if location else ""
+    if repeatable:
+        outcome = "the request was not repeated there"
+    elif outcome_unknown:
+        outcome = "the request may or may not have been processed: check before sending it again"
+    else:
+        outcome = "the request was not accepted here and was not repeated there"
+    message = f"HTTP {status} redirect{target} is not followed (only a 2xx is success); {outcome}"
+    return RedirectError(message, location=location, outcome_unknown=outcome_unknown, **kwargs)
+
+
+def display_json(value: object, *, limit: int = 10_000) -> str:
+    """``value`` as JSON text for an exception or a log line; never raises.
+
+    Exceptions carry what the caller asked to send. Building one must not fail on a value the wire
+    encoding would have converted first (a ``datetime``) or refused (NaN, a set, deep nesting),
+    or the HTTP error it reports would be lost. Unknown objects are shown with ``str()``.
+    """
+    try:
+        text = json.dumps(value, default=_display_default, ensure_ascii=False)
+    except (TypeError, ValueError, RecursionError):
+        text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "..."
+
+
+def _display_default(value: object) -> object:
+    isoformat = getattr(value, "isoformat", None)  # datetime, date, time
+    if callable(isoformat):
+        return isoformat()
+    if isinstance(value, set | frozenset | tuple):
+        return list(value)
+    return str(value)
 
 
 # Everything APIError.__init__ sets (plus RateLimitError's hint): what a combined legacy error inherits.
@@ -382,6 +487,8 @@ _API_ERROR_FIELDS = (
     "method",
     "url",
     "retry_after",
+    "location",
+    "outcome_unknown",
 )
 
 

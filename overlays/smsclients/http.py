@@ -2,8 +2,13 @@
 
 A client built here refuses clear-text URLs (except loopback, for the local sandbox), retries
 through :class:`~smsclients.retries.RetryTransport`, identifies itself with a User-Agent, and
-turns every HTTP error status into a typed :class:`~smsclients.errors.APIError` in a response
-hook -- before the generated code tries to parse an error body as a success model.
+turns every status other than 2xx into a typed :class:`~smsclients.errors.APIError` in a response
+hook (:func:`~smsclients.responses.raise_unless_success`) -- before the generated code tries to
+parse an error body as a success model. Before anything is sent, a request that could not go out
+as the caller meant it is an :class:`~smsclients.errors.InputError`: a body that is not JSON (NaN,
+a set, bytes, deep nesting), a header value that is not printable ASCII, a path with ``.``/``..``
+or empty segments. A closed client raises :class:`~smsclients.errors.ClientStateError`. The
+responses it returns are :class:`~smsclients.responses.CheckedResponse` objects.
 
 The clients are :class:`ProviderClient` / :class:`AsyncProviderClient`: ``httpx`` clients whose
 ``request()`` takes a short path for the requests the generated code makes (see
@@ -15,6 +20,7 @@ from __future__ import annotations
 
 import ipaddress
 import logging
+import math
 import time
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
@@ -24,13 +30,15 @@ from typing import Any, cast
 import httpx
 
 from ._version import __version__
-from .auth import RequestSigner
+from .auth import RESIGN_EXTENSION, RequestSigner
 from .client_transport import network_async_transport, network_transport
-from .errors import ErrorBodyParser, InputError, InsecureURLError, MalformedResponseError, api_error_from_response
+from .errors import ClientStateError, ErrorBodyParser, InputError, InsecureURLError
 from .pooling import PartitionedAsyncTransport
 from .redaction import redact_url
+from .responses import CheckedResponse, raise_unless_success
 from .retries import AsyncRetryTransport, RetryPolicy, RetryTransport
 from .shortcuts import buffered_request
+from .validation import header_value
 
 __all__ = [
     "USER_AGENT",
@@ -38,7 +46,7 @@ __all__ = [
     "ProviderClient",
     "build_async_http_client",
     "build_http_client",
-    "check_redirect_location",
+    "check_request_path",
     "default_async_transport",
     "default_transport",
     "is_loopback_host",
@@ -81,25 +89,68 @@ def require_secure_url(url: str, *, field: str = "base_url") -> str:
     return url
 
 
-def check_redirect_location(response: httpx.Response) -> None:
-    """Raise MalformedResponseError for a 3xx whose ``Location`` httpx cannot turn into a URL.
+def check_request_path(path: str) -> None:
+    """InputError if the path (and query) of a relative request URL holds a ``.``, ``..`` or empty segment.
 
-    Redirects are never followed, but httpx still builds ``response.next_request`` after the
-    response hooks, and a malformed Location would escape from it as a bare ``httpx.InvalidURL``.
-    This mirrors httpx's own resolution (``Client._redirect_url``) so that case is typed instead.
+    HTTP stacks remove dot segments and servers merge empty ones, so such a path would address
+    another resource than the one its parameters name (``/users/u-1/messages/..`` is
+    ``/users/u-1``). A backstop behind :func:`smsclients.validation.path_segment`, which refuses
+    such parameter values by name.
     """
-    if not response.has_redirect_location:
+    segments = path.split("?", 1)[0].split("/")[1:]
+    for index, segment in enumerate(segments):
+        if segment in (".", "..") or (not segment and index < len(segments) - 1):
+            raise InputError("path", f"segment {segment!r} of {path.split('?', 1)[0]!r} would change the request path")
+
+
+def _check_headers(headers: Mapping[str, Any]) -> None:
+    for name, value in headers.items():
+        if type(value) is str and value not in _SENDABLE_VALUES:
+            header_value(f"headers[{name!r}]", value)
+            if len(_SENDABLE_VALUES) >= _SENDABLE_CACHE_SIZE:
+                _SENDABLE_VALUES.clear()
+            _SENDABLE_VALUES.add(value)
+
+
+# Header values checked already: the same few (content types, account names) come with every request.
+_SENDABLE_VALUES: set[str] = set()
+_SENDABLE_CACHE_SIZE = 256
+
+
+def _check_params(params: object) -> None:
+    """Query values httpx would send as their ``str()`` (``b'raw'``, ``{1, 2}``, ``nan``) are input errors."""
+    if not isinstance(params, Mapping):
         return
-    try:
-        url = httpx.URL(response.headers["location"])
-        if url.scheme and not url.host:
-            url = url.copy_with(host=response.request.url.host)
-        if url.is_relative_url:
-            url = response.request.url.join(url)
-    except httpx.InvalidURL as exc:
-        raise MalformedResponseError(
-            f"HTTP {response.status_code} with an invalid Location header", status_code=response.status_code
-        ) from exc
+    for name, value in params.items():
+        for item in value if isinstance(value, list | tuple) else (value,):
+            if item is None or isinstance(item, str | int) or (isinstance(item, float) and math.isfinite(item)):
+                continue
+            raise InputError(f"params[{name!r}]", "must be a string, a finite number, or a list of them")
+
+
+def _json_problem(value: object) -> str:
+    """Where in ``value`` the first thing is that JSON cannot carry, as ``body.messages[0].x``."""
+    stack: list[tuple[object, str]] = [(value, "body")]
+    while stack:
+        item, path = stack.pop()
+        if isinstance(item, float) and not math.isfinite(item):
+            return f"{path}: {item!r} is not allowed in JSON"
+        if isinstance(item, dict):
+            for key, child in reversed(list(item.items())):
+                if not isinstance(key, str | int | float | bool) and key is not None:
+                    return f"{path}: key {key!r} is not a string"
+                stack.append((child, f"{path}.{key}"))
+        elif isinstance(item, list | tuple):
+            stack.extend((child, f"{path}[{index}]") for index, child in reversed(list(enumerate(item))))
+        elif not isinstance(item, str | int | float | bool) and item is not None:
+            return f"{path}: a {type(item).__name__} cannot be sent as JSON"
+    return "body: cannot be sent as JSON (nested too deep)"
+
+
+def _unsendable(exc: Exception, json: object) -> InputError:
+    problem = _json_problem(json) if json is not None else f"request: {type(exc).__name__}: {exc}"
+    field, _, rule = problem.partition(": ")
+    return InputError(field, rule)
 
 
 def default_transport(verify: bool = True) -> httpx.BaseTransport:
@@ -146,6 +197,9 @@ class _DirectPath:
         self.headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in self.raw_headers}
         self.header_names = {name.lower(): name for name in self.headers}
         self.timeout = client.timeout.as_dict()
+        auth = self.auth
+        # A signature over the date goes stale: the retry transport signs each retry again with this.
+        self.resign = auth.sign if isinstance(auth, RequestSigner) and auth.signs_each_attempt else None
         self.urls.clear()
 
     def _applies(self) -> bool:
@@ -180,8 +234,6 @@ class _DirectPath:
     ) -> httpx.Request | None:
         """The request ``httpx.Client.request`` would build and sign, or None to let httpx do it.
 
-        Raises RuntimeError, as httpx does, if the client is closed.
-
         The direct path covers what the generated code and the pagers pass: a path under
         ``base_url`` or an absolute URL, a JSON or bytes body, query parameters and headers. It
         skips httpx's per-request cookie jar, redirect and event-hook machinery, none of which these
@@ -197,28 +249,39 @@ class _DirectPath:
             return None
         if not self._applies():
             return None
-        if self.client.is_closed:
-            raise RuntimeError("Cannot send a request, as the client has been closed.")
         if url.startswith("/"):
+            if "/." in url or "//" in url:
+                check_request_path(url)
             url = self.prefix + url
         elif not url.startswith(("https://", "http://")):
             return None
-        parsed = self._parsed(url) if params is None else httpx.URL(self._parsed(url), params=params)
-        encoded = _encoded_body(content, json)
-        if encoded is None:
-            request = httpx.Request(
-                method,
-                parsed,
-                headers=self._merge(headers),
-                content=content,
-                json=json,
-                extensions={"timeout": self.timeout},
-            )
+        if headers:
+            _check_headers(headers)
+        if params is None:
+            parsed = self._parsed(url)
         else:
-            body, content_headers = encoded
-            complete = _with_auto_headers(method, parsed, self._merge(headers), content_headers)
-            request = buffered_request(method, parsed, complete, body, {"timeout": self.timeout})
+            _check_params(params)
+            parsed = httpx.URL(self._parsed(url), params=params)
+        try:
+            encoded = _encoded_body(content, json)
+            if encoded is None:
+                request = httpx.Request(
+                    method,
+                    parsed,
+                    headers=self._merge(headers),
+                    content=content,
+                    json=json,
+                    extensions={"timeout": self.timeout},
+                )
+            else:
+                body, content_headers = encoded
+                complete = _with_auto_headers(method, parsed, self._merge(headers), content_headers)
+                request = buffered_request(method, parsed, complete, body, {"timeout": self.timeout})
+        except (TypeError, ValueError, RecursionError) as exc:  # NaN, a set, bytes, deep nesting in the body
+            raise _unsendable(exc, json) from None
         cast(RequestSigner, self.auth).sign(request)
+        if self.resign is not None:
+            request.extensions[RESIGN_EXTENSION] = self.resign
         return request
 
     def _parsed(self, url: str) -> httpx.URL:
@@ -306,7 +369,27 @@ def _received(request: httpx.Request, response: httpx.Response, started: float) 
         )
 
 
-class ProviderClient(httpx.Client):
+_CLOSED = "Cannot send a request, as the client has been closed; nothing was sent."
+
+
+class _CheckedBuild:
+    """``build_request`` for httpx's own path (requests the direct path does not model): the same
+    input checks, and bad input typed. Comes before ``httpx.Client``/``AsyncClient`` in the MRO."""
+
+    def build_request(self, *args: Any, **kwargs: Any) -> httpx.Request:
+        if isinstance(kwargs.get("headers"), Mapping):
+            _check_headers(kwargs["headers"])
+        _check_params(kwargs.get("params"))
+        try:
+            request: httpx.Request = super().build_request(*args, **kwargs)  # type: ignore[misc]
+        except InputError:
+            raise
+        except (TypeError, ValueError, RecursionError) as exc:
+            raise _unsendable(exc, kwargs.get("json")) from None
+        return request
+
+
+class ProviderClient(_CheckedBuild, httpx.Client):
     """The ``httpx.Client`` of one provider facade, with a direct path for the generated code's requests.
 
     Behaviour is that of ``httpx.Client.request`` for those requests (same URL, headers, body,
@@ -329,17 +412,23 @@ class ProviderClient(httpx.Client):
         headers: Any = None,
         **options: Any,
     ) -> httpx.Response:
+        if self.is_closed:
+            raise ClientStateError(_CLOSED)
         request = self._direct.request(method, url, content, json, params, headers, options)
         if request is None:
-            return super().request(method, url, content=content, json=json, params=params, headers=headers, **options)
-        started = time.perf_counter()
-        response = self._transport.handle_request(request)  # the retry transport; it reads the body
-        _received(request, response, started)
-        self._on_response(response)
+            response = super().request(
+                method, url, content=content, json=json, params=params, headers=headers, **options
+            )
+        else:
+            started = time.perf_counter()
+            response = self._transport.handle_request(request)  # the retry transport; it reads the body
+            _received(request, response, started)
+            self._on_response(response)
+        response.__class__ = CheckedResponse  # json() raises typed errors only
         return response
 
 
-class AsyncProviderClient(httpx.AsyncClient):
+class AsyncProviderClient(_CheckedBuild, httpx.AsyncClient):
     """Async twin of :class:`ProviderClient`."""
 
     def __init__(
@@ -360,16 +449,30 @@ class AsyncProviderClient(httpx.AsyncClient):
         headers: Any = None,
         **options: Any,
     ) -> httpx.Response:
+        if self.is_closed:
+            raise ClientStateError(_CLOSED)
         request = self._direct.request(method, url, content, json, params, headers, options)
         if request is None:
-            return await super().request(
+            response = await super().request(
                 method, url, content=content, json=json, params=params, headers=headers, **options
             )
-        started = time.perf_counter()
-        response = await self._transport.handle_async_request(request)
-        _received(request, response, started)
-        await self._on_response(response)
+        else:
+            started = time.perf_counter()
+            response = await self._transport.handle_async_request(request)
+            _received(request, response, started)
+            await self._on_response(response)
+        response.__class__ = CheckedResponse
         return response
+
+
+def _check_settings(policy: object, transport: object, transport_class: type, auth: object) -> None:
+    """Wrong-typed client settings are InputErrors naming the option, not AttributeErrors on first use."""
+    if not isinstance(policy, RetryPolicy):
+        raise InputError("retry", "must be a smsclients.RetryPolicy")
+    if transport is not None and not isinstance(transport, transport_class):
+        raise InputError("transport", f"must be an httpx.{transport_class.__name__} (see smsclients.transports)")
+    if not isinstance(auth, RequestSigner):
+        raise InputError("auth", "must be a smsclients.auth.RequestSigner (BasicAuth, MessageMediaHmacAuth)")
 
 
 def build_http_client(
@@ -392,11 +495,12 @@ def build_http_client(
     read because an explicit transport is always installed. ``verify`` applies only when neither is given.
     """
 
+    _check_settings(policy, transport, httpx.BaseTransport, auth)
+
     def raise_for_status(response: httpx.Response) -> None:
-        if response.status_code >= 400:
+        if not 200 <= response.status_code < 300:
             response.read()
-            raise api_error_from_response(response, provider=provider, parse_body=parse_error)
-        check_redirect_location(response)
+            raise_unless_success(response, provider=provider, parse_body=parse_error)
 
     return ProviderClient(
         base_url=require_secure_url(base_url),
@@ -423,11 +527,12 @@ def build_async_http_client(
 ) -> AsyncProviderClient:
     """Async twin of :func:`build_http_client`."""
 
+    _check_settings(policy, transport, httpx.AsyncBaseTransport, auth)
+
     async def raise_for_status(response: httpx.Response) -> None:
-        if response.status_code >= 400:
+        if not 200 <= response.status_code < 300:
             await response.aread()
-            raise api_error_from_response(response, provider=provider, parse_body=parse_error)
-        check_redirect_location(response)
+            raise_unless_success(response, provider=provider, parse_body=parse_error)
 
     return AsyncProviderClient(
         base_url=require_secure_url(base_url),

@@ -31,6 +31,7 @@ from .auth import BasicAuth, MessageMediaHmacAuth, RequestSigner
 from .errors import ErrorDetails, InputError
 from .facade import AsyncClient, HttpClientT, Provider, SyncClient, TransportT, require_text
 from .retries import RetryPolicy
+from .validation import header_value
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -84,9 +85,9 @@ def _open(
     api_key, api_secret = MESSAGEMEDIA.settings(api_key=api_key, api_secret=api_secret)
     auth = _auth(api_key, api_secret, hmac)
     client.base_url = MESSAGEMEDIA.base_url(base_url)
-    # Checked now rather than on the first request.
-    if account is not None and (not isinstance(account, str) or not account.strip() or not account.isprintable()):
-        raise InputError("account", "must be a non-empty single-line string")
+    if account is not None:  # checked now rather than on the first request
+        header_value("account", account)
+        require_text(account=account)
     client._hmac, client._account = hmac, account
     return client._open(MESSAGEMEDIA, client.base_url, auth=auth, settings={"account": account}, **options)
 

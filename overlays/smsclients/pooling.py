@@ -7,7 +7,10 @@ against 2,300/s for one sync client. A pool that holds one connection never has 
 waiting on it while another partition is free, so that churn cannot start.
 
 Partitions are created on demand, and the most recently freed one is reused first, so sequential
-use keeps a single keep-alive connection exactly as ``httpx.AsyncHTTPTransport`` does.
+use keeps a single keep-alive connection exactly as ``httpx.AsyncHTTPTransport`` does. They belong
+to the event loop they were opened on: called from another loop (a second ``asyncio.run()``), the
+transport opens new ones there (:class:`~smsclients.lifecycle.LoopBinding`). Each gets the
+deadline-enforcing network backend, and bodies are read within the response size limit.
 """
 
 from __future__ import annotations
@@ -15,6 +18,10 @@ from __future__ import annotations
 import ssl
 
 import httpx
+
+from .deadlines import current_limits
+from .lifecycle import LoopBinding
+from .shortcuts import aread_limited, install_deadline_backend
 
 __all__ = ["DEFAULT_CONNECTIONS", "PartitionedAsyncTransport"]
 
@@ -41,6 +48,7 @@ class PartitionedAsyncTransport(httpx.AsyncBaseTransport):
         self._partitions: list[httpx.AsyncHTTPTransport] = []
         self._in_flight: list[int] = []
         self._free: list[int] = []  # partitions with nothing in flight, most recently freed last
+        self._loop = LoopBinding()
 
     @property
     def partitions(self) -> int:
@@ -52,12 +60,17 @@ class PartitionedAsyncTransport(httpx.AsyncBaseTransport):
             index = self._free.pop()
         elif len(self._partitions) < self._limit:
             index = len(self._partitions)
-            self._partitions.append(httpx.AsyncHTTPTransport(verify=self._ssl_context, limits=_ONE_CONNECTION))
+            partition = httpx.AsyncHTTPTransport(verify=self._ssl_context, limits=_ONE_CONNECTION)
+            install_deadline_backend(partition)
+            self._partitions.append(partition)
             self._in_flight.append(0)
         else:
             index = min(range(len(self._in_flight)), key=self._in_flight.__getitem__)
         self._in_flight[index] += 1
         return index
+
+    def _busy(self) -> bool:
+        return any(self._in_flight)
 
     def _release(self, index: int) -> None:
         self._in_flight[index] -= 1
@@ -65,17 +78,26 @@ class PartitionedAsyncTransport(httpx.AsyncBaseTransport):
             self._free.append(index)
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self._loop.moved(self._busy):
+            # The connections belong to a loop that has ended: they can be neither used nor closed
+            # from here. Dropped, their sockets close when collected.
+            self._partitions, self._in_flight, self._free = [], [], []
+        in_flight = self._in_flight  # this generation of partitions
         index = self._acquire()
         try:
             response = await self._partitions[index].handle_async_request(request)
+            limits = current_limits()
             try:
-                await response.aread()
+                await aread_limited(response, limits.max_response_bytes, limits.deadline, request)
             finally:
                 await response.aclose()
             return response
         finally:
-            self._release(index)
+            if in_flight is self._in_flight:
+                self._release(index)
 
     async def aclose(self) -> None:
+        if self._loop.moved(lambda: False):  # closed from a later loop: the connections' loop has gone
+            self._partitions, self._in_flight, self._free = [], [], []
         for partition in self._partitions:
             await partition.aclose()

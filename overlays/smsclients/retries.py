@@ -20,11 +20,10 @@ from __future__ import annotations
 
 import enum
 import logging
-import math
 import random
 import threading
 import time
-from collections.abc import Awaitable, Callable, Iterator, Mapping
+from collections.abc import Awaitable, Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from contextvars import ContextVar
 from dataclasses import dataclass, replace
@@ -32,7 +31,10 @@ from datetime import UTC, datetime
 
 import httpx
 
+from .auth import RESIGN_EXTENSION
+from .deadlines import LIMITS, AttemptLimits, deadline_scope
 from .errors import (
+    IDEMPOTENT_METHODS,
     ConnectionFailedError,
     DeliveryUnknownError,
     InputError,
@@ -43,6 +45,9 @@ from .errors import (
     parse_retry_after,
 )
 from .logs import log_give_up, log_retry
+from .responses import DEFAULT_MAX_RESPONSE_BYTES, malformed_response
+from .shortcuts import aread_limited, install_deadline_backend, read_limited
+from .validation import seconds
 
 __all__ = [
     "IDEMPOTENT_METHODS",
@@ -60,11 +65,11 @@ __all__ = [
     "decide_for_error",
     "decide_for_response",
     "final_error",
+    "undecodable",
+    "unexpected_failure",
 ]
 
 logger = logging.getLogger("smsclients.retries")
-
-IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})  # POST and PATCH are not
 
 # Statuses that mean "try again later"; only 429 also proves a POST was not processed.
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
@@ -76,10 +81,15 @@ _MAX_BACKOFF_EXPONENT = 62
 
 @dataclass(frozen=True)
 class RetryPolicy:
-    """How hard to try.
+    """How hard to try, and how long and how much to wait for.
 
-    ``timeout`` is the httpx timeout of each attempt. ``total_timeout`` is the budget for the whole
-    call: no retry is started whose wait would end past it (a running attempt is not cut short).
+    ``timeout`` bounds each attempt from the start of its connection to the last byte of its
+    response body; ``total_timeout`` bounds the whole call, retries and waits included: no retry
+    is started whose wait would end past it, and the attempt running when it ends is cut off
+    there (None: no call budget, only the attempt timeouts). A send cut off after it left the
+    client raises DeliveryUnknownError, never a second send. ``max_response_bytes`` is the most a
+    response body may hold once decoded; a larger one is MalformedResponseError. Durations are
+    seconds, at most a day (``validation.MAX_SECONDS``).
     """
 
     max_retries: int = 2
@@ -89,19 +99,27 @@ class RetryPolicy:
     retry_after_max: float = 60.0
     timeout: float = 30.0
     total_timeout: float | None = 120.0
+    max_response_bytes: int = DEFAULT_MAX_RESPONSE_BYTES
 
     def __post_init__(self) -> None:
-        # Reported as InputError like any other bad argument, naming the field.
-        if self.max_retries < 0:
-            raise InputError("max_retries", "must be >= 0")
+        # Reported as InputError like any other bad argument, naming the field; types first, so a
+        # str or None here is never a bare TypeError later.
+        _count("max_retries", self.max_retries, minimum=0)
         for name in ("backoff_initial", "backoff_max", "retry_after_max"):
-            value = getattr(self, name)
-            if not (math.isfinite(value) and value >= 0):
-                raise InputError(name, "must be a finite number >= 0")
-        if not (math.isfinite(self.timeout) and self.timeout > 0):
-            raise InputError("timeout", "must be a finite number > 0")
-        if self.total_timeout is not None and not self.total_timeout > 0:
-            raise InputError("total_timeout", "must be > 0 or None")
+            seconds(name, getattr(self, name), allow_zero=True)
+        seconds("timeout", self.timeout)
+        if self.total_timeout is not None:
+            seconds("total_timeout", self.total_timeout)
+        if not isinstance(self.jitter, bool):
+            raise InputError("jitter", "must be True or False")
+        _count("max_response_bytes", self.max_response_bytes, minimum=1)
+
+
+def _count(field: str, value: object, *, minimum: int) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InputError(field, "must be an integer")
+    if value < minimum:
+        raise InputError(field, f"must be >= {minimum}")
 
 
 @dataclass(frozen=True)
@@ -138,17 +156,12 @@ def call_options(
     """
     if max_retries is None and timeout is None and idempotent is None:
         return _NO_OVERRIDE  # the facades pass their optional arguments through on every call
-    # Types first: a str here would otherwise end in a bare TypeError from the comparison.
-    if max_retries is not None and (
-        isinstance(max_retries, bool) or not isinstance(max_retries, int) or max_retries < 0
-    ):
-        raise InputError("max_retries", "must be >= 0")
-    if timeout is not None and (
-        isinstance(timeout, bool)
-        or not isinstance(timeout, int | float)
-        or not (math.isfinite(timeout) and timeout > 0)
-    ):
-        raise InputError("timeout", "must be a finite number > 0")
+    if max_retries is not None:
+        _count("max_retries", max_retries, minimum=0)
+    if timeout is not None:
+        seconds("timeout", timeout)
+    if idempotent is not None and not isinstance(idempotent, bool):
+        raise InputError("idempotent", "must be True, False or None")
     outer = current_call_options()
     return _overriding(
         CallOptions(
@@ -283,24 +296,38 @@ def final_error(exc: httpx.TransportError, *, method: str, url: str | httpx.URL,
     return TransportError(f"the request failed ({detail})", method=method, url=url)
 
 
-def undecodable(exc: httpx.DecodingError) -> MalformedResponseError:
+def undecodable(
+    exc: httpx.DecodingError, *, status_code: int | None = None, method: str | None = None
+) -> MalformedResponseError:
     """A response arrived but cannot be decoded (e.g. a corrupt gzip body): never retried, since the
-    server answered, so the request was processed."""
-    return MalformedResponseError(f"the response could not be decoded ({type(exc).__name__}: {exc})")
+    server answered, so the request was processed (for an accepted send the error says so)."""
+    problem = f"the response could not be decoded ({type(exc).__name__}: {exc})"
+    return malformed_response(problem, status_code=status_code, method=method)
 
 
-def _attempt_timeout(
-    current: Mapping[str, float | None] | None, override: float | None, policy_timeout: float
-) -> dict[str, float | None]:
-    """httpx's per-request timeout extension for one attempt: call override > client setting > policy."""
-    if override is not None:
-        return dict.fromkeys(("connect", "read", "write", "pool"), override)
-    if current is not None:
-        return dict(current)
-    return dict.fromkeys(("connect", "read", "write", "pool"), policy_timeout)
+def unexpected_failure(exc: Exception, *, method: str, url: str | httpx.URL, idempotent: bool) -> SmsClientError:
+    """The typed error for a transport that failed with something other than an httpx error (e.g. a
+    RuntimeError from an event loop that has gone, an OSError from a third-party transport).
+
+    Nobody can tell how far the request got, so it is not retried, and a send is DeliveryUnknownError.
+    """
+    detail = f"{type(exc).__name__}: {exc}" if str(exc) else type(exc).__name__
+    if not idempotent:
+        return DeliveryUnknownError(
+            f"the transport failed ({detail}); the request may or may not have been processed, and it "
+            "was not retried so that it cannot be processed twice",
+            method=method,
+            url=url,
+        )
+    return TransportError(f"the transport failed ({detail})", method=method, url=url)
 
 
+_PHASES = ("connect", "read", "write", "pool")
+_DEADLINE_PASSED = "the attempt's deadline passed (RetryPolicy.timeout / total_timeout)"
 _FINAL = RetryDecision(False, 0.0, "final response")
+# Exceptions from an inner transport that are failures of the exchange rather than of this package:
+# a closed event loop (RuntimeError), a raw socket error from a third-party transport (OSError).
+_FOREIGN_FAILURES = (RuntimeError, OSError)
 
 
 class _RetryCore:
@@ -318,12 +345,29 @@ class _RetryCore:
         self._monotonic = monotonic
         self._wall_clock = wall_clock if wall_clock is not None else (lambda: datetime.now(UTC))
         self._lock = threading.Lock()
+        self._last_phases: tuple[object, float, dict[str, float | None]] = (None, 0.0, {})
         self.attempts = 0  # requests handed to the inner transport
         self.retries = 0  # of those, repeats
 
     @property
     def policy(self) -> RetryPolicy:
         return self._policy
+
+    def _phases(self, current: object, override: float | None, seconds: float) -> dict[str, float | None]:
+        """httpx's per-phase timeouts for an attempt of ``seconds``: the client's, cut to that.
+
+        The client's setting is one dict shared by its requests and the length mostly the same, so
+        the last answer is kept (transports only read the extension, never change it).
+        """
+        cached = self._last_phases
+        if cached[0] is current and cached[1] == seconds and current is not None and override is None:
+            return cached[2]
+        if override is None and isinstance(current, dict):
+            phases = {phase: seconds if cap is None or cap > seconds else cap for phase, cap in current.items()}
+            self._last_phases = (current, seconds, phases)
+        else:
+            phases = dict.fromkeys(_PHASES, seconds)
+        return phases
 
     def _start(self, request: httpx.Request) -> _Call:
         options = current_call_options()
@@ -351,17 +395,29 @@ class _Call:
     def _elapsed(self) -> float:
         return self._core._monotonic() - self._started
 
-    def begin_attempt(self) -> None:
-        """Set this attempt's timeout and count it.
+    def begin_attempt(self) -> AttemptLimits:
+        """Count the attempt, sign it afresh if it is a retry, and return its limits.
 
-        Attempts are not shortened to fit ``total_timeout``: a POST cut short would end in
-        DeliveryUnknownError, so the budget only stops new attempts (it can overrun by one attempt).
+        The attempt may take the per-call or policy timeout, cut to what is left of
+        ``total_timeout``: both are deadlines for everything up to the last body byte
+        (:mod:`smsclients.deadlines`). httpx's per-phase timeouts are cut to the same length.
         """
-        self._request.extensions["timeout"] = _attempt_timeout(
-            self._client_timeout, self._options.timeout, self._policy.timeout
-        )
+        policy = self._policy
+        seconds = self._options.timeout if self._options.timeout is not None else policy.timeout
+        if policy.total_timeout is not None:
+            left = policy.total_timeout - self._elapsed()
+            if left < seconds:
+                seconds = left if left > 0.0 else 0.0
+        request = self._request
+        request.extensions["timeout"] = self._core._phases(self._client_timeout, self._options.timeout, seconds)
+        if self._retries_done:
+            # A signature covers the date: a retry after a wait (Retry-After, up to a minute) is signed again.
+            resign = request.extensions.get(RESIGN_EXTENSION)
+            if resign is not None:
+                resign(request)
         with self._core._lock:
             self._core.attempts += 1
+        return AttemptLimits(time.monotonic() + seconds, policy.max_response_bytes)
 
     def after_response(self, response: httpx.Response) -> RetryDecision:
         if response.status_code not in RETRY_STATUSES:  # nearly every response: nothing to weigh
@@ -394,6 +450,9 @@ class _Call:
     def error_for(self, exc: httpx.TransportError) -> SmsClientError:
         return final_error(exc, method=self._request.method, url=self._request.url, idempotent=self._idempotent)
 
+    def unexpected(self, exc: Exception) -> SmsClientError:
+        return unexpected_failure(exc, method=self._request.method, url=self._request.url, idempotent=self._idempotent)
+
     def _record(self, decision: RetryDecision) -> RetryDecision:
         attempt, attempts = self._retries_done + 1, self._policy.max_retries + 1
         if decision.retry:
@@ -409,7 +468,9 @@ class _Call:
 class RetryTransport(_RetryCore, httpx.BaseTransport):
     """Sync transport that retries ``inner`` by the module's rules; counters ``attempts``/``retries``.
 
-    ``sleep``, ``rng``, ``monotonic`` and ``wall_clock`` are injectable so tests need no real waiting.
+    ``sleep``, ``rng``, ``monotonic`` and ``wall_clock`` are injectable so tests need no real waiting
+    (``monotonic`` drives the retry budget; attempt deadlines always run on the real clock). An
+    httpx ``HTTPTransport`` given as ``inner`` gets the deadline-enforcing network backend.
     """
 
     def __init__(
@@ -425,6 +486,7 @@ class RetryTransport(_RetryCore, httpx.BaseTransport):
         super().__init__(policy, rng, monotonic, wall_clock)
         self._inner = inner
         self._sleep = sleep
+        install_deadline_backend(inner)
 
     @property
     def inner(self) -> httpx.BaseTransport:
@@ -433,24 +495,34 @@ class RetryTransport(_RetryCore, httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         call = self._start(request)
         while True:
-            call.begin_attempt()
+            limits = call.begin_attempt()
+            token = LIMITS.set(limits)
+            response: httpx.Response | None = None
             try:
                 response = self._inner.handle_request(request)
                 decision = call.after_response(response)
                 if not decision.retry:
-                    # Read the body here, inside the retry rules: a connection that drops mid-body
-                    # (headers sent, body cut) is a transport failure like any other, not a bare
-                    # httpx error raised later by the client.
-                    response.read()
+                    # Read the body here, inside the retry rules and the attempt's limits: a
+                    # connection that drops mid-body (headers sent, body cut) is a transport
+                    # failure like any other, not a bare httpx error raised later by the client.
+                    read_limited(response, limits.max_response_bytes, limits.deadline, request)
                     return response
             except httpx.DecodingError as exc:
-                raise undecodable(exc) from exc
+                status = response.status_code if response is not None else None
+                raise undecodable(exc, status_code=status, method=request.method) from exc
             except httpx.TransportError as exc:
                 decision = call.after_error(exc)
                 if not decision.retry:
                     raise call.error_for(exc) from exc
+            except SmsClientError:
+                raise
+            except _FOREIGN_FAILURES as exc:
+                raise call.unexpected(exc) from exc
             else:
+                assert response is not None
                 response.close()  # frees the connection; the body of a response we discard is not needed
+            finally:
+                LIMITS.reset(token)
             self._sleep(decision.wait)
 
     def close(self) -> None:
@@ -458,7 +530,11 @@ class RetryTransport(_RetryCore, httpx.BaseTransport):
 
 
 class AsyncRetryTransport(_RetryCore, httpx.AsyncBaseTransport):
-    """Async twin of :class:`RetryTransport`; ``sleep`` defaults to ``anyio.sleep`` (asyncio and trio)."""
+    """Async twin of :class:`RetryTransport`; ``sleep`` defaults to ``anyio.sleep`` (asyncio and trio).
+
+    Each attempt also runs in a cancel scope that ends just after its deadline, so no inner
+    transport can hold it longer (:func:`smsclients.deadlines.deadline_scope`).
+    """
 
     def __init__(
         self,
@@ -477,6 +553,7 @@ class AsyncRetryTransport(_RetryCore, httpx.AsyncBaseTransport):
 
             sleep = anyio.sleep
         self._sleep = sleep
+        install_deadline_backend(inner)
 
     @property
     def inner(self) -> httpx.AsyncBaseTransport:
@@ -485,22 +562,46 @@ class AsyncRetryTransport(_RetryCore, httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         call = self._start(request)
         while True:
-            call.begin_attempt()
+            limits = call.begin_attempt()
+            token = LIMITS.set(limits)
+            response: httpx.Response | None = None
             try:
-                response = await self._inner.handle_async_request(request)
-                decision = call.after_response(response)
+                response, decision = await self._attempt(request, call, limits)
                 if not decision.retry:
-                    await response.aread()  # see RetryTransport: a body cut short is a transport failure
                     return response
             except httpx.DecodingError as exc:
-                raise undecodable(exc) from exc
+                status = response.status_code if response is not None else None
+                raise undecodable(exc, status_code=status, method=request.method) from exc
             except httpx.TransportError as exc:
                 decision = call.after_error(exc)
                 if not decision.retry:
                     raise call.error_for(exc) from exc
+            except SmsClientError:
+                raise
+            except _FOREIGN_FAILURES as exc:
+                raise call.unexpected(exc) from exc
             else:
+                assert response is not None
                 await response.aclose()
+            finally:
+                LIMITS.reset(token)
             await self._sleep(decision.wait)
+
+    async def _attempt(
+        self, request: httpx.Request, call: _Call, limits: AttemptLimits
+    ) -> tuple[httpx.Response, RetryDecision]:
+        """One attempt inside its cancel scope; a cancelled one is a timeout like the network's own."""
+        scope = deadline_scope()
+        try:
+            async with scope if scope is not None else nullcontext():
+                response = await self._inner.handle_async_request(request)
+                decision = call.after_response(response)
+                if not decision.retry:
+                    # See RetryTransport: a body cut short is a transport failure.
+                    await aread_limited(response, limits.max_response_bytes, limits.deadline, request)
+                return response, decision
+        except TimeoutError as exc:
+            raise httpx.ReadTimeout(_DEADLINE_PASSED, request=request) from exc
 
     async def aclose(self) -> None:
         await self._inner.aclose()

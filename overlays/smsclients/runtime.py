@@ -18,7 +18,6 @@ A provider may register hooks for what a spec cannot say (cross-field rules, res
 
 from __future__ import annotations
 
-import json
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
@@ -30,7 +29,9 @@ from .checker import SpecChecker
 from .errors import InputError, MalformedResponseError
 from .http import AsyncProviderClient, ProviderClient
 from .pagination import AsyncLinkPager, AsyncQueueDrainer, LinkPager, Page, QueueDrainer
+from .responses import malformed_response, parse_json_body, single_header
 from .retries import call_options
+from .validation import header_value
 
 __all__ = ["AsyncRuntime", "Hooks", "RawResponse", "SyncRuntime", "location_id"]
 
@@ -98,19 +99,14 @@ class Hooks:
     after: Mapping[str, Callable[[Any, Any], Any]] = field(default_factory=dict)
 
 
-def location_id(response: httpx.Response, operation: str) -> str:
+def location_id(response: httpx.Response, op: _Operation[Any]) -> str:
     """The id a create answered with: the last path segment of its single ``Location`` header."""
-    locations = response.headers.get_list("location")
-    if len(locations) != 1:
-        raise MalformedResponseError(
-            f"{operation}: expected one Location header, got {len(locations)}",
-            status_code=response.status_code,
-            raw_body=response.content,
-        )
-    identifier = urlsplit(locations[0]).path.rstrip("/").rsplit("/", 1)[-1]
+    status, method = response.status_code, op.method
+    location = single_header(response.headers, "location", status_code=status, method=method)
+    identifier = urlsplit(location).path.rstrip("/").rsplit("/", 1)[-1] if location else ""
     if not identifier:
-        raise MalformedResponseError(
-            f"{operation}: the Location header carries no id", status_code=response.status_code, raw_body=b""
+        raise malformed_response(
+            f"{op.name}: the answer names no new resource (Location)", status_code=status, method=method
         )
     return identifier
 
@@ -119,16 +115,11 @@ _PARSE_ERRORS = (KeyError, TypeError, ValueError, AttributeError, RecursionError
 
 
 def _unreadable(op: _Operation[Any], response: httpx.Response, exc: BaseException) -> MalformedResponseError:
-    status = response.status_code
-    sent = op.method not in ("GET", "HEAD") and not op.idempotent
-    what = f"the server accepted the request (HTTP {status}) but its answer" if sent else "the answer"
-    # Only the exception type: its text may quote parts of the body.
-    return MalformedResponseError(
-        f"{op.name}: {what} does not match the API spec ({type(exc).__name__})"
-        + ("; do not send it again" if sent else ""),
-        status_code=status,
-        raw_body=response.content,
-    )
+    # Only the exception type: its text may quote parts of the body. For an accepted send the
+    # error says so (``accepted``): the caller must not send it again.
+    method = op.method if not op.idempotent else "GET"
+    problem = f"{op.name}: the answer does not match the API spec ({type(exc).__name__})"
+    return malformed_response(problem, status_code=response.status_code, method=method, raw_body=response.content)
 
 
 def read_answer(op: _Operation[T], response: httpx.Response) -> T:
@@ -140,12 +131,14 @@ def read_answer(op: _Operation[T], response: httpx.Response) -> T:
         )
     reads = op.reads
     if reads == "location":
-        return location_id(response, op.name)  # type: ignore[return-value]
+        return location_id(response, op)  # type: ignore[return-value]
     parse = op.parse
     if reads == "none" or parse is None or status in op.no_content:
         return None  # type: ignore[return-value]
+    method = op.method if not op.idempotent else "GET"
+    data = parse_json_body(response.content, status_code=status, method=method)
     try:
-        return parse(json.loads(response.content))
+        return parse(data)
     except _PARSE_ERRORS as exc:
         raise _unreadable(op, response, exc) from exc
 
@@ -195,7 +188,7 @@ class RawResponse(Generic[T]):
 
 
 def _check_headers(headers: Mapping[str, str], field: str | None) -> None:
-    """Header names and values must be printable ASCII on one line (else httpx fails after the checks).
+    """Header names and values must be sendable (else httpx fails after the checks).
 
     ``field`` names the argument in errors; None: each header is named by itself (``account``).
     """
@@ -203,10 +196,9 @@ def _check_headers(headers: Mapping[str, str], field: str | None) -> None:
         raise InputError(field or "headers", "must be a mapping of header names to values")
     for name, value in headers.items():
         where = f"{field}[{name!r}]" if field else str(name).lower()
-        if not isinstance(name, str) or not isinstance(value, str):
-            raise InputError(where, "names and values must be strings")
-        if not (name + value).isascii() or not (name + value).isprintable():
-            raise InputError(where, "must be printable ASCII on one line")
+        if not isinstance(name, str) or not name.isascii() or not name.isprintable() or not name.strip():
+            raise InputError(where, "header names must be printable ASCII")
+        header_value(where, value)
 
 
 def _mapping(field: str, value: Any) -> Mapping[str, Any]:

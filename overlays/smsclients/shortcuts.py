@@ -6,19 +6,32 @@ was the largest share of a send's client CPU after the network itself (README, "
 benchmarks"). The shortcuts here build the same objects directly: headers from their encoded
 form, and requests and responses whose bodies are already read.
 
+Two more reach in for safety rather than speed: response bodies are read a few kilobytes of raw
+input at a time through httpx's own decoder, so a body is refused as soon as it grows past the size
+limit (a 63 KiB gzip body can decode to 64 MiB in one step of httpx's reader), and httpx's
+connection pools get a network backend that enforces the attempt's deadline
+(:mod:`smsclients.deadlines`).
+
 Each shortcut has a probe that compares what it builds with what httpx's public path builds in the
 installed httpx. If a probe fails (a future httpx stores things differently), the shortcut falls
-back to the public path: a new httpx can cost speed here, never correctness.
+back to the public path: a new httpx can cost speed here, never correctness (the size limit then
+holds after the body is read, and the deadline between body chunks).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import gzip
+import time
+from collections.abc import Iterator, Sequence
 from typing import Any, Final
 
+import httpcore
 import httpx
 
-__all__ = ["buffered_request", "buffered_response"]
+from .deadlines import AsyncDeadlineBackend, DeadlineBackend
+from .responses import too_large
+
+__all__ = ["aread_limited", "buffered_request", "buffered_response", "install_deadline_backend", "read_limited"]
 
 
 def _headers(pairs: Sequence[tuple[str, str]]) -> httpx.Headers:
@@ -85,6 +98,132 @@ def buffered_response(
     return response
 
 
+# Raw bytes handed to the decoder at a time: deflate expands at most about 1,000-fold, so one step
+# of decoding stays within a few MiB however the body was compressed.
+_RAW_PIECE: Final = 4096
+
+
+def read_limited(
+    response: httpx.Response, limit: int, deadline: float | None = None, request: httpx.Request | None = None
+) -> bytes:
+    """``response.read()``, but a body that decodes to more than ``limit`` bytes is refused (the
+    connection is dropped, the rest never read) with MalformedResponseError.
+
+    ``deadline`` (``time.monotonic()``) is checked between chunks: transports that do not bound a
+    whole attempt themselves then overrun it by at most one read (httpx.ReadTimeout). ``request``
+    (when the response does not carry it yet) lets the error say whether a send was accepted.
+    """
+    if request is not None and response._request is None:
+        response._request = request
+    content = getattr(response, "_content", None)
+    if content is not None:  # read already (a buffered transport, or a canned response)
+        if len(content) > limit:
+            raise too_large(response, limit)
+        return content  # type: ignore[no-any-return]
+    if not _DECODER_SUPPORTED:
+        return _checked(response, limit, response.read())
+    try:
+        pieces = _decoded(response, response.iter_raw(_RAW_PIECE), limit, deadline)
+    except BaseException:
+        response.close()
+        raise
+    return _finish(response, pieces)
+
+
+async def aread_limited(
+    response: httpx.Response, limit: int, deadline: float | None = None, request: httpx.Request | None = None
+) -> bytes:
+    """Async twin of :func:`read_limited`."""
+    if request is not None and response._request is None:
+        response._request = request
+    content = getattr(response, "_content", None)
+    if content is not None:
+        if len(content) > limit:
+            raise too_large(response, limit)
+        return content  # type: ignore[no-any-return]
+    if not _DECODER_SUPPORTED:
+        return _checked(response, limit, await response.aread())
+    pieces: list[bytes] = []
+    decoded = _Decoded(response, limit, deadline, pieces)
+    try:
+        async for raw in response.aiter_raw(_RAW_PIECE):
+            decoded.add(raw)
+        decoded.flush()
+    except BaseException:
+        await response.aclose()
+        raise
+    return _finish(response, pieces)
+
+
+class _Decoded:
+    """Decodes raw pieces into ``pieces``, refusing the body past ``limit`` or the deadline."""
+
+    def __init__(self, response: httpx.Response, limit: int, deadline: float | None, pieces: list[bytes]) -> None:
+        self._response = response
+        self._request = response._request
+        self._decoder = response._get_content_decoder()
+        self._limit = limit
+        self._deadline = deadline
+        self._pieces = pieces
+        self._size = 0
+
+    def add(self, raw: bytes) -> None:
+        if self._deadline is not None and time.monotonic() > self._deadline:
+            raise httpx.ReadTimeout("the attempt's deadline passed while reading the body", request=self._request)
+        self._keep(self._decoder.decode(raw))
+
+    def flush(self) -> None:
+        self._keep(self._decoder.flush())
+
+    def _keep(self, piece: bytes) -> None:
+        self._size += len(piece)
+        if self._size > self._limit:
+            raise too_large(self._response, self._limit)
+        if piece:
+            self._pieces.append(piece)
+
+
+def _decoded(response: httpx.Response, raw: Iterator[bytes], limit: int, deadline: float | None) -> list[bytes]:
+    pieces: list[bytes] = []
+    decoded = _Decoded(response, limit, deadline, pieces)
+    for chunk in raw:
+        decoded.add(chunk)
+    decoded.flush()
+    return pieces
+
+
+def _finish(response: httpx.Response, pieces: list[bytes]) -> bytes:
+    content = pieces[0] if len(pieces) == 1 else b"".join(pieces)
+    response._content = content  # where read() keeps it
+    return content
+
+
+def _checked(response: httpx.Response, limit: int, content: bytes) -> bytes:
+    if len(content) > limit:
+        raise too_large(response, limit)
+    return content
+
+
+def install_deadline_backend(transport: object) -> bool:
+    """Give an httpx transport's connection pool the deadline-enforcing network backend.
+
+    Returns whether it was installed: httpx's ``HTTPTransport``/``AsyncHTTPTransport`` (direct or
+    through a proxy pool) keep their httpcore pool in ``_pool``; any other transport is left alone.
+    Installing twice is harmless.
+    """
+    pool = getattr(transport, "_pool", None)
+    backend = getattr(pool, "_network_backend", None)
+    if isinstance(pool, httpcore.ConnectionPool) and isinstance(backend, httpcore.NetworkBackend):
+        if not isinstance(backend, DeadlineBackend):
+            pool._network_backend = DeadlineBackend(backend)
+        return True
+    if isinstance(pool, httpcore.AsyncConnectionPool) and isinstance(backend, httpcore.AsyncNetworkBackend):
+        if not isinstance(backend, AsyncDeadlineBackend):
+            pool._network_backend = AsyncDeadlineBackend(backend)
+        return True
+    return False
+
+
 # --------------------------------------------------------------------------------------------------
 # Probes: does the installed httpx behave the same through each shortcut as through its public path?
 
@@ -122,5 +261,19 @@ def _bodies_probe() -> bool:
         return False
 
 
+def _decoder_probe() -> bool:
+    body = b'{"k":"' + b"x" * 20_000 + b'"}'
+    try:
+        public = httpx.Response(200, headers={"Content-Encoding": "gzip"}, stream=httpx.ByteStream(gzip.compress(body)))
+        public.read()
+        ours = httpx.Response(200, headers={"Content-Encoding": "gzip"}, stream=httpx.ByteStream(gzip.compress(body)))
+        pieces = _decoded(ours, ours.iter_raw(_RAW_PIECE), len(body), None)
+        _finish(ours, pieces)
+        return ours.content == public.content == body and ours.json() == public.json() and ours.is_closed
+    except Exception:
+        return False
+
+
 _HEADERS_SUPPORTED: Final = _headers_probe()
 _BODIES_SUPPORTED: Final = _bodies_probe()
+_DECODER_SUPPORTED: Final = _BODIES_SUPPORTED and _decoder_probe()

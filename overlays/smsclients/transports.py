@@ -2,8 +2,10 @@
 
 Pass the result as ``transport=`` to any facade or legacy drop-in; the default stays plain httpx.
 Both keep TLS verification on (pyreqwest and aiohttp verify by default), never follow redirects
-(a redirect could carry the request, and its credentials, elsewhere), and the facades still refuse
-http:// to non-loopback hosts before any transport is used::
+(a redirect could carry the request, and its credentials, elsewhere), read response bodies only up
+to the policy's size limit, end each attempt at its deadline, and send the URL exactly as httpx
+built (and the HMAC signer signed) it. The async ones open new connections when called from a new
+event loop. The facades still refuse http:// to non-loopback hosts before any transport is used::
 
     from smsclients import FlowrouteClient
     from smsclients.transports import fast_transport
@@ -19,9 +21,12 @@ from typing import Any, Final
 
 import httpx
 
-from .errors import InputError
+from .deadlines import current_limits, remaining
+from .errors import InputError, SmsClientError
 from .http import default_async_transport, default_transport
-from .shortcuts import buffered_response
+from .lifecycle import LoopBinding
+from .responses import too_large_body
+from .shortcuts import aread_limited, buffered_response
 
 __all__ = [
     "ASYNC_KINDS",
@@ -68,6 +73,8 @@ def _load(module: str, name: str, kind: str) -> Any:
 # connect-stage names are used only with it; otherwise the request may have reached the server.
 # Likewise a body cut short by the connection is a BodyDecodeError, with this cause (also measured).
 _CONNECT_STAGE_CAUSE: Final = "client error (Connect)"
+# Body bytes read from pyreqwest at a time (its default read-ahead buffer).
+_READ_SIZE: Final = 65536
 _BODY_READ_CAUSE: Final = "error reading a body from connection"
 _ERROR_MAP: Final = (
     # (pyreqwest class, httpx class if the connect stage failed, httpx class otherwise)
@@ -127,14 +134,17 @@ class _Pyreqwest:
         return builder
 
     @staticmethod
-    def _response(native: Any, body: Any, request: httpx.Request) -> httpx.Response:
+    def _headers(native: Any, request: httpx.Request) -> list[tuple[str, str]]:
         try:
-            headers = list(native.headers.items())
+            return list(native.headers.items())
         except ValueError as exc:  # reqwest will not give a non-ASCII header value as text
             raise httpx.DecodingError("a response header is not ASCII text", request=request) from exc
-        # Buffered: with these few-hundred-byte bodies, streaming costs more than it saves.
+
+    @staticmethod
+    def _response(native: Any, headers: list[tuple[str, str]], body: bytes, request: httpx.Request) -> httpx.Response:
+        # Buffered: with these few-hundred-byte bodies, streaming to the caller costs more than it saves.
         extensions = {"http_version": native.version.encode("ascii")}
-        return buffered_response(native.status, headers, bytes(body), request, extensions)
+        return buffered_response(native.status, headers, body, request, extensions)
 
     def _error(self, exc: Exception, request: httpx.Request) -> httpx.RequestError | None:
         """The httpx error for a pyreqwest one, or None for anything else (re-raised as is)."""
@@ -151,6 +161,26 @@ class _Pyreqwest:
         return None
 
 
+class _Body:
+    """A streamed body read up to ``limit`` bytes: past it, MalformedResponseError (the rest is not read)."""
+
+    __slots__ = ("_limit", "_method", "_pieces", "_size", "_status")
+
+    def __init__(self, limit: int, status: int, method: str) -> None:
+        self._limit, self._status, self._method = limit, status, method
+        self._pieces: list[bytes] = []
+        self._size = 0
+
+    def add(self, chunk: Any) -> None:
+        self._size += len(chunk)
+        if self._size > self._limit:
+            raise too_large_body(self._limit, status_code=self._status, method=self._method)
+        self._pieces.append(bytes(chunk))
+
+    def content(self) -> bytes:
+        return b"".join(self._pieces)
+
+
 class PyreqwestTransport(_Pyreqwest, httpx.BaseTransport):
     """A sync httpx transport over a pyreqwest (Rust reqwest/hyper) client with its own connection pool."""
 
@@ -161,14 +191,21 @@ class PyreqwestTransport(_Pyreqwest, httpx.BaseTransport):
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         builder = self._prepare(self._client.request(request.method, str(request.url)), request)
+        limit = current_limits().max_response_bytes
         try:
-            native = builder.build().send()
-            body = native.bytes()
+            # Streamed, so a body is read only up to the size limit (reqwest's timeout covers it).
+            with builder.build_streamed() as native:
+                headers = self._headers(native, request)
+                body = _Body(limit, native.status, request.method)
+                while (chunk := native.body_reader.read(_READ_SIZE)) is not None:
+                    body.add(chunk)
+        except SmsClientError:
+            raise
         except Exception as exc:
             if (mapped := self._error(exc, request)) is None:
                 raise
             raise mapped from exc
-        return self._response(native, body, request)
+        return self._response(native, headers, body.content(), request)
 
     def close(self) -> None:
         self._client.close()
@@ -183,41 +220,64 @@ class AsyncPyreqwestTransport(_Pyreqwest, httpx.AsyncBaseTransport):
         self._client = self._configure(builder).build()
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        # Not bound to an event loop: pyreqwest's own runtime does the I/O (tested from a second loop).
         builder = self._prepare(self._client.request(request.method, str(request.url)), request)
+        limit = current_limits().max_response_bytes
         try:
-            native = await builder.build().send()
-            body = await native.bytes()
+            async with builder.build_streamed() as native:
+                headers = self._headers(native, request)
+                body = _Body(limit, native.status, request.method)
+                while (chunk := await native.body_reader.read(_READ_SIZE)) is not None:
+                    body.add(chunk)
+        except SmsClientError:
+            raise
         except Exception as exc:
             if (mapped := self._error(exc, request)) is None:
                 raise
             raise mapped from exc
-        return self._response(native, body, request)
+        return self._response(native, headers, body.content(), request)
 
     async def aclose(self) -> None:
         await self._client.close()
 
 
 class AiohttpTransport(httpx.AsyncBaseTransport):
-    """httpx-aiohttp's transport, with its errors reclassified by where the failure happened.
+    """An httpx transport over aiohttp (httpx-aiohttp's session set-up), with three corrections.
 
-    httpx-aiohttp maps every ``aiohttp.ClientConnectionError`` to ``httpx.ConnectTimeout``,
-    including a connection reset after the request was written, which our retry rules would
-    take as "never sent" and repeat (measured: a send went out twice). Only
-    ``ClientConnectorError`` (and a connect-phase timeout) means the request never left.
+    * Errors are classified by where the failure happened. httpx-aiohttp maps every
+      ``aiohttp.ClientConnectionError`` to ``httpx.ConnectTimeout``, including a connection reset
+      after the request was written, which our retry rules would take as "never sent" and repeat
+      (measured: a send went out twice). Only ``ClientConnectorError`` (and a connect-phase
+      timeout) means the request never left.
+    * The URL goes out exactly as httpx encoded it: aiohttp would re-encode the query (``%2F``
+      arrives as ``/``), and an HMAC-signed request would no longer match its signature.
+    * The session belongs to the event loop it was created on; a new loop gets a new one (see
+      :class:`~smsclients.lifecycle.LoopBinding`). aiohttp's ``total`` timeout is the attempt's
+      deadline, and the body is read within the size limit.
     """
 
     def __init__(self) -> None:
-        self._inner: httpx.AsyncBaseTransport = _load("httpx_aiohttp", "AiohttpTransport", "aiohttp")()
-        self._aiohttp: Any = _import("aiohttp", "aiohttp")
+        self._factory: Any = _load("httpx_aiohttp", "AiohttpTransport", "aiohttp")()
+        self._stream_class: Any = importlib.import_module("httpx_aiohttp.transport").AiohttpResponseStream
+        self._aiohttp: Any = importlib.import_module("aiohttp")
+        self._url_class: Any = importlib.import_module("yarl").URL
+        self._session: Any = None
+        self._loop = LoopBinding()
+        self._in_flight = 0
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
+        if self._loop.moved(lambda: self._in_flight > 0):
+            await self._drop_session()
+        if self._session is None:
+            self._session = self._factory.get_client()
+        self._in_flight += 1
         try:
-            response = await self._inner.handle_async_request(request)
+            response = await self._send(request)
             try:
-                await response.aread()  # inside the reclassification: the body can fail too
-            except BaseException:
+                limits = current_limits()
+                await aread_limited(response, limits.max_response_bytes, limits.deadline, request)
+            finally:
                 await response.aclose()
-                raise
             return response
         except httpx.TransportError as exc:
             mapped = self._reclassify(exc.__cause__, request)
@@ -227,6 +287,49 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             if mapped is None:
                 raise
             raise mapped from exc
+        finally:
+            self._in_flight -= 1
+
+    async def _send(self, request: httpx.Request) -> httpx.Response:
+        aiohttp = self._aiohttp
+        try:
+            data: bytes | None = request.content or None
+        except httpx.RequestNotRead:
+            raise InputError("content", "streamed request bodies are not supported by this transport") from None
+        timeout = request.extensions.get("timeout", {})
+        left = remaining()
+        try:
+            native = await self._session.request(
+                method=request.method,
+                url=self._url_class(str(request.url), encoded=True),
+                headers=request.headers,
+                data=data,
+                allow_redirects=False,
+                auto_decompress=False,  # httpx decodes, within the size limit
+                compress=False,
+                timeout=aiohttp.ClientTimeout(
+                    total=None if left is None else max(left, 0.001),
+                    sock_connect=timeout.get("connect"),
+                    sock_read=timeout.get("read"),
+                    connect=timeout.get("pool"),
+                ),
+                server_hostname=request.extensions.get("sni_hostname"),
+            ).__aenter__()
+        except aiohttp.ClientError as exc:
+            mapped = self._reclassify(exc, request)
+            if mapped is None:
+                raise httpx.TransportError(str(exc) or type(exc).__name__, request=request) from exc
+            raise mapped from exc
+        extensions = {"http_version": b"HTTP/1.1"}
+        if native.reason:
+            extensions["reason_phrase"] = native.reason.encode()
+        return httpx.Response(
+            status_code=native.status,
+            headers=native.raw_headers,
+            stream=self._stream_class(native),
+            request=request,
+            extensions=extensions,
+        )
 
     def _reclassify(self, cause: BaseException | None, request: httpx.Request) -> httpx.TransportError | None:
         aiohttp = self._aiohttp
@@ -245,8 +348,25 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
             return httpx.ReadError(message, request=request)
         return None
 
+    async def _drop_session(self) -> None:
+        """Forget the session of a loop that has ended (it can be neither used nor closed from here)."""
+        session, self._session = self._session, None
+        if session is None:
+            return
+        connector = session.connector
+        session.detach()  # closed state, without touching the connector and its dead loop
+        previous = self._loop.previous
+        if connector is not None and previous is not None and previous.is_closed():
+            # With its loop closed, aiohttp only marks the connector closed (the sockets close when
+            # collected), so awaiting this from the new loop is safe and silences its warnings.
+            await connector.close()
+
     async def aclose(self) -> None:
-        await self._inner.aclose()
+        if self._loop.moved(lambda: False):  # closed from a later loop: the session's loop has gone
+            await self._drop_session()
+        session, self._session = self._session, None
+        if session is not None:
+            await session.close()
 
 
 def fast_transport(kind: str = "pyreqwest") -> httpx.BaseTransport:

@@ -8,14 +8,30 @@ opaque provider 400 (or, worse, a partially processed batch).
 
 from __future__ import annotations
 
+import difflib
+import json
+import math
 import re
-from collections.abc import Sized
+from collections.abc import Mapping, Sized
 from functools import lru_cache
-from typing import TypeVar
+from typing import Any, TypeVar
+from urllib.parse import quote
 
-from .errors import InputError
+from .errors import ArgumentError, InputError
 
-__all__ = ["e164", "max_items", "nanp_11_digits", "text_length"]
+__all__ = [
+    "MAX_SECONDS",
+    "check_options",
+    "check_path_segment",
+    "e164",
+    "header_value",
+    "json_input",
+    "max_items",
+    "nanp_11_digits",
+    "path_segment",
+    "seconds",
+    "text_length",
+]
 
 S = TypeVar("S", bound=Sized)
 
@@ -110,3 +126,101 @@ def text_length(field: str, value: str, *, min_length: int = 0, max_length: int)
             raise InputError(field, "must not be empty")
         raise InputError(field, f"must be at least {min_length} characters")
     return value
+
+
+# --------------------------------------------------------------------------------------------------
+# Values that go into the request line and headers, and other arguments every client takes
+
+
+def check_path_segment(field: str, value: object) -> str:
+    """Return ``value`` (a str, or an int as text) if it can name one path segment; InputError otherwise.
+
+    ``""``, ``"."`` and ``".."`` are refused: every HTTP stack removes or merges them, so the request
+    would address another resource (``get("..")`` would read the parent collection). Everything else
+    is addressable once percent-encoded (see :func:`path_segment`). For callers whose generated code
+    encodes the value itself.
+    """
+    if isinstance(value, int) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str):
+        raise InputError(field, "must be a string")
+    if value in _DOT_SEGMENTS:
+        raise InputError(field, f"must not be {value!r}: it would change the request path")
+    return value
+
+
+def path_segment(field: str, value: object) -> str:
+    """``value`` checked by :func:`check_path_segment` and percent-encoded, ``/`` included.
+
+    The one function that turns a path parameter into its segment, so it addresses exactly the
+    resource it names: ``path_segment("message_id", "a/b")`` is ``"a%2Fb"``.
+    """
+    return quote(check_path_segment(field, value), safe="")
+
+
+_DOT_SEGMENTS = frozenset({"", ".", ".."})
+# RFC 9110 field-value as h11 enforces it: visible ASCII, inner spaces or tabs, no surrounding blanks.
+_HEADER_VALUE = re.compile(r"(?:[\x21-\x7e]+(?:[ \t]+[\x21-\x7e]+)*)?")
+
+
+def header_value(field: str, value: object) -> str:
+    """Return ``value`` if it can be sent as an HTTP header value; InputError otherwise.
+
+    Visible ASCII with single spaces or tabs inside: a CR, LF or NUL would end the header (or be
+    refused by the HTTP stack after the request was prepared), and other text has no defined
+    encoding on the wire.
+    """
+    if not isinstance(value, str):
+        raise InputError(field, "must be a string")
+    if not _HEADER_VALUE.fullmatch(value):
+        raise InputError(field, "must be printable ASCII without line breaks or surrounding spaces")
+    return value
+
+
+def json_input(field: str, text: str | bytes) -> Any:
+    """The value of a JSON document the caller gave as text; InputError if it is not JSON we can send.
+
+    Deep nesting (RecursionError), bad UTF-8 and NaN/Infinity (not JSON, refused by the encoder
+    later) are all reported here as the caller's error.
+    """
+    try:
+        return json.loads(text, parse_constant=_refuse_constant)
+    except (ValueError, RecursionError):
+        raise InputError(field, "must be valid JSON") from None
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
+
+
+# The longest wait or timeout accepted, a day: larger values overflow the timers of some stacks.
+MAX_SECONDS = 86_400.0
+
+
+def seconds(field: str, value: object, *, allow_zero: bool = False) -> float:
+    """A finite duration in seconds (int or float, not bool), > 0 (or >= 0), at most :data:`MAX_SECONDS`."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise InputError(field, "must be a number of seconds")
+    if not math.isfinite(value) or value < 0 or (value == 0 and not allow_zero):
+        raise InputError(field, "must be a finite number >= 0" if allow_zero else "must be a finite number > 0")
+    if value > MAX_SECONDS:
+        raise InputError(field, f"must be at most {MAX_SECONDS:g} seconds")
+    return float(value)
+
+
+def check_options(owner: str, options: Mapping[str, object], allowed: Mapping[str, tuple[type, ...]]) -> None:
+    """Check keyword options taken as ``**options``: every name known, every value of an allowed type.
+
+    A misspelt option is an error naming it (``api_endpiont``: did you mean ``api_endpoint``?)
+    rather than silently ignored, which would send the request to the default host. ``allowed``
+    maps each name to the accepted types (include ``type(None)`` where None means the default).
+    """
+    for name, value in options.items():
+        expected = allowed.get(name)
+        if expected is None:
+            close = difflib.get_close_matches(name, allowed, n=1)
+            hint = f"did you mean {close[0]!r}?" if close else f"known options: {', '.join(sorted(allowed))}"
+            raise ArgumentError(name, f"{owner} got an unexpected option {name!r}; {hint}")
+        if not isinstance(value, expected) or (isinstance(value, bool) and bool not in expected):
+            names = " or ".join("None" if kind is type(None) else kind.__name__ for kind in expected)
+            raise InputError(name, f"must be {names}")

@@ -28,8 +28,8 @@ from smsclients import (
     FlowrouteClient,
     InputError,
     InsecureURLError,
-    MalformedResponseError,
     MessageMediaClient,
+    RedirectError,
     RetryPolicy,
     ServerError,
 )
@@ -177,7 +177,7 @@ def test_redirects_are_not_followed_even_if_the_user_client_would() -> None:
     with (
         httpx.Client(transport=httpx.MockTransport(redirect), follow_redirects=True) as user,
         MessageMediaClient("k", "s", http_client=user) as mm,
-        pytest.raises(MalformedResponseError, match="307"),
+        pytest.raises(RedirectError, match="307"),
     ):
         mm.messages.send([{"content": "hi", "destination_number": "+61491570156"}])
     assert calls == ["https://api.messagemedia.com/v1/messages"]

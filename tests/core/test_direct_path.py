@@ -92,10 +92,10 @@ def test_direct_path_sends_what_httpx_would(method: str, url: str, kwargs: dict[
     [
         ({}, True, 7.0),
         ({"auth": None}, False, 7.0),  # httpx: no auth for this request
-        ({"timeout": None}, True, None),  # httpx: no timeout for this request
+        ({"timeout": None}, True, 7.0),  # still the policy's attempt deadline: every call is bounded
         ({"auth": httpx.USE_CLIENT_DEFAULT, "timeout": httpx.USE_CLIENT_DEFAULT}, True, 7.0),
     ],
-    ids=["defaults", "auth=None", "timeout=None", "explicit defaults"],
+    ids=["defaults", "auth=None", "timeout=None keeps the deadline", "explicit defaults"],
 )
 def test_explicit_none_options_mean_what_they_mean_in_httpx(kwargs: dict[str, Any], signed: bool, timeout: Any) -> None:
     # auth=None once went down the direct path and was signed with the client's credentials anyway.

@@ -83,7 +83,7 @@ class Operation:
     def path_regex(self) -> re.Pattern[str]:
         """Matches the operation's concrete paths (below the server URL's path)."""
         pattern = re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(self.path))
-        return re.compile(f"^{pattern}$")
+        return re.compile(pattern)  # used with fullmatch: the whole path, no trailing newline
 
 
 def operations(client: str) -> Iterator[Operation]:

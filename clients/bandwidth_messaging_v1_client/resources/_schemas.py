@@ -8,8 +8,8 @@ from typing import Any, Literal, Required, TypedDict
 
 from ._runtime import Checker
 
-_P0 = re.compile("^\\+[1-9][0-9]{1,14}\\Z")
-_P1 = re.compile("^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}(:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,3})?)?)?)?Z?\\Z")
+_P0 = re.compile("^\\+[1-9][0-9]{1,14}\\Z", re.ASCII)
+_P1 = re.compile("^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}(:[0-9]{2}(:[0-9]{2}(\\.[0-9]{1,3})?)?)?)?Z?\\Z", re.ASCII)
 _E2 = frozenset(["in", "out"])
 _E3 = frozenset(["error", "queued", "received", "sending", "sent"])
 _E4 = frozenset(["delivered", "not-delivered", "waiting"])
@@ -30,7 +30,7 @@ _K8 = frozenset(
         "to",
     ]
 )
-_P9 = re.compile("^\\S+\\Z")
+_P9 = re.compile("^\\S+\\Z", re.ASCII)
 _K10 = frozenset(["text"])
 _E11 = frozenset([""])
 

@@ -4,6 +4,6 @@
 
 import re
 
-_P0 = re.compile("^\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:?\\d{2})?)?\\Z")
-_P1 = re.compile("^1[0-9]{10}\\Z")
-_P2 = re.compile("^mdr1-[0-9a-f]{32}\\Z")
+_P0 = re.compile("^\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:?\\d{2})?)?\\Z", re.ASCII)
+_P1 = re.compile("^1[0-9]{10}\\Z", re.ASCII)
+_P2 = re.compile("^mdr1-[0-9a-f]{32}\\Z", re.ASCII)

@@ -21,23 +21,23 @@ from ..models import (
 )
 from ._runtime import Checker
 
-_P0 = re.compile("^[0-9]{11}\\Z")
+_P0 = re.compile("^[0-9]{11}\\Z", re.ASCII)
 _K1 = frozenset(
     ["alias", "cnam_lookups_enabled", "messaging_callback_url", "messaging_email", "messaging_enabled", "type"]
 )
 _E2 = frozenset(["number"])
 _E3 = frozenset(["host", "number", "sip-reg", "uri"])
-_P4 = re.compile("\\S")
-_P5 = re.compile("^[0-9]+\\Z")
-_P6 = re.compile("^\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:?\\d{2})?)?\\Z")
-_P7 = re.compile("^mdr2-[0-9A-Za-z]+\\Z")
-_P8 = re.compile("^https?://[^\\s]+\\Z")
+_P4 = re.compile("\\S", re.ASCII)
+_P5 = re.compile("^[0-9]+\\Z", re.ASCII)
+_P6 = re.compile("^\\d{4}-\\d{2}-\\d{2}([T ]\\d{2}:\\d{2}(:\\d{2}(\\.\\d+)?)?(Z|[+-]\\d{2}:?\\d{2})?)?\\Z", re.ASCII)
+_P7 = re.compile("^mdr2-[0-9A-Za-z]+\\Z", re.ASCII)
+_P8 = re.compile("^https?://[^\\s]+\\Z", re.ASCII)
 _K9 = frozenset(["data"])
 _K10 = frozenset(["attributes", "type"])
 _E11 = frozenset(["route"])
 _K12 = frozenset(["alias", "edge_strategy_id", "route_type", "value"])
 _E13 = frozenset(["dlr_callback", "mms_callback", "mms_dlr_callback", "sms_callback", "sms_dlr_callback"])
-_P14 = re.compile("^[A-Za-z]{2}\\Z")
+_P14 = re.compile("^[A-Za-z]{2}\\Z", re.ASCII)
 _E15 = frozenset(["e911"])
 _K16 = frozenset(
     [
@@ -81,10 +81,10 @@ _E17 = frozenset(
         "Upper",
     ]
 )
-_P18 = re.compile("^[A-Z]{2}\\Z")
+_P18 = re.compile("^[A-Z]{2}\\Z", re.ASCII)
 _E19 = frozenset(["CA", "US"])
 _K20 = frozenset(["value"])
-_P21 = re.compile("^(?=.*[A-Za-z])[A-Za-z0-9 _.,@+&'/\"-]+\\Z")
+_P21 = re.compile("^(?=.*[A-Za-z])[A-Za-z0-9 _.,@+&'/\"-]+\\Z", re.ASCII)
 _E22 = frozenset(["cnam"])
 _E23 = frozenset(["completed", "failed", "processing"])
 _E24 = frozenset(["cdrexport"])
@@ -103,7 +103,7 @@ _K26 = frozenset(
     ]
 )
 _K27 = frozenset(["numbers"])
-_P28 = re.compile("^\\+[1-9][0-9]{1,14}\\Z")
+_P28 = re.compile("^\\+[1-9][0-9]{1,14}\\Z", re.ASCII)
 
 
 class UpdateNumberRequestParams(TypedDict, total=False):

@@ -25,13 +25,13 @@ _K0 = frozenset(
         "subject",
     ]
 )
-_P1 = re.compile("^\\+[1-9][0-9]{1,14}\\Z")
+_P1 = re.compile("^\\+[1-9][0-9]{1,14}\\Z", re.ASCII)
 _E2 = frozenset(["MMS", "SMS", "TTS"])
 _E3 = frozenset(["ALPHANUMERIC", "INTERNATIONAL", "SHORTCODE"])
 _P4 = re.compile(
-    "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?\\Z"
+    "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?\\Z", re.ASCII
 )
-_P5 = re.compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\Z")
+_P5 = re.compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\Z", re.ASCII)
 
 
 class NewMessageParams(TypedDict, total=False):

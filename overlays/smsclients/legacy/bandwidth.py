@@ -31,6 +31,7 @@ from smsclients.errors import APIError, InputError, combined_error_class, copy_a
 from smsclients.lifecycle import Closable
 from smsclients.redaction import REDACTED
 from smsclients.retries import RetryPolicy
+from smsclients.validation import check_options
 
 __all__ = ["BandwidthMessageAPIException", "Client", "client", "to_snake_case"]
 
@@ -166,13 +167,23 @@ class _AuthPair(tuple[str, str]):
 # Client
 
 
+_OPTIONS: Final[dict[str, tuple[type, ...]]] = {
+    "api_endpoint": (str,),
+    "api_version": (str,),
+    "retry": (RetryPolicy, type(None)),
+    "transport": (httpx.BaseTransport, type(None)),
+}
+
+
 class Client(Closable):
     """``bandwidth.messaging.Client``: the Catapult messaging API for one user.
 
     ``Client(user_id, api_token, api_secret, api_endpoint="https://api.catapult.inetwork.com",
     api_version="v1")``; all three credentials are required (ValueError otherwise). Extra options
     beyond BW-py's: ``retry`` (a :class:`smsclients.RetryPolicy`) and ``transport`` (an httpx
-    transport). Other unknown options are ignored, as BW-py did.
+    transport). BW-py ignored unknown options, so a misspelt ``api_endpiont=`` talked to
+    production; here any other option raises :class:`smsclients.errors.ArgumentError` (a
+    TypeError) naming it, and a wrong-typed one InputError.
     """
 
     def __init__(
@@ -187,6 +198,7 @@ class Client(Closable):
                 "Arguments user_id, api_token and api_secret are required. "
                 'Use bandwidth.client("messaging", "YOUR-USER-ID", "YOUR-API-TOKEN", "YOUR-API-SECRET")'
             )
+        check_options("bandwidth.Client", other_options, _OPTIONS)
         self.user_id = user_id
         self.api_endpoint: str = other_options.get("api_endpoint", DEFAULT_API_ENDPOINT)
         self.api_version: str = other_options.get("api_version", DEFAULT_API_VERSION)

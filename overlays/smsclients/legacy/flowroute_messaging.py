@@ -29,6 +29,7 @@ import httpx
 
 from ..errors import APIError, InputError, combined_error_class
 from ..flowroute import MESSAGES_V2_PREFIX, FlowrouteClient
+from ..http import require_secure_url
 from ..lifecycle import Closable
 from ..retries import RetryPolicy
 
@@ -102,7 +103,7 @@ def _legacy_errors(reasons: dict[int, str]) -> Iterator[None]:
 
 def _api_root(base_uri: str) -> str:
     """``https://host/v2`` -> ``https://host``: the modern client adds the ``/v2`` itself."""
-    trimmed = base_uri.rstrip("/")
+    trimmed = require_secure_url(base_uri, field="base_uri").rstrip("/")
     if not trimmed.endswith(MESSAGES_V2_PREFIX):
         raise InputError("base_uri", f"must end with {MESSAGES_V2_PREFIX}, e.g. {Configuration.BASE_URI}")
     return trimmed[: -len(MESSAGES_V2_PREFIX)]

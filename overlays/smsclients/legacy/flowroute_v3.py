@@ -65,7 +65,6 @@ from __future__ import annotations
 
 import csv
 import gzip
-import json
 import os
 import sys
 import zlib
@@ -78,10 +77,12 @@ from typing import Any
 import httpx
 from flowroute_v2_client.models import CdrCsvRecord
 
-from ..errors import APIError, InputError, MalformedResponseError, combined_error_class
+from ..errors import APIError, ArgumentError, InputError, MalformedResponseError, combined_error_class
 from ..flowroute import FlowrouteClient
 from ..lifecycle import Closable
+from ..responses import parse_json_body
 from ..retries import RetryPolicy
+from ..validation import json_input
 from ._apimatic import HttpContext, HttpRequest, HttpResponse
 
 __all__ = [
@@ -155,8 +156,8 @@ class ErrorException(APIException):
         super().__init__(reason, context)
         self.errors: list[Error1] | None = None
         try:
-            document = json.loads(context.response.raw_body)
-        except ValueError:
+            document = parse_json_body(context.response.raw_body)
+        except MalformedResponseError:
             return
         entries = document.get("errors") if isinstance(document, dict) else None
         if isinstance(entries, list):
@@ -217,13 +218,6 @@ def _legacy_errors(fields: Mapping[str, str] | None = None) -> Iterator[None]:
 # ----------------------------------------------------------------------------- argument coercion
 
 
-class ArgumentError(InputError, TypeError):
-    """A missing or doubly given argument: a TypeError as Python's own call errors are, and typed."""
-
-    def __str__(self) -> str:
-        return self.rule
-
-
 def _required(name: str, value: Any, alias: str, alias_value: Any) -> Any:
     """One argument known by two names (S001's documented one and the SDK's own, e.g. ``id``)."""
     if value is not None and alias_value is not None:
@@ -268,10 +262,7 @@ def _text_id(field: str, value: Any) -> str:
 def _json_object(field: str, value: Any) -> dict[str, Any]:
     """A request body: the documented JSON string, or (new) a dict."""
     if isinstance(value, str | bytes):
-        try:
-            value = json.loads(value)
-        except ValueError:
-            raise InputError(field, "must be valid JSON") from None
+        value = json_input(field, value)
     if not isinstance(value, Mapping):
         raise InputError(field, "must be a JSON object (a JSON string or a dict)")
     return dict(value)

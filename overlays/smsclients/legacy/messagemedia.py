@@ -13,7 +13,6 @@ base URL is https, and nothing is logged (no ``logging.basicConfig`` at import, 
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from typing import Any, ClassVar, Final
 
@@ -26,12 +25,15 @@ from smsclients.errors import (
     MalformedResponseError,
     combined_error_class,
     copy_api_error_fields,
+    display_json,
 )
 from smsclients.legacy._apimatic import HttpContext, HttpRequest, HttpResponse
 from smsclients.lifecycle import Closable
 from smsclients.messagemedia import DEFAULT_BASE_URL, PROVIDER, MessageMediaClient
 from smsclients.redaction import redact_url
+from smsclients.responses import parse_json_body
 from smsclients.retries import RetryPolicy
+from smsclients.validation import json_input
 
 __all__ = [
     "APIException",
@@ -204,11 +206,11 @@ class CheckRepliesResponse(_Model):
 def _body_dict(body: Any) -> dict[str, Any]:
     """A request body as 1.1.0 accepted it (dict or model), or a JSON string, as a plain dict."""
     if isinstance(body, str):
-        try:
-            body = json.loads(body)
-        except ValueError:
-            raise InputError("body", "is not valid JSON") from None
-    plain = _plain(body)
+        body = json_input("body", body)
+    try:
+        plain = _plain(body)
+    except RecursionError:
+        raise InputError("body", "is nested too deeply") from None
     if not isinstance(plain, dict):
         raise InputError("body", "must be a dict or a request model object")
     return plain
@@ -223,25 +225,22 @@ def _required_list(body: dict[str, Any], key: str) -> list[Any]:
     return value
 
 
-def _json_or_text(response: RawResponse[Any]) -> Any:
+def _json_or_text(response: RawResponse[Any], method: str) -> Any:
     """1.1.0's ``json_deserialize`` of an untyped response: parsed JSON, else the raw text ('' when empty)."""
-    text = response.content.decode("utf-8", errors="replace")
     try:
-        return json.loads(text)
-    except ValueError:
-        return text
+        return parse_json_body(response.content, status_code=int(response.status_code), method=method)
+    except MalformedResponseError:  # 1.1.0 returned the text of a body that is not JSON
+        return response.content.decode("utf-8", errors="replace")
 
 
-def _json_object(response: RawResponse[Any]) -> dict[str, Any]:
+def _json_object(response: RawResponse[Any], method: str = "GET") -> dict[str, Any]:
     """The 2xx body as a dict; anything else (1xx/3xx, empty, not JSON, not an object) is malformed.
 
-    The facade's ``_*_response`` helpers return the response unparsed, so this is the only check.
+    The raw responses are not parsed by the client, so this is the only check; ``method`` lets an
+    unreadable answer to a send say that the server accepted it.
     """
     status = int(response.status_code)
-    try:
-        value = json.loads(response.content) if 200 <= status < 300 else None
-    except (ValueError, RecursionError):
-        value = None
+    value = parse_json_body(response.content, status_code=status, method=method) if 200 <= status < 300 else None
     if not isinstance(value, dict):
         raise MalformedResponseError(
             f"expected HTTP 2xx with a JSON object, got HTTP {status}", status_code=status, raw_body=response.content
@@ -287,7 +286,7 @@ class _Call:
             error.method or self.method,
             url,
             headers=headers,
-            parameters=json.dumps(self.body) if self.body is not None else None,
+            parameters=display_json(self.body) if self.body is not None else None,
         )
         response = HttpResponse(error.status_code, dict(error.headers), error.raw_body.decode("utf-8", "replace"))
         exc_class = combined_error_class(APIException, type(error))
@@ -315,7 +314,7 @@ class MessagesController:
         messages = _required_list(data, "messages")
         with _Call(self._base_url, "POST", "/v1/messages", frozenset({400}), account=account_header, body=data):
             response = self._client.messages.with_raw_response.send(messages, account=account_header)
-        return SendMessagesResponse(messages=_json_object(response).get("messages"))
+        return SendMessagesResponse(messages=_json_object(response, "POST").get("messages"))
 
     def get_message_status(self, message_id: str, account_header: str | None = None) -> dict[str, Any]:
         """GET /v1/messages/{messageId}: the message as a dict (with ``status``)."""
@@ -341,7 +340,7 @@ class MessagesController:
             body={"status": "cancelled"},
         ):
             response = self._client.messages.with_raw_response.cancel(message_id, account=account_header)
-        return _json_or_text(response)
+        return _json_or_text(response, "PUT")
 
 
 class DeliveryReportsController:
@@ -373,7 +372,7 @@ class DeliveryReportsController:
             body=data,
         ):
             response = self._client.delivery_reports.with_raw_response.confirm(ids, account=account_header)
-        return _json_or_text(response)
+        return _json_or_text(response, "POST")
 
 
 class RepliesController:
@@ -400,7 +399,7 @@ class RepliesController:
             self._base_url, "POST", "/v1/replies/confirmed", frozenset({400}), account=account_header, body=data
         ):
             response = self._client.replies.with_raw_response.confirm(ids, account=account_header)
-        return _json_or_text(response)
+        return _json_or_text(response, "POST")
 
 
 # --------------------------------------------------------------------------------------------------
@@ -437,6 +436,8 @@ class MessageMediaMessagesClient(Closable):
         if not auth_password:
             raise InputError("auth_password", "is required (the API secret)")
         self._hmac = bool(use_hmac_authentication)
+        if not isinstance(base_url, str):  # None would mean "from the environment" to the modern client
+            raise InputError("base_url", "must be an https:// URL")
         self._base_url = base_url
         self._client = MessageMediaClient(
             auth_user_name, auth_password, hmac=self._hmac, base_url=base_url, retry=retry, transport=transport
