@@ -88,12 +88,25 @@ def redact_headers(headers: Mapping[str, str] | httpx.Headers | Iterable[tuple[s
     return result
 
 
+# Query parameters that carry a credential: a pre-signed storage URL (a Flowroute CDR export's
+# download_url) is a time-limited key to the file, as good as a password until it expires.
+_SECRET_QUERY = re.compile(
+    r"(^|[-_])(signature|sig|token|secret|password|credential|auth|key|api[-_]?key|access[-_]?key)$", re.IGNORECASE
+)
+
+
 def redact_url(url: str | httpx.URL) -> str:
-    """Return ``url`` without its userinfo (``user:password@``), the only place a URL carries credentials here."""
+    """Return ``url`` without what carries credentials: its userinfo (``user:password@``) and the
+    values of query parameters named like signatures, tokens or keys (``X-Amz-Signature=[REDACTED]``)."""
     try:
         parsed = url if isinstance(url, httpx.URL) else httpx.URL(url)
     except (httpx.InvalidURL, TypeError, ValueError):
         return _USERINFO.sub(r"\g<scheme>", str(url))
-    if not parsed.userinfo:
-        return str(parsed)
-    return str(parsed.copy_with(userinfo=b""))
+    if parsed.userinfo:
+        parsed = parsed.copy_with(userinfo=b"")
+    if parsed.query and any(_SECRET_QUERY.search(name) for name in parsed.params):
+        params = [
+            (name, REDACTED if _SECRET_QUERY.search(name) else value) for name, value in parsed.params.multi_items()
+        ]
+        parsed = parsed.copy_with(params=params)
+    return str(parsed)

@@ -116,3 +116,19 @@ def test_api_error_never_shows_the_authorization_value() -> None:
                 assert secret not in text
     assert sent[0] == f"Basic {encoded}"  # the canary really was on the wire, base64-encoded
     assert sent[1].startswith('hmac username="key"')
+
+
+def test_urls_lose_the_query_values_that_are_credentials() -> None:
+    """A pre-signed storage URL (a CDR export's download_url) is a key to the file until it expires."""
+    url = (
+        "https://bucket.s3.amazonaws.com/cdr.csv.gz?X-Amz-Algorithm=AWS4-HMAC-SHA256"
+        "&X-Amz-Credential=AKIA%2F20261203&X-Amz-Security-Token=SEC1&X-Amz-Signature=SEC2&token=SEC3&api_key=SEC4"
+    )
+    shown = redact_url(url)
+    for secret in ("AKIA", "SEC1", "SEC2", "SEC3", "SEC4"):
+        assert secret not in shown, shown
+    assert "X-Amz-Algorithm=AWS4-HMAC-SHA256" in shown  # not a credential: kept for debugging
+    # Pagination keys and filters are not credentials.
+    assert redact_url("https://api.example.test/v1/users/u-1/messages?sortKeyLT=m-1&size=2").endswith(
+        "?sortKeyLT=m-1&size=2"
+    )
