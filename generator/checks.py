@@ -218,6 +218,12 @@ class Emitter:
             lines.append(f"        out[{key!r}] = {self.check(prop, 'x', member)}")
         if extra is not False:
             lines.append(f"    out.update({{k: x for k, x in data.items() if k not in {known} and x is not None}})")
+        if "minProperties" in schema:
+            least = int(schema["minProperties"])
+            lines.append(f"    if len(out) < {least}:")
+            lines.append(
+                f"        v.fail(field or 'body', {f'must set at least {least} field' + ('s' if least > 1 else '')!r})"
+            )
         for key, needs in schema.get("dependentRequired", {}).items():
             for other in needs:
                 lines.append(f"    if {key!r} in out and {other!r} not in out:")

@@ -296,6 +296,11 @@ class _Planner:
                 lines.append(f"    if {item.python} is not None:")
                 lines.append(f"        fields[{item.wire!r}] = {check}")
         schema = body.object_schema or {}
+        if "minProperties" in schema:
+            least = int(schema["minProperties"])
+            rule = f"must set at least {least} of " + ", ".join(item.python for item in body.fields)
+            lines.append(f"    if len(fields) < {least}:")
+            lines.append(f"        v.fail({body.fields[0].python if len(body.fields) == 1 else 'body'!r}, {rule!r})")
         python = {item.wire: item.python for item in body.fields}
         for key, needs in schema.get("dependentRequired", {}).items():
             for other in needs:

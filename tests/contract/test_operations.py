@@ -336,6 +336,8 @@ def _violations(schema: Mapping[str, Any], example: Any) -> Iterator[tuple[Any, 
         if "maxItems" in schema:
             yield [example[0]] * (schema["maxItems"] + 1), False, "maxItems"
             yield [example[0]] * schema["maxItems"], True, "maxItems boundary"
+    if kind == "object" and schema.get("minProperties", 0) >= 1:
+        yield {}, False, "minProperties"
     if kind in ("string", "integer", "number", "boolean", "array"):
         yield {"wrong": "type"}, False, "type"
 

@@ -423,6 +423,8 @@ def _check_e911_update_attributes(v: Checker, value: Any, field: str) -> dict[st
     x = data.get("zip")
     if x is not None:
         out["zip"] = v.string(x, (field + ".zip" if field else "zip"), min_length=3, max_length=10)
+    if len(out) < 1:
+        v.fail(field or "body", "must set at least 1 field")
     return out
 
 
