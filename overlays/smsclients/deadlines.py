@@ -20,7 +20,6 @@ other's deadlines.
 
 from __future__ import annotations
 
-import asyncio
 import ssl
 import time
 import typing
@@ -107,6 +106,8 @@ def deadline_scope() -> AbstractAsyncContextManager[object] | None:
     if left is None:
         return None
     delay = max(left, 0.0) + _SCOPE_GRACE
+    import asyncio  # here: a sync client never pays for importing asyncio
+
     try:
         asyncio.get_running_loop()
     except RuntimeError:

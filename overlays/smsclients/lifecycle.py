@@ -10,7 +10,11 @@ open new connections there instead of failing on the old ones.
 
 from __future__ import annotations
 
-import asyncio
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import asyncio
+
 from collections.abc import Callable
 from types import TracebackType
 from typing import Self
@@ -69,6 +73,8 @@ class LoopBinding:
         self.previous: asyncio.AbstractEventLoop | None = None  # the loop given up by the last move
 
     def moved(self, busy: Callable[[], bool]) -> bool:
+        import asyncio  # here: a sync client never pays for importing asyncio
+
         try:
             loop = asyncio.get_running_loop()
         except RuntimeError:  # not asyncio (trio through anyio): nothing is bound to a loop here
