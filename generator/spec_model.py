@@ -153,16 +153,9 @@ class Operation:
     methods: list[Method]
 
     @property
-    def path_params(self) -> list[Param]:
-        return [param for param in self.params if param.location == "path"]
-
-    @property
     def path_template(self) -> str:
         """The path with ``{}`` placeholders in the order of :attr:`path_params`."""
         return re.sub(r"\{[^}]+\}", "{}", self.path)
-
-    def path_order(self) -> list[str]:
-        return re.findall(r"\{([^}]+)\}", self.path)
 
 
 def _media(content: Mapping[str, Any] | None) -> tuple[str, Mapping[str, Any]] | None:

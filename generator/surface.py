@@ -23,7 +23,18 @@ from typing import Any
 import jinja2
 
 from .checks import Emitter
-from .spec_model import Body, Document, Method, Operation, Param, Result, SpecError, class_name, operations
+from .spec_model import (
+    Body,
+    Document,
+    Method,
+    Operation,
+    Param,
+    Result,
+    SpecError,
+    class_name,
+    identifier,
+    operations,
+)
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "surface"
 _OPTIONS = (
@@ -58,8 +69,7 @@ class Iterator_:
     returns: str
     async_returns: str
     doc: str
-    body: str  # the expression returned (sync); the async one differs only for drain
-    drain: Rendered | None = None
+    body: str  # the expression returned
 
 
 @dataclass
@@ -470,7 +480,7 @@ def render_resources(raw: Mapping[str, Any], package_dir: Path, marker: str) -> 
                 models=sorted(resource.models | emitter.models_used),
                 typed_dicts=sorted(f"{class_name(name)}Params" for name in emitter.typed_dicts),
                 constants=sorted(emitter.constants.values()),
-                checks=sorted(f"_check_{name}" for name in map(_ident, emitter.components)),
+                checks=sorted(f"_check_{identifier(name)}" for name in emitter.components),
             ),
             "utf-8",
         )
@@ -481,9 +491,3 @@ def render_resources(raw: Mapping[str, Any], package_dir: Path, marker: str) -> 
         ),
         "utf-8",
     )
-
-
-def _ident(name: str) -> str:
-    from .spec_model import identifier
-
-    return identifier(name)

@@ -251,8 +251,8 @@ class _Runtime:
 
     def _finish(self, op: _Operation[T], request: _Request, response: httpx.Response) -> T:
         result = read_answer(op, response)
-        after = self._hooks.after.get(op.name)
-        return after(request, result) if after is not None else result
+        after = self._after(op, request)
+        return after(result) if after is not None else result
 
     @staticmethod
     def _options(op: _Operation[Any], options: _Options) -> Any:
