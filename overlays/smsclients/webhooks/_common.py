@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl
@@ -14,7 +15,11 @@ T = TypeVar("T")
 
 # Exceptions a generated ``from_dict`` raises on a payload of the wrong shape: a missing required
 # key, a value that is not a mapping where one is expected, an unparseable nested value.
-MODEL_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError)
+MODEL_ERRORS = (KeyError, TypeError, ValueError, AttributeError, IndexError, RecursionError, OverflowError)
+
+# Webhook payloads nest a few levels (JSON:API documents the most, about five); a deeper one is not a
+# provider's and would exhaust the recursion of whatever reads it next (model builders, hashing).
+MAX_DEPTH = 32
 
 # Query strings of GET callbacks are small; a huge one is not a provider's.
 MAX_QUERY_FIELDS = 200
@@ -37,19 +42,82 @@ def header_items(headers: HeaderItems) -> list[tuple[str, str]]:
 
 
 def json_object(body: bytes | bytearray | memoryview | str, field: str = "body") -> dict[str, Any]:
-    """The body as a JSON object; anything else is an :class:`InputError`."""
-    data = body.encode("utf-8") if isinstance(body, str) else bytes(body)
+    """The body as a JSON object; anything else is an :class:`InputError`.
+
+    Refused as well: text with a lone surrogate (raw or as a ``\\ud800`` escape), ``NaN`` /
+    ``Infinity`` and numbers too large for a float (RFC 8259 has no such values; as ids they would
+    make different events look alike), and nesting deeper than :data:`MAX_DEPTH`.
+    """
+    if isinstance(body, str):
+        try:
+            data = body.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            raise InputError(field, "is not valid Unicode text (a lone surrogate)") from exc
+    else:
+        data = bytes(body)
     if not data.strip():
         raise InputError(field, "is empty; a JSON object was expected")
     try:
-        value = json.loads(data.decode("utf-8-sig"))
+        value = json.loads(data.decode("utf-8-sig"), parse_constant=_no_constant, parse_float=_finite_float)
     except UnicodeDecodeError as exc:
         raise InputError(field, "is not UTF-8") from exc
+    except _NonFinite as exc:
+        raise InputError(field, f"has a number JSON does not allow or a float cannot hold ({exc})") from exc
     except (ValueError, RecursionError) as exc:
         raise InputError(field, "is not valid JSON") from exc
     if not isinstance(value, dict):
         raise InputError(field, f"must be a JSON object, not {type(value).__name__}")
+    check_values(value, field)
     return value
+
+
+class _NonFinite(ValueError):
+    pass
+
+
+def _no_constant(name: str) -> Any:
+    raise _NonFinite(name)
+
+
+def _finite_float(literal: str) -> float:
+    number = float(literal)
+    if not math.isfinite(number):
+        raise _NonFinite(literal[:20])
+    return number
+
+
+def check_values(value: Any, field: str) -> None:
+    """Refuse what JSON text or a query string decodes to but no provider sends: nesting deeper than
+    :data:`MAX_DEPTH`, keys or strings with a lone surrogate, non-finite floats. Iterative, so a
+    deep value is refused rather than overflowing the stack."""
+    pending: list[tuple[Any, str, int]] = [(value, field, 0)]
+    while pending:
+        item, where, depth = pending.pop()
+        if isinstance(item, str):
+            _check_text(item, where)
+        elif isinstance(item, float) and not math.isfinite(item):
+            raise InputError(where, "must be a finite number")
+        elif isinstance(item, dict | list):
+            if depth >= MAX_DEPTH:
+                raise InputError(where, f"nests deeper than {MAX_DEPTH} levels")
+            if isinstance(item, dict):
+                for key, child in item.items():
+                    _check_text(str(key), f"{where} (a key)")
+                    pending.append((child, f"{where}.{key}", depth + 1))
+            else:
+                pending.extend((child, f"{where}[{index}]", depth + 1) for index, child in enumerate(item))
+
+
+def _check_text(value: str, where: str) -> None:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(_printable(where), "is not valid Unicode text (a lone surrogate)") from exc
+
+
+def _printable(where: str) -> str:
+    """A field path safe to put in a message (a key may itself hold the surrogate)."""
+    return where.encode("utf-8", "backslashreplace").decode("utf-8")
 
 
 def query_fields(query: str | bytes, *, lists: Iterable[str] = ()) -> dict[str, Any]:
@@ -59,6 +127,9 @@ def query_fields(query: str | bytes, *, lists: Iterable[str] = ()) -> dict[str, 
         pairs = parse_qsl(text.lstrip("?"), keep_blank_values=True, max_num_fields=MAX_QUERY_FIELDS)
     except ValueError as exc:
         raise InputError("query", f"has more than {MAX_QUERY_FIELDS} parameters") from exc
+    for name, value in pairs:
+        _check_text(name, "query (a name)")
+        _check_text(value, f"query.{name}")
     repeated = set(lists)
     fields: dict[str, Any] = {}
     for name, value in pairs:
@@ -83,6 +154,8 @@ def text(value: Any, field: str) -> str | None:
     if value is None or isinstance(value, str):
         return value
     if isinstance(value, int | float) and not isinstance(value, bool):
+        if isinstance(value, float) and not math.isfinite(value):
+            raise InputError(field, "must be a finite number")
         return str(value)
     raise InputError(field, "must be a string")
 
@@ -104,4 +177,5 @@ def mapping(value: Any, field: str) -> dict[str, Any]:
 def event_digest(*parts: Any) -> str:
     """A short, stable hash of the identifying parts of an event (for providers without event ids)."""
     canonical = json.dumps(parts, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
-    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]
+    # The parsers refuse lone surrogates; "surrogatepass" keeps a caller's own parts from crashing here.
+    return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()[:32]
