@@ -113,9 +113,12 @@ def _crypto() -> Any:
         from cryptography.hazmat.primitives import hashes, serialization
         from cryptography.hazmat.primitives.asymmetric import padding, rsa
     except ImportError as exc:  # the optional extra is not installed
+        # The package is on no index: the extra comes from a clone or the built wheel (README, Install).
         raise ImportError(
-            "MessageMedia signature checks need the 'cryptography' package: "
-            "pip install 'sms-provider-clients[webhooks]'"
+            "MessageMedia signature checks need the package cryptography, installed with the extra 'webhooks' "
+            "(pip install '.[webhooks]' in a clone, or the built wheel with [webhooks]; README, Install) "
+            "or alone: pip install cryptography",
+            name=exc.name,
         ) from exc
     return exceptions, hashes, serialization, padding, rsa
 
