@@ -24,11 +24,12 @@ FLOWROUTE = "52.88.246.140"
 PROXIES = ["10.0.0.0/8", "2001:db8::/32"]
 
 
-def _request(peer: str | None, headers: dict[str, str] | list[tuple[str, str]]) -> WebhookRequest:
+def _request(peer: str | None, headers: Headers) -> WebhookRequest:
     return WebhookRequest.build("POST", "/hooks", headers, b"{}", client_address=peer)
 
 
-PASSING = {
+Headers = dict[str, str] | list[tuple[str, str]]
+PASSING: dict[str, tuple[str, Headers]] = {
     "x-forwarded-for, one proxy": ("10.0.0.1", {"X-Forwarded-For": FLOWROUTE}),
     "x-forwarded-for, two trusted proxies": ("10.0.0.1", {"X-Forwarded-For": f"{FLOWROUTE}, 10.9.9.9"}),
     "x-forwarded-for, spoofed entries left of the real client": (
@@ -51,7 +52,7 @@ PASSING = {
     "ipv4-mapped peer": ("::ffff:10.0.0.1", {"X-Forwarded-For": FLOWROUTE}),
 }
 
-REFUSED = {
+REFUSED: dict[str, tuple[str | None, Headers]] = {
     "no proxies trusted (the default) and the peer is the proxy": ("10.0.0.1", {"X-Forwarded-For": FLOWROUTE}),
     "an untrusted peer sending the header itself": ("6.6.6.6", {"X-Forwarded-For": FLOWROUTE}),
     "the client right of the spoofed entry": ("10.0.0.1", {"X-Forwarded-For": f"{FLOWROUTE}, 6.6.6.6"}),

@@ -12,7 +12,7 @@ import base64
 import io
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, MutableMapping
 from datetime import UTC, datetime
 from typing import Any
 
@@ -208,7 +208,7 @@ def test_asgi_http_1_0_request_passes(key: rsa.RSAPrivateKey) -> None:
     seen: list[WebhookEvent] = []
     app = WebhookASGIApp("messagemedia", seen.append, verifiers=[_verifier(key)])
     headers = [(k.lower().encode(), v.encode()) for k, v in _signed(key, "POST /hooks HTTP/1.1").items()]
-    sent: list[dict[str, Any]] = []
+    sent: list[MutableMapping[str, Any]] = []
 
     async def run() -> None:
         messages = [{"type": "http.request", "body": BODY, "more_body": False}]
@@ -216,7 +216,7 @@ def test_asgi_http_1_0_request_passes(key: rsa.RSAPrivateKey) -> None:
         async def receive() -> dict[str, Any]:
             return messages.pop(0)
 
-        async def send(message: dict[str, Any]) -> None:
+        async def send(message: MutableMapping[str, Any]) -> None:
             sent.append(message)
 
         scope = {"type": "http", "http_version": "1.0", "method": "POST", "path": "/hooks", "headers": headers}
@@ -306,14 +306,14 @@ def test_wsgi_body_shorter_than_its_length_is_not_handled() -> None:
 def test_asgi_client_gone_mid_body_is_not_handled() -> None:
     seen: list[WebhookEvent] = []
     app = WebhookASGIApp("messagemedia", seen.append)
-    sent: list[dict[str, Any]] = []
+    sent: list[MutableMapping[str, Any]] = []
     half = len(BODY) // 2
 
     async def run(messages: list[dict[str, Any]]) -> None:
         async def receive() -> dict[str, Any]:
             return messages.pop(0)
 
-        async def send(message: dict[str, Any]) -> None:
+        async def send(message: MutableMapping[str, Any]) -> None:
             sent.append(message)
 
         await app({"type": "http", "method": "POST", "path": "/hooks", "headers": []}, receive, send)
