@@ -300,3 +300,13 @@ def test_receiver_answers_a_4xx_to_anything(
     assert isinstance(result, Answer) and result.status in (400, 403, 409)
     result = process(provider, request, [])  # type: ignore[arg-type]
     assert not isinstance(result, Answer) or result.status == 400
+
+
+@pytest.mark.parametrize("key", ["line\nbreak", "\x1b[31mred", "x" * 500, "\ud800", "caf\u00e9"])
+def test_field_paths_never_carry_a_senders_control_characters(key: str) -> None:
+    """The refusal names the field, and that name goes into logs and the 400 answer."""
+    deep = json.dumps({"message_id": "m-1", key: _nested(40, "x")}, ensure_ascii=True)
+    with pytest.raises(InputError) as caught:
+        parse_event("messagemedia", method="POST", headers={}, body=deep)
+    field = caught.value.field
+    assert field.isprintable() and field.isascii() and len(field) < 2000

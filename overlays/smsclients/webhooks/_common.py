@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 from urllib.parse import parse_qsl
@@ -103,21 +104,25 @@ def check_values(value: Any, field: str) -> None:
             if isinstance(item, dict):
                 for key, child in item.items():
                     _check_text(str(key), f"{where} (a key)")
-                    pending.append((child, f"{where}.{key}", depth + 1))
+                    pending.append((child, f"{where}.{_key_text(str(key))}", depth + 1))
             else:
                 pending.extend((child, f"{where}[{index}]", depth + 1) for index, child in enumerate(item))
+
+
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_-]{1,40}")
+
+
+def _key_text(key: str) -> str:
+    """A key as it appears in a field path: as it is when plain, else quoted and shortened, so that
+    no key a sender chose can put line breaks or control characters into a log line."""
+    return key if _PLAIN_KEY.fullmatch(key) else ascii(key[:40])
 
 
 def _check_text(value: str, where: str) -> None:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise InputError(_printable(where), "is not valid Unicode text (a lone surrogate)") from exc
-
-
-def _printable(where: str) -> str:
-    """A field path safe to put in a message (a key may itself hold the surrogate)."""
-    return where.encode("utf-8", "backslashreplace").decode("utf-8")
+        raise InputError(where, "is not valid Unicode text (a lone surrogate)") from exc
 
 
 def query_fields(query: str | bytes, *, lists: Iterable[str] = ()) -> dict[str, Any]:
@@ -129,7 +134,7 @@ def query_fields(query: str | bytes, *, lists: Iterable[str] = ()) -> dict[str, 
         raise InputError("query", f"has more than {MAX_QUERY_FIELDS} parameters") from exc
     for name, value in pairs:
         _check_text(name, "query (a name)")
-        _check_text(value, f"query.{name}")
+        _check_text(value, f"query.{_key_text(name)}")
     repeated = set(lists)
     fields: dict[str, Any] = {}
     for name, value in pairs:

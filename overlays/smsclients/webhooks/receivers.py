@@ -134,6 +134,8 @@ class _Receiver:
         self.provider: Provider = provider_name(provider)  # an unknown name is an InputError listing the valid ones
         self.handler = handler
         self.verifiers = tuple(verifiers)
+        if isinstance(max_body_bytes, bool) or not isinstance(max_body_bytes, int) or max_body_bytes < 0:
+            raise InputError("max_body_bytes", "must be a number of bytes, 0 or more")
         self.max_body_bytes = max_body_bytes
 
 
@@ -163,14 +165,18 @@ class WebhookASGIApp(_Receiver):
         if query:
             target += "?" + (query.decode("latin-1") if isinstance(query, bytes) else str(query))
         client = scope.get("client")
-        request = WebhookRequest.build(
-            scope.get("method", "GET"),
-            target,
-            scope.get("headers", ()),
-            body,
-            client_address=client[0] if client else None,
-            http_version=scope.get("http_version", "1.1"),
-        )
+        try:
+            request = WebhookRequest.build(
+                scope.get("method", "GET"),
+                target,
+                scope.get("headers", ()),
+                body,
+                client_address=client[0] if client else None,
+                http_version=scope.get("http_version", "1.1"),
+            )
+        except InputError as exc:  # a scope no server should give; answered, not raised
+            await _send(send, _refusal(self.provider, exc))
+            return
         result = process(self.provider, request, self.verifiers)
         if isinstance(result, Answer):
             await _send(send, result)
@@ -267,14 +273,17 @@ class WebhookWSGIApp(_Receiver):
         if isinstance(body, Answer):
             return body
         protocol = str(environ.get("SERVER_PROTOCOL", "HTTP/1.1"))
-        request = WebhookRequest.build(
-            str(environ.get("REQUEST_METHOD", "GET")),
-            _target(environ),
-            _wsgi_headers(environ),
-            body,
-            client_address=environ.get("REMOTE_ADDR"),
-            http_version=protocol.removeprefix("HTTP/"),
-        )
+        try:
+            request = WebhookRequest.build(
+                str(environ.get("REQUEST_METHOD", "GET")),
+                _target(environ),
+                _wsgi_headers(environ),
+                body,
+                client_address=environ.get("REMOTE_ADDR"),
+                http_version=protocol.removeprefix("HTTP/"),
+            )
+        except InputError as exc:  # an environ no server should give; answered, not raised
+            return _refusal(self.provider, exc)
         result = process(self.provider, request, self.verifiers)
         if isinstance(result, Answer):
             return result

@@ -18,6 +18,7 @@ import base64
 import binascii
 import hashlib
 import hmac
+import math
 import re
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -167,8 +168,9 @@ def verify_messagemedia_signature(
 
     ``request_line`` is the request line as received (``POST /path?query HTTP/1.1``, see
     :attr:`WebhookRequest.request_line`; a signature over the same line with HTTP/1.0 or HTTP/1.1
-    is accepted too, see :func:`messagemedia_request_lines`), ``body`` the exact body bytes. ``public_keys`` is one key
-    or a mapping ``{key id: key}`` (then the request's key id must be one of them). The ``Date``
+    is accepted too, see :func:`messagemedia_request_lines`), ``body`` the exact body bytes.
+    ``public_keys`` is one key or a mapping ``{key id: key}`` (then the request's key id must be
+    one of them). The ``Date``
     must be within ``max_clock_skew`` seconds of ``now`` (default: this clock); with a
     ``replay_cache`` the same signature is accepted only once. Whatever the request holds, a
     refusal is a :class:`WebhookVerificationError`.
@@ -200,8 +202,12 @@ def _check_messagemedia_signature(
 ) -> tuple[str, bytes]:
     """The checks of :func:`verify_messagemedia_signature`; returns the key id and the signature."""
     exceptions, hashes, _, padding, _ = _crypto()
+    if not isinstance(request_line, str):
+        raise InputError("request_line", "must be the request line as received (str)")
     if not isinstance(body, bytes | bytearray | memoryview):
         raise InputError("body", "must be the raw request body (bytes)")
+    if isinstance(now, bool) or not isinstance(now, int | float) or not math.isfinite(now):
+        raise InputError("now", "must be a finite Unix time")
     found: dict[str, str] = {}
     for name, value in header_items(headers):
         found.setdefault(name, value)
@@ -211,7 +217,7 @@ def _check_messagemedia_signature(
     if found["x-messagemedia-cipher-type"].strip().upper() != "RSA":
         raise WebhookVerificationError("cipher_type", "only RSA signatures are supported")
     digest_name = found["x-messagemedia-digest-type"].strip().upper()
-    allowed = {name.upper() for name in digests}
+    allowed = {str(name).upper() for name in digests}
     if digest_name not in allowed or digest_name not in MESSAGEMEDIA_DIGESTS:
         raise WebhookVerificationError("digest_type", f"digest type must be one of {', '.join(sorted(allowed))}")
     key_id = found["x-messagemedia-key-id"].strip()
@@ -250,7 +256,7 @@ def _check_messagemedia_signature(
 
 
 def _skew_limit(value: float) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < float("inf"):
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < math.inf:
         raise InputError("max_clock_skew", "must be a finite number of seconds, 0 or more")
     return float(value)
 
