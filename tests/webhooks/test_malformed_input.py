@@ -310,3 +310,13 @@ def test_field_paths_never_carry_a_senders_control_characters(key: str) -> None:
         parse_event("messagemedia", method="POST", headers={}, body=deep)
     field = caught.value.field
     assert field.isprintable() and field.isascii() and len(field) < 2000
+
+
+def test_numbers_one_float_cannot_tell_apart_still_give_distinct_event_ids() -> None:
+    ids = set()
+    for number in ("0.1", "0.10000000000000001", "12345678901234567891.0", "12345678901234567892.0", "1e16"):
+        body = f'{{"delivery_report_id": {number}, "message_id": "m-1", "status": "delivered"}}'
+        event = parse_event("messagemedia", method="POST", headers={}, body=body)
+        assert isinstance(event.payload["delivery_report_id"], float)  # still a float to whoever reads the payload
+        ids.add(event.event_id)
+    assert len(ids) == 5

@@ -80,8 +80,24 @@ def _no_constant(name: str) -> Any:
     raise _NonFinite(name)
 
 
+class JsonFloat(float):
+    """A JSON number with a fraction or an exponent that remembers the text it was sent as.
+
+    It is a float everywhere; :func:`text` gives the text, so ids made from numbers stay as distinct
+    as the numbers sent (``0.1`` and ``0.10000000000000001`` are one float).
+    """
+
+    __slots__ = ("literal",)
+    literal: str
+
+    def __new__(cls, literal: str) -> JsonFloat:
+        number = super().__new__(cls, literal)
+        number.literal = literal
+        return number
+
+
 def _finite_float(literal: str) -> float:
-    number = float(literal)
+    number = JsonFloat(literal)
     if not math.isfinite(number):
         raise _NonFinite(literal[:20])
     return number
@@ -161,7 +177,7 @@ def text(value: Any, field: str) -> str | None:
     if isinstance(value, int | float) and not isinstance(value, bool):
         if isinstance(value, float) and not math.isfinite(value):
             raise InputError(field, "must be a finite number")
-        return str(value)
+        return value.literal if isinstance(value, JsonFloat) else str(value)
     raise InputError(field, "must be a string")
 
 
