@@ -24,6 +24,7 @@ from smsclients import InputError
 from smsclients.webhooks import (
     PROVIDERS,
     MessageMediaSignatureVerifier,
+    ReplayCache,
     WebhookASGIApp,
     WebhookEvent,
     WebhookRequest,
@@ -348,3 +349,47 @@ def test_an_unknown_provider_is_an_input_error_listing_the_names(name: Any) -> N
 def test_provider_names_are_case_insensitive_and_come_back_canonical() -> None:
     assert WebhookASGIApp("MessageMedia", print).provider == "messagemedia"  # type: ignore[arg-type]
     assert provider_name("FLOWROUTE") == "flowroute"
+
+
+# ----------------------------------------------------------------------------- event-id deduplication
+
+FLOWROUTE_MESSAGE = json.dumps({"to": "12066418000", "from": "18553569768", "body": "hi", "id": "mdr1-1"}).encode()
+
+
+def test_wsgi_deduplicate_claims_the_event_id_before_handling() -> None:
+    """Unsigned providers retry too: with ``deduplicate`` a concurrent copy is 409, a later one 200 unhandled."""
+    handler = BlockingHandler()
+    app = WebhookWSGIApp("flowroute", handler, deduplicate=ReplayCache())
+    first: list[int] = []
+    thread = threading.Thread(target=lambda: first.append(_call(app, _environ({}, FLOWROUTE_MESSAGE))))
+    thread.start()
+    try:
+        assert handler.entered.wait(LIMIT)
+        assert _call(app, _environ({}, FLOWROUTE_MESSAGE)) == 409
+    finally:
+        handler.release.set()
+        thread.join(LIMIT)
+    assert first == [200]
+    assert _call(app, _environ({}, FLOWROUTE_MESSAGE)) == 200  # handled before: acknowledged, not handled again
+    assert len(handler.calls) == 1
+    other = FLOWROUTE_MESSAGE.replace(b"mdr1-1", b"mdr1-2")
+    assert _call(app, _environ({}, other)) == 200 and len(handler.calls) == 2
+
+
+def test_asgi_deduplicate_frees_the_id_when_the_handler_fails(key: rsa.RSAPrivateKey) -> None:
+    handler = BlockingHandler(fail_first=True)
+    handler.release.set()
+    cache = ReplayCache()
+    app = WebhookASGIApp("messagemedia", handler, verifiers=[_verifier(key)], deduplicate=cache)
+
+    async def run() -> list[int]:
+        statuses = [await _asgi_post(app, _signed(key, "POST /hooks HTTP/1.1"))]
+        statuses.append(await _asgi_post(app, _signed(key, "POST /hooks HTTP/1.1")))  # the redelivery
+        # The provider's next attempt is signed again (a new signature over a new body layout): a
+        # different request carrying the same event is acknowledged without handling it again.
+        again = BODY.replace(b", ", b",")
+        statuses.append(await _asgi_post(app, _signed(key, "POST /hooks HTTP/1.1", again), again))
+        return statuses
+
+    assert asyncio.run(run()) == [500, 200, 200]
+    assert len(handler.calls) == 2

@@ -15,6 +15,7 @@ import asyncio
 import inspect
 import logging
 import re
+import time
 from collections.abc import Awaitable, Callable, Iterable, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -24,6 +25,7 @@ from ..errors import InputError
 from .errors import WebhookVerificationError
 from .events import Provider, WebhookEvent
 from .parsing import parse_event, provider_name
+from .replay import ReplayCache
 from .request import WebhookRequest
 from .verification import Verifier
 
@@ -61,6 +63,8 @@ class Answer:
 
 
 RECEIVED = Answer(200, "OK\n")
+DUPLICATE = Answer(200, "OK (this event was handled before)\n")
+IN_PROGRESS = Answer(409, "this request is being handled; send it again later\n")
 FAILED_HANDLER = Answer(500, "the handler failed; send it again\n")
 TOO_LARGE = Answer(413, "request body too large\n")
 BAD_LENGTH = Answer(400, "the Content-Length is not a length\n")
@@ -108,7 +112,7 @@ def _refusal(provider: str, error: WebhookVerificationError | InputError) -> Ans
     if isinstance(error, WebhookVerificationError):
         log.warning("%s webhook refused: %s", provider, error)
         if error.check == "replay_in_progress":
-            return Answer(409, "this request is being handled; send it again later\n")
+            return IN_PROGRESS
         return Answer(403, f"verification failed ({error.check})\n")
     log.warning("%s webhook not understood: %s", provider, error)
     return Answer(400, f"not a {provider} webhook: {_short(error.field)}\n")
@@ -121,7 +125,15 @@ def _short(text: str) -> str:
 
 
 class _Receiver:
-    """What both receivers are configured with: the provider, your handler, the checks, a body limit."""
+    """What both receivers are configured with: the provider, your handler, the checks, a body limit,
+    and optionally a :class:`ReplayCache` of event ids (``deduplicate``).
+
+    With ``deduplicate``, an event's ``event_id`` is claimed before the handler runs: a delivery of
+    an event that is being handled is answered 409, one of an event that was handled (within the
+    cache's ``ttl``) 200 without calling the handler, and a failed handler frees the id for the
+    provider's next attempt. It remembers within one process only; the README's deduplication in
+    your database is what holds across processes and restarts.
+    """
 
     def __init__(
         self,
@@ -130,6 +142,7 @@ class _Receiver:
         *,
         verifiers: Iterable[Verifier] = (),
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        deduplicate: ReplayCache | None = None,
     ) -> None:
         self.provider: Provider = provider_name(provider)  # an unknown name is an InputError listing the valid ones
         self.handler = handler
@@ -137,6 +150,31 @@ class _Receiver:
         if isinstance(max_body_bytes, bool) or not isinstance(max_body_bytes, int) or max_body_bytes < 0:
             raise InputError("max_body_bytes", "must be a number of bytes, 0 or more")
         self.max_body_bytes = max_body_bytes
+        self.deduplicate = deduplicate
+
+    def _start(self, request: WebhookRequest, event: WebhookEvent) -> Answer | None:
+        """Claim the event for handling; or the answer to give instead (a duplicate's)."""
+        if self.deduplicate is None:
+            return None
+        state = self.deduplicate.claim(event.event_id.encode("utf-8"), time.time())
+        if state == "claimed":
+            return None
+        if state == "accepted":  # handled before: this delivery is done as well
+            accepted(request, self.verifiers)
+            return DUPLICATE
+        released(request, self.verifiers)
+        return IN_PROGRESS
+
+    def _finish(self, request: WebhookRequest, event: WebhookEvent, handled: bool) -> Answer:
+        """Settle every claim on the request (kept if handled, freed if not); the answer to give."""
+        (accepted if handled else released)(request, self.verifiers)
+        if self.deduplicate is not None:
+            key = event.event_id.encode("utf-8")
+            if handled:
+                self.deduplicate.accept(key, time.time())
+            else:
+                self.deduplicate.release(key)
+        return RECEIVED if handled else FAILED_HANDLER
 
 
 class WebhookASGIApp(_Receiver):
@@ -181,6 +219,10 @@ class WebhookASGIApp(_Receiver):
         if isinstance(result, Answer):
             await _send(send, result)
             return
+        instead = self._start(request, result)
+        if instead is not None:
+            await _send(send, instead)
+            return
         handled = False
         try:
             if inspect.iscoroutinefunction(self.handler):
@@ -192,9 +234,9 @@ class WebhookASGIApp(_Receiver):
             handled = True
         except Exception:
             log.exception("%s webhook handler failed on %s", self.provider, result.event_id)
-        finally:  # also when cancelled: the claim a replay check holds must not outlive the request
-            (accepted if handled else released)(request, self.verifiers)
-        await _send(send, RECEIVED if handled else FAILED_HANDLER)
+        finally:  # also when cancelled: no claim may outlive the request
+            answer = self._finish(request, result, handled)
+        await _send(send, answer)
 
 
 async def _lifespan(receive: Receive, send: Send) -> None:
@@ -254,10 +296,11 @@ class WebhookWSGIApp(_Receiver):
         *,
         verifiers: Iterable[Verifier] = (),
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        deduplicate: ReplayCache | None = None,
     ) -> None:
         if inspect.iscoroutinefunction(handler):
             raise TypeError("a WSGI app calls its handler synchronously; use WebhookASGIApp for async handlers")
-        super().__init__(provider, handler, verifiers=verifiers, max_body_bytes=max_body_bytes)
+        super().__init__(provider, handler, verifiers=verifiers, max_body_bytes=max_body_bytes, deduplicate=deduplicate)
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
         answer = self._answer(environ)
@@ -287,6 +330,9 @@ class WebhookWSGIApp(_Receiver):
         result = process(self.provider, request, self.verifiers)
         if isinstance(result, Answer):
             return result
+        instead = self._start(request, result)
+        if instead is not None:
+            return instead
         handled = False
         try:
             self.handler(result)
@@ -294,8 +340,8 @@ class WebhookWSGIApp(_Receiver):
         except Exception:
             log.exception("%s webhook handler failed on %s", self.provider, result.event_id)
         finally:
-            (accepted if handled else released)(request, self.verifiers)
-        return RECEIVED if handled else FAILED_HANDLER
+            answer = self._finish(request, result, handled)
+        return answer
 
 
 _DIGITS = re.compile(r"[0-9]+")
