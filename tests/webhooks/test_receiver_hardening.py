@@ -393,3 +393,40 @@ def test_asgi_deduplicate_frees_the_id_when_the_handler_fails(key: rsa.RSAPrivat
 
     assert asyncio.run(run()) == [500, 200, 200]
     assert len(handler.calls) == 2
+
+
+# ----------------------------------------------------------------------------- the cache itself
+
+
+def test_exactly_one_of_many_concurrent_claims_wins() -> None:
+    cache = ReplayCache()
+    start = threading.Barrier(16)
+    results: list[str] = []
+    lock = threading.Lock()
+
+    def claim() -> None:
+        start.wait(LIMIT)
+        state = cache.claim(b"signature", NOW)
+        with lock:
+            results.append(state)
+
+    threads = [threading.Thread(target=claim) for _ in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(LIMIT)
+    assert sorted(results) == ["claimed"] + ["in_progress"] * 15
+
+
+def test_claims_are_settled_and_expire() -> None:
+    cache = ReplayCache(ttl=10, max_entries=3)
+    assert cache.claim(b"a", NOW) == "claimed" and cache.contains(b"a", NOW)
+    cache.release(b"a")
+    assert not cache.contains(b"a", NOW)
+    assert cache.claim(b"a", NOW) == "claimed"
+    cache.accept(b"a", NOW)
+    assert cache.claim(b"a", NOW + 9) == "accepted"
+    assert cache.claim(b"a", NOW + 10) == "claimed"  # expired: the clock-skew check refuses it by then
+    for name in (b"b", b"c", b"d", b"e"):
+        cache.accept(name, NOW + 11)
+    assert cache.contains(b"e", NOW + 11) and not cache.contains(b"b", NOW + 11)  # bounded, oldest first

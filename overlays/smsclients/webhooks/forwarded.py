@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 
 from ..errors import InputError
 
-__all__ = ["Network", "client_address", "networks"]
+__all__ = ["Network", "client_address", "networks", "parse_address"]
 
 Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 Address = ipaddress.IPv4Address | ipaddress.IPv6Address

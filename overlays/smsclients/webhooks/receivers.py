@@ -6,7 +6,8 @@ retrying; 500 when your handler raised, so the provider sends the event again; 4
 that failed verification, 409 for a copy of a signed request that is being handled right now, 400
 for a request no provider sends, 413 for a body over the limit (none says more than the check's or
 field's name, which is logged). A request whose client went away before its body arrived is not
-handled at all.
+handled at all. With ``deduplicate``, event ids are claimed the same way: 409 for an event being
+handled, 200 without calling the handler for one handled before.
 """
 
 from __future__ import annotations
