@@ -320,3 +320,63 @@ def test_numbers_one_float_cannot_tell_apart_still_give_distinct_event_ids() -> 
         assert isinstance(event.payload["delivery_report_id"], float)  # still a float to whoever reads the payload
         ids.add(event.event_id)
     assert len(ids) == 5
+
+
+latin1 = st.binary(max_size=40).map(lambda raw: raw.decode("latin-1"))  # what a WSGI server hands over
+
+
+@FUZZ
+@given(
+    provider=st.sampled_from(PROVIDERS),
+    method=st.sampled_from(["POST", "GET"]) | latin1,
+    header_value=st.dictionaries(
+        st.sampled_from(["HTTP_DATE", "HTTP_X_FORWARDED_FOR", "HTTP_FORWARDED", "HTTP_AUTHORIZATION"])
+        | st.sampled_from([f"HTTP_{n.replace('-', '_')}" for n in MESSAGEMEDIA_HEADERS]),
+        latin1 | st.sampled_from(CRAFTED_DATES[:7]),
+        max_size=6,
+    ),
+    body=st.binary(max_size=300),
+    length=st.none() | st.sampled_from(["", "-1", "x", "0", "5", "99999999999999999999"]),
+    chunked=st.booleans(),
+    protocol=st.sampled_from(["HTTP/1.0", "HTTP/1.1", "HTTP/2"]) | latin1,
+    peer=st.sampled_from(["127.0.0.1", "10.0.0.1", "::1", ""]) | latin1,
+    path=latin1,
+    query=latin1,
+)
+def test_wsgi_receiver_answers_every_request_without_failing(
+    key: rsa.RSAPrivateKey,
+    provider: str,
+    method: str,
+    header_value: dict[str, str],
+    body: bytes,
+    length: str | None,
+    chunked: bool,
+    protocol: str,
+    peer: str,
+    path: str,
+    query: str,
+) -> None:
+    verifiers: list[Verifier] = [
+        MessageMediaSignatureVerifier({KEY_ID: _pem(key)}, clock=lambda: NOW)
+        if provider == "messagemedia"
+        else SourceAddressVerifier(["127.0.0.0/8"], trusted_proxies=["10.0.0.0/8"])
+        if provider == "flowroute"
+        else BasicAuthVerifier("hook", "pw")
+    ]
+    statuses: list[str] = []
+    for checks in (verifiers, []):
+        app = WebhookWSGIApp(provider, lambda event: None, verifiers=checks)  # type: ignore[arg-type]
+        environ: dict[str, Any] = {
+            **header_value,
+            "REQUEST_METHOD": method,
+            "PATH_INFO": path,
+            "QUERY_STRING": query,
+            "SERVER_PROTOCOL": protocol,
+            "REMOTE_ADDR": peer,
+            "wsgi.input": io.BytesIO(body),
+            "wsgi.input_terminated": chunked,
+        }
+        if length is not None:
+            environ["CONTENT_LENGTH"] = length
+        app(environ, lambda status, headers: statuses.append(status))
+        assert int(statuses[-1].split()[0]) in (200, 400, 403, 409, 413)
