@@ -430,3 +430,47 @@ def test_claims_are_settled_and_expire() -> None:
     for name in (b"b", b"c", b"d", b"e"):
         cache.accept(name, NOW + 11)
     assert cache.contains(b"e", NOW + 11) and not cache.contains(b"b", NOW + 11)  # bounded, oldest first
+
+
+# ----------------------------------------------------------------------------- request targets as sent
+
+
+def _sign_bytes(key: rsa.RSAPrivateKey, request_line: bytes) -> dict[str, str]:
+    headers = _signed(key, "POST / HTTP/1.1")
+    signature = key.sign(request_line + DATE.encode() + BODY, padding.PKCS1v15(), hashes.SHA256())
+    headers["X-MESSAGEMEDIA-SIGNATURE"] = base64.b64encode(signature).decode()
+    return headers
+
+
+def test_a_target_with_raw_non_ascii_bytes_verifies_as_sent(key: rsa.RSAPrivateKey) -> None:
+    raw_target = b"/hooks/caf\xc3\xa9?n=\xc3\xa9"
+    headers = _sign_bytes(key, b"POST " + raw_target + b" HTTP/1.1")
+    seen: list[WebhookEvent] = []
+    # WSGI: servers give the raw target as Latin-1 text (PEP 3333).
+    wsgi = WebhookWSGIApp("messagemedia", seen.append, verifiers=[_verifier(key)])
+    assert _call(wsgi, _environ(headers, BODY, RAW_URI=raw_target.decode("latin-1"))) == 200
+    # ASGI: raw_path and query_string are bytes.
+    asgi = WebhookASGIApp("messagemedia", seen.append, verifiers=[_verifier(key)])
+    sent: list[MutableMapping[str, Any]] = []
+
+    async def run() -> None:
+        async def receive() -> dict[str, Any]:
+            return {"type": "http.request", "body": BODY, "more_body": False}
+
+        async def send(message: MutableMapping[str, Any]) -> None:
+            sent.append(message)
+
+        path, _, query = raw_target.partition(b"?")
+        scope = {
+            "type": "http",
+            "http_version": "1.1",
+            "method": "POST",
+            "path": path.decode("utf-8"),
+            "raw_path": path,
+            "query_string": query,
+            "headers": [(k.lower().encode(), v.encode()) for k, v in headers.items()],
+        }
+        await asgi(scope, receive, send)
+
+    asyncio.run(run())
+    assert sent[0]["status"] == 200 and len(seen) == 2

@@ -240,19 +240,27 @@ def _check_messagemedia_signature(
     except (binascii.Error, ValueError) as exc:
         raise WebhookVerificationError("signature", "the signature is not base64") from exc
     algorithm = {"SHA224": hashes.SHA224, "SHA256": hashes.SHA256, "SHA512": hashes.SHA512}[digest_name]()
-    for line in messagemedia_request_lines(request_line):
-        try:
-            message = messagemedia_signing_string(line, date, bytes(body))
-        except UnicodeEncodeError as exc:  # no request line that was sent holds a lone surrogate
-            raise WebhookVerificationError(
-                "signature", "the request line is not text that can have been signed"
-            ) from exc
+    for message in _signed_forms(request_line, date, bytes(body)):
         try:
             key.verify(signature, message, padding.PKCS1v15(), algorithm)
         except exceptions.InvalidSignature:
             continue
         return key_id, signature
     raise WebhookVerificationError("signature", "the signature does not match the request line, Date and body")
+
+
+def _signed_forms(request_line: str, date: str, body: bytes) -> list[bytes]:
+    """The comparison strings a genuine signature may cover: each of :func:`messagemedia_request_lines`,
+    as UTF-8 text and as the raw bytes servers hand over decoded as Latin-1 (ASGI ``raw_path``, WSGI
+    ``RAW_URI``), which differ only for a target with unescaped non-ASCII bytes."""
+    forms: dict[bytes, None] = {}
+    for line in messagemedia_request_lines(request_line):
+        for encoding in ("utf-8", "latin-1"):
+            try:
+                forms[line.encode(encoding) + date.encode("ascii") + body] = None
+            except UnicodeEncodeError:
+                continue  # a lone surrogate, or text beyond Latin-1: not this form
+    return list(forms)
 
 
 def _skew_limit(value: float) -> float:
