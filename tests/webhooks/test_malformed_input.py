@@ -11,6 +11,7 @@ per test (300 by default).
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 import json
 import os
@@ -380,3 +381,19 @@ def test_wsgi_receiver_answers_every_request_without_failing(
             environ["CONTENT_LENGTH"] = length
         app(environ, lambda status, headers: statuses.append(status))
         assert int(statuses[-1].split()[0]) in (200, 400, 403, 409, 413)
+
+
+def test_unknown_events_that_differ_only_in_a_numbers_text_have_distinct_event_ids() -> None:
+    ids = {
+        parse_event(
+            "messagemedia", method="POST", headers={}, body=f'{{"message_id": "m-1", "x": [{number}]}}'
+        ).event_id
+        for number in ("0.1", "0.10000000000000001", "0.1000000000000000055511151231257827")
+    }
+    assert len(ids) == 3
+    # A number that its float writes back the same keeps the event id it always had (the digest of
+    # the payload's canonical JSON).
+    payload = {"message_id": "m-1", "x": [0.5]}
+    canonical = json.dumps([payload], sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    event = parse_event("messagemedia", method="POST", headers={}, body=json.dumps(payload))
+    assert event.event_id == "messagemedia:unknown:" + hashlib.sha256(canonical.encode()).hexdigest()[:32]

@@ -198,5 +198,25 @@ def mapping(value: Any, field: str) -> dict[str, Any]:
 def event_digest(*parts: Any) -> str:
     """A short, stable hash of the identifying parts of an event (for providers without event ids)."""
     canonical = json.dumps(parts, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
+    lossy = _lossy_literals(parts)
+    if lossy:  # numbers a float cannot tell apart: their texts keep the events apart
+        canonical += "\x00" + json.dumps(lossy)
     # The parsers refuse lone surrogates; "surrogatepass" keeps a caller's own parts from crashing here.
     return hashlib.sha256(canonical.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _lossy_literals(value: Any) -> list[str]:
+    """The texts of the JSON numbers in ``value`` that their float does not write back the same
+    (``0.10000000000000001``), in the order ``json.dumps(sort_keys=True)`` writes them."""
+    found: list[str] = []
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, JsonFloat):
+            if item.literal != repr(float(item)):
+                found.append(item.literal)
+        elif isinstance(item, dict):
+            pending.extend(item[key] for key in sorted(item, reverse=True))
+        elif isinstance(item, list | tuple):
+            pending.extend(reversed(item))
+    return found
