@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from openapi_schema_validator import OAS31Validator
-from smsclients.webhooks import InboundMessage, MessageStatus, UnknownEvent, WebhookEvent, parse_event
+from smsclients.webhooks import InboundMessage, MessageStatus, UnknownEvent, WebhookEvent, parse_event, provider_name
 
 from tests.generator.repo import REPO_ROOT, load_spec
 
@@ -63,7 +63,9 @@ def test_raw_is_the_generated_model() -> None:
     }
     for provider, model in expected_types.items():
         entry = by_provider[provider]
-        event = parse_event(provider, method=entry["method"], headers={}, body=entry["body"], query=entry["query"])
+        event = parse_event(
+            provider_name(provider), method=entry["method"], headers={}, body=entry["body"], query=entry["query"]
+        )
         assert isinstance(event.raw, model)
 
 
@@ -107,7 +109,7 @@ def test_spec_example_validates_and_parses(case: tuple[str, str, str, str, dict[
     document = load_spec(REPO_ROOT / path)
     validator = OAS31Validator({**schema, "components": document["components"]})
     assert [error.message for error in validator.iter_errors(value)] == []
-    event: WebhookEvent = parse_event(provider, method="POST", headers={}, body=json.dumps(value))
+    event: WebhookEvent = parse_event(provider_name(provider), method="POST", headers={}, body=json.dumps(value))
     if hook == "messageEvent":  # Bandwidth: one webhook for inbound messages and status events
         assert event.kind == ("inbound_message" if value["direction"] == "in" else "message_status")
     else:

@@ -18,6 +18,7 @@ from smsclients.webhooks import (
     InboundMessage,
     MessageMediaSignatureVerifier,
     MessageStatus,
+    Provider,
     WebhookASGIApp,
     WebhookEvent,
 )
@@ -87,7 +88,7 @@ def test_the_demo_flow_receives_every_callback_verified(sandbox: Any) -> None:
 
 
 @pytest.mark.parametrize("provider", ["flowroute", "messagemedia"])
-def test_a_receiver_failing_twice_gets_the_event_on_the_third_attempt(sandbox: Any, provider: str) -> None:
+def test_a_receiver_failing_twice_gets_the_event_on_the_third_attempt(sandbox: Any, provider: Provider) -> None:
     handler = Flaky(failures=2)
     verifiers = []
     if provider == "messagemedia":  # signed: each retry is signed again, the replay check lets it through

@@ -15,7 +15,7 @@ Standard library only, except MessageMedia signature checks (extra ``webhooks``:
 
 from .errors import VerificationCheck, WebhookVerificationError
 from .events import EventKind, InboundMessage, MessageStatus, Outcome, Provider, UnknownEvent, WebhookEvent
-from .parsing import PROVIDERS, parse_event
+from .parsing import PROVIDERS, parse_event, provider_name
 from .receivers import Answer, Handler, WebhookASGIApp, WebhookWSGIApp, process
 from .request import WebhookRequest
 from .verification import (
@@ -31,6 +31,7 @@ from .verification import (
     check_basic_auth,
     check_source_address,
     load_public_key,
+    messagemedia_request_lines,
     messagemedia_signing_string,
     verify_messagemedia_signature,
 )
@@ -63,8 +64,10 @@ __all__ = [
     "check_basic_auth",
     "check_source_address",
     "load_public_key",
+    "messagemedia_request_lines",
     "messagemedia_signing_string",
     "parse_event",
     "process",
+    "provider_name",
     "verify_messagemedia_signature",
 ]

@@ -17,6 +17,7 @@ VerificationCheck = Literal[
     "clock_skew",
     "signature",
     "replay",
+    "replay_in_progress",
     "source_address",
     "basic_auth",
 ]

@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, get_args
 
 from ..errors import InputError
 from . import _bandwidth, _flowroute, _messagemedia
 from ._common import HeaderItems, header_items
 from .events import Provider, WebhookEvent
 
-__all__ = ["PROVIDERS", "parse_event"]
+__all__ = ["PROVIDERS", "parse_event", "provider_name"]
 
-PROVIDERS: tuple[Provider, ...] = ("flowroute", "bandwidth", "messagemedia")
+PROVIDERS: tuple[Provider, ...] = get_args(Provider)
 
 
 def parse_event(
-    provider: str,
+    provider: Provider,
     *,
     method: str,
     headers: HeaderItems,
@@ -25,14 +25,15 @@ def parse_event(
     """Parse one webhook request into an :class:`~smsclients.webhooks.InboundMessage`,
     :class:`~smsclients.webhooks.MessageStatus` or :class:`~smsclients.webhooks.UnknownEvent`.
 
-    ``provider`` is ``"flowroute"``, ``"bandwidth"`` or ``"messagemedia"``; ``method``, ``headers``
+    ``provider`` is ``"flowroute"``, ``"bandwidth"`` or ``"messagemedia"`` (another name is an
+    :class:`~smsclients.InputError` listing these); ``method``, ``headers``
     (a mapping or raw ``(name, value)`` pairs), ``body`` (the raw bytes) and ``query`` (the raw
     query string) are the request as received. A body no provider sends raises
     :class:`~smsclients.InputError` naming the field; a well-formed event of a type this package
     does not know is returned as ``kind="unknown"``. Nothing is verified here: check signatures,
     source addresses or credentials first (:mod:`smsclients.webhooks.verification`).
     """
-    name = _provider(provider)
+    name = provider_name(provider)
     if not isinstance(method, str) or not method:
         raise InputError("method", "must be an HTTP method name")
     header_items(headers)  # a malformed header collection is the caller's error, reported here
@@ -48,10 +49,17 @@ def parse_event(
     return _messagemedia.parse(verb, body)
 
 
-def _provider(value: Any) -> Provider:
+def provider_name(value: Any) -> Provider:
+    """``value`` as one of :data:`PROVIDERS` (any case); anything else is an :class:`InputError` listing them."""
     if isinstance(value, str):
         lowered = value.lower()
         for name in PROVIDERS:
             if lowered == name:
                 return name
-    raise InputError("provider", f"must be one of {', '.join(PROVIDERS)}")
+    raise InputError("provider", f"must be one of {', '.join(map(repr, PROVIDERS))}, not {_shown(value)}")
+
+
+def _shown(value: Any) -> str:
+    if not isinstance(value, str):
+        return type(value).__name__
+    return repr(value[:40].encode("utf-8", "backslashreplace").decode("utf-8"))

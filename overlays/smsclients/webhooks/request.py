@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from ..errors import InputError
 from ._common import HeaderItems, header_items
 
 __all__ = ["WebhookRequest"]
@@ -32,12 +33,26 @@ class WebhookRequest:
         method: str,
         target: str,
         headers: HeaderItems,
-        body: bytes | str,
+        body: bytes | bytearray | memoryview | str,
         *,
         client_address: str | None = None,
         http_version: str = "1.1",
     ) -> WebhookRequest:
-        data = body.encode("utf-8") if isinstance(body, str) else bytes(body)
+        """A request from what a web framework gives; arguments of the wrong type are an :class:`InputError`."""
+        for name, value in (("method", method), ("target", target), ("http_version", http_version)):
+            if not isinstance(value, str):
+                raise InputError(name, "must be a string")
+        if client_address is not None and not isinstance(client_address, str):
+            raise InputError("client_address", "must be a string or None")
+        if isinstance(body, str):
+            try:
+                data = body.encode("utf-8")
+            except UnicodeEncodeError as exc:
+                raise InputError("body", "is not valid Unicode text (a lone surrogate)") from exc
+        elif isinstance(body, bytes | bytearray | memoryview):
+            data = bytes(body)
+        else:
+            raise InputError("body", "must be the raw request body (bytes or str)")
         return cls(method.upper(), target, tuple(header_items(headers)), data, client_address, http_version)
 
     def header(self, name: str) -> str | None:
