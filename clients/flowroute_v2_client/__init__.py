@@ -13,5 +13,5 @@ __all__ = (
 # The spec this package was generated from (also recorded in clients.lock.json).
 SPEC_PATH = "specs/flowroute-v2.yaml"
 SPEC_VERSION = "1.2.0"
-SPEC_SHA256 = "4b144f9adc4efae929021fce1431d6dde5347c9906822276a60e1a4bb336be50"
+SPEC_SHA256 = "49857d4bb9e76c61712c9e1bc18104df5baf0fc3f5b54e0df7d92dbd9c5957fa"
 GENERATOR = "openapi-python-client 0.29.1"

@@ -25,8 +25,7 @@ T = TypeVar("T", bound="PortOrderAttributes")
 class PortOrderAttributes:
     """
     Attributes:
-        status (PortOrderStatus | Unset): FR-docs-porting "View Port Order Status". Source conflict: that page spells
-            the cancelled status `Canceled`, the cancel example answers `cancelled`; both are listed.
+        status (PortOrderStatus | Unset): The status of a port order (FR-docs-porting "View Port Order Status").
         status_updated_at (None | str | Unset):
         id (str | Unset):
         group_id (None | str | Unset):

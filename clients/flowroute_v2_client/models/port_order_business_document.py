@@ -19,13 +19,12 @@ T = TypeVar("T", bound="PortOrderBusinessDocument")
 
 @_attrs_define
 class PortOrderBusinessDocument:
-    """Source conflict: "View Port Order Details" lists the documents as one `{"data": [...]}` entry of `portorder-file`
-    resources, "Add Phone Numbers to a Port Order Group" as flat `{"filename", "status"}` entries; both shapes read.
+    """A port order's business documents, in either documented shape.
 
-        Attributes:
-            filename (None | str | Unset):
-            status (None | str | Unset):
-            data (list[PortOrderFile] | Unset):
+    Attributes:
+        filename (None | str | Unset):
+        status (None | str | Unset):
+        data (list[PortOrderFile] | Unset):
     """
 
     filename: None | str | Unset = UNSET

@@ -18,8 +18,7 @@ T = TypeVar("T", bound="PortOrderStatusAttributes")
 class PortOrderStatusAttributes:
     """
     Attributes:
-        status (PortOrderStatus): FR-docs-porting "View Port Order Status". Source conflict: that page spells the
-            cancelled status `Canceled`, the cancel example answers `cancelled`; both are listed.
+        status (PortOrderStatus): The status of a port order (FR-docs-porting "View Port Order Status").
         status_updated_at (None | str | Unset):
     """
 
