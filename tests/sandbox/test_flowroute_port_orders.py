@@ -115,6 +115,12 @@ def test_a_rejected_order_is_resubmitted_by_changing_it_or_abandoned(sb: Sandbox
     with pytest.raises(UnprocessableEntityError, match="already on a port order"):
         fr.port_orders.create(numbers=[LOCAL], **DETAILS)
     assert _advance(sb, first, "completed").status_code == 409  # review -> completed is no step
+    # The group summary covers every order of the group, whatever the filters; an unknown group has none.
+    group_id = _order(fr, first)["group_id"]
+    filtered = fr.port_orders.list(group_id=int(group_id), status="completed").to_dict()["data"]
+    assert filtered["attributes"]["orders"]["data"] == []
+    assert filtered["attributes"]["group_status"] == "in_progress"  # the order in review
+    assert "group_status" not in fr.port_orders.list(group_id=1).to_dict()["data"]["attributes"]
 
 
 def test_port_order_requests_that_break_the_rules_are_refused(sb: SandboxHandle, fr: FlowrouteClient) -> None:

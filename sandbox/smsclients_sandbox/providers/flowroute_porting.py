@@ -254,7 +254,9 @@ class FlowroutePortOrders:
         data: dict[str, Any] = {"type": "portorder_list", "attributes": {"orders": {"data": summaries}}}
         if group_id is not None:
             data["type"], data["id"] = "portorder_group", group_id
-            data["attributes"]["group_status"] = group_status([o["status"] for o in orders])
+            members = self._group(group_id)  # the summary covers the whole group, whatever the filters
+            if members:
+                data["attributes"]["group_status"] = group_status([o["status"] for o in members])
         return Reply(status, {"data": data}, media_type="application/json")
 
     def _group(self, group_id: str) -> list[dict[str, Any]]:
