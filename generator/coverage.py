@@ -94,14 +94,15 @@ def _resource_methods(resource: type) -> dict[str, set[str]]:
     return found
 
 
-def _facade_clients() -> list[type]:
-    """The public sync client classes of ``smsclients`` (the async ones mirror them)."""
+def _facade_clients(*, with_async: bool = False) -> list[type]:
+    """The public client classes of ``smsclients``: the sync ones (the async ones mirror them), or both."""
     smsclients = importlib.import_module("smsclients")
     facade = importlib.import_module("smsclients.facade")
     names = getattr(smsclients, "__all__", None) or [n for n in dir(smsclients) if not n.startswith("_")]
+    bases = (facade.SyncClient, facade.AsyncClient) if with_async else (facade.SyncClient,)
     classes = {getattr(smsclients, n) for n in names}
     return sorted(
-        (c for c in classes if isinstance(c, type) and issubclass(c, facade.SyncClient) and c is not facade.SyncClient),
+        (c for c in classes if isinstance(c, type) and issubclass(c, bases) and c not in bases),
         key=lambda c: c.__name__,
     )
 
@@ -383,7 +384,9 @@ def render(surfaces: list[Surface], client_names: Mapping[str, str]) -> str:
 def build() -> str:
     clients = _facade_clients()
     names = {a.package: c.__name__ for c in reversed(clients) for a in _attachments(c)}
-    return render(_surfaces(sandbox_operations(), legacy_coverage(clients)), names)
+    # A drop-in may be built on the async client as well as on the sync one.
+    legacy = legacy_coverage(_facade_clients(with_async=True))
+    return render(_surfaces(sandbox_operations(), legacy), names)
 
 
 def write(path: Path = OUTPUT) -> int:

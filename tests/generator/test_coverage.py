@@ -129,3 +129,13 @@ def test_source_conflicts_are_placed_at_the_key_below_them() -> None:
         ("paths / /things / get / parameters / limit", "the docs say integer, the SDK sends a string; chose a string."),
         ("components / schemas / Thing", "two shapes; both read."),
     ]
+
+
+def test_generated_methods_resolve_to_their_requests_sync_and_async() -> None:
+    from flowroute_v2_client.resources.numbers import AsyncNumbers, Numbers
+
+    for resource in (Numbers, AsyncNumbers):
+        methods = coverage._resource_methods(resource)
+        assert methods["purchase"] == {"POST /v2/numbers/{}"}
+        assert methods["iter_account_numbers"] == methods["list_account_numbers"] == {"GET /v2/numbers"}
+        assert "with_raw_response" not in methods
