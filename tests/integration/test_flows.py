@@ -138,7 +138,8 @@ def test_flowroute_port_orders(target: Target, step: Reporter, vcr: Any) -> None
         ("POST", "/flowroute/v2/portorders"),
         ("POST", f"{order}/upload_file"),
     ]
-    assert requests[3][0] == "PUT" and requests[3][1].startswith(f"/_sandbox/flowroute/portorder-files/{result.order_id}/")
+    upload_method, upload_path = requests[3]
+    assert upload_method == "PUT" and upload_path.startswith(f"/_sandbox/flowroute/portorder-files/{result.order_id}/")
     assert requests[4:] == [
         ("GET", order),
         *[("POST", "/_sandbox/flowroute/portorders/advance")] * 4,
