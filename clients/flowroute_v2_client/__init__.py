@@ -13,5 +13,5 @@ __all__ = (
 # The spec this package was generated from (also recorded in clients.lock.json).
 SPEC_PATH = "specs/flowroute-v2.yaml"
 SPEC_VERSION = "1.2.0"
-SPEC_SHA256 = "49857d4bb9e76c61712c9e1bc18104df5baf0fc3f5b54e0df7d92dbd9c5957fa"
+SPEC_SHA256 = "9ff1aa8e05ee08eb8122bada96dab3b5fd3815de718ab2002951990301c7238f"
 GENERATOR = "openapi-python-client 0.29.1"
