@@ -117,9 +117,23 @@ class Attachment:
     methods: Mapping[str, frozenset[str]]
 
 
+def _hints(client: type) -> dict[str, Any]:
+    """The client's resolved class annotations; a base whose annotations do not resolve is skipped."""
+    try:
+        return typing.get_type_hints(client)
+    except (NameError, TypeError):
+        hints: dict[str, Any] = {}
+        for base in reversed(client.__mro__):
+            try:
+                hints.update(typing.get_type_hints(base))
+            except (NameError, TypeError):
+                continue
+        return hints
+
+
 def _attachments(client: type) -> list[Attachment]:
     found = []
-    for attribute, hint in typing.get_type_hints(client).items():
+    for attribute, hint in _hints(client).items():
         if not isinstance(hint, type) or ".resources." not in hint.__module__:
             continue
         methods = {name: frozenset(ops) for name, ops in _resource_methods(hint).items()}
@@ -286,6 +300,8 @@ def source_conflicts(text: str) -> list[tuple[str, str]]:
         if pending is not None:
             found.append((" / ".join(key for _, key in stack), " ".join(pending)))
             pending = None
+    if pending is not None:  # a comment at the very end
+        found.append(("(end of document)", " ".join(pending)))
     return found
 
 

@@ -123,11 +123,13 @@ def test_source_conflicts_are_placed_at_the_key_below_them() -> None:
             # An ordinary comment.
             Other:
               type: object
+        # Source conflict: said last.
         """
     )
     assert coverage.source_conflicts(text) == [
         ("paths / /things / get / parameters / limit", "the docs say integer, the SDK sends a string; chose a string."),
         ("components / schemas / Thing", "two shapes; both read."),
+        ("(end of document)", "said last."),
     ]
 
 
