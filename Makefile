@@ -14,13 +14,14 @@ empty :=
 space := $(empty) $(empty)
 export PYTHONPATH := $(subst $(space),:,$(SOURCE_ROOTS))
 
-.PHONY: help venv regenerate check bump status test lint pytest demo sandbox bench soak fuzz requirements dist wheel-smoke clean
+.PHONY: help venv regenerate check coverage bump status test lint pytest demo sandbox bench soak fuzz requirements dist wheel-smoke clean
 
 help:
 	@echo "make demo        run every documented flow against the local sandbox (main job)"
 	@echo "make test        check + lint + the test suite (what CI runs)"
 	@echo "make regenerate  regenerate clients/ from specs/ and update clients.lock.json"
-	@echo "make check       fail if clients/ or the lock differ from the pinned specs"
+	@echo "make check       fail if clients/ or the lock differ from the pinned specs, or docs/coverage.md is stale"
+	@echo "make coverage    write docs/coverage.md (every operation: spec, modern, legacy, sandbox)"
 	@echo "make bump NAME=flowroute-v2 VERSION=1.1.0   bump a spec's info.version and regenerate"
 	@echo "make sandbox     run the local provider sandbox in the foreground"
 	@echo "make bench | soak | fuzz   benchmarks and the long reliability runs"
@@ -39,9 +40,14 @@ venv: $(STAMP)
 
 regenerate: $(STAMP)
 	$(BIN)/python -m generator regenerate
+	$(BIN)/python -m generator coverage
 
 check: $(STAMP)
 	$(BIN)/python -m generator check
+	$(BIN)/python -m generator coverage --check
+
+coverage: $(STAMP)
+	$(BIN)/python -m generator coverage
 
 status: $(STAMP)
 	$(BIN)/python -m generator status
@@ -49,6 +55,7 @@ status: $(STAMP)
 bump: $(STAMP)
 	@test -n "$(NAME)" -a -n "$(VERSION)" || (echo "usage: make bump NAME=<client> VERSION=<x.y.z>"; exit 2)
 	$(BIN)/python -m generator bump $(NAME) $(VERSION)
+	$(BIN)/python -m generator coverage
 
 lint: $(STAMP)
 	$(BIN)/ruff check $(PY_SOURCES)

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TextIO
 
-from . import flows_bandwidth, flows_flowroute, flows_messagemedia, flows_webhooks
+from . import flows_bandwidth, flows_flowroute, flows_messagemedia, flows_porting, flows_webhooks
 from .steps import Reporter, StepFailed, Target
 
 Flow = Callable[[Target, Reporter], object]
@@ -19,6 +19,7 @@ FLOWS: list[tuple[str, Flow]] = [
     ("flowroute v3 legacy", flows_flowroute.v3_legacy),
     ("flowroute v2 modern", flows_flowroute.messages_v2_modern),
     ("flowroute v2 legacy", flows_flowroute.messages_v2_legacy),
+    ("flowroute port orders", flows_porting.modern),
     ("bandwidth modern", flows_bandwidth.modern),
     ("bandwidth legacy", flows_bandwidth.legacy),
     ("messagemedia basic modern", partial(flows_messagemedia.modern, hmac=False)),

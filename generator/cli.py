@@ -1,4 +1,4 @@
-"""Command line: ``python -m generator {regenerate,check,bump,status}``."""
+"""Command line: ``python -m generator {regenerate,check,bump,status,coverage}``."""
 
 from __future__ import annotations
 
@@ -135,6 +135,8 @@ def main(argv: list[str] | None = None) -> int:
     bump_parser.add_argument("name")
     bump_parser.add_argument("version")
     commands.add_parser("status", help="list clients with their spec version and whether the spec changed")
+    coverage_parser = commands.add_parser("coverage", help="write docs/coverage.md (--check: fail if out of date)")
+    coverage_parser.add_argument("--check", action="store_true")
     args = parser.parse_args(argv)
     try:
         if args.command == "regenerate":
@@ -143,6 +145,12 @@ def main(argv: list[str] | None = None) -> int:
             return check(args.names)
         if args.command == "bump":
             return bump(args.name, args.version)
+        if args.command == "coverage":
+            # Imported here: it imports the clients, the overlays and the sandbox, which the other
+            # commands (run in bare copies of the repository by the tests) do not need.
+            from . import coverage
+
+            return coverage.check() if args.check else coverage.write()
         return status()
     except (CatalogError, PinError, GenerationError) as exc:
         print(f"error: {exc}", file=sys.stderr)

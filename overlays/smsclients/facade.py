@@ -5,7 +5,8 @@ hooks), writes its constructor once in a class generic over the network types, a
 with :class:`SyncClient` / :class:`AsyncClient` and its generated ``Resources`` /
 ``AsyncResources``; the resources, one per tag of the spec, become the client's attributes
 (``client.messages``, ``client.numbers``, ...). :meth:`SyncClient.download` fetches a file an API
-answer points to (a Flowroute CDR export's ``download_url``).
+answer points to (a Flowroute CDR export's ``download_url``); :meth:`SyncClient.upload` puts a file
+where an API answer says (a Flowroute port order document's upload URL).
 """
 
 from __future__ import annotations
@@ -85,6 +86,15 @@ def _download_target(url: object, roots: list[_Http]) -> tuple[_Http, str, bool]
     return roots[0], str(target), False
 
 
+def _upload_request(content: object, content_type: object) -> tuple[bytes, dict[str, str]]:
+    """The body and headers of an upload, checked."""
+    if not isinstance(content, bytes | bytearray | memoryview):
+        raise InputError("content", "must be bytes")
+    if content_type is not None and not isinstance(content_type, str):
+        raise InputError("content_type", "must be a string")
+    return bytes(content), ({"Content-Type": content_type} if content_type else {})
+
+
 def _base_url(value: object) -> str:
     if not isinstance(value, str):
         raise InputError("base_url", "must be a string URL")
@@ -147,6 +157,20 @@ class SyncClient(_ClientCore, Closable):
             return http.get(target).content
         return http.get(target, auth=None).content
 
+    def upload(self, url: str, content: bytes, *, content_type: str | None = None) -> None:
+        """PUT ``content`` to ``url``, an absolute upload URL an API answer handed out.
+
+        For files such as a Flowroute port order document (``port_orders.request_upload``). The same
+        rules as :meth:`download`: credentials only on an API root's origin, none to a pre-signed
+        storage URL. A PUT of the same bytes is safe to repeat, so it is retried like a GET.
+        ``content_type`` is sent when given (a pre-signed URL may have signed one).
+        """
+        http, target, credentials = _download_target(url, self._https)
+        body, headers = _upload_request(content, content_type)
+        # No credentials off the API's origin (auth=None), as in download.
+        auth: dict[str, Any] = {} if credentials else {"auth": None}
+        http.request("PUT", target, content=body, headers=headers, **auth)
+
     def close(self) -> None:
         """Close the connection pool(s); the client cannot be used afterwards."""
         for http in self._https:
@@ -169,6 +193,13 @@ class AsyncClient(_ClientCore, AsyncClosable):
         else:
             response = await http.get(target, auth=None)
         return response.content
+
+    async def upload(self, url: str, content: bytes, *, content_type: str | None = None) -> None:
+        """Async twin of :meth:`SyncClient.upload`."""
+        http, target, credentials = _download_target(url, self._https)
+        body, headers = _upload_request(content, content_type)
+        auth: dict[str, Any] = {} if credentials else {"auth": None}
+        await http.request("PUT", target, content=body, headers=headers, **auth)
 
     async def aclose(self) -> None:
         """Close the connection pool(s); the client cannot be used afterwards."""

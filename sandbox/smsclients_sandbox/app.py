@@ -32,6 +32,7 @@ from smsclients_sandbox.options import FaultOptions, SandboxOptions
 from smsclients_sandbox.providers.bandwidth import Bandwidth
 from smsclients_sandbox.providers.flowroute_messages import FlowrouteMessages
 from smsclients_sandbox.providers.flowroute_numbers import FlowrouteAccount, FlowrouteNumbers
+from smsclients_sandbox.providers.flowroute_porting import FlowroutePortOrders
 from smsclients_sandbox.providers.flowroute_services import FlowrouteServices
 from smsclients_sandbox.providers.messagemedia import MessageMedia
 from smsclients_sandbox.realistic import REALISTIC_HEADER, RealisticHeaderError, realistic_wanted, vary
@@ -68,12 +69,16 @@ class SandboxApp:
         self.validators = {s.name: validator_for(s) for s in SURFACES}
         numbers = FlowrouteNumbers(self.state, FLOWROUTE_V2, self.account)
         self.flowroute_services = FlowrouteServices(self.state, FLOWROUTE_V2, self.account, numbers)
+        self.flowroute_port_orders = FlowroutePortOrders(
+            self.state, FLOWROUTE_V2, self.account, self.flowroute_services.is_portable
+        )
         self.flowroute_messages = FlowrouteMessages(self.state, FLOWROUTE_MESSAGES_V2, FLOWROUTE_V2, self.account)
         self.bandwidth = Bandwidth(self.state, BANDWIDTH_V1, self.validators[BANDWIDTH_V1.name])
         operations = [
             # Services first: their concrete paths (/v2.1/messages/sms_callback, the number
             # relationships) must win over the templated message and callback paths.
             *self.flowroute_services.operations(),
+            *self.flowroute_port_orders.operations(),
             *self.flowroute_messages.operations(),
             *numbers.operations(),
             *self.bandwidth.operations(),

@@ -14,6 +14,9 @@ POST /_sandbox/messagemedia/replies   inject an inbound reply {content, message_
 POST /_sandbox/messagemedia/advance   {steps?: n} move in-flight MessageMedia messages n steps
 POST /_sandbox/flowroute/cnams/approve  {id, approved?: true, reason?} approve or reject a CNAM record
 GET  /_sandbox/flowroute/cdrexports/<id>.csv.gz  a completed CDR export's file (its download_url)
+POST /_sandbox/flowroute/portorders/advance  {id, status?, reason?} Flowroute's next step for a port order
+PUT|GET /_sandbox/flowroute/portorder-files/<order>/<file>?token=  a port order document's upload /
+                                      download URL (what request_upload and get_file answer)
 POST /_sandbox/flowroute/inbound      a message to an account number {to, from, body?, media_urls?,
                                       callback_url?, format?: "v2.1" | "v2"} -> 201, sent to the callback URL
 POST /_sandbox/bandwidth/inbound      a message to a number {to, from, text?, media?, user_id?, callback_url?,
@@ -130,6 +133,28 @@ def build(app: SandboxApp) -> Router:
             return JSONResponse({"message": exc.message}, status_code=exc.status)
         return JSONResponse(record)
 
+    async def advance_port_order(request: Request) -> Response:
+        payload = await _json(request)
+        if not isinstance(payload, dict) or not isinstance(payload.get("id"), str):
+            return JSONResponse({"message": "id (a string) is required"}, status_code=400)
+        status, reason = payload.get("status"), payload.get("reason")
+        if not isinstance(status, str | None) or not isinstance(reason, str | None):
+            return JSONResponse({"message": "status and reason must be strings"}, status_code=400)
+        try:
+            return JSONResponse(app.flowroute_port_orders.advance(payload["id"], status, reason))
+        except ProviderError as exc:
+            return JSONResponse({"message": exc.message}, status_code=exc.status)
+
+    async def port_order_file(request: Request) -> Response:
+        ids = (request.path_params["order_id"], request.path_params["file_id"], request.query_params.get("token", ""))
+        try:
+            if request.method == "PUT":
+                app.flowroute_port_orders.store_upload(*ids, await request.body())
+                return Response(status_code=200)
+            return Response(app.flowroute_port_orders.read_upload(*ids), media_type="application/octet-stream")
+        except ProviderError as exc:
+            return JSONResponse({"message": exc.message}, status_code=exc.status)
+
     async def cdr_download(request: Request) -> Response:
         data = app.flowroute_services.cdr_download(request.path_params["export_id"])
         if data is None:
@@ -173,6 +198,8 @@ def build(app: SandboxApp) -> Router:
             Route("/_sandbox/messagemedia/advance", advance, methods=["POST"]),
             Route("/_sandbox/flowroute/cnams/approve", approve_cnam, methods=["POST"]),
             Route("/_sandbox/flowroute/cdrexports/{export_id}.csv.gz", cdr_download, methods=["GET"]),
+            Route("/_sandbox/flowroute/portorders/advance", advance_port_order, methods=["POST"]),
+            Route("/_sandbox/flowroute/portorder-files/{order_id}/{file_id}", port_order_file, methods=["PUT", "GET"]),
         ]
     )
 

@@ -71,6 +71,18 @@ NO_PUBLIC_EXAMPLE: dict[str, str] = {
     "flowroute-v2/remove_number_callback": _NO_CALLBACK_EXAMPLE,
     "flowroute-v2/set_account_sms_dlr_callback": "FR-docs name the type; FR-v3 only sets the older dlr_callback",
     "flowroute-v2/set_account_mms_dlr_callback": "FR-docs name the type; FR-v3 has no MMS DLR method",
+    # FR-docs "Porting v2.0": the pages' examples are cut off in our copy, elide fields ("..."),
+    # show placeholders (`:portorder_id`) instead of values, or list fields only.
+    "flowroute-v2/create_port_order": "FR-docs-porting 'Create a Port Order': our copy ends in the field list",
+    "flowroute-v2/list_port_orders": "FR-docs-porting 'Searching for Port Orders': the example elides fields",
+    "flowroute-v2/get_port_order": "FR-docs-porting 'View Port Order Details': our copy is cut off after the documents",
+    "flowroute-v2/update_port_order": "FR-docs-porting 'Update Port Order Presets/Details': field lists only",
+    "flowroute-v2/get_port_order_status": "FR-docs-porting 'View Port Order Status': our copy ends at the request",
+    "flowroute-v2/add_port_order_group_numbers": "FR-docs-porting: our copy of the response is cut off",
+    "flowroute-v2/change_port_order_numbers": "FR-docs-porting: our copy of the response is cut off",
+    "flowroute-v2/request_port_order_upload": "FR-docs-porting: placeholder path, response cut off in our copy",
+    "flowroute-v2/request_port_order_file_pull": "FR-docs-porting 'Request a Document Pull': request only",
+    "flowroute-v2/get_port_order_file": "FR-docs-porting: placeholder path and a cut signed URL",
     **{
         f"flowroute-v2/{verb}_account_{kind}": _NO_CALLBACK_EXAMPLE
         for verb in ("get", "remove")

@@ -10,11 +10,13 @@ cassette. The flows' time-dependent inputs are pinned so the request bodies matc
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from typing import Any
 
 import pytest
+from smsclients.redaction import redact_url
 
 from demo.steps import Reporter, Target, inject_reply_over_http
 
@@ -27,11 +29,40 @@ MESSAGE_START_DATE = "2026-01-01"
 SCHEDULE_AT = datetime(2099, 1, 1, 9, 30, tzinfo=UTC)
 
 
+# The value of a query parameter that keys a URL (a pre-signed upload or download URL's token or
+# signature), wherever it appears in an answer's body; the names are the client's redaction rule.
+_URL_KEY = re.compile(
+    r"(?i)\b((?:[a-z0-9]+[-_])?(?:signature|sig|token|secret|password|credential|auth|key|api[-_]?key|access[-_]?key))"
+    r"=[^&\"\s]+"
+)
+
+
+def _keyless_request(request: Any) -> Any:
+    """Recorded (and matched) without the keys of pre-signed URLs."""
+    request.uri = redact_url(request.uri)
+    return request
+
+
+def _keyless_response(response: dict[str, Any]) -> dict[str, Any]:
+    """An answer handing out a pre-signed URL is recorded with its key replaced (replay then asks
+    for the keyless URL, which ``_keyless_request`` makes of the recorded one too)."""
+    body = response.get("body", {}).get("string")
+    if isinstance(body, bytes) and _URL_KEY.search(body.decode("utf-8", "replace")):
+        response["body"]["string"] = _URL_KEY.sub(r"\1=REDACTED", body.decode("utf-8")).encode("utf-8")
+    return response
+
+
 @pytest.fixture(scope="module")
 def vcr_config(vcr_config: dict[str, Any], request: pytest.FixtureRequest) -> dict[str, Any]:
-    """The suite's settings, but ``--record-mode`` on the command line wins (to record these cassettes)."""
+    """The suite's settings, but ``--record-mode`` on the command line wins (to record these cassettes);
+    no key of a pre-signed URL is recorded."""
     mode = request.config.getoption("--record-mode") or "none"
-    return {**vcr_config, "record_mode": mode}
+    return {
+        **vcr_config,
+        "record_mode": mode,
+        "before_record_request": _keyless_request,
+        "before_record_response": _keyless_response,
+    }
 
 
 def _target() -> Target:

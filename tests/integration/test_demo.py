@@ -47,6 +47,16 @@ EXPECTED_STEPS = {
     ],
     "flowroute v2 modern": ["messages_v2.send", "messages_v2.get (MDR)"],
     "flowroute v2 legacy": ["create_message", "get_message_lookup"],
+    "flowroute port orders": [
+        "porting.check_portability",
+        "port_orders.create",
+        "port_orders.request_upload",
+        "upload (document)",
+        "port_orders.get (documents)",
+        "Flowroute's steps (sandbox)",
+        "port_orders.get_status",
+        "numbers.get (ported number)",
+    ],
     "bandwidth modern": ["messages.send", "messages.send_batch", "messages.iter (size=2)", "messages.get"],
     "bandwidth legacy": ["send_message", "send_messages", "list_messages (size=2)", "get_message"],
 }

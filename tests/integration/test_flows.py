@@ -12,7 +12,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from demo import flows_bandwidth, flows_flowroute, flows_messagemedia
+from demo import flows_bandwidth, flows_flowroute, flows_messagemedia, flows_porting
 from demo.steps import BANDWIDTH_USER, FLOWROUTE_FROM, FLOWROUTE_TO, MEDIA_URL, MESSAGEMEDIA_TO, Reporter, Target
 
 from .conftest import MESSAGE_START_DATE, SCHEDULE_AT
@@ -123,6 +123,34 @@ def test_flowroute_messages_v2_modern(target: Target, step: Reporter, vcr: Any) 
 @pytest.mark.vcr
 def test_flowroute_messages_v2_legacy(target: Target, step: Reporter, vcr: Any) -> None:
     _check_v2(flows_flowroute.messages_v2_legacy(target, step), vcr, "demo v2 (legacy)")
+
+
+# ----------------------------------------------------------------------- Flowroute port orders
+
+
+@pytest.mark.vcr
+def test_flowroute_port_orders(target: Target, step: Reporter, vcr: Any) -> None:
+    result = flows_porting.modern(target, step)
+    order = f"/flowroute/v2/portorders/{result.order_id}"
+    requests = _requests(vcr)
+    assert requests[:3] == [
+        ("POST", "/flowroute/v2/portorders/portability"),
+        ("POST", "/flowroute/v2/portorders"),
+        ("POST", f"{order}/upload_file"),
+    ]
+    upload_method, upload_path = requests[3]
+    assert upload_method == "PUT" and upload_path.startswith(f"/_sandbox/flowroute/portorder-files/{result.order_id}/")
+    assert requests[4:] == [
+        ("GET", order),
+        *[("POST", "/_sandbox/flowroute/portorders/advance")] * 4,
+        ("GET", f"{order}/status"),
+        ("GET", f"/flowroute/v2/numbers/{result.number}"),
+    ]
+    created = _json(vcr.requests[1])["data"]
+    assert created["type"] == "portorder" and created["attributes"]["numbers"] == [flows_porting.PORTED]
+    assert vcr.requests[3].body == flows_porting.DOCUMENT
+    assert "authorization" not in {name.lower() for name in vcr.requests[3].headers}  # the upload URL is keyless
+    assert _step_names(step)[-1] == "numbers.get (ported number)"
 
 
 # ---------------------------------------------------------------------------------- Bandwidth

@@ -353,6 +353,8 @@ _VALID_ARGS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
     "cdrs.parse_cdr_export": ((os.devnull,), {}),
     # the clients' download of a file an answer points to
     "download": ((f"{API}/v2/cdrs/exports/38647.csv.gz",), {}),
+    # ... and its upload of a file where an answer says (a port order document)
+    "upload": ((f"{API}/v2/portorders/42361/files/99999", b"%PDF-1.4"), {}),
     # legacy Flowroute messaging
     "create_message": ((legacy_flowroute_messaging.Message(to="12065550100", from_="12012673227", content="hi"),), {}),
     "get_message_lookup": (("mdr1-0d436467ea1fb01d15c8be83a909013c",), {}),

@@ -32,7 +32,7 @@ from smsclients_sandbox.surfaces import SURFACES_BY_NAME
 
 Case = schemathesis.Case[Any]
 
-# 58 Flowroute v2 operations since spec 1.1.0: 25 cases each keeps the whole run near a minute.
+# 69 Flowroute v2 operations since spec 1.2.0: 25 cases each keeps the whole run near a minute or two.
 MAX_EXAMPLES = 25
 CHECKS = [
     not_a_server_error,

@@ -631,6 +631,10 @@ class FlowrouteServices:
         return gzip.compress(text.getvalue().encode("utf-8"), mtime=0)
 
     # ------------------------------------------------------------------ porting
+    def is_portable(self, number: str) -> bool:
+        """The sandbox's portability rule (module docstring), shared with the port orders."""
+        return not (self.account.owns(number.lstrip("+")) or number[5:8] == "555")
+
     def portability(self, call: Call) -> Reply:
         numbers = dig(call.body, "numbers")
         if not isinstance(numbers, list) or not numbers:
@@ -639,7 +643,7 @@ class FlowrouteServices:
         portable, nonportable, hypernetwork = [], [], []
         for raw in numbers:
             number = str(raw)
-            if self.account.owns(number.lstrip("+")) or number[5:8] == "555":
+            if not self.is_portable(number):
                 nonportable.append(number)
                 continue
             portable.append(number)
