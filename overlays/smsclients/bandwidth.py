@@ -148,7 +148,9 @@ class _Bandwidth(Generic[TransportT, HttpClientT]):
 
     def __repr__(self) -> str:
         # Never the token or the secret.
-        return f"{type(self).__name__}(user_id={self.user_id!r}, base_url={self.base_url!r})"
+        # getattr: a constructor that raised leaves a half-built object, still printable in a traceback.
+        user_id, base_url = getattr(self, "user_id", None), getattr(self, "base_url", None)
+        return f"{type(self).__name__}(user_id={user_id!r}, base_url={base_url!r})"
 
 
 class BandwidthClient(SyncClient, _Bandwidth[httpx.BaseTransport, httpx.Client], Resources):

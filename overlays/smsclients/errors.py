@@ -29,7 +29,7 @@ from typing import Any, TypeVar, cast
 
 import httpx
 
-from .redaction import redact_headers, redact_url
+from .redaction import CredentialScrubber, redact_headers, redact_text, redact_url
 
 __all__ = [
     "IDEMPOTENT_METHODS",
@@ -396,14 +396,28 @@ def _safe_details(parse_body: ErrorBodyParser, body: object | None) -> ErrorDeta
     return details if isinstance(details, ErrorDetails) else ErrorDetails(None)
 
 
-def api_error_from_response(response: httpx.Response, *, provider: str, parse_body: ErrorBodyParser) -> APIError:
+def api_error_from_response(
+    response: httpx.Response,
+    *,
+    provider: str,
+    parse_body: ErrorBodyParser,
+    scrubber: CredentialScrubber | None = None,
+) -> APIError:
     """Build the typed APIError for an error response. Never raises for any body content.
 
     The message is the provider's (via ``parse_body``) when the body is JSON of the documented shape;
-    else the first 200 characters of the body text; else the HTTP reason phrase.
+    else the first 200 characters of the body text; else the HTTP reason phrase. ``scrubber`` holds
+    the client's credentials: a body or header that echoes them (plain, URL-encoded, as the Basic
+    token) reaches none of the error's fields; URLs in the body lose their credentials too.
     """
     raw = _response_body(response)
-    text = _decode_text(response, raw)
+    headers: Mapping[str, str] = response.headers
+    if scrubber:
+        raw = scrubber.bytes(raw)
+        headers = {name: scrubber.text(value) for name, value in redact_headers(response.headers).items()}
+    text = redact_text(_decode_text(response, raw))
+    if scrubber:
+        text = scrubber.text(text)  # also what only decoding revealed (a charset other than UTF-8)
     body = _parse_json(response, text)
     parsed = _safe_details(parse_body, body)
     message = (
@@ -422,7 +436,7 @@ def api_error_from_response(response: httpx.Response, *, provider: str, parse_bo
         "details": list(parsed.details),
         "body": body,
         "raw_body": raw,
-        "headers": response.headers,
+        "headers": headers,
         "provider": provider,
         "method": request.method if request is not None else "",
         "url": str(request.url) if request is not None else "",

@@ -148,7 +148,8 @@ class _Flowroute(Generic[TransportT, HttpClientT]):
         raise NotImplementedError
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r})"
+        # getattr: a constructor that raised leaves a half-built object, still printable in a traceback.
+        return f"{type(self).__name__}(base_url={getattr(self, 'base_url', None)!r})"
 
 
 class FlowrouteClient(SyncClient, _Flowroute[httpx.BaseTransport, httpx.Client], Resources):

@@ -11,7 +11,10 @@ and nothing is printed unless the application configures logging or sets ``SMSCL
 Lines name the method and the URL without query string or user info; headers and bodies never
 appear, so no credential can. ``SMSCLIENTS_LOG=info`` or ``debug`` (read when ``smsclients`` is
 imported) adds one stderr handler at that level to the ``smsclients`` and ``httpx`` loggers, like
-openai-python's ``OPENAI_LOG``; any other value is ignored.
+openai-python's ``OPENAI_LOG``; any other value is ignored. With it, a
+:class:`~smsclients.redaction.RedactingFilter` on that handler and on the ``httpx`` logger keeps
+credentials in URLs (a pre-signed download's ``X-Amz-Signature``, user info) out of httpx's
+request lines, whichever handler prints them.
 """
 
 from __future__ import annotations
@@ -22,6 +25,8 @@ import sys
 from collections.abc import Mapping
 
 import httpx
+
+from .redaction import RedactingFilter
 
 __all__ = ["ENV_VARIABLE", "LOGGER_NAME", "configure_from_environment", "log_give_up", "log_retry"]
 
@@ -80,6 +85,8 @@ def configure_from_environment(environ: Mapping[str, str] | None = None) -> logg
     for name in _LOGGERS:
         logger = logging.getLogger(name)
         logger.setLevel(level)
+        if not any(isinstance(f, RedactingFilter) for f in logger.filters):
+            logger.addFilter(RedactingFilter())
         installed = [h for h in logger.handlers if isinstance(h, _EnvironmentHandler)]
         if installed:
             handler = installed[0]
@@ -87,5 +94,6 @@ def configure_from_environment(environ: Mapping[str, str] | None = None) -> logg
         if handler is None:
             handler = _EnvironmentHandler(sys.stderr)
             handler.setFormatter(logging.Formatter(_FORMAT))
+            handler.addFilter(RedactingFilter())
         logger.addHandler(handler)
     return handler

@@ -93,9 +93,11 @@ def _open(
 
 
 def _repr(client: Any) -> str:
-    # Never the key or the secret.
-    auth = "hmac" if client._hmac else "basic"
-    return f"{type(client).__name__}(base_url={client.base_url!r}, auth={auth!r}, account={client._account!r})"
+    # Never the key or the secret; getattr: a constructor that raised leaves a half-built object.
+    hmac = getattr(client, "_hmac", None)
+    auth = None if hmac is None else "hmac" if hmac else "basic"
+    base_url, account = getattr(client, "base_url", None), getattr(client, "_account", None)
+    return f"{type(client).__name__}(base_url={base_url!r}, auth={auth!r}, account={account!r})"
 
 
 class _MessageMedia(Generic[TransportT, HttpClientT]):
