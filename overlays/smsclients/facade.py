@@ -20,7 +20,7 @@ import httpx
 from .auth import RequestSigner
 from .client_transport import AsyncSharedTransport, SharedTransport, network_async_transport, network_transport
 from .config import base_url_from_environment, from_environment
-from .errors import ErrorBodyParser, InputError
+from .errors import APIError, ErrorBodyParser, InputError
 from .http import (
     AsyncProviderClient,
     ProviderClient,
@@ -51,6 +51,8 @@ class Provider:
     parse_error: ErrorBodyParser
     default_base_url: str
     hooks: Hooks = field(default_factory=Hooks)
+    # Statuses the provider documents with another meaning than HTTP's (bad credentials as a 403).
+    status_classes: Mapping[int, type[APIError]] = field(default_factory=dict)
 
     def settings(self, **given: str | None) -> tuple[str, ...]:
         """The given settings in order, each ``None`` read from ``<PROVIDER>_<NAME>`` (:mod:`smsclients.config`)."""
@@ -69,6 +71,7 @@ class Provider:
             "provider": self.name,
             "parse_error": self.parse_error,
             "policy": retry or RetryPolicy(),
+            "status_classes": self.status_classes,
         }
 
 

@@ -32,7 +32,7 @@ import httpx
 from ._version import __version__
 from .auth import RESIGN_EXTENSION, RequestSigner
 from .client_transport import network_async_transport, network_transport
-from .errors import ClientStateError, ErrorBodyParser, InputError, InsecureURLError
+from .errors import APIError, ClientStateError, ErrorBodyParser, InputError, InsecureURLError
 from .pooling import PartitionedAsyncTransport
 from .redaction import redact_url
 from .responses import CheckedResponse, raise_unless_success
@@ -495,6 +495,7 @@ def build_http_client(
     headers: Mapping[str, str] | None = None,
     verify: bool = True,
     http_client: httpx.Client | None = None,
+    status_classes: Mapping[int, type[APIError]] | None = None,
 ) -> ProviderClient:
     """An ``httpx.Client`` for one provider facade; reuse it for every call (keep-alive) and close it with the facade.
 
@@ -509,7 +510,13 @@ def build_http_client(
     def raise_for_status(response: httpx.Response) -> None:
         if not 200 <= response.status_code < 300:
             response.read()
-            raise_unless_success(response, provider=provider, parse_body=parse_error, scrubber=auth.scrubber)
+            raise_unless_success(
+                response,
+                provider=provider,
+                parse_body=parse_error,
+                scrubber=auth.scrubber,
+                status_classes=status_classes,
+            )
 
     return ProviderClient(
         base_url=require_secure_url(base_url),
@@ -533,6 +540,7 @@ def build_async_http_client(
     headers: Mapping[str, str] | None = None,
     verify: bool = True,
     http_client: httpx.AsyncClient | None = None,
+    status_classes: Mapping[int, type[APIError]] | None = None,
 ) -> AsyncProviderClient:
     """Async twin of :func:`build_http_client`."""
 
@@ -541,7 +549,13 @@ def build_async_http_client(
     async def raise_for_status(response: httpx.Response) -> None:
         if not 200 <= response.status_code < 300:
             await response.aread()
-            raise_unless_success(response, provider=provider, parse_body=parse_error, scrubber=auth.scrubber)
+            raise_unless_success(
+                response,
+                provider=provider,
+                parse_body=parse_error,
+                scrubber=auth.scrubber,
+                status_classes=status_classes,
+            )
 
     return AsyncProviderClient(
         base_url=require_secure_url(base_url),

@@ -28,7 +28,7 @@ from messagemedia_messages_v1_client.resources import (
 )
 
 from .auth import BasicAuth, MessageMediaHmacAuth, RequestSigner
-from .errors import ErrorDetails, InputError
+from .errors import CredentialsForbiddenError, ErrorDetails, InputError
 from .facade import AsyncClient, HttpClientT, Provider, SyncClient, TransportT, require_text
 from .retries import RetryPolicy
 from .validation import header_value
@@ -63,7 +63,9 @@ def parse_error_body(body: object) -> ErrorDetails:
     return ErrorDetails(message=message, code=None, details=details)
 
 
-MESSAGEMEDIA = Provider(PROVIDER, parse_error_body, DEFAULT_BASE_URL)
+# MessageMedia answers bad credentials with 403 ({"message": "Invalid authentication credentials"},
+# docs/providers.md §4.5): one class for bad credentials on every provider.
+MESSAGEMEDIA = Provider(PROVIDER, parse_error_body, DEFAULT_BASE_URL, status_classes={403: CredentialsForbiddenError})
 
 
 def _auth(api_key: str, api_secret: str, hmac: bool) -> RequestSigner:

@@ -26,21 +26,19 @@ from urllib.parse import urlsplit
 import httpx
 
 from .checker import SpecChecker
-from .errors import InputError, MalformedResponseError
+from .errors import REQUEST_ID_HEADERS, InputError, MalformedResponseError, request_id
 from .http import AsyncProviderClient, ProviderClient
 from .pagination import AsyncLinkPager, AsyncQueueDrainer, LinkPager, Page, QueueDrainer
 from .responses import malformed_response, parse_json_body, single_header
 from .retries import call_options
 from .validation import header_value
 
-__all__ = ["AsyncRuntime", "Hooks", "RawResponse", "SyncRuntime", "location_id"]
+__all__ = ["REQUEST_ID_HEADERS", "AsyncRuntime", "Hooks", "RawResponse", "SyncRuntime", "location_id"]
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
 ItemT = TypeVar("ItemT")
 
-# Response headers that carry a provider's request id, in the order they are looked for.
-REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-amzn-requestid", "x-correlation-id")
 _NO_EXTRA_HEADERS: Mapping[str, str] = {}
 
 
@@ -143,14 +141,6 @@ def read_answer(op: _Operation[T], response: httpx.Response) -> T:
         raise _unreadable(op, response, exc) from exc
 
 
-def _request_id(headers: httpx.Headers) -> str | None:
-    for name in REQUEST_ID_HEADERS:
-        value: str | None = headers.get(name)
-        if value:
-            return value
-    return None
-
-
 class RawResponse(Generic[T]):
     """An answer with its HTTP details; :meth:`parse` gives what the plain method returns."""
 
@@ -172,7 +162,7 @@ class RawResponse(Generic[T]):
     @property
     def request_id(self) -> str | None:
         """The provider's id for this request, from the first of :data:`REQUEST_ID_HEADERS` present."""
-        return _request_id(self.http_response.headers)
+        return request_id(self.http_response.headers)
 
     @property
     def content(self) -> bytes:
