@@ -29,7 +29,7 @@ import pkgutil
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from ._version import __version__
 from .errors import (
@@ -231,11 +231,22 @@ def _sandbox(args: argparse.Namespace, out: _Output) -> int:
     return sandbox_main(args.sandbox_args, prog="smsclients sandbox")
 
 
+class UsageError(Exception):
+    """An argument error argparse found (``main`` prints it as text or, with ``--json``, as JSON)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """Raises :class:`UsageError` instead of printing and exiting, so ``--json`` applies to usage errors too."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(self.prog, message, self.format_usage())
+
+
 def parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON on stdout")
 
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="smsclients",
         description="Send a message through Flowroute, Bandwidth or MessageMedia; run the local sandbox; "
         "show which spec each installed client was generated from.",
@@ -278,12 +289,22 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, _Output], int]] = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
     p = parser()
-    args, rest = p.parse_known_args(argv)
-    if args.command == "sandbox":
-        args.sandbox_args = rest
-    elif rest:
-        p.error(f"unrecognized arguments: {' '.join(rest)}")
+    try:
+        args, rest = p.parse_known_args(arguments)
+        if args.command == "sandbox":
+            args.sandbox_args = rest
+        elif rest:
+            p.error(f"unrecognized arguments: {' '.join(rest)}")
+    except UsageError as exc:
+        prog, message, usage = exc.args
+        # --json asked for JSON; the sandbox's own options (after `sandbox`) are not ours to read.
+        ours = arguments[: arguments.index("sandbox")] if "sandbox" in arguments else arguments
+        if "--json" in ours:
+            return _Output(True).error(EXIT_INPUT, UsageError(f"{prog}: {message}"))
+        print(f"{usage}{prog}: error: {message}", file=sys.stderr)  # as argparse prints it
+        return EXIT_INPUT
     out = _Output(getattr(args, "json", False))
     try:
         return COMMANDS[args.command](args, out)

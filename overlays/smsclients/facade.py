@@ -175,6 +175,12 @@ class _ClientCore:
     def _attach(self, *runtimes: Any) -> None:
         raise NotImplementedError
 
+    @property
+    def max_response_bytes(self) -> int:
+        """The most a body may decode to (``RetryPolicy.max_response_bytes``), also for files it downloads."""
+        policy: RetryPolicy = self._https[0]._transport.policy
+        return policy.max_response_bytes
+
     def with_options(
         self,
         *,

@@ -16,6 +16,7 @@ The clients built by :mod:`smsclients.http` return :class:`CheckedResponse` obje
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Mapping
 from typing import Any
 
@@ -28,6 +29,7 @@ __all__ = [
     "DEFAULT_MAX_RESPONSE_BYTES",
     "MAX_JSON_DEPTH",
     "CheckedResponse",
+    "gunzip_limited",
     "malformed_response",
     "parse_json_body",
     "parse_response_json",
@@ -183,6 +185,33 @@ def too_large_body(limit: int, *, status_code: int | None, method: str | None) -
         status_code=status_code,
         method=method,
     )
+
+
+def gunzip_limited(data: bytes, limit: int) -> bytes:
+    """``gzip.decompress(data)``, refusing output beyond ``limit`` bytes (a gzip bomb) with the typed
+    error of :func:`too_large_body`; a corrupt stream raises ``zlib.error``/``EOFError`` as gzip does.
+
+    For a file an API hands out compressed (a CDR export): the transport capped what was read,
+    this caps what it expands to, by the same ``RetryPolicy.max_response_bytes``.
+    """
+    pieces: list[bytes] = []
+    size = 0
+    while data:
+        decoder = zlib.decompressobj(wbits=31)  # gzip framing; one member per loop (files may hold several)
+        pending = data
+        while pending:
+            piece = decoder.decompress(pending, limit - size + 1)
+            size += len(piece)
+            if size > limit:
+                raise too_large_body(limit, status_code=200, method="GET")
+            pieces.append(piece)
+            pending = decoder.unconsumed_tail
+            if decoder.eof:
+                break
+        if not decoder.eof:
+            raise EOFError("the gzip stream ended before the end-of-stream marker")
+        data = decoder.unused_data.lstrip(b"\x00")  # gzip allows zero padding after the last member
+    return b"".join(pieces)
 
 
 def raise_unless_success(

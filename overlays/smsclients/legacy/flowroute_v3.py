@@ -64,7 +64,6 @@ the conversion happens here:
 from __future__ import annotations
 
 import csv
-import gzip
 import os
 import sys
 import zlib
@@ -80,7 +79,7 @@ from flowroute_v2_client.models import CdrCsvRecord
 from ..errors import APIError, ArgumentError, InputError, MalformedResponseError, combined_error_class
 from ..flowroute import FlowrouteClient
 from ..lifecycle import Closable
-from ..responses import parse_json_body
+from ..responses import gunzip_limited, parse_json_body
 from ..retries import RetryPolicy
 from ..validation import json_input
 from ._apimatic import HttpContext, HttpRequest, HttpResponse
@@ -828,7 +827,7 @@ class CDRsController:
             content = self._client.download(url)
         if content.startswith(_GZIP_MAGIC):
             try:
-                content = gzip.decompress(content)
+                content = gunzip_limited(content, self._client.max_response_bytes)
             except (OSError, EOFError, zlib.error) as exc:
                 raise MalformedResponseError(
                     f"CDR export {cdrexport_id}: the download is not a readable gzip file ({type(exc).__name__})",
