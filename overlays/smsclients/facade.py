@@ -31,7 +31,7 @@ from .http import (
 from .lifecycle import AsyncClosable, Closable
 from .pagination import same_origin
 from .retries import AsyncRetryTransport, RetryPolicy, RetryTransport
-from .runtime import AsyncRuntime, Hooks, SyncRuntime
+from .runtime import AsyncRuntime, Hooks, SyncRuntime, check_headers
 
 __all__ = ["AsyncClient", "HttpClientT", "Provider", "SyncClient", "TransportT", "require_text"]
 
@@ -199,8 +199,8 @@ class _ClientCore:
         """
         if retry is not None and not isinstance(retry, RetryPolicy):
             raise InputError("retry", "must be a RetryPolicy")
-        if headers is not None and not isinstance(headers, Mapping):
-            raise InputError("headers", "must be a mapping of header names to values")
+        if headers is not None:
+            check_headers(headers, "headers")
         new_base = None if base_url is None else _base_url(require_secure_url(_base_url(base_url)))
         old_base = self.base_url.rstrip("/")
         copy = object.__new__(type(self))

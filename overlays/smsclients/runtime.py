@@ -33,7 +33,7 @@ from .responses import malformed_response, parse_json_body, single_header
 from .retries import call_options
 from .validation import header_value
 
-__all__ = ["REQUEST_ID_HEADERS", "AsyncRuntime", "Hooks", "RawResponse", "SyncRuntime", "location_id"]
+__all__ = ["REQUEST_ID_HEADERS", "AsyncRuntime", "Hooks", "RawResponse", "SyncRuntime", "check_headers", "location_id"]
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
@@ -177,7 +177,7 @@ class RawResponse(Generic[T]):
         return f"<RawResponse {self._op.name} HTTP {self.status_code}>"
 
 
-def _check_headers(headers: Mapping[str, str], field: str | None) -> None:
+def check_headers(headers: Mapping[str, str], field: str | None) -> None:
     """Header names and values must be sendable (else httpx fails after the checks).
 
     ``field`` names the argument in errors; None: each header is named by itself (``account``).
@@ -213,7 +213,7 @@ class _Runtime:
         path = op.path.format(*request.path) if request.path else op.path  # segments encoded by the checks
         headers = request.headers
         if headers:
-            _check_headers(headers, None)
+            check_headers(headers, None)
         if op.accept is not None or op.content_type is not None or options.extra_headers:
             headers = dict(headers)
             if op.accept is not None:
@@ -222,7 +222,7 @@ class _Runtime:
                 headers["Content-Type"] = op.content_type
             extra = options.extra_headers or _NO_EXTRA_HEADERS
             if extra:
-                _check_headers(extra, "extra_headers")
+                check_headers(extra, "extra_headers")
                 headers.update(extra)
         query, body = request.query, request.body
         if options.extra_query:
