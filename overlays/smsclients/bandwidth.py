@@ -7,7 +7,7 @@ the account (``user_id``) that every path names, the error body, and two cross-f
 
     with BandwidthClient("u-abc123", api_token, api_secret) as bw:
         message_id = bw.messages.send(from_="+19195551212", to="+19195551213", text="hello")
-        for message in bw.messages.iter(state="error", limit=100):
+        for message in bw.messages.iter(state="error", max_items=100):
             ...
 """
 

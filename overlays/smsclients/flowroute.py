@@ -7,7 +7,7 @@ the MMS rules of a send.
 
     with FlowrouteClient(access_key, secret_key) as fr:
         fr.messages.send(to="12066418000", from_="18553569768", body="hello")
-        for number in fr.numbers.iter_account_numbers(limit=500):
+        for number in fr.numbers.iter_account_numbers(max_items=500):
             ...
 """
 

@@ -300,7 +300,7 @@ class SyncRuntime(_Runtime):
         request: _Request,
         options: _Options,
         page: Callable[[T], tuple[Sequence[ItemT], Any]] | None,
-        limit: int | None,
+        max_items: int | None,
     ) -> LinkPager[ItemT]:
         accept = {"Accept": op.accept} if op.accept else None
 
@@ -309,7 +309,10 @@ class SyncRuntime(_Runtime):
                 return self._page(op, self.http.get(url, headers=accept), page)
 
         return LinkPager(
-            lambda: self._page(op, self._send(op, request, options), page), follow, limit=limit, base_url=self._base_url
+            lambda: self._page(op, self._send(op, request, options), page),
+            follow,
+            max_items=max_items,
+            base_url=self._base_url,
         )
 
     def queue(
@@ -317,7 +320,7 @@ class SyncRuntime(_Runtime):
         check: Callable[[], Sequence[ItemT]],
         confirm: Callable[[list[str]], object],
         id_of: Callable[[ItemT], str],
-        limit: int | None,
+        max_items: int | None,
         chunk: int,
     ) -> QueueDrainer[ItemT]:
         calls = self._chunked(confirm, chunk)
@@ -326,7 +329,7 @@ class SyncRuntime(_Runtime):
             for _ in calls(ids):
                 pass
 
-        return QueueDrainer(lambda: list(check()), confirm_all, id_of, limit=limit)
+        return QueueDrainer(lambda: list(check()), confirm_all, id_of, max_items=max_items)
 
 
 class AsyncRuntime(_Runtime):
@@ -354,7 +357,7 @@ class AsyncRuntime(_Runtime):
         request: _Request,
         options: _Options,
         page: Callable[[T], tuple[Sequence[ItemT], Any]] | None,
-        limit: int | None,
+        max_items: int | None,
     ) -> AsyncLinkPager[ItemT]:
         accept = {"Accept": op.accept} if op.accept else None
 
@@ -365,14 +368,14 @@ class AsyncRuntime(_Runtime):
             with self._options(op, options):
                 return self._page(op, await self.http.get(url, headers=accept), page)
 
-        return AsyncLinkPager(first, follow, limit=limit, base_url=self._base_url)
+        return AsyncLinkPager(first, follow, max_items=max_items, base_url=self._base_url)
 
     def queue(
         self,
         check: Callable[[], Awaitable[Sequence[ItemT]]],
         confirm: Callable[[list[str]], Awaitable[object]],
         id_of: Callable[[ItemT], str],
-        limit: int | None,
+        max_items: int | None,
         chunk: int,
     ) -> AsyncQueueDrainer[ItemT]:
         calls = self._chunked(confirm, chunk)
@@ -384,4 +387,4 @@ class AsyncRuntime(_Runtime):
             for call in calls(ids):
                 await call
 
-        return AsyncQueueDrainer(checked, confirm_all, id_of, limit=limit)
+        return AsyncQueueDrainer(checked, confirm_all, id_of, max_items=max_items)
