@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.metadata
+import itertools
 import json
 import os
 import pkgutil
@@ -40,7 +41,7 @@ from .errors import (
     SmsClientError,
     TransportError,
 )
-from .redaction import REDACTED
+from .redaction import CredentialScrubber
 
 __all__ = ["EXIT_API_ERROR", "EXIT_DELIVERY_UNKNOWN", "EXIT_INPUT", "EXIT_NOT_SENT", "EXIT_OK", "main"]
 
@@ -155,16 +156,13 @@ class _Output:
 
     def __init__(self, as_json: bool) -> None:
         self.as_json = as_json
-        self._secrets = sorted(
-            (value for name, value in os.environ.items() if name.endswith(_SECRET_SUFFIXES) and len(value) >= 4),
-            key=len,
-            reverse=True,
-        )
+        secrets = [value for name, value in os.environ.items() if name.endswith(_SECRET_SUFFIXES) and value]
+        # Every pair as "a:b" too: its base64 is the Basic token of whichever two make one credential.
+        pairs = [f"{a}:{b}" for a, b in itertools.permutations(secrets, 2)]
+        self._scrubber = CredentialScrubber([*secrets, *pairs])
 
     def scrub(self, text: str) -> str:
-        for secret in self._secrets:
-            text = text.replace(secret, REDACTED)
-        return text
+        return self._scrubber.text(text)
 
     def result(self, document: dict[str, Any], lines: Iterable[str]) -> None:
         text = json.dumps(document, indent=2) if self.as_json else "\n".join(lines)

@@ -11,10 +11,13 @@ and nothing is printed unless the application configures logging or sets ``SMSCL
 Lines name the method and the URL without query string or user info; headers and bodies never
 appear, so no credential can. ``SMSCLIENTS_LOG=info`` or ``debug`` (read when ``smsclients`` is
 imported) adds one stderr handler at that level to the ``smsclients`` and ``httpx`` loggers, like
-openai-python's ``OPENAI_LOG``; any other value is ignored. With it, a
-:class:`~smsclients.redaction.RedactingFilter` on that handler and on the ``httpx`` logger keeps
-credentials in URLs (a pre-signed download's ``X-Amz-Signature``, user info) out of httpx's
-request lines, whichever handler prints them.
+openai-python's ``OPENAI_LOG``; any other value is ignored.
+
+httpx logs each request's full URL at INFO, also for requests these clients make through httpx's
+own path (a download from a pre-signed storage URL). A :class:`~smsclients.redaction.RedactingFilter`
+on the ``httpx`` logger (installed on import, whatever configures logging) and on the handler
+``SMSCLIENTS_LOG`` installs keeps credentials in URLs (``X-Amz-Signature=...``, user info) out of
+those lines, whichever handler prints them.
 """
 
 from __future__ import annotations
@@ -41,6 +44,14 @@ retry_logger = logging.getLogger(f"{LOGGER_NAME}.retries")
 # A library stays silent unless the application configures logging: without this, Python's
 # last-resort handler would print every WARNING (a give-up) to stderr.
 logging.getLogger(LOGGER_NAME).addHandler(logging.NullHandler())
+
+
+def _install_filter(logger: logging.Logger) -> None:
+    if not any(isinstance(f, RedactingFilter) for f in logger.filters):
+        logger.addFilter(RedactingFilter())
+
+
+_install_filter(logging.getLogger("httpx"))
 
 
 def _where(request: httpx.Request) -> str:
@@ -85,8 +96,7 @@ def configure_from_environment(environ: Mapping[str, str] | None = None) -> logg
     for name in _LOGGERS:
         logger = logging.getLogger(name)
         logger.setLevel(level)
-        if not any(isinstance(f, RedactingFilter) for f in logger.filters):
-            logger.addFilter(RedactingFilter())
+        _install_filter(logger)
         installed = [h for h in logger.handlers if isinstance(h, _EnvironmentHandler)]
         if installed:
             handler = installed[0]

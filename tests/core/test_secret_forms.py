@@ -33,7 +33,7 @@ from smsclients import (
     require_secure_url,
 )
 from smsclients.logs import configure_from_environment
-from smsclients.redaction import CredentialScrubber, RedactingFilter
+from smsclients.redaction import CredentialScrubber
 
 from tests.reliability.loopback import Received, loopback, respond
 
@@ -231,8 +231,8 @@ def _logging_on() -> Iterator[list[str]]:
             lines.append(self.format(record))
 
     saved = {
-        name: (logging.getLogger(name).level, list(logging.getLogger(name).handlers))
-        for name in ("httpx", "smsclients")
+        name: (logger.level, list(logger.handlers), list(logger.filters))
+        for name, logger in ((name, logging.getLogger(name)) for name in ("httpx", "smsclients"))
     }
     root_handler = Collect()
     logging.getLogger().addHandler(root_handler)
@@ -245,11 +245,11 @@ def _logging_on() -> Iterator[list[str]]:
     finally:
         lines.append(stream.getvalue())
         logging.getLogger().removeHandler(root_handler)
-        for name, (level, handlers) in saved.items():
+        for name, (level, handlers, filters) in saved.items():
             logger = logging.getLogger(name)
             logger.setLevel(level)
             logger.handlers[:] = handlers
-            logger.filters[:] = [f for f in logger.filters if not isinstance(f, RedactingFilter)]
+            logger.filters[:] = filters
 
 
 PRESIGNED = f"https://files.example-storage.test/cdr.csv?X-Amz-Credential=cred-{TOKEN}&X-Amz-Signature=sig-{TOKEN}"
@@ -305,3 +305,22 @@ def test_cli_output_shows_no_credential_form(
     captured = capsys.readouterr()
     _assert_clean(captured.out + captured.err)
     assert "AuthenticationError" in captured.out + captured.err
+
+
+def test_httpx_lines_are_redacted_under_an_applications_own_logging_too(caplog: pytest.LogCaptureFixture) -> None:
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, content=b"a,b\n"))
+    caplog.set_level(logging.INFO, logger="httpx")
+    with FlowrouteClient(KEY, SECRET, transport=transport) as client:
+        client.download(PRESIGNED)
+    text = "\n".join(record.getMessage() for record in caplog.records)
+    assert "HTTP Request: GET https://files.example-storage.test/cdr.csv" in text
+    assert "X-Amz-Signature=" in text and f"sig-{TOKEN}" not in text
+    _assert_clean(text)
+
+
+def test_cli_scrubs_every_form_of_the_environments_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("FLOWROUTE_ACCESS_KEY", KEY)
+    monkeypatch.setenv("FLOWROUTE_SECRET_KEY", SECRET)
+    out = cli._Output(as_json=False)
+    for form in [*LEAKS, KEY]:
+        assert out.scrub(f"before {form} after") == "before <redacted> after"
