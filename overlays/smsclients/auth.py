@@ -72,7 +72,8 @@ class BasicAuth(RequestSigner):
         token = base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
         # Only the finished header is kept: the password itself is not needed again.
         self._header = Secret(f"Basic {token}")
-        self.scrubber = CredentialScrubber([password], basic=(username, password))
+        # The username too: Bandwidth's is an API token; only the repr shows it, by name.
+        self.scrubber = CredentialScrubber([username, password], basic=(username, password))
 
     def sign(self, request: httpx.Request) -> None:
         request.headers["Authorization"] = self._header.reveal()
@@ -179,7 +180,7 @@ class MessageMediaHmacAuth(RequestSigner):
         _digest_name(algorithm)  # fail at construction, not on the first request
         self.api_key = api_key
         self._secret = Secret(api_secret)
-        self.scrubber = CredentialScrubber([api_secret])
+        self.scrubber = CredentialScrubber([api_key, api_secret])
         self.algorithm = algorithm
         self.date_header = date_header
         self.content_md5_header = content_md5_header
