@@ -325,3 +325,24 @@ def test_cli_scrubs_every_form_of_the_environments_credentials(monkeypatch: pyte
     out = cli._Output(as_json=False)
     for form in [*LEAKS, KEY]:
         assert out.scrub(f"before {form} after") == "before <redacted> after"
+
+
+@pytest.mark.parametrize(
+    ("module", "name", "args", "bad"),
+    [
+        ("flowroute_v3", "FlowroutenumbersandmessagingClient", (KEY, SECRET), {"base_uri": "ftp://x"}),
+        ("flowroute_messaging", "APIController", (KEY, SECRET), {"base_uri": "ftp://x"}),
+        ("bandwidth", "Client", ("u-1", KEY, SECRET), {"api_endpoint": "ftp://x"}),
+        ("messagemedia", "MessageMediaMessagesClient", (KEY, SECRET, False), {"base_url": "ftp://x"}),
+    ],
+)
+def test_a_legacy_client_whose_constructor_raised_still_has_a_repr(
+    module: str, name: str, args: tuple[Any, ...], bad: dict[str, Any]
+) -> None:
+    cls = getattr(__import__(f"smsclients.legacy.{module}", fromlist=[name]), name)
+    client = object.__new__(cls)
+    with pytest.raises(InputError):
+        client.__init__(*args, **bad)
+    text = repr(client)
+    assert name in text
+    _assert_clean(text)

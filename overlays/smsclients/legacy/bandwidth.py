@@ -221,8 +221,9 @@ class Client(Closable):
 
     def __repr__(self) -> str:
         return (
-            f"{type(self).__name__}(user_id={self.user_id!r}, api_endpoint={self.api_endpoint!r}, "
-            f"api_version={self.api_version!r})"
+            # getattr: a constructor that raised leaves a half-built object, still printable in a traceback.
+            f"{type(self).__name__}(user_id={getattr(self, 'user_id', None)!r}, "
+            f"api_endpoint={getattr(self, 'api_endpoint', None)!r}, api_version={getattr(self, 'api_version', None)!r})"
         )
 
     def list_messages(

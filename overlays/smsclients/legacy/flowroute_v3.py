@@ -145,7 +145,10 @@ class Error1:
         return cls(dictionary.get("id"), dictionary.get("status"), dictionary.get("detail"), dictionary.get("title"))
 
     def __repr__(self) -> str:
-        return f"Error1(id={self.id!r}, status={self.status!r}, title={self.title!r}, detail={self.detail!r})"
+        # getattr: a constructor that raised leaves a half-built object, still printable in a traceback.
+        id_, status = getattr(self, "id", None), getattr(self, "status", None)
+        title, detail = getattr(self, "title", None), getattr(self, "detail", None)
+        return f"Error1(id={id_!r}, status={status!r}, title={title!r}, detail={detail!r})"
 
 
 class ErrorException(APIException):
@@ -924,7 +927,8 @@ class FlowroutenumbersandmessagingClient(Closable):
         self._client.close()
 
     def __repr__(self) -> str:
-        return f"FlowroutenumbersandmessagingClient(base_uri={self._client.base_url!r})"
+        client = getattr(self, "_client", None)  # None: the constructor raised
+        return f"FlowroutenumbersandmessagingClient(base_uri={getattr(client, 'base_url', None)!r})"
 
 
 # ----------------------------------------------------------------------------- SDK module paths
