@@ -142,6 +142,8 @@ class TransportError(SmsClientError):
     """The request failed at the network level. ``url`` never carries credentials."""
 
     def __init__(self, message: str, *, method: str = "", url: str | httpx.URL = "") -> None:
+        # A network library's error text may quote the URL (reqwest does), signature and all.
+        message = redact_text(message)
         super().__init__(message)
         self.message = message
         self.method = method

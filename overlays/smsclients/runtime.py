@@ -19,6 +19,7 @@ A provider may register hooks for what a spec cannot say (cross-field rules, res
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 from urllib.parse import urlsplit
@@ -29,6 +30,7 @@ from .checker import SpecChecker
 from .errors import REQUEST_ID_HEADERS, InputError, MalformedResponseError, request_id
 from .http import AsyncProviderClient, ProviderClient
 from .pagination import AsyncLinkPager, AsyncQueueDrainer, LinkPager, Page, QueueDrainer
+from .redaction import CredentialScrubber
 from .responses import malformed_response, parse_json_body, single_header
 from .retries import call_options
 from .validation import header_value
@@ -120,6 +122,17 @@ def _unreadable(op: _Operation[Any], response: httpx.Response, exc: BaseExceptio
     return malformed_response(problem, status_code=response.status_code, method=method, raw_body=response.content)
 
 
+@contextmanager
+def _scrubbed(scrubber: CredentialScrubber | None) -> Iterator[None]:
+    """An unusable answer's ``raw_body`` (a body that echoes what was sent) loses the client's credentials."""
+    try:
+        yield
+    except MalformedResponseError as exc:
+        if scrubber:
+            exc.raw_body = scrubber.bytes(exc.raw_body)
+        raise
+
+
 def read_answer(op: _Operation[T], response: httpx.Response) -> T:
     """What the operation returns for a 2xx answer (error statuses were raised by the client's hook)."""
     status = response.status_code
@@ -144,11 +157,18 @@ def read_answer(op: _Operation[T], response: httpx.Response) -> T:
 class RawResponse(Generic[T]):
     """An answer with its HTTP details; :meth:`parse` gives what the plain method returns."""
 
-    __slots__ = ("_after", "_op", "http_response")
+    __slots__ = ("_after", "_op", "_scrubber", "http_response")
 
-    def __init__(self, op: _Operation[T], response: httpx.Response, after: Callable[[T], T] | None) -> None:
+    def __init__(
+        self,
+        op: _Operation[T],
+        response: httpx.Response,
+        after: Callable[[T], T] | None,
+        scrubber: CredentialScrubber | None = None,
+    ) -> None:
         self._op = op
         self._after = after
+        self._scrubber = scrubber
         self.http_response = response
 
     @property
@@ -170,7 +190,8 @@ class RawResponse(Generic[T]):
         return self.http_response.content
 
     def parse(self) -> T:
-        result = read_answer(self._op, self.http_response)
+        with _scrubbed(self._scrubber):
+            result = read_answer(self._op, self.http_response)
         return self._after(result) if self._after is not None else result
 
     def __repr__(self) -> str:
@@ -197,11 +218,24 @@ def _mapping(field: str, value: Any) -> Mapping[str, Any]:
     return {key: item for key, item in value.items() if item is not None}
 
 
+def _scrubber_of(http: httpx.Client | httpx.AsyncClient) -> CredentialScrubber | None:
+    scrubber = getattr(http.auth, "scrubber", None)  # a RequestSigner's (smsclients.auth)
+    return scrubber if isinstance(scrubber, CredentialScrubber) else None
+
+
 class _Runtime:
     """What the sync and async runtimes share: everything but the I/O."""
 
-    def __init__(self, base_url: str, *, settings: Mapping[str, Any] | None, hooks: Hooks | None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        settings: Mapping[str, Any] | None,
+        hooks: Hooks | None,
+        scrubber: CredentialScrubber | None = None,
+    ) -> None:
         self.checker = SpecChecker(settings)
+        self.scrubber = scrubber
         self._base_url = base_url
         self._hooks = hooks or Hooks()
 
@@ -240,7 +274,8 @@ class _Runtime:
         return lambda result: after(request, result)
 
     def _finish(self, op: _Operation[T], request: _Request, response: httpx.Response) -> T:
-        result = read_answer(op, response)
+        with _scrubbed(self.scrubber):
+            result = read_answer(op, response)
         after = self._after(op, request)
         return after(result) if after is not None else result
 
@@ -248,8 +283,17 @@ class _Runtime:
     def _options(op: _Operation[Any], options: _Options) -> Any:
         return call_options(max_retries=options.max_retries, timeout=options.timeout, idempotent=op.idempotent)
 
-    @staticmethod
     def _page(
+        self,
+        op: _Operation[T],
+        response: httpx.Response,
+        page: Callable[[T], tuple[Sequence[ItemT], Any]] | None,
+    ) -> Page[ItemT]:
+        with _scrubbed(self.scrubber):
+            return self._read_page(op, response, page)
+
+    @staticmethod
+    def _read_page(
         op: _Operation[T],
         response: httpx.Response,
         page: Callable[[T], tuple[Sequence[ItemT], Any]] | None,
@@ -281,7 +325,7 @@ class SyncRuntime(_Runtime):
     def __init__(
         self, http: ProviderClient, *, settings: Mapping[str, Any] | None = None, hooks: Hooks | None = None
     ) -> None:
-        super().__init__(str(http.base_url), settings=settings, hooks=hooks)
+        super().__init__(str(http.base_url), settings=settings, hooks=hooks, scrubber=_scrubber_of(http))
         self.http = http
 
     def _send(self, op: _Operation[Any], request: _Request, options: _Options) -> httpx.Response:
@@ -292,7 +336,7 @@ class SyncRuntime(_Runtime):
         return self._finish(op, request, self._send(op, request, options))
 
     def call_raw(self, op: _Operation[T], request: _Request, options: _Options) -> RawResponse[T]:
-        return RawResponse(op, self._send(op, request, options), self._after(op, request))
+        return RawResponse(op, self._send(op, request, options), self._after(op, request), self.scrubber)
 
     def link_pages(
         self,
@@ -338,7 +382,7 @@ class AsyncRuntime(_Runtime):
     def __init__(
         self, http: AsyncProviderClient, *, settings: Mapping[str, Any] | None = None, hooks: Hooks | None = None
     ) -> None:
-        super().__init__(str(http.base_url), settings=settings, hooks=hooks)
+        super().__init__(str(http.base_url), settings=settings, hooks=hooks, scrubber=_scrubber_of(http))
         self.http = http
 
     async def _send(self, op: _Operation[Any], request: _Request, options: _Options) -> httpx.Response:
@@ -349,7 +393,7 @@ class AsyncRuntime(_Runtime):
         return self._finish(op, request, await self._send(op, request, options))
 
     async def call_raw(self, op: _Operation[T], request: _Request, options: _Options) -> RawResponse[T]:
-        return RawResponse(op, await self._send(op, request, options), self._after(op, request))
+        return RawResponse(op, await self._send(op, request, options), self._after(op, request), self.scrubber)
 
     def link_pages(
         self,

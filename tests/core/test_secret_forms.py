@@ -28,7 +28,10 @@ from smsclients import (
     BandwidthClient,
     FlowrouteClient,
     InputError,
+    MalformedResponseError,
     MessageMediaClient,
+    RetryPolicy,
+    TransportError,
     cli,
     require_secure_url,
 )
@@ -346,3 +349,30 @@ def test_a_legacy_client_whose_constructor_raised_still_has_a_repr(
     text = repr(client)
     assert name in text
     _assert_clean(text)
+
+
+def test_an_unusable_2xx_that_echoes_the_credentials_keeps_them_out_of_raw_body() -> None:
+    echo = _echo_body("text")  # not JSON: the answer cannot be read
+    transport = httpx.MockTransport(lambda request: httpx.Response(200, content=echo))
+    with FlowrouteClient(KEY, SECRET, transport=transport) as fr:
+        with pytest.raises(MalformedResponseError) as plain:
+            fr.messages.get("mdr2-1")
+        with pytest.raises(MalformedResponseError) as raw:
+            fr.messages.with_raw_response.get("mdr2-1").parse()
+        with pytest.raises(MalformedResponseError) as paged:
+            list(fr.numbers.iter_account_numbers())
+    for caught in (plain, raw, paged):
+        assert caught.value.raw_body and b"<redacted>" in caught.value.raw_body
+        _assert_clean(_everything(caught.value))
+
+
+def test_a_network_error_that_quotes_the_url_is_redacted() -> None:
+    def fail(request: httpx.Request) -> httpx.Response:
+        # What reqwest-style errors look like: the URL, query and all, in the message.
+        raise httpx.ConnectError(f"error sending request for url ({request.url})", request=request)
+
+    fr = FlowrouteClient(KEY, SECRET, transport=httpx.MockTransport(fail), retry=RetryPolicy(max_retries=0))
+    with fr, pytest.raises(TransportError) as caught:
+        fr.download(PRESIGNED)
+    assert "files.example-storage.test" in str(caught.value)
+    _assert_clean(str(caught.value) + repr(caught.value) + caught.value.message)
