@@ -23,6 +23,7 @@ from bandwidth_messaging_v1_client.resources import AsyncMessages, AsyncResource
 from .auth import BasicAuth
 from .errors import ErrorDetails, InputError, MalformedResponseError
 from .facade import AsyncClient, HttpClientT, Provider, SyncClient, TransportT, require_text
+from .redaction import shown_url as _shown
 from .retries import RetryPolicy
 from .runtime import Hooks
 from .validation import check_path_segment
@@ -149,7 +150,7 @@ class _Bandwidth(Generic[TransportT, HttpClientT]):
     def __repr__(self) -> str:
         # Never the token or the secret.
         # getattr: a constructor that raised leaves a half-built object, still printable in a traceback.
-        user_id, base_url = getattr(self, "user_id", None), getattr(self, "base_url", None)
+        user_id, base_url = getattr(self, "user_id", None), _shown(getattr(self, "base_url", None))
         return f"{type(self).__name__}(user_id={user_id!r}, base_url={base_url!r})"
 
 

@@ -33,6 +33,7 @@ from flowroute_v2_client.resources import (
 from .auth import BasicAuth
 from .errors import ErrorDetails, InputError
 from .facade import AsyncClient, HttpClientT, Provider, SyncClient, TransportT, require_text
+from .redaction import shown_url as _shown
 from .retries import RetryPolicy
 from .runtime import Hooks
 
@@ -149,7 +150,8 @@ class _Flowroute(Generic[TransportT, HttpClientT]):
 
     def __repr__(self) -> str:
         # getattr: a constructor that raised leaves a half-built object, still printable in a traceback.
-        return f"{type(self).__name__}(base_url={getattr(self, 'base_url', None)!r})"
+        # redact_url: after a constructor that raised, base_url may be the refused one.
+        return f"{type(self).__name__}(base_url={_shown(getattr(self, 'base_url', None))!r})"
 
 
 class FlowrouteClient(SyncClient, _Flowroute[httpx.BaseTransport, httpx.Client], Resources):

@@ -30,6 +30,7 @@ from messagemedia_messages_v1_client.resources import (
 from .auth import BasicAuth, MessageMediaHmacAuth, RequestSigner
 from .errors import CredentialsForbiddenError, ErrorDetails, InputError
 from .facade import AsyncClient, HttpClientT, Provider, SyncClient, TransportT, require_text
+from .redaction import shown_url as _shown
 from .retries import RetryPolicy
 from .validation import header_value
 
@@ -98,7 +99,7 @@ def _repr(client: Any) -> str:
     # Never the key or the secret; getattr: a constructor that raised leaves a half-built object.
     hmac = getattr(client, "_hmac", None)
     auth = None if hmac is None else "hmac" if hmac else "basic"
-    base_url, account = getattr(client, "base_url", None), getattr(client, "_account", None)
+    base_url, account = _shown(getattr(client, "base_url", None)), getattr(client, "_account", None)
     return f"{type(client).__name__}(base_url={base_url!r}, auth={auth!r}, account={account!r})"
 
 

@@ -25,6 +25,7 @@ __all__ = [
     "redact_headers",
     "redact_text",
     "redact_url",
+    "shown_url",
 ]
 
 REDACTED = "<redacted>"
@@ -132,6 +133,11 @@ def redact_url(url: str | httpx.URL) -> str:
 
 # A URL inside free text (a log line, an error body): scheme to the next blank or quote.
 _URL_IN_TEXT = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://[^\s\"'<>]+")
+
+
+def shown_url(url: object) -> object:
+    """What a repr shows of a URL setting: :func:`redact_url` of a string, anything else (None) as is."""
+    return redact_url(url) if isinstance(url, str | httpx.URL) else url
 
 
 def redact_text(text: str) -> str:

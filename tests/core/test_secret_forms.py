@@ -203,7 +203,7 @@ FAILING_CONSTRUCTORS: list[tuple[type[Any], tuple[Any, ...]]] = [
 
 @pytest.mark.parametrize(("cls", "args"), FAILING_CONSTRUCTORS)
 def test_a_client_whose_constructor_raised_still_has_a_repr(cls: type[Any], args: tuple[Any, ...]) -> None:
-    for kwargs in ({"base_url": "ftp://x"}, {"retry": "often"}):
+    for kwargs in ({"base_url": "ftp://x"}, {"retry": "often"}, *({"base_url": url} for url in URLS_WITH_CREDENTIALS)):
         client = object.__new__(cls)
         with pytest.raises(InputError):
             client.__init__(*args, **kwargs)
@@ -343,12 +343,14 @@ def test_a_legacy_client_whose_constructor_raised_still_has_a_repr(
     module: str, name: str, args: tuple[Any, ...], bad: dict[str, Any]
 ) -> None:
     cls = getattr(__import__(f"smsclients.legacy.{module}", fromlist=[name]), name)
-    client = object.__new__(cls)
-    with pytest.raises(InputError):
-        client.__init__(*args, **bad)
-    text = repr(client)
-    assert name in text
-    _assert_clean(text)
+    (option,) = bad
+    for value in (bad[option], *URLS_WITH_CREDENTIALS):
+        client = object.__new__(cls)
+        with pytest.raises(InputError):
+            client.__init__(*args, **{option: value})
+        text = repr(client)
+        assert name in text
+        _assert_clean(text)
 
 
 def test_an_unusable_2xx_that_echoes_the_credentials_keeps_them_out_of_raw_body() -> None:

@@ -31,6 +31,7 @@ from smsclients.legacy._apimatic import HttpContext, HttpRequest, HttpResponse
 from smsclients.lifecycle import Closable
 from smsclients.messagemedia import DEFAULT_BASE_URL, PROVIDER, MessageMediaClient
 from smsclients.redaction import redact_url
+from smsclients.redaction import shown_url as _shown
 from smsclients.responses import parse_json_body
 from smsclients.retries import RetryPolicy
 from smsclients.validation import json_input
@@ -473,5 +474,5 @@ class MessageMediaMessagesClient(Closable):
 
     def __repr__(self) -> str:
         # getattr: a constructor that raised leaves a half-built object, still printable in a traceback.
-        base_url, hmac = getattr(self, "_base_url", None), getattr(self, "_hmac", None)
+        base_url, hmac = _shown(getattr(self, "_base_url", None)), getattr(self, "_hmac", None)
         return f"MessageMediaMessagesClient(base_url={base_url!r}, hmac={hmac!r})"
