@@ -87,7 +87,7 @@ def require_secure_url(url: str, *, field: str = "base_url", query: bool = False
     if parsed.userinfo:
         # Credentials belong in auth=, where they are redacted; in a URL they end up in logs.
         raise InputError(field, "must not contain user:password@; pass credentials separately")
-    if not query and (parsed.query or parsed.fragment or "?" in url or "#" in url):
+    if not query and (parsed.query or parsed.fragment or "?" in str(url) or "#" in str(url)):
         raise InputError(field, f"must not contain a query (?...) or fragment (#...); got {_origin_and_path(parsed)!r}")
     if parsed.scheme == "http" and not is_loopback_host(parsed.host):
         raise InsecureURLError(field, f"{_SECURE_RULE}; got {redact_url(url)!r}")
