@@ -46,6 +46,15 @@ _OPTIONS = (
 )
 _FORWARD = tuple(f"{name}={name}" for name in ("timeout", "max_retries", "extra_headers", "extra_query", "extra_body"))
 _OPTION_ARGS = "_Options(timeout, max_retries, extra_headers, extra_query, extra_body)"
+# Iterators and drains take no other keyword: `removed` catches the old `limit=` (now `max_items=`) so
+# the TypeError can name its replacement; typed Never, a type checker flags any use of it.
+_REMOVED = "**removed: Never"
+
+
+def _removed_check(method: str, page_size: str | None) -> str:
+    page = f"; the page size is {page_size}=" if page_size else ""
+    renamed = f"{{'limit': 'max_items= (the most items to yield{page})'}}"
+    return f"unexpected_arguments({method!r}, removed, {renamed})"
 
 
 @dataclass
@@ -70,6 +79,7 @@ class Iterator_:
     async_returns: str
     doc: str
     body: str  # the expression returned
+    check: str = ""  # a statement run first
 
 
 @dataclass
@@ -349,7 +359,7 @@ class _Planner:
                 f"def {page_fn}(page: Any) -> tuple[list[{pagination.item_model}], str | None]:\n"
                 f"    return list(page.{pagination.items}), next_link({walk})"
             )
-        # The iterator takes the list method's filters; `limit` caps the total, `page_size` sets the
+        # The iterator takes the list method's filters; `max_items` caps the total, `page_size` sets the
         # page size when the API calls it `limit`; offsets are the iterator's business.
         positional: list[str] = []
         params: list[str] = []
@@ -369,19 +379,23 @@ class _Planner:
             else:
                 params.append(f"{name}: {annotation} | None = None")
             call_args.append(name)
-        params.append("limit: int | None = None")
+        params.append("max_items: int | None = None")
+        page_size = "page_size" if any(param.python == "limit" for param in op.params) else None
         builder = f"_request{const.lower()}(self._runtime.checker, {', '.join(call_args)})"
         resource.iterators.append(
             Iterator_(
                 name=pagination.iterator,
-                signature=", ".join(["self", *positional, "*", *params, *_OPTIONS]),
+                signature=", ".join(["self", *positional, "*", *params, *_OPTIONS, _REMOVED]),
                 returns=f"Iterable[{pagination.item_model}]",
                 async_returns=f"AsyncIterable[{pagination.item_model}]",
                 doc=_doc(
-                    f"Every item of ``{method.name}``, fetched page by page as you iterate; ``limit`` caps the "
-                    "total yielded. Filters are checked now; nothing is fetched before the first item is asked for."
+                    f"Every item of ``{method.name}``, fetched page by page as you iterate; ``max_items`` caps "
+                    "the total yielded"
+                    + (f" (``{page_size}`` is the size of each page)" if page_size else "")
+                    + ". Filters are checked now; nothing is fetched before the first item is asked for."
                 ),
-                body=f"self._runtime.link_pages({const}, {builder}, {_OPTION_ARGS}, {page_fn}, limit)",
+                body=f"self._runtime.link_pages({const}, {builder}, {_OPTION_ARGS}, {page_fn}, max_items)",
+                check=_removed_check(pagination.iterator, page_size),
             )
         )
 
@@ -401,30 +415,40 @@ class _Planner:
         resource.iterators.append(
             Iterator_(
                 name=pagination.iterator,
-                signature=", ".join(["self", "limit: int | None = None", "*", *params, *_OPTIONS]),
+                signature=", ".join(["self", "max_items: int | None = None", "*", *params, *_OPTIONS, _REMOVED]),
                 returns=f"Drainer[{item}]",
                 async_returns=f"AsyncDrainer[{item}]",
                 doc=_doc(
                     f"Lazily iterate over every pending item: ``{check.name}``, yield, then ``{pagination.confirm}`` "
                     "a batch once the loop body has returned for each of its items (at-least-once: a crash "
-                    "mid-batch leaves it to be delivered again)."
+                    "mid-batch leaves it to be delivered again). ``max_items`` caps the items taken in one run."
                 ),
                 body=(
                     f"self._runtime.queue(lambda: self.{check.name}({forward}), "
-                    f"lambda ids: self.{pagination.confirm}(ids, {forward}), _id_of{check.op.lower()}, limit, "
+                    f"lambda ids: self.{pagination.confirm}(ids, {forward}), _id_of{check.op.lower()}, max_items, "
                     f"{pagination.chunk})"
                 ),
+                check=_removed_check(pagination.iterator, None),
             )
         )
-        call = ", ".join(["limit", *(f"{name}={name}" for name in passed), *_FORWARD])
+        call = ", ".join(["max_items", *(f"{name}={name}" for name in passed), *_FORWARD])
         resource.drains.append(
             {
                 "name": pagination.drain or "drain",
                 "signature": ", ".join(
-                    ["self", f"handler: Callable[[{item}], Any]", "*", "limit: int | None = None", *params, *_OPTIONS]
+                    [
+                        "self",
+                        f"handler: Callable[[{item}], Any]",
+                        "*",
+                        "max_items: int | None = None",
+                        *params,
+                        *_OPTIONS,
+                        _REMOVED,
+                    ]
                 ),
                 "doc": "Call ``handler`` on every pending item, confirming those it returned for; returns the count.",
                 "call": f"self.{pagination.iterator}({call}).drain(handler)",
+                "check": _removed_check(pagination.drain or "drain", None),
             }
         )
 

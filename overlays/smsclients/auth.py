@@ -17,7 +17,7 @@ from email.utils import format_datetime
 import httpx
 
 from .errors import InputError
-from .redaction import Secret
+from .redaction import CredentialScrubber, Secret
 
 __all__ = [
     "HMAC_ALGORITHMS",
@@ -52,6 +52,8 @@ class RequestSigner(httpx.Auth):
     """
 
     signs_each_attempt = False
+    # What of the credentials must never reach error text (see smsclients.redaction); none by default.
+    scrubber = CredentialScrubber()
 
     def sign(self, request: httpx.Request) -> None:
         """Add the authentication headers to ``request``."""
@@ -70,6 +72,8 @@ class BasicAuth(RequestSigner):
         token = base64.b64encode(f"{username}:{password}".encode()).decode("ascii")
         # Only the finished header is kept: the password itself is not needed again.
         self._header = Secret(f"Basic {token}")
+        # The username too: Bandwidth's is an API token; only the repr shows it, by name.
+        self.scrubber = CredentialScrubber([username, password], basic=(username, password))
 
     def sign(self, request: httpx.Request) -> None:
         request.headers["Authorization"] = self._header.reveal()
@@ -176,6 +180,7 @@ class MessageMediaHmacAuth(RequestSigner):
         _digest_name(algorithm)  # fail at construction, not on the first request
         self.api_key = api_key
         self._secret = Secret(api_secret)
+        self.scrubber = CredentialScrubber([api_key, api_secret])
         self.algorithm = algorithm
         self.date_header = date_header
         self.content_md5_header = content_md5_header

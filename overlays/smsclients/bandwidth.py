@@ -7,7 +7,7 @@ the account (``user_id``) that every path names, the error body, and two cross-f
 
     with BandwidthClient("u-abc123", api_token, api_secret) as bw:
         message_id = bw.messages.send(from_="+19195551212", to="+19195551213", text="hello")
-        for message in bw.messages.iter(state="error", limit=100):
+        for message in bw.messages.iter(state="error", max_items=100):
             ...
 """
 
@@ -23,6 +23,7 @@ from bandwidth_messaging_v1_client.resources import AsyncMessages, AsyncResource
 from .auth import BasicAuth
 from .errors import ErrorDetails, InputError, MalformedResponseError
 from .facade import AsyncClient, HttpClientT, Provider, SyncClient, TransportT, require_text
+from .redaction import shown_url as _shown
 from .retries import RetryPolicy
 from .runtime import Hooks
 from .validation import check_path_segment
@@ -148,7 +149,9 @@ class _Bandwidth(Generic[TransportT, HttpClientT]):
 
     def __repr__(self) -> str:
         # Never the token or the secret.
-        return f"{type(self).__name__}(user_id={self.user_id!r}, base_url={self.base_url!r})"
+        # getattr: a constructor that raised leaves a half-built object, still printable in a traceback.
+        user_id, base_url = getattr(self, "user_id", None), _shown(getattr(self, "base_url", None))
+        return f"{type(self).__name__}(user_id={user_id!r}, base_url={base_url!r})"
 
 
 class BandwidthClient(SyncClient, _Bandwidth[httpx.BaseTransport, httpx.Client], Resources):

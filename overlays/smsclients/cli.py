@@ -23,13 +23,14 @@ from __future__ import annotations
 import argparse
 import importlib
 import importlib.metadata
+import itertools
 import json
 import os
 import pkgutil
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from ._version import __version__
 from .errors import (
@@ -40,7 +41,7 @@ from .errors import (
     SmsClientError,
     TransportError,
 )
-from .redaction import REDACTED
+from .redaction import CredentialScrubber
 
 __all__ = ["EXIT_API_ERROR", "EXIT_DELIVERY_UNKNOWN", "EXIT_INPUT", "EXIT_NOT_SENT", "EXIT_OK", "main"]
 
@@ -155,16 +156,13 @@ class _Output:
 
     def __init__(self, as_json: bool) -> None:
         self.as_json = as_json
-        self._secrets = sorted(
-            (value for name, value in os.environ.items() if name.endswith(_SECRET_SUFFIXES) and len(value) >= 4),
-            key=len,
-            reverse=True,
-        )
+        secrets = [value for name, value in os.environ.items() if name.endswith(_SECRET_SUFFIXES) and value]
+        # Every pair as "a:b" too: its base64 is the Basic token of whichever two make one credential.
+        pairs = [f"{a}:{b}" for a, b in itertools.permutations(secrets, 2)]
+        self._scrubber = CredentialScrubber([*secrets, *pairs])
 
     def scrub(self, text: str) -> str:
-        for secret in self._secrets:
-            text = text.replace(secret, REDACTED)
-        return text
+        return self._scrubber.text(text)
 
     def result(self, document: dict[str, Any], lines: Iterable[str]) -> None:
         text = json.dumps(document, indent=2) if self.as_json else "\n".join(lines)
@@ -231,11 +229,22 @@ def _sandbox(args: argparse.Namespace, out: _Output) -> int:
     return sandbox_main(args.sandbox_args, prog="smsclients sandbox")
 
 
+class UsageError(Exception):
+    """An argument error argparse found (``main`` prints it as text or, with ``--json``, as JSON)."""
+
+
+class _Parser(argparse.ArgumentParser):
+    """Raises :class:`UsageError` instead of printing and exiting, so ``--json`` applies to usage errors too."""
+
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(self.prog, message, self.format_usage())
+
+
 def parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--json", action="store_true", default=argparse.SUPPRESS, help="print JSON on stdout")
 
-    p = argparse.ArgumentParser(
+    p = _Parser(
         prog="smsclients",
         description="Send a message through Flowroute, Bandwidth or MessageMedia; run the local sandbox; "
         "show which spec each installed client was generated from.",
@@ -278,12 +287,22 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, _Output], int]] = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
     p = parser()
-    args, rest = p.parse_known_args(argv)
-    if args.command == "sandbox":
-        args.sandbox_args = rest
-    elif rest:
-        p.error(f"unrecognized arguments: {' '.join(rest)}")
+    try:
+        args, rest = p.parse_known_args(arguments)
+        if args.command == "sandbox":
+            args.sandbox_args = rest
+        elif rest:
+            p.error(f"unrecognized arguments: {' '.join(rest)}")
+    except UsageError as exc:
+        prog, message, usage = exc.args
+        # --json asked for JSON; the sandbox's own options (after `sandbox`) are not ours to read.
+        ours = arguments[: arguments.index("sandbox")] if "sandbox" in arguments else arguments
+        if "--json" in ours:
+            return _Output(True).error(EXIT_INPUT, UsageError(f"{prog}: {message}"))
+        print(f"{usage}{prog}: error: {message}", file=sys.stderr)  # as argparse prints it
+        return EXIT_INPUT
     out = _Output(getattr(args, "json", False))
     try:
         return COMMANDS[args.command](args, out)

@@ -29,16 +29,18 @@ from typing import Any, TypeVar, cast
 
 import httpx
 
-from .redaction import redact_headers, redact_url
+from .redaction import CredentialScrubber, redact_headers, redact_text, redact_url
 
 __all__ = [
     "IDEMPOTENT_METHODS",
+    "REQUEST_ID_HEADERS",
     "APIError",
     "ArgumentError",
     "AuthenticationError",
     "BadRequestError",
     "ClientStateError",
     "ConnectionFailedError",
+    "CredentialsForbiddenError",
     "DeliveryUnknownError",
     "ErrorBodyParser",
     "ErrorDetails",
@@ -59,6 +61,7 @@ __all__ = [
     "copy_api_error_fields",
     "display_json",
     "parse_retry_after",
+    "request_id",
     "status_error_class",
 ]
 
@@ -66,6 +69,9 @@ E = TypeVar("E", bound=BaseException)
 
 # How much of a non-JSON error body becomes the message: enough to read an HTML <title>, not a page.
 _TEXT_FALLBACK_CHARS = 200
+
+# Response headers that carry a provider's request id, in the order they are looked for.
+REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-amzn-requestid", "x-correlation-id")
 
 # Methods whose repetition is harmless. POST and PATCH (a send, a purchase) are not.
 IDEMPOTENT_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
@@ -136,6 +142,8 @@ class TransportError(SmsClientError):
     """The request failed at the network level. ``url`` never carries credentials."""
 
     def __init__(self, message: str, *, method: str = "", url: str | httpx.URL = "") -> None:
+        # A network library's error text may quote the URL (reqwest does), signature and all.
+        message = redact_text(message)
         super().__init__(message)
         self.message = message
         self.method = method
@@ -168,7 +176,8 @@ class APIError(SmsClientError):
 
     ``message``/``code``/``details`` come from the provider's error body when it has the documented
     shape, else from the body text or the HTTP reason phrase. ``body`` is the parsed JSON (or None),
-    ``raw_body`` the bytes as received, ``headers`` the response headers with credentials redacted.
+    ``raw_body`` the bytes as received, ``headers`` the response headers with credentials redacted,
+    ``request_id`` the provider's id of the request (as ``RawResponse.request_id``), for support.
     """
 
     # Class-level defaults so an instance built by a legacy exception's own constructor (see
@@ -183,6 +192,7 @@ class APIError(SmsClientError):
     provider: str = ""
     method: str = ""
     url: str = ""
+    request_id: str | None = None
 
     def __init__(
         self,
@@ -197,6 +207,7 @@ class APIError(SmsClientError):
         provider: str = "",
         method: str = "",
         url: str = "",
+        request_id: str | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
@@ -210,6 +221,7 @@ class APIError(SmsClientError):
         self.provider = provider
         self.method = method
         self.url = redact_url(url) if url else ""
+        self.request_id = request_id
         self._api_error_init_ran = True  # see _finish_legacy_init
 
     def __str__(self) -> str:
@@ -220,6 +232,8 @@ class APIError(SmsClientError):
             context.append(self.provider)
         if self.method or self.url:
             context.append(f"{self.method} {self.url}".strip())
+        if self.request_id:
+            context.append(f"request_id={self.request_id}")
         text = f"{self.message} [{', '.join(context)}]"
         if self.details:
             text += " details: " + "; ".join(self.details)
@@ -228,7 +242,7 @@ class APIError(SmsClientError):
     def __repr__(self) -> str:
         return (
             f"{type(self).__name__}({self.message!r}, status_code={self.status_code}, code={self.code!r}, "
-            f"provider={self.provider!r}, method={self.method!r}, url={self.url!r})"
+            f"provider={self.provider!r}, method={self.method!r}, url={self.url!r}, request_id={self.request_id!r})"
         )
 
 
@@ -256,11 +270,20 @@ class BadRequestError(APIError):
 
 
 class AuthenticationError(APIError):
-    """HTTP 401: missing or wrong credentials."""
+    """Missing or wrong credentials: HTTP 401, or the status a provider documents for them instead
+    (its glue maps that status here, e.g. to :class:`CredentialsForbiddenError`)."""
 
 
 class PermissionDeniedError(APIError):
-    """HTTP 403: credentials accepted but not allowed (MessageMedia also uses it for bad credentials)."""
+    """HTTP 403: credentials accepted but not allowed."""
+
+
+class CredentialsForbiddenError(AuthenticationError, PermissionDeniedError):
+    """HTTP 403 from a provider that answers bad credentials with 403 rather than 401.
+
+    Both an :class:`AuthenticationError` (so ``except AuthenticationError`` catches bad credentials
+    on every provider) and a :class:`PermissionDeniedError` (what a 403 is everywhere else).
+    """
 
 
 class NotFoundError(APIError):
@@ -295,9 +318,11 @@ _STATUS_CLASSES: dict[int, type[APIError]] = {
 }
 
 
-def status_error_class(status_code: int) -> type[APIError]:
+def status_error_class(status_code: int, overrides: Mapping[int, type[APIError]] | None = None) -> type[APIError]:
     """The APIError subclass for a status: specific 4xx classes, ServerError for 5xx, RedirectError
-    for 3xx, APIError otherwise."""
+    for 3xx, APIError otherwise. ``overrides`` are a provider's own (from its glue) and come first."""
+    if overrides and status_code in overrides:
+        return overrides[status_code]
     if status_code in _STATUS_CLASSES:
         return _STATUS_CLASSES[status_code]
     if 500 <= status_code <= 599:
@@ -348,6 +373,15 @@ def parse_retry_after(value: str | None, *, now: datetime | None = None) -> floa
     return max(0.0, seconds)
 
 
+def request_id(headers: Mapping[str, str]) -> str | None:
+    """The provider's id of a request: the first of :data:`REQUEST_ID_HEADERS` the response has."""
+    for name in REQUEST_ID_HEADERS:
+        value = headers.get(name)
+        if value:
+            return value
+    return None
+
+
 def _response_body(response: httpx.Response) -> bytes:
     try:
         return response.content
@@ -396,14 +430,30 @@ def _safe_details(parse_body: ErrorBodyParser, body: object | None) -> ErrorDeta
     return details if isinstance(details, ErrorDetails) else ErrorDetails(None)
 
 
-def api_error_from_response(response: httpx.Response, *, provider: str, parse_body: ErrorBodyParser) -> APIError:
+def api_error_from_response(
+    response: httpx.Response,
+    *,
+    provider: str,
+    parse_body: ErrorBodyParser,
+    scrubber: CredentialScrubber | None = None,
+    status_classes: Mapping[int, type[APIError]] | None = None,
+) -> APIError:
     """Build the typed APIError for an error response. Never raises for any body content.
 
     The message is the provider's (via ``parse_body``) when the body is JSON of the documented shape;
-    else the first 200 characters of the body text; else the HTTP reason phrase.
+    else the first 200 characters of the body text; else the HTTP reason phrase. ``scrubber`` holds
+    the client's credentials: a body or header that echoes them (plain, URL-encoded, as the Basic
+    token) reaches none of the error's fields; URLs in the body lose their credentials too.
+    ``status_classes`` are the provider's own status-to-class mapping (see :func:`status_error_class`).
     """
     raw = _response_body(response)
-    text = _decode_text(response, raw)
+    headers: Mapping[str, str] = response.headers
+    if scrubber:
+        raw = scrubber.bytes(raw)
+        headers = {name: scrubber.text(value) for name, value in redact_headers(response.headers).items()}
+    text = redact_text(_decode_text(response, raw))
+    if scrubber:
+        text = scrubber.text(text)  # also what only decoding revealed (a charset other than UTF-8)
     body = _parse_json(response, text)
     parsed = _safe_details(parse_body, body)
     message = (
@@ -422,12 +472,13 @@ def api_error_from_response(response: httpx.Response, *, provider: str, parse_bo
         "details": list(parsed.details),
         "body": body,
         "raw_body": raw,
-        "headers": response.headers,
+        "headers": headers,
         "provider": provider,
         "method": request.method if request is not None else "",
         "url": str(request.url) if request is not None else "",
+        "request_id": request_id(headers),
     }
-    error_class = status_error_class(response.status_code)
+    error_class = status_error_class(response.status_code, status_classes)
     if issubclass(error_class, RateLimitError):
         kwargs["retry_after"] = parse_retry_after(response.headers.get("retry-after"))
     if issubclass(error_class, RedirectError):
@@ -486,6 +537,7 @@ _API_ERROR_FIELDS = (
     "provider",
     "method",
     "url",
+    "request_id",
     "retry_after",
     "location",
     "outcome_unknown",

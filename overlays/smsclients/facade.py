@@ -11,16 +11,17 @@ where an API answer says (a Flowroute port order document's upload URL).
 
 from __future__ import annotations
 
+import types
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
-from typing import Any, ClassVar, TypeVar
+from dataclasses import dataclass, field, replace
+from typing import Any, ClassVar, Self, TypeVar
 
 import httpx
 
 from .auth import RequestSigner
-from .client_transport import network_async_transport, network_transport
+from .client_transport import AsyncSharedTransport, SharedTransport, network_async_transport, network_transport
 from .config import base_url_from_environment, from_environment
-from .errors import ErrorBodyParser, InputError
+from .errors import APIError, ErrorBodyParser, InputError
 from .http import (
     AsyncProviderClient,
     ProviderClient,
@@ -30,8 +31,8 @@ from .http import (
 )
 from .lifecycle import AsyncClosable, Closable
 from .pagination import same_origin
-from .retries import RetryPolicy
-from .runtime import AsyncRuntime, Hooks, SyncRuntime
+from .retries import AsyncRetryTransport, RetryPolicy, RetryTransport
+from .runtime import AsyncRuntime, Hooks, SyncRuntime, check_headers
 
 __all__ = ["AsyncClient", "HttpClientT", "Provider", "SyncClient", "TransportT", "require_text"]
 
@@ -51,6 +52,8 @@ class Provider:
     parse_error: ErrorBodyParser
     default_base_url: str
     hooks: Hooks = field(default_factory=Hooks)
+    # Statuses the provider documents with another meaning than HTTP's (bad credentials as a 403).
+    status_classes: Mapping[int, type[APIError]] = field(default_factory=dict)
 
     def settings(self, **given: str | None) -> tuple[str, ...]:
         """The given settings in order, each ``None`` read from ``<PROVIDER>_<NAME>`` (:mod:`smsclients.config`)."""
@@ -69,6 +72,7 @@ class Provider:
             "provider": self.name,
             "parse_error": self.parse_error,
             "policy": retry or RetryPolicy(),
+            "status_classes": self.status_classes,
         }
 
 
@@ -79,7 +83,7 @@ def _download_target(url: object, roots: list[_Http]) -> tuple[_Http, str, bool]
     """The client to fetch ``url`` with, the URL, and whether the client's credentials may go with it."""
     if not isinstance(url, str):
         raise InputError("url", "must be an absolute https:// URL (a string)")
-    target = httpx.URL(require_secure_url(url, field="url"))
+    target = httpx.URL(require_secure_url(url, field="url", query=True))
     for http in roots:
         if same_origin(target, http.base_url):
             return http, str(target), True
@@ -106,16 +110,58 @@ TransportT = TypeVar("TransportT")
 HttpClientT = TypeVar("HttpClientT")
 
 
+@dataclass(frozen=True)
+class _Root:
+    """How one API root of a client was opened: what a :meth:`_ClientCore.with_options` copy reopens."""
+
+    provider: Provider
+    base_url: str
+    auth: RequestSigner
+    settings: Mapping[str, Any] | None
+    headers: Mapping[str, str] | None = None
+
+    def __repr__(self) -> str:
+        # Not the auth: a repr of a client's attributes must show no credential.
+        return f"_Root({self.provider.name!r}, {self.base_url!r})"
+
+
+def _renamed(function: Callable[..., Any], qualname: str) -> Callable[..., Any]:
+    """A copy of ``function`` under ``qualname``: Python names it in its own call errors (a typo'd keyword)."""
+    assert isinstance(function, types.FunctionType)
+    copy = types.FunctionType(
+        function.__code__, function.__globals__, function.__name__, function.__defaults__, function.__closure__
+    )
+    copy.__kwdefaults__ = function.__kwdefaults__
+    copy.__annotations__ = function.__annotations__
+    copy.__doc__ = function.__doc__
+    copy.__module__ = function.__module__
+    copy.__qualname__ = qualname
+    return copy
+
+
 class _ClientCore:
     """What sync and async clients share; each kind names its builder, runtime and network helper."""
 
     _https: list[Any]
+    _roots: list[_Root]
+    base_url: str
     _build: ClassVar[Callable[..., Any]]
     _runtime: ClassVar[Callable[..., Any]]
     _network: ClassVar[Callable[..., Any]]
+    _shared: ClassVar[type[SharedTransport] | type[AsyncSharedTransport]]
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # A public client inherits its constructor from a private generic class (one for sync and
+        # async); without this, FlowrouteClient(acces_key=...) would blame "_Flowroute.__init__()".
+        init = cls.__init__
+        public = not cls.__name__.startswith("_") and isinstance(init, types.FunctionType)
+        if public and init.__qualname__ != f"{cls.__qualname__}.__init__":
+            cls.__init__ = _renamed(init, f"{cls.__qualname__}.__init__")  # type: ignore[method-assign]
 
     def _start(self) -> None:
         self._https = []
+        self._roots = []
 
     def _open(
         self,
@@ -127,12 +173,75 @@ class _ClientCore:
         transport: Any,
         http_client: Any = None,
         settings: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
     ) -> Any:
         """A runtime for one API root (its own HTTP client, closed with the client)."""
         options = provider.http_options(_base_url(base_url), auth, retry)
-        http = type(self)._build(transport=transport, http_client=http_client, **options)
+        http = type(self)._build(transport=transport, http_client=http_client, headers=headers, **options)
         self._https.append(http)
+        self._roots.append(_Root(provider, options["base_url"], auth, settings, headers))
         return type(self)._runtime(http, settings=settings, hooks=provider.hooks)
+
+    def _attach(self, *runtimes: Any) -> None:
+        raise NotImplementedError
+
+    @property
+    def max_response_bytes(self) -> int:
+        """The most a body may decode to (``RetryPolicy.max_response_bytes``), also for files it downloads."""
+        policy: RetryPolicy = self._https[0]._transport.policy
+        return policy.max_response_bytes
+
+    def with_options(
+        self,
+        *,
+        base_url: str | None = None,
+        timeout: float | None = None,
+        max_retries: int | None = None,
+        headers: Mapping[str, str] | None = None,
+        retry: RetryPolicy | None = None,
+    ) -> Self:
+        """A copy of this client with some settings replaced, sending through the same connection pool.
+
+        ``timeout`` and ``max_retries`` replace those of the retry policy (``retry`` replaces the
+        whole policy first), ``headers`` are added to every request, ``base_url`` moves every API
+        root of the client along with it. Credentials, sub-account and transport stay. Closing the
+        copy leaves the shared pool open; closing the original closes it for both.
+        """
+        if retry is not None and not isinstance(retry, RetryPolicy):
+            raise InputError("retry", "must be a RetryPolicy")
+        if headers is not None:
+            check_headers(headers, "headers")
+        new_base = None if base_url is None else _base_url(require_secure_url(_base_url(base_url)))
+        old_base = self.base_url.rstrip("/")
+        copy = object.__new__(type(self))
+        copy.__dict__.update(self.__dict__)
+        copy._start()
+        runtimes = []
+        for root, http in zip(self._roots, self._https, strict=True):
+            retrying: RetryTransport | AsyncRetryTransport = http._transport  # every client's is its retry layer
+            policy = retry or retrying.policy
+            if timeout is not None:
+                policy = replace(policy, timeout=timeout)
+            if max_retries is not None:
+                policy = replace(policy, max_retries=max_retries)
+            url = root.base_url if new_base is None else new_base + root.base_url[len(old_base) :]
+            merged = {**(root.headers or {}), **(headers or {})} or None
+            shared = type(self)._shared(retrying.inner)  # type: ignore[arg-type]  # sync or async, as the client
+            runtimes.append(
+                copy._open(
+                    root.provider,
+                    url,
+                    root.auth,
+                    retry=policy,
+                    transport=shared,
+                    settings=root.settings,
+                    headers=merged,
+                )
+            )
+        if new_base is not None:
+            copy.base_url = new_base
+        copy._attach(*runtimes)
+        return copy
 
 
 class SyncClient(_ClientCore, Closable):
@@ -142,6 +251,7 @@ class SyncClient(_ClientCore, Closable):
     _build = staticmethod(build_http_client)
     _runtime = SyncRuntime
     _network = staticmethod(network_transport)
+    _shared = SharedTransport
 
     def download(self, url: str) -> bytes:
         """GET ``url``, an absolute URL an API answer handed out, and return the body as received.
@@ -184,6 +294,7 @@ class AsyncClient(_ClientCore, AsyncClosable):
     _build = staticmethod(build_async_http_client)
     _runtime = AsyncRuntime
     _network = staticmethod(network_async_transport)
+    _shared = AsyncSharedTransport
 
     async def download(self, url: str) -> bytes:
         """Async twin of :meth:`SyncClient.download`."""

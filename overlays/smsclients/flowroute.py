@@ -7,7 +7,7 @@ the MMS rules of a send.
 
     with FlowrouteClient(access_key, secret_key) as fr:
         fr.messages.send(to="12066418000", from_="18553569768", body="hello")
-        for number in fr.numbers.iter_account_numbers(limit=500):
+        for number in fr.numbers.iter_account_numbers(max_items=500):
             ...
 """
 
@@ -33,6 +33,7 @@ from flowroute_v2_client.resources import (
 from .auth import BasicAuth
 from .errors import ErrorDetails, InputError
 from .facade import AsyncClient, HttpClientT, Provider, SyncClient, TransportT, require_text
+from .redaction import shown_url as _shown
 from .retries import RetryPolicy
 from .runtime import Hooks
 
@@ -148,7 +149,9 @@ class _Flowroute(Generic[TransportT, HttpClientT]):
         raise NotImplementedError
 
     def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self.base_url!r})"
+        # getattr: a constructor that raised leaves a half-built object, still printable in a traceback.
+        # redact_url: after a constructor that raised, base_url may be the refused one.
+        return f"{type(self).__name__}(base_url={_shown(getattr(self, 'base_url', None))!r})"
 
 
 class FlowrouteClient(SyncClient, _Flowroute[httpx.BaseTransport, httpx.Client], Resources):

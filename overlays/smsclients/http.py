@@ -32,7 +32,7 @@ import httpx
 from ._version import __version__
 from .auth import RESIGN_EXTENSION, RequestSigner
 from .client_transport import network_async_transport, network_transport
-from .errors import ClientStateError, ErrorBodyParser, InputError, InsecureURLError
+from .errors import APIError, ClientStateError, ErrorBodyParser, InputError, InsecureURLError
 from .pooling import PartitionedAsyncTransport
 from .redaction import redact_url
 from .responses import CheckedResponse, raise_unless_success
@@ -69,24 +69,33 @@ def is_loopback_host(host: str) -> bool:
         return False
 
 
-def require_secure_url(url: str, *, field: str = "base_url") -> str:
+def require_secure_url(url: str, *, field: str = "base_url", query: bool = False) -> str:
     """Return ``url`` if credentials sent to it stay confidential, else raise.
 
     https is always accepted; http only for loopback hosts (the local sandbox), because these APIs
-    authenticate every request with a reusable credential (Basic) or a replayable signature.
+    authenticate every request with a reusable credential (Basic) or a replayable signature. A
+    base URL (``query=False``) has no query or fragment either: request paths are appended to it,
+    so they would land inside them. Errors show the URL only through :func:`redact_url`.
     """
     try:
         parsed = httpx.URL(url)
     except (httpx.InvalidURL, TypeError):
-        raise InputError(field, f"must be an absolute https:// URL; got {url!r}") from None
+        shown = f"; got {redact_url(url)!r}" if isinstance(url, str) else f"; got a {type(url).__name__}"
+        raise InputError(field, f"must be an absolute https:// URL{shown}") from None
     if not parsed.host or parsed.scheme not in ("http", "https"):
         raise InputError(field, f"must be an absolute https:// URL; got {redact_url(url)!r}")
     if parsed.userinfo:
         # Credentials belong in auth=, where they are redacted; in a URL they end up in logs.
         raise InputError(field, "must not contain user:password@; pass credentials separately")
+    if not query and (parsed.query or parsed.fragment or "?" in str(url) or "#" in str(url)):
+        raise InputError(field, f"must not contain a query (?...) or fragment (#...); got {_origin_and_path(parsed)!r}")
     if parsed.scheme == "http" and not is_loopback_host(parsed.host):
-        raise InsecureURLError(field, f"{_SECURE_RULE}; got {url!r}")
+        raise InsecureURLError(field, f"{_SECURE_RULE}; got {redact_url(url)!r}")
     return url
+
+
+def _origin_and_path(url: httpx.URL) -> str:
+    return f"{url.scheme}://{url.netloc.decode('ascii')}{url.path}"
 
 
 def check_request_path(path: str) -> None:
@@ -362,7 +371,7 @@ def _received(request: httpx.Request, response: httpx.Response, started: float) 
         _httpx_logger.info(
             'HTTP Request: %s %s "%s %d %s"',
             request.method,
-            request.url,
+            redact_url(request.url),
             response.http_version,
             response.status_code,
             response.reason_phrase,
@@ -486,6 +495,7 @@ def build_http_client(
     headers: Mapping[str, str] | None = None,
     verify: bool = True,
     http_client: httpx.Client | None = None,
+    status_classes: Mapping[int, type[APIError]] | None = None,
 ) -> ProviderClient:
     """An ``httpx.Client`` for one provider facade; reuse it for every call (keep-alive) and close it with the facade.
 
@@ -500,7 +510,13 @@ def build_http_client(
     def raise_for_status(response: httpx.Response) -> None:
         if not 200 <= response.status_code < 300:
             response.read()
-            raise_unless_success(response, provider=provider, parse_body=parse_error)
+            raise_unless_success(
+                response,
+                provider=provider,
+                parse_body=parse_error,
+                scrubber=auth.scrubber,
+                status_classes=status_classes,
+            )
 
     return ProviderClient(
         base_url=require_secure_url(base_url),
@@ -524,6 +540,7 @@ def build_async_http_client(
     headers: Mapping[str, str] | None = None,
     verify: bool = True,
     http_client: httpx.AsyncClient | None = None,
+    status_classes: Mapping[int, type[APIError]] | None = None,
 ) -> AsyncProviderClient:
     """Async twin of :func:`build_http_client`."""
 
@@ -532,7 +549,13 @@ def build_async_http_client(
     async def raise_for_status(response: httpx.Response) -> None:
         if not 200 <= response.status_code < 300:
             await response.aread()
-            raise_unless_success(response, provider=provider, parse_body=parse_error)
+            raise_unless_success(
+                response,
+                provider=provider,
+                parse_body=parse_error,
+                scrubber=auth.scrubber,
+                status_classes=status_classes,
+            )
 
     return AsyncProviderClient(
         base_url=require_secure_url(base_url),

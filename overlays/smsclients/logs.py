@@ -12,6 +12,12 @@ Lines name the method and the URL without query string or user info; headers and
 appear, so no credential can. ``SMSCLIENTS_LOG=info`` or ``debug`` (read when ``smsclients`` is
 imported) adds one stderr handler at that level to the ``smsclients`` and ``httpx`` loggers, like
 openai-python's ``OPENAI_LOG``; any other value is ignored.
+
+httpx logs each request's full URL at INFO, also for requests these clients make through httpx's
+own path (a download from a pre-signed storage URL). A :class:`~smsclients.redaction.RedactingFilter`
+on the ``httpx`` logger (installed on import, whatever configures logging) and on the handler
+``SMSCLIENTS_LOG`` installs keeps credentials in URLs (``X-Amz-Signature=...``, user info) out of
+those lines, whichever handler prints them.
 """
 
 from __future__ import annotations
@@ -22,6 +28,8 @@ import sys
 from collections.abc import Mapping
 
 import httpx
+
+from .redaction import RedactingFilter
 
 __all__ = ["ENV_VARIABLE", "LOGGER_NAME", "configure_from_environment", "log_give_up", "log_retry"]
 
@@ -36,6 +44,14 @@ retry_logger = logging.getLogger(f"{LOGGER_NAME}.retries")
 # A library stays silent unless the application configures logging: without this, Python's
 # last-resort handler would print every WARNING (a give-up) to stderr.
 logging.getLogger(LOGGER_NAME).addHandler(logging.NullHandler())
+
+
+def _install_filter(logger: logging.Logger) -> None:
+    if not any(isinstance(f, RedactingFilter) for f in logger.filters):
+        logger.addFilter(RedactingFilter())
+
+
+_install_filter(logging.getLogger("httpx"))
 
 
 def _where(request: httpx.Request) -> str:
@@ -80,6 +96,7 @@ def configure_from_environment(environ: Mapping[str, str] | None = None) -> logg
     for name in _LOGGERS:
         logger = logging.getLogger(name)
         logger.setLevel(level)
+        _install_filter(logger)
         installed = [h for h in logger.handlers if isinstance(h, _EnvironmentHandler)]
         if installed:
             handler = installed[0]
@@ -87,5 +104,6 @@ def configure_from_environment(environ: Mapping[str, str] | None = None) -> logg
         if handler is None:
             handler = _EnvironmentHandler(sys.stderr)
             handler.setFormatter(logging.Formatter(_FORMAT))
+            handler.addFilter(RedactingFilter())
         logger.addHandler(handler)
     return handler

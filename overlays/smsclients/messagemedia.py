@@ -28,8 +28,9 @@ from messagemedia_messages_v1_client.resources import (
 )
 
 from .auth import BasicAuth, MessageMediaHmacAuth, RequestSigner
-from .errors import ErrorDetails, InputError
+from .errors import CredentialsForbiddenError, ErrorDetails, InputError
 from .facade import AsyncClient, HttpClientT, Provider, SyncClient, TransportT, require_text
+from .redaction import shown_url as _shown
 from .retries import RetryPolicy
 from .validation import header_value
 
@@ -63,7 +64,9 @@ def parse_error_body(body: object) -> ErrorDetails:
     return ErrorDetails(message=message, code=None, details=details)
 
 
-MESSAGEMEDIA = Provider(PROVIDER, parse_error_body, DEFAULT_BASE_URL)
+# MessageMedia answers bad credentials with 403 ({"message": "Invalid authentication credentials"},
+# docs/providers.md §4.5): one class for bad credentials on every provider.
+MESSAGEMEDIA = Provider(PROVIDER, parse_error_body, DEFAULT_BASE_URL, status_classes={403: CredentialsForbiddenError})
 
 
 def _auth(api_key: str, api_secret: str, hmac: bool) -> RequestSigner:
@@ -93,9 +96,11 @@ def _open(
 
 
 def _repr(client: Any) -> str:
-    # Never the key or the secret.
-    auth = "hmac" if client._hmac else "basic"
-    return f"{type(client).__name__}(base_url={client.base_url!r}, auth={auth!r}, account={client._account!r})"
+    # Never the key or the secret; getattr: a constructor that raised leaves a half-built object.
+    hmac = getattr(client, "_hmac", None)
+    auth = None if hmac is None else "hmac" if hmac else "basic"
+    base_url, account = _shown(getattr(client, "base_url", None)), getattr(client, "_account", None)
+    return f"{type(client).__name__}(base_url={base_url!r}, auth={auth!r}, account={account!r})"
 
 
 class _MessageMedia(Generic[TransportT, HttpClientT]):

@@ -31,11 +31,11 @@ Page: TypeAlias = tuple[list[T], str | None]
 """One page: its items, and the absolute URL of the next page (None on the last page)."""
 
 
-def _check_limit(limit: int | None) -> int | None:
+def _check_max_items(max_items: int | None) -> int | None:
     # Type first: comparing a str with 0 would raise a bare TypeError.
-    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
-        raise InputError("limit", "must be >= 0 or None")
-    return limit
+    if max_items is not None and (isinstance(max_items, bool) or not isinstance(max_items, int) or max_items < 0):
+        raise InputError("max_items", "must be >= 0 or None")
+    return max_items
 
 
 def same_origin(url: httpx.URL, base: httpx.URL) -> bool:
@@ -71,10 +71,10 @@ class _LinkFollower:
 
 
 class _Quota:
-    """Counts items against an optional limit."""
+    """Counts items against an optional cap (``max_items``)."""
 
-    def __init__(self, limit: int | None) -> None:
-        self._left = limit
+    def __init__(self, max_items: int | None) -> None:
+        self._left = max_items
 
     @property
     def exhausted(self) -> bool:
@@ -88,7 +88,7 @@ class _Quota:
 class LinkPager(Generic[T]):
     """Iterate the items of a link-paged list, fetching pages only as needed.
 
-    Nothing is requested until iteration starts, and iteration stops fetching as soon as ``limit``
+    Nothing is requested until iteration starts, and iteration stops fetching as soon as ``max_items``
     items were yielded. Each ``iter()`` starts again from the first page.
     """
 
@@ -97,16 +97,16 @@ class LinkPager(Generic[T]):
         first: Callable[[], Page[T]],
         follow: Callable[[str], Page[T]],
         *,
-        limit: int | None = None,
+        max_items: int | None = None,
         base_url: str,
     ) -> None:
         self._first = first
         self._follow = follow
-        self._limit = _check_limit(limit)
+        self._max_items = _check_max_items(max_items)
         self._base_url = base_url
 
     def __iter__(self) -> Iterator[T]:
-        quota = _Quota(self._limit)
+        quota = _Quota(self._max_items)
         if quota.exhausted:
             return
         follower = _LinkFollower(self._base_url)
@@ -131,16 +131,16 @@ class AsyncLinkPager(Generic[T]):
         first: Callable[[], Awaitable[Page[T]]],
         follow: Callable[[str], Awaitable[Page[T]]],
         *,
-        limit: int | None = None,
+        max_items: int | None = None,
         base_url: str,
     ) -> None:
         self._first = first
         self._follow = follow
-        self._limit = _check_limit(limit)
+        self._max_items = _check_max_items(max_items)
         self._base_url = base_url
 
     async def __aiter__(self) -> AsyncIterator[T]:
-        quota = _Quota(self._limit)
+        quota = _Quota(self._max_items)
         if quota.exhausted:
             return
         follower = _LinkFollower(self._base_url)
@@ -163,12 +163,12 @@ _REMEMBERED_BATCHES = 4
 
 
 class _DrainState(Generic[T]):
-    """What one drain run remembers: recently confirmed ids (to detect a queue that replays them) and the limit."""
+    """What one drain run remembers: recently confirmed ids (to detect a queue that replays them) and the cap."""
 
-    def __init__(self, id_of: Callable[[T], str], limit: int | None) -> None:
+    def __init__(self, id_of: Callable[[T], str], max_items: int | None) -> None:
         self._id_of = id_of
         self._recent: deque[frozenset[str]] = deque(maxlen=_REMEMBERED_BATCHES)
-        self.quota = _Quota(limit)
+        self.quota = _Quota(max_items)
         self.handled = 0
 
     def fresh(self, batch: Iterable[T]) -> list[T]:
@@ -194,7 +194,7 @@ class QueueDrainer(Generic[T]):
     batch's last one, i.e. after the loop body returned for every item in it. If the loop body
     raises (or breaks), that batch stays unconfirmed and is delivered again next time: items may be
     seen twice, never lost. :meth:`drain` confirms more precisely (every item whose handler returned).
-    ``limit`` caps the number of items taken in one run.
+    ``max_items`` caps the number of items taken in one run.
     """
 
     def __init__(
@@ -203,15 +203,15 @@ class QueueDrainer(Generic[T]):
         confirm: Callable[[list[str]], None],
         id_of: Callable[[T], str],
         *,
-        limit: int | None = None,
+        max_items: int | None = None,
     ) -> None:
         self._check = check
         self._confirm = confirm
         self._id_of = id_of
-        self._limit = _check_limit(limit)
+        self._max_items = _check_max_items(max_items)
 
     def __iter__(self) -> Iterator[T]:
-        state = _DrainState(self._id_of, self._limit)
+        state = _DrainState(self._id_of, self._max_items)
         while not state.quota.exhausted:
             batch = state.fresh(self._check())
             if not batch:
@@ -233,7 +233,7 @@ class QueueDrainer(Generic[T]):
         On the first handler exception the ids handled so far are confirmed, then it is re-raised
         (the failed item and the rest of its batch stay in the queue).
         """
-        state = _DrainState(self._id_of, self._limit)
+        state = _DrainState(self._id_of, self._max_items)
         while not state.quota.exhausted:
             batch = state.fresh(self._check())
             if not batch:
@@ -263,15 +263,15 @@ class AsyncQueueDrainer(Generic[T]):
         confirm: Callable[[list[str]], Awaitable[None]],
         id_of: Callable[[T], str],
         *,
-        limit: int | None = None,
+        max_items: int | None = None,
     ) -> None:
         self._check = check
         self._confirm = confirm
         self._id_of = id_of
-        self._limit = _check_limit(limit)
+        self._max_items = _check_max_items(max_items)
 
     async def __aiter__(self) -> AsyncIterator[T]:
-        state = _DrainState(self._id_of, self._limit)
+        state = _DrainState(self._id_of, self._max_items)
         while not state.quota.exhausted:
             batch = state.fresh(await self._check())
             if not batch:
@@ -288,7 +288,7 @@ class AsyncQueueDrainer(Generic[T]):
 
     async def drain(self, handler: Callable[[T], Awaitable[None]]) -> int:
         """Async twin of :meth:`QueueDrainer.drain`; ``handler`` is a coroutine function."""
-        state = _DrainState(self._id_of, self._limit)
+        state = _DrainState(self._id_of, self._max_items)
         while not state.quota.exhausted:
             batch = state.fresh(await self._check())
             if not batch:

@@ -16,17 +16,20 @@ The clients built by :mod:`smsclients.http` return :class:`CheckedResponse` obje
 from __future__ import annotations
 
 import json
+import zlib
 from collections.abc import Mapping
 from typing import Any
 
 import httpx
 
-from .errors import IDEMPOTENT_METHODS, ErrorBodyParser, MalformedResponseError, api_error_from_response
+from .errors import IDEMPOTENT_METHODS, APIError, ErrorBodyParser, MalformedResponseError, api_error_from_response
+from .redaction import CredentialScrubber
 
 __all__ = [
     "DEFAULT_MAX_RESPONSE_BYTES",
     "MAX_JSON_DEPTH",
     "CheckedResponse",
+    "gunzip_limited",
     "malformed_response",
     "parse_json_body",
     "parse_response_json",
@@ -184,7 +187,41 @@ def too_large_body(limit: int, *, status_code: int | None, method: str | None) -
     )
 
 
-def raise_unless_success(response: httpx.Response, *, provider: str, parse_body: ErrorBodyParser) -> None:
+def gunzip_limited(data: bytes, limit: int) -> bytes:
+    """``gzip.decompress(data)``, refusing output beyond ``limit`` bytes (a gzip bomb) with the typed
+    error of :func:`too_large_body`; a corrupt stream raises ``zlib.error``/``EOFError`` as gzip does.
+
+    For a file an API hands out compressed (a CDR export): the transport capped what was read,
+    this caps what it expands to, by the same ``RetryPolicy.max_response_bytes``.
+    """
+    pieces: list[bytes] = []
+    size = 0
+    while data:
+        decoder = zlib.decompressobj(wbits=31)  # gzip framing; one member per loop (files may hold several)
+        pending = data
+        while pending:
+            piece = decoder.decompress(pending, limit - size + 1)
+            size += len(piece)
+            if size > limit:
+                raise too_large_body(limit, status_code=200, method="GET")
+            pieces.append(piece)
+            pending = decoder.unconsumed_tail
+            if decoder.eof:
+                break
+        if not decoder.eof:
+            raise EOFError("the gzip stream ended before the end-of-stream marker")
+        data = decoder.unused_data.lstrip(b"\x00")  # gzip allows zero padding after the last member
+    return b"".join(pieces)
+
+
+def raise_unless_success(
+    response: httpx.Response,
+    *,
+    provider: str,
+    parse_body: ErrorBodyParser,
+    scrubber: CredentialScrubber | None = None,
+    status_classes: Mapping[int, type[APIError]] | None = None,
+) -> None:
     """The clients' response hook: return for a 2xx; raise the typed APIError for anything else.
 
     An error status raises its APIError subclass, a 3xx a RedirectError (redirects are never
@@ -192,4 +229,6 @@ def raise_unless_success(response: httpx.Response, *, provider: str, parse_body:
     """
     if 200 <= response.status_code < 300:
         return
-    raise api_error_from_response(response, provider=provider, parse_body=parse_body)
+    raise api_error_from_response(
+        response, provider=provider, parse_body=parse_body, scrubber=scrubber, status_classes=status_classes
+    )

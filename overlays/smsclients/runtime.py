@@ -19,6 +19,7 @@ A provider may register hooks for what a spec cannot say (cross-field rules, res
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
 from urllib.parse import urlsplit
@@ -26,21 +27,20 @@ from urllib.parse import urlsplit
 import httpx
 
 from .checker import SpecChecker
-from .errors import InputError, MalformedResponseError
+from .errors import REQUEST_ID_HEADERS, InputError, MalformedResponseError, request_id
 from .http import AsyncProviderClient, ProviderClient
 from .pagination import AsyncLinkPager, AsyncQueueDrainer, LinkPager, Page, QueueDrainer
+from .redaction import CredentialScrubber
 from .responses import malformed_response, parse_json_body, single_header
 from .retries import call_options
 from .validation import header_value
 
-__all__ = ["AsyncRuntime", "Hooks", "RawResponse", "SyncRuntime", "location_id"]
+__all__ = ["REQUEST_ID_HEADERS", "AsyncRuntime", "Hooks", "RawResponse", "SyncRuntime", "check_headers", "location_id"]
 
 T = TypeVar("T")
 T_co = TypeVar("T_co", covariant=True)
 ItemT = TypeVar("ItemT")
 
-# Response headers that carry a provider's request id, in the order they are looked for.
-REQUEST_ID_HEADERS = ("x-request-id", "request-id", "x-amzn-requestid", "x-correlation-id")
 _NO_EXTRA_HEADERS: Mapping[str, str] = {}
 
 
@@ -122,6 +122,17 @@ def _unreadable(op: _Operation[Any], response: httpx.Response, exc: BaseExceptio
     return malformed_response(problem, status_code=response.status_code, method=method, raw_body=response.content)
 
 
+@contextmanager
+def _scrubbed(scrubber: CredentialScrubber | None) -> Iterator[None]:
+    """An unusable answer's ``raw_body`` (a body that echoes what was sent) loses the client's credentials."""
+    try:
+        yield
+    except MalformedResponseError as exc:
+        if scrubber:
+            exc.raw_body = scrubber.bytes(exc.raw_body)
+        raise
+
+
 def read_answer(op: _Operation[T], response: httpx.Response) -> T:
     """What the operation returns for a 2xx answer (error statuses were raised by the client's hook)."""
     status = response.status_code
@@ -143,22 +154,21 @@ def read_answer(op: _Operation[T], response: httpx.Response) -> T:
         raise _unreadable(op, response, exc) from exc
 
 
-def _request_id(headers: httpx.Headers) -> str | None:
-    for name in REQUEST_ID_HEADERS:
-        value: str | None = headers.get(name)
-        if value:
-            return value
-    return None
-
-
 class RawResponse(Generic[T]):
     """An answer with its HTTP details; :meth:`parse` gives what the plain method returns."""
 
-    __slots__ = ("_after", "_op", "http_response")
+    __slots__ = ("_after", "_op", "_scrubber", "http_response")
 
-    def __init__(self, op: _Operation[T], response: httpx.Response, after: Callable[[T], T] | None) -> None:
+    def __init__(
+        self,
+        op: _Operation[T],
+        response: httpx.Response,
+        after: Callable[[T], T] | None,
+        scrubber: CredentialScrubber | None = None,
+    ) -> None:
         self._op = op
         self._after = after
+        self._scrubber = scrubber
         self.http_response = response
 
     @property
@@ -172,7 +182,7 @@ class RawResponse(Generic[T]):
     @property
     def request_id(self) -> str | None:
         """The provider's id for this request, from the first of :data:`REQUEST_ID_HEADERS` present."""
-        return _request_id(self.http_response.headers)
+        return request_id(self.http_response.headers)
 
     @property
     def content(self) -> bytes:
@@ -180,14 +190,15 @@ class RawResponse(Generic[T]):
         return self.http_response.content
 
     def parse(self) -> T:
-        result = read_answer(self._op, self.http_response)
+        with _scrubbed(self._scrubber):
+            result = read_answer(self._op, self.http_response)
         return self._after(result) if self._after is not None else result
 
     def __repr__(self) -> str:
         return f"<RawResponse {self._op.name} HTTP {self.status_code}>"
 
 
-def _check_headers(headers: Mapping[str, str], field: str | None) -> None:
+def check_headers(headers: Mapping[str, str], field: str | None) -> None:
     """Header names and values must be sendable (else httpx fails after the checks).
 
     ``field`` names the argument in errors; None: each header is named by itself (``account``).
@@ -207,11 +218,24 @@ def _mapping(field: str, value: Any) -> Mapping[str, Any]:
     return {key: item for key, item in value.items() if item is not None}
 
 
+def _scrubber_of(http: httpx.Client | httpx.AsyncClient) -> CredentialScrubber | None:
+    scrubber = getattr(http.auth, "scrubber", None)  # a RequestSigner's (smsclients.auth)
+    return scrubber if isinstance(scrubber, CredentialScrubber) else None
+
+
 class _Runtime:
     """What the sync and async runtimes share: everything but the I/O."""
 
-    def __init__(self, base_url: str, *, settings: Mapping[str, Any] | None, hooks: Hooks | None) -> None:
+    def __init__(
+        self,
+        base_url: str,
+        *,
+        settings: Mapping[str, Any] | None,
+        hooks: Hooks | None,
+        scrubber: CredentialScrubber | None = None,
+    ) -> None:
         self.checker = SpecChecker(settings)
+        self.scrubber = scrubber
         self._base_url = base_url
         self._hooks = hooks or Hooks()
 
@@ -223,7 +247,7 @@ class _Runtime:
         path = op.path.format(*request.path) if request.path else op.path  # segments encoded by the checks
         headers = request.headers
         if headers:
-            _check_headers(headers, None)
+            check_headers(headers, None)
         if op.accept is not None or op.content_type is not None or options.extra_headers:
             headers = dict(headers)
             if op.accept is not None:
@@ -232,7 +256,7 @@ class _Runtime:
                 headers["Content-Type"] = op.content_type
             extra = options.extra_headers or _NO_EXTRA_HEADERS
             if extra:
-                _check_headers(extra, "extra_headers")
+                check_headers(extra, "extra_headers")
                 headers.update(extra)
         query, body = request.query, request.body
         if options.extra_query:
@@ -250,7 +274,8 @@ class _Runtime:
         return lambda result: after(request, result)
 
     def _finish(self, op: _Operation[T], request: _Request, response: httpx.Response) -> T:
-        result = read_answer(op, response)
+        with _scrubbed(self.scrubber):
+            result = read_answer(op, response)
         after = self._after(op, request)
         return after(result) if after is not None else result
 
@@ -258,8 +283,17 @@ class _Runtime:
     def _options(op: _Operation[Any], options: _Options) -> Any:
         return call_options(max_retries=options.max_retries, timeout=options.timeout, idempotent=op.idempotent)
 
-    @staticmethod
     def _page(
+        self,
+        op: _Operation[T],
+        response: httpx.Response,
+        page: Callable[[T], tuple[Sequence[ItemT], Any]] | None,
+    ) -> Page[ItemT]:
+        with _scrubbed(self.scrubber):
+            return self._read_page(op, response, page)
+
+    @staticmethod
+    def _read_page(
         op: _Operation[T],
         response: httpx.Response,
         page: Callable[[T], tuple[Sequence[ItemT], Any]] | None,
@@ -291,7 +325,7 @@ class SyncRuntime(_Runtime):
     def __init__(
         self, http: ProviderClient, *, settings: Mapping[str, Any] | None = None, hooks: Hooks | None = None
     ) -> None:
-        super().__init__(str(http.base_url), settings=settings, hooks=hooks)
+        super().__init__(str(http.base_url), settings=settings, hooks=hooks, scrubber=_scrubber_of(http))
         self.http = http
 
     def _send(self, op: _Operation[Any], request: _Request, options: _Options) -> httpx.Response:
@@ -302,7 +336,7 @@ class SyncRuntime(_Runtime):
         return self._finish(op, request, self._send(op, request, options))
 
     def call_raw(self, op: _Operation[T], request: _Request, options: _Options) -> RawResponse[T]:
-        return RawResponse(op, self._send(op, request, options), self._after(op, request))
+        return RawResponse(op, self._send(op, request, options), self._after(op, request), self.scrubber)
 
     def link_pages(
         self,
@@ -310,7 +344,7 @@ class SyncRuntime(_Runtime):
         request: _Request,
         options: _Options,
         page: Callable[[T], tuple[Sequence[ItemT], Any]] | None,
-        limit: int | None,
+        max_items: int | None,
     ) -> LinkPager[ItemT]:
         accept = {"Accept": op.accept} if op.accept else None
 
@@ -319,7 +353,10 @@ class SyncRuntime(_Runtime):
                 return self._page(op, self.http.get(url, headers=accept), page)
 
         return LinkPager(
-            lambda: self._page(op, self._send(op, request, options), page), follow, limit=limit, base_url=self._base_url
+            lambda: self._page(op, self._send(op, request, options), page),
+            follow,
+            max_items=max_items,
+            base_url=self._base_url,
         )
 
     def queue(
@@ -327,7 +364,7 @@ class SyncRuntime(_Runtime):
         check: Callable[[], Sequence[ItemT]],
         confirm: Callable[[list[str]], object],
         id_of: Callable[[ItemT], str],
-        limit: int | None,
+        max_items: int | None,
         chunk: int,
     ) -> QueueDrainer[ItemT]:
         calls = self._chunked(confirm, chunk)
@@ -336,7 +373,7 @@ class SyncRuntime(_Runtime):
             for _ in calls(ids):
                 pass
 
-        return QueueDrainer(lambda: list(check()), confirm_all, id_of, limit=limit)
+        return QueueDrainer(lambda: list(check()), confirm_all, id_of, max_items=max_items)
 
 
 class AsyncRuntime(_Runtime):
@@ -345,7 +382,7 @@ class AsyncRuntime(_Runtime):
     def __init__(
         self, http: AsyncProviderClient, *, settings: Mapping[str, Any] | None = None, hooks: Hooks | None = None
     ) -> None:
-        super().__init__(str(http.base_url), settings=settings, hooks=hooks)
+        super().__init__(str(http.base_url), settings=settings, hooks=hooks, scrubber=_scrubber_of(http))
         self.http = http
 
     async def _send(self, op: _Operation[Any], request: _Request, options: _Options) -> httpx.Response:
@@ -356,7 +393,7 @@ class AsyncRuntime(_Runtime):
         return self._finish(op, request, await self._send(op, request, options))
 
     async def call_raw(self, op: _Operation[T], request: _Request, options: _Options) -> RawResponse[T]:
-        return RawResponse(op, await self._send(op, request, options), self._after(op, request))
+        return RawResponse(op, await self._send(op, request, options), self._after(op, request), self.scrubber)
 
     def link_pages(
         self,
@@ -364,7 +401,7 @@ class AsyncRuntime(_Runtime):
         request: _Request,
         options: _Options,
         page: Callable[[T], tuple[Sequence[ItemT], Any]] | None,
-        limit: int | None,
+        max_items: int | None,
     ) -> AsyncLinkPager[ItemT]:
         accept = {"Accept": op.accept} if op.accept else None
 
@@ -375,14 +412,14 @@ class AsyncRuntime(_Runtime):
             with self._options(op, options):
                 return self._page(op, await self.http.get(url, headers=accept), page)
 
-        return AsyncLinkPager(first, follow, limit=limit, base_url=self._base_url)
+        return AsyncLinkPager(first, follow, max_items=max_items, base_url=self._base_url)
 
     def queue(
         self,
         check: Callable[[], Awaitable[Sequence[ItemT]]],
         confirm: Callable[[list[str]], Awaitable[object]],
         id_of: Callable[[ItemT], str],
-        limit: int | None,
+        max_items: int | None,
         chunk: int,
     ) -> AsyncQueueDrainer[ItemT]:
         calls = self._chunked(confirm, chunk)
@@ -394,4 +431,4 @@ class AsyncRuntime(_Runtime):
             for call in calls(ids):
                 await call
 
-        return AsyncQueueDrainer(checked, confirm_all, id_of, limit=limit)
+        return AsyncQueueDrainer(checked, confirm_all, id_of, max_items=max_items)

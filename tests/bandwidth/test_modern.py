@@ -172,7 +172,7 @@ def test_iter_three_pages(bw: BandwidthClient, wire: RecordingTransport, vcr: Ca
 
 @pytest.mark.vcr
 def test_iter_limit_stops_fetching(bw: BandwidthClient, wire: RecordingTransport, vcr: Cassette) -> None:
-    ids = [message.id for message in bw.messages.iter(size=2, limit=3)]
+    ids = [message.id for message in bw.messages.iter(size=2, max_items=3)]
 
     assert ids == PAGED_IDS[:3]
     assert len(wire.requests) == 2  # the third page is never requested
@@ -403,7 +403,7 @@ def test_send_batch_input_checks(
         ({"sort_order": "DESC"}, "sort_order", "must be one of asc, desc"),
         ({"size": 0}, "size", "must be at"),
         ({"size": 1001}, "size", "must be at"),
-        ({"limit": -1}, "limit", "must be >= 0"),
+        ({"max_items": -1}, "max_items", "must be >= 0"),
     ],
 )
 def test_iter_input_checks_are_eager(
@@ -419,7 +419,7 @@ def test_iter_input_checks_are_eager(
 
 def test_iter_limit_zero_fetches_nothing(offline: tuple[BandwidthClient, NoNetwork]) -> None:
     client, transport = offline
-    assert list(client.messages.iter(limit=0)) == []
+    assert list(client.messages.iter(max_items=0)) == []
     assert transport.requests == []
 
 

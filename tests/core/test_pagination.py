@@ -62,14 +62,14 @@ def test_link_pager_walks_all_pages_lazily() -> None:
 @pytest.mark.parametrize(("limit", "fetches"), [(0, 0), (1, 1), (3, 1), (4, 2), (7, 3), (100, 3)])
 def test_link_pager_limit_fetches_only_needed_pages(limit: int, fetches: int) -> None:
     source = FakeLinkedList()
-    items = list(LinkPager(source.first, source.follow, base_url=BASE, limit=limit))
+    items = list(LinkPager(source.first, source.follow, base_url=BASE, max_items=limit))
     assert items == [item for page in source.pages for item in page][:limit]
     assert len(source.fetches) == fetches
 
 
 def test_link_pager_is_reiterable_from_the_start() -> None:
     source = FakeLinkedList(pages=2)
-    pager = LinkPager(source.first, source.follow, base_url=BASE, limit=2)
+    pager = LinkPager(source.first, source.follow, base_url=BASE, max_items=2)
     assert list(pager) == list(pager) == ["p0i0", "p0i1"]
 
 
@@ -133,15 +133,15 @@ def test_link_pager_continues_past_empty_pages() -> None:
 
 def test_link_pager_rejects_negative_limit() -> None:
     with pytest.raises(InputError) as info:
-        LinkPager(lambda: ([], None), lambda url: ([], None), base_url=BASE, limit=-1)
-    assert info.value.field == "limit"
+        LinkPager(lambda: ([], None), lambda url: ([], None), base_url=BASE, max_items=-1)
+    assert info.value.field == "max_items"
 
 
 def test_async_link_pager() -> None:
     source = FakeLinkedList()
 
     async def collect(limit: int | None) -> list[str]:
-        return [item async for item in AsyncLinkPager(source.afirst, source.afollow, base_url=BASE, limit=limit)]
+        return [item async for item in AsyncLinkPager(source.afirst, source.afollow, base_url=BASE, max_items=limit)]
 
     assert source.fetches == []
     assert asyncio.run(collect(None)) == [item for page in source.pages for item in page]
@@ -228,7 +228,7 @@ def test_queue_iteration_exception_in_a_later_batch_keeps_earlier_confirmations(
 
 def test_queue_iteration_limit_confirms_only_taken_items() -> None:
     queue = FakeQueue(["a", "b", "c", "d"])
-    assert list(QueueDrainer(queue.check, queue.confirm, str, limit=3)) == ["a", "b", "c"]
+    assert list(QueueDrainer(queue.check, queue.confirm, str, max_items=3)) == ["a", "b", "c"]
     assert queue.confirmed == [["a", "b"], ["c"]]
     assert queue.items == ["d"]
     assert queue.checks == 2
@@ -303,7 +303,7 @@ def test_drain_returns_count_and_respects_limit() -> None:
     assert QueueDrainer(queue.check, queue.confirm, str).drain(handled.append) == 5
     assert handled == ["a", "b", "c", "d", "e"]
     queue = FakeQueue(["a", "b", "c"])
-    assert QueueDrainer(queue.check, queue.confirm, str, limit=1).drain(lambda item: None) == 1
+    assert QueueDrainer(queue.check, queue.confirm, str, max_items=1).drain(lambda item: None) == 1
     assert queue.confirmed == [["a"]]
 
 

@@ -79,7 +79,7 @@ def test_async_numbers_iterators_follow_pages(vcr: Cassette) -> None:
         purchasable = [
             n.id async for n in fr.numbers.iter_purchasable(rate_center="nwyrcyzn01", state="ny", page_size=2)
         ]
-        account = [n.id async for n in fr.numbers.iter_account_numbers(page_size=2, limit=3)]
+        account = [n.id async for n in fr.numbers.iter_account_numbers(page_size=2, max_items=3)]
         return [areas, exchanges, purchasable, account]
 
     areas, exchanges, purchasable, account = run(wire, body)
@@ -193,8 +193,8 @@ def test_async_invalid_input_sends_nothing() -> None:
     async def body(fr: AsyncFlowrouteClient) -> None:
         with pytest.raises(InputError, match="to"):
             await fr.messages.send(to="555-1234", from_=FROM_NUMBER, body="hi")
-        with pytest.raises(InputError, match="limit"):
-            fr.routes.iter(limit=-1)
+        with pytest.raises(InputError, match="max_items"):
+            fr.routes.iter(max_items=-1)
         with pytest.raises(InputError, match="start_date"):
             await fr.messages.list("yesterday")
 

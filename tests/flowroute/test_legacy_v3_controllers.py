@@ -745,6 +745,34 @@ def test_download_from_storage_writes_the_csv_without_credentials(file: bytes, t
     ]
 
 
+@pytest.mark.parametrize(
+    "file",
+    [
+        gzip.compress(b"a" * 5_000_000, compresslevel=9),  # a bomb: a few KB that expand to 5 MB
+        gzip.compress(b"a" * 600_000) * 2,  # two members, each under the cap, together over it
+    ],
+    ids=["one member", "two members"],
+)
+def test_a_download_that_expands_past_the_response_cap_is_refused(file: bytes, tmp_path: Path) -> None:
+    from smsclients import MalformedResponseError, RetryPolicy
+
+    server = _ExportServer("completed", file)
+    with FlowroutenumbersandmessagingClient(
+        "k", "s", transport=httpx.MockTransport(server), retry=RetryPolicy(max_response_bytes=1_000_000)
+    ) as v3:
+        assert len(file) < 1_000_000  # what was read is under the cap: only the expansion is not
+        with pytest.raises(MalformedResponseError, match="max_response_bytes"):
+            v3.cdrs.download_cdr_export("38647", tmp_path / "x.csv")
+    assert not (tmp_path / "x.csv").exists()
+
+
+def test_a_gzip_download_of_several_members_under_the_cap_is_whole(tmp_path: Path) -> None:
+    server = _ExportServer("completed", gzip.compress(CSV[:40]) + gzip.compress(CSV[40:]))
+    with _mocked(server) as v3:
+        v3.cdrs.download_cdr_export("38647", tmp_path / "x.csv")
+    assert (tmp_path / "x.csv").read_bytes() == CSV
+
+
 def test_file_names_that_cannot_be_used_are_input_errors(tmp_path: Path) -> None:
     server = _ExportServer("completed", CSV)
     with _mocked(server) as v3:

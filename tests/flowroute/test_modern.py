@@ -93,7 +93,7 @@ def test_iter_available_area_codes_follows_three_pages(
 
 @pytest.mark.vcr
 def test_iter_available_area_codes_stops_at_limit(fr: FlowrouteClient, wire: RecordingTransport, vcr: Cassette) -> None:
-    codes = [code.id for code in fr.numbers.iter_available_area_codes(page_size=2, limit=3)]
+    codes = [code.id for code in fr.numbers.iter_available_area_codes(page_size=2, max_items=3)]
 
     assert codes == ["201", "202", "203"]
     assert len(wire.requests) == 2  # the third page is never requested
@@ -556,7 +556,7 @@ INVALID_CALLS: list[tuple[str, Call, str, str]] = [
     ("route-list-type", lambda c: c.routes.list(route_type="pstn"), "route_type", "one of"),  # type: ignore[arg-type]
     ("route-id", lambda c: c.routes.set_primary(FROM_NUMBER, "route-1"), "route_id", "pattern ^[0-9]+$"),
     ("route-number", lambda c: c.routes.set_failover("123", "83834"), "number", "11-digit"),
-    ("iter-limit-negative", lambda c: c.routes.iter(limit=-1), "limit", ">= 0"),
+    ("iter-max-items-negative", lambda c: c.routes.iter(max_items=-1), "max_items", ">= 0"),
 ]
 
 

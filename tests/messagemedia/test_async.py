@@ -87,7 +87,7 @@ def test_async_replies_check_confirm_drain(vcr: Cassette) -> None:
             replies = await mm.replies.check()
             assert [r.reply_id for r in replies] == REPLY_IDS
             await mm.replies.confirm(REPLY_IDS)
-            return await mm.replies.drain(handler, limit=3)
+            return await mm.replies.drain(handler, max_items=3)
 
     assert asyncio.run(run()) == 3
     assert handled == CONFIRM_IDS

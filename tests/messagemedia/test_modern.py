@@ -232,7 +232,7 @@ def test_delivery_reports_iter_three_batches(
 
 @pytest.mark.vcr
 def test_delivery_reports_iter_limit(client: MessageMediaClient, wire: RecordingTransport, vcr: Cassette) -> None:
-    seen = [report.delivery_report_id for report in client.delivery_reports.iter(limit=1)]
+    seen = [report.delivery_report_id for report in client.delivery_reports.iter(max_items=1)]
 
     assert seen == DELIVERY_REPORT_IDS[:1]
     # Only what was handled is confirmed; the second report stays queued.

@@ -71,10 +71,30 @@ def test_input_errors_exit_2_and_send_nothing(sb: Any, capsys: pytest.CaptureFix
     assert capsys.readouterr().err.startswith("error: InputError: ")
     assert main(["send", "flowroute", "--to", "12066418000", "hi"]) == EXIT_INPUT  # --from is required here
     assert "--from" in capsys.readouterr().err
-    with pytest.raises(SystemExit) as usage:  # argparse's own usage errors are 2 as well
-        main(["send", "twilio", "--to", "1", "hi"])
-    assert usage.value.code == EXIT_INPUT
+    assert main(["send", "twilio", "--to", "1", "hi"]) == EXIT_INPUT  # argparse's own usage errors are 2 as well
+    err = capsys.readouterr().err
+    assert err.startswith("usage: smsclients send") and "error: argument provider: invalid choice" in err
     assert sb.stats()["accepted_total"] == 0
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--json", "send", "twilio", "--to", "1", "hi"],
+        ["send", "--json", "flowroute", "--to", "1"],  # a missing positional
+        ["send", "flowroute", "hi", "--json"],  # a missing option
+        ["--json", "bogus"],  # an unknown command
+        ["status", "--json", "--no-such-option"],
+        ["--json"],  # no command at all
+    ],
+)
+def test_usage_errors_are_json_with_json(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(argv) == EXIT_INPUT
+    captured = capsys.readouterr()
+    document = json.loads(captured.out)
+    assert document["ok"] is False and document["exit_code"] == EXIT_INPUT
+    assert document["error"]["type"] == "UsageError" and document["error"]["message"].startswith("smsclients")
+    assert captured.err == ""
 
 
 def test_a_missing_variable_is_named(

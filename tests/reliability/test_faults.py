@@ -308,10 +308,10 @@ class Workload:
         elif choice == 1:
             assert self.c.flowroute.numbers.list_account_numbers(limit=5).data
         else:
-            assert len(list(self.c.flowroute.numbers.iter_available_area_codes(page_size=3, limit=6))) == 6
+            assert len(list(self.c.flowroute.numbers.iter_available_area_codes(page_size=3, max_items=6))) == 6
 
     def list_bandwidth(self) -> None:
-        list(self.c.bandwidth.messages.iter(size=5, limit=10))
+        list(self.c.bandwidth.messages.iter(size=5, max_items=10))
 
     def check_confirm(self) -> None:
         client = self.rng.choice([self.c.messagemedia, self.c.messagemedia_hmac])

@@ -112,11 +112,11 @@ def _modern_flows(urls: dict[str, str], reprs: list[str]) -> None:
         fr.messages.get(sent.data.id)
         fr.messages_v2.send(to="12065550100", from_="12012673227", body="secret test v2")
         fr.routes.list(limit=2)
-        list(fr.numbers.iter_account_numbers(page_size=2, limit=4))
+        list(fr.numbers.iter_account_numbers(page_size=2, max_items=4))
     with BandwidthClient("u-secrets", *BW, base_url=urls["bw"], retry=POLICY) as bw:
         reprs.append(repr(bw))
         bw.messages.get(bw.messages.send(from_="+12012673227", to="+12065550100", text="secret test"))
-        list(bw.messages.iter(limit=3))
+        list(bw.messages.iter(max_items=3))
     for hmac in (False, True):
         with MessageMediaClient(*MM, hmac=hmac, account=ACCOUNT, base_url=urls["mm"], retry=POLICY) as mm:
             reprs.append(repr(mm))

@@ -169,7 +169,7 @@ class Runtime(Protocol):
         request: Request,
         options: Options,
         page: Callable[[T], tuple[Sequence[ItemT], Any]] | None,
-        limit: int | None,
+        max_items: int | None,
     ) -> Iterable[ItemT]: ...
 
     def queue(
@@ -177,7 +177,7 @@ class Runtime(Protocol):
         check: Callable[[], Sequence[ItemT]],
         confirm: Callable[[list[str]], object],
         id_of: Callable[[ItemT], str],
-        limit: int | None,
+        max_items: int | None,
         chunk: int,
     ) -> Drainer[ItemT]: ...
 
@@ -198,7 +198,7 @@ class AsyncRuntime(Protocol):
         request: Request,
         options: Options,
         page: Callable[[T], tuple[Sequence[ItemT], Any]] | None,
-        limit: int | None,
+        max_items: int | None,
     ) -> AsyncIterable[ItemT]: ...
 
     def queue(
@@ -206,9 +206,17 @@ class AsyncRuntime(Protocol):
         check: Callable[[], Awaitable[Sequence[ItemT]]],
         confirm: Callable[[list[str]], Awaitable[object]],
         id_of: Callable[[ItemT], str],
-        limit: int | None,
+        max_items: int | None,
         chunk: int,
     ) -> AsyncDrainer[ItemT]: ...
+
+
+def unexpected_arguments(method: str, given: Mapping[str, object], renamed: Mapping[str, str]) -> None:
+    """A TypeError for keyword arguments ``method`` does not take; one that was renamed names its successor."""
+    for name in given:
+        successor = renamed.get(name)
+        hint = f"; it was renamed, use {successor}" if successor else ""
+        raise TypeError(f"{method}() got an unexpected keyword argument {name!r}{hint}")
 
 
 def next_link(value: Any) -> str | None:

@@ -9,10 +9,18 @@ from __future__ import annotations  # methods named `list` must not shadow the b
 
 import builtins
 from collections.abc import AsyncIterable, Iterable, Mapping, Sequence
-from typing import Any, Literal
+from typing import Any, Literal, Never
 
 from ..models import BatchSendResult, Message, RedactMessageRequest, SendMessageRequest
-from ._runtime import AsyncRuntime, Checker, Operation, RawResponse, Request, Runtime
+from ._runtime import (
+    AsyncRuntime,
+    Checker,
+    Operation,
+    RawResponse,
+    Request,
+    Runtime,
+    unexpected_arguments,
+)
 from ._runtime import Options as _Options
 from ._schemas import (
     _E2,
@@ -453,15 +461,17 @@ class Messages:
         delivery_state: Literal["waiting", "delivered", "not-delivered"] | None = None,
         sort_order: Literal["asc", "desc"] | None = None,
         size: int | None = None,
-        limit: int | None = None,
+        max_items: int | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        **removed: Never,
     ) -> Iterable[Message]:
-        """Every item of ``list``, fetched page by page as you iterate; ``limit`` caps the total yielded.
-        Filters are checked now; nothing is fetched before the first item is asked for."""
+        """Every item of ``list``, fetched page by page as you iterate; ``max_items`` caps the total
+        yielded. Filters are checked now; nothing is fetched before the first item is asked for."""
+        unexpected_arguments("iter", removed, {"limit": "max_items= (the most items to yield)"})
         return self._runtime.link_pages(
             _LIST,
             _request_list(
@@ -478,7 +488,7 @@ class Messages:
             ),
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
             None,
-            limit,
+            max_items,
         )
 
 
@@ -663,15 +673,17 @@ class AsyncMessages:
         delivery_state: Literal["waiting", "delivered", "not-delivered"] | None = None,
         sort_order: Literal["asc", "desc"] | None = None,
         size: int | None = None,
-        limit: int | None = None,
+        max_items: int | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        **removed: Never,
     ) -> AsyncIterable[Message]:
-        """Every item of ``list``, fetched page by page as you iterate; ``limit`` caps the total yielded.
-        Filters are checked now; nothing is fetched before the first item is asked for."""
+        """Every item of ``list``, fetched page by page as you iterate; ``max_items`` caps the total
+        yielded. Filters are checked now; nothing is fetched before the first item is asked for."""
+        unexpected_arguments("iter", removed, {"limit": "max_items= (the most items to yield)"})
         return self._runtime.link_pages(
             _LIST,
             _request_list(
@@ -688,7 +700,7 @@ class AsyncMessages:
             ),
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
             None,
-            limit,
+            max_items,
         )
 
 

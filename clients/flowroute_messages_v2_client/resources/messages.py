@@ -8,10 +8,19 @@ Four classes from one template: sync, async, and their ``with_raw_response`` twi
 from __future__ import annotations  # methods named `list` must not shadow the builtin in annotations
 
 from collections.abc import AsyncIterable, Iterable, Mapping
-from typing import Any
+from typing import Any, Never
 
 from ..models import MessageDetailRecord, MessageDetailRecordDocument, MessageDetailRecordList, SendMessageResponse
-from ._runtime import AsyncRuntime, Checker, Operation, RawResponse, Request, Runtime, next_link
+from ._runtime import (
+    AsyncRuntime,
+    Checker,
+    Operation,
+    RawResponse,
+    Request,
+    Runtime,
+    next_link,
+    unexpected_arguments,
+)
 from ._runtime import Options as _Options
 from ._schemas import _P0, _P1, _P2
 
@@ -192,21 +201,26 @@ class Messages:
         start_date: str,
         end_date: str | None = None,
         page_size: int | None = None,
-        limit: int | None = None,
+        max_items: int | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        **removed: Never,
     ) -> Iterable[MessageDetailRecord]:
-        """Every item of ``list``, fetched page by page as you iterate; ``limit`` caps the total yielded.
-        Filters are checked now; nothing is fetched before the first item is asked for."""
+        """Every item of ``list``, fetched page by page as you iterate; ``max_items`` caps the total
+        yielded (``page_size`` is the size of each page). Filters are checked now; nothing is fetched
+        before the first item is asked for."""
+        unexpected_arguments(
+            "iter", removed, {"limit": "max_items= (the most items to yield; the page size is page_size=)"}
+        )
         return self._runtime.link_pages(
             _LIST,
             _request_list(self._runtime.checker, start_date, end_date, page_size, None),
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
             _page_list,
-            limit,
+            max_items,
         )
 
 
@@ -295,21 +309,26 @@ class AsyncMessages:
         start_date: str,
         end_date: str | None = None,
         page_size: int | None = None,
-        limit: int | None = None,
+        max_items: int | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        **removed: Never,
     ) -> AsyncIterable[MessageDetailRecord]:
-        """Every item of ``list``, fetched page by page as you iterate; ``limit`` caps the total yielded.
-        Filters are checked now; nothing is fetched before the first item is asked for."""
+        """Every item of ``list``, fetched page by page as you iterate; ``max_items`` caps the total
+        yielded (``page_size`` is the size of each page). Filters are checked now; nothing is fetched
+        before the first item is asked for."""
+        unexpected_arguments(
+            "iter", removed, {"limit": "max_items= (the most items to yield; the page size is page_size=)"}
+        )
         return self._runtime.link_pages(
             _LIST,
             _request_list(self._runtime.checker, start_date, end_date, page_size, None),
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
             _page_list,
-            limit,
+            max_items,
         )
 
 

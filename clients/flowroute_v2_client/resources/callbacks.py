@@ -13,7 +13,14 @@ from typing import Any, Literal
 from ..models import (
     CallbackDocument,
 )
-from ._runtime import AsyncRuntime, Checker, Operation, RawResponse, Request, Runtime
+from ._runtime import (
+    AsyncRuntime,
+    Checker,
+    Operation,
+    RawResponse,
+    Request,
+    Runtime,
+)
 from ._runtime import Options as _Options
 from ._schemas import (
     _E13,

@@ -8,14 +8,23 @@ Four classes from one template: sync, async, and their ``with_raw_response`` twi
 from __future__ import annotations  # methods named `list` must not shadow the builtin in annotations
 
 from collections.abc import AsyncIterable, Iterable, Mapping
-from typing import Any, Literal
+from typing import Any, Literal, Never
 
 from ..models import (
     CdrExportDocument,
     CdrExportList,
     CreateCdrExportRequest,
 )
-from ._runtime import AsyncRuntime, Checker, Operation, RawResponse, Request, Runtime, next_link
+from ._runtime import (
+    AsyncRuntime,
+    Checker,
+    Operation,
+    RawResponse,
+    Request,
+    Runtime,
+    next_link,
+    unexpected_arguments,
+)
 from ._runtime import Options as _Options
 from ._schemas import (
     _E23,
@@ -186,21 +195,26 @@ class Cdrs:
         *,
         status: Literal["processing", "completed", "failed"] | None = None,
         page_size: int | None = None,
-        limit: int | None = None,
+        max_items: int | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        **removed: Never,
     ) -> Iterable[CdrExportDocument]:
-        """Every item of ``list``, fetched page by page as you iterate; ``limit`` caps the total yielded.
-        Filters are checked now; nothing is fetched before the first item is asked for."""
+        """Every item of ``list``, fetched page by page as you iterate; ``max_items`` caps the total
+        yielded (``page_size`` is the size of each page). Filters are checked now; nothing is fetched
+        before the first item is asked for."""
+        unexpected_arguments(
+            "iter", removed, {"limit": "max_items= (the most items to yield; the page size is page_size=)"}
+        )
         return self._runtime.link_pages(
             _LIST,
             _request_list(self._runtime.checker, status, page_size, None),
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
             _page_list,
-            limit,
+            max_items,
         )
 
 
@@ -289,21 +303,26 @@ class AsyncCdrs:
         *,
         status: Literal["processing", "completed", "failed"] | None = None,
         page_size: int | None = None,
-        limit: int | None = None,
+        max_items: int | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        **removed: Never,
     ) -> AsyncIterable[CdrExportDocument]:
-        """Every item of ``list``, fetched page by page as you iterate; ``limit`` caps the total yielded.
-        Filters are checked now; nothing is fetched before the first item is asked for."""
+        """Every item of ``list``, fetched page by page as you iterate; ``max_items`` caps the total
+        yielded (``page_size`` is the size of each page). Filters are checked now; nothing is fetched
+        before the first item is asked for."""
+        unexpected_arguments(
+            "iter", removed, {"limit": "max_items= (the most items to yield; the page size is page_size=)"}
+        )
         return self._runtime.link_pages(
             _LIST,
             _request_list(self._runtime.checker, status, page_size, None),
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
             _page_list,
-            limit,
+            max_items,
         )
 
 

@@ -8,7 +8,7 @@ Four classes from one template: sync, async, and their ``with_raw_response`` twi
 from __future__ import annotations  # methods named `list` must not shadow the builtin in annotations
 
 from collections.abc import AsyncIterable, Iterable, Mapping
-from typing import Any
+from typing import Any, Never
 
 from ..models import (
     E911Document,
@@ -19,7 +19,16 @@ from ..models import (
     RelatedNumber,
     RelatedNumberList,
 )
-from ._runtime import AsyncRuntime, Checker, Operation, RawResponse, Request, Runtime, next_link
+from ._runtime import (
+    AsyncRuntime,
+    Checker,
+    Operation,
+    RawResponse,
+    Request,
+    Runtime,
+    next_link,
+    unexpected_arguments,
+)
 from ._runtime import Options as _Options
 from ._schemas import (
     _P0,
@@ -469,21 +478,26 @@ class E911s:
         *,
         page_size: int | None = None,
         state: str | None = None,
-        limit: int | None = None,
+        max_items: int | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        **removed: Never,
     ) -> Iterable[E911Resource]:
-        """Every item of ``list``, fetched page by page as you iterate; ``limit`` caps the total yielded.
-        Filters are checked now; nothing is fetched before the first item is asked for."""
+        """Every item of ``list``, fetched page by page as you iterate; ``max_items`` caps the total
+        yielded (``page_size`` is the size of each page). Filters are checked now; nothing is fetched
+        before the first item is asked for."""
+        unexpected_arguments(
+            "iter", removed, {"limit": "max_items= (the most items to yield; the page size is page_size=)"}
+        )
         return self._runtime.link_pages(
             _LIST,
             _request_list(self._runtime.checker, page_size, None, state),
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
             _page_list,
-            limit,
+            max_items,
         )
 
     def iter_numbers(
@@ -491,21 +505,26 @@ class E911s:
         *,
         e911_id: str,
         page_size: int | None = None,
-        limit: int | None = None,
+        max_items: int | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        **removed: Never,
     ) -> Iterable[RelatedNumber]:
-        """Every item of ``list_numbers``, fetched page by page as you iterate; ``limit`` caps the total
-        yielded. Filters are checked now; nothing is fetched before the first item is asked for."""
+        """Every item of ``list_numbers``, fetched page by page as you iterate; ``max_items`` caps the
+        total yielded (``page_size`` is the size of each page). Filters are checked now; nothing is
+        fetched before the first item is asked for."""
+        unexpected_arguments(
+            "iter_numbers", removed, {"limit": "max_items= (the most items to yield; the page size is page_size=)"}
+        )
         return self._runtime.link_pages(
             _LIST_NUMBERS,
             _request_list_numbers(self._runtime.checker, e911_id, page_size, None),
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
             _page_list_numbers,
-            limit,
+            max_items,
         )
 
 
@@ -714,21 +733,26 @@ class AsyncE911s:
         *,
         page_size: int | None = None,
         state: str | None = None,
-        limit: int | None = None,
+        max_items: int | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        **removed: Never,
     ) -> AsyncIterable[E911Resource]:
-        """Every item of ``list``, fetched page by page as you iterate; ``limit`` caps the total yielded.
-        Filters are checked now; nothing is fetched before the first item is asked for."""
+        """Every item of ``list``, fetched page by page as you iterate; ``max_items`` caps the total
+        yielded (``page_size`` is the size of each page). Filters are checked now; nothing is fetched
+        before the first item is asked for."""
+        unexpected_arguments(
+            "iter", removed, {"limit": "max_items= (the most items to yield; the page size is page_size=)"}
+        )
         return self._runtime.link_pages(
             _LIST,
             _request_list(self._runtime.checker, page_size, None, state),
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
             _page_list,
-            limit,
+            max_items,
         )
 
     def iter_numbers(
@@ -736,21 +760,26 @@ class AsyncE911s:
         *,
         e911_id: str,
         page_size: int | None = None,
-        limit: int | None = None,
+        max_items: int | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        **removed: Never,
     ) -> AsyncIterable[RelatedNumber]:
-        """Every item of ``list_numbers``, fetched page by page as you iterate; ``limit`` caps the total
-        yielded. Filters are checked now; nothing is fetched before the first item is asked for."""
+        """Every item of ``list_numbers``, fetched page by page as you iterate; ``max_items`` caps the
+        total yielded (``page_size`` is the size of each page). Filters are checked now; nothing is
+        fetched before the first item is asked for."""
+        unexpected_arguments(
+            "iter_numbers", removed, {"limit": "max_items= (the most items to yield; the page size is page_size=)"}
+        )
         return self._runtime.link_pages(
             _LIST_NUMBERS,
             _request_list_numbers(self._runtime.checker, e911_id, page_size, None),
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
             _page_list_numbers,
-            limit,
+            max_items,
         )
 
 

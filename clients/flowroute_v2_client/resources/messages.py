@@ -9,7 +9,7 @@ from __future__ import annotations  # methods named `list` must not shadow the b
 
 import datetime
 from collections.abc import AsyncIterable, Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, Never
 
 from ..models import (
     MessageAcceptedDocument,
@@ -17,7 +17,16 @@ from ..models import (
     MessageRecordDocument,
     MessageRecordList,
 )
-from ._runtime import AsyncRuntime, Checker, Operation, RawResponse, Request, Runtime, next_link
+from ._runtime import (
+    AsyncRuntime,
+    Checker,
+    Operation,
+    RawResponse,
+    Request,
+    Runtime,
+    next_link,
+    unexpected_arguments,
+)
 from ._runtime import Options as _Options
 from ._schemas import (
     _P0,
@@ -214,21 +223,26 @@ class Messages:
         end_date: str | datetime.datetime | datetime.date | None = None,
         *,
         page_size: int | None = None,
-        limit: int | None = None,
+        max_items: int | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        **removed: Never,
     ) -> Iterable[MessageRecord]:
-        """Every item of ``list``, fetched page by page as you iterate; ``limit`` caps the total yielded.
-        Filters are checked now; nothing is fetched before the first item is asked for."""
+        """Every item of ``list``, fetched page by page as you iterate; ``max_items`` caps the total
+        yielded (``page_size`` is the size of each page). Filters are checked now; nothing is fetched
+        before the first item is asked for."""
+        unexpected_arguments(
+            "iter", removed, {"limit": "max_items= (the most items to yield; the page size is page_size=)"}
+        )
         return self._runtime.link_pages(
             _LIST,
             _request_list(self._runtime.checker, start_date, end_date, page_size, None),
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
             _page_list,
-            limit,
+            max_items,
         )
 
 
@@ -318,21 +332,26 @@ class AsyncMessages:
         end_date: str | datetime.datetime | datetime.date | None = None,
         *,
         page_size: int | None = None,
-        limit: int | None = None,
+        max_items: int | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        **removed: Never,
     ) -> AsyncIterable[MessageRecord]:
-        """Every item of ``list``, fetched page by page as you iterate; ``limit`` caps the total yielded.
-        Filters are checked now; nothing is fetched before the first item is asked for."""
+        """Every item of ``list``, fetched page by page as you iterate; ``max_items`` caps the total
+        yielded (``page_size`` is the size of each page). Filters are checked now; nothing is fetched
+        before the first item is asked for."""
+        unexpected_arguments(
+            "iter", removed, {"limit": "max_items= (the most items to yield; the page size is page_size=)"}
+        )
         return self._runtime.link_pages(
             _LIST,
             _request_list(self._runtime.checker, start_date, end_date, page_size, None),
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
             _page_list,
-            limit,
+            max_items,
         )
 
 

@@ -8,7 +8,7 @@ Four classes from one template: sync, async, and their ``with_raw_response`` twi
 from __future__ import annotations  # methods named `list` must not shadow the builtin in annotations
 
 from collections.abc import AsyncIterable, Iterable, Mapping
-from typing import Any
+from typing import Any, Never
 
 from ..models import (
     AccountNumber,
@@ -22,7 +22,16 @@ from ..models import (
     PurchasableNumberList,
     UpdateNumberRequest,
 )
-from ._runtime import AsyncRuntime, Checker, Operation, RawResponse, Request, Runtime, next_link
+from ._runtime import (
+    AsyncRuntime,
+    Checker,
+    Operation,
+    RawResponse,
+    Request,
+    Runtime,
+    next_link,
+    unexpected_arguments,
+)
 from ._runtime import Options as _Options
 from ._schemas import (
     _P0,
@@ -477,22 +486,28 @@ class Numbers:
         *,
         page_size: int | None = None,
         max_setup_cost: float | None = None,
-        limit: int | None = None,
+        max_items: int | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        **removed: Never,
     ) -> Iterable[AreaCode]:
-        """Every item of ``list_available_area_codes``, fetched page by page as you iterate; ``limit`` caps
-        the total yielded. Filters are checked now; nothing is fetched before the first item is asked
-        for."""
+        """Every item of ``list_available_area_codes``, fetched page by page as you iterate; ``max_items``
+        caps the total yielded (``page_size`` is the size of each page). Filters are checked now;
+        nothing is fetched before the first item is asked for."""
+        unexpected_arguments(
+            "iter_available_area_codes",
+            removed,
+            {"limit": "max_items= (the most items to yield; the page size is page_size=)"},
+        )
         return self._runtime.link_pages(
             _LIST_AVAILABLE_AREA_CODES,
             _request_list_available_area_codes(self._runtime.checker, page_size, None, max_setup_cost),
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
             _page_list_available_area_codes,
-            limit,
+            max_items,
         )
 
     def iter_available_exchange_codes(
@@ -501,22 +516,28 @@ class Numbers:
         page_size: int | None = None,
         max_setup_cost: float | None = None,
         areacode: int | None = None,
-        limit: int | None = None,
+        max_items: int | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        **removed: Never,
     ) -> Iterable[ExchangeCode]:
-        """Every item of ``list_available_exchange_codes``, fetched page by page as you iterate; ``limit``
-        caps the total yielded. Filters are checked now; nothing is fetched before the first item is
-        asked for."""
+        """Every item of ``list_available_exchange_codes``, fetched page by page as you iterate;
+        ``max_items`` caps the total yielded (``page_size`` is the size of each page). Filters are
+        checked now; nothing is fetched before the first item is asked for."""
+        unexpected_arguments(
+            "iter_available_exchange_codes",
+            removed,
+            {"limit": "max_items= (the most items to yield; the page size is page_size=)"},
+        )
         return self._runtime.link_pages(
             _LIST_AVAILABLE_EXCHANGE_CODES,
             _request_list_available_exchange_codes(self._runtime.checker, page_size, None, max_setup_cost, areacode),
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
             _page_list_available_exchange_codes,
-            limit,
+            max_items,
         )
 
     def iter_purchasable(
@@ -528,15 +549,20 @@ class Numbers:
         page_size: int | None = None,
         rate_center: str | None = None,
         state: str | None = None,
-        limit: int | None = None,
+        max_items: int | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        **removed: Never,
     ) -> Iterable[PurchasableNumber]:
-        """Every item of ``search_purchasable``, fetched page by page as you iterate; ``limit`` caps the
-        total yielded. Filters are checked now; nothing is fetched before the first item is asked for."""
+        """Every item of ``search_purchasable``, fetched page by page as you iterate; ``max_items`` caps
+        the total yielded (``page_size`` is the size of each page). Filters are checked now; nothing is
+        fetched before the first item is asked for."""
+        unexpected_arguments(
+            "iter_purchasable", removed, {"limit": "max_items= (the most items to yield; the page size is page_size=)"}
+        )
         return self._runtime.link_pages(
             _SEARCH_PURCHASABLE,
             _request_search_purchasable(
@@ -544,7 +570,7 @@ class Numbers:
             ),
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
             _page_search_purchasable,
-            limit,
+            max_items,
         )
 
     def iter_account_numbers(
@@ -554,21 +580,28 @@ class Numbers:
         ends_with: int | None = None,
         contains: int | None = None,
         page_size: int | None = None,
-        limit: int | None = None,
+        max_items: int | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        **removed: Never,
     ) -> Iterable[AccountNumber]:
-        """Every item of ``list_account_numbers``, fetched page by page as you iterate; ``limit`` caps the
-        total yielded. Filters are checked now; nothing is fetched before the first item is asked for."""
+        """Every item of ``list_account_numbers``, fetched page by page as you iterate; ``max_items`` caps
+        the total yielded (``page_size`` is the size of each page). Filters are checked now; nothing is
+        fetched before the first item is asked for."""
+        unexpected_arguments(
+            "iter_account_numbers",
+            removed,
+            {"limit": "max_items= (the most items to yield; the page size is page_size=)"},
+        )
         return self._runtime.link_pages(
             _LIST_ACCOUNT_NUMBERS,
             _request_list_account_numbers(self._runtime.checker, starts_with, ends_with, contains, page_size, None),
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
             _page_list_account_numbers,
-            limit,
+            max_items,
         )
 
 
@@ -774,22 +807,28 @@ class AsyncNumbers:
         *,
         page_size: int | None = None,
         max_setup_cost: float | None = None,
-        limit: int | None = None,
+        max_items: int | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        **removed: Never,
     ) -> AsyncIterable[AreaCode]:
-        """Every item of ``list_available_area_codes``, fetched page by page as you iterate; ``limit`` caps
-        the total yielded. Filters are checked now; nothing is fetched before the first item is asked
-        for."""
+        """Every item of ``list_available_area_codes``, fetched page by page as you iterate; ``max_items``
+        caps the total yielded (``page_size`` is the size of each page). Filters are checked now;
+        nothing is fetched before the first item is asked for."""
+        unexpected_arguments(
+            "iter_available_area_codes",
+            removed,
+            {"limit": "max_items= (the most items to yield; the page size is page_size=)"},
+        )
         return self._runtime.link_pages(
             _LIST_AVAILABLE_AREA_CODES,
             _request_list_available_area_codes(self._runtime.checker, page_size, None, max_setup_cost),
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
             _page_list_available_area_codes,
-            limit,
+            max_items,
         )
 
     def iter_available_exchange_codes(
@@ -798,22 +837,28 @@ class AsyncNumbers:
         page_size: int | None = None,
         max_setup_cost: float | None = None,
         areacode: int | None = None,
-        limit: int | None = None,
+        max_items: int | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        **removed: Never,
     ) -> AsyncIterable[ExchangeCode]:
-        """Every item of ``list_available_exchange_codes``, fetched page by page as you iterate; ``limit``
-        caps the total yielded. Filters are checked now; nothing is fetched before the first item is
-        asked for."""
+        """Every item of ``list_available_exchange_codes``, fetched page by page as you iterate;
+        ``max_items`` caps the total yielded (``page_size`` is the size of each page). Filters are
+        checked now; nothing is fetched before the first item is asked for."""
+        unexpected_arguments(
+            "iter_available_exchange_codes",
+            removed,
+            {"limit": "max_items= (the most items to yield; the page size is page_size=)"},
+        )
         return self._runtime.link_pages(
             _LIST_AVAILABLE_EXCHANGE_CODES,
             _request_list_available_exchange_codes(self._runtime.checker, page_size, None, max_setup_cost, areacode),
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
             _page_list_available_exchange_codes,
-            limit,
+            max_items,
         )
 
     def iter_purchasable(
@@ -825,15 +870,20 @@ class AsyncNumbers:
         page_size: int | None = None,
         rate_center: str | None = None,
         state: str | None = None,
-        limit: int | None = None,
+        max_items: int | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        **removed: Never,
     ) -> AsyncIterable[PurchasableNumber]:
-        """Every item of ``search_purchasable``, fetched page by page as you iterate; ``limit`` caps the
-        total yielded. Filters are checked now; nothing is fetched before the first item is asked for."""
+        """Every item of ``search_purchasable``, fetched page by page as you iterate; ``max_items`` caps
+        the total yielded (``page_size`` is the size of each page). Filters are checked now; nothing is
+        fetched before the first item is asked for."""
+        unexpected_arguments(
+            "iter_purchasable", removed, {"limit": "max_items= (the most items to yield; the page size is page_size=)"}
+        )
         return self._runtime.link_pages(
             _SEARCH_PURCHASABLE,
             _request_search_purchasable(
@@ -841,7 +891,7 @@ class AsyncNumbers:
             ),
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
             _page_search_purchasable,
-            limit,
+            max_items,
         )
 
     def iter_account_numbers(
@@ -851,21 +901,28 @@ class AsyncNumbers:
         ends_with: int | None = None,
         contains: int | None = None,
         page_size: int | None = None,
-        limit: int | None = None,
+        max_items: int | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        **removed: Never,
     ) -> AsyncIterable[AccountNumber]:
-        """Every item of ``list_account_numbers``, fetched page by page as you iterate; ``limit`` caps the
-        total yielded. Filters are checked now; nothing is fetched before the first item is asked for."""
+        """Every item of ``list_account_numbers``, fetched page by page as you iterate; ``max_items`` caps
+        the total yielded (``page_size`` is the size of each page). Filters are checked now; nothing is
+        fetched before the first item is asked for."""
+        unexpected_arguments(
+            "iter_account_numbers",
+            removed,
+            {"limit": "max_items= (the most items to yield; the page size is page_size=)"},
+        )
         return self._runtime.link_pages(
             _LIST_ACCOUNT_NUMBERS,
             _request_list_account_numbers(self._runtime.checker, starts_with, ends_with, contains, page_size, None),
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
             _page_list_account_numbers,
-            limit,
+            max_items,
         )
 
 

@@ -14,7 +14,14 @@ from ..models import (
     PortabilityRequest,
     PortabilityResult,
 )
-from ._runtime import AsyncRuntime, Checker, Operation, RawResponse, Request, Runtime
+from ._runtime import (
+    AsyncRuntime,
+    Checker,
+    Operation,
+    RawResponse,
+    Request,
+    Runtime,
+)
 from ._runtime import Options as _Options
 from ._schemas import (
     PortabilityRequestParams,

@@ -8,7 +8,7 @@ Four classes from one template: sync, async, and their ``with_raw_response`` twi
 from __future__ import annotations  # methods named `list` must not shadow the builtin in annotations
 
 from collections.abc import AsyncIterable, Iterable, Mapping
-from typing import Any, Literal
+from typing import Any, Literal, Never
 
 from ..models import (
     EdgeStrategyList,
@@ -17,7 +17,16 @@ from ..models import (
     RouteResource,
     UpdateRouteRequest,
 )
-from ._runtime import AsyncRuntime, Checker, Operation, RawResponse, Request, Runtime, next_link
+from ._runtime import (
+    AsyncRuntime,
+    Checker,
+    Operation,
+    RawResponse,
+    Request,
+    Runtime,
+    next_link,
+    unexpected_arguments,
+)
 from ._runtime import Options as _Options
 from ._schemas import (
     _E3,
@@ -484,21 +493,26 @@ class Routes:
         *,
         page_size: int | None = None,
         route_type: Literal["host", "sip-reg", "uri", "number"] | None = None,
-        limit: int | None = None,
+        max_items: int | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        **removed: Never,
     ) -> Iterable[RouteResource]:
-        """Every item of ``list``, fetched page by page as you iterate; ``limit`` caps the total yielded.
-        Filters are checked now; nothing is fetched before the first item is asked for."""
+        """Every item of ``list``, fetched page by page as you iterate; ``max_items`` caps the total
+        yielded (``page_size`` is the size of each page). Filters are checked now; nothing is fetched
+        before the first item is asked for."""
+        unexpected_arguments(
+            "iter", removed, {"limit": "max_items= (the most items to yield; the page size is page_size=)"}
+        )
         return self._runtime.link_pages(
             _LIST,
             _request_list(self._runtime.checker, page_size, None, route_type),
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
             _page_list,
-            limit,
+            max_items,
         )
 
 
@@ -718,21 +732,26 @@ class AsyncRoutes:
         *,
         page_size: int | None = None,
         route_type: Literal["host", "sip-reg", "uri", "number"] | None = None,
-        limit: int | None = None,
+        max_items: int | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        **removed: Never,
     ) -> AsyncIterable[RouteResource]:
-        """Every item of ``list``, fetched page by page as you iterate; ``limit`` caps the total yielded.
-        Filters are checked now; nothing is fetched before the first item is asked for."""
+        """Every item of ``list``, fetched page by page as you iterate; ``max_items`` caps the total
+        yielded (``page_size`` is the size of each page). Filters are checked now; nothing is fetched
+        before the first item is asked for."""
+        unexpected_arguments(
+            "iter", removed, {"limit": "max_items= (the most items to yield; the page size is page_size=)"}
+        )
         return self._runtime.link_pages(
             _LIST,
             _request_list(self._runtime.checker, page_size, None, route_type),
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
             _page_list,
-            limit,
+            max_items,
         )
 
 

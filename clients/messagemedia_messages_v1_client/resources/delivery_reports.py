@@ -9,10 +9,20 @@ from __future__ import annotations  # methods named `list` must not shadow the b
 
 import builtins
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, Never
 
 from ..models import DeliveryReport, DeliveryReportList
-from ._runtime import AsyncDrainer, AsyncRuntime, Checker, Drainer, Operation, RawResponse, Request, Runtime
+from ._runtime import (
+    AsyncDrainer,
+    AsyncRuntime,
+    Checker,
+    Drainer,
+    Operation,
+    RawResponse,
+    Request,
+    Runtime,
+    unexpected_arguments,
+)
 from ._runtime import Options as _Options
 from ._schemas import _P5
 
@@ -136,7 +146,7 @@ class DeliveryReports:
 
     def iter(
         self,
-        limit: int | None = None,
+        max_items: int | None = None,
         *,
         account: str | None = None,
         timeout: float | None = None,
@@ -144,10 +154,12 @@ class DeliveryReports:
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        **removed: Never,
     ) -> Drainer[DeliveryReport]:
         """Lazily iterate over every pending item: ``check``, yield, then ``confirm`` a batch once the loop
         body has returned for each of its items (at-least-once: a crash mid-batch leaves it to be
-        delivered again)."""
+        delivered again). ``max_items`` caps the items taken in one run."""
+        unexpected_arguments("iter", removed, {"limit": "max_items= (the most items to yield)"})
         return self._runtime.queue(
             lambda: self.check(
                 account=account,
@@ -167,7 +179,7 @@ class DeliveryReports:
                 extra_body=extra_body,
             ),
             _id_of_check,
-            limit,
+            max_items,
             100,
         )
 
@@ -175,17 +187,19 @@ class DeliveryReports:
         self,
         handler: Callable[[DeliveryReport], Any],
         *,
-        limit: int | None = None,
+        max_items: int | None = None,
         account: str | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        **removed: Never,
     ) -> int:
         """Call ``handler`` on every pending item, confirming those it returned for; returns the count."""
+        unexpected_arguments("drain", removed, {"limit": "max_items= (the most items to yield)"})
         return self.iter(
-            limit,
+            max_items,
             account=account,
             timeout=timeout,
             max_retries=max_retries,
@@ -257,7 +271,7 @@ class AsyncDeliveryReports:
 
     def iter(
         self,
-        limit: int | None = None,
+        max_items: int | None = None,
         *,
         account: str | None = None,
         timeout: float | None = None,
@@ -265,10 +279,12 @@ class AsyncDeliveryReports:
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        **removed: Never,
     ) -> AsyncDrainer[DeliveryReport]:
         """Lazily iterate over every pending item: ``check``, yield, then ``confirm`` a batch once the loop
         body has returned for each of its items (at-least-once: a crash mid-batch leaves it to be
-        delivered again)."""
+        delivered again). ``max_items`` caps the items taken in one run."""
+        unexpected_arguments("iter", removed, {"limit": "max_items= (the most items to yield)"})
         return self._runtime.queue(
             lambda: self.check(
                 account=account,
@@ -288,7 +304,7 @@ class AsyncDeliveryReports:
                 extra_body=extra_body,
             ),
             _id_of_check,
-            limit,
+            max_items,
             100,
         )
 
@@ -296,17 +312,19 @@ class AsyncDeliveryReports:
         self,
         handler: Callable[[DeliveryReport], Any],
         *,
-        limit: int | None = None,
+        max_items: int | None = None,
         account: str | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        **removed: Never,
     ) -> int:
         """Call ``handler`` on every pending item, confirming those it returned for; returns the count."""
+        unexpected_arguments("drain", removed, {"limit": "max_items= (the most items to yield)"})
         return await self.iter(
-            limit,
+            max_items,
             account=account,
             timeout=timeout,
             max_retries=max_retries,

@@ -11,7 +11,14 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from ..models import Message, NewMessage, SendMessagesResponse
-from ._runtime import AsyncRuntime, Checker, Operation, RawResponse, Request, Runtime
+from ._runtime import (
+    AsyncRuntime,
+    Checker,
+    Operation,
+    RawResponse,
+    Request,
+    Runtime,
+)
 from ._runtime import Options as _Options
 from ._schemas import _P5, NewMessageParams, _check_new_message
 

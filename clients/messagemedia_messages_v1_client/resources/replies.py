@@ -9,10 +9,20 @@ from __future__ import annotations  # methods named `list` must not shadow the b
 
 import builtins
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, Never
 
 from ..models import Reply, ReplyList
-from ._runtime import AsyncDrainer, AsyncRuntime, Checker, Drainer, Operation, RawResponse, Request, Runtime
+from ._runtime import (
+    AsyncDrainer,
+    AsyncRuntime,
+    Checker,
+    Drainer,
+    Operation,
+    RawResponse,
+    Request,
+    Runtime,
+    unexpected_arguments,
+)
 from ._runtime import Options as _Options
 from ._schemas import _P5
 
@@ -137,7 +147,7 @@ class Replies:
 
     def iter(
         self,
-        limit: int | None = None,
+        max_items: int | None = None,
         *,
         account: str | None = None,
         timeout: float | None = None,
@@ -145,10 +155,12 @@ class Replies:
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        **removed: Never,
     ) -> Drainer[Reply]:
         """Lazily iterate over every pending item: ``check``, yield, then ``confirm`` a batch once the loop
         body has returned for each of its items (at-least-once: a crash mid-batch leaves it to be
-        delivered again)."""
+        delivered again). ``max_items`` caps the items taken in one run."""
+        unexpected_arguments("iter", removed, {"limit": "max_items= (the most items to yield)"})
         return self._runtime.queue(
             lambda: self.check(
                 account=account,
@@ -168,7 +180,7 @@ class Replies:
                 extra_body=extra_body,
             ),
             _id_of_check,
-            limit,
+            max_items,
             100,
         )
 
@@ -176,17 +188,19 @@ class Replies:
         self,
         handler: Callable[[Reply], Any],
         *,
-        limit: int | None = None,
+        max_items: int | None = None,
         account: str | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        **removed: Never,
     ) -> int:
         """Call ``handler`` on every pending item, confirming those it returned for; returns the count."""
+        unexpected_arguments("drain", removed, {"limit": "max_items= (the most items to yield)"})
         return self.iter(
-            limit,
+            max_items,
             account=account,
             timeout=timeout,
             max_retries=max_retries,
@@ -259,7 +273,7 @@ class AsyncReplies:
 
     def iter(
         self,
-        limit: int | None = None,
+        max_items: int | None = None,
         *,
         account: str | None = None,
         timeout: float | None = None,
@@ -267,10 +281,12 @@ class AsyncReplies:
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        **removed: Never,
     ) -> AsyncDrainer[Reply]:
         """Lazily iterate over every pending item: ``check``, yield, then ``confirm`` a batch once the loop
         body has returned for each of its items (at-least-once: a crash mid-batch leaves it to be
-        delivered again)."""
+        delivered again). ``max_items`` caps the items taken in one run."""
+        unexpected_arguments("iter", removed, {"limit": "max_items= (the most items to yield)"})
         return self._runtime.queue(
             lambda: self.check(
                 account=account,
@@ -290,7 +306,7 @@ class AsyncReplies:
                 extra_body=extra_body,
             ),
             _id_of_check,
-            limit,
+            max_items,
             100,
         )
 
@@ -298,17 +314,19 @@ class AsyncReplies:
         self,
         handler: Callable[[Reply], Any],
         *,
-        limit: int | None = None,
+        max_items: int | None = None,
         account: str | None = None,
         timeout: float | None = None,
         max_retries: int | None = None,
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
+        **removed: Never,
     ) -> int:
         """Call ``handler`` on every pending item, confirming those it returned for; returns the count."""
+        unexpected_arguments("drain", removed, {"limit": "max_items= (the most items to yield)"})
         return await self.iter(
-            limit,
+            max_items,
             account=account,
             timeout=timeout,
             max_retries=max_retries,

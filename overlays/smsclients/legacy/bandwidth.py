@@ -30,6 +30,7 @@ from smsclients.bandwidth import BandwidthClient, message_id_from_location
 from smsclients.errors import APIError, InputError, combined_error_class, copy_api_error_fields
 from smsclients.lifecycle import Closable
 from smsclients.redaction import REDACTED
+from smsclients.redaction import shown_url as _shown
 from smsclients.retries import RetryPolicy
 from smsclients.validation import check_options
 
@@ -221,8 +222,10 @@ class Client(Closable):
 
     def __repr__(self) -> str:
         return (
-            f"{type(self).__name__}(user_id={self.user_id!r}, api_endpoint={self.api_endpoint!r}, "
-            f"api_version={self.api_version!r})"
+            # getattr: a constructor that raised leaves a half-built object, still printable in a traceback.
+            f"{type(self).__name__}(user_id={getattr(self, 'user_id', None)!r}, "
+            f"api_endpoint={_shown(getattr(self, 'api_endpoint', None))!r}, "
+            f"api_version={getattr(self, 'api_version', None)!r})"
         )
 
     def list_messages(

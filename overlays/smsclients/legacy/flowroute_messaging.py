@@ -54,7 +54,8 @@ class Message:
         self.content: Any = kwargs.get("content")
 
     def __repr__(self) -> str:
-        return f"Message(to={self.to!r}, from_={self.mfrom!r})"
+        # getattr: a constructor that raised leaves a half-built object, still printable in a traceback.
+        return f"Message(to={getattr(self, 'to', None)!r}, from_={getattr(self, 'mfrom', None)!r})"
 
 
 class APIException(Exception):
@@ -148,4 +149,6 @@ class APIController(Closable):
         self._client.close()
 
     def __repr__(self) -> str:
-        return f"APIController(base_uri={self._client.base_url + MESSAGES_V2_PREFIX!r})"
+        client = getattr(self, "_client", None)  # None: the constructor raised
+        base_uri = client.base_url + MESSAGES_V2_PREFIX if client is not None else None
+        return f"APIController(base_uri={base_uri!r})"

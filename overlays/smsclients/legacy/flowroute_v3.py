@@ -64,7 +64,6 @@ the conversion happens here:
 from __future__ import annotations
 
 import csv
-import gzip
 import os
 import sys
 import zlib
@@ -80,7 +79,7 @@ from flowroute_v2_client.models import CdrCsvRecord
 from ..errors import APIError, ArgumentError, InputError, MalformedResponseError, combined_error_class
 from ..flowroute import FlowrouteClient
 from ..lifecycle import Closable
-from ..responses import parse_json_body
+from ..responses import gunzip_limited, parse_json_body
 from ..retries import RetryPolicy
 from ..validation import json_input
 from ._apimatic import HttpContext, HttpRequest, HttpResponse
@@ -146,7 +145,10 @@ class Error1:
         return cls(dictionary.get("id"), dictionary.get("status"), dictionary.get("detail"), dictionary.get("title"))
 
     def __repr__(self) -> str:
-        return f"Error1(id={self.id!r}, status={self.status!r}, title={self.title!r}, detail={self.detail!r})"
+        # getattr: a constructor that raised leaves a half-built object, still printable in a traceback.
+        id_, status = getattr(self, "id", None), getattr(self, "status", None)
+        title, detail = getattr(self, "title", None), getattr(self, "detail", None)
+        return f"Error1(id={id_!r}, status={status!r}, title={title!r}, detail={detail!r})"
 
 
 class ErrorException(APIException):
@@ -828,7 +830,7 @@ class CDRsController:
             content = self._client.download(url)
         if content.startswith(_GZIP_MAGIC):
             try:
-                content = gzip.decompress(content)
+                content = gunzip_limited(content, self._client.max_response_bytes)
             except (OSError, EOFError, zlib.error) as exc:
                 raise MalformedResponseError(
                     f"CDR export {cdrexport_id}: the download is not a readable gzip file ({type(exc).__name__})",
@@ -925,7 +927,8 @@ class FlowroutenumbersandmessagingClient(Closable):
         self._client.close()
 
     def __repr__(self) -> str:
-        return f"FlowroutenumbersandmessagingClient(base_uri={self._client.base_url!r})"
+        client = getattr(self, "_client", None)  # None: the constructor raised
+        return f"FlowroutenumbersandmessagingClient(base_uri={getattr(client, 'base_url', None)!r})"
 
 
 # ----------------------------------------------------------------------------- SDK module paths

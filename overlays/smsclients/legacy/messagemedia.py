@@ -31,6 +31,7 @@ from smsclients.legacy._apimatic import HttpContext, HttpRequest, HttpResponse
 from smsclients.lifecycle import Closable
 from smsclients.messagemedia import DEFAULT_BASE_URL, PROVIDER, MessageMediaClient
 from smsclients.redaction import redact_url
+from smsclients.redaction import shown_url as _shown
 from smsclients.responses import parse_json_body
 from smsclients.retries import RetryPolicy
 from smsclients.validation import json_input
@@ -128,7 +129,7 @@ class _Model:
         return cls(*(dictionary.get(wire) for wire in cls._names.values()))
 
     def __repr__(self) -> str:
-        fields = ", ".join(f"{attr}={getattr(self, attr)!r}" for attr in self._names)
+        fields = ", ".join(f"{attr}={getattr(self, attr, None)!r}" for attr in self._names)
         return f"{type(self).__name__}({fields})"
 
 
@@ -472,4 +473,6 @@ class MessageMediaMessagesClient(Closable):
         self._client.close()
 
     def __repr__(self) -> str:
-        return f"MessageMediaMessagesClient(base_url={self._base_url!r}, hmac={self._hmac!r})"
+        # getattr: a constructor that raised leaves a half-built object, still printable in a traceback.
+        base_url, hmac = _shown(getattr(self, "_base_url", None)), getattr(self, "_hmac", None)
+        return f"MessageMediaMessagesClient(base_url={base_url!r}, hmac={hmac!r})"
