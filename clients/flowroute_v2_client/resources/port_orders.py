@@ -20,7 +20,14 @@ from ..models import (
     PortOrderPresets,
     PortOrderStatusDocument,
 )
-from ._runtime import AsyncRuntime, Checker, Operation, RawResponse, Request, Runtime
+from ._runtime import (
+    AsyncRuntime,
+    Checker,
+    Operation,
+    RawResponse,
+    Request,
+    Runtime,
+)
 from ._runtime import Options as _Options
 from ._schemas import (
     _E19,
