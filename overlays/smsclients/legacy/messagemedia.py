@@ -150,23 +150,27 @@ class MessagesController(_Controller):
         Returns a SendMessagesResponse whose ``messages`` are plain dicts, each with
         ``message_id`` and ``status``. Invalid messages raise InputError before anything is sent.
         """
-        data = _body_dict(body)
-        messages = _required_list(data, "messages")
-        raw = self._execute(
-            Endpoint("POST", "/v1/messages", _handled(400)),
-            lambda mm, account, extra: mm.messages.with_raw_response.send(messages, account=account, extra_headers=extra),
-            body=data,
-            account=account_header,
-        )
+        endpoint = Endpoint("POST", "/v1/messages", _handled(400))
+        with self._checks(endpoint):
+            data = _body_dict(body)
+            messages = _required_list(data, "messages")
+            raw = self._execute(
+                endpoint,
+                lambda mm, account, extra: mm.messages.with_raw_response.send(messages, account=account, extra_headers=extra),
+                body=data,
+                account=account_header,
+            )
         return SendMessagesResponse(messages=json_object(raw, "POST").get("messages"))
 
     def get_message_status(self, message_id: str, account_header: str | None = None) -> dict[str, Any]:
         """GET /v1/messages/{messageId}: the message as a dict (with ``status``)."""
-        raw = self._execute(
-            Endpoint("GET", f"/v1/messages/{message_id}", _handled(404)),
-            lambda mm, account, extra: mm.messages.with_raw_response.status(message_id, account=account, extra_headers=extra),
-            account=account_header,
-        )
+        endpoint = Endpoint("GET", f"/v1/messages/{message_id}", _handled(404))
+        with self._checks(endpoint):
+            raw = self._execute(
+                endpoint,
+                lambda mm, account, extra: mm.messages.with_raw_response.status(message_id, account=account, extra_headers=extra),
+                account=account_header,
+            )
         return json_object(raw)
 
     def update_cancel_scheduled_message(self, message_id: str, body: Any, account_header: str | None = None) -> Any:
@@ -174,13 +178,15 @@ class MessagesController(_Controller):
 
         Returns the parsed JSON response, or its raw text (``''`` for the usual empty body).
         """
-        data = _cancel_body(body)
-        raw = self._execute(
-            Endpoint("PUT", f"/v1/messages/{message_id}", _handled(400, 404)),
-            lambda mm, account, extra: mm.messages.with_raw_response.cancel(message_id, account=account, extra_headers=extra),
-            body=data,
-            account=account_header,
-        )
+        endpoint = Endpoint("PUT", f"/v1/messages/{message_id}", _handled(400, 404))
+        with self._checks(endpoint):
+            data = _cancel_body(body)
+            raw = self._execute(
+                endpoint,
+                lambda mm, account, extra: mm.messages.with_raw_response.cancel(message_id, account=account, extra_headers=extra),
+                body=data,
+                account=account_header,
+            )
         return json_or_text(raw, "PUT")
 
 
@@ -189,11 +195,13 @@ class DeliveryReportsController(_Controller):
 
     def get_check_delivery_reports(self, account_header: str | None = None) -> CheckDeliveryReportsResponse:
         """GET /v1/delivery_reports: up to 100 unconfirmed reports, as dicts in ``.delivery_reports``."""
-        raw = self._execute(
-            Endpoint("GET", "/v1/delivery_reports", {}),
-            lambda mm, account, extra: mm.delivery_reports.with_raw_response.check(account=account, extra_headers=extra),
-            account=account_header,
-        )
+        endpoint = Endpoint("GET", "/v1/delivery_reports", {})
+        with self._checks(endpoint):
+            raw = self._execute(
+                endpoint,
+                lambda mm, account, extra: mm.delivery_reports.with_raw_response.check(account=account, extra_headers=extra),
+                account=account_header,
+            )
         return CheckDeliveryReportsResponse(delivery_reports=json_object(raw).get("delivery_reports"))
 
     def create_confirm_delivery_reports_as_received(self, body: Any, account_header: str | None = None) -> Any:
@@ -201,14 +209,16 @@ class DeliveryReportsController(_Controller):
 
         Returns the parsed JSON response or its raw text (``''`` when empty).
         """
-        data = _body_dict(body)
-        ids = _required_list(data, "delivery_report_ids")
-        raw = self._execute(
-            Endpoint("POST", "/v1/delivery_reports/confirmed", _handled(400)),
-            lambda mm, account, extra: mm.delivery_reports.with_raw_response.confirm(ids, account=account, extra_headers=extra),
-            body=data,
-            account=account_header,
-        )
+        endpoint = Endpoint("POST", "/v1/delivery_reports/confirmed", _handled(400))
+        with self._checks(endpoint):
+            data = _body_dict(body)
+            ids = _required_list(data, "delivery_report_ids")
+            raw = self._execute(
+                endpoint,
+                lambda mm, account, extra: mm.delivery_reports.with_raw_response.confirm(ids, account=account, extra_headers=extra),
+                body=data,
+                account=account_header,
+            )
         return json_or_text(raw, "POST")
 
 
@@ -217,11 +227,13 @@ class RepliesController(_Controller):
 
     def get_check_replies(self, account_header: str | None = None) -> CheckRepliesResponse:
         """GET /v1/replies: up to 100 unconfirmed replies, as dicts in ``.replies``."""
-        raw = self._execute(
-            Endpoint("GET", "/v1/replies", {}),
-            lambda mm, account, extra: mm.replies.with_raw_response.check(account=account, extra_headers=extra),
-            account=account_header,
-        )
+        endpoint = Endpoint("GET", "/v1/replies", {})
+        with self._checks(endpoint):
+            raw = self._execute(
+                endpoint,
+                lambda mm, account, extra: mm.replies.with_raw_response.check(account=account, extra_headers=extra),
+                account=account_header,
+            )
         return CheckRepliesResponse(replies=json_object(raw).get("replies"))
 
     def create_confirm_replies_as_received(self, body: Any, account_header: str | None = None) -> Any:
@@ -229,14 +241,16 @@ class RepliesController(_Controller):
 
         Returns the parsed JSON response or its raw text (``''`` when empty).
         """
-        data = _body_dict(body)
-        ids = _required_list(data, "reply_ids")
-        raw = self._execute(
-            Endpoint("POST", "/v1/replies/confirmed", _handled(400)),
-            lambda mm, account, extra: mm.replies.with_raw_response.confirm(ids, account=account, extra_headers=extra),
-            body=data,
-            account=account_header,
-        )
+        endpoint = Endpoint("POST", "/v1/replies/confirmed", _handled(400))
+        with self._checks(endpoint):
+            data = _body_dict(body)
+            ids = _required_list(data, "reply_ids")
+            raw = self._execute(
+                endpoint,
+                lambda mm, account, extra: mm.replies.with_raw_response.confirm(ids, account=account, extra_headers=extra),
+                body=data,
+                account=account_header,
+            )
         return json_or_text(raw, "POST")
 
 

@@ -142,39 +142,47 @@ class MessagesController(_Controller):
 
     def send_messages(self, body: Any) -> SendMessagesResponse:
         """POST /v1/messages; ``body`` is a SendMessagesRequest of Message objects (or the dict form)."""
-        data = _body_dict(body)
-        messages = _required_list(data, "messages")
-        raw = self._execute(
-            Endpoint("POST", "/v1/messages", {**_COMMON, 400: (SendMessages400ResponseException, SEND_400_REASON)}),
-            lambda mm, account, extra: mm.messages.with_raw_response.send(messages, account=account, extra_headers=extra),
-            body=data,
-        )
+        endpoint = Endpoint("POST", "/v1/messages", {**_COMMON, 400: (SendMessages400ResponseException, SEND_400_REASON)})
+        with self._checks(endpoint):
+            data = _body_dict(body)
+            messages = _required_list(data, "messages")
+            raw = self._execute(
+                endpoint,
+                lambda mm, account, extra: mm.messages.with_raw_response.send(messages, account=account, extra_headers=extra),
+                body=data,
+            )
         return SendMessagesResponse.from_dictionary(json_object(raw, "POST"))  # type: ignore[no-any-return]
 
     def get_message_status(self, message_id: str) -> GetMessageStatusResponse:
         """GET /v1/messages/{messageId}: a GetMessageStatusResponse."""
-        raw = self._execute(
-            Endpoint("GET", f"/v1/messages/{message_id}", {**_COMMON, 404: (APIException, "Resource not found")}),
-            lambda mm, account, extra: mm.messages.with_raw_response.status(message_id, account=account, extra_headers=extra),
-        )
+        endpoint = Endpoint("GET", f"/v1/messages/{message_id}", {**_COMMON, 404: (APIException, "Resource not found")})
+        with self._checks(endpoint):
+            raw = self._execute(
+                endpoint,
+                lambda mm, account, extra: mm.messages.with_raw_response.status(message_id, account=account, extra_headers=extra),
+            )
         return GetMessageStatusResponse.from_dictionary(json_object(raw))  # type: ignore[no-any-return]
 
     def cancel_scheduled_message(self, message_id: str, body: Any) -> Any:
         """PUT /v1/messages/{messageId} with ``{"status": "cancelled"}``; the parsed answer or its text."""
-        data = _cancel_body(body)
-        raw = self._execute(
-            Endpoint("PUT", f"/v1/messages/{message_id}", _COMMON),
-            lambda mm, account, extra: mm.messages.with_raw_response.cancel(message_id, account=account, extra_headers=extra),
-            body=data,
-        )
+        endpoint = Endpoint("PUT", f"/v1/messages/{message_id}", _COMMON)
+        with self._checks(endpoint):
+            data = _cancel_body(body)
+            raw = self._execute(
+                endpoint,
+                lambda mm, account, extra: mm.messages.with_raw_response.cancel(message_id, account=account, extra_headers=extra),
+                body=data,
+            )
         return json_or_text(raw, "PUT")
 
     def check_credits_remaining(self) -> Any:
         """GET /v1/messaging/credits (prepaid accounts): the parsed answer, a dict."""
-        raw = self._execute(
-            Endpoint("GET", "/v1/messaging/credits", _COMMON),
-            lambda mm, account, extra: mm.messages.with_raw_response.credits(account=account, extra_headers=extra),
-        )
+        endpoint = Endpoint("GET", "/v1/messaging/credits", _COMMON)
+        with self._checks(endpoint):
+            raw = self._execute(
+                endpoint,
+                lambda mm, account, extra: mm.messages.with_raw_response.credits(account=account, extra_headers=extra),
+            )
         return json_or_text(raw, "GET")
 
 
@@ -183,21 +191,25 @@ class DeliveryReportsController(_Controller):
 
     def check_delivery_reports(self) -> CheckDeliveryReportsResponse:
         """GET /v1/delivery_reports: up to 100 unconfirmed reports, as DeliveryReport objects."""
-        raw = self._execute(
-            Endpoint("GET", "/v1/delivery_reports", _COMMON),
-            lambda mm, account, extra: mm.delivery_reports.with_raw_response.check(account=account, extra_headers=extra),
-        )
+        endpoint = Endpoint("GET", "/v1/delivery_reports", _COMMON)
+        with self._checks(endpoint):
+            raw = self._execute(
+                endpoint,
+                lambda mm, account, extra: mm.delivery_reports.with_raw_response.check(account=account, extra_headers=extra),
+            )
         return CheckDeliveryReportsResponse.from_dictionary(json_object(raw))  # type: ignore[no-any-return]
 
     def confirm_delivery_reports_as_received(self, body: Any) -> Any:
         """POST /v1/delivery_reports/confirmed with ``delivery_report_ids``; the parsed answer or its text."""
-        data = _body_dict(body)
-        ids = _required_list(data, "delivery_report_ids")
-        raw = self._execute(
-            Endpoint("POST", "/v1/delivery_reports/confirmed", _COMMON),
-            lambda mm, account, extra: mm.delivery_reports.with_raw_response.confirm(ids, account=account, extra_headers=extra),
-            body=data,
-        )
+        endpoint = Endpoint("POST", "/v1/delivery_reports/confirmed", _COMMON)
+        with self._checks(endpoint):
+            data = _body_dict(body)
+            ids = _required_list(data, "delivery_report_ids")
+            raw = self._execute(
+                endpoint,
+                lambda mm, account, extra: mm.delivery_reports.with_raw_response.confirm(ids, account=account, extra_headers=extra),
+                body=data,
+            )
         return json_or_text(raw, "POST")
 
 
@@ -206,21 +218,25 @@ class RepliesController(_Controller):
 
     def check_replies(self) -> CheckRepliesResponse:
         """GET /v1/replies: up to 100 unconfirmed replies, as Reply objects."""
-        raw = self._execute(
-            Endpoint("GET", "/v1/replies", _COMMON),
-            lambda mm, account, extra: mm.replies.with_raw_response.check(account=account, extra_headers=extra),
-        )
+        endpoint = Endpoint("GET", "/v1/replies", _COMMON)
+        with self._checks(endpoint):
+            raw = self._execute(
+                endpoint,
+                lambda mm, account, extra: mm.replies.with_raw_response.check(account=account, extra_headers=extra),
+            )
         return CheckRepliesResponse.from_dictionary(json_object(raw))  # type: ignore[no-any-return]
 
     def confirm_replies_as_received(self, body: Any) -> Any:
         """POST /v1/replies/confirmed with ``reply_ids``; the parsed answer or its text."""
-        data = _body_dict(body)
-        ids = _required_list(data, "reply_ids")
-        raw = self._execute(
-            Endpoint("POST", "/v1/replies/confirmed", _COMMON),
-            lambda mm, account, extra: mm.replies.with_raw_response.confirm(ids, account=account, extra_headers=extra),
-            body=data,
-        )
+        endpoint = Endpoint("POST", "/v1/replies/confirmed", _COMMON)
+        with self._checks(endpoint):
+            data = _body_dict(body)
+            ids = _required_list(data, "reply_ids")
+            raw = self._execute(
+                endpoint,
+                lambda mm, account, extra: mm.replies.with_raw_response.confirm(ids, account=account, extra_headers=extra),
+                body=data,
+            )
         return json_or_text(raw, "POST")
 
 

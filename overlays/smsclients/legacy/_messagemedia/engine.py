@@ -11,18 +11,31 @@ SDK's exception class for an error status, which is also the typed :mod:`smsclie
 
 from __future__ import annotations
 
+import json
 import threading
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Final, Protocol
 
 import httpx
 from messagemedia_messages_v1_client.resources import RawResponse
 
-from smsclients.errors import APIError, MalformedResponseError, combined_error_class, copy_api_error_fields
+from smsclients.config import MissingSettingError
+from smsclients.errors import (
+    APIError,
+    ClientStateError,
+    InputError,
+    MalformedResponseError,
+    SmsClientError,
+    combined_error_class,
+    copy_api_error_fields,
+)
 from smsclients.messagemedia import DEFAULT_BASE_URL, PROVIDER, MessageMediaClient
+from smsclients.http import require_secure_url
 from smsclients.responses import parse_json_body
 from smsclients.retries import RetryPolicy
+from smsclients.validation import check_options
 
 from .wire import APIHelper, HttpContext, HttpRequest, HttpResponse, RequestsClient
 
@@ -59,6 +72,51 @@ class APIException(APIError):
 
     def __str__(self) -> str:
         return self.reason
+
+
+class _InputShim(InputError):
+    """Ends APIError's constructor chain in a class that is also an :class:`InputError`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        SmsClientError.__init__(self, *args)
+
+
+_refused_lock = threading.Lock()
+_refused_classes: dict[type[APIException], type[APIException]] = {}
+
+
+def refused_class(base: type[APIException]) -> type[APIException]:
+    """``base`` combined with :class:`InputError`, for a request refused before it was sent."""
+    with _refused_lock:
+        cls = _refused_classes.get(base)
+        if cls is None:
+            namespace = {"__module__": base.__module__, "__qualname__": base.__qualname__}
+            cls = type(base.__name__, (base, _InputShim), namespace)
+            _refused_classes[base] = cls
+    return cls
+
+
+def local_refusal(base: type[APIException], error: InputError, request: HttpRequest, status: int) -> APIException:
+    """The SDK's exception for a request this drop-in refused instead of the API (nothing was sent).
+
+    ``response_code`` is ``status``, what the API answers such a request with, ``context.response`` a stand-in without headers whose body names the problem,
+    ``str(e)`` the problem itself; ``e.field`` and ``e.rule`` are the :class:`InputError`'s.
+    """
+    body = json.dumps({"message": str(error), "details": [str(error)]})
+    refused = refused_class(base)(str(error), HttpContext(request, HttpResponse(status, {}, body)))
+    refused.message = str(error)
+    refused.details = [str(error)]
+    refused.field, refused.rule = error.field, error.rule  # type: ignore[attr-defined]
+    return refused
+
+
+def _refusal_status(error: InputError) -> int:
+    """What the API answers instead: 403 without credentials, 404 for a malformed message id, else 400."""
+    if isinstance(error, MissingSettingError):
+        return 403
+    if error.field.split(".")[0].split("[")[0] in ("message_id", "messageId"):
+        return 404
+    return 400
 
 
 class Configuration(Protocol):
@@ -104,6 +162,16 @@ class Engine:
         retry: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
+        # The additions (not in the SDK) are checked now, as the modern client checks them.
+        if base_url is not None:
+            if not isinstance(base_url, str):
+                raise InputError("base_url", f"must be an https:// URL; got {type(base_url).__name__}")
+            require_secure_url(base_url)
+        check_options(
+            "MessageMediaMessagesClient",
+            {"retry": retry, "transport": transport},
+            {"retry": (RetryPolicy, type(None)), "transport": (httpx.BaseTransport, type(None))},
+        )
         self.configuration = configuration
         self.credentials = credentials
         self.base_url = base_url
@@ -111,6 +179,7 @@ class Engine:
         self._transport = transport
         self._lock = threading.Lock()
         self._current: tuple[tuple[Any, ...], MessageMediaClient] | None = None
+        self._closed = False
 
     def settings(self) -> tuple[Any, Any, bool, str | None]:
         """(key, secret, hmac, base_url) in force now; None parts come from the environment."""
@@ -135,6 +204,8 @@ class Engine:
     def client(self) -> MessageMediaClient:
         settings = self.settings()
         with self._lock:
+            if self._closed:
+                raise ClientStateError("Cannot send a request, as the client has been closed; nothing was sent.")
             if self._current is not None and self._current[0] == settings:
                 return self._current[1]
             key, secret, hmac, base_url = settings
@@ -148,7 +219,7 @@ class Engine:
 
     def close(self) -> None:
         with self._lock:
-            current, self._current = self._current, None
+            current, self._current, self._closed = self._current, None, True
         if current is not None:
             current[1].close()
 
@@ -179,6 +250,23 @@ class BaseController:
         for name, value in kwargs.items():
             if value is None:
                 raise ValueError(f"Required parameter {name} cannot be None.")
+
+    @contextmanager
+    def _checks(self, endpoint: Endpoint) -> Iterator[None]:
+        """Raise a failed input check as the SDK's exception for the status the API would answer."""
+        try:
+            yield
+        except InputError as error:
+            if isinstance(error, APIException):
+                raise
+            status = _refusal_status(error)
+            base = endpoint.errors.get(status, (endpoint.default, ""))[0]
+            try:
+                base_uri = self._engine.client().base_url
+            except SmsClientError:
+                base_uri = str(getattr(self.configuration, "base_uri", None) or DEFAULT_BASE_URL)
+            request = HttpRequest(endpoint.method, base_uri.rstrip("/") + endpoint.path)
+            raise local_refusal(base, error, request, status) from error
 
     def _execute(self, endpoint: Endpoint, send: Send, *, body: Any = None, account: str | None = None) -> RawResponse[Any]:
         client = self._engine.client()  # settings are checked before any hook runs

@@ -227,11 +227,10 @@ class APIHelper:
     @staticmethod
     def clean_url(url: str) -> str:
         """Collapse repeated slashes after the scheme; the URL must be http(s)."""
-        match = re.match(r"^(https?://[^/]+)", url)
+        match = re.fullmatch(r"(https?://[^/?#]+)(.*)", url, re.DOTALL)
         if match is None:
             raise ValueError("Invalid Url format.")
-        protocol = match.group(1)
-        rest = url[len(protocol) :]
+        protocol, rest = match.group(1), match.group(2)
         query = ""
         if "?" in rest:
             rest, query = rest.split("?", 1)
