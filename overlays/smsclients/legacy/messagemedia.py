@@ -22,6 +22,7 @@ import httpx
 
 from smsclients.errors import InputError
 from smsclients.legacy._apimatic import HttpContext, HttpRequest, HttpResponse
+from smsclients.legacy._messagemedia import signing as _signing
 from smsclients.legacy._messagemedia.engine import (
     NOT_OK_REASON,
     APIException,
@@ -43,7 +44,6 @@ from smsclients.legacy._messagemedia.models import (
     SendMessagesRequest,
     SendMessagesResponse,
 )
-from smsclients.legacy._messagemedia import signing as _signing
 from smsclients.legacy._messagemedia.wire import APIHelper, HttpCallBack, LazyProperty, plain
 from smsclients.lifecycle import Closable
 from smsclients.messagemedia import DEFAULT_BASE_URL
@@ -64,8 +64,8 @@ __all__ = [
     "ConfirmRepliesAsReceivedRequest",
     "ConfirmRepliesAsReceivedRequest8",
     "DeliveryReportsController",
-    "HttpCallBack",
     "HmacAuth",
+    "HttpCallBack",
     "HttpContext",
     "HttpRequest",
     "HttpResponse",
@@ -156,7 +156,9 @@ class MessagesController(_Controller):
             messages = _required_list(data, "messages")
             raw = self._execute(
                 endpoint,
-                lambda mm, account, extra: mm.messages.with_raw_response.send(messages, account=account, extra_headers=extra),
+                lambda mm, account, extra: mm.messages.with_raw_response.send(
+                    messages, account=account, extra_headers=extra
+                ),
                 body=data,
                 account=account_header,
             )
@@ -168,7 +170,9 @@ class MessagesController(_Controller):
         with self._checks(endpoint):
             raw = self._execute(
                 endpoint,
-                lambda mm, account, extra: mm.messages.with_raw_response.status(message_id, account=account, extra_headers=extra),
+                lambda mm, account, extra: mm.messages.with_raw_response.status(
+                    message_id, account=account, extra_headers=extra
+                ),
                 account=account_header,
             )
         return json_object(raw)
@@ -183,7 +187,9 @@ class MessagesController(_Controller):
             data = _cancel_body(body)
             raw = self._execute(
                 endpoint,
-                lambda mm, account, extra: mm.messages.with_raw_response.cancel(message_id, account=account, extra_headers=extra),
+                lambda mm, account, extra: mm.messages.with_raw_response.cancel(
+                    message_id, account=account, extra_headers=extra
+                ),
                 body=data,
                 account=account_header,
             )
@@ -199,7 +205,9 @@ class DeliveryReportsController(_Controller):
         with self._checks(endpoint):
             raw = self._execute(
                 endpoint,
-                lambda mm, account, extra: mm.delivery_reports.with_raw_response.check(account=account, extra_headers=extra),
+                lambda mm, account, extra: mm.delivery_reports.with_raw_response.check(
+                    account=account, extra_headers=extra
+                ),
                 account=account_header,
             )
         return CheckDeliveryReportsResponse(delivery_reports=json_object(raw).get("delivery_reports"))
@@ -215,7 +223,9 @@ class DeliveryReportsController(_Controller):
             ids = _required_list(data, "delivery_report_ids")
             raw = self._execute(
                 endpoint,
-                lambda mm, account, extra: mm.delivery_reports.with_raw_response.confirm(ids, account=account, extra_headers=extra),
+                lambda mm, account, extra: mm.delivery_reports.with_raw_response.confirm(
+                    ids, account=account, extra_headers=extra
+                ),
                 body=data,
                 account=account_header,
             )
@@ -247,7 +257,9 @@ class RepliesController(_Controller):
             ids = _required_list(data, "reply_ids")
             raw = self._execute(
                 endpoint,
-                lambda mm, account, extra: mm.replies.with_raw_response.confirm(ids, account=account, extra_headers=extra),
+                lambda mm, account, extra: mm.replies.with_raw_response.confirm(
+                    ids, account=account, extra_headers=extra
+                ),
                 body=data,
                 account=account_header,
             )

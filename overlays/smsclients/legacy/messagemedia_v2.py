@@ -142,13 +142,17 @@ class MessagesController(_Controller):
 
     def send_messages(self, body: Any) -> SendMessagesResponse:
         """POST /v1/messages; ``body`` is a SendMessagesRequest of Message objects (or the dict form)."""
-        endpoint = Endpoint("POST", "/v1/messages", {**_COMMON, 400: (SendMessages400ResponseException, SEND_400_REASON)})
+        endpoint = Endpoint(
+            "POST", "/v1/messages", {**_COMMON, 400: (SendMessages400ResponseException, SEND_400_REASON)}
+        )
         with self._checks(endpoint):
             data = _body_dict(body)
             messages = _required_list(data, "messages")
             raw = self._execute(
                 endpoint,
-                lambda mm, account, extra: mm.messages.with_raw_response.send(messages, account=account, extra_headers=extra),
+                lambda mm, account, extra: mm.messages.with_raw_response.send(
+                    messages, account=account, extra_headers=extra
+                ),
                 body=data,
             )
         return SendMessagesResponse.from_dictionary(json_object(raw, "POST"))  # type: ignore[no-any-return]
@@ -159,7 +163,9 @@ class MessagesController(_Controller):
         with self._checks(endpoint):
             raw = self._execute(
                 endpoint,
-                lambda mm, account, extra: mm.messages.with_raw_response.status(message_id, account=account, extra_headers=extra),
+                lambda mm, account, extra: mm.messages.with_raw_response.status(
+                    message_id, account=account, extra_headers=extra
+                ),
             )
         return GetMessageStatusResponse.from_dictionary(json_object(raw))  # type: ignore[no-any-return]
 
@@ -170,7 +176,9 @@ class MessagesController(_Controller):
             data = _cancel_body(body)
             raw = self._execute(
                 endpoint,
-                lambda mm, account, extra: mm.messages.with_raw_response.cancel(message_id, account=account, extra_headers=extra),
+                lambda mm, account, extra: mm.messages.with_raw_response.cancel(
+                    message_id, account=account, extra_headers=extra
+                ),
                 body=data,
             )
         return json_or_text(raw, "PUT")
@@ -195,7 +203,9 @@ class DeliveryReportsController(_Controller):
         with self._checks(endpoint):
             raw = self._execute(
                 endpoint,
-                lambda mm, account, extra: mm.delivery_reports.with_raw_response.check(account=account, extra_headers=extra),
+                lambda mm, account, extra: mm.delivery_reports.with_raw_response.check(
+                    account=account, extra_headers=extra
+                ),
             )
         return CheckDeliveryReportsResponse.from_dictionary(json_object(raw))  # type: ignore[no-any-return]
 
@@ -207,7 +217,9 @@ class DeliveryReportsController(_Controller):
             ids = _required_list(data, "delivery_report_ids")
             raw = self._execute(
                 endpoint,
-                lambda mm, account, extra: mm.delivery_reports.with_raw_response.confirm(ids, account=account, extra_headers=extra),
+                lambda mm, account, extra: mm.delivery_reports.with_raw_response.confirm(
+                    ids, account=account, extra_headers=extra
+                ),
                 body=data,
             )
         return json_or_text(raw, "POST")
@@ -234,14 +246,16 @@ class RepliesController(_Controller):
             ids = _required_list(data, "reply_ids")
             raw = self._execute(
                 endpoint,
-                lambda mm, account, extra: mm.replies.with_raw_response.confirm(ids, account=account, extra_headers=extra),
+                lambda mm, account, extra: mm.replies.with_raw_response.confirm(
+                    ids, account=account, extra_headers=extra
+                ),
                 body=data,
             )
         return json_or_text(raw, "POST")
 
 
 class MessageMediaMessagesClient(SdkClient):
-    """2.x's entry point: ``MessageMediaMessagesClient(auth_user_name=None, auth_password=None, use_hmac_authentication=False)``.
+    """2.x's entry point: ``MessageMediaMessagesClient(auth_user_name, auth_password, use_hmac_authentication)``.
 
     With no arguments the client reads :class:`Configuration` on every call (then the
     environment). ``base_url``, ``retry`` and ``transport`` are additions.

@@ -20,7 +20,7 @@ from typing import Any
 
 from smsclients_sandbox.state import State, iso_z, parse_timestamp
 from smsclients_sandbox.surfaces import Surface
-from smsclients_sandbox.wire import Call, Operation, ProviderError, Reply, dig
+from smsclients_sandbox.wire import Call, Handler, Operation, ProviderError, Reply, dig
 
 MESSAGES = "mm.msg"
 IN_FLIGHT = "mm.inflight"
@@ -74,7 +74,7 @@ class MessageMedia:
         return [replace(op, handler=self._for_account(op.handler)) for op in operations]
 
     # ------------------------------------------------------------------ accounts
-    def _for_account(self, handler: Any) -> Any:
+    def _for_account(self, handler: Handler) -> Handler:
         """``handler`` behind the Account check every MessageMedia operation makes."""
 
         def checked(call: Call) -> Reply:

@@ -16,7 +16,7 @@ import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any, Final, Protocol
+from typing import Any, ClassVar, Final, Protocol
 
 import httpx
 from messagemedia_messages_v1_client.resources import RawResponse
@@ -31,8 +31,8 @@ from smsclients.errors import (
     combined_error_class,
     copy_api_error_fields,
 )
-from smsclients.messagemedia import DEFAULT_BASE_URL, PROVIDER, MessageMediaClient
 from smsclients.http import require_secure_url
+from smsclients.messagemedia import DEFAULT_BASE_URL, PROVIDER, MessageMediaClient
 from smsclients.responses import parse_json_body
 from smsclients.retries import RetryPolicy
 from smsclients.validation import check_options
@@ -45,7 +45,9 @@ NOT_OK_REASON: Final = "HTTP response not OK."
 # 1.1.0 shipped these as Configuration defaults; they mean "not configured".
 PLACEHOLDER: Final = "TODO: Replace"
 # Headers the engine sets itself; a hook's other headers are sent as given.
-OWN_HEADERS: Final = frozenset({"accept", "content-type", "account", "authorization", "user-agent", "date", "x-content-md5"})
+OWN_HEADERS: Final = frozenset(
+    {"accept", "content-type", "account", "authorization", "user-agent", "date", "x-content-md5"}
+)
 
 
 class APIException(APIError):
@@ -99,7 +101,8 @@ def refused_class(base: type[APIException]) -> type[APIException]:
 def local_refusal(base: type[APIException], error: InputError, request: HttpRequest, status: int) -> APIException:
     """The SDK's exception for a request this drop-in refused instead of the API (nothing was sent).
 
-    ``response_code`` is ``status``, what the API answers such a request with, ``context.response`` a stand-in without headers whose body names the problem,
+    ``response_code`` is ``status``, what the API answers such a request with; ``context.response``
+    is a stand-in without headers whose body names the problem;
     ``str(e)`` the problem itself; ``e.field`` and ``e.rule`` are the :class:`InputError`'s.
     """
     body = json.dumps({"message": str(error), "details": [str(error)]})
@@ -235,7 +238,7 @@ class BaseController:
 
     http_client: Any = RequestsClient()
     http_call_back: Any = None
-    global_headers: dict[str, str] = {"user-agent": "messagemedia-messages"}
+    global_headers: ClassVar[dict[str, str]] = {"user-agent": "messagemedia-messages"}
     configuration: type  # set by each SDK generation's controllers
 
     def __init__(self, client: Any = None, call_back: Any = None) -> None:
@@ -268,7 +271,9 @@ class BaseController:
             request = HttpRequest(endpoint.method, base_uri.rstrip("/") + endpoint.path)
             raise local_refusal(base, error, request, status) from error
 
-    def _execute(self, endpoint: Endpoint, send: Send, *, body: Any = None, account: str | None = None) -> RawResponse[Any]:
+    def _execute(
+        self, endpoint: Endpoint, send: Send, *, body: Any = None, account: str | None = None
+    ) -> RawResponse[Any]:
         client = self._engine.client()  # settings are checked before any hook runs
         headers = {"accept": "application/json"}
         if body is not None:
@@ -285,14 +290,17 @@ class BaseController:
         try:
             raw = send(client, account, extra)
         except APIError as error:
-            response = HttpResponse(error.status_code, httpx.Headers(dict(error.headers)), error.raw_body.decode("utf-8", "replace"))
+            # Headers case-insensitive, as the SDKs' (requests') were.
+            error_headers: Any = httpx.Headers(dict(error.headers))
+            response = HttpResponse(error.status_code, error_headers, error.raw_body.decode("utf-8", "replace"))
             context = HttpContext(request, response)
             if self.http_call_back is not None:
                 self.http_call_back.on_after_response(context)
             base, reason = endpoint.errors.get(error.status_code, (endpoint.default, NOT_OK_REASON))
             exc_class = combined_error_class(base, type(error))
             raise copy_api_error_fields(exc_class(reason, context), error) from error
-        response = HttpResponse(int(raw.status_code), httpx.Headers(raw.headers), raw.content.decode("utf-8", "replace"))
+        answer_headers: Any = httpx.Headers(raw.headers)
+        response = HttpResponse(int(raw.status_code), answer_headers, raw.content.decode("utf-8", "replace"))
         if self.http_call_back is not None:
             self.http_call_back.on_after_response(HttpContext(request, response))
         return raw

@@ -7,7 +7,7 @@ also turn nested objects into their model classes and timestamps into ``datetime
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from .wire import APIHelper
 
@@ -71,6 +71,12 @@ class Model:
                 return value  # an unreadable timestamp is kept as sent rather than failing the answer
         return value
 
+    if TYPE_CHECKING:  # fields are set from ``_names``; the SDKs' models were untyped
+
+        def __getattr__(self, name: str) -> Any: ...
+
+        def __setattr__(self, name: str, value: Any) -> None: ...
+
     def __repr__(self) -> str:
         fields = ", ".join(f"{attr}={getattr(self, attr)!r}" for attr in self._names)
         return f"{type(self).__name__}({fields})"
@@ -83,27 +89,23 @@ class Model:
     __hash__ = None  # type: ignore[assignment]  # mutable, compared by value
 
 
-
 # -------------------------------------------------------------------------------------------- 1.1.0
 class SendMessagesRequest(Model):
     """Body of ``create_send_messages``: ``messages`` is a list of message dicts (or models)."""
 
     _names: ClassVar[dict[str, str]] = {"messages": "messages"}
-    messages: list[Any] | None
 
 
 class CancelScheduledMessageRequest(Model):
     """Body of the cancel call; ``status`` may only be ``'cancelled'`` (missing means cancelled)."""
 
     _names: ClassVar[dict[str, str]] = {"status": "status"}
-    status: str | None
 
 
 class ConfirmDeliveryReportsAsReceivedRequest(Model):
     """Body of the confirm-delivery-reports call."""
 
     _names: ClassVar[dict[str, str]] = {"delivery_report_ids": "delivery_report_ids"}
-    delivery_report_ids: list[str] | None
 
 
 class ConfirmDeliveryReportsAsReceivedRequest11(ConfirmDeliveryReportsAsReceivedRequest):
@@ -114,7 +116,6 @@ class ConfirmRepliesAsReceivedRequest(Model):
     """Body of the confirm-replies call (reply ids, not message ids)."""
 
     _names: ClassVar[dict[str, str]] = {"reply_ids": "reply_ids"}
-    reply_ids: list[str] | None
 
 
 class ConfirmRepliesAsReceivedRequest8(ConfirmRepliesAsReceivedRequest):
@@ -125,18 +126,15 @@ class SendMessagesResponse(Model):
     """1.1.0 result of sending: ``messages`` is a list of plain dicts."""
 
     _names: ClassVar[dict[str, str]] = {"messages": "messages"}
-    messages: list[dict[str, Any]] | None
 
 
 class CheckDeliveryReportsResponse(Model):
     """1.1.0 result of checking delivery reports: ``delivery_reports`` is a list of plain dicts."""
 
     _names: ClassVar[dict[str, str]] = {"delivery_reports": "delivery_reports"}
-    delivery_reports: list[dict[str, Any]] | None
 
 
 class CheckRepliesResponse(Model):
     """1.1.0 result of checking replies: ``replies`` is a list of plain dicts."""
 
     _names: ClassVar[dict[str, str]] = {"replies": "replies"}
-    replies: list[dict[str, Any]] | None

@@ -98,7 +98,8 @@ class Message(Model):
 
     # 2.x's argument order puts content and destination_number first; delivery_report defaults to False.
     _names: ClassVar[dict[str, str]] = {
-        name: name for name in ("content", "destination_number", "callback_url", *_MESSAGE_FIELDS[3:], "media", "subject")
+        name: name
+        for name in ("content", "destination_number", "callback_url", *_MESSAGE_FIELDS[3:], "media", "subject")
     }
     _defaults: ClassVar[dict[str, Any]] = {"delivery_report": False}
     _datetimes: ClassVar[frozenset[str]] = frozenset({"message_expiry_timestamp", "scheduled"})
@@ -155,25 +156,21 @@ class SendMessagesRequest(Model):
 
     _names: ClassVar[dict[str, str]] = {"messages": "messages"}
     _nested: ClassVar[dict[str, type[Model]]] = {"messages": Message}
-    messages: list[Any] | None
 
 
 class SendMessagesResponse(Model):
     _names: ClassVar[dict[str, str]] = {"messages": "messages"}
     _nested: ClassVar[dict[str, type[Model]]] = {"messages": Message}
-    messages: list[Any] | None
 
 
 class CheckDeliveryReportsResponse(Model):
     _names: ClassVar[dict[str, str]] = {"delivery_reports": "delivery_reports"}
     _nested: ClassVar[dict[str, type[Model]]] = {"delivery_reports": DeliveryReport}
-    delivery_reports: list[Any] | None
 
 
 class CheckRepliesResponse(Model):
     _names: ClassVar[dict[str, str]] = {"replies": "replies"}
     _nested: ClassVar[dict[str, type[Model]]] = {"replies": Reply}
-    replies: list[Any] | None
 
 
 class ConfirmDeliveryReportsAsReceivedRequest1(ConfirmDeliveryReportsAsReceivedRequest):
@@ -182,5 +179,3 @@ class ConfirmDeliveryReportsAsReceivedRequest1(ConfirmDeliveryReportsAsReceivedR
 
 class ConfirmRepliesAsReceivedRequest1(ConfirmRepliesAsReceivedRequest):
     """2.x's second name for the same body."""
-
-

@@ -82,7 +82,9 @@ class HttpCallBack:
 class HttpClient:
     """The SDK's request factory. The drop-ins send through :mod:`smsclients`, not through this class."""
 
-    def _request(self, method: str, query_url: str, headers: Any, query_parameters: Any, parameters: Any) -> HttpRequest:
+    def _request(
+        self, method: str, query_url: str, headers: Any, query_parameters: Any, parameters: Any
+    ) -> HttpRequest:
         return HttpRequest(method, query_url, dict(headers or {}), query_parameters, parameters)
 
     def get(self, query_url: str, headers: Any = None, query_parameters: Any = None) -> HttpRequest:
@@ -91,23 +93,53 @@ class HttpClient:
     def head(self, query_url: str, headers: Any = None, query_parameters: Any = None) -> HttpRequest:
         return self._request("HEAD", query_url, headers, query_parameters, None)
 
-    def post(self, query_url: str, headers: Any = None, query_parameters: Any = None, parameters: Any = None, files: Any = None) -> HttpRequest:
+    def post(
+        self,
+        query_url: str,
+        headers: Any = None,
+        query_parameters: Any = None,
+        parameters: Any = None,
+        files: Any = None,
+    ) -> HttpRequest:
         return self._request(HttpMethodEnum.POST, query_url, headers, query_parameters, parameters)
 
-    def put(self, query_url: str, headers: Any = None, query_parameters: Any = None, parameters: Any = None, files: Any = None) -> HttpRequest:
+    def put(
+        self,
+        query_url: str,
+        headers: Any = None,
+        query_parameters: Any = None,
+        parameters: Any = None,
+        files: Any = None,
+    ) -> HttpRequest:
         return self._request(HttpMethodEnum.PUT, query_url, headers, query_parameters, parameters)
 
-    def patch(self, query_url: str, headers: Any = None, query_parameters: Any = None, parameters: Any = None, files: Any = None) -> HttpRequest:
+    def patch(
+        self,
+        query_url: str,
+        headers: Any = None,
+        query_parameters: Any = None,
+        parameters: Any = None,
+        files: Any = None,
+    ) -> HttpRequest:
         return self._request(HttpMethodEnum.PATCH, query_url, headers, query_parameters, parameters)
 
-    def delete(self, query_url: str, headers: Any = None, query_parameters: Any = None, parameters: Any = None, files: Any = None) -> HttpRequest:
+    def delete(
+        self,
+        query_url: str,
+        headers: Any = None,
+        query_parameters: Any = None,
+        parameters: Any = None,
+        files: Any = None,
+    ) -> HttpRequest:
         return self._request(HttpMethodEnum.DELETE, query_url, headers, query_parameters, parameters)
 
 
 class RequestsClient(HttpClient):
     """1.x/2.x default ``http_client``; builds requests (sending is done by the drop-in's engine)."""
 
-    def __init__(self, timeout: float = 60, cache: bool = False, max_retries: Any = None, retry_interval: Any = None) -> None:
+    def __init__(
+        self, timeout: float = 60, cache: bool = False, max_retries: Any = None, retry_interval: Any = None
+    ) -> None:
         self.timeout = timeout
 
 
@@ -179,7 +211,9 @@ def plain(value: Any) -> Any:
         return value.value
     names = getattr(value, "_names", None)
     if isinstance(names, Mapping):
-        return {wire: plain(getattr(value, attr)) for attr, wire in names.items() if getattr(value, attr, None) is not None}
+        return {
+            wire: plain(getattr(value, attr)) for attr, wire in names.items() if getattr(value, attr, None) is not None
+        }
     to_dict = getattr(value, "to_dict", None)  # a generated (modern) model
     if callable(to_dict):
         return to_dict()
@@ -242,7 +276,11 @@ class APIHelper:
         if url is None:
             raise ValueError("URL is None.")
         for key, value in (parameters or {}).items():
-            text = "/".join(quote(str(v), safe="") for v in value) if isinstance(value, list) else quote(str(value if value is not None else ""), safe="")
+            text = (
+                "/".join(quote(str(v), safe="") for v in value)
+                if isinstance(value, list)
+                else quote(str(value if value is not None else ""), safe="")
+            )
             url = url.replace(f"{{{key}}}", text)
         return url
 

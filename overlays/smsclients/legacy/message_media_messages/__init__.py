@@ -1,5 +1,5 @@
-"""``message_media_messages`` of the MessageMedia Messages SDK 1.1.0, mirrored for one-line import changes."""
+"""``message_media_messages`` (MessageMedia Messages SDK 1.1.0), mirrored."""
 
 from smsclients.legacy.messagemedia import MessageMediaMessagesClient
 
-__all__ = ['MessageMediaMessagesClient']
+__all__ = ["MessageMediaMessagesClient"]

@@ -2,4 +2,4 @@
 
 from smsclients.legacy._messagemedia.wire import APIHelper
 
-__all__ = ['APIHelper']
+__all__ = ["APIHelper"]

@@ -2,4 +2,4 @@
 
 from smsclients.legacy._messagemedia.wire import LazyProperty, lazy_property
 
-__all__ = ['LazyProperty', 'lazy_property']
+__all__ = ["LazyProperty", "lazy_property"]

@@ -2,4 +2,4 @@
 
 from smsclients.legacy.messagemedia import MessageMediaMessagesClient
 
-__all__ = ['MessageMediaMessagesClient']
+__all__ = ["MessageMediaMessagesClient"]

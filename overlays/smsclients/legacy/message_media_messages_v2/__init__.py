@@ -1,5 +1,5 @@
-"""``message_media_messages`` of the MessageMedia Messages SDK 2.x, mirrored for one-line import changes."""
+"""``message_media_messages`` (MessageMedia Messages SDK 2.x), mirrored."""
 
 from smsclients.legacy.messagemedia_v2 import MessageMediaMessagesClient
 
-__all__ = ['MessageMediaMessagesClient']
+__all__ = ["MessageMediaMessagesClient"]

@@ -2,4 +2,4 @@
 
 from smsclients.legacy.messagemedia_v2 import Configuration
 
-__all__ = ['Configuration']
+__all__ = ["Configuration"]

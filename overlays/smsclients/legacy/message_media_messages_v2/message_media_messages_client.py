@@ -2,4 +2,4 @@
 
 from smsclients.legacy.messagemedia_v2 import MessageMediaMessagesClient
 
-__all__ = ['MessageMediaMessagesClient']
+__all__ = ["MessageMediaMessagesClient"]

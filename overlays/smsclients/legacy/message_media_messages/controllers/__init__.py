@@ -1,3 +1,3 @@
-"""``message_media_messages.controllers`` of the MessageMedia Messages SDK 1.1.0, mirrored for one-line import changes."""
+"""``message_media_messages.controllers`` (MessageMedia Messages SDK 1.1.0), mirrored."""
 
 __all__ = []

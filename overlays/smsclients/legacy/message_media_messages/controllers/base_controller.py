@@ -2,4 +2,4 @@
 
 from smsclients.legacy._messagemedia.engine import BaseController
 
-__all__ = ['BaseController']
+__all__ = ["BaseController"]

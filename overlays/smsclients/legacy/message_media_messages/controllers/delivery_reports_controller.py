@@ -2,4 +2,4 @@
 
 from smsclients.legacy.messagemedia import DeliveryReportsController
 
-__all__ = ['DeliveryReportsController']
+__all__ = ["DeliveryReportsController"]

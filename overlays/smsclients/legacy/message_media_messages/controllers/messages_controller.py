@@ -2,4 +2,4 @@
 
 from smsclients.legacy.messagemedia import MessagesController
 
-__all__ = ['MessagesController']
+__all__ = ["MessagesController"]

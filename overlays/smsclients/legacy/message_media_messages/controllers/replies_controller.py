@@ -2,4 +2,4 @@
 
 from smsclients.legacy.messagemedia import RepliesController
 
-__all__ = ['RepliesController']
+__all__ = ["RepliesController"]

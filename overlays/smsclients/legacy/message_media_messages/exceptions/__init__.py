@@ -1,3 +1,3 @@
-"""``message_media_messages.exceptions`` of the MessageMedia Messages SDK 1.1.0, mirrored for one-line import changes."""
+"""``message_media_messages.exceptions`` (MessageMedia Messages SDK 1.1.0), mirrored."""
 
 __all__ = []

@@ -2,4 +2,4 @@
 
 from smsclients.legacy.messagemedia import APIException
 
-__all__ = ['APIException']
+__all__ = ["APIException"]

@@ -1,3 +1,3 @@
-"""``message_media_messages.http`` of the MessageMedia Messages SDK 1.1.0, mirrored for one-line import changes."""
+"""``message_media_messages.http`` (MessageMedia Messages SDK 1.1.0), mirrored."""
 
 __all__ = []

@@ -2,4 +2,4 @@
 
 from smsclients.legacy._messagemedia.wire import HttpClient
 
-__all__ = ['HttpClient']
+__all__ = ["HttpClient"]

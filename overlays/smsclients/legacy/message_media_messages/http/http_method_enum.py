@@ -2,4 +2,4 @@
 
 from smsclients.legacy._messagemedia.wire import HttpMethodEnum
 
-__all__ = ['HttpMethodEnum']
+__all__ = ["HttpMethodEnum"]

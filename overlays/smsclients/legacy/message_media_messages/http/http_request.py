@@ -2,4 +2,4 @@
 
 from smsclients.legacy._messagemedia.wire import HttpRequest
 
-__all__ = ['HttpRequest']
+__all__ = ["HttpRequest"]

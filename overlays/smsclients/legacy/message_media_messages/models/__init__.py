@@ -1,3 +1,3 @@
-"""``message_media_messages.models`` of the MessageMedia Messages SDK 1.1.0, mirrored for one-line import changes."""
+"""``message_media_messages.models`` (MessageMedia Messages SDK 1.1.0), mirrored."""
 
 __all__ = []

@@ -2,4 +2,4 @@
 
 from smsclients.legacy.messagemedia import CancelScheduledMessageRequest
 
-__all__ = ['CancelScheduledMessageRequest']
+__all__ = ["CancelScheduledMessageRequest"]

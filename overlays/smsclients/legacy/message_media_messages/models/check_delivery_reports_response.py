@@ -2,4 +2,4 @@
 
 from smsclients.legacy.messagemedia import CheckDeliveryReportsResponse
 
-__all__ = ['CheckDeliveryReportsResponse']
+__all__ = ["CheckDeliveryReportsResponse"]

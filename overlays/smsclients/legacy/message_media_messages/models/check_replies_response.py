@@ -2,4 +2,4 @@
 
 from smsclients.legacy.messagemedia import CheckRepliesResponse
 
-__all__ = ['CheckRepliesResponse']
+__all__ = ["CheckRepliesResponse"]

@@ -2,4 +2,4 @@
 
 from smsclients.legacy.messagemedia import ConfirmDeliveryReportsAsReceivedRequest
 
-__all__ = ['ConfirmDeliveryReportsAsReceivedRequest']
+__all__ = ["ConfirmDeliveryReportsAsReceivedRequest"]

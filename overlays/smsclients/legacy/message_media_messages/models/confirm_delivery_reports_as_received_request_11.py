@@ -2,4 +2,4 @@
 
 from smsclients.legacy.messagemedia import ConfirmDeliveryReportsAsReceivedRequest11
 
-__all__ = ['ConfirmDeliveryReportsAsReceivedRequest11']
+__all__ = ["ConfirmDeliveryReportsAsReceivedRequest11"]

@@ -2,4 +2,4 @@
 
 from smsclients.legacy.messagemedia import ConfirmRepliesAsReceivedRequest
 
-__all__ = ['ConfirmRepliesAsReceivedRequest']
+__all__ = ["ConfirmRepliesAsReceivedRequest"]

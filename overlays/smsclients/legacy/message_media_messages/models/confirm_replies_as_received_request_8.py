@@ -2,4 +2,4 @@
 
 from smsclients.legacy.messagemedia import ConfirmRepliesAsReceivedRequest8
 
-__all__ = ['ConfirmRepliesAsReceivedRequest8']
+__all__ = ["ConfirmRepliesAsReceivedRequest8"]

@@ -2,4 +2,4 @@
 
 from smsclients.legacy.messagemedia import SendMessagesResponse
 
-__all__ = ['SendMessagesResponse']
+__all__ = ["SendMessagesResponse"]

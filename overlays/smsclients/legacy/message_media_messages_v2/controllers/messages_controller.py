@@ -2,4 +2,4 @@
 
 from smsclients.legacy.messagemedia_v2 import MessagesController
 
-__all__ = ['MessagesController']
+__all__ = ["MessagesController"]

@@ -2,4 +2,4 @@
 
 from smsclients.legacy.messagemedia_v2 import APIException
 
-__all__ = ['APIException']
+__all__ = ["APIException"]

@@ -2,4 +2,4 @@
 
 from smsclients.legacy.messagemedia_v2 import SendMessages400ResponseException
 
-__all__ = ['SendMessages400ResponseException']
+__all__ = ["SendMessages400ResponseException"]

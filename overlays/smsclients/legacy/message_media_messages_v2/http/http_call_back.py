@@ -2,4 +2,4 @@
 
 from smsclients.legacy._messagemedia.wire import HttpCallBack
 
-__all__ = ['HttpCallBack']
+__all__ = ["HttpCallBack"]

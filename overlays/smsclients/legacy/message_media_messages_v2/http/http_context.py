@@ -2,4 +2,4 @@
 
 from smsclients.legacy._messagemedia.wire import HttpContext
 
-__all__ = ['HttpContext']
+__all__ = ["HttpContext"]

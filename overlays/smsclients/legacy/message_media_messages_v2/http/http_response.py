@@ -2,4 +2,4 @@
 
 from smsclients.legacy._messagemedia.wire import HttpResponse
 
-__all__ = ['HttpResponse']
+__all__ = ["HttpResponse"]

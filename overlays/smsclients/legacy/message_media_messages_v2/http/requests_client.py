@@ -2,4 +2,4 @@
 
 from smsclients.legacy._messagemedia.wire import RequestsClient
 
-__all__ = ['RequestsClient']
+__all__ = ["RequestsClient"]

@@ -2,4 +2,4 @@
 
 from smsclients.legacy.messagemedia_v2 import CancelScheduledMessageRequest
 
-__all__ = ['CancelScheduledMessageRequest']
+__all__ = ["CancelScheduledMessageRequest"]

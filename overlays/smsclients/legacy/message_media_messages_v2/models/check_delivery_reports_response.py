@@ -2,4 +2,4 @@
 
 from smsclients.legacy.messagemedia_v2 import CheckDeliveryReportsResponse
 
-__all__ = ['CheckDeliveryReportsResponse']
+__all__ = ["CheckDeliveryReportsResponse"]

@@ -2,4 +2,4 @@
 
 from smsclients.legacy.messagemedia_v2 import ConfirmDeliveryReportsAsReceivedRequest1
 
-__all__ = ['ConfirmDeliveryReportsAsReceivedRequest1']
+__all__ = ["ConfirmDeliveryReportsAsReceivedRequest1"]

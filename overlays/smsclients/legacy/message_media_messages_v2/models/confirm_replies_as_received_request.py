@@ -2,4 +2,4 @@
 
 from smsclients.legacy.messagemedia_v2 import ConfirmRepliesAsReceivedRequest
 
-__all__ = ['ConfirmRepliesAsReceivedRequest']
+__all__ = ["ConfirmRepliesAsReceivedRequest"]

@@ -2,4 +2,4 @@
 
 from smsclients.legacy.messagemedia_v2 import ConfirmRepliesAsReceivedRequest1
 
-__all__ = ['ConfirmRepliesAsReceivedRequest1']
+__all__ = ["ConfirmRepliesAsReceivedRequest1"]

@@ -2,4 +2,4 @@
 
 from smsclients.legacy.messagemedia_v2 import DeliveryReport
 
-__all__ = ['DeliveryReport']
+__all__ = ["DeliveryReport"]

@@ -2,4 +2,4 @@
 
 from smsclients.legacy.messagemedia_v2 import Format1Enum
 
-__all__ = ['Format1Enum']
+__all__ = ["Format1Enum"]

@@ -2,4 +2,4 @@
 
 from smsclients.legacy.messagemedia_v2 import FormatEnum
 
-__all__ = ['FormatEnum']
+__all__ = ["FormatEnum"]

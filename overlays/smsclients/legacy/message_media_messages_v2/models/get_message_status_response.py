@@ -2,4 +2,4 @@
 
 from smsclients.legacy.messagemedia_v2 import GetMessageStatusResponse
 
-__all__ = ['GetMessageStatusResponse']
+__all__ = ["GetMessageStatusResponse"]

@@ -2,4 +2,4 @@
 
 from smsclients.legacy.messagemedia_v2 import Message
 
-__all__ = ['Message']
+__all__ = ["Message"]

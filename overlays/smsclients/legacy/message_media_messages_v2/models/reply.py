@@ -2,4 +2,4 @@
 
 from smsclients.legacy.messagemedia_v2 import Reply
 
-__all__ = ['Reply']
+__all__ = ["Reply"]

@@ -2,4 +2,4 @@
 
 from smsclients.legacy.messagemedia_v2 import SendMessagesRequest
 
-__all__ = ['SendMessagesRequest']
+__all__ = ["SendMessagesRequest"]

@@ -2,4 +2,4 @@
 
 from smsclients.legacy.messagemedia_v2 import SendMessagesResponse
 
-__all__ = ['SendMessagesResponse']
+__all__ = ["SendMessagesResponse"]

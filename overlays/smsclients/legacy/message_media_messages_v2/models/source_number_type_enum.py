@@ -2,4 +2,4 @@
 
 from smsclients.legacy.messagemedia_v2 import SourceNumberTypeEnum
 
-__all__ = ['SourceNumberTypeEnum']
+__all__ = ["SourceNumberTypeEnum"]

@@ -2,4 +2,4 @@
 
 from smsclients.legacy.messagemedia_v2 import Status2Enum
 
-__all__ = ['Status2Enum']
+__all__ = ["Status2Enum"]

@@ -2,4 +2,4 @@
 
 from smsclients.legacy.messagemedia_v2 import StatusEnum
 
-__all__ = ['StatusEnum']
+__all__ = ["StatusEnum"]

@@ -2,4 +2,4 @@
 
 from smsclients.legacy.messagemedia_v2 import VendorAccountId
 
-__all__ = ['VendorAccountId']
+__all__ = ["VendorAccountId"]

@@ -2,4 +2,4 @@
 
 from smsclients.legacy.messagemedia import BasicAuth
 
-__all__ = ['BasicAuth']
+__all__ = ["BasicAuth"]

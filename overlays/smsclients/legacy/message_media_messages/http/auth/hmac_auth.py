@@ -2,4 +2,4 @@
 
 from smsclients.legacy.messagemedia import HmacAuth
 
-__all__ = ['HmacAuth']
+__all__ = ["HmacAuth"]

@@ -1,3 +1,3 @@
-"""``message_media_messages.http.auth`` of the MessageMedia Messages SDK 2.x, mirrored for one-line import changes."""
+"""``message_media_messages.http.auth`` (MessageMedia Messages SDK 2.x), mirrored."""
 
 __all__ = []

@@ -2,4 +2,4 @@
 
 from smsclients.legacy.messagemedia_v2 import AuthManager
 
-__all__ = ['AuthManager']
+__all__ = ["AuthManager"]
