@@ -20,7 +20,7 @@ from typing import Any, ClassVar, Final
 
 import httpx
 
-from smsclients.errors import InputError
+from smsclients.errors import InputError, SmsClientError
 from smsclients.legacy._apimatic import HttpContext, HttpRequest, HttpResponse
 from smsclients.legacy._messagemedia import signing as _signing
 from smsclients.legacy._messagemedia.engine import (
@@ -292,6 +292,10 @@ class SdkClient(Closable):
         self._hmac = bool(use_hmac_authentication)
         self._engine = Engine(self.config, credentials=credentials, base_url=base_url, retry=retry, transport=transport)
         self._made: dict[str, BaseController] = {}
+        try:
+            self._engine.client()  # the connection pool now, when the settings allow it
+        except SmsClientError:
+            pass  # settings still missing: the first call reports them (the SDK failed on use too)
 
     def _controller(self, name: str) -> Any:
         controller = self._made.get(name)

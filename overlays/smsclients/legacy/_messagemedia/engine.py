@@ -181,7 +181,8 @@ class Engine:
         self._retry = retry
         self._transport = transport
         self._lock = threading.Lock()
-        self._current: tuple[tuple[Any, ...], MessageMediaClient] | None = None
+        self._client: MessageMediaClient | None = None
+        self._settings: tuple[Any, ...] | None = None
         self._closed = False
 
     def settings(self) -> tuple[Any, Any, bool, str | None]:
@@ -209,22 +210,22 @@ class Engine:
         with self._lock:
             if self._closed:
                 raise ClientStateError("Cannot send a request, as the client has been closed; nothing was sent.")
-            if self._current is not None and self._current[0] == settings:
-                return self._current[1]
+            if self._client is not None and self._settings == settings:
+                return self._client
             key, secret, hmac, base_url = settings
             client = MessageMediaClient(
                 key, secret, hmac=hmac, base_url=base_url, retry=self._retry, transport=self._transport
             )
-            previous, self._current = self._current, (settings, client)
+            previous, self._client, self._settings = self._client, client, settings
         if previous is not None:
-            previous[1].close()
+            previous.close()
         return client
 
     def close(self) -> None:
         with self._lock:
-            current, self._current, self._closed = self._current, None, True
-        if current is not None:
-            current[1].close()
+            previous, self._client, self._closed = self._client, None, True
+        if previous is not None:
+            previous.close()
 
 
 Send = Callable[[MessageMediaClient, "str | None", "dict[str, str]"], RawResponse[Any]]
