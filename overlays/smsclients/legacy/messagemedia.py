@@ -16,6 +16,7 @@ gave come from ``MESSAGEMEDIA_API_KEY`` / ``_API_SECRET`` / ``_BASE_URL`` as for
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any, ClassVar, Final
 
 import httpx
@@ -292,10 +293,10 @@ class SdkClient(Closable):
         self._hmac = bool(use_hmac_authentication)
         self._engine = Engine(self.config, credentials=credentials, base_url=base_url, retry=retry, transport=transport)
         self._made: dict[str, BaseController] = {}
-        try:
-            self._engine.client()  # the connection pool now, when the settings allow it
-        except SmsClientError:
-            pass  # settings still missing: the first call reports them (the SDK failed on use too)
+        # The connection pool now when the settings allow; if some are missing, the first call
+        # reports them (the SDK failed on use too).
+        with contextlib.suppress(SmsClientError):
+            self._engine.client()
 
     def _controller(self, name: str) -> Any:
         controller = self._made.get(name)
