@@ -16,21 +16,18 @@ gave come from ``MESSAGEMEDIA_API_KEY`` / ``_API_SECRET`` / ``_BASE_URL`` as for
 
 from __future__ import annotations
 
-import contextlib
 from typing import Any, ClassVar, Final
 
 import httpx
 
-from smsclients.errors import InputError, SmsClientError
 from smsclients.legacy._apimatic import HttpContext, HttpRequest, HttpResponse
 from smsclients.legacy._messagemedia import signing as _signing
+from smsclients.legacy._messagemedia.client import SdkClient, body_dict, cancel_body, required_list
 from smsclients.legacy._messagemedia.engine import (
     NOT_OK_REASON,
     APIException,
     BaseController,
-    Credentials,
     Endpoint,
-    Engine,
     json_object,
     json_or_text,
 )
@@ -45,11 +42,9 @@ from smsclients.legacy._messagemedia.models import (
     SendMessagesRequest,
     SendMessagesResponse,
 )
-from smsclients.legacy._messagemedia.wire import APIHelper, HttpCallBack, LazyProperty, plain
-from smsclients.lifecycle import Closable
+from smsclients.legacy._messagemedia.wire import APIHelper, HttpCallBack, LazyProperty
 from smsclients.messagemedia import DEFAULT_BASE_URL
 from smsclients.retries import RetryPolicy
-from smsclients.validation import json_input
 
 __all__ = [
     "NOT_OK_REASON",
@@ -100,40 +95,6 @@ def _handled(*statuses: int) -> dict[int, tuple[type[APIException], str]]:
     return {status: (APIException, _HANDLED) for status in statuses}
 
 
-# --------------------------------------------------------------------------------------------------
-# Helpers
-
-
-def _body_dict(body: Any) -> dict[str, Any]:
-    """A request body as 1.1.0 accepted it (dict or model), or a JSON string, as a plain dict."""
-    if isinstance(body, str):
-        body = json_input("body", body)
-    try:
-        value = plain(body)
-    except RecursionError:
-        raise InputError("body", "is nested too deeply") from None
-    if not isinstance(value, dict):
-        raise InputError("body", "must be a dict or a request model object")
-    return value
-
-
-def _required_list(body: dict[str, Any], key: str) -> list[Any]:
-    value = body.get(key)
-    if value is None:
-        raise InputError(f"body.{key}", "is required")
-    if not isinstance(value, list):
-        raise InputError(f"body.{key}", "must be a list")
-    return value
-
-
-def _cancel_body(body: Any) -> dict[str, Any]:
-    """Cancel's body: a missing status means cancelled, the only value the API accepts."""
-    status = _body_dict(body).get("status", "cancelled")
-    if status not in (None, "cancelled"):
-        raise InputError("body.status", "must be 'cancelled'")
-    return {"status": "cancelled"}
-
-
 class _Controller(BaseController):
     configuration = Configuration
 
@@ -153,8 +114,8 @@ class MessagesController(_Controller):
         """
         endpoint = Endpoint("POST", "/v1/messages", _handled(400))
         with self._checks(endpoint):
-            data = _body_dict(body)
-            messages = _required_list(data, "messages")
+            data = body_dict(body)
+            messages = required_list(data, "messages")
             raw = self._execute(
                 endpoint,
                 lambda mm, account, extra: mm.messages.with_raw_response.send(
@@ -185,7 +146,7 @@ class MessagesController(_Controller):
         """
         endpoint = Endpoint("PUT", f"/v1/messages/{message_id}", _handled(400, 404))
         with self._checks(endpoint):
-            data = _cancel_body(body)
+            data = cancel_body(body)
             raw = self._execute(
                 endpoint,
                 lambda mm, account, extra: mm.messages.with_raw_response.cancel(
@@ -220,8 +181,8 @@ class DeliveryReportsController(_Controller):
         """
         endpoint = Endpoint("POST", "/v1/delivery_reports/confirmed", _handled(400))
         with self._checks(endpoint):
-            data = _body_dict(body)
-            ids = _required_list(data, "delivery_report_ids")
+            data = body_dict(body)
+            ids = required_list(data, "delivery_report_ids")
             raw = self._execute(
                 endpoint,
                 lambda mm, account, extra: mm.delivery_reports.with_raw_response.confirm(
@@ -254,8 +215,8 @@ class RepliesController(_Controller):
         """
         endpoint = Endpoint("POST", "/v1/replies/confirmed", _handled(400))
         with self._checks(endpoint):
-            data = _body_dict(body)
-            ids = _required_list(data, "reply_ids")
+            data = body_dict(body)
+            ids = required_list(data, "reply_ids")
             raw = self._execute(
                 endpoint,
                 lambda mm, account, extra: mm.replies.with_raw_response.confirm(
@@ -269,49 +230,6 @@ class RepliesController(_Controller):
 
 # --------------------------------------------------------------------------------------------------
 # Client
-
-
-class SdkClient(Closable):
-    """What both generations' ``MessageMediaMessagesClient`` do: settings, lazily built controllers."""
-
-    config: ClassVar[type]
-    _controllers: ClassVar[dict[str, type[BaseController]]]
-
-    def __init__(
-        self,
-        auth_user_name: Any = None,
-        auth_password: Any = None,
-        use_hmac_authentication: Any = False,
-        *,
-        base_url: str | None = None,
-        retry: RetryPolicy | None = None,
-        transport: httpx.BaseTransport | None = None,
-    ) -> None:
-        # Never raises on what the SDK accepted: credentials are checked when a call is made.
-        given = auth_user_name is not None or auth_password is not None
-        credentials = Credentials(auth_user_name, auth_password, bool(use_hmac_authentication)) if given else None
-        self._hmac = bool(use_hmac_authentication)
-        self._engine = Engine(self.config, credentials=credentials, base_url=base_url, retry=retry, transport=transport)
-        self._made: dict[str, BaseController] = {}
-        # The connection pool now when the settings allow; if some are missing, the first call
-        # reports them (the SDK failed on use too).
-        with contextlib.suppress(SmsClientError):
-            self._engine.client()
-
-    def _controller(self, name: str) -> Any:
-        controller = self._made.get(name)
-        if controller is None:
-            controller = self._controllers[name]()
-            controller._engine = self._engine  # this client's settings, one connection pool
-            self._made[name] = controller
-        return controller
-
-    def close(self) -> None:
-        """Close the connection pool (the SDK had none to close; optional)."""
-        self._engine.close()
-
-    def __repr__(self) -> str:
-        return f"{type(self).__name__}(base_url={self._engine.base_url!r}, hmac={self._hmac!r})"
 
 
 class MessageMediaMessagesClient(SdkClient):

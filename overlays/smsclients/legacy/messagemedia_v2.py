@@ -20,6 +20,7 @@ from typing import Any, ClassVar, Final
 import httpx
 
 from smsclients.legacy._messagemedia import signing as _signing
+from smsclients.legacy._messagemedia.client import SdkClient, body_dict, cancel_body, required_list
 from smsclients.legacy._messagemedia.engine import (
     NOT_OK_REASON,
     APIException,
@@ -57,7 +58,6 @@ from smsclients.legacy._messagemedia.wire import (
     HttpResponse,
     lazy_property,
 )
-from smsclients.legacy.messagemedia import SdkClient, _body_dict, _cancel_body, _required_list
 from smsclients.messagemedia import DEFAULT_BASE_URL
 from smsclients.retries import RetryPolicy
 
@@ -146,8 +146,8 @@ class MessagesController(_Controller):
             "POST", "/v1/messages", {**_COMMON, 400: (SendMessages400ResponseException, SEND_400_REASON)}
         )
         with self._checks(endpoint):
-            data = _body_dict(body)
-            messages = _required_list(data, "messages")
+            data = body_dict(body)
+            messages = required_list(data, "messages")
             raw = self._execute(
                 endpoint,
                 lambda mm, account, extra: mm.messages.with_raw_response.send(
@@ -173,7 +173,7 @@ class MessagesController(_Controller):
         """PUT /v1/messages/{messageId} with ``{"status": "cancelled"}``; the parsed answer or its text."""
         endpoint = Endpoint("PUT", f"/v1/messages/{message_id}", _COMMON)
         with self._checks(endpoint):
-            data = _cancel_body(body)
+            data = cancel_body(body)
             raw = self._execute(
                 endpoint,
                 lambda mm, account, extra: mm.messages.with_raw_response.cancel(
@@ -213,8 +213,8 @@ class DeliveryReportsController(_Controller):
         """POST /v1/delivery_reports/confirmed with ``delivery_report_ids``; the parsed answer or its text."""
         endpoint = Endpoint("POST", "/v1/delivery_reports/confirmed", _COMMON)
         with self._checks(endpoint):
-            data = _body_dict(body)
-            ids = _required_list(data, "delivery_report_ids")
+            data = body_dict(body)
+            ids = required_list(data, "delivery_report_ids")
             raw = self._execute(
                 endpoint,
                 lambda mm, account, extra: mm.delivery_reports.with_raw_response.confirm(
@@ -242,8 +242,8 @@ class RepliesController(_Controller):
         """POST /v1/replies/confirmed with ``reply_ids``; the parsed answer or its text."""
         endpoint = Endpoint("POST", "/v1/replies/confirmed", _COMMON)
         with self._checks(endpoint):
-            data = _body_dict(body)
-            ids = _required_list(data, "reply_ids")
+            data = body_dict(body)
+            ids = required_list(data, "reply_ids")
             raw = self._execute(
                 endpoint,
                 lambda mm, account, extra: mm.replies.with_raw_response.confirm(

@@ -15,7 +15,7 @@ import json
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, ClassVar, Final, Protocol
 
 import httpx
@@ -135,8 +135,8 @@ class Credentials:
     """Credentials given to a client's constructor (they win over ``Configuration``)."""
 
     key: Any
-    secret: Any
-    hmac: bool
+    secret: Any = field(repr=False)
+    hmac: bool = False
 
 
 @dataclass(frozen=True)
