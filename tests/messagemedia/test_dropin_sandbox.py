@@ -316,3 +316,33 @@ def test_a_hook_on_the_controller_class_applies_to_every_controller() -> None:
     )._engine
     controller.get_check_delivery_reports()
     assert calls == ["before", "after"]
+
+
+@pytest.mark.parametrize("version", [v1, v2])
+def test_a_custom_http_client_sends_every_request(version: Any) -> None:
+    """The SDKs' extension point: an ``HttpClient`` subclass with ``execute_as_string`` does the sending."""
+    package = "message_media_messages" if version is v1 else "message_media_messages_v2"
+    http_client_module = __import__(f"smsclients.legacy.{package}.http.http_client", fromlist=["HttpClient"])
+    response_module = __import__(f"smsclients.legacy.{package}.http.http_response", fromlist=["HttpResponse"])
+
+    class Canned(http_client_module.HttpClient):  # type: ignore[misc,name-defined]
+        def __init__(self) -> None:
+            self.sent: list[Any] = []
+
+        def execute_as_string(self, request: Any) -> Any:
+            self.sent.append(request)
+            if request.query_url.endswith("/v1/replies"):
+                return response_module.HttpResponse(200, {"Content-Type": "application/json"}, '{"replies": []}')
+            return response_module.HttpResponse(404, {"Content-Type": "application/json"}, '{"message": "nope"}')
+
+    canned = Canned()
+    client = version.MessageMediaMessagesClient("k", "s", base_url="https://api.example.test")
+    client.replies.http_client = canned
+    client.messages.http_client = canned
+    assert (client.replies.get_check_replies if version is v1 else client.replies.check_replies)().replies == []
+    with pytest.raises(version.APIException) as caught:
+        client.messages.get_message_status("877c19ef-fa2e-4cec-827a-e1df9b5509f7")
+    assert caught.value.response_code == 404 and caught.value.message == "nope"
+    assert [r.http_method for r in canned.sent] == ["GET", "GET"]
+    assert canned.sent[0].headers["authorization"].startswith("Basic ")  # signed, as the SDK's client received it
+    client.close()

@@ -37,7 +37,7 @@ from smsclients.responses import parse_json_body
 from smsclients.retries import RetryPolicy
 from smsclients.validation import check_options
 
-from .wire import APIHelper, HttpContext, HttpRequest, HttpResponse, RequestsClient
+from .wire import APIHelper, HttpClientTransport, HttpContext, HttpRequest, HttpResponse, RequestsClient, sends_itself
 
 __all__ = ["NOT_OK_REASON", "APIException", "BaseController", "Credentials", "Endpoint", "Engine"]
 
@@ -205,16 +205,19 @@ class Engine:
         """The base URL the next call goes to (for the ``HttpRequest`` a hook sees)."""
         return self.client().base_url
 
-    def client(self) -> MessageMediaClient:
-        settings = self.settings()
+    def client(self, http_client: object = None) -> MessageMediaClient:
+        """The client for the settings in force; through ``http_client`` if it sends requests itself."""
+        custom = http_client if sends_itself(http_client) else None
+        settings = (*self.settings(), id(custom))
         with self._lock:
             if self._closed:
                 raise ClientStateError("Cannot send a request, as the client has been closed; nothing was sent.")
             if self._client is not None and self._settings == settings:
                 return self._client
-            key, secret, hmac, base_url = settings
+            key, secret, hmac, base_url, _ = settings
+            transport = HttpClientTransport(custom) if custom is not None else self._transport
             client = MessageMediaClient(
-                key, secret, hmac=hmac, base_url=base_url, retry=self._retry, transport=self._transport
+                key, secret, hmac=hmac, base_url=base_url, retry=self._retry, transport=transport
             )
             previous, self._client, self._settings = self._client, client, settings
         if previous is not None:
@@ -234,7 +237,9 @@ Send = Callable[[MessageMediaClient, "str | None", "dict[str, str]"], RawRespons
 class BaseController:
     """The SDKs' controller base: ``http_client``, ``http_call_back``, ``global_headers``.
 
-    ``http_call_back`` (an :class:`HttpCallBack`) is called before and after every request.
+    ``http_call_back`` (an :class:`HttpCallBack`) is called before and after every request. An
+    ``http_client`` whose class implements ``execute_as_string`` receives every request, checked and
+    signed, and its ``HttpResponse`` is read as the API's answer (retries and typed errors still apply).
     """
 
     http_client: Any = RequestsClient()
@@ -266,7 +271,7 @@ class BaseController:
             status = _refusal_status(error)
             base = endpoint.errors.get(status, (endpoint.default, ""))[0]
             try:
-                base_uri = self._engine.client().base_url
+                base_uri = self._engine.client(self.http_client).base_url
             except SmsClientError:
                 base_uri = str(getattr(self.configuration, "base_uri", None) or DEFAULT_BASE_URL)
             request = HttpRequest(endpoint.method, base_uri.rstrip("/") + endpoint.path)
@@ -275,7 +280,7 @@ class BaseController:
     def _execute(
         self, endpoint: Endpoint, send: Send, *, body: Any = None, account: str | None = None
     ) -> RawResponse[Any]:
-        client = self._engine.client()  # settings are checked before any hook runs
+        client = self._engine.client(self.http_client)  # settings are checked before any hook runs
         headers = {"accept": "application/json"}
         if body is not None:
             headers["content-type"] = "application/json; charset=utf-8"

@@ -14,6 +14,8 @@ from datetime import UTC, datetime
 from typing import Any, Generic, TypeVar, overload
 from urllib.parse import quote, urlencode
 
+import httpx
+
 from smsclients.errors import InputError
 from smsclients.legacy import _apimatic
 
@@ -21,6 +23,7 @@ __all__ = [
     "APIHelper",
     "HttpCallBack",
     "HttpClient",
+    "HttpClientTransport",
     "HttpContext",
     "HttpMethodEnum",
     "HttpRequest",
@@ -29,6 +32,7 @@ __all__ = [
     "RequestsClient",
     "lazy_property",
     "plain",
+    "sends_itself",
 ]
 
 HttpContext = _apimatic.HttpContext
@@ -132,6 +136,37 @@ class HttpClient:
         files: Any = None,
     ) -> HttpRequest:
         return self._request(HttpMethodEnum.DELETE, query_url, headers, query_parameters, parameters)
+
+    def execute_as_string(self, request: HttpRequest) -> HttpResponse:
+        """Override in a subclass to send requests yourself (the drop-in then sends through it)."""
+        raise NotImplementedError("This method has not been implemented.")
+
+    def execute_as_binary(self, request: HttpRequest) -> HttpResponse:
+        raise NotImplementedError("This method has not been implemented.")
+
+
+def sends_itself(http_client: object) -> bool:
+    """True for a user's ``http_client`` that implements ``execute_as_string`` (the SDKs' extension point)."""
+    method = getattr(type(http_client), "execute_as_string", None)
+    return method is not None and method is not HttpClient.execute_as_string
+
+
+class HttpClientTransport(httpx.BaseTransport):
+    """Sends through a user's SDK-style ``http_client``: what the drop-in checked and signed goes out through it."""
+
+    def __init__(self, http_client: Any) -> None:
+        self.http_client = http_client
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        body = request.read().decode("utf-8") or None
+        outgoing = HttpRequest(request.method, str(request.url), dict(request.headers.items()), None, body)
+        answer = self.http_client.execute_as_string(outgoing)
+        raw = answer.raw_body
+        content = raw if isinstance(raw, bytes) else str(raw if raw is not None else "").encode("utf-8")
+        headers = {str(k): str(v) for k, v in dict(answer.headers or {}).items()}
+        headers.pop("content-length", None)
+        headers.pop("Content-Length", None)
+        return httpx.Response(int(answer.status_code), headers=headers, content=content, request=request)
 
 
 class RequestsClient(HttpClient):
