@@ -346,3 +346,22 @@ def test_a_custom_http_client_sends_every_request(version: Any) -> None:
     assert [r.http_method for r in canned.sent] == ["GET", "GET"]
     assert canned.sent[0].headers["authorization"].startswith("Basic ")  # signed, as the SDK's client received it
     client.close()
+
+
+@pytest.mark.parametrize("version", [v1, v2])
+def test_configuration_base_uri_is_read_on_every_call(
+    sms_sandbox: SmsSandbox, monkeypatch: pytest.MonkeyPatch, version: Any
+) -> None:
+    url = sms_sandbox.env["MESSAGEMEDIA_BASE_URL"]
+    monkeypatch.delenv("MESSAGEMEDIA_BASE_URL")
+    client = version.MessageMediaMessagesClient(*_credentials(sms_sandbox))
+    send = client.messages.create_send_messages if version is v1 else client.messages.send_messages
+    version.Configuration.base_uri = url  # after construction, as the SDK tests do
+    send({"messages": [MESSAGE]})
+    assert sms_sandbox.accepted() == 1
+    version.Configuration.base_uri = "http://api.example.test"  # clear text to a remote host: refused, not sent
+    with pytest.raises(version.APIException) as caught:
+        send({"messages": [MESSAGE]})
+    assert isinstance(caught.value, InputError) and "https" in str(caught.value)
+    assert sms_sandbox.accepted() == 1
+    client.close()
