@@ -2,4 +2,14 @@
 
 from smsclients.legacy.messagemedia import MessageMediaMessagesClient
 
-__all__ = ["MessageMediaMessagesClient"]
+__all__ = [
+    "MessageMediaMessagesClient",
+    "api_helper",
+    "configuration",
+    "controllers",
+    "decorators",
+    "exceptions",
+    "http",
+    "message_media_messages_client",
+    "models",
+]
