@@ -37,6 +37,7 @@ from smsclients.responses import parse_json_body
 from smsclients.retries import RetryPolicy
 from smsclients.validation import check_options
 
+from .signing import sign
 from .wire import APIHelper, HttpClientTransport, HttpContext, HttpRequest, HttpResponse, RequestsClient, sends_itself
 
 __all__ = ["NOT_OK_REASON", "APIException", "BaseController", "Credentials", "Endpoint", "Engine"]
@@ -259,6 +260,21 @@ class BaseController:
         for name, value in kwargs.items():
             if value is None:
                 raise ValueError(f"Required parameter {name} cannot be None.")
+
+    @staticmethod
+    def add_account_header(headers: dict[str, str], account_header: str | None) -> None:
+        """1.1.0's helper: the sub-account header, when one is named."""
+        if account_header is not None:
+            headers["account"] = account_header
+
+    def apply_authentication(self, request: HttpRequest, url: str, body: str | None = None) -> None:
+        """1.1.0's helper: sign ``request`` with the ``Configuration`` credentials (HMAC when both are set)."""
+        sign(self.configuration, request, url, body)
+
+    def validate_response(self, context: HttpContext) -> None:
+        """The SDKs' catch-all: any status outside 200..208 raises ``APIException('HTTP response not OK.')``."""
+        if not 200 <= context.response.status_code <= 208:
+            raise APIException(NOT_OK_REASON, context)
 
     @contextmanager
     def _checks(self, endpoint: Endpoint) -> Iterator[None]:

@@ -17,7 +17,7 @@ from smsclients.auth import content_md5, hmac_authorization, hmac_signature
 
 from .wire import HttpRequest
 
-__all__ = ["AuthManager", "BasicAuth", "HmacAuth"]
+__all__ = ["AuthManager", "BasicAuth", "HmacAuth", "sign", "sign_basic", "sign_hmac"]
 
 
 def _now_http_date() -> str:
@@ -25,29 +25,45 @@ def _now_http_date() -> str:
     return str(format_date_time(mktime(datetime.now().timetuple())))
 
 
+def sign_basic(config: Any, http_request: HttpRequest) -> None:
+    """The Basic ``Authorization`` header from ``config``'s Basic settings."""
+    joined = f"{config.basic_auth_user_name}:{config.basic_auth_password}"
+    http_request.headers["Authorization"] = "Basic " + base64.b64encode(joined.encode()).decode("iso-8859-1")
+
+
+def sign_hmac(config: Any, http_request: HttpRequest, url: str, body: str | None = None) -> None:
+    """MessageMedia's HMAC headers (``date``, ``x-Content-MD5``, ``Authorization``) from ``config``'s HMAC settings."""
+    date = _now_http_date()
+    md5 = None
+    if body is not None:
+        md5 = content_md5(body.encode("utf-8"))
+        http_request.headers["x-Content-MD5"] = md5
+    http_request.headers["date"] = date
+    method = str(http_request.http_method or "GET")
+    signature = hmac_signature(str(config.hmac_auth_password), method=method, path=url, date=date, body_md5=md5)
+    http_request.headers["Authorization"] = hmac_authorization(
+        str(config.hmac_auth_user_name), signature, with_body=body is not None
+    )
+
+
+def sign(config: Any, http_request: HttpRequest, url: str, body: str | None = None) -> None:
+    """HMAC when both HMAC settings are set, else Basic (both SDK generations' rule)."""
+    if config.hmac_auth_user_name is not None and config.hmac_auth_password is not None:
+        sign_hmac(config, http_request, url, body)
+    else:
+        sign_basic(config, http_request)
+
+
 class _Signing:
     configuration: ClassVar[Any]
 
     @classmethod
     def _basic(cls, http_request: HttpRequest) -> None:
-        config = cls.configuration
-        joined = f"{config.basic_auth_user_name}:{config.basic_auth_password}"
-        http_request.headers["Authorization"] = "Basic " + base64.b64encode(joined.encode()).decode("iso-8859-1")
+        sign_basic(cls.configuration, http_request)
 
     @classmethod
     def _hmac(cls, http_request: HttpRequest, url: str, body: str | None = None) -> None:
-        config = cls.configuration
-        date = _now_http_date()
-        md5 = None
-        if body is not None:
-            md5 = content_md5(body.encode("utf-8"))
-            http_request.headers["x-Content-MD5"] = md5
-        http_request.headers["date"] = date
-        method = str(http_request.http_method or "GET")
-        signature = hmac_signature(str(config.hmac_auth_password), method=method, path=url, date=date, body_md5=md5)
-        http_request.headers["Authorization"] = hmac_authorization(
-            str(config.hmac_auth_user_name), signature, with_body=body is not None
-        )
+        sign_hmac(cls.configuration, http_request, url, body)
 
 
 class BasicAuth(_Signing):
@@ -71,11 +87,7 @@ class AuthManager(_Signing):
 
     @classmethod
     def apply(cls, http_request: HttpRequest, url: str, body: str | None = None) -> None:
-        config = cls.configuration
-        if config.hmac_auth_user_name is not None and config.hmac_auth_password is not None:
-            cls._hmac(http_request, url, body)
-        else:
-            cls._basic(http_request)
+        sign(cls.configuration, http_request, url, body)
 
     @classmethod
     def apply_basic_auth(cls, http_request: HttpRequest) -> None:
