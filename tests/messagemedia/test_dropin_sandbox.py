@@ -20,6 +20,8 @@ from smsclients.legacy import messagemedia_v2 as v2
 from smsclients.legacy.message_media_messages.http.http_call_back import HttpCallBack
 from smsclients_sandbox.testing import SmsSandbox
 
+from tests.transports import NoNetwork
+
 MESSAGE = {"content": "My first message", "destination_number": "+61491570156", "delivery_report": True}
 SETTINGS = ("base_uri", "basic_auth_user_name", "basic_auth_password", "hmac_auth_user_name", "hmac_auth_password")
 
@@ -364,4 +366,18 @@ def test_configuration_base_uri_is_read_on_every_call(
         send({"messages": [MESSAGE]})
     assert isinstance(caught.value, InputError) and "https" in str(caught.value)
     assert sms_sandbox.accepted() == 1
+    client.close()
+
+
+@pytest.mark.parametrize("version", [v1, v2])
+def test_hooks_stay_paired_when_the_client_refuses_a_request(version: Any) -> None:
+    hook = Catcher()
+    client = version.MessageMediaMessagesClient("k", "s", base_url="https://api.example.test", transport=NoNetwork())
+    client.messages.http_call_back = hook
+    status = client.messages.get_message_status
+    with pytest.raises(version.APIException) as caught:
+        status("not-a-message-id")  # the API answers 404 for it; refused here, nothing sent
+    assert caught.value.response_code == 404
+    assert len(hook.requests) == len(hook.contexts) == 1
+    assert hook.contexts[0] is caught.value.context and hook.contexts[0].response.status_code == 404
     client.close()

@@ -248,29 +248,3 @@ def test_an_input_error_is_still_an_input_error() -> None:
     with pytest.raises(InputError):
         client.messages.send_messages({"messages": "not a list"})
     client.close()
-
-
-def test_controller_helpers_of_the_sdk() -> None:
-    messages = _get(V1, "message_media_messages_client", "MessageMediaMessagesClient")().messages
-    headers: dict[str, str] = {}
-    messages.add_account_header(headers, None)
-    messages.add_account_header(headers, "MyAccount")
-    assert headers == {"account": "MyAccount"}
-    request_class = _get(V1, "http.http_request", "HttpRequest")
-    response_class = _get(V1, "http.http_response", "HttpResponse")
-    context_class = _get(V1, "http.http_context", "HttpContext")
-    ok = context_class(request_class("GET", "https://api.messagemedia.com/v1/replies"), response_class(208, {}, ""))
-    messages.validate_response(ok)
-    refused = context_class(ok.request, response_class(403, {}, '{"message": "no"}'))
-    with pytest.raises(_get(V1, "exceptions.api_exception", "APIException")) as caught:
-        messages.validate_response(refused)
-    assert caught.value.response_code == 403 and str(caught.value) == "HTTP response not OK."
-    configuration = _get(V1, "configuration", "Configuration")
-    saved = (configuration.basic_auth_user_name, configuration.basic_auth_password)
-    try:
-        configuration.basic_auth_user_name, configuration.basic_auth_password = "user", "pass"
-        request = request_class("GET", "https://api.messagemedia.com/v1/replies", {})
-        messages.apply_authentication(request, "/v1/replies")
-        assert request.headers["Authorization"] == "Basic dXNlcjpwYXNz"
-    finally:
-        configuration.basic_auth_user_name, configuration.basic_auth_password = saved

@@ -37,7 +37,6 @@ from smsclients.responses import parse_json_body
 from smsclients.retries import RetryPolicy
 from smsclients.validation import check_options
 
-from .signing import sign
 from .wire import APIHelper, HttpClientTransport, HttpContext, HttpRequest, HttpResponse, RequestsClient, sends_itself
 
 __all__ = ["NOT_OK_REASON", "APIException", "BaseController", "Credentials", "Endpoint", "Engine"]
@@ -261,21 +260,6 @@ class BaseController:
             if value is None:
                 raise ValueError(f"Required parameter {name} cannot be None.")
 
-    @staticmethod
-    def add_account_header(headers: dict[str, str], account_header: str | None) -> None:
-        """1.1.0's helper: the sub-account header, when one is named."""
-        if account_header is not None:
-            headers["account"] = account_header
-
-    def apply_authentication(self, request: HttpRequest, url: str, body: str | None = None) -> None:
-        """1.1.0's helper: sign ``request`` with the ``Configuration`` credentials (HMAC when both are set)."""
-        sign(self.configuration, request, url, body)
-
-    def validate_response(self, context: HttpContext) -> None:
-        """The SDKs' catch-all: any status outside 200..208 raises ``APIException('HTTP response not OK.')``."""
-        if not 200 <= context.response.status_code <= 208:
-            raise APIException(NOT_OK_REASON, context)
-
     @contextmanager
     def _checks(self, endpoint: Endpoint) -> Iterator[None]:
         """Raise a failed input check as the SDK's exception for the status the API would answer."""
@@ -284,14 +268,18 @@ class BaseController:
         except InputError as error:
             if isinstance(error, APIException):
                 raise
-            status = _refusal_status(error)
-            base = endpoint.errors.get(status, (endpoint.default, ""))[0]
             try:
                 base_uri = self._engine.client(self.http_client).base_url
             except SmsClientError:
                 base_uri = str(getattr(self.configuration, "base_uri", None) or DEFAULT_BASE_URL)
             request = HttpRequest(endpoint.method, base_uri.rstrip("/") + endpoint.path)
-            raise local_refusal(base, error, request, status) from error
+            raise self._refusal(endpoint, error, request) from error
+
+    @staticmethod
+    def _refusal(endpoint: Endpoint, error: InputError, request: HttpRequest) -> APIException:
+        status = _refusal_status(error)
+        base = endpoint.errors.get(status, (endpoint.default, ""))[0]
+        return local_refusal(base, error, request, status)
 
     def _execute(
         self, endpoint: Endpoint, send: Send, *, body: Any = None, account: str | None = None
@@ -321,6 +309,11 @@ class BaseController:
             base, reason = endpoint.errors.get(error.status_code, (endpoint.default, NOT_OK_REASON))
             exc_class = combined_error_class(base, type(error))
             raise copy_api_error_fields(exc_class(reason, context), error) from error
+        except InputError as error:  # refused by the client's checks after the hook saw the request
+            refused = self._refusal(endpoint, error, request)
+            if self.http_call_back is not None:
+                self.http_call_back.on_after_response(refused.context)  # before and after stay paired
+            raise refused from error
         answer_headers: Any = httpx.Headers(raw.headers)
         response = HttpResponse(int(raw.status_code), answer_headers, raw.content.decode("utf-8", "replace"))
         if self.http_call_back is not None:
