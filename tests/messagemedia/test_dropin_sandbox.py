@@ -7,6 +7,7 @@ Written the way the SDKs' own tests and README examples use them (messages-pytho
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -380,4 +381,32 @@ def test_hooks_stay_paired_when_the_client_refuses_a_request(version: Any) -> No
     assert caught.value.response_code == 404
     assert len(hook.requests) == len(hook.contexts) == 1
     assert hook.contexts[0] is caught.value.context and hook.contexts[0].response.status_code == 404
+    client.close()
+
+
+@pytest.mark.parametrize("version", [v1, v2])
+@pytest.mark.parametrize("hmac", [False, True])
+def test_no_secret_reaches_hooks_exceptions_or_reprs(version: Any, hmac: bool) -> None:
+    key, secret = "canary-key-5f1e2d", "canary-secret-9b7c4a"
+    token = base64.b64encode(f"{key}:{secret}".encode()).decode()
+    statuses = iter([200, 403, 404, 500])
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(next(statuses), json={"replies": [], "message": "m"})
+
+    hook = Catcher()
+    client = version.MessageMediaMessagesClient(
+        key, secret, hmac, base_url="https://api.example.test", transport=httpx.MockTransport(answer)
+    )
+    client.replies.http_call_back = hook
+    check = client.replies.get_check_replies if version is v1 else client.replies.check_replies
+    seen: list[str] = [repr(client), repr(client._engine.credentials)]
+    for _ in range(4):
+        try:
+            check()
+        except version.APIException as error:
+            seen += [str(error), repr(error), repr(vars(error)), repr(vars(error.context.request))]
+    seen += [repr(vars(r)) for r in hook.requests] + [repr(vars(c.response)) for c in hook.contexts]
+    text = "\n".join(seen)
+    assert secret not in text and token not in text
     client.close()
