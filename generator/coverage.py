@@ -240,16 +240,30 @@ def _legacy_modules() -> Iterator[ModuleType]:
             yield importlib.import_module(f"{LEGACY_PACKAGE}.{info.name}")
 
 
+def _imports_from(source: str, module: str) -> bool:
+    """Whether ``source`` imports anything from ``module`` (a drop-in reaching the client through a helper)."""
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and node.module == module:
+            return True
+        if isinstance(node, ast.Import) and any(alias.name == module for alias in node.names):
+            return True
+    return False
+
+
 def legacy_coverage(clients: Iterable[type]) -> dict[tuple[str, str], list[str]]:
     """``(package, "METHOD path")`` -> the legacy methods (``module.Class.method``) that call it."""
+    clients = list(clients)
     by_class = {c.__name__: {a.attribute: a for a in _attachments(c)} for c in clients}
+    modules = {c.__name__: c.__module__ for c in clients}
     found: dict[tuple[str, str], list[str]] = {}
     for module in _legacy_modules():
-        used = [name for name in by_class if name in vars(module)]  # the modern client(s) it is built on
+        source = inspect.getsource(module)
+        # The modern client(s) it is built on: imported by name, or their module imported from.
+        used = [name for name in by_class if name in vars(module) or _imports_from(source, modules[name])]
         resources: dict[str, Attachment] = {}
         for name in used:
             resources.update(by_class[name])
-        reader = _LegacyModule(module.__name__.rsplit(".", 1)[-1], inspect.getsource(module), resources)
+        reader = _LegacyModule(module.__name__.rsplit(".", 1)[-1], source, resources)
         for key in reader.public:
             for op in reader.operations_of(key):
                 packages = {a.package for a in resources.values() if any(op in ops for ops in a.methods.values())}

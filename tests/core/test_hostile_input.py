@@ -349,7 +349,7 @@ CONSTRUCTORS: list[tuple[str, Factory, str, bool]] = [
         "legacy.messagemedia",
         lambda **kw: legacy_messagemedia.MessageMediaMessagesClient("k", "s", **kw),
         "base_url",
-        False,
+        True,  # None: Configuration.base_uri, then MESSAGEMEDIA_BASE_URL
     ),
 ]
 ASYNC_NAMES = {"AsyncFlowrouteClient", "AsyncBandwidthClient", "AsyncMessageMediaClient"}

@@ -123,7 +123,7 @@ def test_a_retried_hmac_send_is_signed_again_legacy() -> None:
     with legacy_messagemedia.MessageMediaMessagesClient(
         "k", "s", True, base_url=API, retry=RETRY_NOW, transport=transport
     ) as client:
-        _tick(client._client._https[0])
+        _tick(client._engine.client()._https[0])
         client.messages.create_send_messages({"messages": MESSAGES})
     _signed_afresh(seen)
 

@@ -63,6 +63,7 @@ EXAMPLES = _load()
 # sandbox in tests/sandbox/test_flowroute_services.py and by the contract run instead).
 _NO_CALLBACK_EXAMPLE = "FR-docs and FR-spec-2018 describe the callback look-up/removal without an example"
 NO_PUBLIC_EXAMPLE: dict[str, str] = {
+    "messagemedia-messages-v1/check_credits_remaining": "MM-2x README shows the call only, no answer",
     "flowroute-messages-v2/list_messages": "FR-docs Messages v2 'Look Up a Set of Messages' lists fields only",
     "flowroute-v2/get_cdr_export": "the FR-v3 README example is not JSON (pprint output, braces and commas missing)",
     "flowroute-v2/update_cnam": "FR-docs 'Update a Pending CNAM Record': our copy of the response is cut off",

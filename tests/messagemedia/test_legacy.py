@@ -100,7 +100,7 @@ def test_legacy_surface_is_complete() -> None:
 
 def test_controllers_are_lazy_and_cached() -> None:
     legacy = MessageMediaMessagesClient(API_KEY, API_SECRET)
-    assert legacy._messages is None and legacy._delivery_reports is None and legacy._replies is None
+    assert legacy._made == {}
     assert legacy.messages is legacy.messages
     assert legacy.delivery_reports is legacy.delivery_reports
     assert legacy.replies is legacy.replies
@@ -378,13 +378,16 @@ def test_constructor_forms(args: tuple[Any, ...], kwargs: dict[str, Any], hmac: 
     legacy.close()
 
 
-def test_constructor_errors() -> None:
+def test_constructor_errors(monkeypatch: pytest.MonkeyPatch) -> None:
     with pytest.raises(TypeError):
         MessageMediaMessagesClient(API_KEY, API_SECRET, True, use_hmac_autentication=False)
-    with pytest.raises(InputError, match="auth_user_name"):
-        MessageMediaMessagesClient()
-    with pytest.raises(InputError, match="auth_password"):
-        MessageMediaMessagesClient(API_KEY)
+    # 1.1.0 accepted missing credentials at construction; they are checked when a call is made.
+    monkeypatch.delenv("MESSAGEMEDIA_API_KEY", raising=False)
+    monkeypatch.delenv("MESSAGEMEDIA_API_SECRET", raising=False)
+    with pytest.raises(InputError, match="MESSAGEMEDIA_API_KEY"):
+        MessageMediaMessagesClient(transport=NoNetwork()).replies.get_check_replies()
+    with pytest.raises(InputError, match="MESSAGEMEDIA_API_SECRET"):
+        MessageMediaMessagesClient(API_KEY, transport=NoNetwork()).replies.get_check_replies()
 
 
 def test_credentials_are_per_instance() -> None:

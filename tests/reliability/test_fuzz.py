@@ -51,6 +51,7 @@ from smsclients.legacy import bandwidth as legacy_bandwidth
 from smsclients.legacy import flowroute_messaging as legacy_flowroute_messaging
 from smsclients.legacy import flowroute_v3 as legacy_flowroute_v3
 from smsclients.legacy import messagemedia as legacy_messagemedia
+from smsclients.legacy import messagemedia_v2 as legacy_messagemedia_v2
 from smsclients.runtime import read_answer
 
 from tests.contract.test_operations import CASES as CONTRACT_CASES
@@ -207,6 +208,9 @@ CLIENTS: dict[str, Factory] = {
         "u-1", "token", "secret", api_endpoint=API, retry=NO_RETRY, transport=t
     ),
     "legacy.messagemedia": lambda t: legacy_messagemedia.MessageMediaMessagesClient(
+        "key", "secret", base_url=API, retry=NO_RETRY, transport=t
+    ),
+    "legacy.messagemedia_v2": lambda t: legacy_messagemedia_v2.MessageMediaMessagesClient(
         "key", "secret", base_url=API, retry=NO_RETRY, transport=t
     ),
 }
@@ -374,6 +378,14 @@ _VALID_ARGS: dict[str, tuple[tuple[Any, ...], dict[str, Any]]] = {
         {},
     ),
     "replies.create_confirm_replies_as_received": (({"reply_ids": ["011dcead-6988-4ad6-a1c7-6b6c68ea628d"]},), {}),
+    # legacy MessageMedia 2.x
+    "messages.send_messages": (({"messages": [{"content": "hi", "destination_number": "+61491570156"}]},), {}),
+    "messages.cancel_scheduled_message": (("82cbafd3-6f9d-4e2b-b28e-bd06d8d6aa0b", {"status": "cancelled"}), {}),
+    "delivery_reports.confirm_delivery_reports_as_received": (
+        ({"delivery_report_ids": ["011dcead-6988-4ad6-a1c7-6b6c68ea628d"]},),
+        {},
+    ),
+    "replies.confirm_replies_as_received": (({"reply_ids": ["011dcead-6988-4ad6-a1c7-6b6c68ea628d"]},), {}),
 }
 
 

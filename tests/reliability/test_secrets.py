@@ -63,7 +63,7 @@ CANARIES = (
 POLICY = RetryPolicy(max_retries=1, backoff_initial=0.001, backoff_max=0.01, timeout=10.0)
 # Without an Account header the sandbox uses the API key as the account and echoes it in bodies
 # (vendor_account_id.account_id); a real account is a name, so the flows name one.
-ACCOUNT = "ReliabilityAccount"
+ACCOUNT = "MyAccount"  # a sub-account the sandbox knows (others are refused, as the provider does)
 MM_MESSAGE: NewMessageParams = {"content": "secret test", "destination_number": "+61491570156", "delivery_report": True}
 
 

@@ -6,21 +6,35 @@ step, ``queued -> enroute -> delivered``, queueing a delivery report per step fo
 with ``delivery_report: true``. A message scheduled in the future stays ``scheduled`` (and
 cancellable) until its time has passed; only then does it start moving. Replies do not happen
 by themselves: inject them with ``POST /_sandbox/messagemedia/replies``.
+
+Accounts: the ``Account`` header may name the key's own account or one of :data:`SUB_ACCOUNTS`;
+any other is refused with a 403, as the provider refuses an account the key may not act for.
+Each account has a prepaid credit count (``GET /v1/messaging/credits``) that every accepted
+message decrements.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from smsclients_sandbox.state import State, iso_z, parse_timestamp
 from smsclients_sandbox.surfaces import Surface
-from smsclients_sandbox.wire import Call, Operation, ProviderError, Reply, dig
+from smsclients_sandbox.wire import Call, Handler, Operation, ProviderError, Reply, dig
 
 MESSAGES = "mm.msg"
 IN_FLIGHT = "mm.inflight"
 REPORTS = "mm.dr"
 REPLIES = "mm.reply"
+CREDITS = "mm.credits"
 CHECK_LIMIT = 100
+# Sub-accounts of the sandbox's key: the names MM-docs use in its examples (Sub-accounts section
+# and vendor_account_id). Any other Account header is a foreign account.
+SUB_ACCOUNTS = frozenset({"MyAccount", "SubAccount", "mySubAccount"})
+INITIAL_CREDITS = 1000
+# MessageMedia labels even its empty 200/202 answers as JSON (MM-1.1.0's tests expect a
+# content-type header on the confirm answers).
+EMPTY_HEADERS = {"Content-Type": "application/json"}
 NEXT_STATUS = {"queued": "enroute", "enroute": "delivered"}
 ECHOED = (
     "content",
@@ -47,7 +61,7 @@ class MessageMedia:
 
     def operations(self) -> list[Operation]:
         s = self.surface
-        return [
+        operations = [
             Operation(s, "POST", "/v1/messages", "send_messages", self.send),
             Operation(s, "GET", "/v1/messages/{messageId}", "get_message_status", self.status),
             Operation(s, "PUT", "/v1/messages/{messageId}", "cancel_scheduled_message", self.cancel),
@@ -55,7 +69,32 @@ class MessageMedia:
             Operation(s, "POST", "/v1/delivery_reports/confirmed", "confirm_delivery_reports", self.confirm_reports),
             Operation(s, "GET", "/v1/replies", "check_replies", self.check_replies),
             Operation(s, "POST", "/v1/replies/confirmed", "confirm_replies", self.confirm_replies),
+            Operation(s, "GET", "/v1/messaging/credits", "check_credits_remaining", self.credits),
         ]
+        return [replace(op, handler=self._for_account(op.handler)) for op in operations]
+
+    # ------------------------------------------------------------------ accounts
+    def _for_account(self, handler: Handler) -> Handler:
+        """``handler`` behind the Account check every MessageMedia operation makes."""
+
+        def checked(call: Call) -> Reply:
+            account = call.headers.get("account")
+            if account is not None and account != call.user and account not in SUB_ACCOUNTS:
+                raise ProviderError(403, "Access to the requested account is denied.", details=[f"account: {account}"])
+            return handler(call)
+
+        return checked
+
+    @staticmethod
+    def _account(call: Call) -> str:
+        return call.headers.get("account") or call.user
+
+    def credits(self, call: Call) -> Reply:
+        return Reply(200, {"credits": self._credits(self._account(call))})
+
+    def _credits(self, account: str) -> int:
+        doc = self.state.store.get(CREDITS, account)
+        return INITIAL_CREDITS if doc is None else int(doc["credits"])
 
     # ------------------------------------------------------------------ messages
     def send(self, call: Call) -> Reply:
@@ -66,7 +105,7 @@ class MessageMedia:
         problems = [p for i, m in enumerate(messages) for p in _problems(i, m)]
         if problems:
             raise ProviderError(400, "Request failed validation.", details=problems)
-        account = call.headers.get("account") or call.user
+        account = self._account(call)
         now = self.state.now()
         accepted = []
         for item in messages:
@@ -84,6 +123,8 @@ class MessageMedia:
             self.state.store.put(IN_FLIGHT, message_id, {"id": message_id})
             self.state.stats.accepted(self.surface.name, str(item.get("content", "")))
             accepted.append({**message, "message_id": message_id, "status": "queued"})
+        left = max(0, self._credits(account) - len(accepted))
+        self.state.store.put(CREDITS, account, {"credits": left})
         return Reply(202, {"messages": accepted})
 
     def _message(self, call: Call) -> dict[str, Any]:
@@ -111,7 +152,7 @@ class MessageMedia:
         message["status"] = "cancelled"
         self.state.store.put(MESSAGES, message["message_id"], doc)
         self.state.store.delete(IN_FLIGHT, message["message_id"])
-        return Reply(200, empty=True)
+        return Reply(200, headers=dict(EMPTY_HEADERS), empty=True)
 
     # ------------------------------------------------------------------ progress
     def _release_due(self, doc: dict[str, Any]) -> bool:
@@ -188,7 +229,7 @@ class MessageMedia:
         for item in ids:  # unknown or already confirmed ids are ignored, as the queue semantics allow
             if isinstance(item, str):
                 self.state.store.delete(kind, item.lower())
-        return Reply(202, empty=True)
+        return Reply(202, headers=dict(EMPTY_HEADERS), empty=True)
 
     # ------------------------------------------------------------------ sandbox hook
     def inject_reply(self, payload: Any, account: str) -> dict[str, Any]:

@@ -1,0 +1,3 @@
+"""``message_media_messages.exceptions`` (MessageMedia Messages SDK 1.1.0), mirrored."""
+
+__all__ = ["api_exception"]
