@@ -13,5 +13,5 @@ __all__ = (
 # The spec this package was generated from (also recorded in clients.lock.json).
 SPEC_PATH = "specs/bandwidth-messaging-v1.yaml"
 SPEC_VERSION = "1.2.0"
-SPEC_SHA256 = "6c797186337e16f72dfe9caaefb7a61b61e879872b77a6288e1d004c83c03b8c"
+SPEC_SHA256 = "640d7f8c13c9dc33f1b748e6733f3e83606cdc809060ee6c8721b022c81d2185"
 GENERATOR = "openapi-python-client 0.29.1"

@@ -52,13 +52,13 @@ def _request_list(v: Checker, page: Any, size: Any) -> Request:
     return Request((v.segment(v.string(user_id, "user_id"), "user_id"),), query, headers, None)
 
 
-_CREATE: Operation[None] = Operation(
+_CREATE: Operation[str] = Operation(
     name="create",
     method="POST",
     path="/users/{}/applications",
     accept="application/json",
     content_type="application/json",
-    reads="none",
+    reads="location",
     parse=None,
     idempotent=None,
     no_content=frozenset([201]),
@@ -319,7 +319,7 @@ class Applications:
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
-    ) -> None:
+    ) -> str:
         """Create an application; returns its id (a-...)
 
         BW-docs `methods/applications/postApplications.md`: `incomingMessageUrl` receives the inbound
@@ -497,7 +497,7 @@ class AsyncApplications:
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
-    ) -> None:
+    ) -> str:
         """Create an application; returns its id (a-...)
 
         BW-docs `methods/applications/postApplications.md`: `incomingMessageUrl` receives the inbound
@@ -670,7 +670,7 @@ class ApplicationsWithRawResponse:
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
-    ) -> RawResponse[None]:
+    ) -> RawResponse[str]:
         """Create an application; returns its id (a-...)
 
         BW-docs `methods/applications/postApplications.md`: `incomingMessageUrl` receives the inbound
@@ -821,7 +821,7 @@ class AsyncApplicationsWithRawResponse:
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
-    ) -> RawResponse[None]:
+    ) -> RawResponse[str]:
         """Create an application; returns its id (a-...)
 
         BW-docs `methods/applications/postApplications.md`: `incomingMessageUrl` receives the inbound

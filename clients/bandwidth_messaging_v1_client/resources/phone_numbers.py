@@ -66,13 +66,13 @@ def _request_list(
     return Request((v.segment(v.string(user_id, "user_id"), "user_id"),), query, headers, None)
 
 
-_ALLOCATE: Operation[None] = Operation(
+_ALLOCATE: Operation[str] = Operation(
     name="allocate",
     method="POST",
     path="/users/{}/phoneNumbers",
     accept="application/json",
     content_type="application/json",
-    reads="none",
+    reads="location",
     parse=None,
     idempotent=None,
     no_content=frozenset([201]),
@@ -250,7 +250,7 @@ class PhoneNumbers:
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
-    ) -> None:
+    ) -> str:
         """Allocate (order) an available number; returns its id (n-...)
 
         BW-docs `methods/phoneNumbers/postPhoneNumbers.md`; BW-py `order_phone_number`. Answers 201 with
@@ -403,7 +403,7 @@ class AsyncPhoneNumbers:
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
-    ) -> None:
+    ) -> str:
         """Allocate (order) an available number; returns its id (n-...)
 
         BW-docs `methods/phoneNumbers/postPhoneNumbers.md`; BW-py `order_phone_number`. Answers 201 with
@@ -551,7 +551,7 @@ class PhoneNumbersWithRawResponse:
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
-    ) -> RawResponse[None]:
+    ) -> RawResponse[str]:
         """Allocate (order) an available number; returns its id (n-...)
 
         BW-docs `methods/phoneNumbers/postPhoneNumbers.md`; BW-py `order_phone_number`. Answers 201 with
@@ -672,7 +672,7 @@ class AsyncPhoneNumbersWithRawResponse:
         extra_headers: Mapping[str, str] | None = None,
         extra_query: Mapping[str, Any] | None = None,
         extra_body: Mapping[str, Any] | None = None,
-    ) -> RawResponse[None]:
+    ) -> RawResponse[str]:
         """Allocate (order) an available number; returns its id (n-...)
 
         BW-docs `methods/phoneNumbers/postPhoneNumbers.md`; BW-py `order_phone_number`. Answers 201 with
