@@ -185,7 +185,7 @@ class SandboxApp:
         spec_request = None
         if self.options.validate:
             spec_request = SpecRequest(
-                surface, request.method, match.rel_path, query.multi_items(), headers.items(), body, binary=op.raw_body
+                surface, request.method, match.rel_path, query.multi_items(), headers.items(), body
             )
 
         try:
@@ -280,7 +280,7 @@ def _encode(surface: Surface, reply: Reply) -> tuple[int, list[tuple[bytes, byte
 def _spec_response(surface: Surface, reply: Reply) -> SpecResponse:
     status, raw_headers, data = _encode(surface, reply)
     headers = {k.decode("latin-1"): v.decode("latin-1") for k, v in raw_headers}
-    return SpecResponse(status, headers, data, binary=isinstance(reply.body, bytes))
+    return SpecResponse(status, headers, data)
 
 
 def _base_url(request: Request, surface: Surface) -> str:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -63,30 +63,28 @@ class SpecRequest:
         query: Iterable[tuple[str, str]],
         headers: Iterable[tuple[str, str]],
         body: bytes,
-        *,
-        binary: bool = False,
     ) -> None:
         self.host_url = surface.server_origin
         self.path = surface.server_base_path + rel_path
         self.method = method.lower()
         header_map = Headers(list(headers))
         self.parameters = RequestParameters(query=ImmutableMultiDict(list(query)), header=header_map, cookie={})
-        self.body: bytes | str | None = (_binary_string(body) if binary else body) or None
+        self.body: bytes | None = body or None
         self.content_type = header_map.get("content-type", "application/octet-stream").lower()
 
 
 class SpecResponse:
     """A sandbox reply in openapi-core's ``Response`` protocol."""
 
-    def __init__(self, status: int, headers: Mapping[str, str], data: bytes, *, binary: bool = False) -> None:
+    def __init__(self, status: int, headers: Mapping[str, str], data: bytes) -> None:
         self.status_code = status
         self.headers = Headers(list(headers.items()))
-        self.data: bytes | str = _binary_string(data) if binary else data
+        self.data = data
         self.content_type = self.headers.get("content-type", "").lower()
 
 
 def _binary_string(data: bytes) -> str:
-    """A file as the validator checks ``type: string, format: binary``: one character per byte."""
+    """A body of any type (``*/*``, a file) as ``type: string, format: binary`` means: one character per byte."""
     return data.decode("latin-1")
 
 
@@ -108,8 +106,9 @@ class SpecValidator:
         self.surface = surface
         self.document = load_spec(surface.spec_path)
         spec = SchemaPath.from_dict(self.document)
-        self._requests = V31RequestValidator(spec)
-        self._responses = V31ResponseValidator(spec)
+        deserializers: dict[str, Callable[[bytes], Any]] = {"*/*": _binary_string}
+        self._requests = V31RequestValidator(spec, extra_media_type_deserializers=deserializers)
+        self._responses = V31ResponseValidator(spec, extra_media_type_deserializers=deserializers)
         self._components: dict[str, OAS31Validator] = {}
 
     def request_problems(self, request: SpecRequest) -> list[Problem]:
