@@ -13,5 +13,5 @@ __all__ = (
 # The spec this package was generated from (also recorded in clients.lock.json).
 SPEC_PATH = "specs/bandwidth-messaging-v1.yaml"
 SPEC_VERSION = "1.2.0"
-SPEC_SHA256 = "640d7f8c13c9dc33f1b748e6733f3e83606cdc809060ee6c8721b022c81d2185"
+SPEC_SHA256 = "b792ae9e4378713ecde98d9fceaa4a42fd77d62896fb9755342341c9f4bd7a9b"
 GENERATOR = "openapi-python-client 0.29.1"
