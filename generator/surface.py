@@ -314,7 +314,8 @@ class _Planner:
             "    if content_type is not None:",
             f"        headers['Content-Type'] = {media_check}",
         ]
-        return [f"{name}: bytes | str", "content_type: str | None = None"], [name, "content_type"], lines, "body"
+        annotation = "bytes | bytearray | memoryview | str"
+        return [f"{name}: {annotation}", "content_type: str | None = None"], [name, "content_type"], lines, "body"
 
     def _body(self, body: Body, method: Method) -> tuple[list[str], list[str], list[str], str]:
         emitter = self.emitter

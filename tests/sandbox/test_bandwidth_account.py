@@ -7,6 +7,7 @@ callbacks and unroutable messages are filed as errors.
 
 from __future__ import annotations
 
+import asyncio
 import threading
 from collections.abc import Iterator
 from typing import Any
@@ -267,3 +268,21 @@ def test_a_binary_upload_passes_the_sandbox_validation_as_raw_bytes(sb: SandboxH
         assert client.put(url, content=data, headers={"Content-Type": "application/x-anything"}).status_code == 200
         answer = client.get(url)
     assert (answer.content, answer.headers["content-type"]) == (data, "application/x-anything")
+
+
+def test_the_async_client_moves_the_same_bytes(sb: SandboxHandle) -> None:
+    from bandwidth_messaging_v1_client.resources import Binary
+    from smsclients import AsyncBandwidthClient
+
+    token, secret = sb.credentials["bandwidth-messaging-v1"]
+    data = bytes(range(255, -1, -1))
+
+    async def transfer() -> tuple[Binary, list[str]]:
+        async with AsyncBandwidthClient(USER, token, secret, base_url=sb.base_urls["bandwidth-messaging-v1"]) as bw:
+            await bw.media.upload("async.bin", bytearray(data), content_type="application/x-test")
+            names = [m.media_name async for m in bw.media.iter()]
+            return await bw.media.download("async.bin"), names
+
+    downloaded, names = asyncio.run(transfer())
+    assert names == ["async.bin"]
+    assert downloaded == Binary(data, "application/x-test")

@@ -6,7 +6,7 @@ Give :class:`Resources` (or :class:`AsyncResources`) a runtime (see ``_runtime.p
 operation of the spec is a method: ``Resources(runtime).account.<method>(...)``.
 """
 
-from ._runtime import AsyncRuntime, Options, RawResponse, Request, Runtime
+from ._runtime import AsyncRuntime, Binary, Options, RawResponse, Request, Runtime
 from ._schemas import RedactMessageRequestParams, SendMessageRequestParams
 from .account import Account, AccountWithRawResponse, AsyncAccount, AsyncAccountWithRawResponse
 from .applications import Applications, ApplicationsWithRawResponse, AsyncApplications, AsyncApplicationsWithRawResponse
@@ -107,6 +107,7 @@ class AsyncResources:
 __all__ = [
     "AsyncResources",
     "AsyncRuntime",
+    "Binary",
     "Options",
     "RawResponse",
     "Request",

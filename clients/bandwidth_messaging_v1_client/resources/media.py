@@ -218,7 +218,7 @@ class Media:
     def upload(
         self,
         media_name: str,
-        content: bytes | str,
+        content: bytes | bytearray | memoryview | str,
         *,
         content_type: str | None = None,
         timeout: float | None = None,
@@ -335,7 +335,7 @@ class AsyncMedia:
     async def upload(
         self,
         media_name: str,
-        content: bytes | str,
+        content: bytes | bytearray | memoryview | str,
         *,
         content_type: str | None = None,
         timeout: float | None = None,
@@ -447,7 +447,7 @@ class MediaWithRawResponse:
     def upload(
         self,
         media_name: str,
-        content: bytes | str,
+        content: bytes | bytearray | memoryview | str,
         *,
         content_type: str | None = None,
         timeout: float | None = None,
@@ -537,7 +537,7 @@ class AsyncMediaWithRawResponse:
     async def upload(
         self,
         media_name: str,
-        content: bytes | str,
+        content: bytes | bytearray | memoryview | str,
         *,
         content_type: str | None = None,
         timeout: float | None = None,
