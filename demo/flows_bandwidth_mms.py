@@ -3,7 +3,8 @@
 Upload a picture to Bandwidth's media store, create an application whose ``incomingMessageUrl`` is
 a local receiver, allocate an available number and attach it to the application, send an MMS
 naming the uploaded media, then receive at the application's URL the outgoing message's event and
-a reply (an inbound MMS injected into the sandbox), and read the charges off the account. Once on
+a reply (an inbound MMS injected into the sandbox), and read the charges off the account. (BW-docs:
+``media`` and ``receiptRequested`` cannot be combined, so an MMS has its ``sent`` event only.) Once on
 ``BandwidthClient`` and once on the BW-py drop-ins (``bandwidth.client("account" | "messaging")``).
 """
 
