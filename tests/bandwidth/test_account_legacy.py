@@ -224,7 +224,7 @@ CASES: list[
     ),
     (
         "search_available_local_numbers",
-        lambda api: api.search_available_local_numbers(None, None, None, "910", None, None, "3"),
+        lambda api: api.search_available_local_numbers(None, None, None, 910, None, None, "3"),
         (200, [{"number": NUMBER, "nationalNumber": "(919) 555-1212", "rateCenter": "CARY"}], {}),
         ("GET", "/v1/availableNumbers/local", {"areaCode": "910", "quantity": "3"}, None),
         [{"number": NUMBER, "national_number": "(919) 555-1212", "rate_center": "CARY"}],
@@ -238,7 +238,7 @@ CASES: list[
     ),
     (
         "search_and_order_local_numbers",
-        lambda api: api.search_and_order_local_numbers(zip_code="27606", quantity=1),
+        lambda api: api.search_and_order_local_numbers(zip_code=27606, quantity=1),  # BW-py sent ints as text
         (201, ORDERED, {}),
         ("POST", "/v1/availableNumbers/local", {"zip": "27606", "quantity": "1"}, None),
         ORDERED_PRINTED,

@@ -54,6 +54,11 @@ def _bool_if_text(value: Any) -> Any:
     return value
 
 
+def _digits(value: Any) -> Any:
+    # BW-py sent zip_code=27606 or area_code=919 as query text; the spec types those codes as strings.
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
+
 def _dict(model: Any) -> dict[str, Any]:
     result: dict[str, Any] = to_snake_case(model.to_dict())
     return result
@@ -248,9 +253,9 @@ class Client(Closable):
         self,
         city: str | None = None,
         state: str | None = None,
-        zip_code: str | None = None,
-        area_code: str | None = None,
-        local_number: str | None = None,
+        zip_code: str | int | None = None,
+        area_code: str | int | None = None,
+        local_number: str | int | None = None,
         in_local_calling_area: bool | str | None = None,
         quantity: int | str | None = None,
         pattern: str | None = None,
@@ -261,9 +266,9 @@ class Client(Closable):
             self._client.available_numbers.search_local,
             city=city,
             state=state,
-            zip_code=zip_code,
-            area_code=area_code,
-            local_number=local_number,
+            zip_code=_digits(zip_code),
+            area_code=_digits(area_code),
+            local_number=_digits(local_number),
             in_local_calling_area=_bool_if_text(in_local_calling_area),
             quantity=_int_if_numeric(quantity),
             pattern=pattern,
@@ -297,9 +302,9 @@ class Client(Closable):
         self,
         city: str | None = None,
         state: str | None = None,
-        zip_code: str | None = None,
-        area_code: str | None = None,
-        local_number: str | None = None,
+        zip_code: str | int | None = None,
+        area_code: str | int | None = None,
+        local_number: str | int | None = None,
         in_local_calling_area: bool | str | None = None,
         quantity: int | str | None = None,
         **kwargs: Any,
@@ -309,9 +314,9 @@ class Client(Closable):
             self._client.available_numbers.order_local,
             city=city,
             state=state,
-            zip_code=zip_code,
-            area_code=area_code,
-            local_number=local_number,
+            zip_code=_digits(zip_code),
+            area_code=_digits(area_code),
+            local_number=_digits(local_number),
             in_local_calling_area=_bool_if_text(in_local_calling_area),
             quantity=_int_if_numeric(quantity),
             extra_query=_extra(kwargs),
