@@ -13,5 +13,5 @@ __all__ = (
 # The spec this package was generated from (also recorded in clients.lock.json).
 SPEC_PATH = "specs/bandwidth-messaging-v1.yaml"
 SPEC_VERSION = "1.2.0"
-SPEC_SHA256 = "b792ae9e4378713ecde98d9fceaa4a42fd77d62896fb9755342341c9f4bd7a9b"
+SPEC_SHA256 = "851f39e0e84eb024827f84573a8057ce1efd25a23e47847c87d7c0c99be2d2bd"
 GENERATOR = "openapi-python-client 0.29.1"

@@ -16,7 +16,7 @@ from typing import Any
 
 import httpx
 import pytest
-from smsclients import InputError, NotFoundError
+from smsclients import InputError, NotFoundError, RetryPolicy
 from smsclients.legacy import bandwidth
 from smsclients.legacy.bandwidth_account import BandwidthAccountAPIException, Client
 
@@ -446,3 +446,21 @@ def test_bad_input_is_refused_before_sending() -> None:
         with pytest.raises(InputError):
             api.delete_media_file("../../account")
     assert wire.requests == []
+
+
+NO_WAIT = RetryPolicy(backoff_initial=0.0, backoff_max=0.0, jitter=False)
+
+
+def test_updates_are_repeated_after_a_lost_answer_creations_and_orders_are_not() -> None:
+    """Catapult updates with POST, but setting the same properties twice is harmless (x-idempotent);
+    a create or a search-and-order could make a second application or allocate more numbers."""
+    unavailable: tuple[int, Any, dict[str, str]] = (503, {"message": "try again"}, {})
+    wire = Wire(unavailable, (200, None, {}), unavailable, unavailable, unavailable)
+    with Client(USER_ID, API_TOKEN, API_SECRET, transport=httpx.MockTransport(wire), retry=NO_WAIT) as api:
+        api.update_phone_number("n-1", application_id="a-1")
+        assert len(wire.requests) == 2
+        with pytest.raises(BandwidthAccountAPIException):
+            api.create_application("app", incoming_message_url="https://example.com/in")
+        with pytest.raises(BandwidthAccountAPIException):
+            api.search_and_order_toll_free_numbers(1)
+    assert [r.method for r in wire.requests] == ["POST", "POST", "POST", "POST"]

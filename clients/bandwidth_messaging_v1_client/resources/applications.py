@@ -163,7 +163,7 @@ _UPDATE: Operation[None] = Operation(
     content_type="application/json",
     reads="none",
     parse=None,
-    idempotent=None,
+    idempotent=True,
     no_content=frozenset([200]),
 )
 
