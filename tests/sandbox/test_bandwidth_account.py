@@ -286,3 +286,17 @@ def test_the_async_client_moves_the_same_bytes(sb: SandboxHandle) -> None:
     downloaded, names = asyncio.run(transfer())
     assert names == ["async.bin"]
     assert downloaded == Binary(data, "application/x-test")
+
+
+def test_realistic_answers_of_the_account_resources_still_parse(bw: BandwidthClient, sb: SandboxHandle) -> None:
+    """BW-docs' other forms: an error's time in epoch milliseconds and upper-case category, an
+    application's older ``incomingSmsUrl``; the tolerant reader keeps them."""
+    realistic = {"X-Sandbox-Realistic": "on"}
+    application_id = bw.applications.create(name="old style", incoming_message_url="https://example.com/in")
+    application = bw.applications.get(application_id, extra_headers=realistic)
+    assert application.incoming_sms_url == "https://example.com/in"
+    _, number = _number(bw)
+    sb.inject_inbound("bandwidth", {"to": number, "from": HANDSET, "text": "?", "user_id": USER})
+    (error,) = bw.errors.list(extra_headers=realistic)
+    assert isinstance(error.time, int) and error.category == "UNAVAILABLE"
+    assert bw.errors.get(str(error.id), extra_headers=realistic).code == "no-application-for-number"
