@@ -8,7 +8,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import TextIO
 
-from . import flows_bandwidth, flows_flowroute, flows_messagemedia, flows_porting, flows_webhooks
+from . import flows_bandwidth, flows_bandwidth_mms, flows_flowroute, flows_messagemedia, flows_porting, flows_webhooks
 from .steps import Reporter, StepFailed, Target
 
 Flow = Callable[[Target, Reporter], object]
@@ -22,6 +22,8 @@ FLOWS: list[tuple[str, Flow]] = [
     ("flowroute port orders", flows_porting.modern),
     ("bandwidth modern", flows_bandwidth.modern),
     ("bandwidth legacy", flows_bandwidth.legacy),
+    ("bandwidth mms modern", flows_bandwidth_mms.modern),
+    ("bandwidth mms legacy", flows_bandwidth_mms.legacy),
     ("messagemedia basic modern", partial(flows_messagemedia.modern, hmac=False)),
     ("messagemedia basic legacy", partial(flows_messagemedia.legacy, hmac=False)),
     ("messagemedia hmac modern", partial(flows_messagemedia.modern, hmac=True)),

@@ -105,6 +105,8 @@ def generate_into(entries: list[tuple[ClientEntry, SpecState]], scratch: Path) -
             literal_enums=True,
             post_hooks=[],  # formatting is done once for all clients below
             class_overrides={key: ClassOverride.model_validate(value) for key, value in entry.class_overrides.items()},
+            # A binary body of any type (`*/*`, a media upload or download) is raw bytes to it too.
+            content_type_overrides={"*/*": "application/octet-stream"},
         )
         config = Config.from_sources(
             config_file,

@@ -19,6 +19,8 @@ from openapi_python_client.strings import ClassName, PythonIdentifier
 
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 JSON_MEDIA = re.compile(r"^application/(.+\+)?json$")
+# A body of raw bytes: `type: string, format: binary` under any media type (`*/*`, `image/png`).
+BINARY_FORMAT = "binary"
 
 
 class SpecError(Exception):
@@ -98,6 +100,7 @@ class Body:
     # For each object along the flatten path: (wire name of the next step, constant properties).
     envelope: list[tuple[str | None, dict[str, Any]]] = field(default_factory=list)
     object_schema: Mapping[str, Any] | None = None  # the flattened object (resolved)
+    binary: bool = False  # raw bytes (``format: binary``), sent as they are with their own Content-Type
 
 
 @dataclass
@@ -105,7 +108,7 @@ class Result:
     """What a 2xx status returns: a model, a list of models, or nothing."""
 
     status: str
-    kind: str  # model | list | none
+    kind: str  # model | list | none | binary
     model: str | None  # class name
     media_type: str | None
 
@@ -158,13 +161,22 @@ class Operation:
         return re.sub(r"\{[^}]+\}", "{}", self.path)
 
 
+def is_binary(media: Mapping[str, Any]) -> bool:
+    """Whether a media type object carries raw bytes (``type: string, format: binary``)."""
+    schema = media.get("schema") or {}
+    return schema.get("type") == "string" and schema.get("format") == BINARY_FORMAT
+
+
 def _media(content: Mapping[str, Any] | None) -> tuple[str, Mapping[str, Any]] | None:
     if not content:
         return None
     for media_type, media in content.items():
         if JSON_MEDIA.match(media_type.split(";")[0].strip()):
             return media_type, media
-    raise SpecError(f"only JSON media types are supported, got {sorted(content)}")
+    for media_type, media in content.items():
+        if is_binary(media):
+            return media_type, media
+    raise SpecError(f"only JSON media types or binary bodies are supported, got {sorted(content)}")
 
 
 def _params(doc: Document, path_item: Mapping[str, Any], operation: Mapping[str, Any]) -> list[Param]:
@@ -228,7 +240,10 @@ def _body(doc: Document, operation: Mapping[str, Any], options: Mapping[str, Any
         required=bool(request_body.get("required", False)),
         name=str(options.get("x-body-name", options.get("body-name", "body"))),
         flatten=None if flatten_spec is None else tuple(part for part in str(flatten_spec).split(".") if part),
+        binary=is_binary(content),
     )
+    if body.binary and body.flatten is not None:
+        raise SpecError(f"{where}: a binary body cannot be flattened")
     if body.flatten is None:
         return body
     schema = doc.resolve(body.schema)
@@ -283,6 +298,11 @@ def _results(doc: Document, operation: Mapping[str, Any], where: str) -> tuple[l
             results.append(Result(str(status), "none", None, None))
             continue
         media_type, content = media
+        if is_binary(content):
+            # The bytes as sent, whatever their type: Accept names the documented type (`*/*`: any).
+            results.append(Result(str(status), "binary", None, media_type))
+            accept = accept or media_type
+            continue
         accept = accept or media_type
         schema = content.get("schema", {})
         name = Document.ref_name(schema)

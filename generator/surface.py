@@ -94,6 +94,19 @@ class Resource:
     models: set[str] = field(default_factory=set)
 
 
+# A media type, `type/subtype` with optional parameters (RFC 9110 tokens), as a Content-Type value.
+MEDIA_TYPE_PATTERN = r"^[A-Za-z0-9!#$%&'*+.^_`|~-]+/[A-Za-z0-9!#$%&'*+.^_`|~-]+(;.*)?$"
+
+
+def _content_type(body: Body | None) -> str | None:
+    """The Content-Type a body goes with; a binary body of any type (`*/*`) defaults to octet-stream."""
+    if body is None:
+        return None
+    if body.binary and "*" in body.media_type:
+        return "application/octet-stream"
+    return body.media_type
+
+
 def _doc(*parts: str) -> str:
     text = "\n\n".join(part.strip() for part in parts if part and part.strip())
     text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
@@ -132,6 +145,9 @@ class _Planner:
         """(reads, parse source, return type) of a method."""
         if method.returns == "location-id":
             return "location", "None", "str"
+        if any(result.kind == "binary" for result in op.results):
+            # The runtime hands the parser (bytes, Content-Type): a file, not a document.
+            return "binary", "read_binary", "Binary"
         json_results = [result for result in op.results if result.kind != "none"]
         # `returns: json`: this method's answers always carry a body (another method reads the empty ones).
         empty = [] if method.returns == "json" else [result for result in op.results if result.kind == "none"]
@@ -172,7 +188,7 @@ class _Planner:
             f"    method={op.http_method!r},\n"
             f"    path={op.path_template!r},\n"
             f"    accept={op.accept!r},\n"
-            f"    content_type={(method.body.media_type if method.body else None)!r},\n"
+            f"    content_type={_content_type(method.body)!r},\n"
             f"    reads={reads!r},\n"
             f"    parse={parse},\n"
             f"    idempotent={op.idempotent!r},\n"
@@ -283,8 +299,38 @@ class _Planner:
             params.pop()
         return params, args, "\n".join([head, *lines])
 
+    def _binary_body(self, body: Body) -> tuple[list[str], list[str], list[str], str]:
+        """Raw bytes (``str`` is sent as UTF-8) and their media type (default: the spec's, else octet-stream)."""
+        name = body.name
+        limit = self.doc.resolve(body.schema).get("maxLength")
+        media_check = self.emitter.check(
+            {"type": "string", "pattern": MEDIA_TYPE_PATTERN}, "content_type", "'content_type'"
+        )
+        lines = [
+            f"    if {name} is None:",
+            f"        v.fail({name!r}, 'is required')",
+            f"    if isinstance({name}, str):",
+            f"        {name} = {name}.encode()",
+            f"    if not isinstance({name}, bytes | bytearray | memoryview):",
+            f"        v.fail({name!r}, 'must be bytes (or a str, sent as UTF-8)')",
+            f"    body = bytes({name})",
+        ]
+        if limit is not None:
+            lines += [
+                f"    if len(body) > {int(limit)}:",
+                f"        v.fail({name!r}, 'must be at most {int(limit)} bytes')",
+            ]
+        lines += [
+            "    if content_type is not None:",
+            f"        headers['Content-Type'] = {media_check}",
+        ]
+        annotation = "bytes | bytearray | memoryview | str"
+        return [f"{name}: {annotation}", "content_type: str | None = None"], [name, "content_type"], lines, "body"
+
     def _body(self, body: Body, method: Method) -> tuple[list[str], list[str], list[str], str]:
         emitter = self.emitter
+        if body.binary:
+            return self._binary_body(body)
         if body.flatten is None:
             resolved = self.doc.resolve(body.schema)
             # Errors in an object body name its fields (`from`); in an array body, its items (`messages[0].to`).
@@ -502,6 +548,7 @@ def render_resources(raw: Mapping[str, Any], package_dir: Path, marker: str) -> 
                     },
                 ],
                 models=sorted(resource.models | emitter.models_used),
+                binary=any("parse=read_binary" in source for source in resource.definitions),
                 typed_dicts=sorted(f"{class_name(name)}Params" for name in emitter.typed_dicts),
                 constants=sorted(emitter.constants.values()),
                 checks=sorted(f"_check_{identifier(name)}" for name in emitter.components),

@@ -146,6 +146,9 @@ def read_answer(op: _Operation[T], response: httpx.Response) -> T:
     parse = op.parse
     if reads == "none" or parse is None or status in op.no_content:
         return None  # type: ignore[return-value]
+    if reads == "binary":
+        # A file: its bytes as received and the type it came with; nothing to parse.
+        return parse((response.content, response.headers.get("content-type")))
     method = op.method if not op.idempotent else "GET"
     data = parse_json_body(response.content, status_code=status, method=method)
     try:
@@ -253,7 +256,8 @@ class _Runtime:
             if op.accept is not None:
                 headers["Accept"] = op.accept
             if request.body is not None and op.content_type is not None:
-                headers["Content-Type"] = op.content_type
+                # A binary body may name its own type (the file's); a JSON body always has the spec's.
+                headers.setdefault("Content-Type", op.content_type)
             extra = options.extra_headers or _NO_EXTRA_HEADERS
             if extra:
                 check_headers(extra, "extra_headers")
@@ -265,6 +269,8 @@ class _Runtime:
             if not isinstance(body, dict):
                 raise InputError("extra_body", "needs a request whose body is a JSON object")
             body = {**_mapping("extra_body", options.extra_body), **body}
+        if isinstance(body, bytes):  # a binary body (a media upload) goes as it is
+            return {"method": op.method, "url": path, "params": query or None, "content": body, "headers": headers}
         return {"method": op.method, "url": path, "params": query or None, "json": body, "headers": headers or None}
 
     def _after(self, op: _Operation[T], request: _Request) -> Callable[[T], T] | None:

@@ -30,6 +30,8 @@ from smsclients_sandbox.faults import (
 )
 from smsclients_sandbox.options import FaultOptions, SandboxOptions
 from smsclients_sandbox.providers.bandwidth import Bandwidth
+from smsclients_sandbox.providers.bandwidth_account import BandwidthAccount, remember_users
+from smsclients_sandbox.providers.bandwidth_numbers import BandwidthNumbers
 from smsclients_sandbox.providers.flowroute_messages import FlowrouteMessages
 from smsclients_sandbox.providers.flowroute_numbers import FlowrouteAccount, FlowrouteNumbers
 from smsclients_sandbox.providers.flowroute_porting import FlowroutePortOrders
@@ -73,7 +75,11 @@ class SandboxApp:
             self.state, FLOWROUTE_V2, self.account, self.flowroute_services.is_portable
         )
         self.flowroute_messages = FlowrouteMessages(self.state, FLOWROUTE_MESSAGES_V2, FLOWROUTE_V2, self.account)
-        self.bandwidth = Bandwidth(self.state, BANDWIDTH_V1, self.validators[BANDWIDTH_V1.name])
+        self.bandwidth_account = BandwidthAccount(self.state, BANDWIDTH_V1)
+        self.bandwidth_numbers = BandwidthNumbers(self.state, BANDWIDTH_V1, self.bandwidth_account)
+        self.bandwidth = Bandwidth(
+            self.state, BANDWIDTH_V1, self.validators[BANDWIDTH_V1.name], self.bandwidth_account, self.bandwidth_numbers
+        )
         operations = [
             # Services first: their concrete paths (/v2.1/messages/sms_callback, the number
             # relationships) must win over the templated message and callback paths.
@@ -81,7 +87,14 @@ class SandboxApp:
             *self.flowroute_port_orders.operations(),
             *self.flowroute_messages.operations(),
             *numbers.operations(),
-            *self.bandwidth.operations(),
+            *remember_users(
+                self.state,
+                [
+                    *self.bandwidth.operations(),
+                    *self.bandwidth_account.operations(),
+                    *self.bandwidth_numbers.operations(),
+                ],
+            ),
             *self.messagemedia.operations(),
         ]
         self.operations = operations
@@ -186,7 +199,7 @@ class SandboxApp:
             return self._checked(request, op, spec_request, errors.render(surface, _auth_error(surface, str(exc))))
 
         try:
-            parsed = json.loads(body) if body.strip() else None
+            parsed = body if op.raw_body else json.loads(body) if body.strip() else None
         except (ValueError, UnicodeDecodeError):
             error = ProviderError(400, "The request body is not valid JSON.", kind="invalid-json")
             if surface.provider == "messagemedia":
@@ -258,7 +271,10 @@ class SandboxApp:
 
 
 def _encode(surface: Surface, reply: Reply) -> tuple[int, list[tuple[bytes, bytes]], bytes]:
-    data = b"" if reply.empty or reply.body is None else dumps(reply.body)
+    if isinstance(reply.body, bytes):  # a file, as stored
+        data = reply.body
+    else:
+        data = b"" if reply.empty or reply.body is None else dumps(reply.body)
     headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in reply.headers.items()]
     if data:
         headers.append((b"content-type", (reply.media_type or surface.media_type).encode()))

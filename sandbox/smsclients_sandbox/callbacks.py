@@ -26,9 +26,10 @@ import logging
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import unquote, urlencode, urlsplit
 
 import httpx
 
@@ -115,6 +116,7 @@ class Delivery:
     fallback_url: str | None = None
     timeout_s: float = DEFAULT_TIMEOUT_S
     sign: bool = False
+    owner: str | None = None  # the account it is about (Bandwidth: the user id), for the failure listeners
     attempts: list[dict[str, Any]] = field(default_factory=list)
     state: str = "pending"
 
@@ -166,8 +168,13 @@ class Dispatcher:
         self._threads: list[threading.Thread] = []
         self._stopping = False
         self._client: httpx.Client | None = None
+        self._failure_listeners: list[Callable[[Delivery], None]] = []
 
     # ------------------------------------------------------------------ submitting
+    def on_failure(self, listener: Callable[[Delivery], None]) -> None:
+        """Call ``listener`` (on a worker thread, under the dispatcher's lock) for each delivery given up."""
+        self._failure_listeners.append(listener)
+
     def submit(self, delivery: Delivery, delay_s: float = 0.0) -> None:
         with self._cond:
             if self._stopping:
@@ -265,6 +272,8 @@ class Dispatcher:
         else:
             delivery.state = "failed"
             self._count(delivery.provider, "gave_up")
+            for listener in self._failure_listeners:
+                listener(delivery)
             log.info("callback %s to %s given up after %d attempts", delivery.id, _redact(url), len(delivery.attempts))
 
     # ------------------------------------------------------------------ observing and stopping
@@ -388,6 +397,7 @@ class Callbacks:
             delivery = self._delivery("bandwidth", name, "POST", url, _json(event), "application/json; charset=utf-8")
             delivery.fallback_url = fallback
         delivery.timeout_s = timeout
+        delivery.owner = _bandwidth_user(event.get("messageUri"))
         self.dispatcher.submit(delivery, delay_s)
 
     # ------------------------------------------------------------------ MessageMedia
@@ -439,6 +449,12 @@ class Callbacks:
 
     def reset(self) -> None:
         self.dispatcher.reset()
+
+
+def _bandwidth_user(message_uri: Any) -> str | None:
+    """The user id of a Catapult message URL (``…/users/{userId}/messages/{id}``)."""
+    parts = urlsplit(str(message_uri or "")).path.split("/")
+    return unquote(parts[parts.index("users") + 1]) if "users" in parts[:-1] else None
 
 
 def _with_query(url: str, params: list[tuple[str, str]]) -> str:

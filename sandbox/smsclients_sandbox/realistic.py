@@ -21,7 +21,9 @@ Flowroute
   "ActionNotAuthorizedError"}``).
 
 Bandwidth: messages without the optional ``messageId`` and ``segmentCount`` (BW-docs list
-messages without them).
+messages without them); user errors with ``time`` in epoch milliseconds, an upper-case
+``category`` and ``version`` members (BW-docs getErrorsErrorId.md); applications also carrying
+the older ``incomingSmsUrl`` (BW-py's docstrings).
 
 MessageMedia: optional fields that are null or empty are omitted, and messages carry the extra
 ``vendor_account_id`` that MM-docs show on reports and replies.
@@ -32,6 +34,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+from smsclients_sandbox.state import parse_timestamp
 from smsclients_sandbox.surfaces import Surface
 from smsclients_sandbox.wire import Reply
 
@@ -116,10 +119,23 @@ def _flowroute(body: Any) -> None:
 
 
 def _bandwidth(body: Any) -> None:
-    for message in body if isinstance(body, list) else [body]:
-        if isinstance(message, dict) and "direction" in message:
-            message.pop("messageId", None)
-            message.pop("segmentCount", None)
+    for item in body if isinstance(body, list) else [body]:
+        if not isinstance(item, dict):
+            continue
+        if "direction" in item:
+            item.pop("messageId", None)
+            item.pop("segmentCount", None)
+        identifier = str(item.get("id", ""))
+        if identifier.startswith("ue-"):
+            moment = parse_timestamp(str(item.get("time", "")))
+            if moment is not None:
+                item["time"] = int(moment.timestamp() * 1000)
+            item["category"] = str(item.get("category", "")).upper().replace("-", "_")
+            item["version"] = 0
+            for detail in item.get("details") or []:
+                detail["version"] = 0
+        if identifier.startswith("a-") and "incomingMessageUrl" in item:
+            item["incomingSmsUrl"] = item["incomingMessageUrl"]
 
 
 def _messagemedia(body: Any) -> None:

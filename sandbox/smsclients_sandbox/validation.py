@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
@@ -83,6 +83,11 @@ class SpecResponse:
         self.content_type = self.headers.get("content-type", "").lower()
 
 
+def _binary_string(data: bytes) -> str:
+    """A body of any type (``*/*``, a file) as ``type: string, format: binary`` means: one character per byte."""
+    return data.decode("latin-1")
+
+
 @functools.cache
 def load_spec(path: Path) -> dict[str, Any]:
     """Parse a spec once per process (several apps in one test run share it)."""
@@ -101,8 +106,9 @@ class SpecValidator:
         self.surface = surface
         self.document = load_spec(surface.spec_path)
         spec = SchemaPath.from_dict(self.document)
-        self._requests = V31RequestValidator(spec)
-        self._responses = V31ResponseValidator(spec)
+        deserializers: dict[str, Callable[[bytes], Any]] = {"*/*": _binary_string}
+        self._requests = V31RequestValidator(spec, extra_media_type_deserializers=deserializers)
+        self._responses = V31ResponseValidator(spec, extra_media_type_deserializers=deserializers)
         self._components: dict[str, OAS31Validator] = {}
 
     def request_problems(self, request: SpecRequest) -> list[Problem]:

@@ -34,7 +34,7 @@ class Call:
 
 @dataclass
 class Reply:
-    """A handler's answer: a JSON body (or none) plus status and extra headers."""
+    """A handler's answer: a JSON body, raw ``bytes`` (a file, of ``media_type``) or none; status and headers."""
 
     status: int
     body: Any = None
@@ -74,6 +74,8 @@ class Operation:
     lenient_body: Callable[[Any], bool] | None = None
     """If it returns True for a body, body schema problems go to the handler instead of a 400
     (Bandwidth batches: each item is validated on its own and may fail alone)."""
+    raw_body: bool = False
+    """The body is raw bytes (a media upload), handed to the handler as they came, not parsed as JSON."""
     pattern: re.Pattern[str] = field(init=False, compare=False)
 
     def __post_init__(self) -> None:

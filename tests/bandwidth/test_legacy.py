@@ -431,7 +431,7 @@ def test_factory_name_is_case_insensitive(name: str) -> None:
     api.close()
 
 
-@pytest.mark.parametrize("name", ["voice", "account", "catapult", ""])
+@pytest.mark.parametrize("name", ["voice", "numbers", "catapult", ""])
 def test_factory_unknown_name(name: str) -> None:
     with pytest.raises(ValueError, match="Invalid client name"):
         bandwidth.client(name, USER_ID, API_TOKEN, API_SECRET)

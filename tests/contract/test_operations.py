@@ -290,11 +290,16 @@ def test_documented_call_sends_what_the_spec_describes(case: Case) -> None:
     assert request.url.raw_path.decode().split("?")[0] == base_path + call.path
     assert dict(request.url.params) == call.query
     assert request.headers.get("accept") == (case.op.accept or "*/*")
+    body = case.method.body
     if call.body is None:
         assert request.content == b""
+    elif body is not None and body.binary:  # raw bytes (a str is sent as UTF-8), of the spec's type or octet-stream
+        assert request.content == (call.body.encode() if isinstance(call.body, str) else call.body)
+        expected = "application/octet-stream" if "*" in body.media_type else body.media_type
+        assert request.headers["content-type"] == expected
     else:
         assert json.loads(request.content) == call.body
-        assert request.headers["content-type"] == case.method.body.media_type  # type: ignore[union-attr]
+        assert request.headers["content-type"] == body.media_type  # type: ignore[union-attr]
 
 
 # ----------------------------------------------------------------------------- constraints
@@ -501,6 +506,41 @@ def test_documented_responses_parse(case: Case, status: str, example: Any) -> No
         assert to_dict() == example
     elif isinstance(parsed, list):
         assert [item.to_dict() for item in parsed] == example
+
+
+BINARY_CASES = [case for case in CASES if any(result.kind == "binary" for result in case.op.results)]
+UPLOAD_CASES = [case for case in CASES if case.method.body is not None and case.method.body.binary]
+
+
+@pytest.mark.parametrize("case", BINARY_CASES, ids=[case.id for case in BINARY_CASES])
+def test_binary_answers_are_returned_as_received(case: Case) -> None:
+    """A file comes back byte for byte with its Content-Type; nothing is parsed or decoded."""
+    payload = bytes(range(256))
+    wire = Wire(_success_status(case), payload, {"content-type": "image/png"})
+    result = getattr(_resource(case, wire), case.method.name)(**documented_call(case).kwargs)
+    assert (result.content, result.content_type) == (payload, "image/png")
+    (request,) = wire.requests
+    assert request.headers["accept"] == (case.op.accept or "*/*")
+
+
+@pytest.mark.parametrize("case", UPLOAD_CASES, ids=[case.id for case in UPLOAD_CASES])
+def test_binary_bodies_carry_bytes_and_the_given_content_type(case: Case) -> None:
+    assert case.method.body is not None
+    call = documented_call(case)
+    payload = b"\x89PNG\r\n\x1a\n\x00\xff"
+    wire = Wire(_success_status(case))
+    method = getattr(_resource(case, wire), case.method.name)
+    method(**{**call.kwargs, case.method.body.name: payload, "content_type": "image/png"})
+    (request,) = wire.requests
+    assert (request.content, request.headers["content-type"]) == (payload, "image/png")
+    for bad in ("png", "image/png\r\nX-Injected: 1", ""):
+        with pytest.raises(InputError) as caught:
+            method(**{**call.kwargs, case.method.body.name: payload, "content_type": bad})
+        assert caught.value.field == "content_type"
+    with pytest.raises(InputError) as caught:
+        method(**{**call.kwargs, case.method.body.name: ["not", "bytes"]})
+    assert caught.value.field == case.method.body.name
+    assert len(wire.requests) == 1
 
 
 def test_the_async_surface_sends_the_same_request() -> None:

@@ -14,9 +14,10 @@ CASSETTES = Path(__file__).resolve().parent / "cassettes" / "test_flows"
 SECRETS = ["sandbox-secret-key", "sandbox-api-secret"]
 
 
-# The webhooks flow needs the sandbox to call a live receiver back, which a cassette cannot replay;
-# it runs live in tests/webhooks/test_sandbox_callbacks.py and in test_demo.py.
-LIVE_ONLY = {"webhooks modern"}
+# The webhooks and Bandwidth MMS flows need the sandbox to call a live receiver back, which a cassette
+# cannot replay; they run live in tests/webhooks/test_sandbox_callbacks.py,
+# tests/bandwidth/test_mms_flow.py and test_demo.py.
+LIVE_ONLY = {"webhooks modern", "bandwidth mms modern", "bandwidth mms legacy"}
 
 
 def test_every_flow_has_a_cassette() -> None:

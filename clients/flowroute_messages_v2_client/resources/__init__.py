@@ -6,7 +6,7 @@ Give :class:`Resources` (or :class:`AsyncResources`) a runtime (see ``_runtime.p
 operation of the spec is a method: ``Resources(runtime).messages.<method>(...)``.
 """
 
-from ._runtime import AsyncRuntime, Options, RawResponse, Request, Runtime
+from ._runtime import AsyncRuntime, Binary, Options, RawResponse, Request, Runtime
 from .messages import AsyncMessages, AsyncMessagesWithRawResponse, Messages, MessagesWithRawResponse
 
 
@@ -33,6 +33,7 @@ class AsyncResources:
 __all__ = [
     "AsyncResources",
     "AsyncRuntime",
+    "Binary",
     "Options",
     "RawResponse",
     "Request",

@@ -22,8 +22,9 @@ ItemT = TypeVar("ItemT")
 class Operation(Generic[T]):
     """One method's request line and how to read its answer.
 
-    ``reads`` is ``"json"`` (parse the body with ``parse``), ``"none"`` (nothing to read) or
-    ``"location"`` (the new resource's id: the last path segment of the ``Location`` header).
+    ``reads`` is ``"json"`` (parse the body with ``parse``), ``"none"`` (nothing to read),
+    ``"location"`` (the new resource's id: the last path segment of the ``Location`` header) or
+    ``"binary"`` (``parse`` gets the raw body and its Content-Type).
     ``no_content`` lists 2xx statuses that carry no body although others do.
     """
 
@@ -38,8 +39,25 @@ class Operation(Generic[T]):
     no_content: frozenset[int] = frozenset()
 
 
+class Binary(NamedTuple):
+    """A file as received (an operation whose answer is raw bytes): the body and its Content-Type."""
+
+    content: bytes
+    content_type: str | None
+
+
+def read_binary(data: tuple[bytes, str | None]) -> Binary:
+    """The parser of a ``reads="binary"`` operation: the runtime passes (body, Content-Type)."""
+    content, content_type = data
+    return Binary(content, content_type)
+
+
 class Request(NamedTuple):
-    """A checked request: path segments (not yet encoded), query, headers, JSON body (None: none)."""
+    """A checked request: path segments (not yet encoded), query, headers, body (None: none).
+
+    The body is JSON data, or ``bytes`` sent as they are (a binary body; its Content-Type in ``headers``
+    or the operation's).
+    """
 
     path: tuple[str, ...]
     query: dict[str, Any]

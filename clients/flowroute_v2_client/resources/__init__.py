@@ -6,7 +6,7 @@ Give :class:`Resources` (or :class:`AsyncResources`) a runtime (see ``_runtime.p
 operation of the spec is a method: ``Resources(runtime).callbacks.<method>(...)``.
 """
 
-from ._runtime import AsyncRuntime, Options, RawResponse, Request, Runtime
+from ._runtime import AsyncRuntime, Binary, Options, RawResponse, Request, Runtime
 from ._schemas import (
     CdrFilterParametersParams,
     CnamUpdateParams,
@@ -127,6 +127,7 @@ class AsyncResources:
 __all__ = [
     "AsyncResources",
     "AsyncRuntime",
+    "Binary",
     "Options",
     "RawResponse",
     "Request",

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final, Literal, overload
 
 import httpx
 from bandwidth_messaging_v1_client.models import Message
@@ -33,6 +33,9 @@ from smsclients.redaction import REDACTED
 from smsclients.redaction import shown_url as _shown
 from smsclients.retries import RetryPolicy
 from smsclients.validation import check_options
+
+if TYPE_CHECKING:
+    from .bandwidth_account import Client as AccountClient
 
 __all__ = ["BandwidthMessageAPIException", "Client", "client", "to_snake_case"]
 
@@ -83,8 +86,13 @@ class BandwidthMessageAPIException(Exception):
         return f"Error {self.code}: {self.message}"
 
 
-def _legacy_error(error: APIError) -> BandwidthMessageAPIException:
-    """The legacy exception for ``error``, of a class that is also ``type(error)``."""
+def _legacy_error(
+    error: APIError, legacy_class: type[BandwidthMessageAPIException] | None = None
+) -> BandwidthMessageAPIException:
+    """The legacy exception for ``error``, of a class that is also ``type(error)``.
+
+    ``legacy_class``: another client's exception of the same shape (the account client's).
+    """
     body = error.body
     if isinstance(body, Mapping) and isinstance(body.get("message"), str):
         message: str = body["message"]
@@ -94,7 +102,7 @@ def _legacy_error(error: APIError) -> BandwidthMessageAPIException:
         # BW-py: a body that is not the documented JSON gives its first 79 characters.
         message = error.raw_body.decode("utf-8", errors="replace")[:_TEXT_MESSAGE_CHARS]
         legacy_code = None
-    cls = combined_error_class(BandwidthMessageAPIException, type(error))
+    cls = combined_error_class(legacy_class or BandwidthMessageAPIException, type(error))
     legacy = cls(error.status_code, message, code=legacy_code)
     # Explicit copy: the combined class skips its own when the legacy __init__ already set
     # ``status_code`` (as this one does). It copies ``message``/``code`` too; the legacy meaning wins.
@@ -105,11 +113,11 @@ def _legacy_error(error: APIError) -> BandwidthMessageAPIException:
 
 
 @contextmanager
-def _legacy_errors() -> Iterator[None]:
+def _legacy_errors(legacy_class: type[BandwidthMessageAPIException] | None = None) -> Iterator[None]:
     try:
         yield
     except APIError as error:
-        raise _legacy_error(error) from error
+        raise _legacy_error(error, legacy_class) from error
 
 
 # --------------------------------------------------------------------------------------------------
@@ -336,14 +344,33 @@ class Client(Closable):
 # --------------------------------------------------------------------------------------------------
 # Factory (docs/providers.md §3.10)
 
-_CLIENTS: Final[dict[str, Callable[..., Client]]] = {"messaging": Client}
+
+def _account_client(*args: Any, **kwargs: Any) -> AccountClient:
+    from .bandwidth_account import Client as AccountClient  # its own module; it builds on this one
+
+    return AccountClient(*args, **kwargs)
 
 
-def client(name: str, *args: Any, **kwargs: Any) -> Client:
-    """``bandwidth.client("messaging", user_id, api_token, api_secret, **options)``; the name is case-insensitive."""
+_CLIENTS: Final[dict[str, Callable[..., Any]]] = {"messaging": Client, "account": _account_client}
+
+
+@overload
+def client(name: Literal["messaging", "Messaging", "MESSAGING"], *args: Any, **kwargs: Any) -> Client: ...
+@overload
+def client(name: Literal["account", "Account", "ACCOUNT"], *args: Any, **kwargs: Any) -> AccountClient: ...
+@overload
+def client(name: str, *args: Any, **kwargs: Any) -> Client | AccountClient: ...
+
+
+def client(name: str, *args: Any, **kwargs: Any) -> Client | AccountClient:
+    """``bandwidth.client("messaging" | "account", user_id, api_token, api_secret, **options)``; case-insensitive.
+
+    ``"account"`` is BW-py's account client (:class:`smsclients.legacy.bandwidth_account.Client`).
+    """
     factory = _CLIENTS.get(name.lower()) if isinstance(name, str) else None
     if factory is None:
         valid = ", ".join(f'"{known}"' for known in _CLIENTS)
-        # BW-py also knew "voice", "account" and "numbers"; only messaging is provided here.
+        # BW-py also knew "voice" and "numbers"; only messaging and account are provided here.
         raise ValueError(f'Invalid client name "{name}". Valid values are {valid}')
-    return factory(*args, **kwargs)
+    made: Client | AccountClient = factory(*args, **kwargs)
+    return made

@@ -5,14 +5,22 @@ answers 202 with one result per item, each item validated on its own (a bad item
 object, the others are still sent). Lists page with ``Link: <…>; rel="next"``, whose URL carries
 an opaque-looking cursor (``sortKeyGT`` ascending / ``sortKeyLT`` descending) like BW-docs.
 A redacted message keeps its record (state, times, media) with an empty ``text``.
+
+Every message is charged to the account (:mod:`.bandwidth_account`). An MMS may name media
+uploaded to this sandbox (``…/users/{userId}/media/{name}``): a name that is not stored is
+refused. Events without a URL of their own go to the application of the number
+(:mod:`.bandwidth_numbers`): an outgoing message's to its ``from`` number's application, an
+inbound one to its ``to`` number's; an inbound message with nowhere to go is filed as an error.
 """
 
 from __future__ import annotations
 
 import math
 from typing import Any
-from urllib.parse import quote, urlencode
+from urllib.parse import quote, unquote, urlencode
 
+from smsclients_sandbox.providers.bandwidth_account import BandwidthAccount
+from smsclients_sandbox.providers.bandwidth_numbers import BandwidthNumbers
 from smsclients_sandbox.state import State, iso_z, parse_timestamp
 from smsclients_sandbox.surfaces import Surface
 from smsclients_sandbox.validation import SpecValidator
@@ -31,10 +39,19 @@ def _kind(user_id: str) -> str:
 class Bandwidth:
     """Handlers of ``bandwidth-messaging-v1.yaml``."""
 
-    def __init__(self, state: State, surface: Surface, schemas: SpecValidator) -> None:
+    def __init__(
+        self,
+        state: State,
+        surface: Surface,
+        schemas: SpecValidator,
+        account: BandwidthAccount,
+        numbers: BandwidthNumbers,
+    ) -> None:
         self.state = state
         self.surface = surface
         self.schemas = schemas
+        self.account = account
+        self.numbers = numbers
 
     def operations(self) -> list[Operation]:
         s = self.surface
@@ -52,7 +69,34 @@ class Bandwidth:
     def _url(self, call: Call, message_id: str) -> str:
         return f"{self._messages_url(call)}/{quote(message_id, safe='')}"
 
+    def _missing_media(self, call: Call, item: dict[str, Any]) -> str | None:
+        """The first media URL naming this user's sandbox media that is not stored, else None."""
+        prefix = self.account.media_url(call, "")
+        for url in item.get("media") or []:
+            if isinstance(url, str) and url.startswith(prefix):
+                name = unquote(url[len(prefix) :])
+                if not self.account.has_media(call.path_params["userId"], name):
+                    return name
+        return None
+
+    def _routing(self, user_id: str, number: str) -> dict[str, Any]:
+        """Callback settings from the application ``number`` is attached to (empty without one)."""
+        application = self.numbers.application_of(user_id, number)
+        if application is None:
+            return {}
+        routing = {
+            "applicationId": application["id"],
+            "callbackUrl": application.get("incomingMessageUrl"),
+            "fallbackUrl": application.get("incomingMessageFallbackUrl"),
+            "callbackHttpMethod": application.get("callbackHttpMethod"),
+            "callbackTimeout": application.get("incomingMessageUrlCallbackTimeout"),
+        }
+        return {key: value for key, value in routing.items() if value is not None}
+
     def _store(self, call: Call, item: dict[str, Any]) -> str:
+        missing = self._missing_media(call, item)
+        if missing is not None:
+            raise ProviderError(400, f"The media {missing} could not be found", kind="media-not-found")
         message_id, message = self._new_message(item, "out", "sent")
         message.update(
             {
@@ -66,10 +110,17 @@ class Bandwidth:
         for key in ("callbackUrl", "callbackTimeout", "fallbackUrl", "tag"):
             if item.get(key) is not None:
                 message[key] = item[key]
-        self._save(call.path_params["userId"], message)
+        user_id = call.path_params["userId"]
+        self._save(user_id, message)
         self.state.stats.accepted(self.surface.name, item.get("text"))
+        product = "mms-out" if message["media"] else "sms-out"
+        self.account.charge(user_id, product, number=message["from"], resourceId=message_id)
         uri = self._url(call, message_id)
-        self.state.callbacks.bandwidth_sent({**message, "callbackHttpMethod": item.get("callbackHttpMethod")}, uri)
+        # The message's own callback settings win; else its number's application receives the events.
+        own = {key: item[key] for key in ("callbackUrl", "callbackHttpMethod") if item.get(key) is not None}
+        routing = {**self._routing(user_id, message["from"]), **own} if not own.get("callbackUrl") else own
+        routing = {k: v for k, v in routing.items() if k != "applicationId"}
+        self.state.callbacks.bandwidth_sent({**message, **routing}, uri)
         return message_id
 
     def _new_message(self, item: dict[str, Any], direction: str, state: str) -> tuple[str, dict[str, Any]]:
@@ -110,12 +161,28 @@ class Bandwidth:
             raise ProviderError(400, "text must be a string and media a list of URLs", kind="invalid-property")
         user_id = str(payload.get("user_id") or "u-sandbox")
         message_id, message = self._new_message(payload, "in", "received")
+        routing = self._routing(user_id, message["to"])
+        if "applicationId" in routing:
+            message["applicationId"] = routing["applicationId"]
         self._save(user_id, message)
-        uri = f"{base_url}/users/{quote(user_id, safe='')}/messages/{quote(message_id, safe='')}"
-        method = payload.get("callback_http_method")
-        url = self.state.callbacks.bandwidth_received(
-            {**message, "callbackHttpMethod": method}, uri, explicit=payload.get("callback_url")
+        self.account.charge(
+            user_id, "mms-in" if message["media"] else "sms-in", number=message["to"], resourceId=message_id
         )
+        uri = f"{base_url}/users/{quote(user_id, safe='')}/messages/{quote(message_id, safe='')}"
+        explicit = payload.get("callback_url") or routing.get("callbackUrl")
+        settings = {
+            **routing,
+            "callbackHttpMethod": payload.get("callback_http_method") or routing.get("callbackHttpMethod"),
+        }
+        if payload.get("callback_url"):
+            settings.pop("fallbackUrl", None)  # a URL given with the injection replaces the application's
+        url = self.state.callbacks.bandwidth_received({**message, **settings}, uri, explicit=explicit)
+        if url is None:
+            number = message["to"]
+            details = {"number": number, "messageId": message_id}
+            self.account.record_error(
+                user_id, "no-application-for-number", f"No application is configured for number {number}", details
+            )
         return {"message": message, "user_id": user_id, "callback": url is not None}
 
     def send(self, call: Call) -> Reply:
