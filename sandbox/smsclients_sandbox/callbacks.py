@@ -115,6 +115,8 @@ class Delivery:
     fallback_url: str | None = None
     timeout_s: float = DEFAULT_TIMEOUT_S
     sign: bool = False
+    headers: dict[str, str] = field(default_factory=dict)
+    """Headers of the receiver's choosing (a MessageMedia webhook's ``headers``)."""
     attempts: list[dict[str, Any]] = field(default_factory=list)
     state: str = "pending"
 
@@ -232,7 +234,7 @@ class Dispatcher:
         client = self._client
         if client is None:
             return None, "stopped"
-        headers = {"Content-Type": delivery.content_type} if delivery.content_type else {}
+        headers = {**delivery.headers, **({"Content-Type": delivery.content_type} if delivery.content_type else {})}
         try:
             request = client.build_request(
                 delivery.method, url, content=delivery.body or None, headers=headers, timeout=delivery.timeout_s
@@ -409,6 +411,14 @@ class Callbacks:
             self._submit(MESSAGEMEDIA_V1, "MessageMediaReplyWebhook", "reply", url, reply)
         return url
 
+    def messagemedia_templated(
+        self, event: str, method: str, url: str, body: bytes, content_type: str, headers: dict[str, str]
+    ) -> None:
+        """A delivery through an account webhook: its own method, headers and rendered template, signed."""
+        delivery = self._delivery("messagemedia", event, method, url, body, content_type)
+        delivery.sign, delivery.headers = True, dict(headers)
+        self.dispatcher.submit(delivery)
+
     # ------------------------------------------------------------------ common
     def _submit(
         self, surface: Surface, component: str, event: str, url: str, body: dict[str, Any], delay_s: float = 0.0
@@ -439,6 +449,7 @@ class Callbacks:
 
     def reset(self) -> None:
         self.dispatcher.reset()
+        self.signer.disable()
 
 
 def _with_query(url: str, params: list[tuple[str, str]]) -> str:
