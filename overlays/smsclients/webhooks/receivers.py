@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
-from collections.abc import Awaitable, Callable, Iterable, MutableMapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -22,6 +22,7 @@ from .errors import WebhookVerificationError
 from .events import WebhookEvent
 from .parsing import parse_event
 from .request import WebhookRequest
+from .templates import WebhookTemplate
 from .verification import Verifier
 
 __all__ = ["DEFAULT_MAX_BODY_BYTES", "Answer", "Handler", "WebhookASGIApp", "WebhookWSGIApp", "accepted", "process"]
@@ -35,6 +36,7 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
 Handler = Callable[[WebhookEvent], Any]
+Template = WebhookTemplate | str | Mapping[str, str]
 """Your function: takes the event; may be ``async``. Raise to make the provider retry."""
 
 DEFAULT_MAX_BODY_BYTES = 1_048_576  # webhook bodies are a few hundred bytes; MMS attachments stay well below
@@ -61,8 +63,12 @@ def accepted(request: WebhookRequest, verifiers: Sequence[Verifier]) -> None:
             hook(request)
 
 
-def process(provider: str, request: WebhookRequest, verifiers: Sequence[Verifier] = ()) -> WebhookEvent | Answer:
-    """Verify and parse one request: the event, or the answer to give instead (403 / 400)."""
+def process(
+    provider: str, request: WebhookRequest, verifiers: Sequence[Verifier] = (), template: Template | None = None
+) -> WebhookEvent | Answer:
+    """Verify and parse one request: the event, or the answer to give instead (403 / 400).
+
+    ``template``: the payload template of a MessageMedia webhook (see ``parse_event``)."""
     for verifier in verifiers:
         try:
             verifier.verify(request)
@@ -71,7 +77,12 @@ def process(provider: str, request: WebhookRequest, verifiers: Sequence[Verifier
             return Answer(403, f"verification failed ({exc.check})\n")
     try:
         return parse_event(
-            provider, method=request.method, headers=request.headers, body=request.body, query=request.query
+            provider,
+            method=request.method,
+            headers=request.headers,
+            body=request.body,
+            query=request.query,
+            template=template,
         )
     except InputError as exc:
         log.warning("%s webhook not understood: %s", provider, exc)
@@ -88,11 +99,14 @@ class _Receiver:
         *,
         verifiers: Iterable[Verifier] = (),
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        template: Template | None = None,
     ) -> None:
         self.provider = provider
         self.handler = handler
         self.verifiers = tuple(verifiers)
         self.max_body_bytes = max_body_bytes
+        # Checked now: a template that cannot be read is the integrator's error, not the sender's.
+        self.template = None if template is None else WebhookTemplate.of(template)
 
 
 class WebhookASGIApp(_Receiver):
@@ -126,7 +140,7 @@ class WebhookASGIApp(_Receiver):
             client_address=client[0] if client else None,
             http_version=scope.get("http_version", "1.1"),
         )
-        result = process(self.provider, request, self.verifiers)
+        result = process(self.provider, request, self.verifiers, self.template)
         if isinstance(result, Answer):
             await _send(send, result)
             return
@@ -194,10 +208,11 @@ class WebhookWSGIApp(_Receiver):
         *,
         verifiers: Iterable[Verifier] = (),
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
+        template: Template | None = None,
     ) -> None:
         if inspect.iscoroutinefunction(handler):
             raise TypeError("a WSGI app calls its handler synchronously; use WebhookASGIApp for async handlers")
-        super().__init__(provider, handler, verifiers=verifiers, max_body_bytes=max_body_bytes)
+        super().__init__(provider, handler, verifiers=verifiers, max_body_bytes=max_body_bytes, template=template)
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
         answer = self._answer(environ)
@@ -226,7 +241,7 @@ class WebhookWSGIApp(_Receiver):
             client_address=environ.get("REMOTE_ADDR"),
             http_version=protocol.removeprefix("HTTP/"),
         )
-        result = process(self.provider, request, self.verifiers)
+        result = process(self.provider, request, self.verifiers, self.template)
         if isinstance(result, Answer):
             return result
         try:

@@ -181,7 +181,10 @@ class MessageMediaManagement:
         account = _account(call)
         numbers = [d["number"] for d in self.state.store.scan(BLOCKED) if d["account"] == account]
         start = _integer(call.query.get("token"), 0)
-        answer: dict[str, Any] = {"uri": "/v1/number_authorisation/mt/blacklist", "numbers": numbers[start : start + PAGE]}
+        answer: dict[str, Any] = {
+            "uri": "/v1/number_authorisation/mt/blacklist",
+            "numbers": numbers[start : start + PAGE],
+        }
         if start + PAGE < len(numbers):
             token = str(start + PAGE)
             answer["pagination"] = {"page": token, "next_uri": f"/v1/number_authorisation/mt/blacklist?token={token}"}
@@ -205,15 +208,16 @@ class MessageMediaManagement:
     # ------------------------------------------------------------------ signature keys
     def create_key(self, call: Call) -> Reply:
         private_pem, public_key = new_key_pair()
-        key = {
-            "key_id": self.state.ids.uuid(KEYS),
+        key_id = self.state.ids.uuid(KEYS)
+        key: dict[str, Any] = {
+            "key_id": key_id,
             "public_key": public_key,
             "cipher": str(dig(call.body, "cipher")),
             "digest": str(dig(call.body, "digest")),
             "created": iso_z(self.state.now()),
             "enabled": False,
         }
-        self.state.store.put(KEYS, key["key_id"], {"account": _account(call), "key": key, "private": private_pem})
+        self.state.store.put(KEYS, key_id, {"account": _account(call), "key": key, "private": private_pem})
         return Reply(201, key)
 
     def list_keys(self, call: Call) -> Reply:
@@ -334,13 +338,13 @@ class _Metadata:
     def get(self, key: str) -> Any:
         return self._values.get(key)
 
-    def keySet(self) -> list[str]:  # noqa: N802 (Velocity calls Java names)
+    def keySet(self) -> list[str]:
         return list(self._values)
 
-    def entrySet(self) -> list[dict[str, Any]]:  # noqa: N802
+    def entrySet(self) -> list[dict[str, Any]]:
         return [{"key": k, "value": v} for k, v in self._values.items()]
 
-    def isEmpty(self) -> bool:  # noqa: N802
+    def isEmpty(self) -> bool:
         return not self._values
 
 
