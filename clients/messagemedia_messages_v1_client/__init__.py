@@ -13,5 +13,5 @@ __all__ = (
 # The spec this package was generated from (also recorded in clients.lock.json).
 SPEC_PATH = "specs/messagemedia-messages-v1.yaml"
 SPEC_VERSION = "1.2.0"
-SPEC_SHA256 = "0989c29ed848f67d9bde188951017ec0406ee570efe0cf653afaac7e8b4f7a64"
+SPEC_SHA256 = "e759ba9378524c77806daf7fc5dc906d614308329440f2f56ac536f741565cf8"
 GENERATOR = "openapi-python-client 0.29.1"

@@ -70,6 +70,18 @@ class LookupAPhoneNumberResponse(Model):
         self.mtype = mtype
         self.carrier = carrier
 
+    @classmethod
+    def from_dictionary(cls, dictionary: Any) -> Any:
+        """As the SDK's, also reading the camelCase keys its own test recorded (``countryCode``, ``phoneNumber``)."""
+        if dictionary is None:
+            return None
+        return cls(
+            dictionary.get("country_code", dictionary.get("countryCode")),
+            dictionary.get("phone_number", dictionary.get("phoneNumber")),
+            dictionary.get("type"),
+            dictionary.get("carrier"),
+        )
+
 
 class LookupsController(_mm_sdk.Controller):
     """``client.lookups``: ``get_lookup_a_phone_number``."""

@@ -1,13 +1,14 @@
 """MessageMedia management APIs: webhooks, lookups, the opt-out list and signature keys.
 
 * **Webhooks** (``/v1/webhooks/messages``) are kept per account with their templates. Every
-  delivery report (``<STATUS>_DR``) and reply (``RECEIVED_SMS``, ``RECEIVED_MMS``, and
-  ``OPT_OUT_SMS`` for a ``STOP``) is rendered through the template of each webhook registered for
-  its event (Velocity, as MessageMedia's, with the parameters of MM-docs' table) and delivered with
-  the webhook's method, headers and encoding, signed like every MessageMedia webhook.
+  delivery report (``<STATUS>_DR``) and reply (``RECEIVED_SMS``, ``RECEIVED_MMS`` with
+  attachments) is rendered through the template of each webhook registered for its event
+  (Velocity, as MessageMedia's, with the parameters of MM-docs' table) and delivered with the
+  webhook's method, headers and encoding, signed like every MessageMedia webhook. The sandbox
+  raises no ``OPT_OUT_SMS`` of its own.
 * **Number authorisation**: numbers on the account's blacklist are never delivered to: a send is
-  accepted and its message ends ``rejected`` with error code 302, as MM-docs describe. A reply of
-  ``STOP`` adds its sender to the list.
+  accepted and its message ends ``rejected`` (a delivery report with error code 302, "Destination
+  address blocked"), as MM-docs describe.
 * **Lookups** answer from :data:`LOOKUPS`, a fixed table of number prefixes.
 * **Signature keys**: each created key is a real RSA key pair; enabling one makes the sandbox sign
   with it (the sandbox's own key again once none is enabled).
@@ -38,7 +39,6 @@ CONTENT_TYPES: Final = {
     "FORM_ENCODED": "application/x-www-form-urlencoded",
     "XML": "application/xml",
 }
-STOP_WORDS: Final = frozenset({"STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"})
 
 # (prefix, country_code, type, carrier): the first matching prefix answers. The AU landline
 # carrier's name is the one the lookups SDK's own test expects.
@@ -130,9 +130,6 @@ class MessageMediaManagement:
         """Send an event through every webhook of its account that listens for it."""
         account = str(doc.get("account"))
         events = _events(kind, item)
-        if kind == "MO" and str(item.get("content", "")).strip().upper() in STOP_WORDS:
-            self._add_blocked(account, [str(item.get("source_number"))])
-            events.append("OPT_OUT_SMS")
         context = _context(kind, item, doc.get("message") or {}, account)
         for webhook in self._webhooks(account):
             for event in events:
