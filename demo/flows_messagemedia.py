@@ -185,7 +185,7 @@ def templated_webhooks(target: Target, step: Reporter) -> TemplatedWebhookResult
 
     from .flows_webhooks import Inbox, serving
 
-    step.begin("messagemedia management modern")
+    step.begin("messagemedia mgmt modern")
     key, secret = target.credentials[MESSAGEMEDIA]
     inbox = Inbox()
     with MessageMediaClient(key, secret, base_url=target.base_urls[MESSAGEMEDIA]) as mm:
@@ -271,7 +271,7 @@ def management_legacy(target: Target, step: Reporter) -> dict[str, Any]:
         UpdateWebhookRequest,
     )
 
-    step.begin("messagemedia management legacy")
+    step.begin("messagemedia mgmt legacy")
     key, secret = target.credentials[MESSAGEMEDIA]
     base = target.base_urls[MESSAGEMEDIA]
     with MessageMediaWebhooksClient(key, secret, base_uri=base) as client:

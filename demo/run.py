@@ -26,8 +26,8 @@ FLOWS: list[tuple[str, Flow]] = [
     ("messagemedia hmac modern", partial(flows_messagemedia.modern, hmac=True)),
     ("messagemedia hmac legacy", partial(flows_messagemedia.legacy, hmac=True)),
     ("webhooks modern", flows_webhooks.modern),
-    ("messagemedia management modern", flows_messagemedia.templated_webhooks),
-    ("messagemedia management legacy", flows_messagemedia.management_legacy),
+    ("messagemedia mgmt modern", flows_messagemedia.templated_webhooks),
+    ("messagemedia mgmt legacy", flows_messagemedia.management_legacy),
 ]
 
 
