@@ -35,9 +35,9 @@ _GET_ACCOUNT_SMS_CALLBACK: Operation[CallbackDocument] = Operation(
 
 
 def _request_get_account_sms_callback(v: Checker) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
-    return Request((), query, headers, None)
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
+    return Request((), _query, _headers, None)
 
 
 _SET_ACCOUNT_SMS_CALLBACK: Operation[None] = Operation(
@@ -54,15 +54,15 @@ _SET_ACCOUNT_SMS_CALLBACK: Operation[None] = Operation(
 
 
 def _request_set_account_sms_callback(v: Checker, callback_url: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
-    fields: dict[str, Any] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
+    _fields: dict[str, Any] = {}
     if callback_url is None:
         v.fail("callback_url", "is required")
-    fields["callback_url"] = v.string(
+    _fields["callback_url"] = v.string(
         callback_url, "callback_url", max_length=2048, pattern=_P8, example="http://example.com/sms"
     )
-    return Request((), query, headers, fields)
+    return Request((), _query, _headers, _fields)
 
 
 _REMOVE_ACCOUNT_SMS_CALLBACK: Operation[None] = Operation(
@@ -79,9 +79,9 @@ _REMOVE_ACCOUNT_SMS_CALLBACK: Operation[None] = Operation(
 
 
 def _request_remove_account_sms_callback(v: Checker) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
-    return Request((), query, headers, None)
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
+    return Request((), _query, _headers, None)
 
 
 _GET_ACCOUNT_MMS_CALLBACK: Operation[CallbackDocument] = Operation(
@@ -98,9 +98,9 @@ _GET_ACCOUNT_MMS_CALLBACK: Operation[CallbackDocument] = Operation(
 
 
 def _request_get_account_mms_callback(v: Checker) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
-    return Request((), query, headers, None)
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
+    return Request((), _query, _headers, None)
 
 
 _SET_ACCOUNT_MMS_CALLBACK: Operation[None] = Operation(
@@ -117,15 +117,15 @@ _SET_ACCOUNT_MMS_CALLBACK: Operation[None] = Operation(
 
 
 def _request_set_account_mms_callback(v: Checker, callback_url: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
-    fields: dict[str, Any] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
+    _fields: dict[str, Any] = {}
     if callback_url is None:
         v.fail("callback_url", "is required")
-    fields["callback_url"] = v.string(
+    _fields["callback_url"] = v.string(
         callback_url, "callback_url", max_length=2048, pattern=_P8, example="http://example.com/sms"
     )
-    return Request((), query, headers, fields)
+    return Request((), _query, _headers, _fields)
 
 
 _REMOVE_ACCOUNT_MMS_CALLBACK: Operation[None] = Operation(
@@ -142,9 +142,9 @@ _REMOVE_ACCOUNT_MMS_CALLBACK: Operation[None] = Operation(
 
 
 def _request_remove_account_mms_callback(v: Checker) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
-    return Request((), query, headers, None)
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
+    return Request((), _query, _headers, None)
 
 
 _GET_ACCOUNT_DLR_CALLBACK: Operation[CallbackDocument] = Operation(
@@ -161,9 +161,9 @@ _GET_ACCOUNT_DLR_CALLBACK: Operation[CallbackDocument] = Operation(
 
 
 def _request_get_account_dlr_callback(v: Checker) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
-    return Request((), query, headers, None)
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
+    return Request((), _query, _headers, None)
 
 
 _SET_ACCOUNT_DLR_CALLBACK: Operation[None] = Operation(
@@ -180,15 +180,15 @@ _SET_ACCOUNT_DLR_CALLBACK: Operation[None] = Operation(
 
 
 def _request_set_account_dlr_callback(v: Checker, callback_url: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
-    fields: dict[str, Any] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
+    _fields: dict[str, Any] = {}
     if callback_url is None:
         v.fail("callback_url", "is required")
-    fields["callback_url"] = v.string(
+    _fields["callback_url"] = v.string(
         callback_url, "callback_url", max_length=2048, pattern=_P8, example="http://example.com/sms"
     )
-    return Request((), query, headers, fields)
+    return Request((), _query, _headers, _fields)
 
 
 _REMOVE_ACCOUNT_DLR_CALLBACK: Operation[None] = Operation(
@@ -205,9 +205,9 @@ _REMOVE_ACCOUNT_DLR_CALLBACK: Operation[None] = Operation(
 
 
 def _request_remove_account_dlr_callback(v: Checker) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
-    return Request((), query, headers, None)
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
+    return Request((), _query, _headers, None)
 
 
 _GET_ACCOUNT_SMS_DLR_CALLBACK: Operation[CallbackDocument] = Operation(
@@ -224,9 +224,9 @@ _GET_ACCOUNT_SMS_DLR_CALLBACK: Operation[CallbackDocument] = Operation(
 
 
 def _request_get_account_sms_dlr_callback(v: Checker) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
-    return Request((), query, headers, None)
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
+    return Request((), _query, _headers, None)
 
 
 _SET_ACCOUNT_SMS_DLR_CALLBACK: Operation[None] = Operation(
@@ -243,15 +243,15 @@ _SET_ACCOUNT_SMS_DLR_CALLBACK: Operation[None] = Operation(
 
 
 def _request_set_account_sms_dlr_callback(v: Checker, callback_url: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
-    fields: dict[str, Any] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
+    _fields: dict[str, Any] = {}
     if callback_url is None:
         v.fail("callback_url", "is required")
-    fields["callback_url"] = v.string(
+    _fields["callback_url"] = v.string(
         callback_url, "callback_url", max_length=2048, pattern=_P8, example="http://example.com/sms"
     )
-    return Request((), query, headers, fields)
+    return Request((), _query, _headers, _fields)
 
 
 _REMOVE_ACCOUNT_SMS_DLR_CALLBACK: Operation[None] = Operation(
@@ -268,9 +268,9 @@ _REMOVE_ACCOUNT_SMS_DLR_CALLBACK: Operation[None] = Operation(
 
 
 def _request_remove_account_sms_dlr_callback(v: Checker) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
-    return Request((), query, headers, None)
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
+    return Request((), _query, _headers, None)
 
 
 _GET_ACCOUNT_MMS_DLR_CALLBACK: Operation[CallbackDocument] = Operation(
@@ -287,9 +287,9 @@ _GET_ACCOUNT_MMS_DLR_CALLBACK: Operation[CallbackDocument] = Operation(
 
 
 def _request_get_account_mms_dlr_callback(v: Checker) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
-    return Request((), query, headers, None)
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
+    return Request((), _query, _headers, None)
 
 
 _SET_ACCOUNT_MMS_DLR_CALLBACK: Operation[None] = Operation(
@@ -306,15 +306,15 @@ _SET_ACCOUNT_MMS_DLR_CALLBACK: Operation[None] = Operation(
 
 
 def _request_set_account_mms_dlr_callback(v: Checker, callback_url: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
-    fields: dict[str, Any] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
+    _fields: dict[str, Any] = {}
     if callback_url is None:
         v.fail("callback_url", "is required")
-    fields["callback_url"] = v.string(
+    _fields["callback_url"] = v.string(
         callback_url, "callback_url", max_length=2048, pattern=_P8, example="http://example.com/sms"
     )
-    return Request((), query, headers, fields)
+    return Request((), _query, _headers, _fields)
 
 
 _REMOVE_ACCOUNT_MMS_DLR_CALLBACK: Operation[None] = Operation(
@@ -331,9 +331,9 @@ _REMOVE_ACCOUNT_MMS_DLR_CALLBACK: Operation[None] = Operation(
 
 
 def _request_remove_account_mms_dlr_callback(v: Checker) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
-    return Request((), query, headers, None)
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
+    return Request((), _query, _headers, None)
 
 
 _GET_NUMBER_CALLBACK: Operation[CallbackDocument] = Operation(
@@ -350,8 +350,8 @@ _GET_NUMBER_CALLBACK: Operation[CallbackDocument] = Operation(
 
 
 def _request_get_number_callback(v: Checker, number: Any, callback_type: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if number is None:
         v.fail("number", "is required")
     if callback_type is None:
@@ -361,8 +361,8 @@ def _request_get_number_callback(v: Checker, number: Any, callback_type: Any) ->
             v.segment(v.string(number, "number", pattern=_P0, fmt="nanp-11", example="16502390214"), "number"),
             v.segment(v.string(callback_type, "callback_type", enum=_E13), "callback_type"),
         ),
-        query,
-        headers,
+        _query,
+        _headers,
         None,
     )
 
@@ -381,16 +381,16 @@ _SET_NUMBER_CALLBACK: Operation[None] = Operation(
 
 
 def _request_set_number_callback(v: Checker, number: Any, callback_type: Any, callback_url: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if number is None:
         v.fail("number", "is required")
     if callback_type is None:
         v.fail("callback_type", "is required")
-    fields: dict[str, Any] = {}
+    _fields: dict[str, Any] = {}
     if callback_url is None:
         v.fail("callback_url", "is required")
-    fields["callback_url"] = v.string(
+    _fields["callback_url"] = v.string(
         callback_url, "callback_url", max_length=2048, pattern=_P8, example="http://example.com/sms"
     )
     return Request(
@@ -398,9 +398,9 @@ def _request_set_number_callback(v: Checker, number: Any, callback_type: Any, ca
             v.segment(v.string(number, "number", pattern=_P0, fmt="nanp-11", example="16502390214"), "number"),
             v.segment(v.string(callback_type, "callback_type", enum=_E13), "callback_type"),
         ),
-        query,
-        headers,
-        {"data": {"attributes": fields}},
+        _query,
+        _headers,
+        {"data": {"attributes": _fields}},
     )
 
 
@@ -418,8 +418,8 @@ _REMOVE_NUMBER_CALLBACK: Operation[None] = Operation(
 
 
 def _request_remove_number_callback(v: Checker, number: Any, callback_type: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if number is None:
         v.fail("number", "is required")
     if callback_type is None:
@@ -429,8 +429,8 @@ def _request_remove_number_callback(v: Checker, number: Any, callback_type: Any)
             v.segment(v.string(number, "number", pattern=_P0, fmt="nanp-11", example="16502390214"), "number"),
             v.segment(v.string(callback_type, "callback_type", enum=_E13), "callback_type"),
         ),
-        query,
-        headers,
+        _query,
+        _headers,
         None,
     )
 

@@ -29,20 +29,20 @@ _LOOKUP: Operation[PhoneNumberLookup] = Operation(
 
 
 def _request_lookup(v: Checker, phone_number: Any, account: Any, options: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if phone_number is None:
         v.fail("phone_number", "is required")
     if account is None:
         account = v.setting("account")
     if account is not None:
-        headers["Account"] = v.string(account, "account", min_length=1)
+        _headers["Account"] = v.string(account, "account", min_length=1)
     if options is not None:
-        query["options"] = v.string(options, "options", pattern=_P9, example="carrier,type")
+        _query["options"] = v.string(options, "options", pattern=_P9, example="carrier,type")
     return Request(
         (v.segment(v.string(phone_number, "phone_number", pattern=_P1, example="+61491570156"), "phone_number"),),
-        query,
-        headers,
+        _query,
+        _headers,
         None,
     )
 

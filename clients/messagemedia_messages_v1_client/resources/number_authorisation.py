@@ -29,15 +29,15 @@ _LIST_BLOCKED: Operation[BlockedNumberList] = Operation(
 
 
 def _request_list_blocked(v: Checker, account: Any, token: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if account is None:
         account = v.setting("account")
     if account is not None:
-        headers["Account"] = v.string(account, "account", min_length=1)
+        _headers["Account"] = v.string(account, "account", min_length=1)
     if token is not None:
-        query["token"] = v.string(token, "token", min_length=1)
-    return Request((), query, headers, None)
+        _query["token"] = v.string(token, "token", min_length=1)
+    return Request((), _query, _headers, None)
 
 
 _BLOCK: Operation[BlockNumbersResponse] = Operation(
@@ -54,21 +54,21 @@ _BLOCK: Operation[BlockNumbersResponse] = Operation(
 
 
 def _request_block(v: Checker, account: Any, numbers: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if account is None:
         account = v.setting("account")
     if account is not None:
-        headers["Account"] = v.string(account, "account", min_length=1)
-    fields: dict[str, Any] = {}
+        _headers["Account"] = v.string(account, "account", min_length=1)
+    _fields: dict[str, Any] = {}
     if numbers is None:
         v.fail("numbers", "is required")
-    fields["numbers"] = [
+    _fields["numbers"] = [
         v.string(x1, f"{f1}[{i1}]", pattern=_P1)
         for f1 in ("numbers",)
         for i1, x1 in enumerate(v.array(numbers, f1, min_items=1, max_items=10))
     ]
-    return Request((), query, headers, fields)
+    return Request((), _query, _headers, _fields)
 
 
 _UNBLOCK: Operation[None] = Operation(
@@ -85,16 +85,16 @@ _UNBLOCK: Operation[None] = Operation(
 
 
 def _request_unblock(v: Checker, number: Any, account: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if number is None:
         v.fail("number", "is required")
     if account is None:
         account = v.setting("account")
     if account is not None:
-        headers["Account"] = v.string(account, "account", min_length=1)
+        _headers["Account"] = v.string(account, "account", min_length=1)
     return Request(
-        (v.segment(v.string(number, "number", pattern=_P1, example="+61491570157"), "number"),), query, headers, None
+        (v.segment(v.string(number, "number", pattern=_P1, example="+61491570157"), "number"),), _query, _headers, None
     )
 
 
@@ -112,18 +112,18 @@ _IS_AUTHORISED: Operation[NumberAuthorisationList] = Operation(
 
 
 def _request_is_authorised(v: Checker, numbers: Any, account: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if numbers is None:
         v.fail("numbers", "is required")
     if account is None:
         account = v.setting("account")
     if account is not None:
-        headers["Account"] = v.string(account, "account", min_length=1)
+        _headers["Account"] = v.string(account, "account", min_length=1)
     return Request(
         (v.segment(v.string(numbers, "numbers", pattern=_P10, example="+61491570156,+61491570157"), "numbers"),),
-        query,
-        headers,
+        _query,
+        _headers,
         None,
     )
 

@@ -37,19 +37,19 @@ _LIST: Operation[builtins.list[SignatureKey]] = Operation(
 
 
 def _request_list(v: Checker, account: Any, page: Any, page_size: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if account is None:
         account = v.setting("account")
     if account is not None:
-        headers["Account"] = v.string(account, "account", min_length=1)
+        _headers["Account"] = v.string(account, "account", min_length=1)
     if page is None:
         v.fail("page", "is required")
-    query["page"] = v.number(page, "page", integer=True, minimum=0)
+    _query["page"] = v.number(page, "page", integer=True, minimum=0)
     if page_size is None:
         v.fail("page_size", "is required")
-    query["page_size"] = v.number(page_size, "page_size", integer=True, minimum=1)
-    return Request((), query, headers, None)
+    _query["page_size"] = v.number(page_size, "page_size", integer=True, minimum=1)
+    return Request((), _query, _headers, None)
 
 
 _CREATE: Operation[SignatureKey] = Operation(
@@ -66,17 +66,17 @@ _CREATE: Operation[SignatureKey] = Operation(
 
 
 def _request_create(v: Checker, account: Any, digest: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if account is None:
         account = v.setting("account")
     if account is not None:
-        headers["Account"] = v.string(account, "account", min_length=1)
-    fields: dict[str, Any] = {}
+        _headers["Account"] = v.string(account, "account", min_length=1)
+    _fields: dict[str, Any] = {}
     if digest is None:
         v.fail("digest", "is required")
-    fields["digest"] = v.string(digest, "digest", enum=_E11)
-    return Request((), query, headers, {"cipher": "RSA", **fields})
+    _fields["digest"] = v.string(digest, "digest", enum=_E11)
+    return Request((), _query, _headers, {"cipher": "RSA", **_fields})
 
 
 _GET: Operation[SignatureKey] = Operation(
@@ -93,18 +93,18 @@ _GET: Operation[SignatureKey] = Operation(
 
 
 def _request_get(v: Checker, key_id: Any, account: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if key_id is None:
         v.fail("key_id", "is required")
     if account is None:
         account = v.setting("account")
     if account is not None:
-        headers["Account"] = v.string(account, "account", min_length=1)
+        _headers["Account"] = v.string(account, "account", min_length=1)
     return Request(
         (v.segment(v.string(key_id, "key_id", pattern=_P5, example="7ca628a8-08b0-4e42-aeb8-960b37049c31"), "key_id"),),
-        query,
-        headers,
+        _query,
+        _headers,
         None,
     )
 
@@ -123,18 +123,18 @@ _DELETE: Operation[None] = Operation(
 
 
 def _request_delete(v: Checker, key_id: Any, account: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if key_id is None:
         v.fail("key_id", "is required")
     if account is None:
         account = v.setting("account")
     if account is not None:
-        headers["Account"] = v.string(account, "account", min_length=1)
+        _headers["Account"] = v.string(account, "account", min_length=1)
     return Request(
         (v.segment(v.string(key_id, "key_id", pattern=_P5, example="7ca628a8-08b0-4e42-aeb8-960b37049c31"), "key_id"),),
-        query,
-        headers,
+        _query,
+        _headers,
         None,
     )
 
@@ -153,13 +153,13 @@ _GET_ENABLED: Operation[SignatureKey] = Operation(
 
 
 def _request_get_enabled(v: Checker, account: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if account is None:
         account = v.setting("account")
     if account is not None:
-        headers["Account"] = v.string(account, "account", min_length=1)
-    return Request((), query, headers, None)
+        _headers["Account"] = v.string(account, "account", min_length=1)
+    return Request((), _query, _headers, None)
 
 
 _DISABLE: Operation[None] = Operation(
@@ -176,13 +176,13 @@ _DISABLE: Operation[None] = Operation(
 
 
 def _request_disable(v: Checker, account: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if account is None:
         account = v.setting("account")
     if account is not None:
-        headers["Account"] = v.string(account, "account", min_length=1)
-    return Request((), query, headers, None)
+        _headers["Account"] = v.string(account, "account", min_length=1)
+    return Request((), _query, _headers, None)
 
 
 _ENABLE: Operation[SignatureKey] = Operation(
@@ -199,17 +199,17 @@ _ENABLE: Operation[SignatureKey] = Operation(
 
 
 def _request_enable(v: Checker, account: Any, key_id: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if account is None:
         account = v.setting("account")
     if account is not None:
-        headers["Account"] = v.string(account, "account", min_length=1)
-    fields: dict[str, Any] = {}
+        _headers["Account"] = v.string(account, "account", min_length=1)
+    _fields: dict[str, Any] = {}
     if key_id is None:
         v.fail("key_id", "is required")
-    fields["key_id"] = v.string(key_id, "key_id", pattern=_P5)
-    return Request((), query, headers, fields)
+    _fields["key_id"] = v.string(key_id, "key_id", pattern=_P5)
+    return Request((), _query, _headers, _fields)
 
 
 class SignatureKeys:

@@ -29,17 +29,17 @@ _LIST: Operation[WebhookList] = Operation(
 
 
 def _request_list(v: Checker, account: Any, page: Any, page_size: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if account is None:
         account = v.setting("account")
     if account is not None:
-        headers["Account"] = v.string(account, "account", min_length=1)
+        _headers["Account"] = v.string(account, "account", min_length=1)
     if page is not None:
-        query["page"] = v.number(page, "page", integer=True, minimum=0)
+        _query["page"] = v.number(page, "page", integer=True, minimum=0)
     if page_size is not None:
-        query["page_size"] = v.number(page_size, "page_size", integer=True, minimum=1)
-    return Request((), query, headers, None)
+        _query["page_size"] = v.number(page_size, "page_size", integer=True, minimum=1)
+    return Request((), _query, _headers, None)
 
 
 _CREATE: Operation[Webhook] = Operation(
@@ -68,43 +68,43 @@ def _request_create(
     retries: Any,
     retry_delay: Any,
 ) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if account is None:
         account = v.setting("account")
     if account is not None:
-        headers["Account"] = v.string(account, "account", min_length=1)
-    fields: dict[str, Any] = {}
+        _headers["Account"] = v.string(account, "account", min_length=1)
+    _fields: dict[str, Any] = {}
     if url is None:
         v.fail("url", "is required")
-    fields["url"] = v.string(url, "url", fmt="uri")
+    _fields["url"] = v.string(url, "url", fmt="uri")
     if method is None:
         v.fail("method", "is required")
-    fields["method"] = v.string(method, "method", min_length=1)
+    _fields["method"] = v.string(method, "method", min_length=1)
     if encoding is None:
         v.fail("encoding", "is required")
-    fields["encoding"] = v.string(encoding, "encoding", enum=_E6)
+    _fields["encoding"] = v.string(encoding, "encoding", enum=_E6)
     if headers is not None:
-        fields["headers"] = v.mapping(
+        _fields["headers"] = v.mapping(
             headers, "headers", key=lambda x, f: v.string(x, f, pattern=_P7), item=lambda x, f: v.string(x, f)
         )
     if events is None:
         v.fail("events", "is required")
-    fields["events"] = [
+    _fields["events"] = [
         v.string(x1, f"{f1}[{i1}]", enum=_E8)
         for f1 in ("events",)
         for i1, x1 in enumerate(v.array(events, f1, min_items=1))
     ]
     if template is None:
         v.fail("template", "is required")
-    fields["template"] = v.string(template, "template", min_length=1)
+    _fields["template"] = v.string(template, "template", min_length=1)
     if read_timeout is not None:
-        fields["read_timeout"] = v.number(read_timeout, "read_timeout", integer=True, minimum=1, maximum=60000)
+        _fields["read_timeout"] = v.number(read_timeout, "read_timeout", integer=True, minimum=1, maximum=60000)
     if retries is not None:
-        fields["retries"] = v.number(retries, "retries", integer=True, minimum=0)
+        _fields["retries"] = v.number(retries, "retries", integer=True, minimum=0)
     if retry_delay is not None:
-        fields["retry_delay"] = v.number(retry_delay, "retry_delay", integer=True, minimum=5, maximum=60)
-    return Request((), query, headers, fields)
+        _fields["retry_delay"] = v.number(retry_delay, "retry_delay", integer=True, minimum=5, maximum=60)
+    return Request((), _query, _headers, _fields)
 
 
 _DELETE: Operation[None] = Operation(
@@ -121,14 +121,14 @@ _DELETE: Operation[None] = Operation(
 
 
 def _request_delete(v: Checker, webhook_id: Any, account: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if webhook_id is None:
         v.fail("webhook_id", "is required")
     if account is None:
         account = v.setting("account")
     if account is not None:
-        headers["Account"] = v.string(account, "account", min_length=1)
+        _headers["Account"] = v.string(account, "account", min_length=1)
     return Request(
         (
             v.segment(
@@ -136,8 +136,8 @@ def _request_delete(v: Checker, webhook_id: Any, account: Any) -> Request:
                 "webhook_id",
             ),
         ),
-        query,
-        headers,
+        _query,
+        _headers,
         None,
     )
 
@@ -169,40 +169,40 @@ def _request_update(
     retries: Any,
     retry_delay: Any,
 ) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if webhook_id is None:
         v.fail("webhook_id", "is required")
     if account is None:
         account = v.setting("account")
     if account is not None:
-        headers["Account"] = v.string(account, "account", min_length=1)
-    fields: dict[str, Any] = {}
+        _headers["Account"] = v.string(account, "account", min_length=1)
+    _fields: dict[str, Any] = {}
     if url is not None:
-        fields["url"] = v.string(url, "url", fmt="uri")
+        _fields["url"] = v.string(url, "url", fmt="uri")
     if method is not None:
-        fields["method"] = v.string(method, "method", min_length=1)
+        _fields["method"] = v.string(method, "method", min_length=1)
     if encoding is not None:
-        fields["encoding"] = v.string(encoding, "encoding", enum=_E6)
+        _fields["encoding"] = v.string(encoding, "encoding", enum=_E6)
     if headers is not None:
-        fields["headers"] = v.mapping(
+        _fields["headers"] = v.mapping(
             headers, "headers", key=lambda x, f: v.string(x, f, pattern=_P7), item=lambda x, f: v.string(x, f)
         )
     if events is not None:
-        fields["events"] = [
+        _fields["events"] = [
             v.string(x1, f"{f1}[{i1}]", enum=_E8)
             for f1 in ("events",)
             for i1, x1 in enumerate(v.array(events, f1, min_items=1))
         ]
     if template is not None:
-        fields["template"] = v.string(template, "template", min_length=1)
+        _fields["template"] = v.string(template, "template", min_length=1)
     if read_timeout is not None:
-        fields["read_timeout"] = v.number(read_timeout, "read_timeout", integer=True, minimum=1, maximum=60000)
+        _fields["read_timeout"] = v.number(read_timeout, "read_timeout", integer=True, minimum=1, maximum=60000)
     if retries is not None:
-        fields["retries"] = v.number(retries, "retries", integer=True, minimum=0)
+        _fields["retries"] = v.number(retries, "retries", integer=True, minimum=0)
     if retry_delay is not None:
-        fields["retry_delay"] = v.number(retry_delay, "retry_delay", integer=True, minimum=5, maximum=60)
-    if len(fields) < 1:
+        _fields["retry_delay"] = v.number(retry_delay, "retry_delay", integer=True, minimum=5, maximum=60)
+    if len(_fields) < 1:
         v.fail(
             "body",
             "must set at least 1 of url, method, encoding, headers, events, template, read_timeout, retries, retry_delay",
@@ -214,9 +214,9 @@ def _request_update(
                 "webhook_id",
             ),
         ),
-        query,
-        headers,
-        fields,
+        _query,
+        _headers,
+        _fields,
     )
 
 
