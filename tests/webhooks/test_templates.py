@@ -113,7 +113,11 @@ def test_the_documented_reply_template_gives_an_inbound_message() -> None:
     ("template", "content_type", "body"),
     [
         ("id=$mtId&code=${statusCode}&try=$retryCount", "application/x-www-form-urlencoded", "id=m-1&code=220&try=0"),
-        ("<dr><id>$mtId</id><code>$!statusCode</code></dr>", "application/xml", "<dr><id>m-1</id><code>220</code></dr>"),
+        (
+            "<dr><id>$mtId</id><code>$!statusCode</code></dr>",
+            "application/xml",
+            "<dr><id>m-1</id><code>220</code></dr>",
+        ),
         (
             '{"report": {"message": "$mtId", "code": "$statusCode"}}',
             "application/json",
