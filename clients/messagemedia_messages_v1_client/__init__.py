@@ -13,5 +13,5 @@ __all__ = (
 # The spec this package was generated from (also recorded in clients.lock.json).
 SPEC_PATH = "specs/messagemedia-messages-v1.yaml"
 SPEC_VERSION = "1.2.0"
-SPEC_SHA256 = "e759ba9378524c77806daf7fc5dc906d614308329440f2f56ac536f741565cf8"
+SPEC_SHA256 = "80842213787273e1d89c086648e6fb7d0f46e5d9c4f289f37d14dea85d4b8222"
 GENERATOR = "openapi-python-client 0.29.1"
