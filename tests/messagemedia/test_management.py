@@ -15,7 +15,13 @@ from typing import Any
 import pytest
 from messagemedia_messages_v1_client.types import UNSET
 from smsclients import APIError, InputError, MessageMediaClient, NotFoundError
-from smsclients.webhooks import MessageMediaSignatureVerifier, MessageStatus, WebhookASGIApp, WebhookEvent
+from smsclients.webhooks import (
+    MessageMediaSignatureVerifier,
+    MessageStatus,
+    WebhookASGIApp,
+    WebhookEvent,
+    parse_event,
+)
 from smsclients_sandbox.testing import SmsSandbox
 
 from demo.flows_webhooks import Inbox, serving
@@ -132,6 +138,66 @@ def test_templated_deliveries_are_signed_with_the_enabled_key_and_read_with_the_
     assert sorted(d["event"] for d in deliveries) == ["DELIVERED_DR", "ENROUTE_DR"]
     assert all(json.loads(d["body"])["id"] == message_id for d in deliveries)  # the template, rendered
     assert all(a["status"] == 200 for d in deliveries for a in d["attempts"])  # verified: no 403
+
+
+class Recorder:
+    """An ASGI app that keeps each request's headers and body and answers 200."""
+
+    def __init__(self) -> None:
+        self.requests: list[tuple[dict[str, str], bytes]] = []
+
+    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            return
+        body = b""
+        while True:
+            message = await receive()
+            body += message.get("body", b"")
+            if not message.get("more_body"):
+                break
+        self.requests.append(({k.decode().lower(): v.decode() for k, v in scope["headers"]}, body))
+        await send({"type": "http.response.start", "status": 200, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+
+def test_a_form_encoded_webhook_gets_its_headers_and_its_rendered_form(
+    mm: MessageMediaClient, sms_sandbox: SmsSandbox
+) -> None:
+    recorder = Recorder()
+    with serving(recorder) as url:
+        mm.webhooks.create(
+            url=url + "/form",
+            method="POST",
+            encoding="FORM_ENCODED",
+            headers={"X-Hook": "h1"},
+            events=["DELIVERED_DR"],
+            template="id=$mtId&status=$status&text=$esc.url($mtContent)",
+        )
+        sent = mm.messages.send([{"content": "a&b c", "destination_number": TO, "delivery_report": True}])
+        message_id = str(sent.messages[0].message_id)
+        _tick(mm, message_id)
+        assert sms_sandbox.wait_for_callbacks(15)
+    (headers, body), *others = recorder.requests
+    assert others == []  # only DELIVERED_DR was asked for
+    assert headers["content-type"] == "application/x-www-form-urlencoded"
+    assert headers["x-hook"] == "h1" and headers["x-messagemedia-signature"]
+    assert body.decode() == f"id={message_id}&status=delivered&text=a%26b+c"
+    event = parse_event("messagemedia", method="POST", headers=headers, body=body, template="id=$mtId&status=$status")
+    assert isinstance(event, MessageStatus) and event.delivered and event.message_id == message_id
+
+
+def test_a_template_that_fails_on_the_data_sends_nothing_and_breaks_nothing(
+    mm: MessageMediaClient, sms_sandbox: SmsSandbox
+) -> None:
+    mm.webhooks.create(
+        url="http://127.0.0.1:9/never",
+        method="POST",
+        encoding="JSON",
+        events=["ENROUTE_DR"],
+        template='{"id": "$mtId", "n": "$metadata.get()"}',  # a method call with a missing argument
+    )
+    sent = mm.messages.send([{"content": "x", "destination_number": TO, "delivery_report": True}])
+    assert _tick(mm, str(sent.messages[0].message_id)) == "delivered"  # the send flow is unaffected
 
 
 def test_signature_keys_one_enabled_at_a_time(mm: MessageMediaClient) -> None:

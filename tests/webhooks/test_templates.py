@@ -11,6 +11,8 @@ import json
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from smsclients import InputError
 from smsclients.webhooks import (
     InboundMessage,
@@ -236,3 +238,60 @@ def test_receivers_answer_2xx_to_templated_bodies_and_read_them_with_the_templat
     assert [e.kind for e in seen] == ["unknown", "message_status"]
     with pytest.raises(InputError):
         WebhookWSGIApp("messagemedia", seen.append, template="no parameters here")
+
+
+FUZZ = settings(
+    max_examples=200, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck)
+)
+TEMPLATE_PIECES = st.sampled_from(
+    [
+        '{"',
+        '"',
+        ":",
+        ",",
+        "}",
+        "{",
+        "[",
+        "]",
+        "$mtId",
+        "$!status",
+        "${statusCode}",
+        "#if($x)",
+        "#end",
+        "$esc.json(",
+        ")",
+        "<a>",
+        "</a>",
+        "=",
+        "&",
+        "id",
+        "$metadata",
+        " ",
+    ]
+)
+
+
+@FUZZ
+@given(st.lists(TEMPLATE_PIECES, max_size=30).map("".join) | st.text(max_size=200))
+def test_reading_any_template_is_a_template_or_a_named_error(template: str) -> None:
+    try:
+        places = WebhookTemplate(template)
+    except InputError as exc:
+        assert exc.field == "template"
+    else:
+        assert places.fields and all(isinstance(path, str) and path for path in places.fields.values())
+
+
+@FUZZ
+@given(
+    st.sampled_from([SIMPLE, DR, MO, "id=$mtId&s=$status", "<r><id>$mtId</id></r>"]),
+    st.sampled_from(["application/json", "application/xml", "application/x-www-form-urlencoded", ""]),
+    st.binary(max_size=300) | st.text(max_size=300).map(str.encode),
+)
+def test_any_body_with_a_template_is_an_event_or_a_named_error(template: str, content_type: str, body: bytes) -> None:
+    headers = {"Content-Type": content_type} if content_type else {}
+    try:
+        event = parse_event("messagemedia", method="POST", headers=headers, body=body, template=template)
+    except InputError:
+        return
+    assert event.provider == "messagemedia" and event.event_id.startswith("messagemedia:")

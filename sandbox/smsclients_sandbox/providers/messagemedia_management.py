@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from collections.abc import Iterable
 from typing import Any, Final
 from urllib.parse import urlencode
@@ -29,6 +30,8 @@ from smsclients_sandbox.state import State, iso_z
 from smsclients_sandbox.surfaces import Surface
 from smsclients_sandbox.webhook_payloads import MESSAGEMEDIA_ERROR_CODES
 from smsclients_sandbox.wire import Call, Operation, ProviderError, Reply, dig
+
+log = logging.getLogger("sandbox")
 
 WEBHOOKS: Final = "mm.webhook"
 BLOCKED: Final = "mm.blocked"
@@ -51,7 +54,17 @@ LOOKUPS: Final = (
     ("+44", "GB", "landline", "BT"),
     ("+1", "US", "mobile", "Sandbox Wireless"),
 )
-LOOKUP_OPTIONS: Final = frozenset({"carrier", "type"})
+# What rendering a template that Velocity cannot evaluate may raise (airspeed's errors, or Python's
+# from a method called on a value).
+RENDER_ERRORS: Final = (
+    airspeed.TemplateError,
+    TypeError,
+    ValueError,
+    AttributeError,
+    KeyError,
+    IndexError,
+    RecursionError,
+)
 
 
 class MessageMediaManagement:
@@ -138,7 +151,11 @@ class MessageMediaManagement:
 
     def _send(self, webhook: dict[str, Any], event: str, context: dict[str, Any]) -> None:
         encoding = str(webhook.get("encoding", "JSON"))
-        rendered = airspeed.Template(webhook["template"]).merge(context)
+        try:
+            rendered = airspeed.Template(webhook["template"]).merge(context)
+        except RENDER_ERRORS as exc:  # checked on create, but a template may still fail on data
+            log.warning("MessageMedia webhook %s: its template failed (%s); nothing sent", webhook.get("id"), exc)
+            return
         self.state.callbacks.messagemedia_templated(
             event,
             str(webhook.get("method", "POST")),
@@ -300,7 +317,7 @@ def _check_webhook(body: dict[str, Any]) -> None:
         problems.append("headers: must not include Content-Type")
     try:
         airspeed.Template(str(body.get("template", ""))).merge({})
-    except airspeed.TemplateError as exc:
+    except RENDER_ERRORS as exc:
         problems.append(f"template: {str(exc).splitlines()[0]}")
     if problems:
         raise ProviderError(400, "Something went wrong. Please try again later.", details=problems)
