@@ -73,9 +73,9 @@ STATUS_BY_CODE: Final[Mapping[str, str]] = {
 
 # One Velocity reference, alone in a value: `$x`, `$!x`, `${x}`, `$!{x}`, or an escape of one
 # (`$esc.json($!mtContent)`); the captured name is the parameter.
-_REFERENCE = re.compile(r"^\s*\$!?\{?(?:esc\.\w+\(\s*\$!?\{?)?([A-Za-z][A-Za-z0-9_]*)\}?(?:\s*\))?\}?\s*$")
+_REFERENCE = re.compile(r"\s*\$!?\{?(?:esc\.\w+\(\s*\$!?\{?)?([A-Za-z][A-Za-z0-9_]*)\}?(?:\s*\))?\}?\s*")
 _XML_ELEMENT = re.compile(r"<([A-Za-z_][\w.-]*)(?:\s[^>]*)?>\s*([^<]*?)\s*</\1\s*>")
-_UNRENDERED = re.compile(r"^\$!?\{?[A-Za-z]")
+_UNRENDERED = re.compile(r"\A\$!?\{?[A-Za-z]")  # a reference left as written starts the value
 MAX_TEMPLATE_CHARS: Final = 100_000
 
 
@@ -272,7 +272,7 @@ def _value(payload: Mapping[str, Any], path: str) -> Any:
             current = _anywhere(payload, path.rsplit(".", 1)[-1])
             break
         current = current[part]
-    if isinstance(current, str) and (not current.strip() or _UNRENDERED.match(current)):
+    if isinstance(current, str) and (not current.strip() or _UNRENDERED.search(current)):
         return None  # a parameter this event does not have: empty ($!x) or left as written ($x)
     return current
 
@@ -293,7 +293,7 @@ def _anywhere(value: Any, name: str, depth: int = 0) -> Any:
 
 
 def _parameter(value: str) -> str | None:
-    found = _REFERENCE.match(value)
+    found = _REFERENCE.fullmatch(value)
     if found is None:
         return None
     return PARAMETERS.get(found.group(1))
