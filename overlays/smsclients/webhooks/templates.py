@@ -19,7 +19,6 @@ that is not answered with a 2xx, so refusing a body it will send again helps nob
 from __future__ import annotations
 
 import re
-import xml.etree.ElementTree as ElementTree
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Final
@@ -244,6 +243,8 @@ def _payload(headers: HeaderItems, body: bytes | bytearray | memoryview | str) -
 
 def _xml(data: bytes) -> dict[str, Any]:
     """Leaf elements by tag (the first of each), nested ones under their parent's tag."""
+    import xml.etree.ElementTree as ElementTree  # only MessageMedia XML templates need it
+
     if b"<!DOCTYPE" in data.upper() or b"<!ENTITY" in data.upper():
         raise InputError("body", "XML with a document type is not accepted")  # no entity expansion, ever
     try:
@@ -251,7 +252,7 @@ def _xml(data: bytes) -> dict[str, Any]:
     except ElementTree.ParseError as exc:
         raise InputError("body", "is not well-formed XML") from exc
 
-    def read(element: ElementTree.Element) -> Any:
+    def read(element: Any) -> Any:
         children = list(element)
         if not children:
             return (element.text or "").strip()
