@@ -16,6 +16,7 @@ import pytest
 from messagemedia_messages_v1_client.types import UNSET
 from smsclients import APIError, InputError, MessageMediaClient, NotFoundError
 from smsclients.webhooks import (
+    InboundMessage,
     MessageMediaSignatureVerifier,
     MessageStatus,
     WebhookASGIApp,
@@ -184,6 +185,40 @@ def test_a_form_encoded_webhook_gets_its_headers_and_its_rendered_form(
     assert body.decode() == f"id={message_id}&status=delivered&text=a%26b+c"
     event = parse_event("messagemedia", method="POST", headers=headers, body=body, template="id=$mtId&status=$status")
     assert isinstance(event, MessageStatus) and event.delivered and event.message_id == message_id
+
+
+# MM-docs' documented reply template ("Example Webhook Request with Templates", MO / MO MMS).
+MO_TEMPLATE = (
+    '{  "account_id": "$accountId",  "reply_id": "$replyId",  "destination_number": "$destinationAddress",'
+    '  "source_number": "$sourceAddress",  "date_received": "$receivedTimestamp",  "message_id": "$messageId",'
+    '  #if ($attachments)  "attachments": [   #foreach ($entry in $attachments)    {'
+    '      "content_type": "$entry.contentType",      "content": "$entry.base64",'
+    '      "original_name": "$entry.originalName"    }#if( $foreach.hasNext ),#end    #end  ],  #else'
+    '  "content": "$esc.json($moContent)",  #end  "metadata": {    #foreach ($entry in $metadata.entrySet())'
+    '    "$entry.key": "$entry.value"#if( $foreach.hasNext ),#end    #end  }}'
+)
+
+
+def test_a_reply_reaches_a_received_sms_webhook_through_the_documented_template(
+    mm: MessageMediaClient, sms_sandbox: SmsSandbox
+) -> None:
+    inbox = Inbox()
+    with serving(WebhookASGIApp("messagemedia", inbox, template=MO_TEMPLATE)) as url:
+        mm.webhooks.create(
+            url=url + "/mo", method="POST", encoding="JSON", events=["RECEIVED_SMS"], template=MO_TEMPLATE
+        )
+        sent = mm.messages.send(
+            [{"content": "hi", "destination_number": TO, "source_number": "+61491570158", "metadata": {"k": "v"}}]
+        )
+        message_id = str(sent.messages[0].message_id)
+        sms_sandbox.inject_reply('Yes "please"', message_id=message_id)
+
+        def replies(events: list[WebhookEvent]) -> list[InboundMessage]:
+            return [e for e in events if isinstance(e, InboundMessage)]
+
+        (reply,) = inbox.wait(replies, 1)
+    assert (reply.from_, reply.to, reply.text, reply.in_reply_to) == (TO, "+61491570158", 'Yes "please"', message_id)
+    assert reply.payload["metadata"] == {"k": "v"} and reply.event_id == f"messagemedia:reply:{reply.message_id}"
 
 
 def test_a_template_that_fails_on_the_data_sends_nothing_and_breaks_nothing(
