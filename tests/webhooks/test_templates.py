@@ -189,8 +189,11 @@ def test_parameters_an_event_does_not_have_are_absent_not_values() -> None:
         ({"Content-Type": "application/x-www-form-urlencoded"}, "id=m-3&status=220", {"id": "m-3", "status": "220"}),
         ({"Content-Type": "application/xml"}, "<r><id>m-3</id><s>220</s></r>", {"id": "m-3", "s": "220"}),
         ({}, "<r><id>m-3</id></r>", {"id": "m-3"}),
+        (JSON, '[{"id": "m-3"}]', {"value": [{"id": "m-3"}]}),
+        ({}, "[1, 2]", {"value": [1, 2]}),
+        (JSON, '"delivered"', {"value": "delivered"}),
     ],
-    ids=["json", "form", "xml", "xml-sniffed"],
+    ids=["json", "form", "xml", "xml-sniffed", "json-array", "json-array-sniffed", "json-string"],
 )
 def test_without_a_template_a_well_formed_body_is_unknown_with_its_payload(
     headers: dict[str, str], body: str, payload: dict[str, str]
@@ -295,3 +298,15 @@ def test_any_body_with_a_template_is_an_event_or_a_named_error(template: str, co
     except InputError:
         return
     assert event.provider == "messagemedia" and event.event_id.startswith("messagemedia:")
+
+
+@pytest.mark.parametrize("method", ["PUT", "PATCH", "GET", "post"])
+def test_an_account_webhook_may_use_any_method(method: str) -> None:
+    """`create_webhook` takes the method; the body is read the same way whatever it is."""
+    standard = {"delivery_report_id": "d-1", "message_id": "m-1", "status": "delivered"}
+    event = parse_event("messagemedia", method=method, headers=JSON, body=json.dumps(standard))
+    assert isinstance(event, MessageStatus) and event.delivered
+    templated = parse_event(
+        "messagemedia", method=method, headers=JSON, body='{"id":"m","status":"220"}', template=SIMPLE
+    )
+    assert isinstance(templated, MessageStatus) and templated.delivered

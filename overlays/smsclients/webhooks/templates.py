@@ -6,9 +6,11 @@ the template table in ``specs/messagemedia-messages-v1.yaml`` (``create_webhook`
 ``$drId``, ``$status``, ``$statusCode``, ``$sourceAddress``, ... So the body has no fixed shape.
 Given the template (or a mapping of fields to body paths), :func:`parse_templated` reads it
 backwards: which body field holds which parameter, and from those the same typed events as the
-standard payloads. Without one, any well-formed body (a JSON object, a form or XML) is an
-``UnknownEvent`` with the parsed body in ``raw``, never an error: MessageMedia retries a webhook
-that is not answered with a 2xx, so refusing a body it will send again helps nobody.
+standard payloads. Without one, any well-formed body (JSON, a form or XML; a JSON value that is not
+an object under ``value``) is an ``UnknownEvent`` with the parsed body in ``raw``, never an error:
+MessageMedia retries a webhook that is not answered with a 2xx, so refusing a body it will send
+again helps nobody. Account webhooks use the method they were registered with, so any method is
+read.
 
 ::
 
@@ -18,6 +20,7 @@ that is not answered with a 2xx, so refusing a body it will send again helps nob
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -145,7 +148,9 @@ def parse_templated(
     if template is None:
         payload = _payload(headers, body)
         if "delivery_report_id" in payload or "reply_id" in payload:
-            return _messagemedia.parse(method, body)
+            # An account webhook is sent with the method it was registered with (`create_webhook`
+            # takes any), so only the body decides; the standard parser is for POSTed bodies.
+            return _messagemedia.parse("POST", body)
         return _unknown(payload, payload, message_id=payload.get("message_id"))
     places = WebhookTemplate.of(template)
     payload = _payload(headers, body)
@@ -230,7 +235,7 @@ def _payload(headers: HeaderItems, body: bytes | bytearray | memoryview | str) -
     content_type = next((v for k, v in header_items(headers) if k == "content-type"), "").lower()
     start = data.lstrip()[:1]
     if "json" in content_type or (not content_type and start in (b"{", b"[")):
-        return json_object(data)
+        return _json(data)
     if "xml" in content_type or start == b"<":
         return _xml(data)
     if "form" in content_type or b"=" in data:
@@ -239,6 +244,19 @@ def _payload(headers: HeaderItems, body: bytes | bytearray | memoryview | str) -
         except UnicodeDecodeError as exc:
             raise InputError("body", "is not UTF-8") from exc
     return json_object(data)  # names the problem: empty, or not a format MessageMedia sends
+
+
+def _json(data: bytes) -> dict[str, Any]:
+    """A JSON object as it is; any other JSON value (a template may render an array) under ``value``."""
+    if data.lstrip()[:1] == b"{" or not data.strip():
+        return json_object(data)
+    try:
+        value = json.loads(data.decode("utf-8-sig"))
+    except UnicodeDecodeError as exc:
+        raise InputError("body", "is not UTF-8") from exc
+    except (ValueError, RecursionError) as exc:
+        raise InputError("body", "is not valid JSON") from exc
+    return {"value": value}
 
 
 def _xml(data: bytes) -> dict[str, Any]:
