@@ -13,5 +13,5 @@ __all__ = (
 # The spec this package was generated from (also recorded in clients.lock.json).
 SPEC_PATH = "specs/messagemedia-messages-v1.yaml"
 SPEC_VERSION = "1.2.0"
-SPEC_SHA256 = "80842213787273e1d89c086648e6fb7d0f46e5d9c4f289f37d14dea85d4b8222"
+SPEC_SHA256 = "b0bd2c66455e9ea201350e1c687d942778cdd1cda779b453b8525b48e66d5e0a"
 GENERATOR = "openapi-python-client 0.29.1"

@@ -13,7 +13,7 @@ from typing import Any
 from ..models import PhoneNumberLookup
 from ._runtime import AsyncRuntime, Checker, Operation, RawResponse, Request, Runtime
 from ._runtime import Options as _Options
-from ._schemas import _P1, _P9
+from ._schemas import _P9
 
 _LOOKUP: Operation[PhoneNumberLookup] = Operation(
     name="lookup",
@@ -40,10 +40,7 @@ def _request_lookup(v: Checker, phone_number: Any, account: Any, options: Any) -
     if options is not None:
         _query["options"] = v.string(options, "options", pattern=_P9, example="carrier,type")
     return Request(
-        (v.segment(v.string(phone_number, "phone_number", pattern=_P1, example="+61491570156"), "phone_number"),),
-        _query,
-        _headers,
-        None,
+        (v.segment(v.string(phone_number, "phone_number", min_length=1), "phone_number"),), _query, _headers, None
     )
 
 

@@ -10,9 +10,8 @@ the import line::
     result.country_code, result.mtype, result.carrier
 
 Underneath is the modern ``MessageMediaClient`` (``mm.lookups.lookup``). Differences, deliberate
-(README, migration): a number written as international digits without its ``+`` gets one (the
-API's path takes E.164); credentials left out come from ``Configuration``, else from the modern
-client's environment variables; nothing is logged.
+(README, migration): credentials left out come from ``Configuration``, else from the modern
+client's environment variables; answers with camelCase keys are read too; nothing is logged.
 """
 
 from __future__ import annotations
@@ -88,10 +87,9 @@ class LookupsController(_mm_sdk.Controller):
 
     def get_lookup_a_phone_number(self, phone_number: str, options: str | None = None) -> LookupAPhoneNumberResponse:
         """GET /v1/lookups/phone/{phone_number}?options=; an invalid number: ``APIException('Number was invalid')``."""
-        number = f"+{phone_number}" if isinstance(phone_number, str) and phone_number.isdigit() else phone_number
         handled = {404: ("Number was invalid", APIException)}
-        with self.exchange("GET", f"/v1/lookups/phone/{number}", handled) as result:
-            result.append(self._client.lookups.with_raw_response.lookup(number, options=options))
+        with self.exchange("GET", f"/v1/lookups/phone/{phone_number}", handled) as result:
+            result.append(self._client.lookups.with_raw_response.lookup(phone_number, options=options))
         found = self.parsed(result[0], "GET")
         return LookupAPhoneNumberResponse.from_dictionary(found if isinstance(found, dict) else {})  # type: ignore[no-any-return]
 

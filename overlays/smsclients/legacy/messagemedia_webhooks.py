@@ -140,7 +140,9 @@ class WebhooksController(_mm_sdk.Controller):
         """GET /v1/webhooks/messages?page=&page_size=; returns the parsed JSON page (``pageData``)."""
         handled = {400: (UNEXPECTED, RetrieveWebhook400ResponseException)}
         with self.exchange("GET", "/v1/webhooks/messages", handled) as result:
-            result.append(self._client.webhooks.with_raw_response.list(page=page, page_size=page_size))
+            result.append(
+                self._client.webhooks.with_raw_response.list(page=_number(page), page_size=_number(page_size))
+            )
         return self.parsed(result[0], "GET")
 
     def delete_webhook(self, webhook_id: str) -> None:
@@ -155,6 +157,11 @@ class WebhooksController(_mm_sdk.Controller):
         with self.exchange("PATCH", f"/v1/webhooks/messages/{webhook_id}", handled, fields) as result:
             result.append(self._client.webhooks.with_raw_response.update(webhook_id, **fields))
         return self.parsed(result[0], "PATCH")
+
+
+def _number(value: Any) -> Any:
+    """The SDK put any value in the query string (its own test passes ``page='1'``): digits count."""
+    return int(value) if isinstance(value, str) and value.isdigit() else value
 
 
 class MessageMediaWebhooksClient(Closable):
