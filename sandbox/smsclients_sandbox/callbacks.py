@@ -412,11 +412,28 @@ class Callbacks:
         return url
 
     def messagemedia_templated(
-        self, event: str, method: str, url: str, body: bytes, content_type: str, headers: dict[str, str]
+        self,
+        event: str,
+        method: str,
+        url: str,
+        body: bytes,
+        content_type: str,
+        headers: dict[str, str],
+        *,
+        read_timeout_ms: int | None = None,
+        retries: int | None = None,
+        retry_delay_s: int | None = None,
     ) -> None:
-        """A delivery through an account webhook: its own method, headers and rendered template, signed."""
+        """A delivery through an account webhook: its own method, headers, rendered template and
+        retry settings (``read_timeout`` in ms, ``retries``, ``retry_delay`` in s), signed."""
         delivery = self._delivery("messagemedia", event, method, url, body, content_type)
         delivery.sign, delivery.headers = True, dict(headers)
+        if read_timeout_ms is not None:
+            delivery.timeout_s = read_timeout_ms / 1000
+        if retries is not None or retry_delay_s is not None:
+            count = len(delivery.retry_delays) if retries is None else retries
+            delays = delivery.retry_delays if retry_delay_s is None else (float(retry_delay_s),) * count
+            delivery.retry_delays = tuple(delays[:count])
         self.dispatcher.submit(delivery)
 
     # ------------------------------------------------------------------ common

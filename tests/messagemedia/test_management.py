@@ -7,6 +7,7 @@ clients built without arguments (modern and legacy alike) reach it.
 
 from __future__ import annotations
 
+import asyncio
 import importlib
 import json
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ from typing import Any
 
 import pytest
 from messagemedia_messages_v1_client.types import UNSET
-from smsclients import APIError, InputError, MessageMediaClient, NotFoundError
+from smsclients import APIError, AsyncMessageMediaClient, InputError, MessageMediaClient, NotFoundError
 from smsclients.webhooks import (
     InboundMessage,
     MessageMediaSignatureVerifier,
@@ -219,6 +220,54 @@ def test_a_reply_reaches_a_received_sms_webhook_through_the_documented_template(
         (reply,) = inbox.wait(replies, 1)
     assert (reply.from_, reply.to, reply.text, reply.in_reply_to) == (TO, "+61491570158", 'Yes "please"', message_id)
     assert reply.payload["metadata"] == {"k": "v"} and reply.event_id == f"messagemedia:reply:{reply.message_id}"
+
+
+async def _failing(scope: dict[str, Any], receive: Any, send: Any) -> None:
+    if scope["type"] == "http":
+        await send({"type": "http.response.start", "status": 500, "headers": []})
+        await send({"type": "http.response.body", "body": b""})
+
+
+@pytest.mark.parametrize(("retries", "attempts"), [(0, 1), (2, 3)])
+def test_a_webhook_is_retried_as_its_retries_say(
+    mm: MessageMediaClient, sms_sandbox: SmsSandbox, retries: int, attempts: int
+) -> None:
+    with serving(_failing) as url:
+        mm.webhooks.create(
+            url=url + "/down",
+            method="POST",
+            encoding="JSON",
+            events=["DELIVERED_DR"],
+            template=TEMPLATE,
+            retries=retries,
+            retry_delay=5,
+            read_timeout=5000,
+        )
+        sent = mm.messages.send([{"content": "x", "destination_number": TO, "delivery_report": True}])
+        _tick(mm, str(sent.messages[0].message_id))
+        assert sms_sandbox.wait_for_callbacks(30)
+    (delivery,) = [d for d in sms_sandbox.callbacks() if d["event"] == "DELIVERED_DR"]
+    assert [a["status"] for a in delivery["attempts"]] == [500] * attempts
+    assert delivery["state"] != "delivered"
+
+
+def test_the_async_client_has_the_management_apis(sms_sandbox: SmsSandbox) -> None:
+    async def run() -> tuple[Any, Any]:
+        async with AsyncMessageMediaClient() as amm:
+            await amm.number_authorisation.block([BLOCKED])
+            checked = await amm.number_authorisation.is_authorised(BLOCKED)
+            hook = await amm.webhooks.create(
+                url="https://example.com/a",
+                method="POST",
+                encoding="XML",
+                events=["RECEIVED_SMS"],
+                template="<id>$moId</id>",
+            )
+            await amm.webhooks.delete(str(hook.id))
+            return checked, await amm.lookups.lookup(TO, options="type")
+
+    checked, found = asyncio.run(run())
+    assert [n.authorised for n in checked.numbers] == [False] and found.type_ == "mobile"
 
 
 def test_a_template_that_fails_on_the_data_sends_nothing_and_breaks_nothing(

@@ -163,6 +163,9 @@ class MessageMediaManagement:
             rendered.encode("utf-8"),
             CONTENT_TYPES.get(encoding, "application/json"),
             dict(webhook.get("headers") or {}),
+            read_timeout_ms=webhook.get("read_timeout"),
+            retries=webhook.get("retries"),
+            retry_delay_s=webhook.get("retry_delay"),
         )
 
     # ------------------------------------------------------------------ lookups
