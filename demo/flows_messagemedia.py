@@ -158,3 +158,134 @@ def _first(messages: list[dict[str, Any]] | None) -> str:
     check(bool(messages), "no message in the response")
     first = (messages or [{}])[0]
     return f"{first.get('message_id')} {first.get('status')}"
+
+
+# ----------------------------------------------------------------------------- management APIs
+
+# The payload of the demo's webhook, in MessageMedia's template language: the receiver is told the
+# same template, so `parse_event` reads each templated body into a typed MessageStatus.
+DEMO_TEMPLATE = (
+    '{"report": "$drId", "message": "$mtId", "state": "$status", "code": "$statusCode",'
+    ' "handset": "$sourceAddress", "at": "$submittedTimestamp", "attempt": $retryCount}'
+)
+BLOCKED_TO = "+61491570157"
+
+
+@dataclass(frozen=True)
+class TemplatedWebhookResult:
+    message_id: str
+    statuses: list[str]
+    blocked_status: str
+    carrier: str
+
+
+def templated_webhooks(target: Target, step: Reporter) -> TemplatedWebhookResult:
+    """Webhooks with a template, signed with a key of our own; the opt-out list; a number lookup."""
+    from smsclients.webhooks import MessageMediaSignatureVerifier, MessageStatus, WebhookASGIApp
+
+    from .flows_webhooks import Inbox, serving
+
+    step.begin("messagemedia mgmt modern")
+    key, secret = target.credentials[MESSAGEMEDIA]
+    inbox = Inbox()
+    with MessageMediaClient(key, secret, base_url=target.base_urls[MESSAGEMEDIA]) as mm:
+        signing = step("signature_keys.create", lambda: mm.signature_keys.create(digest="SHA256"), lambda k: k.key_id)
+        key_id, public_key = str(signing.key_id), str(signing.public_key)
+        step("signature_keys.enable", lambda: mm.signature_keys.enable(key_id), lambda k: f"{k.key_id} {k.enabled}")
+        verifier = MessageMediaSignatureVerifier({key_id: public_key})
+        app = WebhookASGIApp("messagemedia", inbox, verifiers=[verifier], template=DEMO_TEMPLATE)
+        try:
+            with serving(app) as url:
+                hook = step(
+                    "webhooks.create (templated)",
+                    lambda: mm.webhooks.create(
+                        url=url + "/reports",
+                        method="POST",
+                        encoding="JSON",
+                        events=["ENROUTE_DR", "DELIVERED_DR"],
+                        template=DEMO_TEMPLATE,
+                    ),
+                    lambda w: w.id,
+                )
+                hook_id = str(hook.id)
+                listed = step("webhooks.list", lambda: mm.webhooks.list(page=0, page_size=10), lambda p: p.page_size)
+                page = listed.page_data if isinstance(listed.page_data, list) else []
+                check(any(w.id == hook_id for w in page), "the new webhook is not listed")
+                step("webhooks.update", lambda: mm.webhooks.update(hook_id, retry_delay=5), lambda w: w.retry_delay)
+                sent = step(
+                    "messages.send",
+                    lambda: mm.messages.send(
+                        [{"content": "templated", "destination_number": MESSAGEMEDIA_TO, "delivery_report": True}]
+                    ),
+                    lambda r: r.messages[0].message_id,
+                )
+                message_id = str(sent.messages[0].message_id)
+                for attempt in (1, 2):  # each status call is one sandbox tick: enroute, then delivered
+                    step(f"messages.status #{attempt}", lambda: mm.messages.status(message_id), lambda m: m.status)
+
+                def mine(events: list[Any]) -> list[MessageStatus]:
+                    return [e for e in events if isinstance(e, MessageStatus) and e.message_id == message_id]
+
+                reports = step(
+                    "templated reports received (signed)",
+                    lambda: inbox.wait(mine, 2),
+                    lambda found: ", ".join(f"{e.status} {e.error_code}" for e in found),
+                )
+                statuses = sorted(str(e.status) for e in reports)  # deliveries run in parallel: any order
+                check(statuses == ["delivered", "enroute"], f"statuses {statuses}")
+                step("webhooks.delete", lambda: mm.webhooks.delete(hook_id), lambda _: hook_id)
+        finally:
+            mm.signature_keys.disable()  # back to the sandbox's own key for the flows after this one
+            mm.signature_keys.delete(key_id)
+        step("number_authorisation.block", lambda: mm.number_authorisation.block([BLOCKED_TO]), lambda r: r.numbers)
+        authorised = step(
+            "number_authorisation.is_authorised",
+            lambda: mm.number_authorisation.is_authorised(f"{MESSAGEMEDIA_TO},{BLOCKED_TO}"),
+            lambda r: ", ".join(f"{n.number} {n.authorised}" for n in r.numbers),
+        )
+        check([n.authorised for n in authorised.numbers] == [True, False], "the blocked number is authorised")
+        blocked = step(
+            "messages.send (to the opted-out number)",
+            lambda: mm.messages.send([{"content": "never delivered", "destination_number": BLOCKED_TO}]),
+            lambda r: r.messages[0].status,
+        )
+        blocked_id = str(blocked.messages[0].message_id)
+        blocked_status = step("messages.status", lambda: mm.messages.status(blocked_id), lambda m: m.status)
+        check(blocked_status.status == "rejected", f"a message to an opted-out number is {blocked_status.status}")
+        step("number_authorisation.unblock", lambda: mm.number_authorisation.unblock(BLOCKED_TO), lambda _: BLOCKED_TO)
+        found = step(
+            "lookups.lookup",
+            lambda: mm.lookups.lookup(MESSAGEMEDIA_TO, options="carrier,type"),
+            lambda r: f"{r.country_code} {r.type_} {r.carrier.name if r.carrier else None}",
+        )
+        carrier = found.carrier.name if found.carrier else None
+        return TemplatedWebhookResult(message_id, statuses, str(blocked_status.status), str(carrier))
+
+
+def management_legacy(target: Target, step: Reporter) -> dict[str, Any]:
+    """The Webhooks and Lookups SDK drop-ins: their clients, controllers, models and argument orders."""
+    from smsclients.legacy.messagemedia_lookups import MessageMediaLookupsClient
+    from smsclients.legacy.messagemedia_webhooks import (
+        CreateWebhookRequest,
+        MessageMediaWebhooksClient,
+        UpdateWebhookRequest,
+    )
+
+    step.begin("messagemedia mgmt legacy")
+    key, secret = target.credentials[MESSAGEMEDIA]
+    base = target.base_urls[MESSAGEMEDIA]
+    with MessageMediaWebhooksClient(key, secret, base_uri=base) as client:
+        webhooks = client.webhooks
+        body = CreateWebhookRequest("http://webhook.com", "POST", "JSON", None, ["ENROUTE_DR"], DEMO_TEMPLATE)
+        created = step("create_webhook", lambda: webhooks.create_webhook(body), lambda r: r["id"])
+        step("retrieve_webhook", lambda: webhooks.retrieve_webhook(0, 10), lambda r: len(r["pageData"]))
+        update = UpdateWebhookRequest("https://myurl.com", "POST", "FORM_ENCODED", ["ENROUTE_DR"], "id=$mtId")
+        step("update_webhook", lambda: webhooks.update_webhook(created["id"], update), lambda r: r["encoding"])
+        step("delete_webhook", lambda: webhooks.delete_webhook(created["id"]), lambda _: created["id"])
+    with MessageMediaLookupsClient(key, secret, base_uri=base) as lookups_client:
+        found = step(
+            "get_lookup_a_phone_number",
+            lambda: lookups_client.lookups.get_lookup_a_phone_number(MESSAGEMEDIA_TO, "carrier,type"),
+            lambda r: f"{r.country_code} {r.mtype} {r.carrier}",
+        )
+    return {"webhook_id": created["id"], "country_code": found.country_code}

@@ -29,6 +29,8 @@ FLOWS: list[tuple[str, Flow]] = [
     ("messagemedia hmac modern", partial(flows_messagemedia.modern, hmac=True)),
     ("messagemedia hmac legacy", partial(flows_messagemedia.legacy, hmac=True)),
     ("webhooks modern", flows_webhooks.modern),
+    ("messagemedia mgmt modern", flows_messagemedia.templated_webhooks),
+    ("messagemedia mgmt legacy", flows_messagemedia.management_legacy),
 ]
 
 

@@ -239,8 +239,10 @@ class _Planner:
         args: list[str] = []
         lines: list[str] = []
         path_values: list[str] = []
-        lines.append("    query: dict[str, Any] = {}")
-        lines.append("    headers: dict[str, str] = {}")
+        # The builder's own names start with `_`: spec names never do, so a body field or a parameter
+        # called `headers`, `query` or `fields` cannot shadow them.
+        lines.append("    _query: dict[str, Any] = {}")
+        lines.append("    _headers: dict[str, str] = {}")
         for param in op.params:
             annotation = emitter.annotation(param.schema)
             if param.client_setting is not None and param.location == "path":
@@ -265,7 +267,7 @@ class _Planner:
                 lines.append(f"        v.fail({param.python!r}, 'is required')")
                 path_values.append(f"v.segment({check}, {param.python!r})")
                 continue
-            target = "query" if param.location == "query" else "headers"
+            target = "_query" if param.location == "query" else "_headers"
             if param.required:
                 lines.append(f"    if {param.python} is None:")
                 lines.append(f"        v.fail({param.python!r}, 'is required')")
@@ -291,7 +293,7 @@ class _Planner:
         # A positional parameter must not follow one with a default.
         positional.sort(key=lambda item: "=" in item)
         path_tuple = "(" + "".join(f"{value}, " for value in path_values) + ")"
-        lines.append(f"    return Request({path_tuple}, query, headers, {body_expr})")
+        lines.append(f"    return Request({path_tuple}, _query, _headers, {body_expr})")
         signature_args = ", ".join(f"{name}: Any" for name in args)
         head = f"def _request{const.lower()}(v: Checker{', ' + signature_args if signature_args else ''}) -> Request:"
         params = [*positional, "*", *keyword] if keyword or positional else []
@@ -322,7 +324,7 @@ class _Planner:
             ]
         lines += [
             "    if content_type is not None:",
-            f"        headers['Content-Type'] = {media_check}",
+            f"        _headers['Content-Type'] = {media_check}",
         ]
         annotation = "bytes | bytearray | memoryview | str"
         return [f"{name}: {annotation}", "content_type: str | None = None"], [name, "content_type"], lines, "body"
@@ -347,7 +349,7 @@ class _Planner:
             return [f"{body.name}: {annotation} | None = None"], [body.name], lines, "body"
         params: list[str] = []
         args: list[str] = []
-        lines = ["    fields: dict[str, Any] = {}"]
+        lines = ["    _fields: dict[str, Any] = {}"]
         for item in body.fields:
             annotation = emitter.annotation(item.schema)
             args.append(item.python)
@@ -356,28 +358,28 @@ class _Planner:
                 params.append(f"{item.python}: {annotation}")
                 lines.append(f"    if {item.python} is None:")
                 lines.append(f"        v.fail({item.python!r}, 'is required')")
-                lines.append(f"    fields[{item.wire!r}] = {check}")
+                lines.append(f"    _fields[{item.wire!r}] = {check}")
             else:
                 params.append(f"{item.python}: {annotation} | None = None")
                 lines.append(f"    if {item.python} is not None:")
-                lines.append(f"        fields[{item.wire!r}] = {check}")
+                lines.append(f"        _fields[{item.wire!r}] = {check}")
         schema = body.object_schema or {}
         if "minProperties" in schema:
             least = int(schema["minProperties"])
             rule = f"must set at least {least} of " + ", ".join(item.python for item in body.fields)
-            lines.append(f"    if len(fields) < {least}:")
+            lines.append(f"    if len(_fields) < {least}:")
             lines.append(f"        v.fail({body.fields[0].python if len(body.fields) == 1 else 'body'!r}, {rule!r})")
         python = {item.wire: item.python for item in body.fields}
         for key, needs in schema.get("dependentRequired", {}).items():
             for other in needs:
-                lines.append(f"    if {key!r} in fields and {other!r} not in fields:")
+                lines.append(f"    if {key!r} in _fields and {other!r} not in _fields:")
                 rule = f"is only valid together with {python.get(other, other)}"
                 lines.append(f"        v.fail({python.get(key, key)!r}, {rule!r})")
-        expression = "fields"
+        expression = "_fields"
         for step, constants in reversed(body.envelope):
             members = [f"{key!r}: {value!r}" for key, value in constants.items()]
             if step is None:
-                expression = "{" + ", ".join([*members, "**fields"]) + "}" if members else "fields"
+                expression = "{" + ", ".join([*members, "**_fields"]) + "}" if members else "_fields"
             else:
                 expression = "{" + ", ".join([*members, f"{step!r}: {expression}"]) + "}"
         return params, args, lines, expression

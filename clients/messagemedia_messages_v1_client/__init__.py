@@ -13,5 +13,5 @@ __all__ = (
 # The spec this package was generated from (also recorded in clients.lock.json).
 SPEC_PATH = "specs/messagemedia-messages-v1.yaml"
 SPEC_VERSION = "1.2.0"
-SPEC_SHA256 = "0bef95c9cb92653ebbe543690732163009d853e8c1554d7c098a7c7de458f813"
+SPEC_SHA256 = "c9a9c3c3c76ca98bd2f5eb8a59bf94e583083478c4b06146a35c62d5204019f0"
 GENERATOR = "openapi-python-client 0.29.1"

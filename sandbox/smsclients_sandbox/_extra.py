@@ -8,7 +8,7 @@ __all__ = ["EXTRA_HINT", "MissingExtraError", "require_extra"]
 
 EXTRA_HINT = "pip install '.[sandbox]' in a clone, or the built wheel with [sandbox] (README, Install)"
 # Import names of what the extra installs (pyproject.toml, [project.optional-dependencies] sandbox).
-REQUIRED = ("starlette", "uvicorn", "openapi_core", "yaml")
+REQUIRED = ("starlette", "uvicorn", "openapi_core", "yaml", "airspeed")
 
 
 class MissingExtraError(ImportError):

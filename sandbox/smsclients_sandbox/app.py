@@ -37,6 +37,7 @@ from smsclients_sandbox.providers.flowroute_numbers import FlowrouteAccount, Flo
 from smsclients_sandbox.providers.flowroute_porting import FlowroutePortOrders
 from smsclients_sandbox.providers.flowroute_services import FlowrouteServices
 from smsclients_sandbox.providers.messagemedia import MessageMedia
+from smsclients_sandbox.providers.messagemedia_management import MessageMediaManagement
 from smsclients_sandbox.realistic import REALISTIC_HEADER, RealisticHeaderError, realistic_wanted, vary
 from smsclients_sandbox.routing import Match, Router
 from smsclients_sandbox.state import State
@@ -68,6 +69,7 @@ class SandboxApp:
         self.faults = FaultInjector(options.faults, options.seed)
         self.account = FlowrouteAccount(self.state)
         self.messagemedia = MessageMedia(self.state, MESSAGEMEDIA_V1)
+        self.messagemedia_management = MessageMediaManagement(self.state, MESSAGEMEDIA_V1, self.messagemedia)
         self.validators = {s.name: validator_for(s) for s in SURFACES}
         numbers = FlowrouteNumbers(self.state, FLOWROUTE_V2, self.account)
         self.flowroute_services = FlowrouteServices(self.state, FLOWROUTE_V2, self.account, numbers)
@@ -96,6 +98,7 @@ class SandboxApp:
                 ],
             ),
             *self.messagemedia.operations(),
+            *self.messagemedia_management.operations(),
         ]
         self.operations = operations
         self.router = Router(operations)

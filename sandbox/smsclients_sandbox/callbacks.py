@@ -117,6 +117,8 @@ class Delivery:
     timeout_s: float = DEFAULT_TIMEOUT_S
     sign: bool = False
     owner: str | None = None  # the account it is about (Bandwidth: the user id), for the failure listeners
+    headers: dict[str, str] = field(default_factory=dict)
+    """Headers of the receiver's choosing (a MessageMedia webhook's ``headers``)."""
     attempts: list[dict[str, Any]] = field(default_factory=list)
     state: str = "pending"
 
@@ -239,7 +241,7 @@ class Dispatcher:
         client = self._client
         if client is None:
             return None, "stopped"
-        headers = {"Content-Type": delivery.content_type} if delivery.content_type else {}
+        headers = {**delivery.headers, **({"Content-Type": delivery.content_type} if delivery.content_type else {})}
         try:
             request = client.build_request(
                 delivery.method, url, content=delivery.body or None, headers=headers, timeout=delivery.timeout_s
@@ -419,6 +421,31 @@ class Callbacks:
             self._submit(MESSAGEMEDIA_V1, "MessageMediaReplyWebhook", "reply", url, reply)
         return url
 
+    def messagemedia_templated(
+        self,
+        event: str,
+        method: str,
+        url: str,
+        body: bytes,
+        content_type: str,
+        headers: dict[str, str],
+        *,
+        read_timeout_ms: int | None = None,
+        retries: int | None = None,
+        retry_delay_s: int | None = None,
+    ) -> None:
+        """A delivery through an account webhook: its own method, headers, rendered template and
+        retry settings (``read_timeout`` in ms, ``retries``, ``retry_delay`` in s), signed."""
+        delivery = self._delivery("messagemedia", event, method, url, body, content_type)
+        delivery.sign, delivery.headers = True, dict(headers)
+        if read_timeout_ms is not None:
+            delivery.timeout_s = read_timeout_ms / 1000
+        if retries is not None or retry_delay_s is not None:
+            count = len(delivery.retry_delays) if retries is None else retries
+            delays = delivery.retry_delays if retry_delay_s is None else (float(retry_delay_s),) * count
+            delivery.retry_delays = tuple(delays[:count])
+        self.dispatcher.submit(delivery)
+
     # ------------------------------------------------------------------ common
     def _submit(
         self, surface: Surface, component: str, event: str, url: str, body: dict[str, Any], delay_s: float = 0.0
@@ -449,6 +476,7 @@ class Callbacks:
 
     def reset(self) -> None:
         self.dispatcher.reset()
+        self.signer.disable()
 
 
 def _bandwidth_user(message_uri: Any) -> str | None:

@@ -11,8 +11,9 @@ from __future__ import annotations
 from typing import Any
 
 # MessageMedia's `error_code` for the statuses the sandbox reports (MM-docs: 101 "being processed
-# by the gateway", 220 "delivered"); other statuses carry none.
-MESSAGEMEDIA_ERROR_CODES = {"enroute": "101", "delivered": "220"}
+# by the gateway", 220 "delivered", 302 "Destination address blocked" for an opted-out number);
+# other statuses carry none.
+MESSAGEMEDIA_ERROR_CODES = {"enroute": "101", "delivered": "220", "rejected": "302"}
 
 
 def flowroute_receipts(record: dict[str, Any], mdr_url: str) -> list[dict[str, Any]]:

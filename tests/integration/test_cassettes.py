@@ -14,16 +14,16 @@ CASSETTES = Path(__file__).resolve().parent / "cassettes" / "test_flows"
 SECRETS = ["sandbox-secret-key", "sandbox-api-secret"]
 
 
-# The webhooks and Bandwidth MMS flows need the sandbox to call a live receiver back, which a cassette
-# cannot replay; they run live in tests/webhooks/test_sandbox_callbacks.py,
-# tests/bandwidth/test_mms_flow.py and test_demo.py.
-LIVE_ONLY = {"webhooks modern", "bandwidth mms modern", "bandwidth mms legacy"}
+# The webhooks, Bandwidth MMS and MessageMedia management flows need the sandbox to call a live receiver
+# back, which a cassette cannot replay; they run live in tests/webhooks/test_sandbox_callbacks.py,
+# tests/bandwidth/test_mms_flow.py, tests/messagemedia/test_management.py and test_demo.py.
+LIVE_ONLY = {"webhooks modern", "bandwidth mms modern", "bandwidth mms legacy", "messagemedia mgmt modern"}
 
 
 def test_every_flow_has_a_cassette() -> None:
     names = {path.stem for path in CASSETTES.glob("*.yaml")}
     assert {name for name, _ in FLOWS} >= LIVE_ONLY
-    assert len(names) == len(FLOWS) - len(LIVE_ONLY) == 11
+    assert len(names) == len(FLOWS) - len(LIVE_ONLY) == 12
 
 
 def test_cassettes_hold_no_credentials() -> None:

@@ -141,6 +141,31 @@ EXPECTED_STEPS["webhooks modern"] = [
     "messagemedia reply injected (sandbox)",
     "messagemedia reply received (signed)",
 ]
+EXPECTED_STEPS["messagemedia mgmt modern"] = [
+    "signature_keys.create",
+    "signature_keys.enable",
+    "webhooks.create (templated)",
+    "webhooks.list",
+    "webhooks.update",
+    "messages.send",
+    "messages.status #1",
+    "messages.status #2",
+    "templated reports received (signed)",
+    "webhooks.delete",
+    "number_authorisation.block",
+    "number_authorisation.is_authorised",
+    "messages.send (to the opted-out number)",
+    "messages.status",
+    "number_authorisation.unblock",
+    "lookups.lookup",
+]
+EXPECTED_STEPS["messagemedia mgmt legacy"] = [
+    "create_webhook",
+    "retrieve_webhook",
+    "update_webhook",
+    "delete_webhook",
+    "get_lookup_a_phone_number",
+]
 
 
 @pytest.mark.parametrize(

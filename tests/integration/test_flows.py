@@ -250,3 +250,36 @@ def test_messagemedia_legacy(target: Target, step: Reporter, vcr: Any, hmac: boo
     result = flows_messagemedia.legacy(target, step, hmac=hmac)
     _check_messagemedia(result, vcr, hmac=hmac, modern=False)
     assert len(step.lines) == 10
+
+
+# ------------------------------------------------------------------------------- MessageMedia management
+
+MANAGEMENT_LEGACY_PATHS = [
+    ("POST", "/messagemedia/v1/webhooks/messages"),
+    ("GET", "/messagemedia/v1/webhooks/messages"),
+    ("PATCH", "/messagemedia/v1/webhooks/messages/{id}"),
+    ("DELETE", "/messagemedia/v1/webhooks/messages/{id}"),
+    ("GET", "/messagemedia/v1/lookups/phone/%2B61491570156"),
+]
+
+
+@pytest.mark.vcr
+def test_messagemedia_management_legacy(target: Target, step: Reporter, vcr: Any) -> None:
+    """The Webhooks and Lookups SDK drop-ins (the live-only templated flow is in tests/messagemedia)."""
+    result = flows_messagemedia.management_legacy(target, step)
+    webhook_id = result["webhook_id"]
+    expected = [(method, path.replace("{id}", webhook_id)) for method, path in MANAGEMENT_LEGACY_PATHS]
+    assert _requests(vcr) == expected
+    created = _json(vcr.requests[0])
+    assert "headers" not in created and created["events"] == ["ENROUTE_DR"]  # None members left out
+    assert _query(vcr.requests[1]) == {"page": ["0"], "page_size": ["10"]}
+    assert _json(vcr.requests[2])["encoding"] == "FORM_ENCODED"
+    assert _query(vcr.requests[4]) == {"options": ["carrier,type"]}
+    assert result["country_code"] == "AU"
+    assert _step_names(step) == [
+        "create_webhook",
+        "retrieve_webhook",
+        "update_webhook",
+        "delete_webhook",
+        "get_lookup_a_phone_number",
+    ]

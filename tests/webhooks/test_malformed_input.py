@@ -397,3 +397,29 @@ def test_unknown_events_that_differ_only_in_a_numbers_text_have_distinct_event_i
     canonical = json.dumps([payload], sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     event = parse_event("messagemedia", method="POST", headers={}, body=json.dumps(payload))
     assert event.event_id == "messagemedia:unknown:" + hashlib.sha256(canonical.encode()).hexdigest()[:32]
+
+
+# MessageMedia bodies of no known shape go through the template reader (JSON arrays, XML, forms): the
+# same refusals hold there, whatever the Content-Type says.
+TEMPLATED_BODIES = [
+    ("application/json", '["ok", "\ud800"]'),
+    ("application/json", "[" * 5000 + "]" * 5000),
+    ("application/json", "[1e400]"),
+    ("application/json", "[NaN]"),
+    ("application/xml", "<a>" * 2000 + "x" + "</a>" * 2000),
+    ("text/xml", "<r><s>\ud800</s></r>"),
+    ("", "<a>" * 200 + "x" + "</a>" * 200),
+]
+
+
+@pytest.mark.parametrize(("content_type", "body"), TEMPLATED_BODIES)
+@pytest.mark.parametrize("as_bytes", [False, True])
+def test_templated_and_unknown_messagemedia_bodies_are_refused_as_input_errors(
+    content_type: str, body: str, as_bytes: bool
+) -> None:
+    raw: str | bytes = body.encode("utf-8", "surrogatepass") if as_bytes else body
+    headers = {"Content-Type": content_type} if content_type else {}
+    with pytest.raises(InputError):
+        parse_event("messagemedia", method="POST", headers=headers, body=raw)
+    with pytest.raises(InputError):
+        parse_event("messagemedia", method="POST", headers=headers, body=raw, template={"message_id": "id"})

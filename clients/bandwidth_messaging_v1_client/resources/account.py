@@ -42,12 +42,12 @@ _GET: Operation[AccountDetails] = Operation(
 
 
 def _request_get(v: Checker) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     user_id = v.setting("user_id")
     if user_id is None:
         v.fail("user_id", "is required")
-    return Request((v.segment(v.string(user_id, "user_id"), "user_id"),), query, headers, None)
+    return Request((v.segment(v.string(user_id, "user_id"), "user_id"),), _query, _headers, None)
 
 
 def _parse__list_transactions(data: Any) -> builtins.list[Transaction]:
@@ -72,26 +72,26 @@ _LIST_TRANSACTIONS: Operation[builtins.list[Transaction]] = Operation(
 def _request_list_transactions(
     v: Checker, max_transactions: Any, from_date: Any, to_date: Any, type_: Any, page: Any, size: Any, number: Any
 ) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     user_id = v.setting("user_id")
     if user_id is None:
         v.fail("user_id", "is required")
     if max_transactions is not None:
-        query["maxItems"] = v.number(max_transactions, "max_transactions", integer=True, minimum=1)
+        _query["maxItems"] = v.number(max_transactions, "max_transactions", integer=True, minimum=1)
     if from_date is not None:
-        query["fromDate"] = v.string(from_date, "from_date", pattern=_P12, example="2013-02-21T13:38:00")
+        _query["fromDate"] = v.string(from_date, "from_date", pattern=_P12, example="2013-02-21T13:38:00")
     if to_date is not None:
-        query["toDate"] = v.string(to_date, "to_date", pattern=_P12, example="2013-02-21T13:40:00")
+        _query["toDate"] = v.string(to_date, "to_date", pattern=_P12, example="2013-02-21T13:40:00")
     if type_ is not None:
-        query["type"] = v.string(type_, "type_", enum=_E13)
+        _query["type"] = v.string(type_, "type_", enum=_E13)
     if page is not None:
-        query["page"] = v.number(page, "page", integer=True, minimum=0)
+        _query["page"] = v.number(page, "page", integer=True, minimum=0)
     if size is not None:
-        query["size"] = v.number(size, "size", integer=True, minimum=1, maximum=1000)
+        _query["size"] = v.number(size, "size", integer=True, minimum=1, maximum=1000)
     if number is not None:
-        query["number"] = v.string(number, "number", pattern=_P0, fmt="e164", example="+19191231234")
-    return Request((v.segment(v.string(user_id, "user_id"), "user_id"),), query, headers, None)
+        _query["number"] = v.string(number, "number", pattern=_P0, fmt="e164", example="+19191231234")
+    return Request((v.segment(v.string(user_id, "user_id"), "user_id"),), _query, _headers, None)
 
 
 class Account:

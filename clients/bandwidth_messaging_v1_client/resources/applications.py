@@ -48,16 +48,16 @@ _LIST: Operation[builtins.list[Application]] = Operation(
 
 
 def _request_list(v: Checker, page: Any, size: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     user_id = v.setting("user_id")
     if user_id is None:
         v.fail("user_id", "is required")
     if page is not None:
-        query["page"] = v.number(page, "page", integer=True, minimum=0)
+        _query["page"] = v.number(page, "page", integer=True, minimum=0)
     if size is not None:
-        query["size"] = v.number(size, "size", integer=True, minimum=1, maximum=1000)
-    return Request((v.segment(v.string(user_id, "user_id"), "user_id"),), query, headers, None)
+        _query["size"] = v.number(size, "size", integer=True, minimum=1, maximum=1000)
+    return Request((v.segment(v.string(user_id, "user_id"), "user_id"),), _query, _headers, None)
 
 
 _CREATE: Operation[str] = Operation(
@@ -85,19 +85,19 @@ def _request_create(
     callback_http_method: Any,
     auto_answer: Any,
 ) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     user_id = v.setting("user_id")
     if user_id is None:
         v.fail("user_id", "is required")
-    fields: dict[str, Any] = {}
+    _fields: dict[str, Any] = {}
     if name is None:
         v.fail("name", "is required")
-    fields["name"] = v.string(name, "name", min_length=1)
+    _fields["name"] = v.string(name, "name", min_length=1)
     if incoming_call_url is not None:
-        fields["incomingCallUrl"] = v.string(incoming_call_url, "incoming_call_url", fmt="uri")
+        _fields["incomingCallUrl"] = v.string(incoming_call_url, "incoming_call_url", fmt="uri")
     if incoming_call_url_callback_timeout is not None:
-        fields["incomingCallUrlCallbackTimeout"] = v.number(
+        _fields["incomingCallUrlCallbackTimeout"] = v.number(
             incoming_call_url_callback_timeout,
             "incoming_call_url_callback_timeout",
             integer=True,
@@ -105,13 +105,13 @@ def _request_create(
             maximum=10000,
         )
     if incoming_call_fallback_url is not None:
-        fields["incomingCallFallbackUrl"] = v.string(
+        _fields["incomingCallFallbackUrl"] = v.string(
             incoming_call_fallback_url, "incoming_call_fallback_url", fmt="uri"
         )
     if incoming_message_url is not None:
-        fields["incomingMessageUrl"] = v.string(incoming_message_url, "incoming_message_url", fmt="uri")
+        _fields["incomingMessageUrl"] = v.string(incoming_message_url, "incoming_message_url", fmt="uri")
     if incoming_message_url_callback_timeout is not None:
-        fields["incomingMessageUrlCallbackTimeout"] = v.number(
+        _fields["incomingMessageUrlCallbackTimeout"] = v.number(
             incoming_message_url_callback_timeout,
             "incoming_message_url_callback_timeout",
             integer=True,
@@ -119,14 +119,14 @@ def _request_create(
             maximum=10000,
         )
     if incoming_message_fallback_url is not None:
-        fields["incomingMessageFallbackUrl"] = v.string(
+        _fields["incomingMessageFallbackUrl"] = v.string(
             incoming_message_fallback_url, "incoming_message_fallback_url", fmt="uri"
         )
     if callback_http_method is not None:
-        fields["callbackHttpMethod"] = v.string(callback_http_method, "callback_http_method", enum=_E7)
+        _fields["callbackHttpMethod"] = v.string(callback_http_method, "callback_http_method", enum=_E7)
     if auto_answer is not None:
-        fields["autoAnswer"] = v.boolean(auto_answer, "auto_answer")
-    return Request((v.segment(v.string(user_id, "user_id"), "user_id"),), query, headers, fields)
+        _fields["autoAnswer"] = v.boolean(auto_answer, "auto_answer")
+    return Request((v.segment(v.string(user_id, "user_id"), "user_id"),), _query, _headers, _fields)
 
 
 _GET: Operation[Application] = Operation(
@@ -143,8 +143,8 @@ _GET: Operation[Application] = Operation(
 
 
 def _request_get(v: Checker, application_id: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     user_id = v.setting("user_id")
     if user_id is None:
         v.fail("user_id", "is required")
@@ -157,8 +157,8 @@ def _request_get(v: Checker, application_id: Any) -> Request:
                 v.string(application_id, "application_id", pattern=_P9, example="a-zuwwfzzrbea"), "application_id"
             ),
         ),
-        query,
-        headers,
+        _query,
+        _headers,
         None,
     )
 
@@ -189,20 +189,20 @@ def _request_update(
     callback_http_method: Any,
     auto_answer: Any,
 ) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     user_id = v.setting("user_id")
     if user_id is None:
         v.fail("user_id", "is required")
     if application_id is None:
         v.fail("application_id", "is required")
-    fields: dict[str, Any] = {}
+    _fields: dict[str, Any] = {}
     if name is not None:
-        fields["name"] = v.string(name, "name", min_length=1)
+        _fields["name"] = v.string(name, "name", min_length=1)
     if incoming_call_url is not None:
-        fields["incomingCallUrl"] = v.string(incoming_call_url, "incoming_call_url", fmt="uri")
+        _fields["incomingCallUrl"] = v.string(incoming_call_url, "incoming_call_url", fmt="uri")
     if incoming_call_url_callback_timeout is not None:
-        fields["incomingCallUrlCallbackTimeout"] = v.number(
+        _fields["incomingCallUrlCallbackTimeout"] = v.number(
             incoming_call_url_callback_timeout,
             "incoming_call_url_callback_timeout",
             integer=True,
@@ -210,13 +210,13 @@ def _request_update(
             maximum=10000,
         )
     if incoming_call_fallback_url is not None:
-        fields["incomingCallFallbackUrl"] = v.string(
+        _fields["incomingCallFallbackUrl"] = v.string(
             incoming_call_fallback_url, "incoming_call_fallback_url", fmt="uri"
         )
     if incoming_message_url is not None:
-        fields["incomingMessageUrl"] = v.string(incoming_message_url, "incoming_message_url", fmt="uri")
+        _fields["incomingMessageUrl"] = v.string(incoming_message_url, "incoming_message_url", fmt="uri")
     if incoming_message_url_callback_timeout is not None:
-        fields["incomingMessageUrlCallbackTimeout"] = v.number(
+        _fields["incomingMessageUrlCallbackTimeout"] = v.number(
             incoming_message_url_callback_timeout,
             "incoming_message_url_callback_timeout",
             integer=True,
@@ -224,13 +224,13 @@ def _request_update(
             maximum=10000,
         )
     if incoming_message_fallback_url is not None:
-        fields["incomingMessageFallbackUrl"] = v.string(
+        _fields["incomingMessageFallbackUrl"] = v.string(
             incoming_message_fallback_url, "incoming_message_fallback_url", fmt="uri"
         )
     if callback_http_method is not None:
-        fields["callbackHttpMethod"] = v.string(callback_http_method, "callback_http_method", enum=_E7)
+        _fields["callbackHttpMethod"] = v.string(callback_http_method, "callback_http_method", enum=_E7)
     if auto_answer is not None:
-        fields["autoAnswer"] = v.boolean(auto_answer, "auto_answer")
+        _fields["autoAnswer"] = v.boolean(auto_answer, "auto_answer")
     return Request(
         (
             v.segment(v.string(user_id, "user_id"), "user_id"),
@@ -238,9 +238,9 @@ def _request_update(
                 v.string(application_id, "application_id", pattern=_P9, example="a-zuwwfzzrbea"), "application_id"
             ),
         ),
-        query,
-        headers,
-        fields,
+        _query,
+        _headers,
+        _fields,
     )
 
 
@@ -258,8 +258,8 @@ _DELETE: Operation[None] = Operation(
 
 
 def _request_delete(v: Checker, application_id: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     user_id = v.setting("user_id")
     if user_id is None:
         v.fail("user_id", "is required")
@@ -272,8 +272,8 @@ def _request_delete(v: Checker, application_id: Any) -> Request:
                 v.string(application_id, "application_id", pattern=_P9, example="a-zuwwfzzrbea"), "application_id"
             ),
         ),
-        query,
-        headers,
+        _query,
+        _headers,
         None,
     )
 

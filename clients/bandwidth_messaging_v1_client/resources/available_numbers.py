@@ -60,27 +60,27 @@ def _request_search_local(
     quantity: Any,
     pattern: Any,
 ) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if city is not None:
-        query["city"] = v.string(city, "city")
+        _query["city"] = v.string(city, "city")
     if state is not None:
-        query["state"] = v.string(state, "state", pattern=_P14, example="NC")
+        _query["state"] = v.string(state, "state", pattern=_P14, example="NC")
     if zip_code is not None:
-        query["zip"] = v.string(zip_code, "zip_code", pattern=_P16, example="27606")
+        _query["zip"] = v.string(zip_code, "zip_code", pattern=_P16, example="27606")
     if area_code is not None:
-        query["areaCode"] = v.string(area_code, "area_code", pattern=_P17, example="910")
+        _query["areaCode"] = v.string(area_code, "area_code", pattern=_P17, example="910")
     if local_number is not None:
-        query["localNumber"] = v.string(local_number, "local_number", pattern=_P18)
+        _query["localNumber"] = v.string(local_number, "local_number", pattern=_P18)
     if in_local_calling_area is not None:
-        query["inLocalCallingArea"] = v.boolean(in_local_calling_area, "in_local_calling_area")
+        _query["inLocalCallingArea"] = v.boolean(in_local_calling_area, "in_local_calling_area")
     if quantity is not None:
-        query["quantity"] = v.number(quantity, "quantity", integer=True, minimum=1, maximum=5000)
+        _query["quantity"] = v.number(quantity, "quantity", integer=True, minimum=1, maximum=5000)
     if pattern is not None:
-        query["pattern"] = v.string(pattern, "pattern", pattern=_P19, example="*2?9*")
+        _query["pattern"] = v.string(pattern, "pattern", pattern=_P19, example="*2?9*")
     if local_number is not None and area_code is None:
         v.fail("area_code", "is required when local_number is given")
-    return Request((), query, headers, None)
+    return Request((), _query, _headers, None)
 
 
 def _parse__order_local(data: Any) -> builtins.list[OrderedNumber]:
@@ -113,27 +113,27 @@ def _request_order_local(
     quantity: Any,
     pattern: Any,
 ) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if city is not None:
-        query["city"] = v.string(city, "city")
+        _query["city"] = v.string(city, "city")
     if state is not None:
-        query["state"] = v.string(state, "state", pattern=_P14, example="NC")
+        _query["state"] = v.string(state, "state", pattern=_P14, example="NC")
     if zip_code is not None:
-        query["zip"] = v.string(zip_code, "zip_code", pattern=_P16, example="27606")
+        _query["zip"] = v.string(zip_code, "zip_code", pattern=_P16, example="27606")
     if area_code is not None:
-        query["areaCode"] = v.string(area_code, "area_code", pattern=_P17, example="910")
+        _query["areaCode"] = v.string(area_code, "area_code", pattern=_P17, example="910")
     if local_number is not None:
-        query["localNumber"] = v.string(local_number, "local_number", pattern=_P18)
+        _query["localNumber"] = v.string(local_number, "local_number", pattern=_P18)
     if in_local_calling_area is not None:
-        query["inLocalCallingArea"] = v.boolean(in_local_calling_area, "in_local_calling_area")
+        _query["inLocalCallingArea"] = v.boolean(in_local_calling_area, "in_local_calling_area")
     if quantity is not None:
-        query["quantity"] = v.number(quantity, "quantity", integer=True, minimum=1, maximum=10)
+        _query["quantity"] = v.number(quantity, "quantity", integer=True, minimum=1, maximum=10)
     if pattern is not None:
-        query["pattern"] = v.string(pattern, "pattern", pattern=_P19, example="*2?9*")
+        _query["pattern"] = v.string(pattern, "pattern", pattern=_P19, example="*2?9*")
     if local_number is not None and area_code is None:
         v.fail("area_code", "is required when local_number is given")
-    return Request((), query, headers, None)
+    return Request((), _query, _headers, None)
 
 
 def _parse__search_toll_free(data: Any) -> builtins.list[AvailableNumber]:
@@ -156,13 +156,13 @@ _SEARCH_TOLL_FREE: Operation[builtins.list[AvailableNumber]] = Operation(
 
 
 def _request_search_toll_free(v: Checker, quantity: Any, pattern: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if quantity is not None:
-        query["quantity"] = v.number(quantity, "quantity", integer=True, minimum=1, maximum=5000)
+        _query["quantity"] = v.number(quantity, "quantity", integer=True, minimum=1, maximum=5000)
     if pattern is not None:
-        query["pattern"] = v.string(pattern, "pattern", pattern=_P19, example="*2?9*")
-    return Request((), query, headers, None)
+        _query["pattern"] = v.string(pattern, "pattern", pattern=_P19, example="*2?9*")
+    return Request((), _query, _headers, None)
 
 
 def _parse__order_toll_free(data: Any) -> builtins.list[OrderedNumber]:
@@ -185,11 +185,11 @@ _ORDER_TOLL_FREE: Operation[builtins.list[OrderedNumber]] = Operation(
 
 
 def _request_order_toll_free(v: Checker, quantity: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if quantity is not None:
-        query["quantity"] = v.number(quantity, "quantity", integer=True, minimum=1, maximum=10)
-    return Request((), query, headers, None)
+        _query["quantity"] = v.number(quantity, "quantity", integer=True, minimum=1, maximum=10)
+    return Request((), _query, _headers, None)
 
 
 class AvailableNumbers:

@@ -47,16 +47,16 @@ _LIST: Operation[builtins.list[UserError]] = Operation(
 
 
 def _request_list(v: Checker, page: Any, size: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     user_id = v.setting("user_id")
     if user_id is None:
         v.fail("user_id", "is required")
     if page is not None:
-        query["page"] = v.number(page, "page", integer=True, minimum=0)
+        _query["page"] = v.number(page, "page", integer=True, minimum=0)
     if size is not None:
-        query["size"] = v.number(size, "size", integer=True, minimum=1, maximum=1000)
-    return Request((v.segment(v.string(user_id, "user_id"), "user_id"),), query, headers, None)
+        _query["size"] = v.number(size, "size", integer=True, minimum=1, maximum=1000)
+    return Request((v.segment(v.string(user_id, "user_id"), "user_id"),), _query, _headers, None)
 
 
 _GET: Operation[UserError] = Operation(
@@ -73,8 +73,8 @@ _GET: Operation[UserError] = Operation(
 
 
 def _request_get(v: Checker, error_id: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     user_id = v.setting("user_id")
     if user_id is None:
         v.fail("user_id", "is required")
@@ -85,8 +85,8 @@ def _request_get(v: Checker, error_id: Any) -> Request:
             v.segment(v.string(user_id, "user_id"), "user_id"),
             v.segment(v.string(error_id, "error_id", pattern=_P9, example="ue-upvfv53xzca"), "error_id"),
         ),
-        query,
-        headers,
+        _query,
+        _headers,
         None,
     )
 

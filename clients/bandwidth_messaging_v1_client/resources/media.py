@@ -50,12 +50,12 @@ _LIST: Operation[builtins.list[MediaFile]] = Operation(
 
 
 def _request_list(v: Checker) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     user_id = v.setting("user_id")
     if user_id is None:
         v.fail("user_id", "is required")
-    return Request((v.segment(v.string(user_id, "user_id"), "user_id"),), query, headers, None)
+    return Request((v.segment(v.string(user_id, "user_id"), "user_id"),), _query, _headers, None)
 
 
 _DOWNLOAD: Operation[Binary] = Operation(
@@ -72,8 +72,8 @@ _DOWNLOAD: Operation[Binary] = Operation(
 
 
 def _request_download(v: Checker, media_name: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     user_id = v.setting("user_id")
     if user_id is None:
         v.fail("user_id", "is required")
@@ -84,8 +84,8 @@ def _request_download(v: Checker, media_name: Any) -> Request:
             v.segment(v.string(user_id, "user_id"), "user_id"),
             v.segment(v.string(media_name, "media_name", min_length=1, pattern=_P20, example="file.mp3"), "media_name"),
         ),
-        query,
-        headers,
+        _query,
+        _headers,
         None,
     )
 
@@ -104,8 +104,8 @@ _UPLOAD: Operation[None] = Operation(
 
 
 def _request_upload(v: Checker, media_name: Any, content: Any, content_type: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     user_id = v.setting("user_id")
     if user_id is None:
         v.fail("user_id", "is required")
@@ -121,14 +121,14 @@ def _request_upload(v: Checker, media_name: Any, content: Any, content_type: Any
     if len(body) > 68157440:
         v.fail("content", "must be at most 68157440 bytes")
     if content_type is not None:
-        headers["Content-Type"] = v.string(content_type, "content_type", pattern=_P21)
+        _headers["Content-Type"] = v.string(content_type, "content_type", pattern=_P21)
     return Request(
         (
             v.segment(v.string(user_id, "user_id"), "user_id"),
             v.segment(v.string(media_name, "media_name", min_length=1, pattern=_P20, example="file.mp3"), "media_name"),
         ),
-        query,
-        headers,
+        _query,
+        _headers,
         body,
     )
 
@@ -147,8 +147,8 @@ _DELETE: Operation[None] = Operation(
 
 
 def _request_delete(v: Checker, media_name: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     user_id = v.setting("user_id")
     if user_id is None:
         v.fail("user_id", "is required")
@@ -159,8 +159,8 @@ def _request_delete(v: Checker, media_name: Any) -> Request:
             v.segment(v.string(user_id, "user_id"), "user_id"),
             v.segment(v.string(media_name, "media_name", min_length=1, pattern=_P20, example="file.mp3"), "media_name"),
         ),
-        query,
-        headers,
+        _query,
+        _headers,
         None,
     )
 

@@ -70,30 +70,30 @@ def _request_list(
     sort_order: Any,
     size: Any,
 ) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     user_id = v.setting("user_id")
     if user_id is None:
         v.fail("user_id", "is required")
     if from_ is not None:
-        query["from"] = v.string(from_, "from_", pattern=_P0, fmt="e164")
+        _query["from"] = v.string(from_, "from_", pattern=_P0, fmt="e164")
     if to is not None:
-        query["to"] = v.string(to, "to", pattern=_P0, fmt="e164")
+        _query["to"] = v.string(to, "to", pattern=_P0, fmt="e164")
     if from_date_time is not None:
-        query["fromDateTime"] = v.string(from_date_time, "from_date_time", pattern=_P1, example="2014-05-25 12:00:00")
+        _query["fromDateTime"] = v.string(from_date_time, "from_date_time", pattern=_P1, example="2014-05-25 12:00:00")
     if to_date_time is not None:
-        query["toDateTime"] = v.string(to_date_time, "to_date_time", pattern=_P1, example="2014-05-25 12:00:00")
+        _query["toDateTime"] = v.string(to_date_time, "to_date_time", pattern=_P1, example="2014-05-25 12:00:00")
     if direction is not None:
-        query["direction"] = v.string(direction, "direction", enum=_E2)
+        _query["direction"] = v.string(direction, "direction", enum=_E2)
     if state is not None:
-        query["state"] = v.string(state, "state", enum=_E3)
+        _query["state"] = v.string(state, "state", enum=_E3)
     if delivery_state is not None:
-        query["deliveryState"] = v.string(delivery_state, "delivery_state", enum=_E4)
+        _query["deliveryState"] = v.string(delivery_state, "delivery_state", enum=_E4)
     if sort_order is not None:
-        query["sortOrder"] = v.string(sort_order, "sort_order", enum=_E5)
+        _query["sortOrder"] = v.string(sort_order, "sort_order", enum=_E5)
     if size is not None:
-        query["size"] = v.number(size, "size", integer=True, minimum=1, maximum=1000)
-    return Request((v.segment(v.string(user_id, "user_id"), "user_id"),), query, headers, None)
+        _query["size"] = v.number(size, "size", integer=True, minimum=1, maximum=1000)
+    return Request((v.segment(v.string(user_id, "user_id"), "user_id"),), _query, _headers, None)
 
 
 _SEND: Operation[str] = Operation(
@@ -122,35 +122,37 @@ def _request_send(
     fallback_url: Any,
     tag: Any,
 ) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     user_id = v.setting("user_id")
     if user_id is None:
         v.fail("user_id", "is required")
-    fields: dict[str, Any] = {}
+    _fields: dict[str, Any] = {}
     if from_ is None:
         v.fail("from_", "is required")
-    fields["from"] = v.string(from_, "from_", pattern=_P0, fmt="e164")
+    _fields["from"] = v.string(from_, "from_", pattern=_P0, fmt="e164")
     if to is None:
         v.fail("to", "is required")
-    fields["to"] = v.string(to, "to", pattern=_P0, fmt="e164")
+    _fields["to"] = v.string(to, "to", pattern=_P0, fmt="e164")
     if text is not None:
-        fields["text"] = v.string(text, "text", max_length=2048)
+        _fields["text"] = v.string(text, "text", max_length=2048)
     if media is not None:
-        fields["media"] = [v.string(x1, f"{f1}[{i1}]") for f1 in ("media",) for i1, x1 in enumerate(v.array(media, f1))]
+        _fields["media"] = [
+            v.string(x1, f"{f1}[{i1}]") for f1 in ("media",) for i1, x1 in enumerate(v.array(media, f1))
+        ]
     if receipt_requested is not None:
-        fields["receiptRequested"] = v.string(receipt_requested, "receipt_requested", enum=_E6)
+        _fields["receiptRequested"] = v.string(receipt_requested, "receipt_requested", enum=_E6)
     if callback_url is not None:
-        fields["callbackUrl"] = v.string(callback_url, "callback_url")
+        _fields["callbackUrl"] = v.string(callback_url, "callback_url")
     if callback_http_method is not None:
-        fields["callbackHttpMethod"] = v.string(callback_http_method, "callback_http_method", enum=_E7)
+        _fields["callbackHttpMethod"] = v.string(callback_http_method, "callback_http_method", enum=_E7)
     if callback_timeout is not None:
-        fields["callbackTimeout"] = v.number(callback_timeout, "callback_timeout", integer=True, exclusive_minimum=0)
+        _fields["callbackTimeout"] = v.number(callback_timeout, "callback_timeout", integer=True, exclusive_minimum=0)
     if fallback_url is not None:
-        fields["fallbackUrl"] = v.string(fallback_url, "fallback_url")
+        _fields["fallbackUrl"] = v.string(fallback_url, "fallback_url")
     if tag is not None:
-        fields["tag"] = v.string(tag, "tag")
-    return Request((v.segment(v.string(user_id, "user_id"), "user_id"),), query, headers, fields)
+        _fields["tag"] = v.string(tag, "tag")
+    return Request((v.segment(v.string(user_id, "user_id"), "user_id"),), _query, _headers, _fields)
 
 
 def _parse__send_batch(data: Any) -> builtins.list[BatchSendResult]:
@@ -173,8 +175,8 @@ _SEND_BATCH: Operation[builtins.list[BatchSendResult]] = Operation(
 
 
 def _request_send_batch(v: Checker, messages: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     user_id = v.setting("user_id")
     if user_id is None:
         v.fail("user_id", "is required")
@@ -185,7 +187,7 @@ def _request_send_batch(v: Checker, messages: Any) -> Request:
         for f1 in ("messages",)
         for i1, x1 in enumerate(v.array(messages, f1, min_items=1, max_items=50))
     ]
-    return Request((v.segment(v.string(user_id, "user_id"), "user_id"),), query, headers, body)
+    return Request((v.segment(v.string(user_id, "user_id"), "user_id"),), _query, _headers, body)
 
 
 _SEND_REQUEST: Operation[str] = Operation(
@@ -202,15 +204,15 @@ _SEND_REQUEST: Operation[str] = Operation(
 
 
 def _request_send_request(v: Checker, message: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     user_id = v.setting("user_id")
     if user_id is None:
         v.fail("user_id", "is required")
     if message is None:
         v.fail("message", "is required")
     body = _check_send_message_request(v, message, "")
-    return Request((v.segment(v.string(user_id, "user_id"), "user_id"),), query, headers, body)
+    return Request((v.segment(v.string(user_id, "user_id"), "user_id"),), _query, _headers, body)
 
 
 _GET: Operation[Message] = Operation(
@@ -227,8 +229,8 @@ _GET: Operation[Message] = Operation(
 
 
 def _request_get(v: Checker, message_id: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     user_id = v.setting("user_id")
     if user_id is None:
         v.fail("user_id", "is required")
@@ -239,8 +241,8 @@ def _request_get(v: Checker, message_id: Any) -> Request:
             v.segment(v.string(user_id, "user_id"), "user_id"),
             v.segment(v.string(message_id, "message_id", pattern=_P9, example="m-abc123"), "message_id"),
         ),
-        query,
-        headers,
+        _query,
+        _headers,
         None,
     )
 
@@ -259,8 +261,8 @@ _REDACT: Operation[None] = Operation(
 
 
 def _request_redact(v: Checker, message_id: Any, body: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     user_id = v.setting("user_id")
     if user_id is None:
         v.fail("user_id", "is required")
@@ -274,8 +276,8 @@ def _request_redact(v: Checker, message_id: Any, body: Any) -> Request:
             v.segment(v.string(user_id, "user_id"), "user_id"),
             v.segment(v.string(message_id, "message_id", pattern=_P9, example="m-abc123"), "message_id"),
         ),
-        query,
-        headers,
+        _query,
+        _headers,
         body,
     )
 

@@ -38,14 +38,14 @@ _GET: Operation[NumberInfoResult] = Operation(
 
 
 def _request_get(v: Checker, number: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if number is None:
         v.fail("number", "is required")
     return Request(
         (v.segment(v.string(number, "number", pattern=_P0, fmt="e164", example="+19195551212"), "number"),),
-        query,
-        headers,
+        _query,
+        _headers,
         None,
     )
 

@@ -52,26 +52,26 @@ _LIST: Operation[builtins.list[PhoneNumber]] = Operation(
 def _request_list(
     v: Checker, page: Any, size: Any, application_id: Any, state: Any, name: Any, city: Any, number_state: Any
 ) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     user_id = v.setting("user_id")
     if user_id is None:
         v.fail("user_id", "is required")
     if page is not None:
-        query["page"] = v.number(page, "page", integer=True, minimum=0)
+        _query["page"] = v.number(page, "page", integer=True, minimum=0)
     if size is not None:
-        query["size"] = v.number(size, "size", integer=True, minimum=1, maximum=1000)
+        _query["size"] = v.number(size, "size", integer=True, minimum=1, maximum=1000)
     if application_id is not None:
-        query["applicationId"] = v.string(application_id, "application_id")
+        _query["applicationId"] = v.string(application_id, "application_id")
     if state is not None:
-        query["state"] = v.string(state, "state", pattern=_P14, example="NC")
+        _query["state"] = v.string(state, "state", pattern=_P14, example="NC")
     if name is not None:
-        query["name"] = v.string(name, "name")
+        _query["name"] = v.string(name, "name")
     if city is not None:
-        query["city"] = v.string(city, "city")
+        _query["city"] = v.string(city, "city")
     if number_state is not None:
-        query["numberState"] = v.string(number_state, "number_state", enum=_E15)
-    return Request((v.segment(v.string(user_id, "user_id"), "user_id"),), query, headers, None)
+        _query["numberState"] = v.string(number_state, "number_state", enum=_E15)
+    return Request((v.segment(v.string(user_id, "user_id"), "user_id"),), _query, _headers, None)
 
 
 _ALLOCATE: Operation[str] = Operation(
@@ -88,22 +88,22 @@ _ALLOCATE: Operation[str] = Operation(
 
 
 def _request_allocate(v: Checker, number: Any, name: Any, application_id: Any, fallback_number: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     user_id = v.setting("user_id")
     if user_id is None:
         v.fail("user_id", "is required")
-    fields: dict[str, Any] = {}
+    _fields: dict[str, Any] = {}
     if number is None:
         v.fail("number", "is required")
-    fields["number"] = v.string(number, "number", pattern=_P0, fmt="e164")
+    _fields["number"] = v.string(number, "number", pattern=_P0, fmt="e164")
     if name is not None:
-        fields["name"] = v.string(name, "name")
+        _fields["name"] = v.string(name, "name")
     if application_id is not None:
-        fields["applicationId"] = v.string(application_id, "application_id")
+        _fields["applicationId"] = v.string(application_id, "application_id")
     if fallback_number is not None:
-        fields["fallbackNumber"] = v.string(fallback_number, "fallback_number")
-    return Request((v.segment(v.string(user_id, "user_id"), "user_id"),), query, headers, fields)
+        _fields["fallbackNumber"] = v.string(fallback_number, "fallback_number")
+    return Request((v.segment(v.string(user_id, "user_id"), "user_id"),), _query, _headers, _fields)
 
 
 _GET: Operation[PhoneNumber] = Operation(
@@ -120,8 +120,8 @@ _GET: Operation[PhoneNumber] = Operation(
 
 
 def _request_get(v: Checker, number_id: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     user_id = v.setting("user_id")
     if user_id is None:
         v.fail("user_id", "is required")
@@ -132,8 +132,8 @@ def _request_get(v: Checker, number_id: Any) -> Request:
             v.segment(v.string(user_id, "user_id"), "user_id"),
             v.segment(v.string(number_id, "number_id", pattern=_P9, example="n-abc123"), "number_id"),
         ),
-        query,
-        headers,
+        _query,
+        _headers,
         None,
     )
 
@@ -152,28 +152,28 @@ _UPDATE: Operation[None] = Operation(
 
 
 def _request_update(v: Checker, number_id: Any, application_id: Any, name: Any, fallback_number: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     user_id = v.setting("user_id")
     if user_id is None:
         v.fail("user_id", "is required")
     if number_id is None:
         v.fail("number_id", "is required")
-    fields: dict[str, Any] = {}
+    _fields: dict[str, Any] = {}
     if application_id is not None:
-        fields["applicationId"] = v.string(application_id, "application_id")
+        _fields["applicationId"] = v.string(application_id, "application_id")
     if name is not None:
-        fields["name"] = v.string(name, "name")
+        _fields["name"] = v.string(name, "name")
     if fallback_number is not None:
-        fields["fallbackNumber"] = v.string(fallback_number, "fallback_number")
+        _fields["fallbackNumber"] = v.string(fallback_number, "fallback_number")
     return Request(
         (
             v.segment(v.string(user_id, "user_id"), "user_id"),
             v.segment(v.string(number_id, "number_id", pattern=_P9, example="n-abc123"), "number_id"),
         ),
-        query,
-        headers,
-        fields,
+        _query,
+        _headers,
+        _fields,
     )
 
 
@@ -191,8 +191,8 @@ _DELETE: Operation[None] = Operation(
 
 
 def _request_delete(v: Checker, number_id: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     user_id = v.setting("user_id")
     if user_id is None:
         v.fail("user_id", "is required")
@@ -203,8 +203,8 @@ def _request_delete(v: Checker, number_id: Any) -> Request:
             v.segment(v.string(user_id, "user_id"), "user_id"),
             v.segment(v.string(number_id, "number_id", pattern=_P9, example="n-abc123"), "number_id"),
         ),
-        query,
-        headers,
+        _query,
+        _headers,
         None,
     )
 

@@ -38,18 +38,18 @@ _LIST: Operation[MessageDetailRecordList] = Operation(
 
 
 def _request_list(v: Checker, start_date: Any, end_date: Any, limit: Any, offset: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if start_date is None:
         v.fail("start_date", "is required")
-    query["start_date"] = v.string(start_date, "start_date", pattern=_P0, example="2016-12-30")
+    _query["start_date"] = v.string(start_date, "start_date", pattern=_P0, example="2016-12-30")
     if end_date is not None:
-        query["end_date"] = v.string(end_date, "end_date", pattern=_P0, example="2016-12-30T14:34:01.321Z")
+        _query["end_date"] = v.string(end_date, "end_date", pattern=_P0, example="2016-12-30T14:34:01.321Z")
     if limit is not None:
-        query["limit"] = v.number(limit, "limit", integer=True, minimum=1)
+        _query["limit"] = v.number(limit, "limit", integer=True, minimum=1)
     if offset is not None:
-        query["offset"] = v.number(offset, "offset", integer=True, minimum=0)
-    return Request((), query, headers, None)
+        _query["offset"] = v.number(offset, "offset", integer=True, minimum=0)
+    return Request((), _query, _headers, None)
 
 
 def _page_list(page: Any) -> tuple[list[MessageDetailRecord], str | None]:
@@ -70,19 +70,19 @@ _SEND: Operation[SendMessageResponse] = Operation(
 
 
 def _request_send(v: Checker, to: Any, from_: Any, body: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
-    fields: dict[str, Any] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
+    _fields: dict[str, Any] = {}
     if to is None:
         v.fail("to", "is required")
-    fields["to"] = v.string(to, "to", pattern=_P1, fmt="nanp-11", example="12066418000")
+    _fields["to"] = v.string(to, "to", pattern=_P1, fmt="nanp-11", example="12066418000")
     if from_ is None:
         v.fail("from_", "is required")
-    fields["from"] = v.string(from_, "from_", pattern=_P1, fmt="nanp-11", example="18553569768")
+    _fields["from"] = v.string(from_, "from_", pattern=_P1, fmt="nanp-11", example="18553569768")
     if body is None:
         v.fail("body", "is required")
-    fields["body"] = v.string(body, "body", min_length=1)
-    return Request((), query, headers, fields)
+    _fields["body"] = v.string(body, "body", min_length=1)
+    return Request((), _query, _headers, _fields)
 
 
 _GET: Operation[MessageDetailRecordDocument] = Operation(
@@ -99,8 +99,8 @@ _GET: Operation[MessageDetailRecordDocument] = Operation(
 
 
 def _request_get(v: Checker, record_id: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if record_id is None:
         v.fail("record_id", "is required")
     return Request(
@@ -110,8 +110,8 @@ def _request_get(v: Checker, record_id: Any) -> Request:
                 "record_id",
             ),
         ),
-        query,
-        headers,
+        _query,
+        _headers,
         None,
     )
 

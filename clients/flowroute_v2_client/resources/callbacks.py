@@ -42,9 +42,9 @@ _GET_ACCOUNT_SMS_CALLBACK: Operation[CallbackDocument] = Operation(
 
 
 def _request_get_account_sms_callback(v: Checker) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
-    return Request((), query, headers, None)
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
+    return Request((), _query, _headers, None)
 
 
 _SET_ACCOUNT_SMS_CALLBACK: Operation[None] = Operation(
@@ -61,15 +61,15 @@ _SET_ACCOUNT_SMS_CALLBACK: Operation[None] = Operation(
 
 
 def _request_set_account_sms_callback(v: Checker, callback_url: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
-    fields: dict[str, Any] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
+    _fields: dict[str, Any] = {}
     if callback_url is None:
         v.fail("callback_url", "is required")
-    fields["callback_url"] = v.string(
+    _fields["callback_url"] = v.string(
         callback_url, "callback_url", max_length=2048, pattern=_P8, example="http://example.com/sms"
     )
-    return Request((), query, headers, fields)
+    return Request((), _query, _headers, _fields)
 
 
 _REMOVE_ACCOUNT_SMS_CALLBACK: Operation[None] = Operation(
@@ -86,9 +86,9 @@ _REMOVE_ACCOUNT_SMS_CALLBACK: Operation[None] = Operation(
 
 
 def _request_remove_account_sms_callback(v: Checker) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
-    return Request((), query, headers, None)
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
+    return Request((), _query, _headers, None)
 
 
 _GET_ACCOUNT_MMS_CALLBACK: Operation[CallbackDocument] = Operation(
@@ -105,9 +105,9 @@ _GET_ACCOUNT_MMS_CALLBACK: Operation[CallbackDocument] = Operation(
 
 
 def _request_get_account_mms_callback(v: Checker) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
-    return Request((), query, headers, None)
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
+    return Request((), _query, _headers, None)
 
 
 _SET_ACCOUNT_MMS_CALLBACK: Operation[None] = Operation(
@@ -124,15 +124,15 @@ _SET_ACCOUNT_MMS_CALLBACK: Operation[None] = Operation(
 
 
 def _request_set_account_mms_callback(v: Checker, callback_url: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
-    fields: dict[str, Any] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
+    _fields: dict[str, Any] = {}
     if callback_url is None:
         v.fail("callback_url", "is required")
-    fields["callback_url"] = v.string(
+    _fields["callback_url"] = v.string(
         callback_url, "callback_url", max_length=2048, pattern=_P8, example="http://example.com/sms"
     )
-    return Request((), query, headers, fields)
+    return Request((), _query, _headers, _fields)
 
 
 _REMOVE_ACCOUNT_MMS_CALLBACK: Operation[None] = Operation(
@@ -149,9 +149,9 @@ _REMOVE_ACCOUNT_MMS_CALLBACK: Operation[None] = Operation(
 
 
 def _request_remove_account_mms_callback(v: Checker) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
-    return Request((), query, headers, None)
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
+    return Request((), _query, _headers, None)
 
 
 _GET_ACCOUNT_DLR_CALLBACK: Operation[CallbackDocument] = Operation(
@@ -168,9 +168,9 @@ _GET_ACCOUNT_DLR_CALLBACK: Operation[CallbackDocument] = Operation(
 
 
 def _request_get_account_dlr_callback(v: Checker) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
-    return Request((), query, headers, None)
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
+    return Request((), _query, _headers, None)
 
 
 _SET_ACCOUNT_DLR_CALLBACK: Operation[None] = Operation(
@@ -187,15 +187,15 @@ _SET_ACCOUNT_DLR_CALLBACK: Operation[None] = Operation(
 
 
 def _request_set_account_dlr_callback(v: Checker, callback_url: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
-    fields: dict[str, Any] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
+    _fields: dict[str, Any] = {}
     if callback_url is None:
         v.fail("callback_url", "is required")
-    fields["callback_url"] = v.string(
+    _fields["callback_url"] = v.string(
         callback_url, "callback_url", max_length=2048, pattern=_P8, example="http://example.com/sms"
     )
-    return Request((), query, headers, fields)
+    return Request((), _query, _headers, _fields)
 
 
 _REMOVE_ACCOUNT_DLR_CALLBACK: Operation[None] = Operation(
@@ -212,9 +212,9 @@ _REMOVE_ACCOUNT_DLR_CALLBACK: Operation[None] = Operation(
 
 
 def _request_remove_account_dlr_callback(v: Checker) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
-    return Request((), query, headers, None)
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
+    return Request((), _query, _headers, None)
 
 
 _GET_ACCOUNT_SMS_DLR_CALLBACK: Operation[CallbackDocument] = Operation(
@@ -231,9 +231,9 @@ _GET_ACCOUNT_SMS_DLR_CALLBACK: Operation[CallbackDocument] = Operation(
 
 
 def _request_get_account_sms_dlr_callback(v: Checker) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
-    return Request((), query, headers, None)
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
+    return Request((), _query, _headers, None)
 
 
 _SET_ACCOUNT_SMS_DLR_CALLBACK: Operation[None] = Operation(
@@ -250,15 +250,15 @@ _SET_ACCOUNT_SMS_DLR_CALLBACK: Operation[None] = Operation(
 
 
 def _request_set_account_sms_dlr_callback(v: Checker, callback_url: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
-    fields: dict[str, Any] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
+    _fields: dict[str, Any] = {}
     if callback_url is None:
         v.fail("callback_url", "is required")
-    fields["callback_url"] = v.string(
+    _fields["callback_url"] = v.string(
         callback_url, "callback_url", max_length=2048, pattern=_P8, example="http://example.com/sms"
     )
-    return Request((), query, headers, fields)
+    return Request((), _query, _headers, _fields)
 
 
 _REMOVE_ACCOUNT_SMS_DLR_CALLBACK: Operation[None] = Operation(
@@ -275,9 +275,9 @@ _REMOVE_ACCOUNT_SMS_DLR_CALLBACK: Operation[None] = Operation(
 
 
 def _request_remove_account_sms_dlr_callback(v: Checker) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
-    return Request((), query, headers, None)
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
+    return Request((), _query, _headers, None)
 
 
 _GET_ACCOUNT_MMS_DLR_CALLBACK: Operation[CallbackDocument] = Operation(
@@ -294,9 +294,9 @@ _GET_ACCOUNT_MMS_DLR_CALLBACK: Operation[CallbackDocument] = Operation(
 
 
 def _request_get_account_mms_dlr_callback(v: Checker) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
-    return Request((), query, headers, None)
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
+    return Request((), _query, _headers, None)
 
 
 _SET_ACCOUNT_MMS_DLR_CALLBACK: Operation[None] = Operation(
@@ -313,15 +313,15 @@ _SET_ACCOUNT_MMS_DLR_CALLBACK: Operation[None] = Operation(
 
 
 def _request_set_account_mms_dlr_callback(v: Checker, callback_url: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
-    fields: dict[str, Any] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
+    _fields: dict[str, Any] = {}
     if callback_url is None:
         v.fail("callback_url", "is required")
-    fields["callback_url"] = v.string(
+    _fields["callback_url"] = v.string(
         callback_url, "callback_url", max_length=2048, pattern=_P8, example="http://example.com/sms"
     )
-    return Request((), query, headers, fields)
+    return Request((), _query, _headers, _fields)
 
 
 _REMOVE_ACCOUNT_MMS_DLR_CALLBACK: Operation[None] = Operation(
@@ -338,9 +338,9 @@ _REMOVE_ACCOUNT_MMS_DLR_CALLBACK: Operation[None] = Operation(
 
 
 def _request_remove_account_mms_dlr_callback(v: Checker) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
-    return Request((), query, headers, None)
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
+    return Request((), _query, _headers, None)
 
 
 _GET_NUMBER_CALLBACK: Operation[CallbackDocument] = Operation(
@@ -357,8 +357,8 @@ _GET_NUMBER_CALLBACK: Operation[CallbackDocument] = Operation(
 
 
 def _request_get_number_callback(v: Checker, number: Any, callback_type: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if number is None:
         v.fail("number", "is required")
     if callback_type is None:
@@ -368,8 +368,8 @@ def _request_get_number_callback(v: Checker, number: Any, callback_type: Any) ->
             v.segment(v.string(number, "number", pattern=_P0, fmt="nanp-11", example="16502390214"), "number"),
             v.segment(v.string(callback_type, "callback_type", enum=_E13), "callback_type"),
         ),
-        query,
-        headers,
+        _query,
+        _headers,
         None,
     )
 
@@ -388,16 +388,16 @@ _SET_NUMBER_CALLBACK: Operation[None] = Operation(
 
 
 def _request_set_number_callback(v: Checker, number: Any, callback_type: Any, callback_url: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if number is None:
         v.fail("number", "is required")
     if callback_type is None:
         v.fail("callback_type", "is required")
-    fields: dict[str, Any] = {}
+    _fields: dict[str, Any] = {}
     if callback_url is None:
         v.fail("callback_url", "is required")
-    fields["callback_url"] = v.string(
+    _fields["callback_url"] = v.string(
         callback_url, "callback_url", max_length=2048, pattern=_P8, example="http://example.com/sms"
     )
     return Request(
@@ -405,9 +405,9 @@ def _request_set_number_callback(v: Checker, number: Any, callback_type: Any, ca
             v.segment(v.string(number, "number", pattern=_P0, fmt="nanp-11", example="16502390214"), "number"),
             v.segment(v.string(callback_type, "callback_type", enum=_E13), "callback_type"),
         ),
-        query,
-        headers,
-        {"data": {"attributes": fields}},
+        _query,
+        _headers,
+        {"data": {"attributes": _fields}},
     )
 
 
@@ -425,8 +425,8 @@ _REMOVE_NUMBER_CALLBACK: Operation[None] = Operation(
 
 
 def _request_remove_number_callback(v: Checker, number: Any, callback_type: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if number is None:
         v.fail("number", "is required")
     if callback_type is None:
@@ -436,8 +436,8 @@ def _request_remove_number_callback(v: Checker, number: Any, callback_type: Any)
             v.segment(v.string(number, "number", pattern=_P0, fmt="nanp-11", example="16502390214"), "number"),
             v.segment(v.string(callback_type, "callback_type", enum=_E13), "callback_type"),
         ),
-        query,
-        headers,
+        _query,
+        _headers,
         None,
     )
 

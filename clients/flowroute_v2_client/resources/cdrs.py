@@ -47,15 +47,15 @@ _LIST: Operation[CdrExportList] = Operation(
 
 
 def _request_list(v: Checker, status: Any, limit: Any, offset: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if status is not None:
-        query["status"] = v.string(status, "status", enum=_E23)
+        _query["status"] = v.string(status, "status", enum=_E23)
     if limit is not None:
-        query["limit"] = v.number(limit, "limit", integer=True, minimum=1, maximum=200)
+        _query["limit"] = v.number(limit, "limit", integer=True, minimum=1, maximum=200)
     if offset is not None:
-        query["offset"] = v.number(offset, "offset", integer=True, minimum=0)
-    return Request((), query, headers, None)
+        _query["offset"] = v.number(offset, "offset", integer=True, minimum=0)
+    return Request((), _query, _headers, None)
 
 
 def _page_list(page: Any) -> tuple[list[CdrExportDocument], str | None]:
@@ -76,12 +76,12 @@ _CREATE: Operation[CdrExportDocument] = Operation(
 
 
 def _request_create(v: Checker, body: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if body is None:
         v.fail("body", "is required")
     body = _check_create_cdr_export_request(v, body, "")
-    return Request((), query, headers, body)
+    return Request((), _query, _headers, body)
 
 
 _GET: Operation[CdrExportDocument] = Operation(
@@ -98,14 +98,14 @@ _GET: Operation[CdrExportDocument] = Operation(
 
 
 def _request_get(v: Checker, cdrexport_id: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if cdrexport_id is None:
         v.fail("cdrexport_id", "is required")
     return Request(
         (v.segment(v.string(cdrexport_id, "cdrexport_id", pattern=_P5, example="38647"), "cdrexport_id"),),
-        query,
-        headers,
+        _query,
+        _headers,
         None,
     )
 

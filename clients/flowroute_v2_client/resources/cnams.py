@@ -52,17 +52,17 @@ _LIST: Operation[CnamList] = Operation(
 
 
 def _request_list(v: Checker, limit: Any, offset: Any, is_approved: Any, value: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if limit is not None:
-        query["limit"] = v.number(limit, "limit", integer=True, minimum=1)
+        _query["limit"] = v.number(limit, "limit", integer=True, minimum=1)
     if offset is not None:
-        query["offset"] = v.number(offset, "offset", integer=True, minimum=0)
+        _query["offset"] = v.number(offset, "offset", integer=True, minimum=0)
     if is_approved is not None:
-        query["is_approved"] = v.boolean(is_approved, "is_approved")
+        _query["is_approved"] = v.boolean(is_approved, "is_approved")
     if value is not None:
-        query["value"] = v.string(value, "value")
-    return Request((), query, headers, None)
+        _query["value"] = v.string(value, "value")
+    return Request((), _query, _headers, None)
 
 
 def _page_list(page: Any) -> tuple[list[CnamResource], str | None]:
@@ -83,12 +83,12 @@ _CREATE: Operation[CnamDocument] = Operation(
 
 
 def _request_create(v: Checker, body: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if body is None:
         v.fail("body", "is required")
     body = _check_create_cnam_request(v, body, "")
-    return Request((), query, headers, body)
+    return Request((), _query, _headers, body)
 
 
 _GET: Operation[CnamDocument] = Operation(
@@ -105,12 +105,12 @@ _GET: Operation[CnamDocument] = Operation(
 
 
 def _request_get(v: Checker, cnam_id: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if cnam_id is None:
         v.fail("cnam_id", "is required")
     return Request(
-        (v.segment(v.string(cnam_id, "cnam_id", pattern=_P5, example="17604"), "cnam_id"),), query, headers, None
+        (v.segment(v.string(cnam_id, "cnam_id", pattern=_P5, example="17604"), "cnam_id"),), _query, _headers, None
     )
 
 
@@ -128,12 +128,12 @@ _DELETE: Operation[None] = Operation(
 
 
 def _request_delete(v: Checker, cnam_id: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if cnam_id is None:
         v.fail("cnam_id", "is required")
     return Request(
-        (v.segment(v.string(cnam_id, "cnam_id", pattern=_P5, example="17604"), "cnam_id"),), query, headers, None
+        (v.segment(v.string(cnam_id, "cnam_id", pattern=_P5, example="17604"), "cnam_id"),), _query, _headers, None
     )
 
 
@@ -151,15 +151,15 @@ _UPDATE: Operation[CnamDocument] = Operation(
 
 
 def _request_update(v: Checker, cnam_id: Any, body: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if cnam_id is None:
         v.fail("cnam_id", "is required")
     if body is None:
         v.fail("body", "is required")
     body = _check_update_cnam_request(v, body, "")
     return Request(
-        (v.segment(v.string(cnam_id, "cnam_id", pattern=_P5, example="17604"), "cnam_id"),), query, headers, body
+        (v.segment(v.string(cnam_id, "cnam_id", pattern=_P5, example="17604"), "cnam_id"),), _query, _headers, body
     )
 
 
@@ -177,8 +177,8 @@ _ASSIGN: Operation[CnamAssignmentDocument] = Operation(
 
 
 def _request_assign(v: Checker, number: Any, cnam_id: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if number is None:
         v.fail("number", "is required")
     if cnam_id is None:
@@ -188,8 +188,8 @@ def _request_assign(v: Checker, number: Any, cnam_id: Any) -> Request:
             v.segment(v.string(number, "number", pattern=_P0, fmt="nanp-11", example="12012673227"), "number"),
             v.segment(v.string(cnam_id, "cnam_id", pattern=_P5, example="17604"), "cnam_id"),
         ),
-        query,
-        headers,
+        _query,
+        _headers,
         None,
     )
 
@@ -208,14 +208,14 @@ _UNASSIGN: Operation[CnamAssignmentDocument] = Operation(
 
 
 def _request_unassign(v: Checker, number: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if number is None:
         v.fail("number", "is required")
     return Request(
         (v.segment(v.string(number, "number", pattern=_P0, fmt="nanp-11", example="12012673227"), "number"),),
-        query,
-        headers,
+        _query,
+        _headers,
         None,
     )
 

@@ -54,15 +54,15 @@ _LIST: Operation[E911List] = Operation(
 
 
 def _request_list(v: Checker, limit: Any, offset: Any, state: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if limit is not None:
-        query["limit"] = v.number(limit, "limit", integer=True, minimum=1, maximum=200)
+        _query["limit"] = v.number(limit, "limit", integer=True, minimum=1, maximum=200)
     if offset is not None:
-        query["offset"] = v.number(offset, "offset", integer=True, minimum=0)
+        _query["offset"] = v.number(offset, "offset", integer=True, minimum=0)
     if state is not None:
-        query["state"] = v.string(state, "state", pattern=_P14)
-    return Request((), query, headers, None)
+        _query["state"] = v.string(state, "state", pattern=_P14)
+    return Request((), _query, _headers, None)
 
 
 def _page_list(page: Any) -> tuple[list[E911Resource], str | None]:
@@ -83,12 +83,12 @@ _CREATE: Operation[E911Document] = Operation(
 
 
 def _request_create(v: Checker, body: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if body is None:
         v.fail("body", "is required")
     body = _check_e911_request(v, body, "")
-    return Request((), query, headers, body)
+    return Request((), _query, _headers, body)
 
 
 _VALIDATE: Operation[None] = Operation(
@@ -105,12 +105,12 @@ _VALIDATE: Operation[None] = Operation(
 
 
 def _request_validate(v: Checker, body: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if body is None:
         v.fail("body", "is required")
     body = _check_e911_request(v, body, "")
-    return Request((), query, headers, body)
+    return Request((), _query, _headers, body)
 
 
 _GET: Operation[E911Document] = Operation(
@@ -127,12 +127,12 @@ _GET: Operation[E911Document] = Operation(
 
 
 def _request_get(v: Checker, e911_id: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if e911_id is None:
         v.fail("e911_id", "is required")
     return Request(
-        (v.segment(v.string(e911_id, "e911_id", pattern=_P5, example="21845"), "e911_id"),), query, headers, None
+        (v.segment(v.string(e911_id, "e911_id", pattern=_P5, example="21845"), "e911_id"),), _query, _headers, None
     )
 
 
@@ -150,12 +150,12 @@ _DELETE: Operation[None] = Operation(
 
 
 def _request_delete(v: Checker, e911_id: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if e911_id is None:
         v.fail("e911_id", "is required")
     return Request(
-        (v.segment(v.string(e911_id, "e911_id", pattern=_P5, example="21845"), "e911_id"),), query, headers, None
+        (v.segment(v.string(e911_id, "e911_id", pattern=_P5, example="21845"), "e911_id"),), _query, _headers, None
     )
 
 
@@ -173,15 +173,15 @@ _UPDATE: Operation[E911Document | None] = Operation(
 
 
 def _request_update(v: Checker, e911_id: Any, body: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if e911_id is None:
         v.fail("e911_id", "is required")
     if body is None:
         v.fail("body", "is required")
     body = _check_e911_update_request(v, body, "")
     return Request(
-        (v.segment(v.string(e911_id, "e911_id", pattern=_P5, example="21845"), "e911_id"),), query, headers, body
+        (v.segment(v.string(e911_id, "e911_id", pattern=_P5, example="21845"), "e911_id"),), _query, _headers, body
     )
 
 
@@ -199,16 +199,16 @@ _LIST_NUMBERS: Operation[RelatedNumberList] = Operation(
 
 
 def _request_list_numbers(v: Checker, e911_id: Any, limit: Any, offset: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if e911_id is None:
         v.fail("e911_id", "is required")
     if limit is not None:
-        query["limit"] = v.number(limit, "limit", integer=True, minimum=1, maximum=200)
+        _query["limit"] = v.number(limit, "limit", integer=True, minimum=1, maximum=200)
     if offset is not None:
-        query["offset"] = v.number(offset, "offset", integer=True, minimum=0)
+        _query["offset"] = v.number(offset, "offset", integer=True, minimum=0)
     return Request(
-        (v.segment(v.string(e911_id, "e911_id", pattern=_P5, example="21845"), "e911_id"),), query, headers, None
+        (v.segment(v.string(e911_id, "e911_id", pattern=_P5, example="21845"), "e911_id"),), _query, _headers, None
     )
 
 
@@ -230,8 +230,8 @@ _ASSIGN: Operation[None] = Operation(
 
 
 def _request_assign(v: Checker, number: Any, e911_id: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if number is None:
         v.fail("number", "is required")
     if e911_id is None:
@@ -241,8 +241,8 @@ def _request_assign(v: Checker, number: Any, e911_id: Any) -> Request:
             v.segment(v.string(number, "number", pattern=_P0, fmt="nanp-11", example="12012673227"), "number"),
             v.segment(v.string(e911_id, "e911_id", pattern=_P5, example="21845"), "e911_id"),
         ),
-        query,
-        headers,
+        _query,
+        _headers,
         None,
     )
 
@@ -261,14 +261,14 @@ _UNASSIGN: Operation[None] = Operation(
 
 
 def _request_unassign(v: Checker, number: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if number is None:
         v.fail("number", "is required")
     return Request(
         (v.segment(v.string(number, "number", pattern=_P0, fmt="nanp-11", example="12012673227"), "number"),),
-        query,
-        headers,
+        _query,
+        _headers,
         None,
     )
 

@@ -48,18 +48,18 @@ _LIST: Operation[MessageRecordList] = Operation(
 
 
 def _request_list(v: Checker, start_date: Any, end_date: Any, limit: Any, offset: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if start_date is None:
         v.fail("start_date", "is required")
-    query["start_date"] = v.string(start_date, "start_date", pattern=_P6, fmt="iso-8601", example="2017-12-01")
+    _query["start_date"] = v.string(start_date, "start_date", pattern=_P6, fmt="iso-8601", example="2017-12-01")
     if end_date is not None:
-        query["end_date"] = v.string(end_date, "end_date", pattern=_P6, fmt="iso-8601", example="2018-01-08")
+        _query["end_date"] = v.string(end_date, "end_date", pattern=_P6, fmt="iso-8601", example="2018-01-08")
     if limit is not None:
-        query["limit"] = v.number(limit, "limit", integer=True, minimum=1)
+        _query["limit"] = v.number(limit, "limit", integer=True, minimum=1)
     if offset is not None:
-        query["offset"] = v.number(offset, "offset", integer=True, minimum=0)
-    return Request((), query, headers, None)
+        _query["offset"] = v.number(offset, "offset", integer=True, minimum=0)
+    return Request((), _query, _headers, None)
 
 
 def _page_list(page: Any) -> tuple[list[MessageRecord], str | None]:
@@ -82,28 +82,28 @@ _SEND: Operation[MessageAcceptedDocument] = Operation(
 def _request_send(
     v: Checker, to: Any, from_: Any, body: Any, is_mms: Any, media_urls: Any, dlr_callback: Any
 ) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
-    fields: dict[str, Any] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
+    _fields: dict[str, Any] = {}
     if to is None:
         v.fail("to", "is required")
-    fields["to"] = v.string(to, "to", pattern=_P0, fmt="nanp-11")
+    _fields["to"] = v.string(to, "to", pattern=_P0, fmt="nanp-11")
     if from_ is None:
         v.fail("from_", "is required")
-    fields["from"] = v.string(from_, "from_", pattern=_P0, fmt="nanp-11")
+    _fields["from"] = v.string(from_, "from_", pattern=_P0, fmt="nanp-11")
     if body is not None:
-        fields["body"] = v.string(body, "body")
+        _fields["body"] = v.string(body, "body")
     if is_mms is not None:
-        fields["is_mms"] = v.boolean(is_mms, "is_mms")
+        _fields["is_mms"] = v.boolean(is_mms, "is_mms")
     if media_urls is not None:
-        fields["media_urls"] = [
+        _fields["media_urls"] = [
             v.string(x1, f"{f1}[{i1}]", fmt="uri")
             for f1 in ("media_urls",)
             for i1, x1 in enumerate(v.array(media_urls, f1, min_items=1))
         ]
     if dlr_callback is not None:
-        fields["dlr_callback"] = v.string(dlr_callback, "dlr_callback", fmt="uri")
-    return Request((), query, headers, {"data": {"type": "message", "attributes": fields}})
+        _fields["dlr_callback"] = v.string(dlr_callback, "dlr_callback", fmt="uri")
+    return Request((), _query, _headers, {"data": {"type": "message", "attributes": _fields}})
 
 
 _GET: Operation[MessageRecordDocument] = Operation(
@@ -120,8 +120,8 @@ _GET: Operation[MessageRecordDocument] = Operation(
 
 
 def _request_get(v: Checker, message_id: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if message_id is None:
         v.fail("message_id", "is required")
     return Request(
@@ -131,8 +131,8 @@ def _request_get(v: Checker, message_id: Any) -> Request:
                 "message_id",
             ),
         ),
-        query,
-        headers,
+        _query,
+        _headers,
         None,
     )
 

@@ -53,15 +53,15 @@ _LIST_AVAILABLE_AREA_CODES: Operation[AreaCodeList] = Operation(
 
 
 def _request_list_available_area_codes(v: Checker, limit: Any, offset: Any, max_setup_cost: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if limit is not None:
-        query["limit"] = v.number(limit, "limit", integer=True, minimum=1, maximum=400)
+        _query["limit"] = v.number(limit, "limit", integer=True, minimum=1, maximum=400)
     if offset is not None:
-        query["offset"] = v.number(offset, "offset", integer=True, minimum=0)
+        _query["offset"] = v.number(offset, "offset", integer=True, minimum=0)
     if max_setup_cost is not None:
-        query["max_setup_cost"] = v.number(max_setup_cost, "max_setup_cost", minimum=0)
-    return Request((), query, headers, None)
+        _query["max_setup_cost"] = v.number(max_setup_cost, "max_setup_cost", minimum=0)
+    return Request((), _query, _headers, None)
 
 
 def _page_list_available_area_codes(page: Any) -> tuple[list[AreaCode], str | None]:
@@ -84,17 +84,17 @@ _LIST_AVAILABLE_EXCHANGE_CODES: Operation[ExchangeCodeList] = Operation(
 def _request_list_available_exchange_codes(
     v: Checker, limit: Any, offset: Any, max_setup_cost: Any, areacode: Any
 ) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if limit is not None:
-        query["limit"] = v.number(limit, "limit", integer=True, minimum=1, maximum=200)
+        _query["limit"] = v.number(limit, "limit", integer=True, minimum=1, maximum=200)
     if offset is not None:
-        query["offset"] = v.number(offset, "offset", integer=True, minimum=0)
+        _query["offset"] = v.number(offset, "offset", integer=True, minimum=0)
     if max_setup_cost is not None:
-        query["max_setup_cost"] = v.number(max_setup_cost, "max_setup_cost", minimum=0)
+        _query["max_setup_cost"] = v.number(max_setup_cost, "max_setup_cost", minimum=0)
     if areacode is not None:
-        query["areacode"] = v.number(areacode, "areacode", integer=True, minimum=200, maximum=999)
-    return Request((), query, headers, None)
+        _query["areacode"] = v.number(areacode, "areacode", integer=True, minimum=200, maximum=999)
+    return Request((), _query, _headers, None)
 
 
 def _page_list_available_exchange_codes(page: Any) -> tuple[list[ExchangeCode], str | None]:
@@ -117,25 +117,25 @@ _SEARCH_PURCHASABLE: Operation[PurchasableNumberList] = Operation(
 def _request_search_purchasable(
     v: Checker, starts_with: Any, contains: Any, ends_with: Any, limit: Any, offset: Any, rate_center: Any, state: Any
 ) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if starts_with is not None:
-        query["starts_with"] = v.number(starts_with, "starts_with", integer=True, minimum=0)
+        _query["starts_with"] = v.number(starts_with, "starts_with", integer=True, minimum=0)
     if contains is not None:
-        query["contains"] = v.number(contains, "contains", integer=True, minimum=0)
+        _query["contains"] = v.number(contains, "contains", integer=True, minimum=0)
     if ends_with is not None:
-        query["ends_with"] = v.number(ends_with, "ends_with", integer=True, minimum=0)
+        _query["ends_with"] = v.number(ends_with, "ends_with", integer=True, minimum=0)
     if limit is not None:
-        query["limit"] = v.number(limit, "limit", integer=True, minimum=1, maximum=200)
+        _query["limit"] = v.number(limit, "limit", integer=True, minimum=1, maximum=200)
     if offset is not None:
-        query["offset"] = v.number(offset, "offset", integer=True, minimum=0)
+        _query["offset"] = v.number(offset, "offset", integer=True, minimum=0)
     if rate_center is not None:
-        query["rate_center"] = v.string(rate_center, "rate_center", min_length=1)
+        _query["rate_center"] = v.string(rate_center, "rate_center", min_length=1)
     if state is not None:
-        query["state"] = v.string(state, "state", min_length=1)
+        _query["state"] = v.string(state, "state", min_length=1)
     if rate_center is not None and state is None:
         v.fail("state", "is required when rate_center is given")
-    return Request((), query, headers, None)
+    return Request((), _query, _headers, None)
 
 
 def _page_search_purchasable(page: Any) -> tuple[list[PurchasableNumber], str | None]:
@@ -158,19 +158,19 @@ _LIST_ACCOUNT_NUMBERS: Operation[AccountNumberList] = Operation(
 def _request_list_account_numbers(
     v: Checker, starts_with: Any, ends_with: Any, contains: Any, limit: Any, offset: Any
 ) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if starts_with is not None:
-        query["starts_with"] = v.number(starts_with, "starts_with", integer=True, minimum=0)
+        _query["starts_with"] = v.number(starts_with, "starts_with", integer=True, minimum=0)
     if ends_with is not None:
-        query["ends_with"] = v.number(ends_with, "ends_with", integer=True, minimum=0)
+        _query["ends_with"] = v.number(ends_with, "ends_with", integer=True, minimum=0)
     if contains is not None:
-        query["contains"] = v.number(contains, "contains", integer=True, minimum=0)
+        _query["contains"] = v.number(contains, "contains", integer=True, minimum=0)
     if limit is not None:
-        query["limit"] = v.number(limit, "limit", integer=True, minimum=1, maximum=200)
+        _query["limit"] = v.number(limit, "limit", integer=True, minimum=1, maximum=200)
     if offset is not None:
-        query["offset"] = v.number(offset, "offset", integer=True, minimum=0)
-    return Request((), query, headers, None)
+        _query["offset"] = v.number(offset, "offset", integer=True, minimum=0)
+    return Request((), _query, _headers, None)
 
 
 def _page_list_account_numbers(page: Any) -> tuple[list[AccountNumber], str | None]:
@@ -191,14 +191,14 @@ _GET: Operation[NumberDocument] = Operation(
 
 
 def _request_get(v: Checker, number: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if number is None:
         v.fail("number", "is required")
     return Request(
         (v.segment(v.string(number, "number", pattern=_P0, fmt="nanp-11", example="16502390214"), "number"),),
-        query,
-        headers,
+        _query,
+        _headers,
         None,
     )
 
@@ -217,14 +217,14 @@ _PURCHASE: Operation[NumberDocument] = Operation(
 
 
 def _request_purchase(v: Checker, number: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if number is None:
         v.fail("number", "is required")
     return Request(
         (v.segment(v.string(number, "number", pattern=_P0, fmt="nanp-11", example="16502390214"), "number"),),
-        query,
-        headers,
+        _query,
+        _headers,
         None,
     )
 
@@ -243,14 +243,14 @@ _RELEASE: Operation[None] = Operation(
 
 
 def _request_release(v: Checker, number: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if number is None:
         v.fail("number", "is required")
     return Request(
         (v.segment(v.string(number, "number", pattern=_P0, fmt="nanp-11", example="16502390214"), "number"),),
-        query,
-        headers,
+        _query,
+        _headers,
         None,
     )
 
@@ -269,8 +269,8 @@ _UPDATE: Operation[NumberDocument] = Operation(
 
 
 def _request_update(v: Checker, number: Any, body: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if number is None:
         v.fail("number", "is required")
     if body is None:
@@ -278,8 +278,8 @@ def _request_update(v: Checker, number: Any, body: Any) -> Request:
     body = _check_update_number_request(v, body, "")
     return Request(
         (v.segment(v.string(number, "number", pattern=_P0, fmt="nanp-11", example="16502390214"), "number"),),
-        query,
-        headers,
+        _query,
+        _headers,
         body,
     )
 

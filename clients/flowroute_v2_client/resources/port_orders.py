@@ -57,19 +57,19 @@ _LIST: Operation[PortOrderCollection] = Operation(
 
 
 def _request_list(v: Checker, group_id: Any, status: Any, alias: Any, limit: Any, offset: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if group_id is not None:
-        query["group_id"] = v.number(group_id, "group_id", integer=True, minimum=1)
+        _query["group_id"] = v.number(group_id, "group_id", integer=True, minimum=1)
     if status is not None:
-        query["status"] = v.string(status, "status", enum=_E29)
+        _query["status"] = v.string(status, "status", enum=_E29)
     if alias is not None:
-        query["alias"] = v.string(alias, "alias", min_length=1)
+        _query["alias"] = v.string(alias, "alias", min_length=1)
     if limit is not None:
-        query["limit"] = v.number(limit, "limit", integer=True, minimum=1, maximum=200)
+        _query["limit"] = v.number(limit, "limit", integer=True, minimum=1, maximum=200)
     if offset is not None:
-        query["offset"] = v.number(offset, "offset", integer=True, minimum=0)
-    return Request((), query, headers, None)
+        _query["offset"] = v.number(offset, "offset", integer=True, minimum=0)
+    return Request((), _query, _headers, None)
 
 
 _CREATE: Operation[PortOrderCollection] = Operation(
@@ -109,64 +109,64 @@ def _request_create(
     loa_details: Any,
     presets: Any,
 ) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
-    fields: dict[str, Any] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
+    _fields: dict[str, Any] = {}
     if numbers is None:
         v.fail("numbers", "is required")
-    fields["numbers"] = [
+    _fields["numbers"] = [
         v.string(x1, f"{f1}[{i1}]", pattern=_P28)
         for f1 in ("numbers",)
         for i1, x1 in enumerate(v.array(numbers, f1, min_items=1))
     ]
     if billing_name is None:
         v.fail("billing_name", "is required")
-    fields["billing_name"] = v.string(billing_name, "billing_name", min_length=1)
+    _fields["billing_name"] = v.string(billing_name, "billing_name", min_length=1)
     if street is None:
         v.fail("street", "is required")
-    fields["street"] = v.string(street, "street", min_length=1)
+    _fields["street"] = v.string(street, "street", min_length=1)
     if street2 is not None:
-        fields["street2"] = v.string(street2, "street2")
+        _fields["street2"] = v.string(street2, "street2")
     if city is None:
         v.fail("city", "is required")
-    fields["city"] = v.string(city, "city", min_length=1)
+    _fields["city"] = v.string(city, "city", min_length=1)
     if state is None:
         v.fail("state", "is required")
-    fields["state"] = v.string(state, "state", pattern=_P18)
+    _fields["state"] = v.string(state, "state", pattern=_P18)
     if zip_ is None:
         v.fail("zip_", "is required")
-    fields["zip"] = v.string(zip_, "zip_", min_length=1)
+    _fields["zip"] = v.string(zip_, "zip_", min_length=1)
     if country is None:
         v.fail("country", "is required")
-    fields["country"] = v.string(country, "country", enum=_E19)
+    _fields["country"] = v.string(country, "country", enum=_E19)
     if provider is None:
         v.fail("provider", "is required")
-    fields["provider"] = v.string(provider, "provider", min_length=1)
+    _fields["provider"] = v.string(provider, "provider", min_length=1)
     if provider_account is not None:
-        fields["provider_account"] = v.string(provider_account, "provider_account")
+        _fields["provider_account"] = v.string(provider_account, "provider_account")
     if pin is not None:
-        fields["pin"] = v.string(pin, "pin")
+        _fields["pin"] = v.string(pin, "pin")
     if last_4_ssn is not None:
-        fields["last_4_ssn"] = v.string(last_4_ssn, "last_4_ssn", pattern=_P30)
+        _fields["last_4_ssn"] = v.string(last_4_ssn, "last_4_ssn", pattern=_P30)
     if billing_number is not None:
-        fields["billing_number"] = v.string(billing_number, "billing_number")
+        _fields["billing_number"] = v.string(billing_number, "billing_number")
     if company is not None:
-        fields["company"] = v.string(company, "company")
+        _fields["company"] = v.string(company, "company")
     if usage_type is not None:
-        fields["usage_type"] = v.string(usage_type, "usage_type", enum=_E31)
+        _fields["usage_type"] = v.string(usage_type, "usage_type", enum=_E31)
     if alias is not None:
-        fields["alias"] = v.string(alias, "alias")
+        _fields["alias"] = v.string(alias, "alias")
     if desired_completion_date is not None:
-        fields["desired_completion_date"] = v.string(desired_completion_date, "desired_completion_date", fmt="date")
+        _fields["desired_completion_date"] = v.string(desired_completion_date, "desired_completion_date", fmt="date")
     if enable_cnam_lookups is not None:
-        fields["enable_cnam_lookups"] = v.boolean(enable_cnam_lookups, "enable_cnam_lookups")
+        _fields["enable_cnam_lookups"] = v.boolean(enable_cnam_lookups, "enable_cnam_lookups")
     if status_url is not None:
-        fields["status_url"] = v.string(status_url, "status_url", fmt="uri")
+        _fields["status_url"] = v.string(status_url, "status_url", fmt="uri")
     if loa_details is not None:
-        fields["loa_details"] = _check_port_order_loa_details(v, loa_details, "loa_details")
+        _fields["loa_details"] = _check_port_order_loa_details(v, loa_details, "loa_details")
     if presets is not None:
-        fields["presets"] = _check_port_order_presets(v, presets, "presets")
-    return Request((), query, headers, {"data": {"type": "portorder", "attributes": fields}})
+        _fields["presets"] = _check_port_order_presets(v, presets, "presets")
+    return Request((), _query, _headers, {"data": {"type": "portorder", "attributes": _fields}})
 
 
 _GET: Operation[PortOrderDocument] = Operation(
@@ -183,14 +183,14 @@ _GET: Operation[PortOrderDocument] = Operation(
 
 
 def _request_get(v: Checker, portorder_id: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if portorder_id is None:
         v.fail("portorder_id", "is required")
     return Request(
         (v.segment(v.string(portorder_id, "portorder_id", pattern=_P5, example="41351"), "portorder_id"),),
-        query,
-        headers,
+        _query,
+        _headers,
         None,
     )
 
@@ -231,59 +231,59 @@ def _request_update(
     loa_details: Any,
     presets: Any,
 ) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if portorder_id is None:
         v.fail("portorder_id", "is required")
-    fields: dict[str, Any] = {}
+    _fields: dict[str, Any] = {}
     if billing_name is not None:
-        fields["billing_name"] = v.string(billing_name, "billing_name", min_length=1)
+        _fields["billing_name"] = v.string(billing_name, "billing_name", min_length=1)
     if street is not None:
-        fields["street"] = v.string(street, "street", min_length=1)
+        _fields["street"] = v.string(street, "street", min_length=1)
     if street2 is not None:
-        fields["street2"] = v.string(street2, "street2")
+        _fields["street2"] = v.string(street2, "street2")
     if city is not None:
-        fields["city"] = v.string(city, "city", min_length=1)
+        _fields["city"] = v.string(city, "city", min_length=1)
     if state is not None:
-        fields["state"] = v.string(state, "state", pattern=_P18)
+        _fields["state"] = v.string(state, "state", pattern=_P18)
     if zip_ is not None:
-        fields["zip"] = v.string(zip_, "zip_", min_length=1)
+        _fields["zip"] = v.string(zip_, "zip_", min_length=1)
     if country is not None:
-        fields["country"] = v.string(country, "country", enum=_E19)
+        _fields["country"] = v.string(country, "country", enum=_E19)
     if provider is not None:
-        fields["provider"] = v.string(provider, "provider", min_length=1)
+        _fields["provider"] = v.string(provider, "provider", min_length=1)
     if provider_account is not None:
-        fields["provider_account"] = v.string(provider_account, "provider_account")
+        _fields["provider_account"] = v.string(provider_account, "provider_account")
     if pin is not None:
-        fields["pin"] = v.string(pin, "pin")
+        _fields["pin"] = v.string(pin, "pin")
     if last_4_ssn is not None:
-        fields["last_4_ssn"] = v.string(last_4_ssn, "last_4_ssn", pattern=_P30)
+        _fields["last_4_ssn"] = v.string(last_4_ssn, "last_4_ssn", pattern=_P30)
     if billing_number is not None:
-        fields["billing_number"] = v.string(billing_number, "billing_number")
+        _fields["billing_number"] = v.string(billing_number, "billing_number")
     if company is not None:
-        fields["company"] = v.string(company, "company")
+        _fields["company"] = v.string(company, "company")
     if usage_type is not None:
-        fields["usage_type"] = v.string(usage_type, "usage_type", enum=_E31)
+        _fields["usage_type"] = v.string(usage_type, "usage_type", enum=_E31)
     if alias is not None:
-        fields["alias"] = v.string(alias, "alias")
+        _fields["alias"] = v.string(alias, "alias")
     if desired_completion_date is not None:
-        fields["desired_completion_date"] = v.string(desired_completion_date, "desired_completion_date", fmt="date")
+        _fields["desired_completion_date"] = v.string(desired_completion_date, "desired_completion_date", fmt="date")
     if status_url is not None:
-        fields["status_url"] = v.string(status_url, "status_url", fmt="uri")
+        _fields["status_url"] = v.string(status_url, "status_url", fmt="uri")
     if loa_details is not None:
-        fields["loa_details"] = _check_port_order_loa_details(v, loa_details, "loa_details")
+        _fields["loa_details"] = _check_port_order_loa_details(v, loa_details, "loa_details")
     if presets is not None:
-        fields["presets"] = _check_port_order_presets(v, presets, "presets")
-    if len(fields) < 1:
+        _fields["presets"] = _check_port_order_presets(v, presets, "presets")
+    if len(_fields) < 1:
         v.fail(
             "body",
             "must set at least 1 of billing_name, street, street2, city, state, zip_, country, provider, provider_account, pin, last_4_ssn, billing_number, company, usage_type, alias, desired_completion_date, status_url, loa_details, presets",
         )
     return Request(
         (v.segment(v.string(portorder_id, "portorder_id", pattern=_P5, example="41351"), "portorder_id"),),
-        query,
-        headers,
-        {"data": {"type": "portorder", "attributes": fields}},
+        _query,
+        _headers,
+        {"data": {"type": "portorder", "attributes": _fields}},
     )
 
 
@@ -301,14 +301,14 @@ _GET_STATUS: Operation[PortOrderStatusDocument] = Operation(
 
 
 def _request_get_status(v: Checker, portorder_id: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if portorder_id is None:
         v.fail("portorder_id", "is required")
     return Request(
         (v.segment(v.string(portorder_id, "portorder_id", pattern=_P5, example="41351"), "portorder_id"),),
-        query,
-        headers,
+        _query,
+        _headers,
         None,
     )
 
@@ -327,16 +327,16 @@ _CANCEL: Operation[PortOrderStatusDocument] = Operation(
 
 
 def _request_cancel(v: Checker, portorder_id: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if portorder_id is None:
         v.fail("portorder_id", "is required")
-    fields: dict[str, Any] = {}
+    _fields: dict[str, Any] = {}
     return Request(
         (v.segment(v.string(portorder_id, "portorder_id", pattern=_P5, example="41351"), "portorder_id"),),
-        query,
-        headers,
-        {"data": {"type": "portorder", "attributes": {"status": "cancelled", **fields}}},
+        _query,
+        _headers,
+        {"data": {"type": "portorder", "attributes": {"status": "cancelled", **_fields}}},
     )
 
 
@@ -354,20 +354,23 @@ _ADD_GROUP_NUMBERS: Operation[PortOrderDocument] = Operation(
 
 
 def _request_add_group_numbers(v: Checker, group_id: Any, add: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if group_id is None:
         v.fail("group_id", "is required")
-    fields: dict[str, Any] = {}
+    _fields: dict[str, Any] = {}
     if add is None:
         v.fail("add", "is required")
-    fields["add"] = [
+    _fields["add"] = [
         v.string(x1, f"{f1}[{i1}]", pattern=_P28)
         for f1 in ("add",)
         for i1, x1 in enumerate(v.array(add, f1, min_items=1))
     ]
     return Request(
-        (v.segment(v.string(group_id, "group_id", pattern=_P5, example="41351"), "group_id"),), query, headers, fields
+        (v.segment(v.string(group_id, "group_id", pattern=_P5, example="41351"), "group_id"),),
+        _query,
+        _headers,
+        _fields,
     )
 
 
@@ -385,24 +388,24 @@ _CHANGE_NUMBERS: Operation[PortOrderDocument] = Operation(
 
 
 def _request_change_numbers(v: Checker, portorder_id: Any, add: Any, remove: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if portorder_id is None:
         v.fail("portorder_id", "is required")
-    fields: dict[str, Any] = {}
+    _fields: dict[str, Any] = {}
     if add is not None:
-        fields["add"] = [
+        _fields["add"] = [
             v.string(x1, f"{f1}[{i1}]", pattern=_P28) for f1 in ("add",) for i1, x1 in enumerate(v.array(add, f1))
         ]
     if remove is not None:
-        fields["remove"] = [
+        _fields["remove"] = [
             v.string(x1, f"{f1}[{i1}]", pattern=_P28) for f1 in ("remove",) for i1, x1 in enumerate(v.array(remove, f1))
         ]
     return Request(
         (v.segment(v.string(portorder_id, "portorder_id", pattern=_P5, example="41351"), "portorder_id"),),
-        query,
-        headers,
-        fields,
+        _query,
+        _headers,
+        _fields,
     )
 
 
@@ -420,19 +423,19 @@ _REQUEST_UPLOAD: Operation[PortOrderFileUrlDocument] = Operation(
 
 
 def _request_request_upload(v: Checker, portorder_id: Any, filename: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if portorder_id is None:
         v.fail("portorder_id", "is required")
-    fields: dict[str, Any] = {}
+    _fields: dict[str, Any] = {}
     if filename is None:
         v.fail("filename", "is required")
-    fields["filename"] = v.string(filename, "filename", min_length=1)
+    _fields["filename"] = v.string(filename, "filename", min_length=1)
     return Request(
         (v.segment(v.string(portorder_id, "portorder_id", pattern=_P5, example="41351"), "portorder_id"),),
-        query,
-        headers,
-        fields,
+        _query,
+        _headers,
+        _fields,
     )
 
 
@@ -450,19 +453,19 @@ _REQUEST_PULL: Operation[PortOrderFileDocument] = Operation(
 
 
 def _request_request_pull(v: Checker, portorder_id: Any, url: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if portorder_id is None:
         v.fail("portorder_id", "is required")
-    fields: dict[str, Any] = {}
+    _fields: dict[str, Any] = {}
     if url is None:
         v.fail("url", "is required")
-    fields["url"] = v.string(url, "url", fmt="uri")
+    _fields["url"] = v.string(url, "url", fmt="uri")
     return Request(
         (v.segment(v.string(portorder_id, "portorder_id", pattern=_P5, example="41351"), "portorder_id"),),
-        query,
-        headers,
-        fields,
+        _query,
+        _headers,
+        _fields,
     )
 
 
@@ -480,8 +483,8 @@ _GET_FILE: Operation[PortOrderFileUrlDocument] = Operation(
 
 
 def _request_get_file(v: Checker, portorder_id: Any, file_id: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if portorder_id is None:
         v.fail("portorder_id", "is required")
     if file_id is None:
@@ -491,8 +494,8 @@ def _request_get_file(v: Checker, portorder_id: Any, file_id: Any) -> Request:
             v.segment(v.string(portorder_id, "portorder_id", pattern=_P5, example="41351"), "portorder_id"),
             v.segment(v.string(file_id, "file_id", pattern=_P5, example="99999"), "file_id"),
         ),
-        query,
-        headers,
+        _query,
+        _headers,
         None,
     )
 

@@ -42,12 +42,12 @@ _CHECK_PORTABILITY: Operation[PortabilityResult] = Operation(
 
 
 def _request_check_portability(v: Checker, body: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if body is None:
         v.fail("body", "is required")
     body = _check_portability_request(v, body, "")
-    return Request((), query, headers, body)
+    return Request((), _query, _headers, body)
 
 
 class Porting:

@@ -51,15 +51,15 @@ _LIST: Operation[RouteList] = Operation(
 
 
 def _request_list(v: Checker, limit: Any, offset: Any, route_type: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if limit is not None:
-        query["limit"] = v.number(limit, "limit", integer=True, minimum=1, maximum=200)
+        _query["limit"] = v.number(limit, "limit", integer=True, minimum=1, maximum=200)
     if offset is not None:
-        query["offset"] = v.number(offset, "offset", integer=True, minimum=0)
+        _query["offset"] = v.number(offset, "offset", integer=True, minimum=0)
     if route_type is not None:
-        query["route_type"] = v.string(route_type, "route_type", enum=_E3)
-    return Request((), query, headers, None)
+        _query["route_type"] = v.string(route_type, "route_type", enum=_E3)
+    return Request((), _query, _headers, None)
 
 
 def _page_list(page: Any) -> tuple[list[RouteResource], str | None]:
@@ -80,21 +80,21 @@ _CREATE: Operation[RouteDocument] = Operation(
 
 
 def _request_create(v: Checker, route_type: Any, value: Any, alias: Any, edge_strategy_id: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
-    fields: dict[str, Any] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
+    _fields: dict[str, Any] = {}
     if route_type is None:
         v.fail("route_type", "is required")
-    fields["route_type"] = v.string(route_type, "route_type", enum=_E3)
+    _fields["route_type"] = v.string(route_type, "route_type", enum=_E3)
     if value is None:
         v.fail("value", "is required")
-    fields["value"] = v.string(value, "value", min_length=1, pattern=_P4)
+    _fields["value"] = v.string(value, "value", min_length=1, pattern=_P4)
     if alias is None:
         v.fail("alias", "is required")
-    fields["alias"] = v.string(alias, "alias", min_length=1)
+    _fields["alias"] = v.string(alias, "alias", min_length=1)
     if edge_strategy_id is not None:
-        fields["edge_strategy_id"] = v.number(edge_strategy_id, "edge_strategy_id", integer=True)
-    return Request((), query, headers, {"data": {"type": "route", "attributes": fields}})
+        _fields["edge_strategy_id"] = v.number(edge_strategy_id, "edge_strategy_id", integer=True)
+    return Request((), _query, _headers, {"data": {"type": "route", "attributes": _fields}})
 
 
 _REMOVE_PRIMARY: Operation[None] = Operation(
@@ -111,14 +111,14 @@ _REMOVE_PRIMARY: Operation[None] = Operation(
 
 
 def _request_remove_primary(v: Checker, number: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if number is None:
         v.fail("number", "is required")
     return Request(
         (v.segment(v.string(number, "number", pattern=_P0, fmt="nanp-11", example="12012673227"), "number"),),
-        query,
-        headers,
+        _query,
+        _headers,
         None,
     )
 
@@ -137,19 +137,19 @@ _SET_PRIMARY: Operation[None] = Operation(
 
 
 def _request_set_primary(v: Checker, number: Any, route_id: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if number is None:
         v.fail("number", "is required")
-    fields: dict[str, Any] = {}
+    _fields: dict[str, Any] = {}
     if route_id is None:
         v.fail("route_id", "is required")
-    fields["id"] = v.string(route_id, "route_id", pattern=_P5)
+    _fields["id"] = v.string(route_id, "route_id", pattern=_P5)
     return Request(
         (v.segment(v.string(number, "number", pattern=_P0, fmt="nanp-11", example="12012673227"), "number"),),
-        query,
-        headers,
-        {"data": {"type": "route", **fields}},
+        _query,
+        _headers,
+        {"data": {"type": "route", **_fields}},
     )
 
 
@@ -167,14 +167,14 @@ _REMOVE_FAILOVER: Operation[None] = Operation(
 
 
 def _request_remove_failover(v: Checker, number: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if number is None:
         v.fail("number", "is required")
     return Request(
         (v.segment(v.string(number, "number", pattern=_P0, fmt="nanp-11", example="12012673227"), "number"),),
-        query,
-        headers,
+        _query,
+        _headers,
         None,
     )
 
@@ -193,19 +193,19 @@ _SET_FAILOVER: Operation[None] = Operation(
 
 
 def _request_set_failover(v: Checker, number: Any, route_id: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if number is None:
         v.fail("number", "is required")
-    fields: dict[str, Any] = {}
+    _fields: dict[str, Any] = {}
     if route_id is None:
         v.fail("route_id", "is required")
-    fields["id"] = v.string(route_id, "route_id", pattern=_P5)
+    _fields["id"] = v.string(route_id, "route_id", pattern=_P5)
     return Request(
         (v.segment(v.string(number, "number", pattern=_P0, fmt="nanp-11", example="12012673227"), "number"),),
-        query,
-        headers,
-        {"data": {"type": "route", **fields}},
+        _query,
+        _headers,
+        {"data": {"type": "route", **_fields}},
     )
 
 
@@ -223,9 +223,9 @@ _LIST_EDGE_STRATEGIES: Operation[EdgeStrategyList] = Operation(
 
 
 def _request_list_edge_strategies(v: Checker) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
-    return Request((), query, headers, None)
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
+    return Request((), _query, _headers, None)
 
 
 _DELETE: Operation[None] = Operation(
@@ -242,12 +242,12 @@ _DELETE: Operation[None] = Operation(
 
 
 def _request_delete(v: Checker, route_id: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if route_id is None:
         v.fail("route_id", "is required")
     return Request(
-        (v.segment(v.string(route_id, "route_id", pattern=_P5, example="98396"), "route_id"),), query, headers, None
+        (v.segment(v.string(route_id, "route_id", pattern=_P5, example="98396"), "route_id"),), _query, _headers, None
     )
 
 
@@ -265,15 +265,15 @@ _UPDATE: Operation[RouteDocument] = Operation(
 
 
 def _request_update(v: Checker, route_id: Any, body: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if route_id is None:
         v.fail("route_id", "is required")
     if body is None:
         v.fail("body", "is required")
     body = _check_update_route_request(v, body, "")
     return Request(
-        (v.segment(v.string(route_id, "route_id", pattern=_P5, example="98396"), "route_id"),), query, headers, body
+        (v.segment(v.string(route_id, "route_id", pattern=_P5, example="98396"), "route_id"),), _query, _headers, body
     )
 
 

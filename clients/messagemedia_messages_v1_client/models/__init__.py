@@ -2,13 +2,22 @@
 # Do not edit: change the spec, then run `make regenerate` (see README, "Pins").
 """Contains all the data models used in inputs/outputs"""
 
+from .blacklist_pagination import BlacklistPagination
+from .block_numbers_request import BlockNumbersRequest
+from .block_numbers_response import BlockNumbersResponse
+from .blocked_number_list import BlockedNumberList
 from .cancel_scheduled_message_request import CancelScheduledMessageRequest
 from .cancel_scheduled_message_request_status import CancelScheduledMessageRequestStatus
 from .confirm_delivery_reports_request import ConfirmDeliveryReportsRequest
 from .confirm_replies_request import ConfirmRepliesRequest
+from .create_signature_key_request import CreateSignatureKeyRequest
+from .create_signature_key_request_cipher import CreateSignatureKeyRequestCipher
+from .create_signature_key_request_digest import CreateSignatureKeyRequestDigest
+from .create_webhook_request import CreateWebhookRequest
 from .credits_remaining import CreditsRemaining
 from .delivery_report import DeliveryReport
 from .delivery_report_list import DeliveryReportList
+from .enable_signature_key_request import EnableSignatureKeyRequest
 from .message import Message
 from .message_format import MessageFormat
 from .message_media_delivery_report_webhook import MessageMediaDeliveryReportWebhook
@@ -21,21 +30,42 @@ from .message_metadata import MessageMetadata
 from .message_status import MessageStatus
 from .metadata import Metadata
 from .new_message import NewMessage
+from .number_authorisation import NumberAuthorisation
+from .number_authorisation_list import NumberAuthorisationList
+from .phone_number_carrier import PhoneNumberCarrier
+from .phone_number_lookup import PhoneNumberLookup
 from .reply import Reply
 from .reply_list import ReplyList
 from .send_messages_request import SendMessagesRequest
 from .send_messages_response import SendMessagesResponse
+from .signature_key import SignatureKey
 from .source_number_type import SourceNumberType
+from .update_webhook_request import UpdateWebhookRequest
 from .vendor_account_id import VendorAccountId
+from .webhook import Webhook
+from .webhook_encoding import WebhookEncoding
+from .webhook_event import WebhookEvent
+from .webhook_header_map import WebhookHeaderMap
+from .webhook_list import WebhookList
+from .webhook_request_headers import WebhookRequestHeaders
 
 __all__ = (
+    "BlacklistPagination",
+    "BlockedNumberList",
+    "BlockNumbersRequest",
+    "BlockNumbersResponse",
     "CancelScheduledMessageRequest",
     "CancelScheduledMessageRequestStatus",
     "ConfirmDeliveryReportsRequest",
     "ConfirmRepliesRequest",
+    "CreateSignatureKeyRequest",
+    "CreateSignatureKeyRequestCipher",
+    "CreateSignatureKeyRequestDigest",
+    "CreateWebhookRequest",
     "CreditsRemaining",
     "DeliveryReport",
     "DeliveryReportList",
+    "EnableSignatureKeyRequest",
     "Message",
     "MessageFormat",
     "MessageMediaDeliveryReportWebhook",
@@ -48,10 +78,22 @@ __all__ = (
     "MessageStatus",
     "Metadata",
     "NewMessage",
+    "NumberAuthorisation",
+    "NumberAuthorisationList",
+    "PhoneNumberCarrier",
+    "PhoneNumberLookup",
     "Reply",
     "ReplyList",
     "SendMessagesRequest",
     "SendMessagesResponse",
+    "SignatureKey",
     "SourceNumberType",
+    "UpdateWebhookRequest",
     "VendorAccountId",
+    "Webhook",
+    "WebhookEncoding",
+    "WebhookEvent",
+    "WebhookHeaderMap",
+    "WebhookList",
+    "WebhookRequestHeaders",
 )

@@ -14,8 +14,22 @@ from .delivery_reports import (
     DeliveryReports,
     DeliveryReportsWithRawResponse,
 )
+from .lookups import AsyncLookups, AsyncLookupsWithRawResponse, Lookups, LookupsWithRawResponse
 from .messages import AsyncMessages, AsyncMessagesWithRawResponse, Messages, MessagesWithRawResponse
+from .number_authorisation import (
+    AsyncNumberAuthorisation,
+    AsyncNumberAuthorisationWithRawResponse,
+    NumberAuthorisation,
+    NumberAuthorisationWithRawResponse,
+)
 from .replies import AsyncReplies, AsyncRepliesWithRawResponse, Replies, RepliesWithRawResponse
+from .signature_keys import (
+    AsyncSignatureKeys,
+    AsyncSignatureKeysWithRawResponse,
+    SignatureKeys,
+    SignatureKeysWithRawResponse,
+)
+from .webhooks import AsyncWebhooks, AsyncWebhooksWithRawResponse, Webhooks, WebhooksWithRawResponse
 
 
 class Resources:
@@ -23,17 +37,33 @@ class Resources:
 
     delivery_reports: DeliveryReports
 
+    lookups: Lookups
+
     messages: Messages
 
+    number_authorisation: NumberAuthorisation
+
     replies: Replies
+
+    signature_keys: SignatureKeys
+
+    webhooks: Webhooks
 
     def __init__(self, runtime: Runtime) -> None:
 
         self.delivery_reports = DeliveryReports(runtime)
 
+        self.lookups = Lookups(runtime)
+
         self.messages = Messages(runtime)
 
+        self.number_authorisation = NumberAuthorisation(runtime)
+
         self.replies = Replies(runtime)
+
+        self.signature_keys = SignatureKeys(runtime)
+
+        self.webhooks = Webhooks(runtime)
 
 
 class AsyncResources:
@@ -41,17 +71,33 @@ class AsyncResources:
 
     delivery_reports: AsyncDeliveryReports
 
+    lookups: AsyncLookups
+
     messages: AsyncMessages
 
+    number_authorisation: AsyncNumberAuthorisation
+
     replies: AsyncReplies
+
+    signature_keys: AsyncSignatureKeys
+
+    webhooks: AsyncWebhooks
 
     def __init__(self, runtime: AsyncRuntime) -> None:
 
         self.delivery_reports = AsyncDeliveryReports(runtime)
 
+        self.lookups = AsyncLookups(runtime)
+
         self.messages = AsyncMessages(runtime)
 
+        self.number_authorisation = AsyncNumberAuthorisation(runtime)
+
         self.replies = AsyncReplies(runtime)
+
+        self.signature_keys = AsyncSignatureKeys(runtime)
+
+        self.webhooks = AsyncWebhooks(runtime)
 
 
 __all__ = [
@@ -68,12 +114,28 @@ __all__ = [
     "AsyncDeliveryReportsWithRawResponse",
     "DeliveryReports",
     "DeliveryReportsWithRawResponse",
+    "AsyncLookups",
+    "AsyncLookupsWithRawResponse",
+    "Lookups",
+    "LookupsWithRawResponse",
     "AsyncMessages",
     "AsyncMessagesWithRawResponse",
     "Messages",
     "MessagesWithRawResponse",
+    "AsyncNumberAuthorisation",
+    "AsyncNumberAuthorisationWithRawResponse",
+    "NumberAuthorisation",
+    "NumberAuthorisationWithRawResponse",
     "AsyncReplies",
     "AsyncRepliesWithRawResponse",
     "Replies",
     "RepliesWithRawResponse",
+    "AsyncSignatureKeys",
+    "AsyncSignatureKeysWithRawResponse",
+    "SignatureKeys",
+    "SignatureKeysWithRawResponse",
+    "AsyncWebhooks",
+    "AsyncWebhooksWithRawResponse",
+    "Webhooks",
+    "WebhooksWithRawResponse",
 ]

@@ -32,6 +32,24 @@ _P4 = re.compile(
     "^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2}(\\.[0-9]+)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?\\Z", re.ASCII
 )
 _P5 = re.compile("^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\\Z", re.ASCII)
+_E6 = frozenset(["FORM_ENCODED", "JSON", "XML"])
+_P7 = re.compile("^(?![Cc][Oo][Nn][Tt][Ee][Nn][Tt]-[Tt][Yy][Pp][Ee]\\Z)[!#$%&'*+.^_`|~0-9A-Za-z-]+\\Z", re.ASCII)
+_E8 = frozenset(
+    [
+        "DELIVERED_DR",
+        "ENROUTE_DR",
+        "EXPIRED_DR",
+        "FAILED_DR",
+        "OPT_OUT_SMS",
+        "RECEIVED_MMS",
+        "RECEIVED_SMS",
+        "REJECTED_DR",
+        "SUBMITTED_DR",
+    ]
+)
+_P9 = re.compile("^(carrier|type)(,(carrier|type))?\\Z", re.ASCII)
+_P10 = re.compile("^\\+[1-9][0-9]{1,14}(,\\+[1-9][0-9]{1,14})*\\Z", re.ASCII)
+_E11 = frozenset(["SHA224", "SHA256", "SHA512"])
 
 
 class NewMessageParams(TypedDict, total=False):

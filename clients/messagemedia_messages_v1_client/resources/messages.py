@@ -36,21 +36,21 @@ _SEND: Operation[SendMessagesResponse] = Operation(
 
 
 def _request_send(v: Checker, account: Any, messages: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if account is None:
         account = v.setting("account")
     if account is not None:
-        headers["Account"] = v.string(account, "account", min_length=1)
-    fields: dict[str, Any] = {}
+        _headers["Account"] = v.string(account, "account", min_length=1)
+    _fields: dict[str, Any] = {}
     if messages is None:
         v.fail("messages", "is required")
-    fields["messages"] = [
+    _fields["messages"] = [
         _check_new_message(v, x1, f"{f1}[{i1}]")
         for f1 in ("messages",)
         for i1, x1 in enumerate(v.array(messages, f1, min_items=1, max_items=100))
     ]
-    return Request((), query, headers, fields)
+    return Request((), _query, _headers, _fields)
 
 
 _STATUS: Operation[Message] = Operation(
@@ -67,14 +67,14 @@ _STATUS: Operation[Message] = Operation(
 
 
 def _request_status(v: Checker, message_id: Any, account: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if message_id is None:
         v.fail("message_id", "is required")
     if account is None:
         account = v.setting("account")
     if account is not None:
-        headers["Account"] = v.string(account, "account", min_length=1)
+        _headers["Account"] = v.string(account, "account", min_length=1)
     return Request(
         (
             v.segment(
@@ -89,8 +89,8 @@ def _request_status(v: Checker, message_id: Any, account: Any) -> Request:
                 "message_id",
             ),
         ),
-        query,
-        headers,
+        _query,
+        _headers,
         None,
     )
 
@@ -109,15 +109,15 @@ _CANCEL: Operation[None] = Operation(
 
 
 def _request_cancel(v: Checker, message_id: Any, account: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if message_id is None:
         v.fail("message_id", "is required")
     if account is None:
         account = v.setting("account")
     if account is not None:
-        headers["Account"] = v.string(account, "account", min_length=1)
-    fields: dict[str, Any] = {}
+        _headers["Account"] = v.string(account, "account", min_length=1)
+    _fields: dict[str, Any] = {}
     return Request(
         (
             v.segment(
@@ -132,9 +132,9 @@ def _request_cancel(v: Checker, message_id: Any, account: Any) -> Request:
                 "message_id",
             ),
         ),
-        query,
-        headers,
-        {"status": "cancelled", **fields},
+        _query,
+        _headers,
+        {"status": "cancelled", **_fields},
     )
 
 
@@ -152,13 +152,13 @@ _CREDITS: Operation[CreditsRemaining] = Operation(
 
 
 def _request_credits(v: Checker, account: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if account is None:
         account = v.setting("account")
     if account is not None:
-        headers["Account"] = v.string(account, "account", min_length=1)
-    return Request((), query, headers, None)
+        _headers["Account"] = v.string(account, "account", min_length=1)
+    return Request((), _query, _headers, None)
 
 
 class Messages:

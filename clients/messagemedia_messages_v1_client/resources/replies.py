@@ -40,13 +40,13 @@ _CHECK: Operation[ReplyList] = Operation(
 
 
 def _request_check(v: Checker, account: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if account is None:
         account = v.setting("account")
     if account is not None:
-        headers["Account"] = v.string(account, "account", min_length=1)
-    return Request((), query, headers, None)
+        _headers["Account"] = v.string(account, "account", min_length=1)
+    return Request((), _query, _headers, None)
 
 
 def _id_of_check(item: Reply) -> str:
@@ -67,21 +67,21 @@ _CONFIRM: Operation[None] = Operation(
 
 
 def _request_confirm(v: Checker, account: Any, reply_ids: Any) -> Request:
-    query: dict[str, Any] = {}
-    headers: dict[str, str] = {}
+    _query: dict[str, Any] = {}
+    _headers: dict[str, str] = {}
     if account is None:
         account = v.setting("account")
     if account is not None:
-        headers["Account"] = v.string(account, "account", min_length=1)
-    fields: dict[str, Any] = {}
+        _headers["Account"] = v.string(account, "account", min_length=1)
+    _fields: dict[str, Any] = {}
     if reply_ids is None:
         v.fail("reply_ids", "is required")
-    fields["reply_ids"] = [
+    _fields["reply_ids"] = [
         v.string(x1, f"{f1}[{i1}]", pattern=_P5)
         for f1 in ("reply_ids",)
         for i1, x1 in enumerate(v.array(reply_ids, f1, min_items=1, max_items=100))
     ]
-    return Request((), query, headers, fields)
+    return Request((), _query, _headers, _fields)
 
 
 class Replies:

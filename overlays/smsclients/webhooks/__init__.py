@@ -18,6 +18,7 @@ from .events import EventKind, InboundMessage, MessageStatus, Outcome, Provider,
 from .parsing import PROVIDERS, parse_event, provider_name
 from .receivers import Answer, Handler, WebhookASGIApp, WebhookWSGIApp, process
 from .request import WebhookRequest
+from .templates import WebhookTemplate
 from .verification import (
     DEFAULT_MAX_CLOCK_SKEW,
     FLOWROUTE_SOURCE_ADDRESSES,
@@ -59,6 +60,7 @@ __all__ = [
     "WebhookASGIApp",
     "WebhookEvent",
     "WebhookRequest",
+    "WebhookTemplate",
     "WebhookVerificationError",
     "WebhookWSGIApp",
     "check_basic_auth",

@@ -42,20 +42,24 @@ def header_items(headers: HeaderItems) -> list[tuple[str, str]]:
     return items
 
 
-def json_object(body: bytes | bytearray | memoryview | str, field: str = "body") -> dict[str, Any]:
-    """The body as a JSON object; anything else is an :class:`InputError`.
+def body_bytes(body: bytes | bytearray | memoryview | str, field: str = "body") -> bytes:
+    """The raw body as bytes; text with a lone surrogate (no UTF-8 for it) is an :class:`InputError`."""
+    if not isinstance(body, str):
+        return bytes(body)
+    try:
+        return body.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(field, "is not valid Unicode text (a lone surrogate)") from exc
+
+
+def json_value(body: bytes | bytearray | memoryview | str, field: str = "body") -> Any:
+    """The body as any JSON value; what no provider sends is an :class:`InputError`.
 
     Refused as well: text with a lone surrogate (raw or as a ``\\ud800`` escape), ``NaN`` /
     ``Infinity`` and numbers too large for a float (RFC 8259 has no such values; as ids they would
     make different events look alike), and nesting deeper than :data:`MAX_DEPTH`.
     """
-    if isinstance(body, str):
-        try:
-            data = body.encode("utf-8")
-        except UnicodeEncodeError as exc:
-            raise InputError(field, "is not valid Unicode text (a lone surrogate)") from exc
-    else:
-        data = bytes(body)
+    data = body_bytes(body, field)
     if not data.strip():
         raise InputError(field, "is empty; a JSON object was expected")
     try:
@@ -66,9 +70,15 @@ def json_object(body: bytes | bytearray | memoryview | str, field: str = "body")
         raise InputError(field, f"has a number JSON does not allow or a float cannot hold ({exc})") from exc
     except (ValueError, RecursionError) as exc:
         raise InputError(field, "is not valid JSON") from exc
+    check_values(value, field)
+    return value
+
+
+def json_object(body: bytes | bytearray | memoryview | str, field: str = "body") -> dict[str, Any]:
+    """The body as a JSON object (checked as :func:`json_value`); any other value is an :class:`InputError`."""
+    value = json_value(body, field)
     if not isinstance(value, dict):
         raise InputError(field, f"must be a JSON object, not {type(value).__name__}")
-    check_values(value, field)
     return value
 
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any, get_args
 
 from ..errors import InputError
-from . import _bandwidth, _flowroute, _messagemedia
+from . import _bandwidth, _flowroute, templates
 from ._common import HeaderItems, header_items
 from .events import Provider, WebhookEvent
 
@@ -21,6 +22,7 @@ def parse_event(
     headers: HeaderItems,
     body: bytes | bytearray | memoryview | str,
     query: str | bytes = "",
+    template: templates.WebhookTemplate | str | Mapping[str, str] | None = None,
 ) -> WebhookEvent:
     """Parse one webhook request into an :class:`~smsclients.webhooks.InboundMessage`,
     :class:`~smsclients.webhooks.MessageStatus` or :class:`~smsclients.webhooks.UnknownEvent`.
@@ -30,7 +32,10 @@ def parse_event(
     (a mapping or raw ``(name, value)`` pairs), ``body`` (the raw bytes) and ``query`` (the raw
     query string) are the request as received. A body no provider sends raises
     :class:`~smsclients.InputError` naming the field; a well-formed event of a type this package
-    does not know is returned as ``kind="unknown"``. Nothing is verified here: check signatures,
+    does not know is returned as ``kind="unknown"``. ``template`` (MessageMedia only) is the payload
+    template of the webhook the request came through, or a mapping of fields to body paths
+    (:mod:`smsclients.webhooks.templates`); without one, a MessageMedia body of no known shape is
+    ``kind="unknown"``. Nothing is verified here: check signatures,
     source addresses or credentials first (:mod:`smsclients.webhooks.verification`).
     """
     name = provider_name(provider)
@@ -42,11 +47,13 @@ def parse_event(
     if not isinstance(query, str | bytes):
         raise InputError("query", "must be the raw query string (str or bytes)")
     verb = method.upper()
+    if template is not None and name != "messagemedia":
+        raise InputError("template", "only MessageMedia webhooks have payload templates")
     if name == "flowroute":
         return _flowroute.parse(verb, body)
     if name == "bandwidth":
         return _bandwidth.parse(verb, body, query)
-    return _messagemedia.parse(verb, body)
+    return templates.parse_templated(verb, headers, body, template)
 
 
 def provider_name(value: Any) -> Provider:

@@ -17,7 +17,7 @@ import inspect
 import logging
 import re
 import time
-from collections.abc import Awaitable, Callable, Iterable, MutableMapping, Sequence
+from collections.abc import Awaitable, Callable, Iterable, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote
@@ -28,6 +28,7 @@ from .events import Provider, WebhookEvent
 from .parsing import parse_event, provider_name
 from .replay import ReplayCache
 from .request import WebhookRequest
+from .templates import WebhookTemplate
 from .verification import Verifier
 
 __all__ = [
@@ -50,6 +51,7 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 
 Handler = Callable[[WebhookEvent], Any]
+Template = WebhookTemplate | str | Mapping[str, str]
 """Your function: takes the event; may be ``async``. Raise to make the provider retry."""
 
 DEFAULT_MAX_BODY_BYTES = 1_048_576  # webhook bodies are a few hundred bytes; MMS attachments stay well below
@@ -89,11 +91,14 @@ def _tell(request: WebhookRequest, verifiers: Sequence[Verifier], hook_name: str
             hook(request)
 
 
-def process(provider: Provider, request: WebhookRequest, verifiers: Sequence[Verifier] = ()) -> WebhookEvent | Answer:
+def process(
+    provider: Provider, request: WebhookRequest, verifiers: Sequence[Verifier] = (), template: Template | None = None
+) -> WebhookEvent | Answer:
     """Verify and parse one request: the event, or the answer to give instead (403 / 409 / 400).
 
     When an answer is returned, the verifiers that had passed the request are released (see
     :func:`released`); once the event is returned, call :func:`accepted` or :func:`released`.
+    ``template``: the payload template of a MessageMedia webhook (see ``parse_event``).
     """
     name = provider_name(provider)
     for index, verifier in enumerate(verifiers):
@@ -103,7 +108,14 @@ def process(provider: Provider, request: WebhookRequest, verifiers: Sequence[Ver
             released(request, verifiers[:index])
             return _refusal(name, exc)
     try:
-        return parse_event(name, method=request.method, headers=request.headers, body=request.body, query=request.query)
+        return parse_event(
+            name,
+            method=request.method,
+            headers=request.headers,
+            body=request.body,
+            query=request.query,
+            template=template,
+        )
     except InputError as exc:
         released(request, verifiers)
         return _refusal(name, exc)
@@ -144,6 +156,7 @@ class _Receiver:
         verifiers: Iterable[Verifier] = (),
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         deduplicate: ReplayCache | None = None,
+        template: Template | None = None,
     ) -> None:
         self.provider: Provider = provider_name(provider)  # an unknown name is an InputError listing the valid ones
         self.handler = handler
@@ -151,6 +164,8 @@ class _Receiver:
         if isinstance(max_body_bytes, bool) or not isinstance(max_body_bytes, int) or max_body_bytes < 0:
             raise InputError("max_body_bytes", "must be a number of bytes, 0 or more")
         self.max_body_bytes = max_body_bytes
+        # Checked now: a template that cannot be read is the integrator's error, not the sender's.
+        self.template = None if template is None else WebhookTemplate.of(template)
         self.deduplicate = deduplicate
 
     def _start(self, request: WebhookRequest, event: WebhookEvent) -> Answer | None:
@@ -216,7 +231,7 @@ class WebhookASGIApp(_Receiver):
         except InputError as exc:  # a scope no server should give; answered, not raised
             await _send(send, _refusal(self.provider, exc))
             return
-        result = process(self.provider, request, self.verifiers)
+        result = process(self.provider, request, self.verifiers, self.template)
         if isinstance(result, Answer):
             await _send(send, result)
             return
@@ -298,10 +313,18 @@ class WebhookWSGIApp(_Receiver):
         verifiers: Iterable[Verifier] = (),
         max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
         deduplicate: ReplayCache | None = None,
+        template: Template | None = None,
     ) -> None:
         if inspect.iscoroutinefunction(handler):
             raise TypeError("a WSGI app calls its handler synchronously; use WebhookASGIApp for async handlers")
-        super().__init__(provider, handler, verifiers=verifiers, max_body_bytes=max_body_bytes, deduplicate=deduplicate)
+        super().__init__(
+            provider,
+            handler,
+            verifiers=verifiers,
+            max_body_bytes=max_body_bytes,
+            deduplicate=deduplicate,
+            template=template,
+        )
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
         answer = self._answer(environ)
@@ -328,7 +351,7 @@ class WebhookWSGIApp(_Receiver):
             )
         except InputError as exc:  # an environ no server should give; answered, not raised
             return _refusal(self.provider, exc)
-        result = process(self.provider, request, self.verifiers)
+        result = process(self.provider, request, self.verifiers, self.template)
         if isinstance(result, Answer):
             return result
         instead = self._start(request, result)

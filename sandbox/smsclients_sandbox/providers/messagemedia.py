@@ -15,6 +15,7 @@ message decrements.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -58,6 +59,10 @@ class MessageMedia:
     def __init__(self, state: State, surface: Surface) -> None:
         self.state = state
         self.surface = surface
+        # Set by the management APIs (messagemedia_management.py): the account's opt-out list,
+        # and who hears of each delivery report ("DR") and reply ("MO") besides the callback URL.
+        self.blocked: Callable[[str, str], bool] = lambda account, number: False
+        self.listeners: list[Callable[[str, dict[str, Any], dict[str, Any]], None]] = []
 
     def operations(self) -> list[Operation]:
         s = self.surface
@@ -177,6 +182,8 @@ class MessageMedia:
                     self.state.store.put(MESSAGES, message_id, doc)
                     continue
                 following = NEXT_STATUS.get(message["status"])
+                if message["status"] == "queued" and self.blocked(doc["account"], message["destination_number"]):
+                    following = "rejected"  # an opted-out number: a delivery report, never a delivery
                 if following is None:
                     if message["status"] != "scheduled":
                         self.state.store.delete(IN_FLIGHT, message_id)
@@ -207,6 +214,8 @@ class MessageMedia:
                 report[key] = message[key]
         self.state.store.put(REPORTS, report["delivery_report_id"], report)
         self.state.callbacks.messagemedia_report(report)
+        for listener in self.listeners:
+            listener("DR", report, doc)
 
     # ------------------------------------------------------------------ check / confirm
     def check_reports(self, call: Call) -> Reply:
@@ -261,6 +270,8 @@ class MessageMedia:
         self.state.store.put(REPLIES, reply["reply_id"], reply)
         callback = payload.get("callback_url")
         self.state.callbacks.messagemedia_reply(reply, explicit=callback if isinstance(callback, str) else None)
+        for listener in self.listeners:
+            listener("MO", reply, {"message": original or {}, "account": account})
         return reply
 
 
