@@ -417,10 +417,15 @@ def test_client_requires_all_three_credentials(kwargs: dict[str, Any]) -> None:
         Client(**kwargs)
 
 
-def test_client_refuses_plain_http_endpoint() -> None:
+def test_client_refuses_plain_http_endpoint_on_use() -> None:
+    # BW-py stored the endpoint and failed on use; so does the drop-in, before anything is sent.
+    api = Client(USER_ID, API_TOKEN, API_SECRET, api_endpoint="http://api.catapult.inetwork.com")
     with pytest.raises(InsecureURLError) as caught:
-        Client(USER_ID, API_TOKEN, API_SECRET, api_endpoint="http://api.catapult.inetwork.com")
+        api.get_message("m-1")
     assert isinstance(caught.value, ValueError)
+    assert caught.value.field == "api_endpoint"
+    assert "e.g. https://api.catapult.inetwork.com" in str(caught.value)
+    assert "http://api.catapult" not in str(caught.value)  # the example is a valid one, not the rejected value
 
 
 @pytest.mark.parametrize("name", ["messaging", "Messaging", "MESSAGING"])

@@ -17,21 +17,27 @@ reached the server is never repeated.
 
 from __future__ import annotations
 
+import dataclasses
+import os
 import re
+import warnings
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, Final
+from typing import Any, Final, NamedTuple, cast
 
 import httpx
-from bandwidth_messaging_v1_client.models import Message
+from bandwidth_messaging_v1_client.resources import Messages
 from bandwidth_messaging_v1_client.resources._schemas import SendMessageRequestParams
 
-from smsclients.bandwidth import BandwidthClient, message_id_from_location
+from smsclients.bandwidth import PROVIDER, BandwidthClient, message_id_from_location
+from smsclients.config import environment_variable
 from smsclients.errors import APIError, InputError, combined_error_class, copy_api_error_fields
 from smsclients.lifecycle import Closable
 from smsclients.redaction import REDACTED
 from smsclients.retries import RetryPolicy
 from smsclients.validation import check_options
+
+from ._settings import LazyClient, checked_base_url, environment_setting
 
 __all__ = ["BandwidthMessageAPIException", "Client", "client", "to_snake_case"]
 
@@ -147,11 +153,6 @@ def _normalise_wire_message(message: Mapping[str, Any]) -> dict[str, Any]:
 _WIRE_KEYS: Final = SendMessageRequestParams.__required_keys__ | SendMessageRequestParams.__optional_keys__
 
 
-def _message_dict(message: Message) -> dict[str, Any]:
-    result: dict[str, Any] = to_snake_case(message.to_dict())
-    return result
-
-
 class _AuthPair(tuple[str, str]):
     """``(api_token, api_secret)`` as BW-py's ``Client.auth``; its repr hides the secret."""
 
@@ -173,17 +174,60 @@ _OPTIONS: Final[dict[str, tuple[type, ...]]] = {
     "retry": (RetryPolicy, type(None)),
     "transport": (httpx.BaseTransport, type(None)),
 }
+_CREDENTIALS: Final = ("user_id", "api_token", "api_secret")
+
+
+class _AsJson:
+    """A runtime whose answers are the JSON as it came: BW-py returned whatever JSON the API sent.
+
+    The modern client checks an answer against the spec (``id``, ``from``, ... required); the
+    legacy surface promised only "the message as a dict", so it reads as tolerantly as BW-py did.
+    """
+
+    def __init__(self, runtime: Any) -> None:
+        self._runtime = runtime
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._runtime, name)
+
+    def call(self, op: Any, request: Any, options: Any) -> Any:
+        return self._runtime.call(_json_operation(op), request, options)
+
+    def link_pages(self, op: Any, request: Any, options: Any, page: Any, limit: int | None) -> Any:
+        return self._runtime.link_pages(_json_operation(op), request, options, page, limit)
+
+
+def _json_operation(op: Any) -> Any:
+    return dataclasses.replace(op, parse=_as_is)
+
+
+def _as_is(data: Any) -> Any:
+    return data
+
+
+class _Connection(NamedTuple):
+    """The modern client and the same messages surface reading answers as plain JSON."""
+
+    client: BandwidthClient
+    json_messages: Messages
+
+    def close(self) -> None:
+        self.client.close()
 
 
 class Client(Closable):
     """``bandwidth.messaging.Client``: the Catapult messaging API for one user.
 
     ``Client(user_id, api_token, api_secret, api_endpoint="https://api.catapult.inetwork.com",
-    api_version="v1")``; all three credentials are required (ValueError otherwise). Extra options
-    beyond BW-py's: ``retry`` (a :class:`smsclients.RetryPolicy`) and ``transport`` (an httpx
-    transport). BW-py ignored unknown options, so a misspelt ``api_endpiont=`` talked to
-    production; here any other option raises :class:`smsclients.errors.ArgumentError` (a
-    TypeError) naming it, and a wrong-typed one InputError.
+    api_version="v1")``. As in BW-py, the three credentials are required when the client is built
+    (ValueError otherwise); a credential left out (``None``) is first read from
+    ``BANDWIDTH_USER_ID``, ``BANDWIDTH_API_TOKEN`` or ``BANDWIDTH_API_SECRET``, the modern
+    client's variables. Everything else is checked on use, as BW-py did: ``api_endpoint`` and
+    ``api_version`` are read on every call (left at their defaults, ``BANDWIDTH_BASE_URL`` is used
+    when set), and a bad endpoint raises :class:`smsclients.InputError` then. Extra options beyond
+    BW-py's: ``retry`` (a :class:`smsclients.RetryPolicy`) and ``transport`` (an httpx transport).
+    BW-py ignored unknown options, so a misspelt ``api_endpiont=`` talked to production; here it
+    still builds the client (as BW-py did) but warns, naming the option.
     """
 
     def __init__(
@@ -193,31 +237,68 @@ class Client(Closable):
         api_secret: str | None = None,
         **other_options: Any,
     ) -> None:
+        given = {"user_id": user_id, "api_token": api_token, "api_secret": api_secret}
+        user_id, api_token, api_secret = (
+            value if value is not None else environment_setting(PROVIDER, name, os.environ)
+            for name, value in given.items()
+        )
         if not (user_id and api_token and api_secret):
             raise ValueError(
-                "Arguments user_id, api_token and api_secret are required. "
+                "Arguments user_id, api_token and api_secret are required (or the environment variables "
+                "BANDWIDTH_USER_ID, BANDWIDTH_API_TOKEN and BANDWIDTH_API_SECRET). "
                 'Use bandwidth.client("messaging", "YOUR-USER-ID", "YOUR-API-TOKEN", "YOUR-API-SECRET")'
             )
-        check_options("bandwidth.Client", other_options, _OPTIONS)
+        unknown = sorted(set(other_options) - set(_OPTIONS))
+        if unknown:
+            # BW-py ignored them; a warning, not an error, so code that ran there still runs.
+            warnings.warn(
+                f"bandwidth.Client: unknown option(s) {', '.join(unknown)} ignored "
+                f"(known: {', '.join(sorted(_OPTIONS))})",
+                UserWarning,
+                stacklevel=2,
+            )
         self.user_id = user_id
         self.api_endpoint: str = other_options.get("api_endpoint", DEFAULT_API_ENDPOINT)
         self.api_version: str = other_options.get("api_version", DEFAULT_API_VERSION)
         # Documented attribute, kept for code that reads it; the secret never shows in its repr.
         self.auth: tuple[str, str] = _AuthPair((api_token, api_secret))
-        retry: RetryPolicy | None = other_options.get("retry")
-        transport: httpx.BaseTransport | None = other_options.get("transport")
-        self._client = BandwidthClient(
-            user_id,
-            api_token,
-            api_secret,
-            base_url=f"{self.api_endpoint.rstrip('/')}/{self.api_version.strip('/')}",
-            retry=retry,
-            transport=transport,
-        )
+        self._options: dict[str, Any] = {
+            name: other_options[name] for name in ("retry", "transport") if name in other_options
+        }
+        self._connections: LazyClient[tuple[Any, ...], _Connection] = LazyClient(self._connect)
+
+    def _base_url(self) -> tuple[str, str]:
+        """The base URL for this call and the setting it came from (read now, as BW-py read it per request)."""
+        endpoint, version = self.api_endpoint, self.api_version
+        for name, value in (("api_endpoint", endpoint), ("api_version", version)):
+            if not isinstance(value, str):
+                raise InputError(name, f"must be a string, e.g. {DEFAULT_API_ENDPOINT!r}")
+        if endpoint == DEFAULT_API_ENDPOINT and version == DEFAULT_API_VERSION:
+            configured = environment_setting(PROVIDER, "base_url", os.environ)
+            if configured is not None:
+                return configured, environment_variable(PROVIDER, "base_url")
+        return f"{endpoint.rstrip('/')}/{version.strip('/')}", "api_endpoint"
+
+    def _connect(self, key: tuple[Any, ...]) -> _Connection:
+        base_url, user_id, api_token, api_secret = key
+        check_options("bandwidth.Client", self._options, _OPTIONS)
+        modern = BandwidthClient(user_id, api_token, api_secret, base_url=base_url, **self._options)
+        return _Connection(modern, Messages(cast(Any, _AsJson(modern.messages._runtime))))
+
+    def _connection(self) -> _Connection:
+        base_url, field = self._base_url()
+        example = f"{DEFAULT_API_ENDPOINT}/{DEFAULT_API_VERSION}" if field != "api_endpoint" else DEFAULT_API_ENDPOINT
+        checked = checked_base_url(base_url, field=field, example=example)
+        auth = tuple(self.auth) if isinstance(self.auth, tuple) else (None, None)
+        return self._connections.get((checked, self.user_id, *auth))
+
+    @property
+    def _client(self) -> BandwidthClient:
+        return self._connection().client
 
     def close(self) -> None:
         """Close the connection pool (BW-py had none; optional)."""
-        self._client.close()
+        self._connections.close()
 
     def __repr__(self) -> str:
         return (
@@ -243,7 +324,7 @@ class Client(Closable):
         Filters are checked at call time; pages are fetched as the generator is consumed. Extra
         keyword arguments are sent as query parameters.
         """
-        pager = self._client.messages.iter(
+        pager = self._connection().json_messages.iter(
             from_=from_,
             to=to,
             from_date_time=from_date_time,
@@ -259,7 +340,7 @@ class Client(Closable):
         def generate() -> Generator[dict[str, Any], None, None]:
             with _legacy_errors():
                 for message in pager:
-                    yield _message_dict(message)
+                    yield to_snake_case(message)
 
         return generate()
 
@@ -327,7 +408,8 @@ class Client(Closable):
     def get_message(self, id: str) -> dict[str, Any]:
         """Get information about a message, as a snake_cased dict."""
         with _legacy_errors():
-            return _message_dict(self._client.messages.get(id))
+            result: dict[str, Any] = to_snake_case(self._connection().json_messages.get(id))
+        return result
 
 
 # --------------------------------------------------------------------------------------------------

@@ -21,23 +21,31 @@ Behaviour that differs on purpose (the old defects):
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, Final
 
 import httpx
 
+from ..auth import BasicAuth
+from ..config import environment_variable
 from ..errors import APIError, InputError, combined_error_class
-from ..flowroute import MESSAGES_V2_PREFIX, FlowrouteClient
-from ..http import require_secure_url
+from ..facade import SyncClient
+from ..flowroute import MESSAGES_V2, MESSAGES_V2_PREFIX, PROVIDER, MessagesV2
 from ..lifecycle import Closable
 from ..retries import RetryPolicy
+from ._settings import LazyClient, checked_base_url, environment_setting, missing_setting
 
 __all__ = ["APIController", "APIException", "Configuration", "Message"]
 
 
 class Configuration:
-    """The library's settings class. ``BASE_URI`` is read when an :class:`APIController` is created."""
+    """The library's settings class. ``BASE_URI`` is read on every call, as the library read it.
+
+    Left at its default, ``FLOWROUTE_BASE_URL`` (the modern clients' variable, the API root) plus
+    ``/v2`` is used when set, so the ``sms_sandbox`` fixture redirects legacy code too.
+    """
 
     BASE_URI = "https://api.flowroute.com/v2"
 
@@ -101,34 +109,91 @@ def _legacy_errors(reasons: dict[int, str]) -> Iterator[None]:
         raise type(error)(field, error.rule) from None
 
 
-def _api_root(base_uri: str) -> str:
-    """``https://host/v2`` -> ``https://host``: the modern client adds the ``/v2`` itself."""
-    trimmed = require_secure_url(base_uri, field="base_uri").rstrip("/")
-    if not trimmed.endswith(MESSAGES_V2_PREFIX):
-        raise InputError("base_uri", f"must end with {MESSAGES_V2_PREFIX}, e.g. {Configuration.BASE_URI}")
-    return trimmed[: -len(MESSAGES_V2_PREFIX)]
+_DEFAULT_BASE_URI: Final = Configuration.BASE_URI
+# The library's parameter names -> the modern clients' (and so their environment variables).
+_CREDENTIALS: Final = {"username": "access_key", "password": "secret_key"}
+
+
+class _MessagesV2Client(SyncClient):
+    """The Messages v2 surface alone, rooted at the library's ``BASE_URI`` (any path, as the library took)."""
+
+    def __init__(self, base_uri: str, auth: BasicAuth, retry: RetryPolicy, transport: Any) -> None:
+        self._start()
+        self.messages_v2 = MessagesV2(self._open(MESSAGES_V2, base_uri, auth, retry=retry, transport=transport))
+
+
+def _base_uri(given: str | None) -> tuple[str, str]:
+    """The base URI for this call and the name of the setting it came from."""
+    if given is not None:
+        return given, "base_uri"
+    configured = Configuration.BASE_URI
+    if configured == _DEFAULT_BASE_URI:
+        root = environment_setting(PROVIDER, "base_url", os.environ)
+        if root is not None:
+            return root.rstrip("/") + MESSAGES_V2_PREFIX, environment_variable(PROVIDER, "base_url")
+    return configured, "Configuration.BASE_URI"
 
 
 class APIController(Closable):
     """Sends messages and looks up message detail records (Messages v2).
 
-    ``username`` is the API access key, ``password`` the secret key. The keyword-only options are
-    new: ``base_uri`` (default :attr:`Configuration.BASE_URI`), ``retry`` and ``transport``.
+    ``username`` is the API access key, ``password`` the secret key; as in the library, nothing is
+    checked when the controller is built (applications build it at import time from
+    ``os.environ.get``). On each call, a credential that is ``None`` is read from
+    ``FLOWROUTE_ACCESS_KEY`` / ``FLOWROUTE_SECRET_KEY``, and the base URI is ``base_uri`` or
+    :attr:`Configuration.BASE_URI` as it is then. A credential found nowhere raises
+    :class:`APIException` (``response_code`` 401, as the API answered the library) that is also a
+    :class:`smsclients.config.MissingSettingError` naming the variable. The keyword-only options are
+    new: ``base_uri``, ``retry`` and ``transport``.
     """
 
     def __init__(
         self,
-        username: str,
-        password: str,
+        username: str | None = None,
+        password: str | None = None,
         *,
         base_uri: str | None = None,
         retry: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        root = _api_root(Configuration.BASE_URI if base_uri is None else base_uri)
-        self._client = FlowrouteClient(
-            username, password, base_url=root, retry=retry if retry is not None else RetryPolicy(), transport=transport
-        )
+        self._username, self._password, self._given_base_uri = username, password, base_uri
+        self._retry, self._transport = retry, transport
+        self._clients: LazyClient[tuple[str, str, str], _MessagesV2Client] = LazyClient(self._build)
+
+    def _build(self, key: tuple[str, str, str]) -> _MessagesV2Client:
+        base_uri, username, password = key
+        retry = self._retry if self._retry is not None else RetryPolicy()
+        if not isinstance(retry, RetryPolicy):
+            raise InputError("retry", "must be a RetryPolicy")
+        return _MessagesV2Client(base_uri.rstrip("/"), BasicAuth(username, password), retry, self._transport)
+
+    def _credential(self, parameter: str, given: Any) -> str:
+        if given is None or given == "":
+            variable = environment_variable(PROVIDER, _CREDENTIALS[parameter])
+            given = os.environ.get(variable) or None
+            if given is None:
+                body = {
+                    "errors": [
+                        {
+                            "status": 401,
+                            "title": UNAUTHORIZED,
+                            "detail": f"{parameter} not given, and the environment variable {variable} is not set",
+                        }
+                    ]
+                }
+                raise missing_setting(
+                    APIException, parameter, variable, reason=UNAUTHORIZED, response_code=401, response_body=body
+                )
+        if not isinstance(given, str):
+            raise InputError(parameter, "must be a string")
+        return given
+
+    def _messages(self) -> MessagesV2:
+        username = self._credential("username", self._username)
+        password = self._credential("password", self._password)
+        base_uri, field = _base_uri(self._given_base_uri)
+        checked = checked_base_url(base_uri, field=field, example=_DEFAULT_BASE_URI)
+        return self._clients.get((checked, username, password)).messages_v2
 
     def create_message(self, message: Message) -> dict[str, Any]:
         """POST /messages; returns e.g. ``{"data": {"id": "mdr1-..."}}``."""
@@ -136,16 +201,17 @@ class APIController(Closable):
             # getattr: anything that is not a Message ends in the facade's InputError, not AttributeError.
             fields: list[Any] = [getattr(message, name, None) for name in ("to", "mfrom", "content")]
             to, from_, content = fields
-            return self._client.messages_v2.send(to=to, from_=from_, body=content).to_dict()
+            return self._messages().send(to=to, from_=from_, body=content).to_dict()
 
     def get_message_lookup(self, record_id: str) -> dict[str, Any]:
         """GET /messages/{record_id}; returns the MDR document ``{"data": {"type", "id", "attributes"}}``."""
         with _legacy_errors({}):
-            return self._client.messages_v2.get(record_id).to_dict()
+            return self._messages().get(record_id).to_dict()
 
     def close(self) -> None:
         """New: release the connection pool (the library had none to release)."""
-        self._client.close()
+        self._clients.close()
 
     def __repr__(self) -> str:
-        return f"APIController(base_uri={self._client.base_url + MESSAGES_V2_PREFIX!r})"
+        # Never a credential; the base URI this controller would use now.
+        return f"APIController(base_uri={_base_uri(self._given_base_uri)[0]!r})"

@@ -15,9 +15,12 @@ paths exist as aliases inside this module, e.g.
 
 Behaviour that differs on purpose (the old defects):
 
-* credentials belong to the client object (the SDK kept them in a global ``Configuration``);
-  ``Configuration.basic_auth_user_name`` / ``basic_auth_password`` still exist (``None`` until you
-  set them) for programs that read them, but the client never falls back to them;
+* credentials given to a client belong to it (the SDK's constructor wrote them into the global
+  ``Configuration``, so two clients shared one account); a client given none reads
+  ``Configuration.basic_auth_user_name`` / ``basic_auth_password`` (``None`` until you set them),
+  then ``FLOWROUTE_ACCESS_KEY`` / ``FLOWROUTE_SECRET_KEY``, on every call. Nothing is checked when
+  a client is built; a credential found nowhere raises, on the first call, :class:`ErrorException`
+  (401, the SDK's answer then) that is also a :class:`smsclients.config.MissingSettingError`;
 * request bodies may be the documented JSON strings **or** dicts (a dict used to raise TypeError);
   ``"is_mms": "true"``/``"false"`` strings are sent as JSON booleans;
 * the error mapping is uniform for every method: 401/403/404/422 raise :class:`ErrorException`
@@ -65,25 +68,28 @@ from __future__ import annotations
 
 import csv
 import gzip
+import json
 import os
 import sys
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import cached_property
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
 
 import httpx
 from flowroute_v2_client.models import CdrCsvRecord
 
+from ..config import environment_variable
 from ..errors import APIError, ArgumentError, InputError, MalformedResponseError, combined_error_class
-from ..flowroute import FlowrouteClient
+from ..flowroute import PROVIDER, FlowrouteClient
 from ..lifecycle import Closable
 from ..responses import parse_json_body
 from ..retries import RetryPolicy
 from ..validation import json_input
 from ._apimatic import HttpContext, HttpRequest, HttpResponse
+from ._settings import LazyClient, checked_base_url, environment_setting, missing_setting
 
 __all__ = [
     "APIException",
@@ -105,11 +111,13 @@ __all__ = [
 
 
 class Configuration:
-    """``base_uri`` is read when a client is created; credentials are per client now.
+    """The SDK's settings, read on every call as the SDK read them.
 
-    ``basic_auth_user_name`` and ``basic_auth_password`` are the SDK's placeholders, kept for
-    programs that read them to pass them on (the SDK's ``number_route_message_demo.py`` does);
-    the client itself never reads them.
+    ``base_uri`` (at its default, ``FLOWROUTE_BASE_URL`` is used when set);
+    ``basic_auth_user_name`` / ``basic_auth_password`` are used by a client (or a controller built
+    alone) that was not given its own credentials, before ``FLOWROUTE_ACCESS_KEY`` /
+    ``FLOWROUTE_SECRET_KEY``. A client never writes them (the SDK's constructor did, so two clients
+    shared one account).
     """
 
     base_uri = "https://api.flowroute.com"
@@ -380,13 +388,137 @@ def _result(value: Any) -> Any:
 # ----------------------------------------------------------------------------- controllers
 
 
-class NumbersController:
+_DEFAULT_BASE_URI = "https://api.flowroute.com"
+# The SDK's credential names -> the modern clients' (and so their environment variables).
+_CREDENTIALS = {"basic_auth_user_name": "access_key", "basic_auth_password": "secret_key"}
+
+
+def _missing_credential(parameter: str) -> ErrorException:
+    """What the first call without a credential raises: the SDK's 401 error, also a MissingSettingError."""
+    variable = environment_variable(PROVIDER, _CREDENTIALS[parameter])
+    detail = f"{parameter} not given (argument or Configuration), and the environment variable {variable} is not set"
+    body = json.dumps({"errors": [{"status": 401, "title": "Unauthorized", "detail": detail}]})
+    context = HttpContext(HttpRequest("", ""), HttpResponse(401, {}, body))
+    return missing_setting(
+        ErrorException,
+        parameter,
+        variable,
+        reason=ERROR_REASONS[401],
+        context=context,
+        response_code=401,
+        errors=[Error1(None, 401, detail, "Unauthorized")],
+    )
+
+
+class _Connection:
+    """The settings of a client (or of controllers built alone), resolved on every call as the SDK did.
+
+    A credential is the one given, else :class:`Configuration`'s (when set), else
+    ``FLOWROUTE_ACCESS_KEY`` / ``FLOWROUTE_SECRET_KEY``; the base URI is the one given, else
+    ``Configuration.base_uri``, which at its default gives way to ``FLOWROUTE_BASE_URL`` when set.
+    The modern client is built on first use and again when these change.
+    """
+
+    def __init__(
+        self,
+        user_name: Any = None,
+        password: Any = None,
+        base_uri: Any = None,
+        retry: Any = None,
+        transport: Any = None,
+    ) -> None:
+        self._given = {"basic_auth_user_name": user_name, "basic_auth_password": password}
+        self._base_uri, self._retry, self._transport = base_uri, retry, transport
+        self._clients: LazyClient[tuple[str, str, str], FlowrouteClient] = LazyClient(self._build)
+
+    def _build(self, key: tuple[str, str, str]) -> FlowrouteClient:
+        base_uri, user_name, password = key
+        retry = self._retry if self._retry is not None else RetryPolicy()
+        with _legacy_errors({"access_key": "basic_auth_user_name", "secret_key": "basic_auth_password"}):
+            return FlowrouteClient(user_name, password, base_url=base_uri, retry=retry, transport=self._transport)
+
+    def _credential(self, parameter: str) -> str:
+        value = self._given[parameter]
+        if value is None:
+            value = getattr(Configuration, parameter, None)
+        if value is None:
+            value = environment_setting(PROVIDER, _CREDENTIALS[parameter], os.environ)
+            if value is None:
+                raise _missing_credential(parameter)
+        return cast(str, value)
+
+    def base_uri(self) -> tuple[Any, str]:
+        """The base URI for a call now, and the setting it came from."""
+        if self._base_uri is not None:
+            return self._base_uri, "base_uri"
+        configured = Configuration.base_uri
+        if configured == _DEFAULT_BASE_URI:
+            root = environment_setting(PROVIDER, "base_url", os.environ)
+            if root is not None:
+                return root, environment_variable(PROVIDER, "base_url")
+        return configured, "Configuration.base_uri"
+
+    def __call__(self) -> FlowrouteClient:
+        user_name = self._credential("basic_auth_user_name")
+        password = self._credential("basic_auth_password")
+        base_uri, field = self.base_uri()
+        checked = checked_base_url(base_uri, field=field, example=_DEFAULT_BASE_URI).rstrip("/")
+        return self._clients.get((checked, user_name, password))
+
+    def close(self) -> None:
+        self._clients.close()
+
+
+# What controllers built alone (``NumbersController()``, as the SDK allowed) use: Configuration and the environment.
+_SHARED = _Connection()
+
+
+class _Controller:
+    """A controller reads its settings on every call; ``NumbersController()`` alone works as in the SDK."""
+
+    def __init__(self, connection: Callable[[], FlowrouteClient] | None = None) -> None:
+        self._connect = connection if connection is not None else _SHARED
+
+    @property
+    def _client(self) -> FlowrouteClient:
+        return self._connect()
+
+    @property
+    def _numbers(self) -> Any:
+        return self._client.numbers
+
+    @property
+    def _callbacks(self) -> Any:
+        return self._client.callbacks
+
+    @property
+    def _routes(self) -> Any:
+        return self._client.routes
+
+    @property
+    def _messages(self) -> Any:
+        return self._client.messages
+
+    @property
+    def _e911s(self) -> Any:
+        return self._client.e911s
+
+    @property
+    def _cnams(self) -> Any:
+        return self._client.cnams
+
+    @property
+    def _porting(self) -> Any:
+        return self._client.porting
+
+    @property
+    def _cdrs(self) -> Any:
+        return self._client.cdrs
+
+
+class NumbersController(_Controller):
     """Numbers v2: the six methods of the SDK's README, plus ``release_a_did``, ``set_did_alias``,
     ``set_did_callback``."""
-
-    def __init__(self, client: FlowrouteClient) -> None:
-        self._numbers = client.numbers
-        self._callbacks = client.callbacks
 
     def list_available_area_codes(self, limit: Any = None, offset: Any = None, max_setup_cost: Any = None) -> Any:
         with _legacy_errors():
@@ -478,14 +610,11 @@ class NumbersController:
         return None
 
 
-class RoutesController:
+class RoutesController(_Controller):
     """Routes v2: the four methods of the SDK's README, plus ``list_edge_strategies``.
 
     Bodies are JSON strings (as documented) or dicts.
     """
-
-    def __init__(self, client: FlowrouteClient) -> None:
-        self._routes = client.routes
 
     def create_an_inbound_route(self, route_body: Any = None, *, body: Any = None) -> Any:
         """``{"data": {"type": "route", "attributes": {"route_type", "value", "alias", "edge_strategy"}}}``."""
@@ -530,13 +659,9 @@ class RoutesController:
         return _text_id("number_id", number_id), _text_id("route_body.data.id", data.get("id"))
 
 
-class MessagesController:
+class MessagesController(_Controller):
     """Messages v2.1: the three methods of the SDK's README, plus the account-level SMS, MMS and DLR
     callback URLs and a number's DLR callback URL (each returns None: 204)."""
-
-    def __init__(self, client: FlowrouteClient) -> None:
-        self._messages = client.messages
-        self._callbacks = client.callbacks
 
     def send_a_message(self, message_body: Any = None, *, body: Any = None) -> Any:
         """``{"data": {"type": "message", "attributes": {"to", "from", "body", "is_mms", "media_urls"}}}``."""
@@ -591,11 +716,8 @@ class MessagesController:
         return None
 
 
-class E911sController:
+class E911sController(_Controller):
     """E911 address records: list, get, validate, create, update, delete, assign to and remove from numbers."""
-
-    def __init__(self, client: FlowrouteClient) -> None:
-        self._e911s = client.e911s
 
     def list_e911s(self, limit: Any = None, offset: Any = None, state: Any = None) -> Any:
         with _legacy_errors():
@@ -695,11 +817,8 @@ class E911sController:
             return self._e911s.list_numbers(record).to_dict()
 
 
-class CNAMsController:
+class CNAMsController(_Controller):
     """CNAM (caller-ID name) records: list, search, get, create, assign to and remove from numbers, delete."""
-
-    def __init__(self, client: FlowrouteClient) -> None:
-        self._cnams = client.cnams
 
     def list_cnams(self, limit: Any = None, offset: Any = None, is_approved: Any = None) -> Any:
         with _legacy_errors():
@@ -771,11 +890,8 @@ class CNAMsController:
         return None
 
 
-class PortingController:
+class PortingController(_Controller):
     """Porting: ``checkPortability``."""
-
-    def __init__(self, client: FlowrouteClient) -> None:
-        self._porting = client.porting
 
     def checkPortability(self, numbers: Any) -> Any:
         """``{"data": {"portable", "nonportable", "hypernetwork_enabled"}}`` for the numbers (sent with ``+``)."""
@@ -784,12 +900,8 @@ class PortingController:
             return self._porting.check_portability(body=body).to_dict()
 
 
-class CDRsController:
+class CDRsController(_Controller):
     """CDR exports: create, list, status, download the CSV, parse it."""
-
-    def __init__(self, client: FlowrouteClient) -> None:
-        self._client = client
-        self._cdrs = client.cdrs
 
     def list_cdrs(self, limit: Any = None, offset: Any = None, status: Any = None) -> Any:
         """Each item is ``{"data": {...}}``, as the API sends it."""
@@ -878,54 +990,44 @@ class FlowroutenumbersandmessagingClient(Closable):
         retry: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        # No global fallback: a missing credential is an error here, not a shared class attribute.
-        if basic_auth_user_name is None:
-            raise InputError("basic_auth_user_name", "is required (credentials are per client)")
-        if basic_auth_password is None:
-            raise InputError("basic_auth_password", "is required (credentials are per client)")
-        with _legacy_errors({"access_key": "basic_auth_user_name", "secret_key": "basic_auth_password"}):
-            self._client = FlowrouteClient(
-                basic_auth_user_name,
-                basic_auth_password,
-                base_url=Configuration.base_uri if base_uri is None else base_uri,
-                retry=retry if retry is not None else RetryPolicy(),
-                transport=transport,
-            )
+        # Nothing is checked here (the SDK checked nothing): settings are read and checked on each call.
+        self._connection = _Connection(basic_auth_user_name, basic_auth_password, base_uri, retry, transport)
 
     @cached_property
     def numbers(self) -> NumbersController:
-        return NumbersController(self._client)
+        return NumbersController(self._connection)
 
     @cached_property
     def routes(self) -> RoutesController:
-        return RoutesController(self._client)
+        return RoutesController(self._connection)
 
     @cached_property
     def messages(self) -> MessagesController:
-        return MessagesController(self._client)
+        return MessagesController(self._connection)
 
     @cached_property
     def e911s(self) -> E911sController:
-        return E911sController(self._client)
+        return E911sController(self._connection)
 
     @cached_property
     def cnams(self) -> CNAMsController:
-        return CNAMsController(self._client)
+        return CNAMsController(self._connection)
 
     @cached_property
     def porting(self) -> PortingController:
-        return PortingController(self._client)
+        return PortingController(self._connection)
 
     @cached_property
     def cdrs(self) -> CDRsController:
-        return CDRsController(self._client)
+        return CDRsController(self._connection)
 
     def close(self) -> None:
         """New: release the connection pool."""
-        self._client.close()
+        self._connection.close()
 
     def __repr__(self) -> str:
-        return f"FlowroutenumbersandmessagingClient(base_uri={self._client.base_url!r})"
+        # Never a credential; the base URI a call would use now.
+        return f"FlowroutenumbersandmessagingClient(base_uri={self._connection.base_uri()[0]!r})"
 
 
 # ----------------------------------------------------------------------------- SDK module paths
