@@ -19,8 +19,9 @@ from typing import Any, Generic, Protocol, TypeVar, cast
 from ..config import MissingSettingError, environment_variable
 from ..errors import InputError
 from ..http import require_secure_url
+from ..redaction import Secret
 
-__all__ = ["LazyClient", "checked_base_url", "environment_setting", "missing_setting"]
+__all__ = ["LazyClient", "checked_base_url", "environment_setting", "hidden", "missing_setting", "revealed"]
 
 
 class _SupportsClose(Protocol):
@@ -107,3 +108,13 @@ def missing_setting(legacy_base: type[E], parameter: str, variable: str, **attri
     MissingSettingError.__init__(cast(MissingSettingError, error), parameter, variable)
     error.__dict__.update(attributes)
     return error
+
+
+def hidden(value: Any) -> Any:
+    """A credential kept for later use: a str becomes a :class:`~smsclients.redaction.Secret` (never in a repr)."""
+    return Secret(value) if isinstance(value, str) else value
+
+
+def revealed(value: Any) -> Any:
+    """The value :func:`hidden` kept."""
+    return value.reveal() if isinstance(value, Secret) else value

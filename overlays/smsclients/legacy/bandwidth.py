@@ -37,7 +37,7 @@ from smsclients.redaction import REDACTED
 from smsclients.retries import RetryPolicy
 from smsclients.validation import check_options
 
-from ._settings import LazyClient, checked_base_url, environment_setting
+from ._settings import LazyClient, checked_base_url, environment_setting, hidden, revealed
 
 __all__ = ["BandwidthMessageAPIException", "Client", "client", "to_snake_case"]
 
@@ -280,7 +280,7 @@ class Client(Closable):
         return f"{endpoint.rstrip('/')}/{version.strip('/')}", "api_endpoint"
 
     def _connect(self, key: tuple[Any, ...]) -> _Connection:
-        base_url, user_id, api_token, api_secret = key
+        base_url, user_id, api_token, api_secret = key[0], key[1], revealed(key[2]), revealed(key[3])
         check_options("bandwidth.Client", self._options, _OPTIONS)
         modern = BandwidthClient(user_id, api_token, api_secret, base_url=base_url, **self._options)
         return _Connection(modern, Messages(cast(Any, _AsJson(modern.messages._runtime))))
@@ -289,8 +289,8 @@ class Client(Closable):
         base_url, field = self._base_url()
         example = f"{DEFAULT_API_ENDPOINT}/{DEFAULT_API_VERSION}" if field != "api_endpoint" else DEFAULT_API_ENDPOINT
         checked = checked_base_url(base_url, field=field, example=example)
-        auth = tuple(self.auth) if isinstance(self.auth, tuple) else (None, None)
-        return self._connections.get((checked, self.user_id, *auth))
+        token, secret = tuple(self.auth) if isinstance(self.auth, tuple) and len(self.auth) == 2 else (None, None)
+        return self._connections.get((checked, self.user_id, hidden(token), hidden(secret)))
 
     @property
     def _client(self) -> BandwidthClient:

@@ -35,7 +35,7 @@ from ..facade import SyncClient
 from ..flowroute import MESSAGES_V2, MESSAGES_V2_PREFIX, PROVIDER, MessagesV2
 from ..lifecycle import Closable
 from ..retries import RetryPolicy
-from ._settings import LazyClient, checked_base_url, environment_setting, missing_setting
+from ._settings import LazyClient, checked_base_url, environment_setting, hidden, missing_setting, revealed
 
 __all__ = ["APIController", "APIException", "Configuration", "Message"]
 
@@ -156,18 +156,19 @@ class APIController(Closable):
         retry: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        self._username, self._password, self._given_base_uri = username, password, base_uri
+        self._username, self._password, self._given_base_uri = hidden(username), hidden(password), base_uri
         self._retry, self._transport = retry, transport
-        self._clients: LazyClient[tuple[str, str, str], _MessagesV2Client] = LazyClient(self._build)
+        self._clients: LazyClient[tuple[str, Any, Any], _MessagesV2Client] = LazyClient(self._build)
 
-    def _build(self, key: tuple[str, str, str]) -> _MessagesV2Client:
-        base_uri, username, password = key
+    def _build(self, key: tuple[str, Any, Any]) -> _MessagesV2Client:
+        base_uri, username, password = key[0], revealed(key[1]), revealed(key[2])
         retry = self._retry if self._retry is not None else RetryPolicy()
         if not isinstance(retry, RetryPolicy):
             raise InputError("retry", "must be a RetryPolicy")
         return _MessagesV2Client(base_uri.rstrip("/"), BasicAuth(username, password), retry, self._transport)
 
     def _credential(self, parameter: str, given: Any) -> str:
+        given = revealed(given)
         if given is None or given == "":
             variable = environment_variable(PROVIDER, _CREDENTIALS[parameter])
             given = os.environ.get(variable) or None
@@ -193,7 +194,7 @@ class APIController(Closable):
         password = self._credential("password", self._password)
         base_uri, field = _base_uri(self._given_base_uri)
         checked = checked_base_url(base_uri, field=field, example=_DEFAULT_BASE_URI)
-        return self._clients.get((checked, username, password)).messages_v2
+        return self._clients.get((checked, hidden(username), hidden(password))).messages_v2
 
     def create_message(self, message: Message) -> dict[str, Any]:
         """POST /messages; returns e.g. ``{"data": {"id": "mdr1-..."}}``."""

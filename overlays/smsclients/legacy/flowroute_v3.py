@@ -67,13 +67,16 @@ the conversion happens here:
 from __future__ import annotations
 
 import csv
+import functools
 import gzip
 import json
 import os
 import sys
+import warnings
 import zlib
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cached_property
 from types import ModuleType
 from typing import Any, cast
@@ -81,18 +84,21 @@ from typing import Any, cast
 import httpx
 from flowroute_v2_client.models import CdrCsvRecord
 
+from ..client_transport import network_transport
 from ..config import environment_variable
 from ..errors import APIError, ArgumentError, InputError, MalformedResponseError, combined_error_class
 from ..flowroute import PROVIDER, FlowrouteClient
 from ..lifecycle import Closable
+from ..redaction import redact_headers, redact_url
 from ..responses import parse_json_body
 from ..retries import RetryPolicy
 from ..validation import json_input
 from ._apimatic import HttpContext, HttpRequest, HttpResponse
-from ._settings import LazyClient, checked_base_url, environment_setting, missing_setting
+from ._settings import LazyClient, checked_base_url, environment_setting, hidden, missing_setting, revealed
 
 __all__ = [
     "APIException",
+    "BaseController",
     "CDRsController",
     "CNAMsController",
     "Configuration",
@@ -100,6 +106,7 @@ __all__ = [
     "Error1",
     "ErrorException",
     "FlowroutenumbersandmessagingClient",
+    "HttpCallBack",
     "HttpContext",
     "HttpRequest",
     "HttpResponse",
@@ -427,18 +434,19 @@ class _Connection:
         retry: Any = None,
         transport: Any = None,
     ) -> None:
-        self._given = {"basic_auth_user_name": user_name, "basic_auth_password": password}
+        self._given = {"basic_auth_user_name": hidden(user_name), "basic_auth_password": hidden(password)}
         self._base_uri, self._retry, self._transport = base_uri, retry, transport
-        self._clients: LazyClient[tuple[str, str, str], FlowrouteClient] = LazyClient(self._build)
+        self._clients: LazyClient[tuple[str, Any, Any], FlowrouteClient] = LazyClient(self._build)
 
-    def _build(self, key: tuple[str, str, str]) -> FlowrouteClient:
-        base_uri, user_name, password = key
+    def _build(self, key: tuple[str, Any, Any]) -> FlowrouteClient:
+        base_uri, user_name, password = key[0], revealed(key[1]), revealed(key[2])
         retry = self._retry if self._retry is not None else RetryPolicy()
         with _legacy_errors({"access_key": "basic_auth_user_name", "secret_key": "basic_auth_password"}):
-            return FlowrouteClient(user_name, password, base_url=base_uri, retry=retry, transport=self._transport)
+            transport = _HookTransport(network_transport(self._transport, None))
+            return FlowrouteClient(user_name, password, base_url=base_uri, retry=retry, transport=transport)
 
     def _credential(self, parameter: str) -> str:
-        value = self._given[parameter]
+        value = revealed(self._given[parameter])
         if value is None:
             value = getattr(Configuration, parameter, None)
         if value is None:
@@ -459,11 +467,12 @@ class _Connection:
         return configured, "Configuration.base_uri"
 
     def __call__(self) -> FlowrouteClient:
+        """The modern client for the settings as they are now."""
         user_name = self._credential("basic_auth_user_name")
         password = self._credential("basic_auth_password")
         base_uri, field = self.base_uri()
         checked = checked_base_url(base_uri, field=field, example=_DEFAULT_BASE_URI).rstrip("/")
-        return self._clients.get((checked, user_name, password))
+        return self._clients.get((checked, hidden(user_name), hidden(password)))
 
     def close(self) -> None:
         self._clients.close()
@@ -473,11 +482,110 @@ class _Connection:
 _SHARED = _Connection()
 
 
-class _Controller:
-    """A controller reads its settings on every call; ``NumbersController()`` alone works as in the SDK."""
+class HttpCallBack:
+    """The SDK's hook interface (``http.http_call_back``): subclass it and set a controller's ``http_call_back``.
 
-    def __init__(self, connection: Callable[[], FlowrouteClient] | None = None) -> None:
+    ``on_before_request(request)`` gets an :class:`HttpRequest` before each request is sent (headers it
+    adds to ``request.headers`` are sent; credentials are never shown to it), ``on_after_response(context)``
+    an :class:`HttpContext` with the :class:`HttpResponse` after each answer, before it is read.
+    """
+
+    def on_before_request(self, request: HttpRequest) -> None:
+        raise NotImplementedError("This method has not been implemented.")
+
+    def on_after_response(self, context: HttpContext) -> None:
+        raise NotImplementedError("This method has not been implemented.")
+
+
+# The hooks of the controller method running now: (http_call_back, global_headers).
+_HOOKS: ContextVar[tuple[Any, Mapping[str, str]] | None] = ContextVar("flowroute_v3_hooks", default=None)
+# The modern client sends its own User-Agent (README, Flowroute migration notes).
+_OWN_HEADERS = frozenset({"user-agent", "authorization", "host", "content-length"})
+
+
+class _HookTransport(httpx.BaseTransport):
+    """Calls the running controller's ``http_call_back`` around each request and adds its ``global_headers``."""
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self._inner = inner
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        hooks = _HOOKS.get()
+        if hooks is None:
+            return self._inner.handle_request(request)
+        call_back, global_headers = hooks
+        for name, value in global_headers.items():
+            if name.lower() not in _OWN_HEADERS and name not in request.headers:
+                request.headers[name] = value
+        legacy = HttpRequest(
+            request.method,
+            redact_url(request.url),
+            headers=redact_headers(request.headers),
+            query_parameters=dict(request.url.params),
+            parameters=request.content.decode("utf-8", errors="replace") or None,
+        )
+        if call_back is not None:
+            shown = dict(legacy.headers)
+            call_back.on_before_request(legacy)
+            for name, value in legacy.headers.items():
+                if name.lower() not in _OWN_HEADERS and shown.get(name) != value:
+                    request.headers[name] = value
+        response = self._inner.handle_request(request)
+        if call_back is not None:
+            response.read()
+            answer = HttpResponse(
+                response.status_code, redact_headers(response.headers), response.content.decode("utf-8", "replace")
+            )
+            call_back.on_after_response(HttpContext(legacy, answer))
+        return response
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+def _with_hooks(method: Callable[..., Any]) -> Callable[..., Any]:
+    """``method`` running with its controller's hooks current (read when the call starts, as the SDK did)."""
+
+    @functools.wraps(method)
+    def call(self: BaseController, *args: Any, **kwargs: Any) -> Any:
+        token = _HOOKS.set((self.http_call_back, dict(self.global_headers or {})))
+        try:
+            return method(self, *args, **kwargs)
+        finally:
+            _HOOKS.reset(token)
+
+    return call
+
+
+class BaseController:
+    """What every controller shares (``controllers.base_controller``): settings read on each call, the SDK's hooks.
+
+    ``NumbersController()`` alone works as in the SDK (settings from :class:`Configuration` and the
+    environment). ``call_back`` (or the ``http_call_back`` attribute, also settable on the class) is
+    an :class:`HttpCallBack`; ``global_headers`` are added to every request (the User-Agent stays the
+    client's). ``client`` was the SDK's ``HttpClient`` (requests underneath); one given here is not
+    used (a warning says so): pass ``transport=`` to the client instead.
+    """
+
+    http_call_back: Any = None
+    global_headers: dict[str, str] = {"user-agent": "Flowroute SDK v3.0"}  # noqa: RUF012 -- the SDK's class attribute
+
+    def __init__(self, client: Any = None, call_back: Any = None, *, connection: _Connection | None = None) -> None:
+        if client is not None:
+            warnings.warn(
+                "the SDK's HttpClient is not used by the drop-in; pass transport= to the client instead",
+                UserWarning,
+                stacklevel=2,
+            )
+        if call_back is not None:
+            self.http_call_back = call_back
         self._connect = connection if connection is not None else _SHARED
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name, member in list(vars(cls).items()):
+            if callable(member) and not name.startswith("_"):
+                setattr(cls, name, _with_hooks(member))
 
     @property
     def _client(self) -> FlowrouteClient:
@@ -516,7 +624,7 @@ class _Controller:
         return self._client.cdrs
 
 
-class NumbersController(_Controller):
+class NumbersController(BaseController):
     """Numbers v2: the six methods of the SDK's README, plus ``release_a_did``, ``set_did_alias``,
     ``set_did_callback``."""
 
@@ -610,7 +718,7 @@ class NumbersController(_Controller):
         return None
 
 
-class RoutesController(_Controller):
+class RoutesController(BaseController):
     """Routes v2: the four methods of the SDK's README, plus ``list_edge_strategies``.
 
     Bodies are JSON strings (as documented) or dicts.
@@ -659,7 +767,7 @@ class RoutesController(_Controller):
         return _text_id("number_id", number_id), _text_id("route_body.data.id", data.get("id"))
 
 
-class MessagesController(_Controller):
+class MessagesController(BaseController):
     """Messages v2.1: the three methods of the SDK's README, plus the account-level SMS, MMS and DLR
     callback URLs and a number's DLR callback URL (each returns None: 204)."""
 
@@ -716,7 +824,7 @@ class MessagesController(_Controller):
         return None
 
 
-class E911sController(_Controller):
+class E911sController(BaseController):
     """E911 address records: list, get, validate, create, update, delete, assign to and remove from numbers."""
 
     def list_e911s(self, limit: Any = None, offset: Any = None, state: Any = None) -> Any:
@@ -817,7 +925,7 @@ class E911sController(_Controller):
             return self._e911s.list_numbers(record).to_dict()
 
 
-class CNAMsController(_Controller):
+class CNAMsController(BaseController):
     """CNAM (caller-ID name) records: list, search, get, create, assign to and remove from numbers, delete."""
 
     def list_cnams(self, limit: Any = None, offset: Any = None, is_approved: Any = None) -> Any:
@@ -890,7 +998,7 @@ class CNAMsController(_Controller):
         return None
 
 
-class PortingController(_Controller):
+class PortingController(BaseController):
     """Porting: ``checkPortability``."""
 
     def checkPortability(self, numbers: Any) -> Any:
@@ -900,7 +1008,7 @@ class PortingController(_Controller):
             return self._porting.check_portability(body=body).to_dict()
 
 
-class CDRsController(_Controller):
+class CDRsController(BaseController):
     """CDR exports: create, list, status, download the CSV, parse it."""
 
     def list_cdrs(self, limit: Any = None, offset: Any = None, status: Any = None) -> Any:
@@ -995,31 +1103,31 @@ class FlowroutenumbersandmessagingClient(Closable):
 
     @cached_property
     def numbers(self) -> NumbersController:
-        return NumbersController(self._connection)
+        return NumbersController(connection=self._connection)
 
     @cached_property
     def routes(self) -> RoutesController:
-        return RoutesController(self._connection)
+        return RoutesController(connection=self._connection)
 
     @cached_property
     def messages(self) -> MessagesController:
-        return MessagesController(self._connection)
+        return MessagesController(connection=self._connection)
 
     @cached_property
     def e911s(self) -> E911sController:
-        return E911sController(self._connection)
+        return E911sController(connection=self._connection)
 
     @cached_property
     def cnams(self) -> CNAMsController:
-        return CNAMsController(self._connection)
+        return CNAMsController(connection=self._connection)
 
     @cached_property
     def porting(self) -> PortingController:
-        return PortingController(self._connection)
+        return PortingController(connection=self._connection)
 
     @cached_property
     def cdrs(self) -> CDRsController:
-        return CDRsController(self._connection)
+        return CDRsController(connection=self._connection)
 
     def close(self) -> None:
         """New: release the connection pool."""
@@ -1060,6 +1168,7 @@ _alias("controllers.e911s_controller", E911sController=E911sController)
 _alias("controllers.cnams_controller", CNAMsController=CNAMsController)
 _alias("controllers.porting_controller", PortingController=PortingController)
 _alias("controllers.cdrs_controller", CDRsController=CDRsController)
+_alias("controllers.base_controller", BaseController=BaseController)
 exceptions = _alias("exceptions")
 _alias("exceptions.api_exception", APIException=APIException)
 _alias("exceptions.error_exception", ErrorException=ErrorException)
@@ -1069,3 +1178,4 @@ http = _alias("http")
 _alias("http.http_context", HttpContext=HttpContext)
 _alias("http.http_request", HttpRequest=HttpRequest)
 _alias("http.http_response", HttpResponse=HttpResponse)
+_alias("http.http_call_back", HttpCallBack=HttpCallBack)
