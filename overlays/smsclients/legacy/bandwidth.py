@@ -23,6 +23,7 @@ import re
 import warnings
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from types import ModuleType
 from typing import Any, Final, NamedTuple, cast
 
 import httpx
@@ -37,9 +38,10 @@ from smsclients.redaction import REDACTED
 from smsclients.retries import RetryPolicy
 from smsclients.validation import check_options
 
+from ._modules import alias_module
 from ._settings import LazyClient, checked_base_url, environment_setting, hidden, revealed
 
-__all__ = ["BandwidthMessageAPIException", "Client", "client", "to_snake_case"]
+__all__ = ["BandwidthMessageAPIException", "Client", "client", "convert_object_to_snake_case", "to_snake_case"]
 
 DEFAULT_API_ENDPOINT: Final = "https://api.catapult.inetwork.com"
 DEFAULT_API_VERSION: Final = "v1"
@@ -426,3 +428,34 @@ def client(name: str, *args: Any, **kwargs: Any) -> Client:
         # BW-py also knew "voice", "account" and "numbers"; only messaging is provided here.
         raise ValueError(f'Invalid client name "{name}". Valid values are {valid}')
     return factory(*args, **kwargs)
+
+
+# --------------------------------------------------------------------------------------------------
+# BW-py's module paths (``from bandwidth.messaging import Client`` -> ``from
+# smsclients.legacy.bandwidth.messaging import Client``); only the messaging client is provided.
+
+
+def convert_object_to_snake_case(value: Any) -> Any:
+    """BW-py's ``convert_camel.convert_object_to_snake_case``: :func:`to_snake_case`, and a str itself."""
+    return _snake(value) if isinstance(value, str) else to_snake_case(value)
+
+
+def _snake(text: str) -> str:
+    return _WORD_START.sub(r"_\1", text).lower()
+
+
+def _alias(path: str, **names: Any) -> ModuleType:
+    return alias_module(__name__, "bandwidth", path, **names)
+
+
+messaging = _alias("messaging", Client=Client, BandwidthMessageAPIException=BandwidthMessageAPIException)
+_alias("messaging.client_module", Client=Client)
+_alias("messaging.api_exception_module", BandwidthMessageAPIException=BandwidthMessageAPIException)
+client_module = _alias("client_module", client=client)
+convert_camel = _alias(
+    "convert_camel",
+    convert_object_to_snake_case=convert_object_to_snake_case,
+    convert_string_to_snake_case=_snake,
+    convert_dict_to_snake_case=to_snake_case,
+    convert_list_to_snake_case=to_snake_case,
+)

@@ -35,6 +35,7 @@ from ..facade import SyncClient
 from ..flowroute import MESSAGES_V2, MESSAGES_V2_PREFIX, PROVIDER, MessagesV2
 from ..lifecycle import Closable
 from ..retries import RetryPolicy
+from ._modules import alias_module
 from ._settings import LazyClient, checked_base_url, environment_setting, hidden, missing_setting, revealed
 
 __all__ = ["APIController", "APIException", "Configuration", "Message"]
@@ -216,3 +217,21 @@ class APIController(Closable):
     def __repr__(self) -> str:
         # Never a credential; the base URI this controller would use now.
         return f"APIController(base_uri={_base_uri(self._given_base_uri)[0]!r})"
+
+
+# The library's module paths (``from FlowrouteMessagingLib.Controllers.APIController import *`` ->
+# ``from smsclients.legacy.flowroute_messaging.Controllers.APIController import *``); each holds
+# what the library's module defined or imported and its users reach through it. (The library's
+# top-level modules ``APIException`` and ``Configuration`` would shadow the classes of the same
+# names exported here; their classes are reached as above.)
+Controllers = alias_module(__name__, "FlowrouteMessagingLib", "Controllers")
+alias_module(
+    __name__,
+    "FlowrouteMessagingLib",
+    "Controllers.APIController",
+    APIController=APIController,
+    APIException=APIException,
+    Configuration=Configuration,
+)
+Models = alias_module(__name__, "FlowrouteMessagingLib", "Models")
+alias_module(__name__, "FlowrouteMessagingLib", "Models.Message", Message=Message)

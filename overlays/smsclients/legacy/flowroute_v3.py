@@ -71,7 +71,6 @@ import functools
 import gzip
 import json
 import os
-import sys
 import warnings
 import zlib
 from collections.abc import Callable, Iterator, Mapping
@@ -94,6 +93,7 @@ from ..responses import parse_json_body
 from ..retries import RetryPolicy
 from ..validation import json_input
 from ._apimatic import HttpContext, HttpRequest, HttpResponse
+from ._modules import alias_module
 from ._settings import LazyClient, checked_base_url, environment_setting, hidden, missing_setting, revealed
 
 __all__ = [
@@ -1142,18 +1142,8 @@ class FlowroutenumbersandmessagingClient(Closable):
 
 
 def _alias(path: str, **names: Any) -> ModuleType:
-    """Register ``<this module>.<path>`` so the SDK's module paths resolve under our package.
-
-    ``import smsclients.legacy.flowroute_v3.exceptions.error_exception`` and attribute access both
-    work; nothing is registered outside ``smsclients``.
-    """
-    module = ModuleType(f"{__name__}.{path}", f"Alias of the SDK module flowroutenumbersandmessaging.{path}.")
-    module.__dict__.update(names)
-    sys.modules[module.__name__] = module
-    parent_path, _, leaf = path.rpartition(".")
-    parent = sys.modules[f"{__name__}.{parent_path}"] if parent_path else sys.modules[__name__]
-    setattr(parent, leaf, module)
-    return module
+    """``import smsclients.legacy.flowroute_v3.exceptions.error_exception`` works as the SDK's path did."""
+    return alias_module(__name__, "flowroutenumbersandmessaging", path, **names)
 
 
 flowroutenumbersandmessaging_client = _alias(
