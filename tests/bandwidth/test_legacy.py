@@ -492,12 +492,15 @@ def test_send_messages_checks(offline: tuple[Client, NoNetwork], messages_data: 
     assert transport.requests == []
 
 
-def test_list_messages_checks_filters_at_call(offline: tuple[Client, NoNetwork]) -> None:
+def test_list_messages_checks_filters_on_iteration(offline: tuple[Client, NoNetwork]) -> None:
+    # BW-py's list_messages returned a lazy generator and failed on iteration; so does the drop-in.
     api, transport = offline
-    with pytest.raises(ValueError, match="from_date_time: must match the pattern"):
-        api.list_messages(from_date_time="May 25th")
+    pending = api.list_messages(from_date_time="May 25th")
+    with pytest.raises(BandwidthMessageAPIException, match="from_date_time: must match the pattern") as caught:
+        next(pending)
+    assert isinstance(caught.value, ValueError) and caught.value.status_code == 400
     with pytest.raises(ValueError, match="size: must be at most 1000"):
-        api.list_messages(size="5000")
+        list(api.list_messages(size="5000"))
     assert transport.requests == []
 
 

@@ -21,7 +21,15 @@ from ..errors import InputError
 from ..http import require_secure_url
 from ..redaction import Secret
 
-__all__ = ["LazyClient", "checked_base_url", "environment_setting", "hidden", "missing_setting", "revealed"]
+__all__ = [
+    "LazyClient",
+    "checked_base_url",
+    "environment_setting",
+    "hidden",
+    "missing_setting",
+    "refused_input",
+    "revealed",
+]
 
 
 class _SupportsClose(Protocol):
@@ -90,10 +98,18 @@ def checked_base_url(url: object, *, field: str, example: str) -> str:
 
 
 @cache
-def _missing_class(legacy_base: type[BaseException]) -> type[BaseException]:
+def _combined(legacy_base: type[BaseException], error_class: type[BaseException]) -> type[BaseException]:
     # Named and placed like the legacy class, so tracebacks read as the SDK's did.
     namespace = {"__module__": legacy_base.__module__, "__qualname__": legacy_base.__qualname__}
-    return type(legacy_base.__name__, (legacy_base, MissingSettingError), namespace)
+    return type(legacy_base.__name__, (legacy_base, error_class), namespace)
+
+
+def _as_legacy(legacy_base: type[E], error_class: type[InputError], init: Callable[[Any], None], attributes: Any) -> E:
+    cls = cast(type[E], _combined(cast(Any, legacy_base), cast(Any, error_class)))
+    error = cls.__new__(cls)
+    init(error)
+    error.__dict__.update(attributes)
+    return error
 
 
 def missing_setting(legacy_base: type[E], parameter: str, variable: str, **attributes: Any) -> E:
@@ -103,11 +119,27 @@ def missing_setting(legacy_base: type[E], parameter: str, variable: str, **attri
     request and got its API's 401 then): ``except`` clauses written for either class catch it, and
     ``attributes`` are the ones the SDK's exception documents (``response_code``, ...).
     """
-    cls = cast(type[E], _missing_class(cast(Any, legacy_base)))
-    error = cls.__new__(cls)
-    MissingSettingError.__init__(cast(MissingSettingError, error), parameter, variable)
-    error.__dict__.update(attributes)
-    return error
+
+    def init(error: Any) -> None:
+        MissingSettingError.__init__(error, parameter, variable)
+
+    return _as_legacy(legacy_base, MissingSettingError, init, attributes)
+
+
+def refused_input(legacy_base: type[E], error: InputError, **attributes: Any) -> E:
+    """``error`` (a request refused before sending) as also the SDK's exception ``legacy_base``.
+
+    The vendor SDK sent such a request and raised ``legacy_base`` with the API's error answer;
+    code written for it (``except APIException as e: e.response_code``) keeps working, and code
+    written for :class:`~smsclients.InputError` (``field``, ``rule``) too. ``attributes`` are the
+    SDK exception's, describing the answer the API documents for such a request.
+    """
+
+    def init(new: Any) -> None:
+        type(error).__init__(new, error.field, error.rule)
+        new.__dict__.update({key: value for key, value in vars(error).items() if key not in attributes})
+
+    return _as_legacy(legacy_base, type(error), init, attributes)
 
 
 def hidden(value: Any) -> Any:

@@ -32,14 +32,14 @@ from bandwidth_messaging_v1_client.resources._schemas import SendMessageRequestP
 
 from smsclients.bandwidth import PROVIDER, BandwidthClient, message_id_from_location
 from smsclients.config import environment_variable
-from smsclients.errors import APIError, InputError, combined_error_class, copy_api_error_fields
+from smsclients.errors import APIError, ArgumentError, InputError, combined_error_class, copy_api_error_fields
 from smsclients.lifecycle import Closable
 from smsclients.redaction import REDACTED
 from smsclients.retries import RetryPolicy
 from smsclients.validation import check_options
 
 from ._modules import alias_module
-from ._settings import LazyClient, checked_base_url, environment_setting, hidden, revealed
+from ._settings import LazyClient, checked_base_url, environment_setting, hidden, refused_input, revealed
 
 __all__ = ["BandwidthMessageAPIException", "Client", "client", "convert_object_to_snake_case", "to_snake_case"]
 
@@ -117,6 +117,13 @@ def _legacy_errors() -> Iterator[None]:
         yield
     except APIError as error:
         raise _legacy_error(error) from error
+    except InputError as error:
+        if isinstance(error, BandwidthMessageAPIException | ArgumentError):
+            raise
+        # BW-py sent such a request and raised the API's 400 answer; code catching that still does.
+        raise refused_input(
+            BandwidthMessageAPIException, error, status_code=400, message=str(error), code="400"
+        ) from None
 
 
 # --------------------------------------------------------------------------------------------------
@@ -323,24 +330,26 @@ class Client(Closable):
     ) -> Generator[dict[str, Any], None, None]:
         """Get a list of user's messages: a lazy generator over every page, each message a snake_cased dict.
 
-        Filters are checked at call time; pages are fetched as the generator is consumed. Extra
-        keyword arguments are sent as query parameters.
+        As in BW-py, nothing happens until the generator is consumed: then the settings and filters
+        are checked and pages are fetched as needed. Extra keyword arguments are sent as query
+        parameters.
         """
-        pager = self._connection().json_messages.iter(
-            from_=from_,
-            to=to,
-            from_date_time=from_date_time,
-            to_date_time=to_date_time,
-            direction=direction,
-            state=state,
-            delivery_state=delivery_state,
-            sort_order=sort_order,
-            size=_int_if_numeric(size),
-            extra_query=kwargs,
-        )
 
         def generate() -> Generator[dict[str, Any], None, None]:
+            messages = self._connection().json_messages
             with _legacy_errors():
+                pager = messages.iter(
+                    from_=from_,
+                    to=to,
+                    from_date_time=from_date_time,
+                    to_date_time=to_date_time,
+                    direction=direction,
+                    state=state,
+                    delivery_state=delivery_state,
+                    sort_order=sort_order,
+                    size=_int_if_numeric(size),
+                    extra_query=kwargs,
+                )
                 for message in pager:
                     yield to_snake_case(message)
 
@@ -382,8 +391,9 @@ class Client(Closable):
         message: Any = _normalise_wire_message(body)  # the caller's wire dict, checked by the client
         # BW-py sent unknown keys as given: they go out as extra_body, unchecked; the known ones are checked.
         extras = {key: message.pop(key) for key in list(message) if key not in _WIRE_KEYS}
+        client = self._client  # settings first: their errors are the client's, not the API's
         with _legacy_errors():
-            return self._client.messages.send_request(message, extra_body=extras)
+            return client.messages.send_request(message, extra_body=extras)
 
     def send_messages(self, messages_data: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         """Send some messages by one request (wire names: ``from``, ``to``, ``text``, ``callbackUrl``...).
@@ -391,13 +401,14 @@ class Client(Closable):
         Returns one snake_cased result dict per message, in order, with ``id`` (the new message's id,
         ``''`` when the message was not accepted) and ``message`` (your dict for that message).
         """
-        if isinstance(messages_data, str | bytes | Mapping) or not isinstance(messages_data, Sequence):
-            raise InputError("messages_data", "must be a list of message dicts")
-        normalised: Any = [
-            _normalise_wire_message(item) if isinstance(item, Mapping) else item for item in messages_data
-        ]
+        client = self._client  # settings first: their errors are the client's, not the API's
         with _legacy_errors():
-            results = self._client.messages.send_batch(normalised)
+            if isinstance(messages_data, str | bytes | Mapping) or not isinstance(messages_data, Sequence):
+                raise InputError("messages_data", "must be a list of message dicts")
+            normalised: Any = [
+                _normalise_wire_message(item) if isinstance(item, Mapping) else item for item in messages_data
+            ]
+            results = client.messages.send_batch(normalised)
         converted: list[dict[str, Any]] = []
         for original, result in zip(messages_data, results, strict=True):
             item: dict[str, Any] = to_snake_case(result.to_dict())
@@ -409,8 +420,9 @@ class Client(Closable):
 
     def get_message(self, id: str) -> dict[str, Any]:
         """Get information about a message, as a snake_cased dict."""
+        messages = self._connection().json_messages  # settings first: their errors are the client's
         with _legacy_errors():
-            result: dict[str, Any] = to_snake_case(self._connection().json_messages.get(id))
+            result: dict[str, Any] = to_snake_case(messages.get(id))
         return result
 
 

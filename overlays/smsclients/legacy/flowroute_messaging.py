@@ -30,13 +30,21 @@ import httpx
 
 from ..auth import BasicAuth
 from ..config import environment_variable
-from ..errors import APIError, InputError, combined_error_class
+from ..errors import APIError, ArgumentError, InputError, combined_error_class
 from ..facade import SyncClient
 from ..flowroute import MESSAGES_V2, MESSAGES_V2_PREFIX, PROVIDER, MessagesV2
 from ..lifecycle import Closable
 from ..retries import RetryPolicy
 from ._modules import alias_module
-from ._settings import LazyClient, checked_base_url, environment_setting, hidden, missing_setting, revealed
+from ._settings import (
+    LazyClient,
+    checked_base_url,
+    environment_setting,
+    hidden,
+    missing_setting,
+    refused_input,
+    revealed,
+)
 
 __all__ = ["APIController", "APIException", "Configuration", "Message"]
 
@@ -104,10 +112,16 @@ def _legacy_errors(reasons: dict[int, str]) -> Iterator[None]:
     except APIError as error:
         raise _legacy_error(error, reasons.get(error.status_code, NOT_OK)) from error
     except InputError as error:
-        field = _MESSAGE_FIELDS.get(error.field, error.field)
-        if field == error.field:
+        if isinstance(error, APIException | ArgumentError):
             raise
-        raise type(error)(field, error.rule) from None
+        # The library sent such a request and raised the API's answer: 403 for a bad number
+        # (docs/providers.md §1), another 4xx otherwise. Still the InputError, named in the library's terms.
+        field = _MESSAGE_FIELDS.get(error.field, error.field)
+        renamed = type(error)(field, error.rule) if field != error.field else error
+        status = 403 if error.field in ("to", "from_") else 422
+        reason = reasons.get(status, NOT_OK)
+        body = {"errors": [{"status": status, "title": reason, "detail": str(renamed)}]}
+        raise refused_input(APIException, renamed, reason=reason, response_code=status, response_body=body) from None
 
 
 _DEFAULT_BASE_URI: Final = Configuration.BASE_URI
@@ -199,16 +213,18 @@ class APIController(Closable):
 
     def create_message(self, message: Message) -> dict[str, Any]:
         """POST /messages; returns e.g. ``{"data": {"id": "mdr1-..."}}``."""
+        messages = self._messages()  # settings first: their errors are the controller's, not the API's
         with _legacy_errors(_CREATE_REASONS):
             # getattr: anything that is not a Message ends in the facade's InputError, not AttributeError.
             fields: list[Any] = [getattr(message, name, None) for name in ("to", "mfrom", "content")]
             to, from_, content = fields
-            return self._messages().send(to=to, from_=from_, body=content).to_dict()
+            return messages.send(to=to, from_=from_, body=content).to_dict()
 
     def get_message_lookup(self, record_id: str) -> dict[str, Any]:
         """GET /messages/{record_id}; returns the MDR document ``{"data": {"type", "id", "attributes"}}``."""
+        messages = self._messages()
         with _legacy_errors({}):
-            return self._messages().get(record_id).to_dict()
+            return messages.get(record_id).to_dict()
 
     def close(self) -> None:
         """New: release the connection pool (the library had none to release)."""

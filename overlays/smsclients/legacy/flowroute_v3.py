@@ -94,7 +94,15 @@ from ..retries import RetryPolicy
 from ..validation import json_input
 from ._apimatic import HttpContext, HttpRequest, HttpResponse
 from ._modules import alias_module
-from ._settings import LazyClient, checked_base_url, environment_setting, hidden, missing_setting, revealed
+from ._settings import (
+    LazyClient,
+    checked_base_url,
+    environment_setting,
+    hidden,
+    missing_setting,
+    refused_input,
+    revealed,
+)
 
 __all__ = [
     "APIException",
@@ -546,15 +554,46 @@ class _HookTransport(httpx.BaseTransport):
 def _with_hooks(method: Callable[..., Any]) -> Callable[..., Any]:
     """``method`` running with its controller's hooks current (read when the call starts, as the SDK did)."""
 
+    if method.__name__ in _LOCAL_METHODS:
+        return method
+
     @functools.wraps(method)
     def call(self: BaseController, *args: Any, **kwargs: Any) -> Any:
+        self._connect()  # the settings first: a missing credential answers as the API did (401)
         token = _HOOKS.set((self.http_call_back, dict(self.global_headers or {})))
         try:
             return method(self, *args, **kwargs)
+        except InputError as error:
+            if isinstance(error, APIException | ArgumentError) or error.field in _LOCAL_FIELDS:
+                raise
+            raise _refused(error) from None
         finally:
             _HOOKS.reset(token)
 
     return call
+
+
+# Methods and arguments about local files: their errors are not answers of the API.
+_LOCAL_METHODS = frozenset({"parse_cdr_export"})
+_LOCAL_FIELDS = frozenset({"filename"})
+
+
+def _refused(error: InputError) -> ErrorException:
+    """A request refused before sending, as the SDK raised the API's answer to it: ``ErrorException`` (422).
+
+    Still the :class:`smsclients.InputError` it was (``field``, ``rule``); ``context``, ``response_code``
+    and ``errors`` are those of the API's documented 422 answer, with the rule as its detail.
+    """
+    detail = str(error)
+    body = json.dumps({"errors": [{"status": 422, "title": "Unprocessable Entity", "detail": detail}]})
+    return refused_input(
+        ErrorException,
+        error,
+        reason=ERROR_REASONS[422],
+        context=HttpContext(HttpRequest("", ""), HttpResponse(422, {}, body)),
+        response_code=422,
+        errors=[Error1(None, 422, detail, "Unprocessable Entity")],
+    )
 
 
 class BaseController:
