@@ -33,6 +33,8 @@ class AcceptedRequests:
     """Object members whose value is ``null`` count as absent (at any depth)."""
     renamed_members: Mapping[str, str] = field(default_factory=dict)
     """Top-level body members sent under an old name -> the documented name (when that one is absent)."""
+    media_types: Mapping[str, str] = field(default_factory=dict)
+    """A body sent as one media type (parameters aside) -> the documented type it is read as."""
 
     def apply(self, headers: list[tuple[str, str]], body: bytes) -> tuple[list[tuple[str, str]], bytes]:
         """``headers`` and ``body`` in the documented form (unchanged when no variant applies)."""
@@ -40,6 +42,10 @@ class AcceptedRequests:
             return headers, body
         if self.untyped_body and not any(name.lower() == "content-type" for name, _ in headers):
             headers = [*headers, ("content-type", self.untyped_body)]
+        if self.media_types:
+            headers = [
+                (name, self._read_as(value) if name.lower() == "content-type" else value) for name, value in headers
+            ]
         if not (self.null_members or self.renamed_members):
             return headers, body
         try:
@@ -48,6 +54,10 @@ class AcceptedRequests:
             return headers, body  # not JSON: the usual validation reports it
         rewritten = self._rewrite(value)
         return headers, (body if rewritten == value else dumps(rewritten))
+
+    def _read_as(self, content_type: str) -> str:
+        sent = content_type.split(";", 1)[0].strip().lower()
+        return self.media_types.get(sent, content_type)
 
     def _rewrite(self, value: Any) -> Any:
         if self.null_members:
@@ -75,8 +85,10 @@ def accepted_requests(document: Mapping[str, Any], method: str, path: str) -> Ac
     if not isinstance(declared, Mapping):
         return None
     renamed = declared.get("renamed-members") or {}
+    media_types = declared.get("media-types") or {}
     return AcceptedRequests(
         untyped_body=declared.get("untyped-body"),
         null_members=bool(declared.get("null-members", False)),
         renamed_members={str(old): str(new) for old, new in renamed.items()},
+        media_types={str(sent).lower(): str(read) for sent, read in media_types.items()},
     )

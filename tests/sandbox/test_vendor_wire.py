@@ -132,6 +132,17 @@ def test_flowroute_sdk_v3_untyped_e911_validate_and_cdr_export(sb: SandboxHandle
     assert "Unsupported content type" not in created.text
 
 
+def test_flowroute_sdk_v3_create_route_as_application_json(sb: SandboxHandle) -> None:
+    # routes_controller.py create_an_inbound_route: Content-Type application/json; charset=utf-8, and
+    # the demo's body (with its "edge_strategy": "1").
+    attributes = {"route_type": "host", "value": "a.example", "alias": "r1", "edge_strategy": "1"}
+    route = {"data": {"type": "route", "attributes": attributes}}
+    headers = {"accept": "application/json", "content-type": "application/json; charset=utf-8"}
+    created = _raw(sb, "flowroute-v2", "POST", "/v2/routes", json.dumps(route).encode(), headers)
+    assert created.status_code == 201, created.text
+    assert created.headers["content-type"] == "application/vnd.api+json"
+
+
 def test_untyped_body_only_where_the_spec_records_it(sb: SandboxHandle) -> None:
     # Creating a route: the SDK sent application/json; an untyped body there stays an error.
     route = {"data": {"type": "route", "attributes": {"route_type": "host", "value": "a.example", "alias": "r"}}}
@@ -145,6 +156,11 @@ def test_untyped_body_only_where_the_spec_records_it(sb: SandboxHandle) -> None:
 
 def test_accepted_requests_rewrite_only_what_they_name() -> None:
     variants = AcceptedRequests(untyped_body="application/json", null_members=True, renamed_members={"content": "body"})
+    as_json = AcceptedRequests(media_types={"application/json": "application/vnd.api+json"})
+    sent = [("Content-Type", "Application/JSON; charset=utf-8")]
+    assert as_json.apply(sent, b"{}") == ([("Content-Type", "application/vnd.api+json")], b"{}")
+    other = [("content-type", "text/plain")]
+    assert as_json.apply(other, b"{}") == (other, b"{}")
     headers, body = variants.apply([], b'{"content": "x", "a": null, "n": {"b": null, "c": 1}, "l": [{"d": null}]}')
     assert headers == [("content-type", "application/json")]
     assert json.loads(body) == {"body": "x", "n": {"c": 1}, "l": [{}]}
@@ -154,7 +170,7 @@ def test_accepted_requests_rewrite_only_what_they_name() -> None:
 
 
 def test_every_recorded_variant_names_known_keys_and_a_source_conflict() -> None:
-    known = {"untyped-body", "null-members", "renamed-members"}
+    known = {"untyped-body", "null-members", "renamed-members", "media-types"}
     found = 0
     for surface in SURFACES:
         text = surface.spec_path.read_text(encoding="utf-8")
