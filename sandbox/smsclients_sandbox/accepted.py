@@ -33,6 +33,8 @@ class AcceptedRequests:
     """Object members whose value is ``null`` count as absent (at any depth)."""
     renamed_members: Mapping[str, str] = field(default_factory=dict)
     """Top-level body members sent under an old name -> the documented name (when that one is absent)."""
+    string_booleans: tuple[str, ...] = ()
+    """Dotted paths of members whose ``"true"`` / ``"false"`` strings are read as booleans."""
     media_types: Mapping[str, str] = field(default_factory=dict)
     """A body sent as one media type (parameters aside) -> the documented type it is read as."""
 
@@ -46,7 +48,7 @@ class AcceptedRequests:
             headers = [
                 (name, self._read_as(value) if name.lower() == "content-type" else value) for name, value in headers
             ]
-        if not (self.null_members or self.renamed_members):
+        if not (self.null_members or self.renamed_members or self.string_booleans):
             return headers, body
         try:
             value = json.loads(body)
@@ -67,7 +69,21 @@ class AcceptedRequests:
             for old, new in self.renamed_members.items():
                 if old in value and new not in value:
                     value[new] = value.pop(old)
+        for path in self.string_booleans:
+            value = _boolean_at(value, path.split("."))
         return value
+
+
+def _boolean_at(value: Any, path: list[str]) -> Any:
+    if not isinstance(value, dict) or path[0] not in value:
+        return value
+    head, rest = path[0], path[1:]
+    item = value[head]
+    if rest:
+        return {**value, head: _boolean_at(item, rest)}
+    if isinstance(item, str) and item.strip().lower() in ("true", "false"):
+        return {**value, head: item.strip().lower() == "true"}
+    return value
 
 
 def _without_nulls(value: Any) -> Any:
@@ -91,4 +107,5 @@ def accepted_requests(document: Mapping[str, Any], method: str, path: str) -> Ac
         null_members=bool(declared.get("null-members", False)),
         renamed_members={str(old): str(new) for old, new in renamed.items()},
         media_types={str(sent).lower(): str(read) for sent, read in media_types.items()},
+        string_booleans=tuple(str(path) for path in declared.get("string-booleans") or ()),
     )

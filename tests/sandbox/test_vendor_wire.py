@@ -143,6 +143,18 @@ def test_flowroute_sdk_v3_create_route_as_application_json(sb: SandboxHandle) ->
     assert created.headers["content-type"] == "application/vnd.api+json"
 
 
+def test_flowroute_sdk_v3_send_with_is_mms_string(sb: SandboxHandle) -> None:
+    # number_route_message_demo.py: "is_mms": "false" (a string), Content-Type application/vnd.api+json.
+    attributes = {"to": "12066418000", "from": NUMBER, "body": "Hello there how are you?", "is_mms": "false"}
+    body = json.dumps({"data": {"type": "message", "attributes": attributes}}).encode()
+    headers = {"accept": "application/json", "content-type": "application/vnd.api+json; charset=utf-8"}
+    sent = _raw(sb, "flowroute-v2", "POST", "/v2.1/messages", body, headers)
+    assert sent.status_code == 202, sent.text
+    attributes["is_mms"] = "maybe"  # only the two strings are read as booleans
+    body = json.dumps({"data": {"type": "message", "attributes": attributes}}).encode()
+    assert _raw(sb, "flowroute-v2", "POST", "/v2.1/messages", body, headers).status_code == 422
+
+
 def test_untyped_body_only_where_the_spec_records_it(sb: SandboxHandle) -> None:
     # Creating a route: the SDK sent application/json; an untyped body there stays an error.
     route = {"data": {"type": "route", "attributes": {"route_type": "host", "value": "a.example", "alias": "r"}}}
@@ -167,10 +179,13 @@ def test_accepted_requests_rewrite_only_what_they_name() -> None:
     typed = [("Content-Type", "text/plain")]
     assert variants.apply(typed, b"not json") == (typed, b"not json")  # left for validation to report
     assert variants.apply([], b"") == ([], b"")  # no body: nothing to type
+    booleans = AcceptedRequests(string_booleans=("data.attributes.is_mms",))
+    _, body = booleans.apply([], b'{"data": {"attributes": {"is_mms": "True", "other": "false"}}}')
+    assert json.loads(body) == {"data": {"attributes": {"is_mms": True, "other": "false"}}}
 
 
 def test_every_recorded_variant_names_known_keys_and_a_source_conflict() -> None:
-    known = {"untyped-body", "null-members", "renamed-members", "media-types"}
+    known = {"untyped-body", "null-members", "renamed-members", "media-types", "string-booleans"}
     found = 0
     for surface in SURFACES:
         text = surface.spec_path.read_text(encoding="utf-8")
