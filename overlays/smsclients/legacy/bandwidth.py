@@ -17,7 +17,6 @@ reached the server is never repeated.
 
 from __future__ import annotations
 
-import dataclasses
 import os
 import re
 import warnings
@@ -38,6 +37,7 @@ from smsclients.redaction import REDACTED
 from smsclients.retries import RetryPolicy
 from smsclients.validation import check_options
 
+from ._json import AsJson
 from ._modules import alias_module
 from ._settings import LazyClient, checked_base_url, environment_setting, hidden, refused_input, revealed
 
@@ -186,34 +186,6 @@ _OPTIONS: Final[dict[str, tuple[type, ...]]] = {
 _CREDENTIALS: Final = ("user_id", "api_token", "api_secret")
 
 
-class _AsJson:
-    """A runtime whose answers are the JSON as it came: BW-py returned whatever JSON the API sent.
-
-    The modern client checks an answer against the spec (``id``, ``from``, ... required); the
-    legacy surface promised only "the message as a dict", so it reads as tolerantly as BW-py did.
-    """
-
-    def __init__(self, runtime: Any) -> None:
-        self._runtime = runtime
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._runtime, name)
-
-    def call(self, op: Any, request: Any, options: Any) -> Any:
-        return self._runtime.call(_json_operation(op), request, options)
-
-    def link_pages(self, op: Any, request: Any, options: Any, page: Any, limit: int | None) -> Any:
-        return self._runtime.link_pages(_json_operation(op), request, options, page, limit)
-
-
-def _json_operation(op: Any) -> Any:
-    return dataclasses.replace(op, parse=_as_is)
-
-
-def _as_is(data: Any) -> Any:
-    return data
-
-
 class _Connection(NamedTuple):
     """The modern client and the same messages surface reading answers as plain JSON."""
 
@@ -292,7 +264,7 @@ class Client(Closable):
         base_url, user_id, api_token, api_secret = key[0], key[1], revealed(key[2]), revealed(key[3])
         check_options("bandwidth.Client", self._options, _OPTIONS)
         modern = BandwidthClient(user_id, api_token, api_secret, base_url=base_url, **self._options)
-        return _Connection(modern, Messages(cast(Any, _AsJson(modern.messages._runtime))))
+        return _Connection(modern, Messages(cast(Any, AsJson(modern.messages._runtime))))
 
     def _connection(self) -> _Connection:
         base_url, field = self._base_url()

@@ -24,7 +24,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import httpx
 
@@ -35,6 +35,7 @@ from ..facade import SyncClient
 from ..flowroute import MESSAGES_V2, MESSAGES_V2_PREFIX, PROVIDER, MessagesV2
 from ..lifecycle import Closable
 from ..retries import RetryPolicy
+from ._json import AsJson
 from ._modules import alias_module
 from ._settings import (
     LazyClient,
@@ -134,7 +135,9 @@ class _MessagesV2Client(SyncClient):
 
     def __init__(self, base_uri: str, auth: BasicAuth, retry: RetryPolicy, transport: Any) -> None:
         self._start()
-        self.messages_v2 = MessagesV2(self._open(MESSAGES_V2, base_uri, auth, retry=retry, transport=transport))
+        runtime = self._open(MESSAGES_V2, base_uri, auth, retry=retry, transport=transport)
+        # The library returned the parsed JSON as it came (no required fields): so does the drop-in.
+        self.messages_v2 = MessagesV2(cast(Any, AsJson(runtime)))
 
 
 def _base_uri(given: str | None) -> tuple[str, str]:
@@ -204,7 +207,7 @@ class APIController(Closable):
             raise InputError(parameter, "must be a string")
         return given
 
-    def _messages(self) -> MessagesV2:
+    def _messages(self) -> Any:  # MessagesV2 reading plain JSON
         username = self._credential("username", self._username)
         password = self._credential("password", self._password)
         base_uri, field = _base_uri(self._given_base_uri)
@@ -218,13 +221,15 @@ class APIController(Closable):
             # getattr: anything that is not a Message ends in the facade's InputError, not AttributeError.
             fields: list[Any] = [getattr(message, name, None) for name in ("to", "mfrom", "content")]
             to, from_, content = fields
-            return messages.send(to=to, from_=from_, body=content).to_dict()
+            result: dict[str, Any] = messages.send(to=to, from_=from_, body=content)
+            return result
 
     def get_message_lookup(self, record_id: str) -> dict[str, Any]:
         """GET /messages/{record_id}; returns the MDR document ``{"data": {"type", "id", "attributes"}}``."""
         messages = self._messages()
         with _legacy_errors({}):
-            return messages.get(record_id).to_dict()
+            result: dict[str, Any] = messages.get(record_id)
+            return result
 
     def close(self) -> None:
         """New: release the connection pool (the library had none to release)."""

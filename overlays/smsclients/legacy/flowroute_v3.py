@@ -135,6 +135,8 @@ class Configuration:
     shared one account).
     """
 
+    # The SDK's array serialisation setting; kept for code that reads or sets it (no list is sent in a query).
+    array_serialization = "indexed"
     base_uri = "https://api.flowroute.com"
     basic_auth_user_name: str | None = None
     basic_auth_password: str | None = None
