@@ -17,8 +17,10 @@ import json
 
 import httpx
 import pytest
-from smsclients.legacy.bandwidth.convert_camel import convert_object_to_snake_case
-from smsclients.legacy.bandwidth.messaging import BandwidthMessageAPIException, Client
+
+# The SDK's module paths are registered at import time (mypy cannot see them), as users import them.
+from smsclients.legacy.bandwidth.convert_camel import convert_object_to_snake_case  # type: ignore[import-not-found]
+from smsclients.legacy.bandwidth.messaging import BandwidthMessageAPIException, Client  # type: ignore[import-not-found]
 
 AUTH = "Basic " + base64.b64encode(b"apiToken:apiSecret").decode()
 MESSAGES = "https://api.catapult.inetwork.com/v1/users/userId/messages"
