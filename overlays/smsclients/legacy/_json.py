@@ -10,33 +10,55 @@ request, retries and pagination stay the modern client's).
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from typing import Any
 
-__all__ = ["AsJson"]
+__all__ = ["AsJson", "JsonDocument", "as_document"]
 
 
 def _as_is(data: Any) -> Any:
     return data
 
 
-def _json_operation(op: Any) -> Any:
-    return dataclasses.replace(op, parse=_as_is)
+class JsonDocument(dict[str, Any]):
+    """A JSON object answer that also answers ``to_dict()``, as the generated models do.
+
+    Lets code written against the models (``resource.get(...).to_dict()``) read plain JSON unchanged.
+    """
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self)
+
+
+def as_document(data: Any) -> Any:
+    """A JSON object as a :class:`JsonDocument`; anything else unchanged."""
+    return JsonDocument(data) if isinstance(data, dict) else data
 
 
 class AsJson:
-    """A runtime that hands back each answer's JSON as it came; everything else is ``runtime``'s."""
+    """A runtime that hands back each answer's JSON as it came (through ``wrap``); the rest is ``runtime``'s.
 
-    def __init__(self, runtime: Any) -> None:
+    Pages are still read by the generated page functions, which need the models: use the modern
+    resources for iteration.
+    """
+
+    def __init__(self, runtime: Any, wrap: Callable[[Any], Any] = _as_is) -> None:
         self._runtime = runtime
+        self._wrap = wrap
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._runtime, name)
 
+    def _operation(self, op: Any) -> Any:
+        return dataclasses.replace(op, parse=self._wrap)
+
     def call(self, op: Any, request: Any, options: Any) -> Any:
-        return self._runtime.call(_json_operation(op), request, options)
+        return self._runtime.call(self._operation(op), request, options)
 
     def call_raw(self, op: Any, request: Any, options: Any) -> Any:
-        return self._runtime.call_raw(_json_operation(op), request, options)
+        return self._runtime.call_raw(self._operation(op), request, options)
 
     def link_pages(self, op: Any, request: Any, options: Any, page: Any, limit: int | None) -> Any:
-        return self._runtime.link_pages(_json_operation(op), request, options, page, limit)
+        if page is not None:
+            raise TypeError("AsJson reads whole answers; iterate with the modern resources")
+        return self._runtime.link_pages(self._operation(op), request, options, page, limit)

@@ -82,6 +82,7 @@ from typing import Any, cast
 
 import httpx
 from flowroute_v2_client.models import CdrCsvRecord
+from flowroute_v2_client.resources import Resources
 
 from ..client_transport import network_transport
 from ..config import environment_variable
@@ -93,6 +94,7 @@ from ..responses import parse_json_body
 from ..retries import RetryPolicy
 from ..validation import json_input
 from ._apimatic import HttpContext, HttpRequest, HttpResponse
+from ._json import AsJson, as_document
 from ._modules import alias_module
 from ._settings import (
     LazyClient,
@@ -447,6 +449,7 @@ class _Connection:
         self._given = {"basic_auth_user_name": hidden(user_name), "basic_auth_password": hidden(password)}
         self._base_uri, self._retry, self._transport = base_uri, retry, transport
         self._clients: LazyClient[tuple[str, Any, Any], FlowrouteClient] = LazyClient(self._build)
+        self._json: dict[int, Resources] = {}
 
     def _build(self, key: tuple[str, Any, Any]) -> FlowrouteClient:
         base_uri, user_name, password = key[0], revealed(key[1]), revealed(key[2])
@@ -475,6 +478,16 @@ class _Connection:
             if root is not None:
                 return root, environment_variable(PROVIDER, "base_url")
         return configured, "Configuration.base_uri"
+
+    def json(self) -> Resources:
+        """The resources of the modern client for the settings now, answering the JSON as it came (as the SDK did)."""
+        client = self()
+        resources = self._json.get(id(client))
+        if resources is None:
+            # One per modern client; its runtime is the same (auth, retries, checks, hooks).
+            resources = Resources(cast(Any, AsJson(client.numbers._runtime, as_document)))
+            self._json = {id(client): resources}
+        return resources
 
     def __call__(self) -> FlowrouteClient:
         """The modern client for the settings as they are now."""
@@ -632,37 +645,43 @@ class BaseController:
     def _client(self) -> FlowrouteClient:
         return self._connect()
 
+    def _connect_json(self) -> Resources:
+        # Answers as the JSON that came (the SDK returned it); a connection given as a plain callable has no JSON view.
+        json_view = getattr(self._connect, "json", None)
+        resources: Resources = json_view() if json_view is not None else cast(Any, self._connect())
+        return resources
+
     @property
     def _numbers(self) -> Any:
-        return self._client.numbers
+        return self._connect_json().numbers
 
     @property
     def _callbacks(self) -> Any:
-        return self._client.callbacks
+        return self._connect_json().callbacks
 
     @property
     def _routes(self) -> Any:
-        return self._client.routes
+        return self._connect_json().routes
 
     @property
     def _messages(self) -> Any:
-        return self._client.messages
+        return self._connect_json().messages
 
     @property
     def _e911s(self) -> Any:
-        return self._client.e911s
+        return self._connect_json().e911s
 
     @property
     def _cnams(self) -> Any:
-        return self._client.cnams
+        return self._connect_json().cnams
 
     @property
     def _porting(self) -> Any:
-        return self._client.porting
+        return self._connect_json().porting
 
     @property
     def _cdrs(self) -> Any:
-        return self._client.cdrs
+        return self._connect_json().cdrs
 
 
 class NumbersController(BaseController):
@@ -996,7 +1015,8 @@ class CNAMsController(BaseController):
         # The server filters by substring; the longest text narrows the pages most.
         needle = max(given, key=lambda name: len(given[name]))
         with _legacy_errors({"value": needle}):
-            records = [item.to_dict() for item in self._cnams.iter(value=given[needle], is_approved=approved)]
+            pages = self._client.cnams.iter(value=given[needle], is_approved=approved)
+            records = [item.to_dict() for item in pages]
         text = {name: value.lower() for name, value in given.items()}
         matches = []
         for record in records:
