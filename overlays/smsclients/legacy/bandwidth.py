@@ -11,8 +11,10 @@ modern client's checks, retries, typed errors and HTTPS-only transport. Migrate 
 Differences from BW-py, all deliberate (the old behaviour was a defect), are listed in the README's
 Bandwidth migration note. In short: phone numbers are checked (E.164) before sending; unset fields
 are left out of the request body instead of being sent as ``null``; credentials stay per instance
-and never show in a repr; errors are also the typed ``smsclients`` errors; a send that may have
-reached the server is never repeated.
+and never show in a repr; errors are also the typed ``smsclients`` errors (a request refused before
+sending is also the 400 :class:`BandwidthMessageAPIException`); a send that may have reached the
+server is never repeated. As in BW-py, the endpoint is read and checked on each call and answers are
+returned as the JSON that came.
 """
 
 from __future__ import annotations

@@ -7,7 +7,9 @@ Replace the library's imports with one line::
 and existing code keeps working: ``APIController(username, password)``,
 ``create_message(Message(to=..., from_=..., content=...))`` and ``get_message_lookup(record_id)``
 return the parsed JSON as a dict, and HTTP errors raise :class:`APIException` with the library's
-reason texts. Underneath is :class:`smsclients.flowroute.FlowrouteClient` (``.messages_v2``).
+reason texts. Underneath are the generated Messages v2 resources on the shared core. As in the
+library, a controller checks nothing when it is built; settings (``Configuration.BASE_URI``, the
+credentials, else ``FLOWROUTE_*`` variables) are read on each call.
 
 Behaviour that differs on purpose (the old defects):
 
@@ -15,7 +17,8 @@ Behaviour that differs on purpose (the old defects):
 * a non-JSON error body raises :class:`APIException` (``response_body`` is then the text) instead of a
   JSON decode error;
 * requests have a timeout and retry policy, credentials are per controller, and nothing is sent
-  when ``to``/``from_``/``content`` are invalid (:class:`smsclients.InputError`, a ValueError);
+  when ``to``/``from_``/``content`` are invalid (:class:`smsclients.InputError`, a ValueError, that
+  is also the :class:`APIException` the library raised for the API's answer: 403 for a number);
 * every :class:`APIException` is also the matching typed error (``smsclients.NotFoundError``, ...).
 """
 

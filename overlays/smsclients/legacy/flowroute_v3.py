@@ -30,7 +30,8 @@ Behaviour that differs on purpose (the old defects):
   ``YYYY-MM-DD`` / ``YYYY-MM-DDTHH:mm:ss.SSZ`` forms); the SDK rewrote ``2017-12-01`` as
   ``2017-12-01T00:00:00``. Both mean midnight UTC to the API;
 * invalid numbers, ids, limits and bodies raise :class:`smsclients.InputError` (a ValueError)
-  before anything is sent; every exception here is also the matching typed error.
+  before anything is sent, which is also the :class:`ErrorException` (422, with ``context``) the
+  SDK raised for the API's answer; every exception here is also the matching typed error.
 
 Where the SDK's wire form differs from the provider's documentation, the documentation wins and
 the conversion happens here:
