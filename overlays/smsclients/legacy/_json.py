@@ -13,7 +13,7 @@ import dataclasses
 from collections.abc import Callable
 from typing import Any
 
-__all__ = ["AsJson", "JsonDocument", "as_document"]
+__all__ = ["AsJson", "JsonDocument", "JsonValue", "as_document"]
 
 
 def _as_is(data: Any) -> Any:
@@ -30,9 +30,21 @@ class JsonDocument(dict[str, Any]):
         return dict(self)
 
 
+class JsonValue:
+    """Any other JSON answer (``null``, a list, a string...): ``to_dict()`` gives it back unchanged."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+
+    def to_dict(self) -> Any:
+        return self.value
+
+
 def as_document(data: Any) -> Any:
-    """A JSON object as a :class:`JsonDocument`; anything else unchanged."""
-    return JsonDocument(data) if isinstance(data, dict) else data
+    """A JSON answer that answers ``to_dict()``: an object as a :class:`JsonDocument`, else a :class:`JsonValue`."""
+    return JsonDocument(data) if isinstance(data, dict) else JsonValue(data)
 
 
 class AsJson:

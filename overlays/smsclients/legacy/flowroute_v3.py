@@ -1103,7 +1103,10 @@ class CDRsController(BaseController):
         if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
             raise InputError("filename", "its folder does not exist")
         status = self.get_cdr_export_status(cdrexport_id)
-        url = (status["data"].get("attributes") or {}).get("download_url")
+        # The answer is the JSON that came; anything without a download URL means "not ready", as in the SDK.
+        data = status.get("data") if isinstance(status, dict) else None
+        attributes = data.get("attributes") if isinstance(data, dict) else None
+        url = attributes.get("download_url") if isinstance(attributes, dict) else None
         if not url:
             return None
         with _legacy_errors():
