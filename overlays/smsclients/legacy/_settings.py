@@ -17,7 +17,7 @@ from functools import cache
 from typing import Any, Generic, Protocol, TypeVar, cast
 
 from ..config import MissingSettingError, environment_variable
-from ..errors import InputError
+from ..errors import ClientStateError, InputError
 from ..http import require_secure_url
 from ..redaction import Secret
 
@@ -45,7 +45,8 @@ class LazyClient(Generic[K, C]):
     """The modern client for the current settings: built by ``build(key)`` on first use, rebuilt when the key changes.
 
     A client replaced by a newer one is closed with :meth:`close`, not at once: a call in another
-    thread may still be using it. A ``build`` that raises leaves the current client in place.
+    thread may still be using it. A ``build`` that raises leaves the current client in place. After
+    :meth:`close`, :meth:`get` raises :class:`~smsclients.errors.ClientStateError`.
     """
 
     def __init__(self, build: Callable[[K], C]) -> None:
@@ -54,9 +55,13 @@ class LazyClient(Generic[K, C]):
         self._key: K | None = None
         self._client: C | None = None
         self._retired: list[C] = []
+        self._closed = False
 
     def get(self, key: K) -> C:
         with self._lock:
+            if self._closed:
+                # As the modern clients: nothing is sent once closed (a new client would be built otherwise).
+                raise ClientStateError("this client was closed; create a new one to send again")
             if self._client is None or key != self._key:
                 client = self._build(key)
                 if self._client is not None:
@@ -72,7 +77,7 @@ class LazyClient(Generic[K, C]):
     def close(self) -> None:
         with self._lock:
             clients = [*self._retired, *([self._client] if self._client is not None else [])]
-            self._retired, self._client, self._key = [], None, None
+            self._retired, self._client, self._key, self._closed = [], None, None, True
         for client in clients:
             client.close()
 

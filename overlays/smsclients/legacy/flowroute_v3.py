@@ -93,6 +93,7 @@ from ..lifecycle import Closable
 from ..redaction import redact_headers, redact_url
 from ..responses import parse_json_body
 from ..retries import RetryPolicy
+from ..shortcuts import install_deadline_backend
 from ..validation import json_input
 from ._apimatic import HttpContext, HttpRequest, HttpResponse
 from ._json import AsJson, as_document
@@ -456,6 +457,8 @@ class _Connection:
         base_uri, user_name, password = key[0], revealed(key[1]), revealed(key[2])
         retry = self._retry if self._retry is not None else RetryPolicy()
         with _legacy_errors({"access_key": "basic_auth_user_name", "secret_key": "basic_auth_password"}):
+            if self._transport is not None and not isinstance(self._transport, httpx.BaseTransport):
+                raise InputError("transport", "must be an httpx.BaseTransport (see smsclients.transports)")
             transport = _HookTransport(network_transport(self._transport, None))
             return FlowrouteClient(user_name, password, base_url=base_uri, retry=retry, transport=transport)
 
@@ -532,6 +535,8 @@ class _HookTransport(httpx.BaseTransport):
 
     def __init__(self, inner: httpx.BaseTransport) -> None:
         self._inner = inner
+        # The retry layer gives an httpx transport the deadline-enforcing backend; it sees this wrapper.
+        install_deadline_backend(inner)
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         hooks = _HOOKS.get()
