@@ -165,24 +165,36 @@ class _LegacyModule:
         self.functions: dict[str, ast.AST] = {}  # "Class.method" or "function"
         self.aliases: dict[str, Mapping[str, str]] = {}  # per function: its class's resource aliases
         self.public: list[str] = []
+        # Resource aliases any class of the module defines (a base class's serve its subclasses).
+        shared = {
+            alias: resource
+            for node in tree.body
+            if isinstance(node, ast.ClassDef)
+            for alias, resource in self._aliases(node).items()
+        }
         for node in tree.body:
             if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
                 self._add(node.name, node, public=not node.name.startswith("_"))
             elif isinstance(node, ast.ClassDef):
-                aliases = self._aliases(node)
+                aliases = shared
                 for item in node.body:
                     if isinstance(item, ast.FunctionDef | ast.AsyncFunctionDef):
                         public = not node.name.startswith("_") and not item.name.startswith("_")
                         self._add(f"{node.name}.{item.name}", item, public=public, aliases=aliases)
 
     def _aliases(self, cls: ast.ClassDef) -> dict[str, str]:
-        """``self._numbers = client.numbers`` -> ``{"_numbers": "numbers"}``."""
+        """``self._numbers = client.numbers``, or a property or method ``_numbers`` returning ``….numbers``
+        -> ``{"_numbers": "numbers"}``."""
         found: dict[str, str] = {}
         for node in ast.walk(cls):
             if isinstance(node, ast.Assign) and len(node.targets) == 1:
                 target, value = _chain(node.targets[0]), _chain(node.value)
                 if len(target) == 2 and target[0] == "self" and value and value[-1] in self.resources:
                     found[target[1]] = value[-1]
+            elif isinstance(node, ast.FunctionDef):  # a property or method returning ``….numbers``
+                returned = [n.value for n in ast.walk(node) if isinstance(n, ast.Return) and n.value is not None]
+                if len(returned) == 1 and isinstance(returned[0], ast.Attribute) and returned[0].attr in self.resources:
+                    found[node.name] = returned[0].attr
         return found
 
     def _add(self, key: str, node: ast.AST, *, public: bool, aliases: Mapping[str, str] | None = None) -> None:
@@ -191,25 +203,48 @@ class _LegacyModule:
         if public:
             self.public.append(key)
 
+    def _resource_of(self, value: ast.expr, aliases: Mapping[str, str]) -> str | None:
+        """The resource an expression evaluates to: ``….numbers``, ``self._numbers`` or ``self._numbers()``."""
+        if isinstance(value, ast.Call):
+            value = value.func
+        chain = _chain(value)
+        if len(chain) == 2 and chain[0] == "self" and chain[1] in aliases:
+            return aliases[chain[1]]
+        if isinstance(value, ast.Attribute) and value.attr in self.resources:
+            return value.attr
+        return None
+
     def _direct(self, key: str) -> tuple[set[tuple[str, str]], set[str]]:
-        """Resource calls ``(attribute, method)`` in a function, and the module helpers it calls."""
+        """Resource methods ``(attribute, method)`` a function calls or passes on (``_call(x.account.get)``),
+        and the module helpers it calls."""
         node = self.functions[key]
         aliases = self.aliases[key]
         owner = key.split(".", 1)[0] if "." in key else None
+        # Locals bound to a resource: ``messages = self._messages()``.
+        local: dict[str, str] = {}
+        for assign in ast.walk(node):
+            if isinstance(assign, ast.Assign) and len(assign.targets) == 1 and isinstance(assign.targets[0], ast.Name):
+                resource = self._resource_of(assign.value, aliases)
+                if resource is not None:
+                    local[assign.targets[0].id] = resource
         calls: set[tuple[str, str]] = set()
         helpers: set[str] = set()
-        for call in ast.walk(node):
-            if not isinstance(call, ast.Call):
+        for item in ast.walk(node):
+            if isinstance(item, ast.Attribute):
+                chain = _chain(item)
+                if len(chain) >= 2 and chain[-2] == "with_raw_response":
+                    chain = chain[:-2] + chain[-1:]
+                if len(chain) >= 2:
+                    holder = chain[-2]
+                    if len(chain) == 3 and chain[0] == "self" and holder in aliases:
+                        holder = aliases[holder]
+                    elif len(chain) == 2 and holder in local:
+                        holder = local[holder]
+                    if holder in self.resources and chain[-1] in self.resources[holder].methods:
+                        calls.add((holder, chain[-1]))
+            if not isinstance(item, ast.Call):
                 continue
-            chain = _chain(call.func)
-            if len(chain) >= 2 and chain[-2] == "with_raw_response":
-                chain = chain[:-2] + chain[-1:]
-            if len(chain) >= 2:
-                holder = chain[-2]
-                if len(chain) == 3 and chain[0] == "self" and holder in aliases:
-                    holder = aliases[holder]
-                if holder in self.resources:
-                    calls.add((holder, chain[-1]))
+            chain = _chain(item.func)
             if len(chain) == 1 and chain[0] in self.functions:
                 helpers.add(chain[0])
             if len(chain) == 2 and chain[0] == "self" and owner and f"{owner}.{chain[1]}" in self.functions:
@@ -240,11 +275,15 @@ def _legacy_modules() -> Iterator[ModuleType]:
             yield importlib.import_module(f"{LEGACY_PACKAGE}.{info.name}")
 
 
-def _imports_from(source: str, module: str) -> bool:
-    """Whether ``source`` imports anything from ``module`` (a drop-in reaching the client through a helper)."""
+def _imports_from(source: str, module: str, package: str = LEGACY_PACKAGE) -> bool:
+    """Whether ``source`` (a module of ``package``) imports anything from ``module``: a drop-in reaching
+    the client through a helper. Relative imports (``from ..flowroute import …``) count too."""
     for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.ImportFrom) and node.module == module:
-            return True
+        if isinstance(node, ast.ImportFrom):
+            base = ".".join(package.split(".")[: len(package.split(".")) - node.level + 1]) if node.level else ""
+            name = ".".join(part for part in (base, node.module or "") if part)
+            if name == module:
+                return True
         if isinstance(node, ast.Import) and any(alias.name == module for alias in node.names):
             return True
     return False

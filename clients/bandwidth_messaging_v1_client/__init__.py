@@ -13,5 +13,5 @@ __all__ = (
 # The spec this package was generated from (also recorded in clients.lock.json).
 SPEC_PATH = "specs/bandwidth-messaging-v1.yaml"
 SPEC_VERSION = "1.2.0"
-SPEC_SHA256 = "139767ea63b1377f660a9724ece5ead6ebe8b7df750f735d0e9fe7e187c39c63"
+SPEC_SHA256 = "6bc2e22bc701cd61411776303a1f9ac4c56019eacab124f71f8d1d9f395abe2e"
 GENERATOR = "openapi-python-client 0.29.1"

@@ -13,5 +13,5 @@ __all__ = (
 # The spec this package was generated from (also recorded in clients.lock.json).
 SPEC_PATH = "specs/flowroute-v2.yaml"
 SPEC_VERSION = "1.2.0"
-SPEC_SHA256 = "9ff1aa8e05ee08eb8122bada96dab3b5fd3815de718ab2002951990301c7238f"
+SPEC_SHA256 = "874bb8dc986d137c63813816afa3eb381470b52d95281a8c924abd94b2fd9aeb"
 GENERATOR = "openapi-python-client 0.29.1"

@@ -12,13 +12,16 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+from collections.abc import Mapping
 from datetime import timedelta
+from typing import Any
 
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
 from smsclients_sandbox import control, errors
+from smsclients_sandbox.accepted import AcceptedRequests, accepted_requests
 from smsclients_sandbox.auth import Authenticator, AuthError
 from smsclients_sandbox.faults import (
     FAULT_HEADER,
@@ -101,6 +104,16 @@ class SandboxApp:
             *self.messagemedia_management.operations(),
         ]
         self.operations = operations
+        # What the real APIs took beyond the documented requests (the spec's x-accepted-requests).
+        self.accepted: dict[Operation, AcceptedRequests] = {}
+        for op in operations:
+            variants = accepted_requests(self.validators[op.surface.name].document, op.method, op.template)
+            if variants is not None:
+                self.accepted[op] = variants
+        # The Content-Type of each documented answer, to send it even on an empty body.
+        self.response_types = {
+            op: response_media_types(self.validators[op.surface.name].document, op) for op in operations
+        }
         self.router = Router(operations)
         self.control = control.build(self)
         self.initialise()
@@ -190,10 +203,16 @@ class SandboxApp:
         # (allowEmptyValue defaults to false) while the specs put no minLength on those strings.
         query = QueryParams([(k, v) for k, v in request.query_params.multi_items() if v != ""])
         headers = request.headers
+        # Auth sees the request as sent (signatures cover it); validation and the handler see it in
+        # the documented form when it is one of the forms the real API also accepted.
+        spec_headers, documented = list(headers.items()), body
+        accepted = self.accepted.get(op)
+        if accepted is not None:
+            spec_headers, documented = accepted.apply(spec_headers, body)
         spec_request = None
         if self.options.validate:
             spec_request = SpecRequest(
-                surface, request.method, match.rel_path, query.multi_items(), headers.items(), body
+                surface, request.method, match.rel_path, query.multi_items(), spec_headers, documented
             )
 
         try:
@@ -202,7 +221,7 @@ class SandboxApp:
             return self._checked(request, op, spec_request, errors.render(surface, _auth_error(surface, str(exc))))
 
         try:
-            parsed = body if op.raw_body else json.loads(body) if body.strip() else None
+            parsed = documented if op.raw_body else json.loads(documented) if documented.strip() else None
         except (ValueError, UnicodeDecodeError):
             error = ProviderError(400, "The request body is not valid JSON.", kind="invalid-json")
             if surface.provider == "messagemedia":
@@ -237,8 +256,20 @@ class SandboxApp:
             reply = vary(surface, op.operation_id, reply)
         return self._checked(request, op, spec_request, reply)
 
+    def _typed(self, op: Operation, reply: Reply) -> Reply:
+        """The reply with the media type its spec declares for its status (the provider's ``Content-Type``)."""
+        if reply.media_type is None:
+            declared = self.response_types.get(op, {})
+            status = str(reply.status)
+            # The most specific response the spec declares for the status (one without content: none).
+            reply.media_type = next(
+                (declared[key] for key in (status, f"{status[0]}XX", "default") if key in declared), None
+            )
+        return reply
+
     def _checked(self, request: Request, op: Operation, spec_request: SpecRequest | None, reply: Reply) -> Reply:
         """The reply itself, or a loud 500 if it violates the spec (a sandbox bug)."""
+        reply = self._typed(op, reply)
         if spec_request is None:
             return reply
         surface = op.surface
@@ -279,10 +310,41 @@ def _encode(surface: Surface, reply: Reply) -> tuple[int, list[tuple[bytes, byte
     else:
         data = b"" if reply.empty or reply.body is None else dumps(reply.body)
     headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in reply.headers.items()]
-    if data:
+    if data or (reply.media_type and reply.status not in NO_CONTENT_TYPE):
+        # An empty answer carries one too where the provider sends one (spec: content or x-content-type).
         headers.append((b"content-type", (reply.media_type or surface.media_type).encode()))
     headers.append((b"content-length", str(len(data)).encode()))
     return reply.status, headers, data
+
+
+# Statuses that never carry a body, so never a Content-Type.
+NO_CONTENT_TYPE = frozenset({204, 304})
+
+
+def response_media_types(document: Mapping[str, Any], op: Operation) -> dict[str, str | None]:
+    """Status key (``"200"``, ``"2XX"``, ``"default"``) -> the media type the spec declares for it (or None).
+
+    The first key of the response's ``content``; for an answer the provider sends without a body
+    but with a ``Content-Type``, the response's ``x-content-type`` (specs/CONVENTIONS.md).
+    """
+    operation = document.get("paths", {}).get(op.template, {}).get(op.method.lower(), {})
+    types: dict[str, str | None] = {}
+    for status, response in (operation.get("responses") or {}).items():
+        if not isinstance(response, Mapping):
+            continue
+        if "$ref" in response:
+            response = _component(document, response["$ref"])
+        content = response.get("content") or {}
+        declared = next(iter(content), None) or response.get("x-content-type")
+        types[str(status)] = declared if isinstance(declared, str) else None
+    return types
+
+
+def _component(document: Mapping[str, Any], ref: str) -> Mapping[str, Any]:
+    node: Any = document
+    for part in ref.removeprefix("#/").split("/"):
+        node = node.get(part, {}) if isinstance(node, Mapping) else {}
+    return node if isinstance(node, Mapping) else {}
 
 
 def _spec_response(surface: Surface, reply: Reply) -> SpecResponse:

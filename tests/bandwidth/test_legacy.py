@@ -417,10 +417,15 @@ def test_client_requires_all_three_credentials(kwargs: dict[str, Any]) -> None:
         Client(**kwargs)
 
 
-def test_client_refuses_plain_http_endpoint() -> None:
+def test_client_refuses_plain_http_endpoint_on_use() -> None:
+    # BW-py stored the endpoint and failed on use; so does the drop-in, before anything is sent.
+    api = Client(USER_ID, API_TOKEN, API_SECRET, api_endpoint="http://api.catapult.inetwork.com")
     with pytest.raises(InsecureURLError) as caught:
-        Client(USER_ID, API_TOKEN, API_SECRET, api_endpoint="http://api.catapult.inetwork.com")
+        api.get_message("m-1")
     assert isinstance(caught.value, ValueError)
+    assert caught.value.field == "api_endpoint"
+    assert "e.g. https://api.catapult.inetwork.com" in str(caught.value)
+    assert "http://api.catapult" not in str(caught.value)  # the example is a valid one, not the rejected value
 
 
 @pytest.mark.parametrize("name", ["messaging", "Messaging", "MESSAGING"])
@@ -487,12 +492,15 @@ def test_send_messages_checks(offline: tuple[Client, NoNetwork], messages_data: 
     assert transport.requests == []
 
 
-def test_list_messages_checks_filters_at_call(offline: tuple[Client, NoNetwork]) -> None:
+def test_list_messages_checks_filters_on_iteration(offline: tuple[Client, NoNetwork]) -> None:
+    # BW-py's list_messages returned a lazy generator and failed on iteration; so does the drop-in.
     api, transport = offline
-    with pytest.raises(ValueError, match="from_date_time: must match the pattern"):
-        api.list_messages(from_date_time="May 25th")
+    pending = api.list_messages(from_date_time="May 25th")
+    with pytest.raises(BandwidthMessageAPIException, match="from_date_time: must match the pattern") as caught:
+        next(pending)
+    assert isinstance(caught.value, ValueError) and caught.value.status_code == 400
     with pytest.raises(ValueError, match="size: must be at most 1000"):
-        api.list_messages(size="5000")
+        list(api.list_messages(size="5000"))
     assert transport.requests == []
 
 

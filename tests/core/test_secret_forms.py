@@ -342,11 +342,16 @@ def test_cli_scrubs_every_form_of_the_environments_credentials(monkeypatch: pyte
 def test_a_legacy_client_whose_constructor_raised_still_has_a_repr(
     module: str, name: str, args: tuple[Any, ...], bad: dict[str, Any]
 ) -> None:
+    """Half-built (no constructor run) or holding a refused URL: the repr works and shows no secret.
+
+    The vendors' constructors accepted any URL and failed on use, so the drop-ins mostly do too
+    (issue 20); our own keyword ``base_url=`` is refused at once."""
     cls = getattr(__import__(f"smsclients.legacy.{module}", fromlist=[name]), name)
+    assert name in repr(object.__new__(cls))
     (option,) = bad
     for value in (bad[option], *URLS_WITH_CREDENTIALS):
         client = object.__new__(cls)
-        with pytest.raises(InputError):
+        with contextlib.suppress(InputError):
             client.__init__(*args, **{option: value})
         text = repr(client)
         assert name in text

@@ -179,8 +179,15 @@ def test_configuration_and_base_uri() -> None:
     assert Configuration.BASE_URI == "https://api.flowroute.com/v2"
     with APIController(ACCESS_KEY, SECRET_KEY, base_uri="http://127.0.0.1:9000/v2") as local:
         assert repr(local) == "APIController(base_uri='http://127.0.0.1:9000/v2')"
-    with pytest.raises(InputError, match="base_uri"):
-        APIController(ACCESS_KEY, SECRET_KEY, base_uri="https://api.flowroute.com")
+    # Any base URI the library took is taken (it only appended /messages); nothing is checked until a call.
+    with APIController(ACCESS_KEY, SECRET_KEY, base_uri="https://api.flowroute.com") as other:
+        assert repr(other) == "APIController(base_uri='https://api.flowroute.com')"
+    insecure = APIController(ACCESS_KEY, SECRET_KEY, base_uri="http://api.example.com/v2")
+    with pytest.raises(InputError) as caught:
+        insecure.get_message_lookup("mdr2-1")
+    assert caught.value.field == "base_uri"
+    assert "e.g. https://api.flowroute.com/v2" in str(caught.value)
+    assert "api.example.com" not in str(caught.value)
 
 
 def test_exception_signature() -> None:

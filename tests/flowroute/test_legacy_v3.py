@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from smsclients.config import MissingSettingError
 from smsclients.errors import (
     APIError,
     AuthenticationError,
@@ -531,13 +532,18 @@ def test_invalid_input_is_refused_before_sending(
     assert wire.requests == []
 
 
-def test_constructor_requires_credentials() -> None:
-    with pytest.raises(InputError) as caught:
-        FlowroutenumbersandmessagingClient()
-    assert caught.value.field == "basic_auth_user_name"
-    with pytest.raises(InputError) as caught:
-        FlowroutenumbersandmessagingClient(ACCESS_KEY)
-    assert caught.value.field == "basic_auth_password"
+def test_missing_credentials_raise_on_the_first_call(monkeypatch: pytest.MonkeyPatch) -> None:
+    # The SDK built the client and failed on use (with its API's 401); so does the drop-in, sending nothing.
+    for name in ("FLOWROUTE_ACCESS_KEY", "FLOWROUTE_SECRET_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    for args, field in (((), "basic_auth_user_name"), ((ACCESS_KEY,), "basic_auth_password")):
+        client = FlowroutenumbersandmessagingClient(*args)
+        with pytest.raises(ErrorException) as caught:
+            client.numbers.list_account_phone_numbers()
+        assert isinstance(caught.value, MissingSettingError)
+        assert caught.value.field == field
+        assert caught.value.response_code == 401
+        assert caught.value.errors is not None and caught.value.errors[0].status == 401
 
 
 def test_sdk_module_paths_are_aliased_inside_our_package() -> None:

@@ -215,14 +215,20 @@ def test_sdk_module_paths_of_the_new_controllers() -> None:
         assert getattr(aliased, class_name) is getattr(flowroute_v3, class_name)
 
 
-def test_configuration_keeps_the_sdk_credential_placeholders_but_the_client_ignores_them(
-    monkeypatch: pytest.MonkeyPatch,
+def test_a_client_without_credentials_uses_configuration_read_on_each_call(
+    monkeypatch: pytest.MonkeyPatch, fresh_sandbox: SandboxHandle
 ) -> None:
+    access_key, secret_key = fresh_sandbox.credentials["flowroute-v2"]
+    monkeypatch.setattr(flowroute_v3.Configuration, "base_uri", fresh_sandbox.base_urls["flowroute-v2"])
     monkeypatch.setattr(flowroute_v3.Configuration, "basic_auth_user_name", "global-key")
     monkeypatch.setattr(flowroute_v3.Configuration, "basic_auth_password", "global-secret")
-    with pytest.raises(InputError) as caught:
-        FlowroutenumbersandmessagingClient()
-    assert caught.value.field == "basic_auth_user_name"
+    with FlowroutenumbersandmessagingClient() as client:
+        with pytest.raises(ErrorException) as caught:
+            client.numbers.list_account_phone_numbers()
+        assert caught.value.response_code == 401  # the sandbox refused the global credentials
+        monkeypatch.setattr(flowroute_v3.Configuration, "basic_auth_user_name", access_key)
+        monkeypatch.setattr(flowroute_v3.Configuration, "basic_auth_password", secret_key)
+        assert "data" in client.numbers.list_account_phone_numbers()  # read again on this call
 
 
 # ----------------------------------------------------------------------------- numbers

@@ -67,6 +67,18 @@ SYNC: dict[str, SyncFactory] = {
         "k", "s", base_url=url, retry=NO_RETRY, transport=t
     ),
 }
+# These drop-ins check their settings on use, as the vendor SDKs did (README, migration notes): a
+# call made here must be refused before anything is sent; ``_built`` makes them build their client.
+USE: dict[str, Callable[[Any], Any]] = {
+    "legacy FlowroutenumbersandmessagingClient": lambda c: c.routes.list_inbound_routes(),
+    "legacy flowroute_messaging.APIController": lambda c: c.get_message_lookup("mdr1-" + "ab" * 16),
+    "legacy bandwidth.Client": lambda c: c.get_message("m-1"),
+}
+BUILD: dict[str, Callable[[Any], Any]] = {
+    "legacy FlowroutenumbersandmessagingClient": lambda c: c._connection(),
+    "legacy flowroute_messaging.APIController": lambda c: c._messages(),
+    "legacy bandwidth.Client": lambda c: c._connection().client,
+}
 AsyncFactory = Callable[[str, httpx.AsyncBaseTransport | None], Any]
 ASYNC: dict[str, AsyncFactory] = {
     "AsyncFlowrouteClient": lambda url, t: AsyncFlowrouteClient("k", "s", base_url=url, retry=NO_RETRY, transport=t),
@@ -107,7 +119,11 @@ def test_http_to_a_non_loopback_host_is_refused(name: str, url: str) -> None:
         requests.append(request)
         return httpx.Response(500)
 
-    if name in SYNC:
+    if name in USE:
+        client = SYNC[name](url, httpx.MockTransport(record))
+        with pytest.raises(InsecureURLError) as raised:
+            USE[name](client)
+    elif name in SYNC:
         with pytest.raises(InsecureURLError) as raised:
             SYNC[name](url, httpx.MockTransport(record))
     else:
@@ -172,7 +188,9 @@ def test_tls_verification_is_on_by_default(name: str) -> None:
         SYNC[name]("https://api.example.test", None) if name in SYNC else ASYNC[name]("https://api.example.test", None)
     )
     try:
-        _assert_verifying(_ssl_contexts(client))
+        # A drop-in builds, on use, the client a first call would use (this sends nothing).
+        built = BUILD[name](client) if name in BUILD else None
+        _assert_verifying(_ssl_contexts(client) + (_ssl_contexts(built) if built is not None else []))
     finally:
         _close(client)
 

@@ -11,33 +11,43 @@ modern client's checks, retries, typed errors and HTTPS-only transport. Migrate 
 Differences from BW-py, all deliberate (the old behaviour was a defect), are listed in the README's
 Bandwidth migration note. In short: phone numbers are checked (E.164) before sending; unset fields
 are left out of the request body instead of being sent as ``null``; credentials stay per instance
-and never show in a repr; errors are also the typed ``smsclients`` errors; a send that may have
-reached the server is never repeated.
+and never show in a repr; errors are also the typed ``smsclients`` errors (a request refused before
+sending is also the 400 :class:`BandwidthMessageAPIException`); a send that may have reached the
+server is never repeated. As in BW-py, the endpoint is read and checked on each call and answers are
+returned as the JSON that came.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import warnings
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import TYPE_CHECKING, Any, Final, Literal, overload
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, cast, overload
 
 import httpx
-from bandwidth_messaging_v1_client.models import Message
+from bandwidth_messaging_v1_client.resources import Messages
 from bandwidth_messaging_v1_client.resources._schemas import SendMessageRequestParams
 
-from smsclients.bandwidth import BandwidthClient, message_id_from_location
-from smsclients.errors import APIError, InputError, combined_error_class, copy_api_error_fields
+from smsclients.bandwidth import PROVIDER, BandwidthClient, message_id_from_location
+from smsclients.config import environment_variable
+from smsclients.errors import APIError, ArgumentError, InputError, combined_error_class, copy_api_error_fields
 from smsclients.lifecycle import Closable
 from smsclients.redaction import REDACTED
 from smsclients.redaction import shown_url as _shown
 from smsclients.retries import RetryPolicy
 from smsclients.validation import check_options
 
+from ._json import AsJson
+from ._modules import alias_module
+from ._settings import LazyClient, checked_base_url, environment_setting, hidden, refused_input, revealed
+
 if TYPE_CHECKING:
     from .bandwidth_account import Client as AccountClient
 
-__all__ = ["BandwidthMessageAPIException", "Client", "client", "to_snake_case"]
+__all__ = ["BandwidthMessageAPIException", "Client", "client", "convert_object_to_snake_case", "to_snake_case"]
 
 DEFAULT_API_ENDPOINT: Final = "https://api.catapult.inetwork.com"
 DEFAULT_API_VERSION: Final = "v1"
@@ -118,6 +128,13 @@ def _legacy_errors(legacy_class: type[BandwidthMessageAPIException] | None = Non
         yield
     except APIError as error:
         raise _legacy_error(error, legacy_class) from error
+    except InputError as error:
+        if isinstance(error, BandwidthMessageAPIException | ArgumentError):
+            raise
+        # BW-py sent such a request and raised the API's 400 answer; code catching that still does.
+        raise refused_input(
+            legacy_class or BandwidthMessageAPIException, error, status_code=400, message=str(error), code="400"
+        ) from None
 
 
 # --------------------------------------------------------------------------------------------------
@@ -156,11 +173,6 @@ def _normalise_wire_message(message: Mapping[str, Any]) -> dict[str, Any]:
 _WIRE_KEYS: Final = SendMessageRequestParams.__required_keys__ | SendMessageRequestParams.__optional_keys__
 
 
-def _message_dict(message: Message) -> dict[str, Any]:
-    result: dict[str, Any] = to_snake_case(message.to_dict())
-    return result
-
-
 class _AuthPair(tuple[str, str]):
     """``(api_token, api_secret)`` as BW-py's ``Client.auth``; its repr hides the secret."""
 
@@ -182,17 +194,32 @@ _OPTIONS: Final[dict[str, tuple[type, ...]]] = {
     "retry": (RetryPolicy, type(None)),
     "transport": (httpx.BaseTransport, type(None)),
 }
+_CREDENTIALS: Final = ("user_id", "api_token", "api_secret")
+
+
+class _Connection(NamedTuple):
+    """The modern client and the same messages surface reading answers as plain JSON."""
+
+    client: BandwidthClient
+    json_messages: Messages
+
+    def close(self) -> None:
+        self.client.close()
 
 
 class Client(Closable):
     """``bandwidth.messaging.Client``: the Catapult messaging API for one user.
 
     ``Client(user_id, api_token, api_secret, api_endpoint="https://api.catapult.inetwork.com",
-    api_version="v1")``; all three credentials are required (ValueError otherwise). Extra options
-    beyond BW-py's: ``retry`` (a :class:`smsclients.RetryPolicy`) and ``transport`` (an httpx
-    transport). BW-py ignored unknown options, so a misspelt ``api_endpiont=`` talked to
-    production; here any other option raises :class:`smsclients.errors.ArgumentError` (a
-    TypeError) naming it, and a wrong-typed one InputError.
+    api_version="v1")``. As in BW-py, the three credentials are required when the client is built
+    (ValueError otherwise); a credential left out (``None``) is first read from
+    ``BANDWIDTH_USER_ID``, ``BANDWIDTH_API_TOKEN`` or ``BANDWIDTH_API_SECRET``, the modern
+    client's variables. Everything else is checked on use, as BW-py did: ``api_endpoint`` and
+    ``api_version`` are read on every call (left at their defaults, ``BANDWIDTH_BASE_URL`` is used
+    when set), and a bad endpoint raises :class:`smsclients.InputError` then. Extra options beyond
+    BW-py's: ``retry`` (a :class:`smsclients.RetryPolicy`) and ``transport`` (an httpx transport).
+    BW-py ignored unknown options, so a misspelt ``api_endpiont=`` talked to production; here it
+    still builds the client (as BW-py did) but warns, naming the option.
     """
 
     def __init__(
@@ -202,31 +229,68 @@ class Client(Closable):
         api_secret: str | None = None,
         **other_options: Any,
     ) -> None:
+        given = {"user_id": user_id, "api_token": api_token, "api_secret": api_secret}
+        user_id, api_token, api_secret = (
+            value if value is not None else environment_setting(PROVIDER, name, os.environ)
+            for name, value in given.items()
+        )
         if not (user_id and api_token and api_secret):
             raise ValueError(
-                "Arguments user_id, api_token and api_secret are required. "
+                "Arguments user_id, api_token and api_secret are required (or the environment variables "
+                "BANDWIDTH_USER_ID, BANDWIDTH_API_TOKEN and BANDWIDTH_API_SECRET). "
                 'Use bandwidth.client("messaging", "YOUR-USER-ID", "YOUR-API-TOKEN", "YOUR-API-SECRET")'
             )
-        check_options("bandwidth.Client", other_options, _OPTIONS)
+        unknown = sorted(set(other_options) - set(_OPTIONS))
+        if unknown:
+            # BW-py ignored them; a warning, not an error, so code that ran there still runs.
+            warnings.warn(
+                f"bandwidth.Client: unknown option(s) {', '.join(unknown)} ignored "
+                f"(known: {', '.join(sorted(_OPTIONS))})",
+                UserWarning,
+                stacklevel=2,
+            )
         self.user_id = user_id
         self.api_endpoint: str = other_options.get("api_endpoint", DEFAULT_API_ENDPOINT)
         self.api_version: str = other_options.get("api_version", DEFAULT_API_VERSION)
         # Documented attribute, kept for code that reads it; the secret never shows in its repr.
         self.auth: tuple[str, str] = _AuthPair((api_token, api_secret))
-        retry: RetryPolicy | None = other_options.get("retry")
-        transport: httpx.BaseTransport | None = other_options.get("transport")
-        self._client = BandwidthClient(
-            user_id,
-            api_token,
-            api_secret,
-            base_url=f"{self.api_endpoint.rstrip('/')}/{self.api_version.strip('/')}",
-            retry=retry,
-            transport=transport,
-        )
+        self._options: dict[str, Any] = {
+            name: other_options[name] for name in ("retry", "transport") if name in other_options
+        }
+        self._connections: LazyClient[tuple[Any, ...], _Connection] = LazyClient(self._connect)
+
+    def _base_url(self) -> tuple[str, str]:
+        """The base URL for this call and the setting it came from (read now, as BW-py read it per request)."""
+        endpoint, version = self.api_endpoint, self.api_version
+        for name, value in (("api_endpoint", endpoint), ("api_version", version)):
+            if not isinstance(value, str):
+                raise InputError(name, f"must be a string, e.g. {DEFAULT_API_ENDPOINT!r}")
+        if endpoint == DEFAULT_API_ENDPOINT and version == DEFAULT_API_VERSION:
+            configured = environment_setting(PROVIDER, "base_url", os.environ)
+            if configured is not None:
+                return configured, environment_variable(PROVIDER, "base_url")
+        return f"{endpoint.rstrip('/')}/{version.strip('/')}", "api_endpoint"
+
+    def _connect(self, key: tuple[Any, ...]) -> _Connection:
+        base_url, user_id, api_token, api_secret = key[0], key[1], revealed(key[2]), revealed(key[3])
+        check_options("bandwidth.Client", self._options, _OPTIONS)
+        modern = BandwidthClient(user_id, api_token, api_secret, base_url=base_url, **self._options)
+        return _Connection(modern, Messages(cast(Any, AsJson(modern.messages._runtime))))
+
+    def _connection(self) -> _Connection:
+        base_url, field = self._base_url()
+        example = f"{DEFAULT_API_ENDPOINT}/{DEFAULT_API_VERSION}" if field != "api_endpoint" else DEFAULT_API_ENDPOINT
+        checked = checked_base_url(base_url, field=field, example=example)
+        token, secret = tuple(self.auth) if isinstance(self.auth, tuple) and len(self.auth) == 2 else (None, None)
+        return self._connections.get((checked, self.user_id, hidden(token), hidden(secret)))
+
+    @property
+    def _client(self) -> BandwidthClient:
+        return self._connection().client
 
     def close(self) -> None:
         """Close the connection pool (BW-py had none; optional)."""
-        self._client.close()
+        self._connections.close()
 
     def __repr__(self) -> str:
         return (
@@ -251,26 +315,28 @@ class Client(Closable):
     ) -> Generator[dict[str, Any], None, None]:
         """Get a list of user's messages: a lazy generator over every page, each message a snake_cased dict.
 
-        Filters are checked at call time; pages are fetched as the generator is consumed. Extra
-        keyword arguments are sent as query parameters.
+        As in BW-py, nothing happens until the generator is consumed: then the settings and filters
+        are checked and pages are fetched as needed. Extra keyword arguments are sent as query
+        parameters.
         """
-        pager = self._client.messages.iter(
-            from_=from_,
-            to=to,
-            from_date_time=from_date_time,
-            to_date_time=to_date_time,
-            direction=direction,
-            state=state,
-            delivery_state=delivery_state,
-            sort_order=sort_order,
-            size=_int_if_numeric(size),
-            extra_query=kwargs,
-        )
 
         def generate() -> Generator[dict[str, Any], None, None]:
+            messages = self._connection().json_messages
             with _legacy_errors():
+                pager = messages.iter(
+                    from_=from_,
+                    to=to,
+                    from_date_time=from_date_time,
+                    to_date_time=to_date_time,
+                    direction=direction,
+                    state=state,
+                    delivery_state=delivery_state,
+                    sort_order=sort_order,
+                    size=_int_if_numeric(size),
+                    extra_query=kwargs,
+                )
                 for message in pager:
-                    yield _message_dict(message)
+                    yield to_snake_case(message)
 
         return generate()
 
@@ -310,8 +376,9 @@ class Client(Closable):
         message: Any = _normalise_wire_message(body)  # the caller's wire dict, checked by the client
         # BW-py sent unknown keys as given: they go out as extra_body, unchecked; the known ones are checked.
         extras = {key: message.pop(key) for key in list(message) if key not in _WIRE_KEYS}
+        client = self._client  # settings first: their errors are the client's, not the API's
         with _legacy_errors():
-            return self._client.messages.send_request(message, extra_body=extras)
+            return client.messages.send_request(message, extra_body=extras)
 
     def send_messages(self, messages_data: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         """Send some messages by one request (wire names: ``from``, ``to``, ``text``, ``callbackUrl``...).
@@ -319,13 +386,14 @@ class Client(Closable):
         Returns one snake_cased result dict per message, in order, with ``id`` (the new message's id,
         ``''`` when the message was not accepted) and ``message`` (your dict for that message).
         """
-        if isinstance(messages_data, str | bytes | Mapping) or not isinstance(messages_data, Sequence):
-            raise InputError("messages_data", "must be a list of message dicts")
-        normalised: Any = [
-            _normalise_wire_message(item) if isinstance(item, Mapping) else item for item in messages_data
-        ]
+        client = self._client  # settings first: their errors are the client's, not the API's
         with _legacy_errors():
-            results = self._client.messages.send_batch(normalised)
+            if isinstance(messages_data, str | bytes | Mapping) or not isinstance(messages_data, Sequence):
+                raise InputError("messages_data", "must be a list of message dicts")
+            normalised: Any = [
+                _normalise_wire_message(item) if isinstance(item, Mapping) else item for item in messages_data
+            ]
+            results = client.messages.send_batch(normalised)
         converted: list[dict[str, Any]] = []
         for original, result in zip(messages_data, results, strict=True):
             item: dict[str, Any] = to_snake_case(result.to_dict())
@@ -337,8 +405,10 @@ class Client(Closable):
 
     def get_message(self, id: str) -> dict[str, Any]:
         """Get information about a message, as a snake_cased dict."""
+        messages = self._connection().json_messages  # settings first: their errors are the client's
         with _legacy_errors():
-            return _message_dict(self._client.messages.get(id))
+            result: dict[str, Any] = to_snake_case(messages.get(id))
+        return result
 
 
 # --------------------------------------------------------------------------------------------------
@@ -374,3 +444,34 @@ def client(name: str, *args: Any, **kwargs: Any) -> Client | AccountClient:
         raise ValueError(f'Invalid client name "{name}". Valid values are {valid}')
     made: Client | AccountClient = factory(*args, **kwargs)
     return made
+
+
+# --------------------------------------------------------------------------------------------------
+# BW-py's module paths (``from bandwidth.messaging import Client`` -> ``from
+# smsclients.legacy.bandwidth.messaging import Client``); only the messaging client is provided.
+
+
+def convert_object_to_snake_case(value: Any) -> Any:
+    """BW-py's ``convert_camel.convert_object_to_snake_case``: :func:`to_snake_case`, and a str itself."""
+    return _snake(value) if isinstance(value, str) else to_snake_case(value)
+
+
+def _snake(text: str) -> str:
+    return _WORD_START.sub(r"_\1", text).lower()
+
+
+def _alias(path: str, **names: Any) -> ModuleType:
+    return alias_module(__name__, "bandwidth", path, **names)
+
+
+messaging = _alias("messaging", Client=Client, BandwidthMessageAPIException=BandwidthMessageAPIException)
+_alias("messaging.client_module", Client=Client)
+_alias("messaging.api_exception_module", BandwidthMessageAPIException=BandwidthMessageAPIException)
+client_module = _alias("client_module", client=client)
+convert_camel = _alias(
+    "convert_camel",
+    convert_object_to_snake_case=convert_object_to_snake_case,
+    convert_string_to_snake_case=_snake,
+    convert_dict_to_snake_case=to_snake_case,
+    convert_list_to_snake_case=to_snake_case,
+)

@@ -15,9 +15,12 @@ paths exist as aliases inside this module, e.g.
 
 Behaviour that differs on purpose (the old defects):
 
-* credentials belong to the client object (the SDK kept them in a global ``Configuration``);
-  ``Configuration.basic_auth_user_name`` / ``basic_auth_password`` still exist (``None`` until you
-  set them) for programs that read them, but the client never falls back to them;
+* credentials given to a client belong to it (the SDK's constructor wrote them into the global
+  ``Configuration``, so two clients shared one account); a client given none reads
+  ``Configuration.basic_auth_user_name`` / ``basic_auth_password`` (``None`` until you set them),
+  then ``FLOWROUTE_ACCESS_KEY`` / ``FLOWROUTE_SECRET_KEY``, on every call. Nothing is checked when
+  a client is built; a credential found nowhere raises, on the first call, :class:`ErrorException`
+  (401, the SDK's answer then) that is also a :class:`smsclients.config.MissingSettingError`;
 * request bodies may be the documented JSON strings **or** dicts (a dict used to raise TypeError);
   ``"is_mms": "true"``/``"false"`` strings are sent as JSON booleans;
 * the error mapping is uniform for every method: 401/403/404/422 raise :class:`ErrorException`
@@ -27,7 +30,8 @@ Behaviour that differs on purpose (the old defects):
   ``YYYY-MM-DD`` / ``YYYY-MM-DDTHH:mm:ss.SSZ`` forms); the SDK rewrote ``2017-12-01`` as
   ``2017-12-01T00:00:00``. Both mean midnight UTC to the API;
 * invalid numbers, ids, limits and bodies raise :class:`smsclients.InputError` (a ValueError)
-  before anything is sent; every exception here is also the matching typed error.
+  before anything is sent, which is also the :class:`ErrorException` (422, with ``context``) the
+  SDK raised for the API's answer; every exception here is also the matching typed error.
 
 Where the SDK's wire form differs from the provider's documentation, the documentation wins and
 the conversion happens here:
@@ -64,28 +68,48 @@ the conversion happens here:
 from __future__ import annotations
 
 import csv
+import functools
+import json
 import os
-import sys
+import warnings
 import zlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import cached_property
 from types import ModuleType
-from typing import Any
+from typing import Any, cast
 
 import httpx
 from flowroute_v2_client.models import CdrCsvRecord
+from flowroute_v2_client.resources import Resources
 
+from ..client_transport import network_transport
+from ..config import environment_variable
 from ..errors import APIError, ArgumentError, InputError, MalformedResponseError, combined_error_class
-from ..flowroute import FlowrouteClient
+from ..flowroute import PROVIDER, FlowrouteClient
 from ..lifecycle import Closable
+from ..redaction import redact_headers, redact_url, shown_url
 from ..responses import gunzip_limited, parse_json_body
 from ..retries import RetryPolicy
+from ..shortcuts import install_deadline_backend
 from ..validation import json_input
 from ._apimatic import HttpContext, HttpRequest, HttpResponse
+from ._json import AsJson, as_document
+from ._modules import alias_module
+from ._settings import (
+    LazyClient,
+    checked_base_url,
+    environment_setting,
+    hidden,
+    missing_setting,
+    refused_input,
+    revealed,
+)
 
 __all__ = [
     "APIException",
+    "BaseController",
     "CDRsController",
     "CNAMsController",
     "Configuration",
@@ -93,6 +117,7 @@ __all__ = [
     "Error1",
     "ErrorException",
     "FlowroutenumbersandmessagingClient",
+    "HttpCallBack",
     "HttpContext",
     "HttpRequest",
     "HttpResponse",
@@ -104,13 +129,17 @@ __all__ = [
 
 
 class Configuration:
-    """``base_uri`` is read when a client is created; credentials are per client now.
+    """The SDK's settings, read on every call as the SDK read them.
 
-    ``basic_auth_user_name`` and ``basic_auth_password`` are the SDK's placeholders, kept for
-    programs that read them to pass them on (the SDK's ``number_route_message_demo.py`` does);
-    the client itself never reads them.
+    ``base_uri`` (at its default, ``FLOWROUTE_BASE_URL`` is used when set);
+    ``basic_auth_user_name`` / ``basic_auth_password`` are used by a client (or a controller built
+    alone) that was not given its own credentials, before ``FLOWROUTE_ACCESS_KEY`` /
+    ``FLOWROUTE_SECRET_KEY``. A client never writes them (the SDK's constructor did, so two clients
+    shared one account).
     """
 
+    # The SDK's array serialisation setting; kept for code that reads or sets it (no list is sent in a query).
+    array_serialization = "indexed"
     base_uri = "https://api.flowroute.com"
     basic_auth_user_name: str | None = None
     basic_auth_password: str | None = None
@@ -382,13 +411,290 @@ def _result(value: Any) -> Any:
 # ----------------------------------------------------------------------------- controllers
 
 
-class NumbersController:
+_DEFAULT_BASE_URI = "https://api.flowroute.com"
+# The SDK's credential names -> the modern clients' (and so their environment variables).
+_CREDENTIALS = {"basic_auth_user_name": "access_key", "basic_auth_password": "secret_key"}
+
+
+def _missing_credential(parameter: str) -> ErrorException:
+    """What the first call without a credential raises: the SDK's 401 error, also a MissingSettingError."""
+    variable = environment_variable(PROVIDER, _CREDENTIALS[parameter])
+    detail = f"{parameter} not given (argument or Configuration), and the environment variable {variable} is not set"
+    body = json.dumps({"errors": [{"status": 401, "title": "Unauthorized", "detail": detail}]})
+    context = HttpContext(HttpRequest("", ""), HttpResponse(401, {}, body))
+    return missing_setting(
+        ErrorException,
+        parameter,
+        variable,
+        reason=ERROR_REASONS[401],
+        context=context,
+        response_code=401,
+        errors=[Error1(None, 401, detail, "Unauthorized")],
+    )
+
+
+class _Connection:
+    """The settings of a client (or of controllers built alone), resolved on every call as the SDK did.
+
+    A credential is the one given, else :class:`Configuration`'s (when set), else
+    ``FLOWROUTE_ACCESS_KEY`` / ``FLOWROUTE_SECRET_KEY``; the base URI is the one given, else
+    ``Configuration.base_uri``, which at its default gives way to ``FLOWROUTE_BASE_URL`` when set.
+    The modern client is built on first use and again when these change.
+    """
+
+    def __init__(
+        self,
+        user_name: Any = None,
+        password: Any = None,
+        base_uri: Any = None,
+        retry: Any = None,
+        transport: Any = None,
+    ) -> None:
+        self._given = {"basic_auth_user_name": hidden(user_name), "basic_auth_password": hidden(password)}
+        self._base_uri, self._retry, self._transport = base_uri, retry, transport
+        self._clients: LazyClient[tuple[str, Any, Any], FlowrouteClient] = LazyClient(self._build)
+        self._json: dict[int, Resources] = {}
+
+    def _build(self, key: tuple[str, Any, Any]) -> FlowrouteClient:
+        base_uri, user_name, password = key[0], revealed(key[1]), revealed(key[2])
+        retry = self._retry if self._retry is not None else RetryPolicy()
+        with _legacy_errors({"access_key": "basic_auth_user_name", "secret_key": "basic_auth_password"}):
+            if self._transport is not None and not isinstance(self._transport, httpx.BaseTransport):
+                raise InputError("transport", "must be an httpx.BaseTransport (see smsclients.transports)")
+            transport = _HookTransport(network_transport(self._transport, None))
+            return FlowrouteClient(user_name, password, base_url=base_uri, retry=retry, transport=transport)
+
+    def _credential(self, parameter: str) -> str:
+        value = revealed(self._given[parameter])
+        if value is None:
+            value = getattr(Configuration, parameter, None)
+        if value is None:
+            value = environment_setting(PROVIDER, _CREDENTIALS[parameter], os.environ)
+            if value is None:
+                raise _missing_credential(parameter)
+        return cast(str, value)
+
+    def base_uri(self) -> tuple[Any, str]:
+        """The base URI for a call now, and the setting it came from."""
+        if self._base_uri is not None:
+            return self._base_uri, "base_uri"
+        configured = Configuration.base_uri
+        if configured == _DEFAULT_BASE_URI:
+            root = environment_setting(PROVIDER, "base_url", os.environ)
+            if root is not None:
+                return root, environment_variable(PROVIDER, "base_url")
+        return configured, "Configuration.base_uri"
+
+    def json(self) -> Resources:
+        """The resources of the modern client for the settings now, answering the JSON as it came (as the SDK did)."""
+        client = self()
+        resources = self._json.get(id(client))
+        if resources is None:
+            # One per modern client; its runtime is the same (auth, retries, checks, hooks).
+            resources = Resources(cast(Any, AsJson(client.numbers._runtime, as_document)))
+            self._json = {id(client): resources}
+        return resources
+
+    def __call__(self) -> FlowrouteClient:
+        """The modern client for the settings as they are now."""
+        user_name = self._credential("basic_auth_user_name")
+        password = self._credential("basic_auth_password")
+        base_uri, field = self.base_uri()
+        checked = checked_base_url(base_uri, field=field, example=_DEFAULT_BASE_URI).rstrip("/")
+        return self._clients.get((checked, hidden(user_name), hidden(password)))
+
+    def close(self) -> None:
+        self._clients.close()
+
+
+# What controllers built alone (``NumbersController()``, as the SDK allowed) use: Configuration and the environment.
+_SHARED = _Connection()
+
+
+class HttpCallBack:
+    """The SDK's hook interface (``http.http_call_back``): subclass it and set a controller's ``http_call_back``.
+
+    ``on_before_request(request)`` gets an :class:`HttpRequest` before each request is sent (headers it
+    adds to ``request.headers`` are sent; credentials are never shown to it), ``on_after_response(context)``
+    an :class:`HttpContext` with the :class:`HttpResponse` after each answer, before it is read.
+    """
+
+    def on_before_request(self, request: HttpRequest) -> None:
+        raise NotImplementedError("This method has not been implemented.")
+
+    def on_after_response(self, context: HttpContext) -> None:
+        raise NotImplementedError("This method has not been implemented.")
+
+
+# The hooks of the controller method running now: (http_call_back, global_headers).
+_HOOKS: ContextVar[tuple[Any, Mapping[str, str]] | None] = ContextVar("flowroute_v3_hooks", default=None)
+# The modern client sends its own User-Agent (README, Flowroute migration notes).
+_OWN_HEADERS = frozenset({"user-agent", "authorization", "host", "content-length"})
+
+
+class _HookTransport(httpx.BaseTransport):
+    """Calls the running controller's ``http_call_back`` around each request and adds its ``global_headers``."""
+
+    def __init__(self, inner: httpx.BaseTransport) -> None:
+        self._inner = inner
+        # The retry layer gives an httpx transport the deadline-enforcing backend; it sees this wrapper.
+        install_deadline_backend(inner)
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        hooks = _HOOKS.get()
+        if hooks is None:
+            return self._inner.handle_request(request)
+        call_back, global_headers = hooks
+        for name, value in global_headers.items():
+            if name.lower() not in _OWN_HEADERS and name not in request.headers:
+                request.headers[name] = value
+        legacy = HttpRequest(
+            request.method,
+            redact_url(request.url),
+            headers=redact_headers(request.headers),
+            query_parameters=dict(request.url.params),
+            parameters=request.content.decode("utf-8", errors="replace") or None,
+        )
+        if call_back is not None:
+            shown = dict(legacy.headers)
+            call_back.on_before_request(legacy)
+            for name, value in legacy.headers.items():
+                if name.lower() not in _OWN_HEADERS and shown.get(name) != value:
+                    request.headers[name] = value
+        response = self._inner.handle_request(request)
+        if call_back is not None:
+            response.read()
+            answer = HttpResponse(
+                response.status_code, redact_headers(response.headers), response.content.decode("utf-8", "replace")
+            )
+            call_back.on_after_response(HttpContext(legacy, answer))
+        return response
+
+    def close(self) -> None:
+        self._inner.close()
+
+
+def _with_hooks(method: Callable[..., Any]) -> Callable[..., Any]:
+    """``method`` running with its controller's hooks current (read when the call starts, as the SDK did)."""
+
+    if method.__name__ in _LOCAL_METHODS:
+        return method
+
+    @functools.wraps(method)
+    def call(self: BaseController, *args: Any, **kwargs: Any) -> Any:
+        self._connect()  # the settings first: a missing credential answers as the API did (401)
+        token = _HOOKS.set((self.http_call_back, dict(self.global_headers or {})))
+        try:
+            return method(self, *args, **kwargs)
+        except InputError as error:
+            if isinstance(error, APIException | ArgumentError) or error.field in _LOCAL_FIELDS:
+                raise
+            raise _refused(error) from None
+        finally:
+            _HOOKS.reset(token)
+
+    return call
+
+
+# Methods and arguments about local files: their errors are not answers of the API.
+_LOCAL_METHODS = frozenset({"parse_cdr_export"})
+_LOCAL_FIELDS = frozenset({"filename"})
+
+
+def _refused(error: InputError) -> ErrorException:
+    """A request refused before sending, as the SDK raised the API's answer to it: ``ErrorException`` (422).
+
+    Still the :class:`smsclients.InputError` it was (``field``, ``rule``); ``context``, ``response_code``
+    and ``errors`` are those of the API's documented 422 answer, with the rule as its detail.
+    """
+    detail = str(error)
+    body = json.dumps({"errors": [{"status": 422, "title": "Unprocessable Entity", "detail": detail}]})
+    return refused_input(
+        ErrorException,
+        error,
+        reason=ERROR_REASONS[422],
+        context=HttpContext(HttpRequest("", ""), HttpResponse(422, {}, body)),
+        response_code=422,
+        errors=[Error1(None, 422, detail, "Unprocessable Entity")],
+    )
+
+
+class BaseController:
+    """What every controller shares (``controllers.base_controller``): settings read on each call, the SDK's hooks.
+
+    ``NumbersController()`` alone works as in the SDK (settings from :class:`Configuration` and the
+    environment). ``call_back`` (or the ``http_call_back`` attribute, also settable on the class) is
+    an :class:`HttpCallBack`; ``global_headers`` are added to every request (the User-Agent stays the
+    client's). ``client`` was the SDK's ``HttpClient`` (requests underneath); one given here is not
+    used (a warning says so): pass ``transport=`` to the client instead.
+    """
+
+    http_call_back: Any = None
+    global_headers: dict[str, str] = {"user-agent": "Flowroute SDK v3.0"}  # noqa: RUF012 -- the SDK's class attribute
+
+    def __init__(self, client: Any = None, call_back: Any = None, *, connection: _Connection | None = None) -> None:
+        if client is not None:
+            warnings.warn(
+                "the SDK's HttpClient is not used by the drop-in; pass transport= to the client instead",
+                UserWarning,
+                stacklevel=2,
+            )
+        if call_back is not None:
+            self.http_call_back = call_back
+        self._connect = connection if connection is not None else _SHARED
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        for name, member in list(vars(cls).items()):
+            if callable(member) and not name.startswith("_"):
+                setattr(cls, name, _with_hooks(member))
+
+    @property
+    def _client(self) -> FlowrouteClient:
+        return self._connect()
+
+    def _connect_json(self) -> Resources:
+        # Answers as the JSON that came (the SDK returned it); a connection given as a plain callable has no JSON view.
+        json_view = getattr(self._connect, "json", None)
+        resources: Resources = json_view() if json_view is not None else cast(Any, self._connect())
+        return resources
+
+    @property
+    def _numbers(self) -> Any:
+        return self._connect_json().numbers
+
+    @property
+    def _callbacks(self) -> Any:
+        return self._connect_json().callbacks
+
+    @property
+    def _routes(self) -> Any:
+        return self._connect_json().routes
+
+    @property
+    def _messages(self) -> Any:
+        return self._connect_json().messages
+
+    @property
+    def _e911s(self) -> Any:
+        return self._connect_json().e911s
+
+    @property
+    def _cnams(self) -> Any:
+        return self._connect_json().cnams
+
+    @property
+    def _porting(self) -> Any:
+        return self._connect_json().porting
+
+    @property
+    def _cdrs(self) -> Any:
+        return self._connect_json().cdrs
+
+
+class NumbersController(BaseController):
     """Numbers v2: the six methods of the SDK's README, plus ``release_a_did``, ``set_did_alias``,
     ``set_did_callback``."""
-
-    def __init__(self, client: FlowrouteClient) -> None:
-        self._numbers = client.numbers
-        self._callbacks = client.callbacks
 
     def list_available_area_codes(self, limit: Any = None, offset: Any = None, max_setup_cost: Any = None) -> Any:
         with _legacy_errors():
@@ -480,14 +786,11 @@ class NumbersController:
         return None
 
 
-class RoutesController:
+class RoutesController(BaseController):
     """Routes v2: the four methods of the SDK's README, plus ``list_edge_strategies``.
 
     Bodies are JSON strings (as documented) or dicts.
     """
-
-    def __init__(self, client: FlowrouteClient) -> None:
-        self._routes = client.routes
 
     def create_an_inbound_route(self, route_body: Any = None, *, body: Any = None) -> Any:
         """``{"data": {"type": "route", "attributes": {"route_type", "value", "alias", "edge_strategy"}}}``."""
@@ -532,13 +835,9 @@ class RoutesController:
         return _text_id("number_id", number_id), _text_id("route_body.data.id", data.get("id"))
 
 
-class MessagesController:
+class MessagesController(BaseController):
     """Messages v2.1: the three methods of the SDK's README, plus the account-level SMS, MMS and DLR
     callback URLs and a number's DLR callback URL (each returns None: 204)."""
-
-    def __init__(self, client: FlowrouteClient) -> None:
-        self._messages = client.messages
-        self._callbacks = client.callbacks
 
     def send_a_message(self, message_body: Any = None, *, body: Any = None) -> Any:
         """``{"data": {"type": "message", "attributes": {"to", "from", "body", "is_mms", "media_urls"}}}``."""
@@ -593,11 +892,8 @@ class MessagesController:
         return None
 
 
-class E911sController:
+class E911sController(BaseController):
     """E911 address records: list, get, validate, create, update, delete, assign to and remove from numbers."""
-
-    def __init__(self, client: FlowrouteClient) -> None:
-        self._e911s = client.e911s
 
     def list_e911s(self, limit: Any = None, offset: Any = None, state: Any = None) -> Any:
         with _legacy_errors():
@@ -697,11 +993,8 @@ class E911sController:
             return self._e911s.list_numbers(record).to_dict()
 
 
-class CNAMsController:
+class CNAMsController(BaseController):
     """CNAM (caller-ID name) records: list, search, get, create, assign to and remove from numbers, delete."""
-
-    def __init__(self, client: FlowrouteClient) -> None:
-        self._cnams = client.cnams
 
     def list_cnams(self, limit: Any = None, offset: Any = None, is_approved: Any = None) -> Any:
         with _legacy_errors():
@@ -730,7 +1023,8 @@ class CNAMsController:
         # The server filters by substring; the longest text narrows the pages most.
         needle = max(given, key=lambda name: len(given[name]))
         with _legacy_errors({"value": needle}):
-            records = [item.to_dict() for item in self._cnams.iter(value=given[needle], is_approved=approved)]
+            pages = self._client.cnams.iter(value=given[needle], is_approved=approved)
+            records = [item.to_dict() for item in pages]
         text = {name: value.lower() for name, value in given.items()}
         matches = []
         for record in records:
@@ -773,11 +1067,8 @@ class CNAMsController:
         return None
 
 
-class PortingController:
+class PortingController(BaseController):
     """Porting: ``checkPortability``."""
-
-    def __init__(self, client: FlowrouteClient) -> None:
-        self._porting = client.porting
 
     def checkPortability(self, numbers: Any) -> Any:
         """``{"data": {"portable", "nonportable", "hypernetwork_enabled"}}`` for the numbers (sent with ``+``)."""
@@ -786,12 +1077,8 @@ class PortingController:
             return self._porting.check_portability(body=body).to_dict()
 
 
-class CDRsController:
+class CDRsController(BaseController):
     """CDR exports: create, list, status, download the CSV, parse it."""
-
-    def __init__(self, client: FlowrouteClient) -> None:
-        self._client = client
-        self._cdrs = client.cdrs
 
     def list_cdrs(self, limit: Any = None, offset: Any = None, status: Any = None) -> Any:
         """Each item is ``{"data": {...}}``, as the API sends it."""
@@ -823,7 +1110,10 @@ class CDRsController:
         if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
             raise InputError("filename", "its folder does not exist")
         status = self.get_cdr_export_status(cdrexport_id)
-        url = (status["data"].get("attributes") or {}).get("download_url")
+        # The answer is the JSON that came; anything without a download URL means "not ready", as in the SDK.
+        data = status.get("data") if isinstance(status, dict) else None
+        attributes = data.get("attributes") if isinstance(data, dict) else None
+        url = attributes.get("download_url") if isinstance(attributes, dict) else None
         if not url:
             return None
         with _legacy_errors():
@@ -880,73 +1170,56 @@ class FlowroutenumbersandmessagingClient(Closable):
         retry: RetryPolicy | None = None,
         transport: httpx.BaseTransport | None = None,
     ) -> None:
-        # No global fallback: a missing credential is an error here, not a shared class attribute.
-        if basic_auth_user_name is None:
-            raise InputError("basic_auth_user_name", "is required (credentials are per client)")
-        if basic_auth_password is None:
-            raise InputError("basic_auth_password", "is required (credentials are per client)")
-        with _legacy_errors({"access_key": "basic_auth_user_name", "secret_key": "basic_auth_password"}):
-            self._client = FlowrouteClient(
-                basic_auth_user_name,
-                basic_auth_password,
-                base_url=Configuration.base_uri if base_uri is None else base_uri,
-                retry=retry if retry is not None else RetryPolicy(),
-                transport=transport,
-            )
+        # Nothing is checked here (the SDK checked nothing): settings are read and checked on each call.
+        self._connection = _Connection(basic_auth_user_name, basic_auth_password, base_uri, retry, transport)
 
     @cached_property
     def numbers(self) -> NumbersController:
-        return NumbersController(self._client)
+        return NumbersController(connection=self._connection)
 
     @cached_property
     def routes(self) -> RoutesController:
-        return RoutesController(self._client)
+        return RoutesController(connection=self._connection)
 
     @cached_property
     def messages(self) -> MessagesController:
-        return MessagesController(self._client)
+        return MessagesController(connection=self._connection)
 
     @cached_property
     def e911s(self) -> E911sController:
-        return E911sController(self._client)
+        return E911sController(connection=self._connection)
 
     @cached_property
     def cnams(self) -> CNAMsController:
-        return CNAMsController(self._client)
+        return CNAMsController(connection=self._connection)
 
     @cached_property
     def porting(self) -> PortingController:
-        return PortingController(self._client)
+        return PortingController(connection=self._connection)
 
     @cached_property
     def cdrs(self) -> CDRsController:
-        return CDRsController(self._client)
+        return CDRsController(connection=self._connection)
 
     def close(self) -> None:
         """New: release the connection pool."""
-        self._client.close()
+        self._connection.close()
 
     def __repr__(self) -> str:
-        client = getattr(self, "_client", None)  # None: the constructor raised
-        return f"FlowroutenumbersandmessagingClient(base_uri={getattr(client, 'base_url', None)!r})"
+        # Never a credential; the base URI a call would use now (a repr never raises, even half-built).
+        try:
+            base_uri: object = self._connection.base_uri()[0]
+        except Exception:
+            base_uri = None
+        return f"FlowroutenumbersandmessagingClient(base_uri={shown_url(base_uri)!r})"
 
 
 # ----------------------------------------------------------------------------- SDK module paths
 
 
 def _alias(path: str, **names: Any) -> ModuleType:
-    """Register ``<this module>.<path>`` so the SDK's module paths resolve under our package.
-
-    ``import smsclients.legacy.flowroute_v3.exceptions.error_exception`` and attribute access both
-    work; nothing is registered outside ``smsclients``.
-    """
-    module = ModuleType(f"{__name__}.{path}", f"Alias of the SDK module flowroutenumbersandmessaging.{path}.")
-    module.__dict__.update(names)
-    sys.modules[module.__name__] = module
-    parent_path, _, leaf = path.rpartition(".")
-    parent = sys.modules[f"{__name__}.{parent_path}"] if parent_path else sys.modules[__name__]
-    setattr(parent, leaf, module)
-    return module
+    """``import smsclients.legacy.flowroute_v3.exceptions.error_exception`` works as the SDK's path did."""
+    return alias_module(__name__, "flowroutenumbersandmessaging", path, **names)
 
 
 flowroutenumbersandmessaging_client = _alias(
@@ -961,6 +1234,7 @@ _alias("controllers.e911s_controller", E911sController=E911sController)
 _alias("controllers.cnams_controller", CNAMsController=CNAMsController)
 _alias("controllers.porting_controller", PortingController=PortingController)
 _alias("controllers.cdrs_controller", CDRsController=CDRsController)
+_alias("controllers.base_controller", BaseController=BaseController)
 exceptions = _alias("exceptions")
 _alias("exceptions.api_exception", APIException=APIException)
 _alias("exceptions.error_exception", ErrorException=ErrorException)
@@ -970,3 +1244,4 @@ http = _alias("http")
 _alias("http.http_context", HttpContext=HttpContext)
 _alias("http.http_request", HttpRequest=HttpRequest)
 _alias("http.http_response", HttpResponse=HttpResponse)
+_alias("http.http_call_back", HttpCallBack=HttpCallBack)
