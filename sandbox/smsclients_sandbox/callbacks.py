@@ -255,8 +255,8 @@ class Dispatcher:
                 response = await client.send(request, stream=True)
                 await response.aclose()
                 return response.status_code, None
-        except TimeoutError:
-            return None, "Timeout"
+        except (TimeoutError, httpx.TimeoutException):
+            return None, "Timeout"  # the deadline or one of httpx's phase timeouts: the same limit
         except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
             return None, type(exc).__name__
 
