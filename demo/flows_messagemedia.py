@@ -15,6 +15,7 @@ from smsclients.legacy.messagemedia import (
     MessageMediaMessagesClient,
 )
 
+from .present import known
 from .steps import MESSAGEMEDIA, MESSAGEMEDIA_TO, Reporter, Target, check
 
 
@@ -43,9 +44,9 @@ def modern(target: Target, step: Reporter, *, hmac: bool) -> MessageMediaResult:
             lambda: mm.messages.send(
                 [{"content": text, "destination_number": MESSAGEMEDIA_TO, "delivery_report": True}]
             ),
-            lambda r: f"{r.messages[0].message_id} {r.messages[0].status}",
+            lambda r: f"{known(r.messages)[0].message_id} {known(r.messages)[0].status}",
         )
-        message_id = str(sent.messages[0].message_id)
+        message_id = known(known(sent.messages)[0].message_id, "the message's id")
         statuses: list[str] = []
         for attempt in (1, 2):  # each status call is one sandbox tick: queued -> enroute -> delivered
             message = step(f"messages.status #{attempt}", lambda: mm.messages.status(message_id), lambda m: m.status)
@@ -57,9 +58,9 @@ def modern(target: Target, step: Reporter, *, hmac: bool) -> MessageMediaResult:
         scheduled = step(
             "messages.send (scheduled)",
             lambda: mm.messages.send(later),
-            lambda r: f"{r.messages[0].message_id} at {r.messages[0].scheduled}",
+            lambda r: f"{known(r.messages)[0].message_id} at {known(r.messages)[0].scheduled}",
         )
-        scheduled_id = str(scheduled.messages[0].message_id)
+        scheduled_id = known(known(scheduled.messages)[0].message_id, "the message's id")
         step("messages.cancel", lambda: mm.messages.cancel(scheduled_id), lambda _: f"{scheduled_id} cancelled")
         reports = step(
             "delivery_reports.check",

@@ -406,7 +406,8 @@ class _Planner:
                 walk = f"getattr({walk}, {part!r}, None)"
             resource.definitions.append(
                 f"def {page_fn}(page: Any) -> tuple[list[{pagination.item_model}], str | None]:\n"
-                f"    return list(page.{pagination.items}), next_link({walk})"
+                f"    items = page.{pagination.items}  # left out of the answer: no items\n"
+                f"    return ([] if isinstance(items, Unset) else list(items)), next_link({walk})"
             )
         # The iterator takes the list method's filters; `limit` caps the total, `page_size` sets the
         # page size when the API calls it `limit`; offsets are the iterator's business.
@@ -459,7 +460,12 @@ class _Planner:
         forward = ", ".join([*(f"{name}={name}" for name in passed), *_FORWARD])
         item = pagination.item_model
         resource.definitions.append(
-            f"def _id_of{check.op.lower()}(item: {item}) -> str:\n    return str(item.{pagination.id_attribute})"
+            # Responses may leave the id out (tolerant reader), but an item without one cannot be confirmed.
+            f"def _id_of{check.op.lower()}(item: {item}) -> str:\n"
+            f"    value = item.{pagination.id_attribute}\n"
+            f"    if isinstance(value, Unset) or value is None:\n"
+            f"        raise ValueError({f'a {item} without {pagination.id_attribute} cannot be confirmed'!r})\n"
+            f"    return str(value)"
         )
         resource.iterators.append(
             Iterator_(

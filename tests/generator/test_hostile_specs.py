@@ -22,6 +22,7 @@ import copy
 import io
 import json
 import os
+import re
 import subprocess
 import sys
 import tokenize
@@ -402,8 +403,11 @@ def test_the_command_line_names_a_refused_name_and_changes_nothing(repo_copy: Pa
     text = spec.read_text(encoding="utf-8")
     assert text.count("x-method-name: send\n") == 1
     spec.write_text(
-        text.replace("x-method-name: send\n", "x-method-name: with_raw_response\n").replace(
-            "  version: 1.1.0\n", "  version: 1.1.1\n", 1
+        re.sub(
+            r"(?m)^  version: .*$",
+            "  version: 99.0.0",
+            text.replace("x-method-name: send\n", "x-method-name: with_raw_response\n"),
+            count=1,
         ),
         encoding="utf-8",
     )

@@ -28,6 +28,8 @@ from smsclients import (
 )
 from smsclients.transports import ASYNC_KINDS, fast_async_transport
 
+from tests.fields import dig
+
 from .test_faults import (
     BW_FROM,
     BW_TO,
@@ -90,12 +92,12 @@ class AsyncWorkload:
         surface = rng.choice(["flowroute-v2.1", "bandwidth", "messagemedia"])
         try:
             if surface == "flowroute-v2.1":
-                message_id = (await self.flowroute.messages.send(to=FR_TO, from_=FR_FROM, body=text)).data.id
+                message_id = dig(await self.flowroute.messages.send(to=FR_TO, from_=FR_FROM, body=text), "data.id")
             elif surface == "bandwidth":
                 message_id = await self.bandwidth.messages.send(from_=BW_FROM, to=BW_TO, text=text)
             else:
                 sent = await self.messagemedia.messages.send([{"content": text, "destination_number": MM_TO}])
-                message_id = str(sent.messages[0].message_id)
+                message_id = str(dig(sent, "messages[0].message_id"))
         except DeliveryUnknownError as exc:
             self.unknown.append(marker)
             self.unknown_after_timeout += timed_out(exc)
@@ -111,7 +113,7 @@ class AsyncWorkload:
         sent = rng.choice(self.sends_ok)
         body: object
         if sent.surface == "flowroute-v2.1":
-            body = (await self.flowroute.messages.get(sent.message_id)).data.attributes.body
+            body = dig(await self.flowroute.messages.get(sent.message_id), "data.attributes.body")
         elif sent.surface == "bandwidth":
             body = (await self.bandwidth.messages.get(sent.message_id)).text
         else:

@@ -821,7 +821,7 @@ class CDRsController:
         if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
             raise InputError("filename", "its folder does not exist")
         status = self.get_cdr_export_status(cdrexport_id)
-        url = (status["data"].get("attributes") or {}).get("download_url")
+        url = ((status.get("data") or {}).get("attributes") or {}).get("download_url")  # any may be left out
         if not url:
             return None
         with _legacy_errors():
