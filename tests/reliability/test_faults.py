@@ -326,6 +326,14 @@ class Workload:
         if replies:
             client.replies.confirm([dig(reply, "reply_id") for reply in replies])
 
+    def forced(
+        self, sb: smsclients_sandbox.SandboxHandle, faults: list[str], kind: str, operation: Callable[[], None]
+    ) -> None:
+        """``operation`` with ``faults`` queued for its first requests (``X-Sandbox-Fault`` values)."""
+        sb.fail_next(*faults)
+        self.tally.ops[kind] += 1
+        operation()
+
     def run(self, n: int) -> None:
         # (kind, operation, weight, most API calls it makes: a list reads two pages, check/confirm four)
         operations: list[tuple[str, Callable[[], None], int, int]] = [
@@ -370,6 +378,12 @@ def _run(sb: smsclients_sandbox.SandboxHandle, n: int, retries: RetryCounter, ki
     workload = Workload(clients, random.Random(SEED))
     try:
         workload.run(n)
+        # The rates make each fault likely; these make each certain, however a loaded machine's
+        # extra retries shifted the seeded draws: 429, 503 and a reset before processing on a read
+        # (retried), then a reset after processing and an answer held past the timeout on sends.
+        workload.forced(sb, ["429", "503", "reset-before"], "list", workload.list_bandwidth)
+        workload.forced(sb, ["reset-after"], "send", workload.send_bandwidth)
+        workload.forced(sb, [f"stall-after={FAULTS['stall_ms']}"], "send", workload.send_bandwidth)
     finally:
         clients.close()
     tally = workload.tally

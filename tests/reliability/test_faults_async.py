@@ -161,6 +161,15 @@ def _run(sb: smsclients_sandbox.SandboxHandle, n: int, kind: str) -> None:
     async def run() -> None:
         try:
             await workload.run(n, random.Random(SEED))
+            # Concurrent requests reach the sandbox in no fixed order, so which one draws which fault
+            # varies: the rates make each kind likely, these make each certain (one at a time).
+            sb.fail_next("429", "503", "reset-before")
+            workload.ops["read"] += 1
+            await workload.read(random.Random(n))
+            sb.fail_next("reset-after")
+            workload.ops["send"] += 1
+            rng = random.Random(n + 1)
+            await workload.send(f"mk-{rng.getrandbits(32):08x}{n:08x}", rng)
         finally:
             await workload.aclose()
 
