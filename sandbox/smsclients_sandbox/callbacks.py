@@ -244,15 +244,20 @@ class Dispatcher:
             return None, REFUSED
         headers = {"Content-Type": delivery.content_type} if delivery.content_type else {}
         try:
+            # Credentials in the URL (Bandwidth's way to ask for Basic auth) go in the header only:
+            # httpx logs every request's URL, and the password must not reach a log.
+            target = httpx.URL(url)
+            auth = httpx.BasicAuth(target.username, target.password) if target.userinfo else None
+            target = target.copy_with(username=None, password=None) if target.userinfo else target
             async with asyncio.timeout(delivery.timeout_s):
                 request = client.build_request(
-                    delivery.method, url, content=delivery.body or None, headers=headers, timeout=delivery.timeout_s
+                    delivery.method, target, content=delivery.body or None, headers=headers, timeout=delivery.timeout_s
                 )
                 if delivery.sign:
-                    target = request.url.raw_path.decode("ascii")
-                    request.headers.update(self.signer.headers(f"{delivery.method} {target} HTTP/1.1", delivery.body))
+                    path = request.url.raw_path.decode("ascii")
+                    request.headers.update(self.signer.headers(f"{delivery.method} {path} HTTP/1.1", delivery.body))
                 # The status is all that counts; the body is never read, so a dripping body costs nothing.
-                response = await client.send(request, stream=True)
+                response = await client.send(request, auth=auth, stream=True)
                 await response.aclose()
                 return response.status_code, None
         except (TimeoutError, httpx.TimeoutException):

@@ -13,6 +13,7 @@ Each test runs its own sandbox (``running``), so its callbacks and options are i
 
 from __future__ import annotations
 
+import base64
 import logging
 import socket
 import threading
@@ -56,6 +57,7 @@ class RawReceiver:
         self.sock.listen(16)
         self.url = f"http://{host}:{self.sock.getsockname()[1]}"
         self.connections = 0
+        self.record: list[bytes] | None = None  # the requests of "ok" connections, when set
         self.connected = threading.Event()
         self.stop = threading.Event()
         self._threads = [threading.Thread(target=self._accept, daemon=True)]
@@ -77,7 +79,9 @@ class RawReceiver:
         with conn:
             try:
                 if self.behaviour == "ok":
-                    conn.recv(65536)
+                    request = conn.recv(65536)
+                    if self.record is not None:
+                        self.record.append(request)
                     conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
                 elif self.behaviour == "drip":
                     # One byte of a never-ending header every 50 ms: each read succeeds, so only a
@@ -316,3 +320,27 @@ def test_logged_callback_urls_carry_no_password(
 def test_redact_keeps_everything_but_the_userinfo() -> None:
     assert redact("https://u:p@host:8443/a?b=1") == "https://***@host:8443/a?b=1"
     assert redact("https://host/a") == "https://host/a"
+
+
+def test_a_delivered_callback_logs_no_password_and_sends_it_as_basic_auth(
+    sandbox: Any, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.DEBUG)  # httpx logs every request's URL at INFO
+    seen: list[bytes] = []
+    receiver = RawReceiver("127.0.0.1", "ok")
+    receiver.record = seen
+    try:
+        secret = "s3cret-pw"
+        callback = receiver.url.replace("http://", f"http://hook:{secret}@") + "/status"
+        assert _bandwidth_send(sandbox, callbackUrl=callback).status_code == 201
+        assert sandbox.wait_for_callbacks(WAIT)
+        assert [d["state"] for d in sandbox.callbacks()] == ["delivered"]
+    finally:
+        receiver.close()
+    logged = "\n".join(record.getMessage() for record in caplog.records)
+    assert "127.0.0.1" in logged and secret not in logged
+    (request,) = seen
+    headers = dict(line.split(b": ", 1) for line in request.split(b"\r\n\r\n")[0].split(b"\r\n")[1:])
+    expected = b"Basic " + base64.b64encode(f"hook:{secret}".encode())
+    assert {name.lower(): value for name, value in headers.items()}[b"authorization"] == expected
+    assert secret.encode() not in request.split(b"\r\n")[0]  # not in the request line either
