@@ -11,6 +11,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
+import bandwidth_messaging_v1_client.types
+import flowroute_messages_v2_client.types
+import flowroute_v2_client.types
+import messagemedia_messages_v1_client.types
+
+UNSET_TYPES = (
+    bandwidth_messaging_v1_client.types.Unset,
+    flowroute_messages_v2_client.types.Unset,
+    flowroute_v2_client.types.Unset,
+    messagemedia_messages_v1_client.types.Unset,
+)
+
 _STEP = re.compile(r"\.?([A-Za-z_][A-Za-z0-9_]*)|\[(\d+)\]")
 
 
@@ -19,11 +31,8 @@ def dig(value: Any, path: str) -> Any:
     done = ""
     for match in _STEP.finditer(path):
         name, index = match.groups()
-        if name is not None:
-            value = getattr(value, name)
-        else:
-            value = value[int(index)]
+        value = getattr(value, name) if name is not None else value[int(index)]
         done += match.group(0)
-        if type(value).__name__ == "Unset":
+        if isinstance(value, UNSET_TYPES):
             raise AssertionError(f"the answer has no {done.lstrip('.')}")
     return value
