@@ -16,6 +16,7 @@ from smsclients.legacy.flowroute_messaging import APIController
 from smsclients.legacy.flowroute_messaging import Message as LegacyV2Message
 from smsclients.legacy.flowroute_v3 import FlowroutenumbersandmessagingClient
 
+from .present import known
 from .steps import (
     FLOWROUTE_FROM,
     FLOWROUTE_MESSAGES_V2,
@@ -48,46 +49,53 @@ def v3_modern(target: Target, step: Reporter) -> V3Result:
         area_codes = step(
             "list_available_area_codes",
             lambda: fr.numbers.list_available_area_codes(limit=3),
-            lambda page: ", ".join(item.id for item in page.data),
+            lambda page: ", ".join(known(item.id) for item in known(page.data)),
         )
-        check(len(area_codes.data) > 0, "no area codes")
-        area_code = area_codes.data[0].id
+        check(len(known(area_codes.data)) > 0, "no area codes")
+        area_code = known(known(area_codes.data)[0].id, "the area code's id")
         exchanges = step(
             "list_available_exchange_codes",
             lambda: fr.numbers.list_available_exchange_codes(areacode=int(area_code), limit=3),
-            lambda page: f"{len(page.data)} in {area_code}: " + ", ".join(item.id for item in page.data),
+            lambda page: f"{len(known(page.data))} in {area_code}: " + ", ".join(known(i.id) for i in known(page.data)),
         )
-        check(len(exchanges.data) > 0, f"no exchanges in {area_code}")
-        exchange = exchanges.data[0].id
+        check(len(known(exchanges.data)) > 0, f"no exchanges in {area_code}")
+        exchange = known(known(exchanges.data)[0].id, "the exchange's id")
         found = step(
             "search_purchasable",
             lambda: fr.numbers.search_purchasable(starts_with=int("1" + exchange), limit=3),
-            lambda page: f"{len(page.data)} starting 1{exchange}: " + ", ".join(item.id for item in page.data),
+            lambda page: (
+                f"{len(known(page.data))} starting 1{exchange}: "
+                + ", ".join(known(item.id) for item in known(page.data))
+            ),
         )
-        check(len(found.data) > 0, f"nothing purchasable in 1{exchange}")
-        number = found.data[0].id
-        bought = step("purchase", lambda: fr.numbers.purchase(number), lambda doc: doc.data.id)
-        check(bought.data.id == number, f"bought {bought.data.id}, asked for {number}")
+        check(len(known(found.data)) > 0, f"nothing purchasable in 1{exchange}")
+        number = known(known(found.data)[0].id, "the number")
+        bought = step("purchase", lambda: fr.numbers.purchase(number), lambda doc: known(known(doc.data).id))
+        bought_id = known(known(bought.data).id, "the purchased number")
+        check(bought_id == number, f"bought {bought_id}, asked for {number}")
         owned = step(
             "list_account_numbers",
             lambda: fr.numbers.list_account_numbers(limit=50),
-            lambda page: f"{len(page.data)} numbers",
+            lambda page: f"{len(known(page.data))} numbers",
         )
-        check(number in [item.id for item in owned.data], f"{number} is not on the account")
+        check(number in [item.id for item in known(owned.data)], f"{number} is not on the account")
         details = step(
             "get (number details)",
             lambda: fr.numbers.get(number),
-            lambda doc: f"{doc.data.id} {doc.data.attributes.rate_center} {doc.data.attributes.state}",
+            lambda doc: (
+                f"{known(doc.data).id} {known(known(doc.data).attributes).rate_center} "
+                f"{known(known(doc.data).attributes).state}"
+            ),
         )
-        check(details.data.id == number, "details of another number")
+        check(known(details.data).id == number, "details of another number")
         route = step(
             "routes.create",
             lambda: fr.routes.create("host", "sip.example.com", "demo modern"),
-            lambda doc: f"route {doc.data.id}",
+            lambda doc: f"route {known(doc.data).id}",
         )
-        route_id = route.data.id
-        routes = step("routes.list", lambda: fr.routes.list(limit=50), lambda page: f"{len(page.data)} routes")
-        check(route_id in [item.id for item in routes.data], f"route {route_id} not listed")
+        route_id = known(known(route.data).id, "the route's id")
+        routes = step("routes.list", lambda: fr.routes.list(limit=50), lambda page: f"{len(known(page.data))} routes")
+        check(route_id in [item.id for item in known(routes.data)], f"route {route_id} not listed")
         step("routes.set_primary", lambda: fr.routes.set_primary(number, route_id), lambda _: f"{number} -> {route_id}")
         step(
             "routes.set_failover", lambda: fr.routes.set_failover(number, route_id), lambda _: f"{number} -> {route_id}"
@@ -95,22 +103,24 @@ def v3_modern(target: Target, step: Reporter) -> V3Result:
         sent = step(
             "messages.send (MMS)",
             lambda: fr.messages.send(to=FLOWROUTE_TO, from_=number, body="demo MMS", media_urls=[MEDIA_URL]),
-            lambda doc: doc.data.id,
+            lambda doc: known(known(doc.data).id),
         )
-        mdr_id = sent.data.id
+        mdr_id = known(known(sent.data).id, "the message's id")
         records = step(
             "messages.list",
             lambda: fr.messages.list(target.message_start_date, limit=10),
-            lambda page: f"{len(page.data)} since {target.message_start_date}",
+            lambda page: f"{len(known(page.data))} since {target.message_start_date}",
         )
-        message_ids = [item.id for item in records.data]
+        message_ids = [known(item.id, "a message's id") for item in known(records.data)]
         check(mdr_id in message_ids, f"{mdr_id} not in the message set")
         record = step(
             "messages.get (MDR)",
             lambda: fr.messages.get(mdr_id),
-            lambda doc: f"{doc.data.attributes.status}, is_mms={doc.data.attributes.is_mms}",
+            lambda doc: (
+                f"{known(known(doc.data).attributes).status}, is_mms={known(known(doc.data).attributes).is_mms}"
+            ),
         )
-        check(record.data.id == mdr_id, "another MDR")
+        check(known(record.data).id == mdr_id, "another MDR")
     return V3Result(area_code, exchange, number, route_id, mdr_id, message_ids)
 
 
@@ -207,15 +217,17 @@ def messages_v2_modern(target: Target, step: Reporter) -> V2Result:
         sent = step(
             "messages_v2.send",
             lambda: fr.messages_v2.send(to=FLOWROUTE_TO, from_=FLOWROUTE_FROM, body="demo v2"),
-            lambda doc: doc.data.id,
+            lambda doc: known(known(doc.data).id),
         )
+        sent_id = known(known(sent.data).id, "the message's id")
         record = step(
             "messages_v2.get (MDR)",
-            lambda: fr.messages_v2.get(sent.data.id),
-            lambda doc: f"{doc.data.attributes.direction} to {doc.data.attributes.to}",
+            lambda: fr.messages_v2.get(sent_id),
+            lambda doc: f"{known(known(doc.data).attributes).direction} to {known(known(doc.data).attributes).to}",
         )
-        check(record.data.id == sent.data.id, "another MDR")
-        return V2Result(record.data.id, record.data.attributes.body)
+        mdr = known(record.data, "the MDR")
+        check(mdr.id == sent_id, "another MDR")
+        return V2Result(sent_id, known(known(mdr.attributes).body, "the MDR's body"))
 
 
 def messages_v2_legacy(target: Target, step: Reporter) -> V2Result:

@@ -15,6 +15,7 @@ from smsclients.legacy.messagemedia import (
     MessageMediaMessagesClient,
 )
 
+from .present import known
 from .steps import MESSAGEMEDIA, MESSAGEMEDIA_TO, Reporter, Target, check
 
 
@@ -43,9 +44,9 @@ def modern(target: Target, step: Reporter, *, hmac: bool) -> MessageMediaResult:
             lambda: mm.messages.send(
                 [{"content": text, "destination_number": MESSAGEMEDIA_TO, "delivery_report": True}]
             ),
-            lambda r: f"{r.messages[0].message_id} {r.messages[0].status}",
+            lambda r: f"{known(r.messages)[0].message_id} {known(r.messages)[0].status}",
         )
-        message_id = str(sent.messages[0].message_id)
+        message_id = known(known(sent.messages)[0].message_id, "the message's id")
         statuses: list[str] = []
         for attempt in (1, 2):  # each status call is one sandbox tick: queued -> enroute -> delivered
             message = step(f"messages.status #{attempt}", lambda: mm.messages.status(message_id), lambda m: m.status)
@@ -57,9 +58,9 @@ def modern(target: Target, step: Reporter, *, hmac: bool) -> MessageMediaResult:
         scheduled = step(
             "messages.send (scheduled)",
             lambda: mm.messages.send(later),
-            lambda r: f"{r.messages[0].message_id} at {r.messages[0].scheduled}",
+            lambda r: f"{known(r.messages)[0].message_id} at {known(r.messages)[0].scheduled}",
         )
-        scheduled_id = str(scheduled.messages[0].message_id)
+        scheduled_id = known(known(scheduled.messages)[0].message_id, "the message's id")
         step("messages.cancel", lambda: mm.messages.cancel(scheduled_id), lambda _: f"{scheduled_id} cancelled")
         reports = step(
             "delivery_reports.check",
@@ -217,9 +218,9 @@ def templated_webhooks(target: Target, step: Reporter) -> TemplatedWebhookResult
                     lambda: mm.messages.send(
                         [{"content": "templated", "destination_number": MESSAGEMEDIA_TO, "delivery_report": True}]
                     ),
-                    lambda r: r.messages[0].message_id,
+                    lambda r: known(r.messages, "messages")[0].message_id,
                 )
-                message_id = str(sent.messages[0].message_id)
+                message_id = str(known(sent.messages, "messages")[0].message_id)
                 for attempt in (1, 2):  # each status call is one sandbox tick: enroute, then delivered
                     step(f"messages.status #{attempt}", lambda: mm.messages.status(message_id), lambda m: m.status)
 
@@ -241,15 +242,18 @@ def templated_webhooks(target: Target, step: Reporter) -> TemplatedWebhookResult
         authorised = step(
             "number_authorisation.is_authorised",
             lambda: mm.number_authorisation.is_authorised(f"{MESSAGEMEDIA_TO},{BLOCKED_TO}"),
-            lambda r: ", ".join(f"{n.number} {n.authorised}" for n in r.numbers),
+            lambda r: ", ".join(f"{n.number} {n.authorised}" for n in known(r.numbers, "numbers")),
         )
-        check([n.authorised for n in authorised.numbers] == [True, False], "the blocked number is authorised")
+        check(
+            [n.authorised for n in known(authorised.numbers, "numbers")] == [True, False],
+            "the blocked number is authorised",
+        )
         blocked = step(
             "messages.send (to the opted-out number)",
             lambda: mm.messages.send([{"content": "never delivered", "destination_number": BLOCKED_TO}]),
-            lambda r: r.messages[0].status,
+            lambda r: known(r.messages, "messages")[0].status,
         )
-        blocked_id = str(blocked.messages[0].message_id)
+        blocked_id = str(known(blocked.messages, "messages")[0].message_id)
         blocked_status = step("messages.status", lambda: mm.messages.status(blocked_id), lambda m: m.status)
         check(blocked_status.status == "rejected", f"a message to an opted-out number is {blocked_status.status}")
         step("number_authorisation.unblock", lambda: mm.number_authorisation.unblock(BLOCKED_TO), lambda _: BLOCKED_TO)

@@ -7,10 +7,12 @@ submitted, accepted, completed) come from the sandbox's control endpoint.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from smsclients import FlowrouteClient
 
 from .flows_webhooks import _control, sandbox_root
+from .present import known
 from .steps import FLOWROUTE_V2, Reporter, Target, check
 
 PORTED = "+12066641001"  # a number of another carrier: portable in the sandbox
@@ -53,11 +55,11 @@ def modern(target: Target, step: Reporter) -> PortingResult:
         upload = step(
             "port_orders.request_upload",
             lambda: fr.port_orders.request_upload(order_id, filename="bill.pdf"),
-            lambda doc: f"upload URL until {doc.data.attributes.expires}",
+            lambda doc: f"upload URL until {_upload_url(doc)[1]}",
         )
         step(
             "upload (document)",
-            lambda: fr.upload(upload.data.attributes.url, DOCUMENT, content_type="application/pdf"),
+            lambda: fr.upload(_upload_url(upload)[0], DOCUMENT, content_type="application/pdf"),
             lambda _: f"{len(DOCUMENT)} bytes",
         )
         documents = step(
@@ -86,3 +88,9 @@ def modern(target: Target, step: Reporter) -> PortingResult:
         )
         check(details.get("alias") == "demo port", "the ported number did not get the order's alias")
     return PortingResult(order_id, number)
+
+
+def _upload_url(doc: Any) -> tuple[str, object]:
+    """The pre-signed URL of an upload answer and its expiry (a MissingFieldError if left out)."""
+    attributes = known(known(doc.data, "data").attributes, "data.attributes")
+    return known(attributes.url, "data.attributes.url"), attributes.expires

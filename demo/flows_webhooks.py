@@ -31,6 +31,7 @@ from smsclients.webhooks import (
     WebhookEvent,
 )
 
+from .present import known
 from .steps import (
     BANDWIDTH,
     BANDWIDTH_FROM,
@@ -178,9 +179,9 @@ def modern(target: Target, step: Reporter) -> WebhooksResult:
                 lambda: fr.messages.send(
                     to=FLOWROUTE_TO, from_=FLOWROUTE_FROM, body="webhook demo", dlr_callback=url + "/flowroute/dlr"
                 ),
-                lambda r: r.data.id,
+                lambda r: known(known(r.data).id),
             )
-        mdr_id = str(sent.data.id)
+        mdr_id = known(known(sent.data).id, "the message's id")
         receipts = step(
             "flowroute receipts received", lambda: inbox.wait(_of("flowroute", MessageStatus, mdr_id), 3), _statuses
         )
@@ -252,9 +253,9 @@ def modern(target: Target, step: Reporter) -> WebhooksResult:
             sent_mm = step(
                 "messagemedia messages.send (callback_url)",
                 lambda: mm.messages.send([message]),
-                lambda r: r.messages[0].message_id,
+                lambda r: known(known(r.messages)[0].message_id),
             )
-            mm_id = str(sent_mm.messages[0].message_id)
+            mm_id = known(known(sent_mm.messages)[0].message_id, "the message's id")
             for attempt in (1, 2):  # each status call is one sandbox tick: queued -> enroute -> delivered
                 step(f"messagemedia messages.status #{attempt}", lambda: mm.messages.status(mm_id), lambda m: m.status)
         reports = step(

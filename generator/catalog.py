@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -13,6 +14,8 @@ import yaml
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CATALOG_PATH = Path(__file__).resolve().parent / "clients.toml"
 CLIENTS_DIR = REPO_ROOT / "clients"
+# info.version: semantic (MAJOR.MINOR.PATCH, optional pre-release/build); it is written into generated code.
+VERSION = re.compile(r"^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$")
 
 
 class CatalogError(Exception):
@@ -86,4 +89,6 @@ def spec_version(raw: bytes, spec_path: Path) -> str:
     version = document.get("info", {}).get("version") if isinstance(document, dict) else None
     if not isinstance(version, str) or not version:
         raise CatalogError(f"{spec_path}: info.version must be a non-empty string")
+    if not VERSION.match(version):
+        raise CatalogError(f"{spec_path}: info.version {version!r} is not a semantic version (MAJOR.MINOR.PATCH)")
     return version

@@ -18,7 +18,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .spec_model import Document, SpecError, class_name, identifier
+from .safety import SpecError, compiled_pattern, escape_doc, literal, number
+from .spec_model import Document, class_name, identifier
 
 # Keywords that describe rather than constrain a request value.
 _ANNOTATIONS = {
@@ -120,16 +121,17 @@ class Emitter:
         args: list[str] = []
         if "enum" in schema or "const" in schema:
             values = schema["enum"] if "enum" in schema else [schema["const"]]
-            args.append("enum=" + self.constant(f"frozenset({sorted(values, key=repr)!r})", "E"))
+            members = literal(sorted(values, key=repr), f"enum {values!r}")
+            args.append("enum=" + self.constant(f"frozenset({members})", "E"))
         if kind == "string":
             for keyword, arg in (("minLength", "min_length"), ("maxLength", "max_length")):
                 if keyword in schema:
-                    args.append(f"{arg}={int(schema[keyword])}")
+                    args.append(f"{arg}={number(schema[keyword], keyword, integer=True)}")
             if "pattern" in schema:
-                compiled = f"re.compile({ecma_pattern(schema['pattern'])!r}, re.ASCII)"
-                args.append("pattern=" + self.constant(compiled, "P"))
+                pattern = compiled_pattern(ecma_pattern(compiled_pattern(schema["pattern"], "pattern")), "pattern")
+                args.append("pattern=" + self.constant(f"re.compile({pattern!r}, re.ASCII)", "P"))
             if "format" in schema:
-                args.append(f"fmt={schema['format']!r}")
+                args.append(f"fmt={literal(str(schema['format']), 'format')}")
             example = schema.get("example", (schema.get("examples") or [None])[0])
             if "pattern" in schema and isinstance(example, str):
                 args.append(f"example={example!r}")  # named in the error, so the caller sees the form
@@ -142,7 +144,7 @@ class Emitter:
                 ("exclusiveMaximum", "exclusive_maximum"),
             ):
                 if keyword in schema:
-                    args.append(f"{arg}={schema[keyword]!r}")
+                    args.append(f"{arg}={number(schema[keyword], keyword)}")
             if kind == "integer":
                 args.insert(0, "integer=True")
             return f"v.number({value}, {field_expr}{''.join(', ' + a for a in args)})"
@@ -151,7 +153,7 @@ class Emitter:
         if kind == "array":
             for keyword, arg in (("minItems", "min_items"), ("maxItems", "max_items")):
                 if keyword in schema:
-                    args.append(f"{arg}={int(schema[keyword])}")
+                    args.append(f"{arg}={number(schema[keyword], keyword, integer=True)}")
             items = schema.get("items", {})
             if not items:
                 return f"list(v.array({value}, {field_expr}{''.join(', ' + a for a in args)}))"
@@ -187,7 +189,7 @@ class Emitter:
             raise SpecError("inline objects with properties must be components (specs/CONVENTIONS.md)")
         args = []
         if "maxProperties" in schema:
-            args.append(f"max_properties={int(schema['maxProperties'])}")
+            args.append(f"max_properties={number(schema['maxProperties'], 'maxProperties', integer=True)}")
         names = schema.get("propertyNames")
         if names:
             args.append("key=lambda x, f: " + self.check(names, "x", "f"))
@@ -207,7 +209,7 @@ class Emitter:
         known = self.constant(f"frozenset({sorted(properties)!r})", "K")
         lines = [
             f"def _check_{identifier(name)}(v: Checker, value: Any, field: str) -> dict[str, Any]:",
-            f'    """Check one ``{name}`` (a dict with the wire names, or the generated model)."""',
+            f'    """Check one ``{escape_doc(name)}`` (a dict with the wire names, or the generated model)."""',
             f"    data = v.object(value, field, {known if extra is False else 'None'}, {tuple(required)!r})",
             "    out: dict[str, Any] = {}",
         ]
@@ -260,7 +262,9 @@ class Emitter:
         kind = _scalar_type(resolved)
         if "enum" in resolved or "const" in resolved:
             values = resolved["enum"] if "enum" in resolved else [resolved["const"]]
-            return "Literal[" + ", ".join(repr(item) for item in values) + "]"
+            if not all(item is None or isinstance(item, str | int) for item in values):
+                raise SpecError(f"enum {values!r}: only strings, integers, booleans and null can be typed as a Literal")
+            return "Literal[" + ", ".join(literal(item, "enum") for item in values) + "]"
         if kind == "string":
             dates = "str | datetime.datetime | datetime.date"
             return {"date-time": dates, "iso-8601": dates, "date": "str | datetime.date"}.get(

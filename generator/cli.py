@@ -9,12 +9,19 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .catalog import CLIENTS_DIR, CatalogError, ClientEntry, SpecState, load_catalog, read_spec_state, select
+from .catalog import (
+    CLIENTS_DIR,
+    VERSION,
+    CatalogError,
+    ClientEntry,
+    SpecState,
+    load_catalog,
+    read_spec_state,
+    select,
+)
 from .compare import tree_differences
 from .pins import PinError, make_pin, read_lock, refuse_silent_change, stale_reasons, write_lock
 from .render import GenerationError, generate_into, generator_version
-
-SEMVER = re.compile(r"^\d+\.\d+\.\d+(?:[-+][0-9A-Za-z.-]+)?$")
 
 
 def _states(entries: list[ClientEntry]) -> list[tuple[ClientEntry, SpecState]]:
@@ -94,7 +101,7 @@ def _rewrite_info_version(text: str, new_version: str) -> str | None:
 
 def bump(name: str, new_version: str) -> int:
     """Set a spec's info.version in place (only that line changes), then regenerate it."""
-    if not SEMVER.match(new_version):
+    if not VERSION.match(new_version):
         raise CatalogError(f"version {new_version!r} is not semantic (MAJOR.MINOR.PATCH)")
     (entry,) = select(load_catalog(), [name])
     text = entry.spec_path.read_text(encoding="utf-8")

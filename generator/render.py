@@ -5,15 +5,20 @@ output never depends on which ruff configuration happens to sit in a parent fold
 failed run leaves ``clients/`` untouched.
 
 Customisation of openapi-python-client's output is done only through its own mechanisms: a config
-object (package name, class overrides, literal enums) and custom templates. Our templates wrap the
-upstream ones with ``{% include %}`` so that every generated module starts with a "generated"
-marker and the package exposes the spec version and hash, without copying upstream templates; the
-one exception is ``literal_enum.py.jinja``, replaced so that enums read from a response are open
-(tolerant reader). A second step of ours (:mod:`generator.surface`) then adds the typed resources.
+object (package name, class overrides, literal enums) and custom templates. The only template of
+ours is ``literal_enum.py.jinja``, replaced so that enums read from a response are open (tolerant
+reader). A second step of ours (:mod:`generator.surface`) then adds the typed resources, and every
+generated module gets the "generated" marker on top; the package's ``__init__`` also gets the spec
+version and hash. Those are added to the files after rendering, as literals (``json.dumps``) and
+checked one-line comments: no spec text is ever given to Jinja as template source.
+
+The spec's surface is planned (every name and value checked, see :mod:`generator.safety`) before
+openapi-python-client runs, so a spec that cannot be rendered safely fails fast, naming the problem.
 """
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from importlib.metadata import version as installed_version
@@ -23,7 +28,8 @@ from string import Template
 import yaml
 
 from .catalog import ClientEntry, SpecState
-from .surface import render_resources
+from .safety import SpecError, one_line
+from .surface import plan_resources, render_resources
 
 TEMPLATES_DIR = Path(__file__).resolve().parent / "templates"
 
@@ -52,7 +58,7 @@ RUFF_COMMANDS = (
 
 
 class GenerationError(Exception):
-    """openapi-python-client or the formatter reported a problem."""
+    """openapi-python-client or the formatter reported a problem, or the spec cannot be rendered safely."""
 
 
 def generator_version() -> str:
@@ -63,31 +69,44 @@ def generator_version() -> str:
 OWN_TEMPLATES = ("literal_enum.py.jinja",)
 
 
-def _write_templates(entry: ClientEntry, state: SpecState, template_dir: Path) -> str:
-    """Write the wrapper templates; returns the marker line every generated module starts with."""
-    import openapi_python_client
+def _stamps(entry: ClientEntry, state: SpecState) -> tuple[str, str]:
+    """The marker line every generated module starts with, and the spec pin of the package's ``__init__``."""
+    try:
+        comment = {
+            "generator_version": one_line(generator_version(), "the generator version"),
+            "spec_path": one_line(entry.spec, "the spec path"),
+            "spec_version": one_line(state.version, "info.version"),
+            "spec_sha256": one_line(state.sha256, "the spec hash"),
+        }
+    except SpecError as exc:
+        raise GenerationError(f"{entry.spec}: {exc}") from exc
+    literals = {key: json.dumps(value) for key, value in comment.items()}
+    literals["generator"] = json.dumps(f"openapi-python-client {comment['generator_version']}")
+    marker = Template((TEMPLATES_DIR / "marker.txt").read_text(encoding="utf-8")).substitute(comment)
+    spec_pin = Template((TEMPLATES_DIR / "spec_pin.txt").read_text(encoding="utf-8")).substitute(literals)
+    return marker, spec_pin
 
-    substitutions = {
-        "generator_version": generator_version(),
-        "spec_path": entry.spec,
-        "spec_version": state.version,
-        "spec_sha256": state.sha256,
-        "package": entry.package,
-    }
-    marker = Template((TEMPLATES_DIR / "marker.txt").read_text(encoding="utf-8")).substitute(substitutions)
-    spec_pin = Template((TEMPLATES_DIR / "spec_pin.txt").read_text(encoding="utf-8")).substitute(substitutions)
+
+def _write_templates(template_dir: Path) -> None:
+    """Our template and, for the upstream ones, plain includes (kept so the template set stays explicit)."""
+    import openapi_python_client
 
     template_dir.mkdir(parents=True)
     (template_dir / "upstream").symlink_to(Path(openapi_python_client.__file__).parent / "templates")
     for name in PYTHON_TEMPLATES:
-        body = marker + '{% include "upstream/' + name + '" %}\n'
+        body = '{% include "upstream/' + name + '" %}\n'
         if name in OWN_TEMPLATES:
-            body = marker + (TEMPLATES_DIR / name).read_text(encoding="utf-8")
-        if name == "package_init.py.jinja":
-            # Raw block: the values are data, never Jinja.
-            body += "{% raw %}" + spec_pin + "{% endraw %}"
+            body = (TEMPLATES_DIR / name).read_text(encoding="utf-8")
         (template_dir / name).write_text(body, encoding="utf-8")
-    return marker
+
+
+def _stamp(output: Path, marker: str, spec_pin: str) -> None:
+    """Put the marker on top of every module openapi-python-client wrote, and the pin into ``__init__``."""
+    for path in sorted(output.rglob("*.py")):
+        text = marker + path.read_text(encoding="utf-8")
+        if path == output / "__init__.py":
+            text += spec_pin
+        path.write_text(text, encoding="utf-8")
 
 
 def generate_into(entries: list[tuple[ClientEntry, SpecState]], scratch: Path) -> dict[str, Path]:
@@ -97,8 +116,14 @@ def generate_into(entries: list[tuple[ClientEntry, SpecState]], scratch: Path) -
 
     outputs: dict[str, Path] = {}
     for entry, state in entries:
+        raw = yaml.safe_load(entry.spec_path.read_bytes())
+        try:
+            plan_resources(raw)  # every name and value checked before anything runs
+        except SpecError as exc:
+            raise GenerationError(f"{entry.spec}: {exc}") from exc
         template_dir = scratch / "templates" / entry.package
-        marker = _write_templates(entry, state, template_dir)
+        _write_templates(template_dir)
+        marker, spec_pin = _stamps(entry, state)
         output = scratch / "out" / entry.package
         config_file = ConfigFile(
             package_name_override=entry.package,
@@ -120,7 +145,8 @@ def generate_into(entries: list[tuple[ClientEntry, SpecState]], scratch: Path) -
         if errors:
             details = "\n".join(f"  {error.level.name}: {error.header} {error.detail or ''}" for error in errors)
             raise GenerationError(f"openapi-python-client reported problems for {entry.spec}:\n{details}")
-        render_resources(yaml.safe_load(entry.spec_path.read_bytes()), output, marker)
+        _stamp(output, marker, spec_pin)
+        render_resources(raw, output, marker)
         # PEP 561 marker: meta "none" output has none, and this package ships as typed.
         (output / "py.typed").touch()
         outputs[entry.package] = output

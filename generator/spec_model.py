@@ -17,14 +17,12 @@ from typing import Any
 
 from openapi_python_client.strings import ClassName, PythonIdentifier
 
+from .safety import RESERVED_METHODS, SpecError, argument_name, python_name
+
 HTTP_METHODS = ("get", "put", "post", "delete", "patch")
 JSON_MEDIA = re.compile(r"^application/(.+\+)?json$")
 # A body of raw bytes: `type: string, format: binary` under any media type (`*/*`, `image/png`).
 BINARY_FORMAT = "binary"
-
-
-class SpecError(Exception):
-    """The spec uses a construct the surface renderer does not support, or an extension is wrong."""
 
 
 def class_name(component: str) -> str:
@@ -179,7 +177,7 @@ def _media(content: Mapping[str, Any] | None) -> tuple[str, Mapping[str, Any]] |
     raise SpecError(f"only JSON media types or binary bodies are supported, got {sorted(content)}")
 
 
-def _params(doc: Document, path_item: Mapping[str, Any], operation: Mapping[str, Any]) -> list[Param]:
+def _params(doc: Document, path_item: Mapping[str, Any], operation: Mapping[str, Any], where: str) -> list[Param]:
     merged: dict[tuple[str, str], Mapping[str, Any]] = {}
     for raw in [*path_item.get("parameters", []), *operation.get("parameters", [])]:
         param = doc.resolve(raw)
@@ -194,7 +192,10 @@ def _params(doc: Document, path_item: Mapping[str, Any], operation: Mapping[str,
         params.append(
             Param(
                 wire=param["name"],
-                python=param.get("x-python-name") or identifier(param["name"]),
+                python=argument_name(
+                    param.get("x-python-name") or identifier(param["name"]),
+                    f"{where}: {param['in']} parameter {param['name']!r}",
+                ),
                 location=param["in"],
                 schema=schema,
                 required=bool(param.get("required", False)) or param["in"] == "path",
@@ -238,7 +239,7 @@ def _body(doc: Document, operation: Mapping[str, Any], options: Mapping[str, Any
         media_type=media_type,
         schema=schema_node,
         required=bool(request_body.get("required", False)),
-        name=str(options.get("x-body-name", options.get("body-name", "body"))),
+        name=argument_name(options.get("x-body-name", options.get("body-name", "body")), f"{where}: x-body-name"),
         flatten=None if flatten_spec is None else tuple(part for part in str(flatten_spec).split(".") if part),
         binary=is_binary(content),
     )
@@ -272,7 +273,9 @@ def _body(doc: Document, operation: Mapping[str, Any], options: Mapping[str, Any
                 body.fields.append(
                     BodyField(
                         wire=name,
-                        python=resolved.get("x-python-name") or identifier(name),
+                        python=argument_name(
+                            resolved.get("x-python-name") or identifier(name), f"{where}: body field {name!r}"
+                        ),
                         schema=prop,
                         required=name in required,
                         description=" ".join(str(resolved.get("description", "")).split()),
@@ -326,7 +329,12 @@ def _pagination(doc: Document, operation: Mapping[str, Any], results: list[Resul
     if style not in ("links-next", "link-header", "check-confirm") or not json_results:
         raise SpecError(f"{where}: x-pagination needs a style of links-next, link-header or check-confirm")
     page = json_results[0]
-    pagination = Pagination(style=style, iterator=raw.get("iterator") or "iter")
+    pagination = Pagination(
+        style=style,
+        iterator=python_name(
+            raw.get("iterator") or "iter", f"{where}: x-pagination iterator", reserved=RESERVED_METHODS
+        ),
+    )
     if style == "link-header":
         if page.kind != "list":
             raise SpecError(f"{where}: link-header pagination needs an array body")
@@ -343,11 +351,32 @@ def _pagination(doc: Document, operation: Mapping[str, Any], results: list[Resul
     if style == "links-next":
         pagination.next_path = tuple(identifier(part) for part in str(raw.get("next", "links.next")).split("."))
         return pagination
-    pagination.confirm = raw["confirm"]
+    pagination.confirm = python_name(raw["confirm"], f"{where}: x-pagination confirm", reserved=RESERVED_METHODS)
     pagination.id_attribute = identifier(raw["id"])
-    pagination.drain = raw.get("drain", "drain")
-    pagination.chunk = int(raw["chunk"])
+    pagination.drain = python_name(raw.get("drain", "drain"), f"{where}: x-pagination drain", reserved=RESERVED_METHODS)
+    chunk = raw["chunk"]
+    if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk < 1:
+        raise SpecError(f"{where}: x-pagination chunk must be a positive integer, got {chunk!r}")
+    pagination.chunk = chunk
     return pagination
+
+
+def _optional_name(value: Any, where: str) -> str | None:
+    return None if value is None else python_name(value, where)
+
+
+def _dependent_required(raw: Any, params: list[Param], where: str) -> dict[str, list[str]]:
+    """``x-dependent-required``: every name must be one of the operation's parameters (wire or Python name)."""
+    known = {param.wire for param in params} | {param.python for param in params}
+    if not isinstance(raw, Mapping):
+        raise SpecError(f"{where}: x-dependent-required must map a parameter to a list of parameters")
+    for key, needs in raw.items():
+        if not isinstance(needs, list):
+            raise SpecError(f"{where}: x-dependent-required {key!r} must list parameters")
+        unknown = [name for name in [key, *needs] if name not in known]
+        if unknown:
+            raise SpecError(f"{where}: x-dependent-required names {unknown!r}, which are not parameters here")
+    return {str(key): [str(name) for name in needs] for key, needs in raw.items()}
 
 
 def operations(raw: Mapping[str, Any]) -> Iterator[Operation]:
@@ -363,8 +392,13 @@ def operations(raw: Mapping[str, Any]) -> Iterator[Operation]:
             tags = operation.get("tags", [])
             if len(tags) != 1:
                 raise SpecError(f"{where}: exactly one tag is required")
+            # The tag names a module (resources/<tag>.py) and an attribute of Resources.
+            python_name(tags[0], f"{where}: tag")
+            idempotent = operation.get("x-idempotent")
+            if idempotent is not None and not isinstance(idempotent, bool):
+                raise SpecError(f"{where}: x-idempotent must be true or false, got {idempotent!r}")
             results, accept = _results(doc, operation, where)
-            params = _params(doc, path_item, operation)
+            params = _params(doc, path_item, operation, where)
             in_path = re.findall(r"\{([^}]+)\}", path)
             by_wire = {param.wire: param for param in params if param.location == "path"}
             if sorted(in_path) != sorted(by_wire):
@@ -375,12 +409,16 @@ def operations(raw: Mapping[str, Any]) -> Iterator[Operation]:
             variants = operation.get("x-variants") or [operation]
             methods = [
                 Method(
-                    name=variant.get("name") or variant.get("x-method-name") or operation_id,
+                    name=python_name(
+                        variant.get("name") or variant.get("x-method-name") or operation_id,
+                        f"{where}: method name (x-method-name, x-variants name or operationId)",
+                        reserved=RESERVED_METHODS,
+                    ),
                     summary=str(variant.get("summary", operation.get("summary", ""))).strip(),
                     body=_body(doc, operation, variant, where),
                     positional=tuple(variant.get("positional", variant.get("x-positional", ()))),
                     returns=variant.get("returns", variant.get("x-returns")),
-                    unwrap=variant.get("unwrap", variant.get("x-unwrap")),
+                    unwrap=_optional_name(variant.get("unwrap", variant.get("x-unwrap")), f"{where}: x-unwrap"),
                 )
                 for variant in variants
             ]
@@ -394,8 +432,8 @@ def operations(raw: Mapping[str, Any]) -> Iterator[Operation]:
                 params=params,
                 results=results,
                 accept=accept,
-                idempotent=operation.get("x-idempotent"),
-                dependent_required=dict(operation.get("x-dependent-required", {})),
+                idempotent=idempotent,
+                dependent_required=_dependent_required(operation.get("x-dependent-required", {}), params, where),
                 pagination=_pagination(doc, operation, results, where),
                 methods=methods,
             )

@@ -23,6 +23,7 @@ from typing import Any
 import jinja2
 
 from .checks import Emitter
+from .safety import SpecError, escape_doc, literal
 from .spec_model import (
     Body,
     Document,
@@ -30,13 +31,20 @@ from .spec_model import (
     Operation,
     Param,
     Result,
-    SpecError,
     class_name,
     identifier,
     operations,
 )
 
 TEMPLATES = Path(__file__).resolve().parent / "templates" / "surface"
+# Names the resource modules and resources/__init__.py import or define: a resource class must not shadow them.
+RUNTIME_NAMES = frozenset(
+    {
+        "AsyncDrainer", "AsyncRuntime", "Checker", "Drainer", "Operation", "Options", "RawResponse", "Request",
+        "Runtime", "Resources", "AsyncResources", "Any", "Literal", "AsyncIterable", "Callable", "Iterable",
+        "Mapping", "Sequence",
+    }
+)  # fmt: skip
 _OPTIONS = (
     "timeout: float | None = None",
     "max_retries: int | None = None",
@@ -108,10 +116,21 @@ def _content_type(body: Body | None) -> str | None:
 
 
 def _doc(*parts: str) -> str:
-    text = "\n\n".join(part.strip() for part in parts if part and part.strip())
-    text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    paragraphs = [textwrap.fill(p, 96) for p in text.split("\n\n")]
+    text = escape_doc("\n\n".join(part.strip() for part in parts if part and part.strip()))
+    # Words are never split, so no escape sequence is cut in two by the wrapping.
+    paragraphs = [textwrap.fill(p, 96, break_long_words=False) for p in text.split("\n\n")]
     return "\n\n".join(paragraphs) or "Undocumented operation."
+
+
+def _check_titles(schemas: Mapping[str, Any]) -> None:
+    """openapi-python-client names a model after its ``title``; the surface imports it by component name."""
+    for name, schema in schemas.items():
+        title = schema.get("title") if isinstance(schema, Mapping) else None
+        if title is not None and class_name(str(title)) != class_name(name):
+            raise SpecError(
+                f"components.schemas.{name}: title {title!r} would rename the generated model "
+                f"({class_name(str(title))!r} instead of {class_name(name)!r}); drop the title or make them agree"
+            )
 
 
 def _indent_doc(text: str, spaces: int) -> str:
@@ -124,22 +143,38 @@ class _Planner:
     def __init__(self, raw: Mapping[str, Any]) -> None:
         self.doc = Document(raw)
         self.emitter = Emitter(self.doc)
-        self.tags = {tag["name"]: tag.get("description", "") for tag in raw.get("tags", [])}
+        self.tags = {tag["name"]: str(tag.get("description") or "") for tag in raw.get("tags", [])}
         self.resources: dict[str, Resource] = {}
+        schemas = raw.get("components", {}).get("schemas", {})
+        models = {class_name(name) for name in schemas}
+        self.taken = RUNTIME_NAMES | models | {f"{model}Params" for model in models}
+        _check_titles(schemas)
 
     def resource(self, tag: str) -> Resource:
         if tag not in self.resources:
-            self.resources[tag] = Resource(tag, class_name(tag), self.tags.get(tag, ""))
+            name = class_name(tag)
+            classes = {name, f"Async{name}", f"{name}WithRawResponse", f"Async{name}WithRawResponse"}
+            clash = sorted(classes & self.taken)
+            if clash:
+                raise SpecError(f"tag {tag!r}: its resource classes {clash} collide with generated or runtime names")
+            self.taken |= classes
+            self.resources[tag] = Resource(tag, name, escape_doc(self.tags.get(tag, "").strip()))
         return self.resources[tag]
 
     # ------------------------------------------------------------------ per operation
 
     def add(self, op: Operation) -> None:
-        resource = self.resource(op.tag)
-        for method in op.methods:
-            self._method(resource, op, method)
-        if op.pagination is not None:
-            self._iterator(resource, op)
+        where = f"{op.http_method} {op.path} ({op.operation_id})"
+        try:
+            resource = self.resource(op.tag)
+            for method in op.methods:
+                self._method(resource, op, method)
+            if op.pagination is not None:
+                self._iterator(resource, op)
+        except SpecError as exc:
+            if str(exc).startswith(where):
+                raise
+            raise SpecError(f"{where}: {exc}") from exc
 
     def _result(self, op: Operation, method: Method, const: str, resource: Resource) -> tuple[str, str, str]:
         """(reads, parse source, return type) of a method."""
@@ -176,8 +211,7 @@ class _Planner:
 
     def _method(self, resource: Resource, op: Operation, method: Method) -> None:
         const = "_" + method.name.upper()
-        if any(existing.name == method.name for existing in resource.methods):
-            raise SpecError(f"{op.operation_id}: method name {method.name!r} is used twice in tag {op.tag!r}")
+        self._claim(resource, method.name, f"{op.operation_id}: method")
         reads, parse, returns = self._result(op, method, const, resource)
         no_content = sorted(int(r.status) for r in op.results if r.kind == "none" and r.status.isdigit())
         if method.returns == "json":
@@ -196,6 +230,7 @@ class _Planner:
             f")"
         )
         params, builder_args, builder_src = self._builder(op, method, const)
+        self._unique_arguments(op, method, builder_args)
         resource.definitions.append(builder_src)
         unwrap_returns = returns
         if method.unwrap:
@@ -215,11 +250,32 @@ class _Planner:
             )
         )
 
+    def _claim(self, resource: Resource, name: str, what: str) -> None:
+        """Record a method name of ``resource``; a second method, iterator or drain of that name is refused."""
+        taken = {m.name for m in resource.methods} | {i.name for i in resource.iterators}
+        taken |= {d["name"] for d in resource.drains}
+        if name in taken:
+            raise SpecError(f"{what} name {name!r} is used twice in tag {resource.tag!r}")
+
+    @staticmethod
+    def _unique_arguments(op: Operation, method: Method, names: list[str]) -> None:
+        seen: set[str] = set()
+        for name in names:
+            if name in seen:
+                raise SpecError(
+                    f"{op.http_method} {op.path} ({op.operation_id}): method {method.name!r} would have two arguments "
+                    f"named {name!r}; give one another Python name (x-python-name)"
+                )
+            seen.add(name)
+
     def _unwrapped_type(self, op: Operation, attribute: str, returns: str) -> str:
         schemas = self.doc.raw["components"]["schemas"]
         for name, schema in schemas.items():
             if class_name(name) == returns:
-                prop = self.doc.resolve(schema)["properties"][attribute]
+                properties = self.doc.resolve(schema).get("properties", {})
+                if attribute not in {identifier(key) for key in properties}:
+                    raise SpecError(f"{op.operation_id}: x-unwrap {attribute!r} is not a property of {name}")
+                prop = next(value for key, value in properties.items() if identifier(key) == attribute)
                 item = Document.ref_name(self.doc.resolve(prop).get("items"))
                 if item is None:
                     raise SpecError(f"{op.operation_id}: x-unwrap {attribute!r} must be an array of a $ref schema")
@@ -377,7 +433,9 @@ class _Planner:
                 lines.append(f"        v.fail({python.get(key, key)!r}, {rule!r})")
         expression = "_fields"
         for step, constants in reversed(body.envelope):
-            members = [f"{key!r}: {value!r}" for key, value in constants.items()]
+            members = [
+                f"{key!r}: {literal(value, f'request body property {key!r}')}" for key, value in constants.items()
+            ]
             if step is None:
                 expression = "{" + ", ".join([*members, "**_fields"]) + "}" if members else "_fields"
             else:
@@ -396,6 +454,7 @@ class _Planner:
         if pagination.style == "check-confirm":
             self._queue(resource, op, plain)
             return
+        self._claim(resource, pagination.iterator, f"{op.operation_id}: x-pagination iterator")
         const = plain.op
         page_fn = "None"
         if pagination.style == "links-next":
@@ -405,7 +464,8 @@ class _Planner:
                 walk = f"getattr({walk}, {part!r}, None)"
             resource.definitions.append(
                 f"def {page_fn}(page: Any) -> tuple[list[{pagination.item_model}], str | None]:\n"
-                f"    return list(page.{pagination.items}), next_link({walk})"
+                f"    items = page.{pagination.items}  # left out of the answer: no items\n"
+                f"    return ([] if isinstance(items, Unset) else list(items)), next_link({walk})"
             )
         # The iterator takes the list method's filters; `max_items` caps the total, `page_size` sets the
         # page size when the API calls it `limit`; offsets are the iterator's business.
@@ -429,6 +489,7 @@ class _Planner:
             call_args.append(name)
         params.append("max_items: int | None = None")
         page_size = "page_size" if any(param.python == "limit" for param in op.params) else None
+        self._unique_arguments(op, method, [item.split(":")[0] for item in [*positional, *params]])
         builder = f"_request{const.lower()}(self._runtime.checker, {', '.join(call_args)})"
         resource.iterators.append(
             Iterator_(
@@ -450,15 +511,23 @@ class _Planner:
     def _queue(self, resource: Resource, op: Operation, check: Rendered) -> None:
         pagination = op.pagination
         assert pagination is not None and pagination.confirm is not None
+        self._claim(resource, pagination.iterator, f"{op.operation_id}: x-pagination iterator")
+        self._claim(resource, pagination.drain or "drain", f"{op.operation_id}: x-pagination drain")
         passed = [p.python for p in op.params if not (p.client_setting is not None and p.location == "path")]
         params = [
             f"{name}: {self.emitter.annotation(p.schema)} | None = None"
             for name, p in zip(passed, [p for p in op.params if p.python in passed], strict=True)
         ]
+        self._unique_arguments(op, op.methods[0], ["max_items", *passed])
         forward = ", ".join([*(f"{name}={name}" for name in passed), *_FORWARD])
         item = pagination.item_model
         resource.definitions.append(
-            f"def _id_of{check.op.lower()}(item: {item}) -> str:\n    return str(item.{pagination.id_attribute})"
+            # Responses may leave the id out (tolerant reader), but an item without one cannot be confirmed.
+            f"def _id_of{check.op.lower()}(item: {item}) -> str:\n"
+            f"    value = item.{pagination.id_attribute}\n"
+            f"    if isinstance(value, Unset) or value is None:\n"
+            f"        raise ValueError({f'a {item} without {pagination.id_attribute} cannot be confirmed'!r})\n"
+            f"    return str(value)"
         )
         resource.iterators.append(
             Iterator_(
@@ -501,11 +570,25 @@ class _Planner:
         )
 
 
-def render_resources(raw: Mapping[str, Any], package_dir: Path, marker: str) -> None:
-    """Write ``resources/`` into a freshly generated package (formatting happens afterwards)."""
+def plan_resources(raw: Mapping[str, Any]) -> _Planner:
+    """Plan the surface of a spec; every :class:`SpecError` is raised here, before anything is written."""
     planner = _Planner(raw)
     for op in operations(raw):
         planner.add(op)
+    for resource in planner.resources.values():
+        methods = {method.name for method in resource.methods}
+        for op in operations(raw):
+            confirm = op.pagination.confirm if op.pagination and op.tag == resource.tag else None
+            if confirm is not None and confirm not in methods:
+                raise SpecError(
+                    f"{op.operation_id}: x-pagination confirm {confirm!r} is not a method of {resource.tag!r}"
+                )
+    return planner
+
+
+def render_resources(raw: Mapping[str, Any], package_dir: Path, marker: str) -> None:
+    """Write ``resources/`` into a freshly generated package (formatting happens afterwards)."""
+    planner = plan_resources(raw)
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
         keep_trailing_newline=True,

@@ -13,5 +13,5 @@ __all__ = (
 # The spec this package was generated from (also recorded in clients.lock.json).
 SPEC_PATH = "specs/bandwidth-messaging-v1.yaml"
 SPEC_VERSION = "1.2.0"
-SPEC_SHA256 = "6bc2e22bc701cd61411776303a1f9ac4c56019eacab124f71f8d1d9f395abe2e"
+SPEC_SHA256 = "04f6eaf47ee811f9d71e1e378d282e19c804c634d613f463f9e41db12b3c6654"
 GENERATOR = "openapi-python-client 0.29.1"

@@ -13,5 +13,5 @@ __all__ = (
 # The spec this package was generated from (also recorded in clients.lock.json).
 SPEC_PATH = "specs/flowroute-messages-v2.yaml"
 SPEC_VERSION = "1.2.0"
-SPEC_SHA256 = "911e03da3ddc739ff7ccb704a7c6f92f4a91e1216074aeba5f5404d43f74dfec"
+SPEC_SHA256 = "4563876609a5f69dafe03bdb21ba7458e1b7e873b783e3f145c4df7404840d45"
 GENERATOR = "openapi-python-client 0.29.1"

@@ -13,5 +13,5 @@ __all__ = (
 # The spec this package was generated from (also recorded in clients.lock.json).
 SPEC_PATH = "specs/flowroute-v2.yaml"
 SPEC_VERSION = "1.2.0"
-SPEC_SHA256 = "874bb8dc986d137c63813816afa3eb381470b52d95281a8c924abd94b2fd9aeb"
+SPEC_SHA256 = "b9a7fa051faa53a0c1d7561c9fca68febc7d92448a955058106894c00473006b"
 GENERATOR = "openapi-python-client 0.29.1"

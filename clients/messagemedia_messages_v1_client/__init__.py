@@ -13,5 +13,5 @@ __all__ = (
 # The spec this package was generated from (also recorded in clients.lock.json).
 SPEC_PATH = "specs/messagemedia-messages-v1.yaml"
 SPEC_VERSION = "1.2.0"
-SPEC_SHA256 = "e79c3f1c5f118a5a1e0aec0a6a3cc19d7026d6bd9b384654c38d9da34fecfb4f"
+SPEC_SHA256 = "98f2cb872afb0bc398778bd0dd98f47a18cdd4f8aaf22b3251f27bd3d4259f2c"
 GENERATOR = "openapi-python-client 0.29.1"

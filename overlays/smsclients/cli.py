@@ -67,12 +67,18 @@ class Sent:
     status: str
 
 
+# The send was accepted (2xx) but the answer left the id out (responses may omit any field the
+# providers do not document as required): say so rather than fail, which could prompt a resend.
+UNKNOWN_ID = "(not in the answer)"
+
+
 def _flowroute(to: str, from_: str | None, text: str, base_url: str | None) -> Sent:
     from .flowroute import FlowrouteClient
 
     with FlowrouteClient(base_url=base_url) as client:
         accepted = client.messages.send(to=to, from_=_required(from_), body=text)
-    return Sent("flowroute", str(accepted.to_dict()["data"]["id"]), "accepted")
+    data = accepted.to_dict().get("data") or {}
+    return Sent("flowroute", str(data.get("id", UNKNOWN_ID)), "accepted")
 
 
 def _bandwidth(to: str, from_: str | None, text: str, base_url: str | None) -> Sent:
@@ -92,8 +98,8 @@ def _messagemedia(to: str, from_: str | None, text: str, base_url: str | None) -
     if from_ is not None:
         message["source_number"] = from_
     with MessageMediaClient(base_url=base_url) as client:
-        (first,) = client.messages.send([message]).to_dict()["messages"]
-    return Sent("messagemedia", str(first["message_id"]), str(first.get("status", "accepted")))
+        first = (client.messages.send([message]).to_dict().get("messages") or [{}])[0]
+    return Sent("messagemedia", str(first.get("message_id", UNKNOWN_ID)), str(first.get("status", "accepted")))
 
 
 def _required(from_: str | None) -> str:

@@ -162,11 +162,27 @@ class AsyncLinkPager(Generic[T]):
 _REMEMBERED_BATCHES = 4
 
 
+def _typed_id_of(id_of: Callable[[T], str]) -> Callable[[T], str]:
+    """The generated id reader, its refusal of an item without an id typed as MalformedResponseError.
+
+    Responses may leave any field out (tolerant reader); an item whose id is missing still parses,
+    but it cannot be confirmed (nor told apart from a replay), so a queue run stops there.
+    """
+
+    def read(item: T) -> str:
+        try:
+            return id_of(item)
+        except ValueError as exc:
+            raise MalformedResponseError(str(exc)) from exc
+
+    return read
+
+
 class _DrainState(Generic[T]):
     """What one drain run remembers: recently confirmed ids (to detect a queue that replays them) and the cap."""
 
     def __init__(self, id_of: Callable[[T], str], max_items: int | None) -> None:
-        self._id_of = id_of
+        self._id_of = _typed_id_of(id_of)
         self._recent: deque[frozenset[str]] = deque(maxlen=_REMEMBERED_BATCHES)
         self.quota = _Quota(max_items)
         self.handled = 0

@@ -13,12 +13,18 @@ default: Flowroute's 30 s become 30 ms):
 * Bandwidth: any 2xx; no retry schedule is documented, but a failed request to ``callbackUrl`` is
   sent to ``fallbackUrl``; ``callbackTimeout`` (ms, at most 10,000) bounds each request.
 
+Every attempt has one deadline for the whole exchange (connect, send, status line and headers), so
+a receiver that stalls or drips bytes is cut at the timeout. Only loopback URLs are called unless
+the operator opted in (:mod:`smsclients_sandbox.callback_policy`); a refused URL is recorded, logged
+(redacted) and not retried.
+
 Where a callback goes is decided in one place, :func:`resolve_callback_url`. Every attempt is
 counted (``GET /_sandbox/stats``, key ``callbacks``) and logged (``GET /_sandbox/callbacks``).
 """
 
 from __future__ import annotations
 
+import asyncio
 import heapq
 import itertools
 import json
@@ -34,6 +40,7 @@ from urllib.parse import unquote, urlencode, urlsplit
 import httpx
 
 from smsclients_sandbox import webhook_payloads
+from smsclients_sandbox.callback_policy import HINT, REFUSED, is_loopback_url, redact
 from smsclients_sandbox.signing import WebhookSigner
 from smsclients_sandbox.surfaces import BANDWIDTH_V1, FLOWROUTE_MESSAGES_V2, FLOWROUTE_V2, MESSAGEMEDIA_V1, Surface
 from smsclients_sandbox.validation import validator_for
@@ -128,19 +135,11 @@ class Delivery:
             "provider": self.provider,
             "event": self.event,
             "method": self.method,
-            "url": _redact(self.url),
+            "url": redact(self.url),
             "state": self.state,
-            "attempts": [{**a, "url": _redact(a["url"])} for a in self.attempts],
+            "attempts": [{**a, "url": redact(a["url"])} for a in self.attempts],
             "body": self.body.decode("utf-8", errors="replace"),
         }
-
-
-def _redact(url: str) -> str:
-    """A URL without its userinfo (Bandwidth callback URLs may embed Basic credentials)."""
-    parts = urlsplit(url)
-    if "@" not in parts.netloc:
-        return url
-    return parts._replace(netloc=parts.netloc.rsplit("@", 1)[1]).geturl()
 
 
 def _succeeded(provider: Provider, status: int | None) -> bool:
@@ -154,9 +153,12 @@ def _succeeded(provider: Provider, status: int | None) -> bool:
 class Dispatcher:
     """Delivers :class:`Delivery` items from worker threads, retrying on the provider's schedule."""
 
-    def __init__(self, time_scale: float, signer: WebhookSigner, workers: int = 4) -> None:
+    def __init__(
+        self, time_scale: float, signer: WebhookSigner, workers: int = 4, *, allow_external: bool = False
+    ) -> None:
         self.time_scale = time_scale
         self.signer = signer
+        self.allow_external = allow_external
         self._workers = workers
         self._cond = threading.Condition()
         self._queue: list[tuple[float, int, int, str, int]] = []  # (due, seq, delivery id, url, generation)
@@ -169,7 +171,6 @@ class Dispatcher:
         self._generation = 0
         self._threads: list[threading.Thread] = []
         self._stopping = False
-        self._client: httpx.Client | None = None
         self._failure_listeners: list[Callable[[Delivery], None]] = []
 
     # ------------------------------------------------------------------ submitting
@@ -202,7 +203,6 @@ class Dispatcher:
     def _start_workers(self) -> None:
         if self._threads:
             return
-        self._client = httpx.Client(follow_redirects=False, headers={"User-Agent": USER_AGENT})
         for index in range(self._workers):
             thread = threading.Thread(target=self._work, name=f"sandbox-callbacks-{index}", daemon=True)
             thread.start()
@@ -214,6 +214,17 @@ class Dispatcher:
 
     # ------------------------------------------------------------------ delivering
     def _work(self) -> None:
+        # Each worker owns an event loop and an async client: asyncio.timeout gives every attempt one
+        # deadline for the whole exchange, which httpx's per-read timeouts do not (a drip resets them).
+        loop = asyncio.new_event_loop()
+        client = httpx.AsyncClient(follow_redirects=False, headers={"User-Agent": USER_AGENT}, trust_env=False)
+        try:
+            self._serve(loop, client)
+        finally:
+            loop.run_until_complete(client.aclose())
+            loop.close()
+
+    def _serve(self, loop: asyncio.AbstractEventLoop, client: httpx.AsyncClient) -> None:
         while True:
             with self._cond:
                 while not self._stopping and (not self._queue or self._queue[0][0] > time.monotonic()):
@@ -227,7 +238,7 @@ class Dispatcher:
                     continue
                 self._in_flight += 1
             try:
-                status, error = self._attempt(delivery, url)
+                status, error = loop.run_until_complete(self._attempt(client, delivery, url))
             finally:
                 with self._cond:
                     self._in_flight -= 1
@@ -237,21 +248,29 @@ class Dispatcher:
                     self._settle(delivery, url, status, error)
                 self._cond.notify_all()
 
-    def _attempt(self, delivery: Delivery, url: str) -> tuple[int | None, str | None]:
-        client = self._client
-        if client is None:
-            return None, "stopped"
+    async def _attempt(self, client: httpx.AsyncClient, delivery: Delivery, url: str) -> tuple[int | None, str | None]:
+        if not self.allow_external and not is_loopback_url(url):
+            return None, REFUSED
         headers = {**delivery.headers, **({"Content-Type": delivery.content_type} if delivery.content_type else {})}
         try:
-            request = client.build_request(
-                delivery.method, url, content=delivery.body or None, headers=headers, timeout=delivery.timeout_s
-            )
-            if delivery.sign:
-                target = request.url.raw_path.decode("ascii")
-                request.headers.update(self.signer.headers(f"{delivery.method} {target} HTTP/1.1", delivery.body))
-            response = client.send(request)
-            response.close()
-            return response.status_code, None
+            # Credentials in the URL (Bandwidth's way to ask for Basic auth) go in the header only:
+            # httpx logs every request's URL, and the password must not reach a log.
+            target = httpx.URL(url)
+            auth = httpx.BasicAuth(target.username, target.password) if target.userinfo else None
+            target = target.copy_with(username=None, password=None) if target.userinfo else target
+            async with asyncio.timeout(delivery.timeout_s):
+                request = client.build_request(
+                    delivery.method, target, content=delivery.body or None, headers=headers, timeout=delivery.timeout_s
+                )
+                if delivery.sign:
+                    path = request.url.raw_path.decode("ascii")
+                    request.headers.update(self.signer.headers(f"{delivery.method} {path} HTTP/1.1", delivery.body))
+                # The status is all that counts; the body is never read, so a dripping body costs nothing.
+                response = await client.send(request, auth=auth, stream=True)
+                await response.aclose()
+                return response.status_code, None
+        except (TimeoutError, httpx.TimeoutException):
+            return None, "Timeout"  # the deadline or one of httpx's phase timeouts: the same limit
         except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
             return None, type(exc).__name__
 
@@ -264,6 +283,16 @@ class Dispatcher:
             self._count(delivery.provider, "delivered")
             return
         self._count(delivery.provider, "failed_attempts")
+        if error == REFUSED:
+            # Calling it again would be refused again: no retries (a loopback fallback is still tried).
+            log.warning("callback %s to %s not sent: %s", delivery.id, redact(url), HINT)
+            self._count(delivery.provider, "refused")
+            if delivery.fallback_url and url != delivery.fallback_url:
+                self._count(delivery.provider, "fallbacks")
+                self._push(delivery, delivery.fallback_url, 0.0)
+            else:
+                delivery.state = "refused"
+            return
         tries_here = sum(1 for a in delivery.attempts if a["url"] == url)
         if url == delivery.url and tries_here <= len(delivery.retry_delays):
             self._count(delivery.provider, "retries")
@@ -276,7 +305,7 @@ class Dispatcher:
             self._count(delivery.provider, "gave_up")
             for listener in self._failure_listeners:
                 listener(delivery)
-            log.info("callback %s to %s given up after %d attempts", delivery.id, _redact(url), len(delivery.attempts))
+            log.info("callback %s to %s given up after %d attempts", delivery.id, redact(url), len(delivery.attempts))
 
     # ------------------------------------------------------------------ observing and stopping
     def pending(self) -> int:
@@ -296,7 +325,9 @@ class Dispatcher:
 
     def snapshot(self) -> dict[str, Any]:
         with self._cond:
-            names = ("submitted", "attempts", "delivered", "failed_attempts", "retries", "fallbacks", "gave_up")
+            names = (
+                "submitted", "attempts", "delivered", "failed_attempts", "retries", "fallbacks", "gave_up", "refused",
+            )  # fmt: skip
             providers = {p: {n: self._counts.get(p, {}).get(n, 0) for n in names} for p in RETRY_DELAYS}
             totals = {n: sum(c[n] for c in providers.values()) for n in names}
             return {**totals, "pending": len(self._queue) + self._in_flight, "by_provider": providers}
@@ -322,8 +353,6 @@ class Dispatcher:
             self._cond.notify_all()
         for thread in self._threads:
             thread.join(timeout)
-        if self._client is not None:
-            self._client.close()
 
 
 class Callbacks:
@@ -333,7 +362,9 @@ class Callbacks:
         options = state.options
         self.state = state
         self.signer = WebhookSigner(options.seed, options.messagemedia_signature_digest)
-        self.dispatcher = Dispatcher(options.callback_time_scale, self.signer)
+        self.dispatcher = Dispatcher(
+            options.callback_time_scale, self.signer, allow_external=options.allow_external_callbacks
+        )
 
     # ------------------------------------------------------------------ Flowroute
     def flowroute_sent(self, record: dict[str, Any], dlr_callback: str | None, mdr_url: str) -> None:

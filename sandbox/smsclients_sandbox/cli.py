@@ -13,6 +13,7 @@ import sys
 from collections.abc import Sequence
 
 from smsclients_sandbox._extra import MissingExtraError, require_extra
+from smsclients_sandbox.callback_policy import allow_external_from_env
 from smsclients_sandbox.options import DEFAULT_CREDENTIALS, FaultOptions, SandboxOptions
 from smsclients_sandbox.surfaces import Provider
 
@@ -98,6 +99,12 @@ def parser(prog: str | None = None) -> argparse.ArgumentParser:
         "repeat per provider",
     )
     p.add_argument(
+        "--allow-external-callbacks",
+        action="store_true",
+        help="also send callbacks to non-loopback hosts (default: loopback only; "
+        "env SMSCLIENTS_SANDBOX_ALLOW_EXTERNAL_CALLBACKS=1 does the same)",
+    )
+    p.add_argument(
         "--callback-time-scale",
         type=float,
         default=0.001,
@@ -147,6 +154,7 @@ def options_from(args: argparse.Namespace) -> SandboxOptions:
         callback_urls=dict(args.callback_url),
         callback_time_scale=args.callback_time_scale,
         messagemedia_signature_digest=args.messagemedia_signature_digest,
+        allow_external_callbacks=args.allow_external_callbacks or allow_external_from_env(),
     )
 
 
@@ -164,7 +172,7 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 1
     from smsclients_sandbox.app import SandboxApp
-    from smsclients_sandbox.server import SandboxHandle, bind, make_server, root_url
+    from smsclients_sandbox.server import SandboxHandle, bind, exposure_warning, make_server, root_url
     from smsclients_sandbox.testing import client_environment
 
     try:
@@ -177,6 +185,9 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
         )
         return 1
     logging.basicConfig(level=args.log_level.upper(), format="%(levelname)s %(name)s: %(message)s")
+    exposed = exposure_warning(options.host)
+    if exposed:
+        print(f"WARNING: {exposed}", file=sys.stderr)
     app = SandboxApp(options)
     handle = SandboxHandle(root_url(sock), options, app)
     if args.env:

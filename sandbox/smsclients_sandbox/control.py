@@ -1,5 +1,10 @@
 """The ``/_sandbox`` endpoints: stats, info, reset and test hooks. Not part of any spec; no auth.
 
+No auth, but no cross-site use either: a web page the developer visits must not be able to reset
+the sandbox or make it call a URL. So every ``POST`` must be ``Content-Type: application/json``
+(which a browser only sends cross-site after a CORS preflight this server never approves), and a
+request whose ``Sec-Fetch-Site`` or ``Origin`` says it comes from another site is refused (403).
+
 GET  /_sandbox/stats                  accepted counts, markers, duplicates, faults, spec violations
 GET  /_sandbox/info                   seed, surfaces and their base URLs, validation and fault settings, clock
 POST /_sandbox/reset                  forget all state and stats, start again from the seed (faults and
@@ -36,6 +41,7 @@ from typing import TYPE_CHECKING, Any
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, Router
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from smsclients_sandbox.faults import FaultHeaderError
 from smsclients_sandbox.options import FaultOptions
@@ -50,8 +56,25 @@ MAX_ADVANCE_S = 10 * 366 * 86400
 MAX_OFFSET_S = 100 * 366 * 86400
 
 
-def build(app: SandboxApp) -> Router:
-    """A Starlette router bound to one sandbox app."""
+def cross_site_refusal(request: Request) -> str | None:
+    """Why a control request is refused as (possibly) cross-site, or None to serve it."""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None and site.strip().lower() not in ("same-origin", "none"):
+        return f"cross-site requests are refused (Sec-Fetch-Site: {site})"
+    origin = request.headers.get("origin")
+    if origin is not None:
+        own = f"{request.url.scheme}://{request.headers.get('host', request.url.netloc)}"
+        if origin.rstrip("/").lower() != own.lower():
+            return f"cross-site requests are refused (Origin: {origin})"
+    if request.method == "POST":
+        media = request.headers.get("content-type", "").split(";", 1)[0].strip().lower()
+        if media != "application/json":
+            return f"the control API takes Content-Type: application/json (got {media or 'none'!r})"
+    return None
+
+
+def build(app: SandboxApp) -> ASGIApp:
+    """The control endpoints bound to one sandbox app, behind the cross-site guard."""
 
     async def stats(request: Request) -> Response:
         return JSONResponse({**app.state.stats.snapshot(), "callbacks": app.state.callbacks.dispatcher.snapshot()})
@@ -183,7 +206,7 @@ def build(app: SandboxApp) -> Router:
     async def callbacks(request: Request) -> Response:
         return JSONResponse({"deliveries": app.state.callbacks.dispatcher.deliveries()})
 
-    return Router(
+    router = Router(
         routes=[
             Route("/_sandbox/flowroute/inbound", flowroute_inbound, methods=["POST"]),
             Route("/_sandbox/bandwidth/inbound", bandwidth_inbound, methods=["POST"]),
@@ -202,6 +225,15 @@ def build(app: SandboxApp) -> Router:
             Route("/_sandbox/flowroute/portorder-files/{order_id}/{file_id}", port_order_file, methods=["PUT", "GET"]),
         ]
     )
+
+    async def guarded(scope: Scope, receive: Receive, send: Send) -> None:
+        refusal = cross_site_refusal(Request(scope))
+        if refusal is not None:
+            await JSONResponse({"message": refusal}, status_code=403)(scope, receive, send)
+            return
+        await router(scope, receive, send)
+
+    return guarded
 
 
 def _bad_request(message: str) -> Response:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from smsclients_sandbox.callback_policy import allow_external_from_env
 from smsclients_sandbox.surfaces import Provider
 
 # Documented defaults (also in the package docstring and `--help`): what the demo and the tests
@@ -64,3 +65,5 @@ class SandboxOptions:
     callback_urls: dict[Provider, str] = field(default_factory=dict)
     callback_time_scale: float = 0.001
     messagemedia_signature_digest: str = "SHA256"
+    # Callbacks go to loopback hosts only unless opted in (smsclients_sandbox.callback_policy).
+    allow_external_callbacks: bool = field(default_factory=allow_external_from_env)

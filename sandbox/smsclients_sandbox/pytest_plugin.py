@@ -16,10 +16,15 @@ It is a :class:`smsclients_sandbox.testing.SmsSandbox`: ``base_urls`` and ``cred
 surface, ``env``, ``stats()`` / ``accepted()``, ``inject_reply()``, ``advance()`` (MessageMedia
 delivery progress), ``advance_clock()``, ``fail_next()`` / ``set_faults()`` (fault injection).
 The ini option ``sms_sandbox_seed`` (default 1) seeds it.
+
+While the fixture is active, nothing can reach a non-loopback host: a client built before the test
+(at import time, with production variables in the shell) fails with
+:class:`smsclients_sandbox.isolation.SandboxIsolationError` instead of sending for real.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
@@ -46,10 +51,15 @@ def sms_sandbox_server(pytestconfig: pytest.Config) -> Iterator[SandboxHandle]:
 @pytest.fixture
 def sms_sandbox(sms_sandbox_server: SandboxHandle, monkeypatch: pytest.MonkeyPatch) -> SmsSandbox:
     """A freshly reset sandbox, with ``FLOWROUTE_*``, ``BANDWIDTH_*`` and ``MESSAGEMEDIA_*`` pointing at it."""
+    from smsclients_sandbox.isolation import guard
     from smsclients_sandbox.testing import SmsSandbox
 
     sms_sandbox_server.reset()
     sandbox = SmsSandbox(sms_sandbox_server)
     for name, value in sandbox.env.items():
         monkeypatch.setenv(name, value)
+    # A proxy from the shell must not carry sandbox traffic (the guard would refuse it).
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.setenv(name, ",".join(filter(None, ["127.0.0.1,localhost,::1", os.environ.get(name)])))
+    guard(monkeypatch)  # last: setting up above may still resolve names
     return sandbox

@@ -6,9 +6,11 @@ URLs can be printed or handed to tests before the first request.
 
 from __future__ import annotations
 
+import ipaddress
 import socket
 import threading
 import time
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -33,6 +35,26 @@ def bind(host: str, port: int) -> socket.socket:
     sock.listen(128)
     sock.set_inheritable(True)
     return sock
+
+
+class ExposedSandboxWarning(UserWarning):
+    """The sandbox listens on an address other machines can reach."""
+
+
+def exposure_warning(host: str) -> str | None:
+    """The warning to give when ``host`` is not a loopback address (None when it is)."""
+    name = host.strip("[]").lower()
+    try:
+        loopback = name == "localhost" or ipaddress.ip_address(name.split("%", 1)[0]).is_loopback
+    except ValueError:
+        loopback = False
+    if loopback:
+        return None
+    return (
+        f"the sandbox listens on {host}, not on loopback: other machines can reach its test credentials "
+        "and its unauthenticated /_sandbox control API (reset, faults, injected callbacks). "
+        "Use --host 127.0.0.1 unless you mean it."
+    )
 
 
 def root_url(sock: socket.socket) -> str:
@@ -62,6 +84,8 @@ class SandboxHandle:
 
     def _control(self, method: str, path: str, payload: Any = None) -> Any:
         # trust_env=False: a proxy configured in the environment must not see loopback control calls.
+        if method == "POST" and payload is None:
+            payload = {}  # the control API takes JSON bodies only (see smsclients_sandbox.control)
         with httpx.Client(base_url=self.url, timeout=10, trust_env=False) as client:
             response = client.request(method, path, json=payload)
         if response.status_code == 400:
@@ -189,6 +213,7 @@ def running(
     log_level: str = "warning",
     callback_urls: dict[str, str] | None = None,
     callback_time_scale: float | None = None,
+    allow_external_callbacks: bool | None = None,
     **fault_rates: Any,
 ) -> Iterator[SandboxHandle]:
     """Run a sandbox in a background thread for the duration of the ``with`` block.
@@ -197,19 +222,27 @@ def running(
     the CLI's names (``fault_429=0.2``, ``fault_reset_after=0.1``, ``retry_after=2``).
     ``credentials`` maps a provider (``flowroute``, ``bandwidth``, ``messagemedia``) to a pair;
     ``callback_urls`` maps a provider to its default callback URL (see :mod:`smsclients_sandbox.callbacks`);
-    ``callback_time_scale`` multiplies the providers' retry delays (default 0.001).
+    ``callback_time_scale`` multiplies the providers' retry delays (default 0.001);
+    ``allow_external_callbacks`` lets callbacks go to non-loopback hosts (default: no, unless
+    ``SMSCLIENTS_SANDBOX_ALLOW_EXTERNAL_CALLBACKS=1``). A non-loopback ``host`` gives an
+    :class:`ExposedSandboxWarning`.
     """
     options = SandboxOptions(seed=seed, host=host, port=port, db=db, validate=validate, realistic=realistic)
     if callback_urls:
         options = replace(options, callback_urls=dict(callback_urls))  # type: ignore[arg-type]
     if callback_time_scale is not None:
         options = replace(options, callback_time_scale=callback_time_scale)
+    if allow_external_callbacks is not None:
+        options = replace(options, allow_external_callbacks=allow_external_callbacks)
     if credentials:
         options = replace(options, credentials={**options.credentials, **credentials})  # type: ignore[dict-item]
     if faults or fault_rates:
         rates = {FAULT_ALIASES.get(name, name): value for name, value in fault_rates.items()}
         options = replace(options, faults=replace(faults or FaultOptions(), **rates))
     options.faults.validate()
+    exposed = exposure_warning(host)
+    if exposed:
+        warnings.warn(exposed, ExposedSandboxWarning, stacklevel=3)
     app = SandboxApp(options)
     sock = bind(host, port)
     server = make_server(app, log_level)

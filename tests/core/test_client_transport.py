@@ -34,6 +34,8 @@ from smsclients import (
     ServerError,
 )
 
+from tests.fields import dig
+
 FAST = RetryPolicy(backoff_initial=0.0, jitter=False, retry_after_max=0.0, timeout=5.0)
 MDR1 = "mdr1-e3672cb28a9d422a9671945c9bc4eb9a"
 MDR2 = "mdr2-39cadeace66e11e7aff806cd7f24ba2d"
@@ -41,7 +43,7 @@ SENT = {"data": {"type": "message", "id": MDR2, "links": {"self": f"https://api.
 
 
 def _flowroute_send(client: FlowrouteClient) -> str:
-    return str(client.messages.send(to="12066418000", from_="12012673227", body="hi").data.id)
+    return str(dig(client.messages.send(to="12066418000", from_="12012673227", body="hi"), "data.id"))
 
 
 class ForwardProxy:
@@ -266,7 +268,7 @@ def test_async_user_client_with_an_event_hook_against_the_sandbox(sb: Any) -> No
         ):
             sent = await mm.messages.send([{"content": "hi", "destination_number": "+61491570156"}])
             assert not user.is_closed
-            return [str(m.message_id) for m in sent.messages]
+            return [str(m.message_id) for m in dig(sent, "messages")]
 
     (message_id,) = asyncio.run(run())
     assert seen == [("POST", "/messagemedia/v1/messages")]

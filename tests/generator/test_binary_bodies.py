@@ -11,7 +11,8 @@ from typing import Any
 
 import pytest
 
-from generator.spec_model import SpecError, operations
+from generator.safety import SpecError
+from generator.spec_model import operations
 from generator.surface import render_resources
 
 BINARY = {"type": "string", "format": "binary"}

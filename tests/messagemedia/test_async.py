@@ -9,6 +9,8 @@ from messagemedia_messages_v1_client.models import DeliveryReport, Reply
 from smsclients.errors import InputError, NotFoundError, PermissionDeniedError
 from smsclients.messagemedia import AsyncMessageMediaClient
 
+from tests.fields import dig
+
 from .support import (
     API_KEY,
     API_SECRET,
@@ -33,7 +35,7 @@ def test_async_messages_send_status_cancel_hmac(vcr: Cassette) -> None:
     async def run() -> None:
         async with AsyncMessageMediaClient(API_KEY, API_SECRET, hmac=True, account="MyAccount", transport=wire) as mm:
             sent = await mm.messages.send([BASIC_MESSAGE])
-            assert [m.message_id for m in sent.messages] == [MESSAGE_ID]
+            assert [m.message_id for m in dig(sent, "messages")] == [MESSAGE_ID]
             message = await mm.messages.status(MESSAGE_ID)
             assert message.status == "scheduled"
             await mm.messages.cancel(MESSAGE_ID)
@@ -64,7 +66,7 @@ def test_async_delivery_reports_check_confirm_iter(vcr: Cassette) -> None:
             assert all(isinstance(r, DeliveryReport) for r in reports)
             assert [r.delivery_report_id for r in reports] == DELIVERY_REPORT_IDS
             await mm.delivery_reports.confirm(DELIVERY_REPORT_IDS)
-            return [report.delivery_report_id async for report in mm.delivery_reports.iter()]
+            return [dig(report, "delivery_report_id") async for report in mm.delivery_reports.iter()]
 
     seen = asyncio.run(run())
 
@@ -80,7 +82,7 @@ def test_async_replies_check_confirm_drain(vcr: Cassette) -> None:
     handled: list[str] = []
 
     async def handler(reply: Reply) -> None:
-        handled.append(reply.reply_id)
+        handled.append(dig(reply, "reply_id"))
 
     async def run() -> int:
         async with AsyncMessageMediaClient(API_KEY, API_SECRET, transport=wire) as mm:

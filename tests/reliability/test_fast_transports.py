@@ -14,7 +14,6 @@ import http.server
 import socket
 import struct
 import threading
-import time
 from collections.abc import Iterator
 from typing import ClassVar
 
@@ -38,6 +37,9 @@ pytest.importorskip("pyreqwest")  # in the dev set; the extra is optional for us
 class _Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     seen: ClassVar[list[tuple[str, str, dict[str, str], bytes]]] = []
+    # /slow: set when its request has arrived; the answer is held until `release` is set (no sleep).
+    arrived: ClassVar[threading.Event] = threading.Event()
+    release: ClassVar[threading.Event] = threading.Event()
 
     def _answer(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
@@ -50,7 +52,8 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             self.end_headers()
             return
         if self.path.startswith("/slow"):
-            time.sleep(1.0)
+            _Handler.arrived.set()
+            _Handler.release.wait(60)  # held past the client's timeout, until the test is done
         if self.path.startswith("/badgzip"):
             self.send_response(202)
             self.send_header("Content-Type", "application/json")
@@ -199,13 +202,24 @@ def test_refused_connection_is_a_connect_error_and_is_retried() -> None:
 
 def test_timeout_after_the_send_left_is_delivery_unknown(server: str) -> None:
     _Handler.seen.clear()
-    policy = RetryPolicy(max_retries=3, timeout=0.2)
-    with (
-        FlowrouteClient("k", "s", base_url=f"{server}/slow", retry=policy, transport=PyreqwestTransport()) as client,
-        pytest.raises(DeliveryUnknownError),
-    ):
-        client.messages.send(to="12065551234", from_="12012673227", body="hi")
-    assert len(_Handler.seen) == 1  # not sent again
+    _Handler.arrived.clear()
+    _Handler.release.clear()
+    # The server holds the answer until released, so the client's timeout (2 s: loopback connects
+    # and writes far within it even on a loaded machine) can only trip while waiting for the answer.
+    policy = RetryPolicy(max_retries=3, timeout=2.0)
+    try:
+        with (
+            FlowrouteClient(
+                "k", "s", base_url=f"{server}/slow", retry=policy, transport=PyreqwestTransport()
+            ) as client,
+            pytest.raises(DeliveryUnknownError),
+        ):
+            client.messages.send(to="12065551234", from_="12012673227", body="hi")
+        # The client gave up; the server thread records the request on its own schedule.
+        assert _Handler.arrived.wait(30)
+        assert len(_Handler.seen) == 1  # not sent again
+    finally:
+        _Handler.release.set()
 
 
 @pytest.fixture

@@ -35,6 +35,8 @@ from smsclients.legacy import flowroute_messaging as legacy_flowroute_messaging
 from smsclients.legacy import messagemedia as legacy_messagemedia
 from smsclients.transports import SYNC_KINDS, fast_transport
 
+from tests.fields import dig
+
 BOUNDED_OPS = 300
 SOAK_OPS = 2000
 SEED = 5
@@ -239,12 +241,14 @@ class Workload:
 
     def send_flowroute(self) -> None:
         self._send(
-            "flowroute-v2.1", lambda text: self.c.flowroute.messages.send(to=FR_TO, from_=FR_FROM, body=text).data.id
+            "flowroute-v2.1",
+            lambda text: dig(self.c.flowroute.messages.send(to=FR_TO, from_=FR_FROM, body=text), "data.id"),
         )
 
     def send_flowroute_v2(self) -> None:
         self._send(
-            "flowroute-v2", lambda text: self.c.flowroute.messages_v2.send(to=FR_TO, from_=FR_FROM, body=text).data.id
+            "flowroute-v2",
+            lambda text: dig(self.c.flowroute.messages_v2.send(to=FR_TO, from_=FR_FROM, body=text), "data.id"),
         )
 
     def send_bandwidth(self) -> None:
@@ -255,7 +259,7 @@ class Workload:
 
         def do(text: str) -> str:
             message: NewMessageParams = {"content": text, "destination_number": MM_TO, "delivery_report": True}
-            return str(client.messages.send([message]).messages[0].message_id)
+            return str(dig(client.messages.send([message]), "messages[0].message_id"))
 
         self._send("messagemedia", do)
 
@@ -294,9 +298,9 @@ class Workload:
 
     def _text_of(self, sent: Sent) -> str:
         if sent.surface == "flowroute-v2.1":
-            return str(self.c.flowroute.messages.get(sent.message_id).data.attributes.body)
+            return str(dig(self.c.flowroute.messages.get(sent.message_id), "data.attributes.body"))
         if sent.surface == "flowroute-v2":
-            return str(self.c.flowroute.messages_v2.get(sent.message_id).data.attributes.body)
+            return str(dig(self.c.flowroute.messages_v2.get(sent.message_id), "data.attributes.body"))
         if sent.surface == "bandwidth":
             return str(self.c.bandwidth.messages.get(sent.message_id).text)
         return str(self.c.messagemedia.messages.status(sent.message_id).content)
@@ -317,10 +321,18 @@ class Workload:
         client = self.rng.choice([self.c.messagemedia, self.c.messagemedia_hmac])
         reports = client.delivery_reports.check()
         if reports:
-            client.delivery_reports.confirm([report.delivery_report_id for report in reports])
+            client.delivery_reports.confirm([dig(report, "delivery_report_id") for report in reports])
         replies = client.replies.check()
         if replies:
-            client.replies.confirm([reply.reply_id for reply in replies])
+            client.replies.confirm([dig(reply, "reply_id") for reply in replies])
+
+    def forced(
+        self, sb: smsclients_sandbox.SandboxHandle, faults: list[str], kind: str, operation: Callable[[], None]
+    ) -> None:
+        """``operation`` with ``faults`` queued for its first requests (``X-Sandbox-Fault`` values)."""
+        sb.fail_next(*faults)
+        self.tally.ops[kind] += 1
+        operation()
 
     def run(self, n: int) -> None:
         # (kind, operation, weight, most API calls it makes: a list reads two pages, check/confirm four)
@@ -366,6 +378,12 @@ def _run(sb: smsclients_sandbox.SandboxHandle, n: int, retries: RetryCounter, ki
     workload = Workload(clients, random.Random(SEED))
     try:
         workload.run(n)
+        # The rates make each fault likely; these make each certain, however a loaded machine's
+        # extra retries shifted the seeded draws: 429, 503 and a reset before processing on a read
+        # (retried), then a reset after processing and an answer held past the timeout on sends.
+        workload.forced(sb, ["429", "503", "reset-before"], "list", workload.list_bandwidth)
+        workload.forced(sb, ["reset-after"], "send", workload.send_bandwidth)
+        workload.forced(sb, [f"stall-after={FAULTS['stall_ms']}"], "send", workload.send_bandwidth)
     finally:
         clients.close()
     tally = workload.tally

@@ -28,6 +28,8 @@ from smsclients import (
 )
 from smsclients.transports import ASYNC_KINDS, fast_async_transport
 
+from tests.fields import dig
+
 from .test_faults import (
     BW_FROM,
     BW_TO,
@@ -90,12 +92,12 @@ class AsyncWorkload:
         surface = rng.choice(["flowroute-v2.1", "bandwidth", "messagemedia"])
         try:
             if surface == "flowroute-v2.1":
-                message_id = (await self.flowroute.messages.send(to=FR_TO, from_=FR_FROM, body=text)).data.id
+                message_id = dig(await self.flowroute.messages.send(to=FR_TO, from_=FR_FROM, body=text), "data.id")
             elif surface == "bandwidth":
                 message_id = await self.bandwidth.messages.send(from_=BW_FROM, to=BW_TO, text=text)
             else:
                 sent = await self.messagemedia.messages.send([{"content": text, "destination_number": MM_TO}])
-                message_id = str(sent.messages[0].message_id)
+                message_id = str(dig(sent, "messages[0].message_id"))
         except DeliveryUnknownError as exc:
             self.unknown.append(marker)
             self.unknown_after_timeout += timed_out(exc)
@@ -111,7 +113,7 @@ class AsyncWorkload:
         sent = rng.choice(self.sends_ok)
         body: object
         if sent.surface == "flowroute-v2.1":
-            body = (await self.flowroute.messages.get(sent.message_id)).data.attributes.body
+            body = dig(await self.flowroute.messages.get(sent.message_id), "data.attributes.body")
         elif sent.surface == "bandwidth":
             body = (await self.bandwidth.messages.get(sent.message_id)).text
         else:
@@ -159,6 +161,15 @@ def _run(sb: smsclients_sandbox.SandboxHandle, n: int, kind: str) -> None:
     async def run() -> None:
         try:
             await workload.run(n, random.Random(SEED))
+            # Concurrent requests reach the sandbox in no fixed order, so which one draws which fault
+            # varies: the rates make each kind likely, these make each certain (one at a time).
+            sb.fail_next("429", "503", "reset-before")
+            workload.ops["read"] += 1
+            await workload.read(random.Random(n))
+            sb.fail_next("reset-after")
+            workload.ops["send"] += 1
+            rng = random.Random(n + 1)
+            await workload.send(f"mk-{rng.getrandbits(32):08x}{n:08x}", rng)
         finally:
             await workload.aclose()
 

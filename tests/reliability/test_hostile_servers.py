@@ -70,8 +70,10 @@ ASYNC_MATRIX = [(surface, "httpx") for surface in ASYNC_SURFACES] + [
     ("AsyncMessageMediaClient", kind) for kind in ASYNC_KINDS if kind != "httpx"
 ]
 # A correct client gives up after 0.5 s (1.0 s at most with the call budget); this bound only
-# catches a client that waits for the drip (30 s) or for httpx's per-read timeout to trip.
-BOUND = 6.0
+# catches a client that waits for the drip (30 s) or for httpx's per-read timeout to trip (which a
+# drip never does). It is a hang guard, not a speed check: a loaded machine's scheduling stays far
+# inside it.
+BOUND = 20.0
 
 
 def _timed(call: Any) -> tuple[BaseException | None, float]:

@@ -36,6 +36,7 @@ from smsclients.legacy import flowroute_v3 as legacy_flowroute_v3
 from smsclients.legacy import messagemedia as legacy_messagemedia
 
 from tests.conftest import pytest_recording_configure
+from tests.fields import dig
 
 FR = ("fr-key-CANARY-3c1e0a", "fr-secret-CANARY-77d2b9")
 BW = ("bw-token-CANARY-5e8f41", "bw-secret-CANARY-0a93c6")
@@ -109,7 +110,7 @@ def _modern_flows(urls: dict[str, str], reprs: list[str]) -> None:
     with FlowrouteClient(*FR, base_url=urls["fr"], retry=POLICY) as fr:
         reprs.append(repr(fr))
         sent = fr.messages.send(to="12065550100", from_="12012673227", body="secret test")
-        fr.messages.get(sent.data.id)
+        fr.messages.get(dig(sent, "data.id"))
         fr.messages_v2.send(to="12065550100", from_="12012673227", body="secret test v2")
         fr.routes.list(limit=2)
         list(fr.numbers.iter_account_numbers(page_size=2, max_items=4))
@@ -120,11 +121,11 @@ def _modern_flows(urls: dict[str, str], reprs: list[str]) -> None:
     for hmac in (False, True):
         with MessageMediaClient(*MM, hmac=hmac, account=ACCOUNT, base_url=urls["mm"], retry=POLICY) as mm:
             reprs.append(repr(mm))
-            message_id = str(mm.messages.send([MM_MESSAGE]).messages[0].message_id)
+            message_id = str(dig(mm.messages.send([MM_MESSAGE]), "messages[0].message_id"))
             mm.messages.status(message_id)
             reports = mm.delivery_reports.check()
             if reports:
-                mm.delivery_reports.confirm([report.delivery_report_id for report in reports])
+                mm.delivery_reports.confirm([dig(report, "delivery_report_id") for report in reports])
             mm.replies.check()
 
 

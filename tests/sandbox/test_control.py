@@ -17,6 +17,7 @@ import httpx
 import pytest
 from smsclients_sandbox import SandboxHandle
 
+from tests.fields import dig
 from tests.sandbox.helpers import bw_message, mm_message
 
 MESSAGES = "/users/u-control/messages"
@@ -116,7 +117,7 @@ def test_hmac_dates_are_checked_against_the_real_clock(sb: SandboxHandle) -> Non
     sb.advance_clock(3600)
     key, secret = sb.credentials["messagemedia-messages-v1"]
     with MessageMediaClient(key, secret, hmac=True, base_url=sb.base_urls["messagemedia-messages-v1"]) as mm:
-        assert len(mm.messages.send([mm_message()]).messages) == 1
+        assert len(dig(mm.messages.send([mm_message()]), "messages")) == 1
 
 
 # --- the command line --------------------------------------------------------------------------

@@ -11,6 +11,8 @@ import pytest
 from smsclients import FlowrouteClient, NotFoundError, UnprocessableEntityError
 from smsclients_sandbox import SandboxHandle
 
+from tests.fields import dig
+
 LOCAL = "+12066641001"  # local numbers of another carrier
 LOCAL_2 = "+12066641002"
 TOLL_FREE = "+18886640199"
@@ -70,10 +72,10 @@ def test_an_order_is_split_documented_advanced_and_completed_onto_the_account(
 
     # A document: upload URL, PUT of the bytes (no credentials), listed on the order, downloadable.
     upload = fr.port_orders.request_upload(local_id, filename="/home/me/bill.pdf")
-    fr.upload(upload.data.attributes.url, b"%PDF-1.4 bill", content_type="application/pdf")
+    fr.upload(dig(upload, "data.attributes.url"), b"%PDF-1.4 bill", content_type="application/pdf")
     document = _order(fr, local_id)["business_documents"][0]["data"][0]
     assert (document["attributes"]["file"], document["attributes"]["status"]) == ("bill.pdf", "uploaded")
-    link = fr.port_orders.get_file(local_id, document["id"]).data.attributes.url
+    link = dig(fr.port_orders.get_file(local_id, document["id"]), "data.attributes.url")
     assert fr.download(link) == b"%PDF-1.4 bill"
     pulled = fr.port_orders.request_pull(local_id, url="https://example.com/csr?filename=csr.pdf").to_dict()
     assert (pulled["data"]["attributes"]["file"], pulled["data"]["attributes"]["status"]) == ("csr.pdf", "complete")
@@ -142,5 +144,5 @@ def test_port_order_requests_that_break_the_rules_are_refused(sb: SandboxHandle,
     added = fr.port_orders.add_group_numbers(group["id"], add=[TOLL_FREE]).to_dict()["data"]["attributes"]
     assert added["numbers"] == [TOLL_FREE]  # a new order of the group, for the toll-free number
     assert added["group_id"] == group["id"]
-    wrong_token = fr.port_orders.request_upload(order_id, filename="b.pdf").data.attributes.url + "x"
+    wrong_token = dig(fr.port_orders.request_upload(order_id, filename="b.pdf"), "data.attributes.url") + "x"
     assert httpx.put(wrong_token, content=b"x", trust_env=False).status_code == 404

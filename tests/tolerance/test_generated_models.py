@@ -25,6 +25,8 @@ from flowroute_v2_client.models import (
 )
 from messagemedia_messages_v1_client.models import DeliveryReport
 
+from tests.fields import dig
+
 NUMBER: dict[str, Any] = {
     "data": {
         "type": "number",
@@ -117,12 +119,12 @@ def test_documented_later_enum_values_parse() -> None:
     for number_type in ("longcode", "toll-free", "standard", "tollfree"):
         body = copy.deepcopy(listed)
         body["data"][0]["attributes"]["number_type"] = number_type
-        assert AccountNumberList.from_dict(body).data[0].attributes.number_type == number_type
+        assert dig(AccountNumberList.from_dict(body), "data[0].attributes.number_type") == number_type
 
 
 def test_an_omitted_optional_field_and_an_extra_field_parse_and_the_extra_field_is_kept() -> None:
     document = MessageRecordDocument.from_dict(MDR2_WITHOUT_RECEIPTS)
-    attributes = document.data.attributes
+    attributes = dig(document, "data.attributes")
     assert attributes.is_mms is True
     assert attributes.additional_properties == {"message_callback_url": None}
     assert document.to_dict() == MDR2_WITHOUT_RECEIPTS
@@ -132,7 +134,7 @@ def test_flowroute_error_items_without_id_or_title_parse() -> None:
     for document_class in (FlowrouteErrorDocument, V2ErrorDocument):
         body = {"errors": [{"status": 403, "detail": "", "title": "ActionNotAuthorizedError"}, {"status": 404}]}
         parsed = document_class.from_dict(body)
-        assert [e.status for e in parsed.errors] == [403, 404]
+        assert [e.status for e in dig(parsed, "errors")] == [403, 404]
         assert parsed.to_dict() == body
 
 
@@ -162,13 +164,13 @@ def test_bandwidth_and_messagemedia_keep_extra_fields() -> None:
 def test_an_unknown_number_type_reaches_the_caller_unchanged() -> None:
     body = copy.deepcopy(NUMBER)
     body["data"]["attributes"]["number_type"] = "shortcode"
-    assert str(NumberDocument.from_dict(body).data.attributes.number_type) == "shortcode"
+    assert str(dig(NumberDocument.from_dict(body), "data.attributes.number_type")) == "shortcode"
 
 
 def test_an_unknown_message_type_reaches_the_caller_unchanged() -> None:
     body = copy.deepcopy(MDR2_WITHOUT_RECEIPTS)
     body["data"]["attributes"]["message_type"] = "short-code"
-    assert str(MessageRecordDocument.from_dict(body).data.attributes.message_type) == "short-code"
+    assert str(dig(MessageRecordDocument.from_dict(body), "data.attributes.message_type")) == "short-code"
 
 
 def test_an_unknown_bandwidth_state_reaches_the_caller_unchanged() -> None:

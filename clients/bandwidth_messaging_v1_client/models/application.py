@@ -18,7 +18,7 @@ class Application:
     """An application (BW-docs getApplicationsApplicationId.md).
 
     Attributes:
-        id (str):
+        id (str | Unset):
         name (str | Unset):
         incoming_call_url (str | Unset):
         incoming_call_url_callback_timeout (int | Unset):
@@ -31,7 +31,7 @@ class Application:
         incoming_sms_url (str | Unset): Older name of incomingMessageUrl (BW-py docstrings).
     """
 
-    id: str
+    id: str | Unset = UNSET
     name: str | Unset = UNSET
     incoming_call_url: str | Unset = UNSET
     incoming_call_url_callback_timeout: int | Unset = UNSET
@@ -69,11 +69,9 @@ class Application:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-            }
-        )
+        field_dict.update({})
+        if id is not UNSET:
+            field_dict["id"] = id
         if name is not UNSET:
             field_dict["name"] = name
         if incoming_call_url is not UNSET:
@@ -100,7 +98,7 @@ class Application:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        id = d.pop("id")
+        id = d.pop("id", UNSET)
 
         name = d.pop("name", UNSET)
 

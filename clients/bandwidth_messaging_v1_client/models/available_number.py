@@ -18,7 +18,7 @@ class AvailableNumber:
     """A number that can be allocated (BW-docs getAvailableNumbersLocal.md).
 
     Attributes:
-        number (str):
+        number (str | Unset):
         national_number (str | Unset):
         pattern_match (str | Unset):
         city (str | Unset):
@@ -28,7 +28,7 @@ class AvailableNumber:
         price (str | Unset):
     """
 
-    number: str
+    number: str | Unset = UNSET
     national_number: str | Unset = UNSET
     pattern_match: str | Unset = UNSET
     city: str | Unset = UNSET
@@ -57,11 +57,9 @@ class AvailableNumber:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "number": number,
-            }
-        )
+        field_dict.update({})
+        if number is not UNSET:
+            field_dict["number"] = number
         if national_number is not UNSET:
             field_dict["nationalNumber"] = national_number
         if pattern_match is not UNSET:
@@ -82,7 +80,7 @@ class AvailableNumber:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        number = d.pop("number")
+        number = d.pop("number", UNSET)
 
         national_number = d.pop("nationalNumber", UNSET)
 

@@ -23,13 +23,13 @@ class BandwidthError:
     (required) and `code`; BW-docs add `category` and `details`.
 
         Attributes:
-            message (str): Human-readable error message.
+            message (str | Unset): Human-readable error message.
             code (str | Unset): Machine-readable error code, e.g. `blank-property`, `invalid-request`.
             category (str | Unset): Error category, e.g. `bad-request`, `authorization`.
             details (list[BandwidthErrorDetail] | Unset):
     """
 
-    message: str
+    message: str | Unset = UNSET
     code: str | Unset = UNSET
     category: str | Unset = UNSET
     details: list[BandwidthErrorDetail] | Unset = UNSET
@@ -51,11 +51,9 @@ class BandwidthError:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "message": message,
-            }
-        )
+        field_dict.update({})
+        if message is not UNSET:
+            field_dict["message"] = message
         if code is not UNSET:
             field_dict["code"] = code
         if category is not UNSET:
@@ -70,7 +68,7 @@ class BandwidthError:
         from ..models.bandwidth_error_detail import BandwidthErrorDetail  # noqa: PLC0415
 
         d = dict(src_dict)
-        message = d.pop("message")
+        message = d.pop("message", UNSET)
 
         code = d.pop("code", UNSET)
 

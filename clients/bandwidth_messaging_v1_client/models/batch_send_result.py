@@ -23,20 +23,23 @@ class BatchSendResult:
     """Outcome of one message of a batch, at the same index as in the request.
 
     Attributes:
-        result (BatchSendResultStatus): `accepted` = the message was created (see `location`); `error` = see `error`.
+        result (BatchSendResultStatus | Unset): `accepted` = the message was created (see `location`); `error` = see
+            `error`.
         location (str | Unset): When accepted, the URL of the created message (its last path segment is the id).
         error (BandwidthError | Unset): Error body (HTTP errors, and the `error` of a failed batch item). BW-py reads
             `message`
             (required) and `code`; BW-docs add `category` and `details`.
     """
 
-    result: BatchSendResultStatus
+    result: BatchSendResultStatus | Unset = UNSET
     location: str | Unset = UNSET
     error: BandwidthError | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        result: str = self.result
+        result: str | Unset = UNSET
+        if not isinstance(self.result, Unset):
+            result = self.result
 
         location = self.location
 
@@ -46,11 +49,9 @@ class BatchSendResult:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "result": result,
-            }
-        )
+        field_dict.update({})
+        if result is not UNSET:
+            field_dict["result"] = result
         if location is not UNSET:
             field_dict["location"] = location
         if error is not UNSET:
@@ -63,7 +64,12 @@ class BatchSendResult:
         from ..models.bandwidth_error import BandwidthError  # noqa: PLC0415
 
         d = dict(src_dict)
-        result = check_batch_send_result_status(d.pop("result"))
+        _result = d.pop("result", UNSET)
+        result: BatchSendResultStatus | Unset
+        if isinstance(_result, Unset):
+            result = UNSET
+        else:
+            result = check_batch_send_result_status(_result)
 
         location = d.pop("location", UNSET)
 

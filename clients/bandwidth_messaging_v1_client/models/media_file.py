@@ -18,12 +18,12 @@ class MediaFile:
     """A stored media file (BW-docs getMedia.md).
 
     Attributes:
-        media_name (str):
+        media_name (str | Unset):
         content_length (int | Unset): Size in bytes.
         content (str | Unset): URL to GET the file from (and to name in an MMS's `media`).
     """
 
-    media_name: str
+    media_name: str | Unset = UNSET
     content_length: int | Unset = UNSET
     content: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -37,11 +37,9 @@ class MediaFile:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "mediaName": media_name,
-            }
-        )
+        field_dict.update({})
+        if media_name is not UNSET:
+            field_dict["mediaName"] = media_name
         if content_length is not UNSET:
             field_dict["contentLength"] = content_length
         if content is not UNSET:
@@ -52,7 +50,7 @@ class MediaFile:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        media_name = d.pop("mediaName")
+        media_name = d.pop("mediaName", UNSET)
 
         content_length = d.pop("contentLength", UNSET)
 

@@ -22,15 +22,15 @@ class Message:
     """A sent or received message.
 
     Attributes:
-        id (str): Unique id of the message (e.g. `m-abc123`).
-        from_ (str): Sender telephone number (or short code).
-        to (str): Recipient telephone number (or short code).
-        direction (MessageDirection): `in` = inbound (to one of your numbers), `out` = outbound.
-        state (MessageState): Message state.
-        time (str): When the message resource was created; ISO 8601 date-time (UTC).
+        id (str | Unset): Unique id of the message (e.g. `m-abc123`).
         message_id (str | Unset): Id of the message (same value as `id` in the examples).
+        from_ (str | Unset): Sender telephone number (or short code).
+        to (str | Unset): Recipient telephone number (or short code).
+        direction (MessageDirection | Unset): `in` = inbound (to one of your numbers), `out` = outbound.
         text (str | Unset): Message text (not kept for messages older than 30 days).
         media (list[str] | Unset): URLs of the MMS media.
+        state (MessageState | Unset): Message state.
+        time (str | Unset): When the message resource was created; ISO 8601 date-time (UTC).
         callback_url (str | Unset): URL that receives the events of the outgoing message.
         callback_timeout (int | Unset): Callback timeout in milliseconds.
         fallback_url (str | Unset): URL used for events if the request to callbackUrl fails.
@@ -45,15 +45,15 @@ class Message:
         skip_mms_carrier_validation (bool | Unset): Whether carrier validation of MMS was skipped.
     """
 
-    id: str
-    from_: str
-    to: str
-    direction: MessageDirection
-    state: MessageState
-    time: str
+    id: str | Unset = UNSET
     message_id: str | Unset = UNSET
+    from_: str | Unset = UNSET
+    to: str | Unset = UNSET
+    direction: MessageDirection | Unset = UNSET
     text: str | Unset = UNSET
     media: list[str] | Unset = UNSET
+    state: MessageState | Unset = UNSET
+    time: str | Unset = UNSET
     callback_url: str | Unset = UNSET
     callback_timeout: int | Unset = UNSET
     fallback_url: str | Unset = UNSET
@@ -69,23 +69,27 @@ class Message:
     def to_dict(self) -> dict[str, Any]:
         id = self.id
 
+        message_id = self.message_id
+
         from_ = self.from_
 
         to = self.to
 
-        direction: str = self.direction
-
-        state: str = self.state
-
-        time = self.time
-
-        message_id = self.message_id
+        direction: str | Unset = UNSET
+        if not isinstance(self.direction, Unset):
+            direction = self.direction
 
         text = self.text
 
         media: list[str] | Unset = UNSET
         if not isinstance(self.media, Unset):
             media = self.media
+
+        state: str | Unset = UNSET
+        if not isinstance(self.state, Unset):
+            state = self.state
+
+        time = self.time
 
         callback_url = self.callback_url
 
@@ -113,22 +117,25 @@ class Message:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "from": from_,
-                "to": to,
-                "direction": direction,
-                "state": state,
-                "time": time,
-            }
-        )
+        field_dict.update({})
+        if id is not UNSET:
+            field_dict["id"] = id
         if message_id is not UNSET:
             field_dict["messageId"] = message_id
+        if from_ is not UNSET:
+            field_dict["from"] = from_
+        if to is not UNSET:
+            field_dict["to"] = to
+        if direction is not UNSET:
+            field_dict["direction"] = direction
         if text is not UNSET:
             field_dict["text"] = text
         if media is not UNSET:
             field_dict["media"] = media
+        if state is not UNSET:
+            field_dict["state"] = state
+        if time is not UNSET:
+            field_dict["time"] = time
         if callback_url is not UNSET:
             field_dict["callbackUrl"] = callback_url
         if callback_timeout is not UNSET:
@@ -155,23 +162,33 @@ class Message:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        id = d.pop("id")
-
-        from_ = d.pop("from")
-
-        to = d.pop("to")
-
-        direction = check_message_direction(d.pop("direction"))
-
-        state = check_message_state(d.pop("state"))
-
-        time = d.pop("time")
+        id = d.pop("id", UNSET)
 
         message_id = d.pop("messageId", UNSET)
+
+        from_ = d.pop("from", UNSET)
+
+        to = d.pop("to", UNSET)
+
+        _direction = d.pop("direction", UNSET)
+        direction: MessageDirection | Unset
+        if isinstance(_direction, Unset):
+            direction = UNSET
+        else:
+            direction = check_message_direction(_direction)
 
         text = d.pop("text", UNSET)
 
         media = cast(list[str], d.pop("media", UNSET))
+
+        _state = d.pop("state", UNSET)
+        state: MessageState | Unset
+        if isinstance(_state, Unset):
+            state = UNSET
+        else:
+            state = check_message_state(_state)
+
+        time = d.pop("time", UNSET)
 
         callback_url = d.pop("callbackUrl", UNSET)
 
@@ -205,14 +222,14 @@ class Message:
 
         message = cls(
             id=id,
+            message_id=message_id,
             from_=from_,
             to=to,
             direction=direction,
-            state=state,
-            time=time,
-            message_id=message_id,
             text=text,
             media=media,
+            state=state,
+            time=time,
             callback_url=callback_url,
             callback_timeout=callback_timeout,
             fallback_url=fallback_url,

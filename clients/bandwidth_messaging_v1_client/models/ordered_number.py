@@ -18,7 +18,7 @@ class OrderedNumber:
     """A number allocated by a search-and-order (its id is the last segment of `location`).
 
     Attributes:
-        number (str):
+        number (str | Unset):
         national_number (str | Unset):
         price (str | Unset):
         location (str | Unset):
@@ -26,7 +26,7 @@ class OrderedNumber:
         state (str | Unset):
     """
 
-    number: str
+    number: str | Unset = UNSET
     national_number: str | Unset = UNSET
     price: str | Unset = UNSET
     location: str | Unset = UNSET
@@ -49,11 +49,9 @@ class OrderedNumber:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "number": number,
-            }
-        )
+        field_dict.update({})
+        if number is not UNSET:
+            field_dict["number"] = number
         if national_number is not UNSET:
             field_dict["nationalNumber"] = national_number
         if price is not UNSET:
@@ -70,7 +68,7 @@ class OrderedNumber:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        number = d.pop("number")
+        number = d.pop("number", UNSET)
 
         national_number = d.pop("nationalNumber", UNSET)
 

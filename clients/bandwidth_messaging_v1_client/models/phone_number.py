@@ -19,7 +19,7 @@ class PhoneNumber:
     """One of your numbers (BW-docs getPhoneNumbersNumberId.md).
 
     Attributes:
-        id (str):
+        id (str | Unset):
         name (str | Unset):
         number (str | Unset): E.164.
         national_number (str | Unset):
@@ -33,7 +33,7 @@ class PhoneNumber:
         number_state (NumberState | Unset): `enabled` or `released`.
     """
 
-    id: str
+    id: str | Unset = UNSET
     name: str | Unset = UNSET
     number: str | Unset = UNSET
     national_number: str | Unset = UNSET
@@ -76,11 +76,9 @@ class PhoneNumber:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-            }
-        )
+        field_dict.update({})
+        if id is not UNSET:
+            field_dict["id"] = id
         if name is not UNSET:
             field_dict["name"] = name
         if number is not UNSET:
@@ -109,7 +107,7 @@ class PhoneNumber:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        id = d.pop("id")
+        id = d.pop("id", UNSET)
 
         name = d.pop("name", UNSET)
 

@@ -20,7 +20,7 @@ class Transaction:
     """One account transaction (BW-docs getAccountTransactions.md).
 
     Attributes:
-        id (str):
+        id (str | Unset):
         time (str | Unset): When it was processed (ISO 8601).
         amount (str | Unset): Amount in dollars
         type_ (TransactionType | Unset): `charge`, `payment`, `credit` or `auto-recharge` (BW-docs).
@@ -30,7 +30,7 @@ class Transaction:
         resource_id (str | Unset): The resource it relates to (a message id `m-...`).
     """
 
-    id: str
+    id: str | Unset = UNSET
     time: str | Unset = UNSET
     amount: str | Unset = UNSET
     type_: TransactionType | Unset = UNSET
@@ -63,11 +63,9 @@ class Transaction:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-            }
-        )
+        field_dict.update({})
+        if id is not UNSET:
+            field_dict["id"] = id
         if time is not UNSET:
             field_dict["time"] = time
         if amount is not UNSET:
@@ -88,7 +86,7 @@ class Transaction:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        id = d.pop("id")
+        id = d.pop("id", UNSET)
 
         time = d.pop("time", UNSET)
 

@@ -22,7 +22,7 @@ class UserError:
     """A user error, e.g. a callback that could not be delivered (BW-docs getErrors.md).
 
     Attributes:
-        id (str):
+        id (str | Unset):
         time (int | str | Unset):
         category (str | Unset): `authentication`, `authorization`, `bad-request`, `unavailable`, ...
         code (str | Unset):
@@ -30,7 +30,7 @@ class UserError:
         details (list[UserErrorDetail] | Unset):
     """
 
-    id: str
+    id: str | Unset = UNSET
     time: int | str | Unset = UNSET
     category: str | Unset = UNSET
     code: str | Unset = UNSET
@@ -62,11 +62,9 @@ class UserError:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-            }
-        )
+        field_dict.update({})
+        if id is not UNSET:
+            field_dict["id"] = id
         if time is not UNSET:
             field_dict["time"] = time
         if category is not UNSET:
@@ -85,7 +83,7 @@ class UserError:
         from ..models.user_error_detail import UserErrorDetail  # noqa: PLC0415
 
         d = dict(src_dict)
-        id = d.pop("id")
+        id = d.pop("id", UNSET)
 
         def _parse_time(data: object) -> int | str | Unset:
             if isinstance(data, Unset):

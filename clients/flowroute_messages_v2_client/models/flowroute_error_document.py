@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.flowroute_error import FlowrouteError
 
@@ -20,25 +22,25 @@ class FlowrouteErrorDocument:
     """Flowroute error body; a list of one or more errors.
 
     Attributes:
-        errors (list[FlowrouteError]):
+        errors (list[FlowrouteError] | Unset):
     """
 
-    errors: list[FlowrouteError]
+    errors: list[FlowrouteError] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        errors = []
-        for errors_item_data in self.errors:
-            errors_item = errors_item_data.to_dict()
-            errors.append(errors_item)
+        errors: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.errors, Unset):
+            errors = []
+            for errors_item_data in self.errors:
+                errors_item = errors_item_data.to_dict()
+                errors.append(errors_item)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "errors": errors,
-            }
-        )
+        field_dict.update({})
+        if errors is not UNSET:
+            field_dict["errors"] = errors
 
         return field_dict
 
@@ -47,12 +49,14 @@ class FlowrouteErrorDocument:
         from ..models.flowroute_error import FlowrouteError  # noqa: PLC0415
 
         d = dict(src_dict)
-        errors = []
-        _errors = d.pop("errors")
-        for errors_item_data in _errors:
-            errors_item = FlowrouteError.from_dict(errors_item_data)
+        _errors = d.pop("errors", UNSET)
+        errors: list[FlowrouteError] | Unset = UNSET
+        if _errors is not UNSET:
+            errors = []
+            for errors_item_data in _errors:
+                errors_item = FlowrouteError.from_dict(errors_item_data)
 
-            errors.append(errors_item)
+                errors.append(errors_item)
 
         flowroute_error_document = cls(
             errors=errors,

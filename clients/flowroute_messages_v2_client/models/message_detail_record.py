@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.message_detail_record_type import MessageDetailRecordType, check_message_detail_record_type
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.message_detail_record_attributes import MessageDetailRecordAttributes
@@ -21,32 +22,36 @@ T = TypeVar("T", bound="MessageDetailRecord")
 class MessageDetailRecord:
     """
     Attributes:
-        type_ (MessageDetailRecordType):
-        id (str): MDR id (`mdr1-` prefix).
-        attributes (MessageDetailRecordAttributes): Attributes of a message detail record.
+        type_ (MessageDetailRecordType | Unset):
+        id (str | Unset): MDR id (`mdr1-` prefix).
+        attributes (MessageDetailRecordAttributes | Unset): Attributes of a message detail record.
     """
 
-    type_: MessageDetailRecordType
-    id: str
-    attributes: MessageDetailRecordAttributes
+    type_: MessageDetailRecordType | Unset = UNSET
+    id: str | Unset = UNSET
+    attributes: MessageDetailRecordAttributes | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        type_: str | Unset = UNSET
+        if not isinstance(self.type_, Unset):
+            type_ = self.type_
 
         id = self.id
 
-        attributes = self.attributes.to_dict()
+        attributes: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.attributes, Unset):
+            attributes = self.attributes.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "id": id,
-                "attributes": attributes,
-            }
-        )
+        field_dict.update({})
+        if type_ is not UNSET:
+            field_dict["type"] = type_
+        if id is not UNSET:
+            field_dict["id"] = id
+        if attributes is not UNSET:
+            field_dict["attributes"] = attributes
 
         return field_dict
 
@@ -55,11 +60,21 @@ class MessageDetailRecord:
         from ..models.message_detail_record_attributes import MessageDetailRecordAttributes  # noqa: PLC0415
 
         d = dict(src_dict)
-        type_ = check_message_detail_record_type(d.pop("type"))
+        _type_ = d.pop("type", UNSET)
+        type_: MessageDetailRecordType | Unset
+        if isinstance(_type_, Unset):
+            type_ = UNSET
+        else:
+            type_ = check_message_detail_record_type(_type_)
 
-        id = d.pop("id")
+        id = d.pop("id", UNSET)
 
-        attributes = MessageDetailRecordAttributes.from_dict(d.pop("attributes"))
+        _attributes = d.pop("attributes", UNSET)
+        attributes: MessageDetailRecordAttributes | Unset
+        if isinstance(_attributes, Unset):
+            attributes = UNSET
+        else:
+            attributes = MessageDetailRecordAttributes.from_dict(_attributes)
 
         message_detail_record = cls(
             type_=type_,

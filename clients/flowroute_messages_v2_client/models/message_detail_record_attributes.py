@@ -16,6 +16,7 @@ from ..models.message_detail_record_attributes_message_type import (
     MessageDetailRecordAttributesMessageType,
     check_message_detail_record_attributes_message_type,
 )
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="MessageDetailRecordAttributes")
 
@@ -25,36 +26,38 @@ class MessageDetailRecordAttributes:
     """Attributes of a message detail record.
 
     Attributes:
-        body (str): Message text.
-        direction (MessageDetailRecordAttributesDirection):
-        amount_nanodollars (int): Cost in nanodollars (USD), e.g. 4000000.
-        message_encoding (int): Encoding of the message, `0` (default) or `8` (UCS-2).
-        timestamp (str): ISO 8601 date-time (UTC), offset form, e.g. `2016-05-03T17:41:00.478893+00:00`.
-        has_mms (bool): Whether the message carries MMS media; always `false` on Messages v2.
-        to (str): Recipient number (E.164 NANP, 11 digits).
-        amount_display (str): Total cost of all parts in USD, formatted, e.g. `$0.0040`.
-        from_ (str): Sender number (E.164 NANP, 11 digits).
-        callback_url (None | str): Callback URL set for the message, or null.
-        message_type (MessageDetailRecordAttributesMessageType):
+        body (str | Unset): Message text.
+        direction (MessageDetailRecordAttributesDirection | Unset):
+        amount_nanodollars (int | Unset): Cost in nanodollars (USD), e.g. 4000000.
+        message_encoding (int | Unset): Encoding of the message, `0` (default) or `8` (UCS-2).
+        timestamp (str | Unset): ISO 8601 date-time (UTC), offset form, e.g. `2016-05-03T17:41:00.478893+00:00`.
+        has_mms (bool | Unset): Whether the message carries MMS media; always `false` on Messages v2.
+        to (str | Unset): Recipient number (E.164 NANP, 11 digits).
+        amount_display (str | Unset): Total cost of all parts in USD, formatted, e.g. `$0.0040`.
+        from_ (str | Unset): Sender number (E.164 NANP, 11 digits).
+        callback_url (None | str | Unset): Callback URL set for the message, or null.
+        message_type (MessageDetailRecordAttributesMessageType | Unset):
     """
 
-    body: str
-    direction: MessageDetailRecordAttributesDirection
-    amount_nanodollars: int
-    message_encoding: int
-    timestamp: str
-    has_mms: bool
-    to: str
-    amount_display: str
-    from_: str
-    callback_url: None | str
-    message_type: MessageDetailRecordAttributesMessageType
+    body: str | Unset = UNSET
+    direction: MessageDetailRecordAttributesDirection | Unset = UNSET
+    amount_nanodollars: int | Unset = UNSET
+    message_encoding: int | Unset = UNSET
+    timestamp: str | Unset = UNSET
+    has_mms: bool | Unset = UNSET
+    to: str | Unset = UNSET
+    amount_display: str | Unset = UNSET
+    from_: str | Unset = UNSET
+    callback_url: None | str | Unset = UNSET
+    message_type: MessageDetailRecordAttributesMessageType | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         body = self.body
 
-        direction: str = self.direction
+        direction: str | Unset = UNSET
+        if not isinstance(self.direction, Unset):
+            direction = self.direction
 
         amount_nanodollars = self.amount_nanodollars
 
@@ -70,60 +73,85 @@ class MessageDetailRecordAttributes:
 
         from_ = self.from_
 
-        callback_url: None | str
-        callback_url = self.callback_url
+        callback_url: None | str | Unset
+        if isinstance(self.callback_url, Unset):
+            callback_url = UNSET
+        else:
+            callback_url = self.callback_url
 
-        message_type: str = self.message_type
+        message_type: str | Unset = UNSET
+        if not isinstance(self.message_type, Unset):
+            message_type = self.message_type
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "body": body,
-                "direction": direction,
-                "amount_nanodollars": amount_nanodollars,
-                "message_encoding": message_encoding,
-                "timestamp": timestamp,
-                "has_mms": has_mms,
-                "to": to,
-                "amount_display": amount_display,
-                "from": from_,
-                "callback_url": callback_url,
-                "message_type": message_type,
-            }
-        )
+        field_dict.update({})
+        if body is not UNSET:
+            field_dict["body"] = body
+        if direction is not UNSET:
+            field_dict["direction"] = direction
+        if amount_nanodollars is not UNSET:
+            field_dict["amount_nanodollars"] = amount_nanodollars
+        if message_encoding is not UNSET:
+            field_dict["message_encoding"] = message_encoding
+        if timestamp is not UNSET:
+            field_dict["timestamp"] = timestamp
+        if has_mms is not UNSET:
+            field_dict["has_mms"] = has_mms
+        if to is not UNSET:
+            field_dict["to"] = to
+        if amount_display is not UNSET:
+            field_dict["amount_display"] = amount_display
+        if from_ is not UNSET:
+            field_dict["from"] = from_
+        if callback_url is not UNSET:
+            field_dict["callback_url"] = callback_url
+        if message_type is not UNSET:
+            field_dict["message_type"] = message_type
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        body = d.pop("body")
+        body = d.pop("body", UNSET)
 
-        direction = check_message_detail_record_attributes_direction(d.pop("direction"))
+        _direction = d.pop("direction", UNSET)
+        direction: MessageDetailRecordAttributesDirection | Unset
+        if isinstance(_direction, Unset):
+            direction = UNSET
+        else:
+            direction = check_message_detail_record_attributes_direction(_direction)
 
-        amount_nanodollars = d.pop("amount_nanodollars")
+        amount_nanodollars = d.pop("amount_nanodollars", UNSET)
 
-        message_encoding = d.pop("message_encoding")
+        message_encoding = d.pop("message_encoding", UNSET)
 
-        timestamp = d.pop("timestamp")
+        timestamp = d.pop("timestamp", UNSET)
 
-        has_mms = d.pop("has_mms")
+        has_mms = d.pop("has_mms", UNSET)
 
-        to = d.pop("to")
+        to = d.pop("to", UNSET)
 
-        amount_display = d.pop("amount_display")
+        amount_display = d.pop("amount_display", UNSET)
 
-        from_ = d.pop("from")
+        from_ = d.pop("from", UNSET)
 
-        def _parse_callback_url(data: object) -> None | str:
+        def _parse_callback_url(data: object) -> None | str | Unset:
             if data is None:
                 return data
-            return cast(None | str, data)
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
 
-        callback_url = _parse_callback_url(d.pop("callback_url"))
+        callback_url = _parse_callback_url(d.pop("callback_url", UNSET))
 
-        message_type = check_message_detail_record_attributes_message_type(d.pop("message_type"))
+        _message_type = d.pop("message_type", UNSET)
+        message_type: MessageDetailRecordAttributesMessageType | Unset
+        if isinstance(_message_type, Unset):
+            message_type = UNSET
+        else:
+            message_type = check_message_detail_record_attributes_message_type(_message_type)
 
         message_detail_record_attributes = cls(
             body=body,

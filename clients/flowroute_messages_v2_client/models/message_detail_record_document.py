@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.message_detail_record import MessageDetailRecord
 
@@ -20,22 +22,22 @@ class MessageDetailRecordDocument:
     """Response of `GET /messages/{record_id}`.
 
     Attributes:
-        data (MessageDetailRecord):
+        data (MessageDetailRecord | Unset):
     """
 
-    data: MessageDetailRecord
+    data: MessageDetailRecord | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        data = self.data.to_dict()
+        data: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.data, Unset):
+            data = self.data.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "data": data,
-            }
-        )
+        field_dict.update({})
+        if data is not UNSET:
+            field_dict["data"] = data
 
         return field_dict
 
@@ -44,7 +46,12 @@ class MessageDetailRecordDocument:
         from ..models.message_detail_record import MessageDetailRecord  # noqa: PLC0415
 
         d = dict(src_dict)
-        data = MessageDetailRecord.from_dict(d.pop("data"))
+        _data = d.pop("data", UNSET)
+        data: MessageDetailRecord | Unset
+        if isinstance(_data, Unset):
+            data = UNSET
+        else:
+            data = MessageDetailRecord.from_dict(_data)
 
         message_detail_record_document = cls(
             data=data,

@@ -23,19 +23,21 @@ class MessageDetailRecordList:
     """Response of `GET /messages`.
 
     Attributes:
-        data (list[MessageDetailRecord]):
+        data (list[MessageDetailRecord] | Unset):
         links (MessageListLinks | Unset): `next` is the absolute URL of the next page; absent on the last page.
     """
 
-    data: list[MessageDetailRecord]
+    data: list[MessageDetailRecord] | Unset = UNSET
     links: MessageListLinks | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        data = []
-        for data_item_data in self.data:
-            data_item = data_item_data.to_dict()
-            data.append(data_item)
+        data: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.data, Unset):
+            data = []
+            for data_item_data in self.data:
+                data_item = data_item_data.to_dict()
+                data.append(data_item)
 
         links: dict[str, Any] | Unset = UNSET
         if not isinstance(self.links, Unset):
@@ -43,11 +45,9 @@ class MessageDetailRecordList:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "data": data,
-            }
-        )
+        field_dict.update({})
+        if data is not UNSET:
+            field_dict["data"] = data
         if links is not UNSET:
             field_dict["links"] = links
 
@@ -59,12 +59,14 @@ class MessageDetailRecordList:
         from ..models.message_list_links import MessageListLinks  # noqa: PLC0415
 
         d = dict(src_dict)
-        data = []
-        _data = d.pop("data")
-        for data_item_data in _data:
-            data_item = MessageDetailRecord.from_dict(data_item_data)
+        _data = d.pop("data", UNSET)
+        data: list[MessageDetailRecord] | Unset = UNSET
+        if _data is not UNSET:
+            data = []
+            for data_item_data in _data:
+                data_item = MessageDetailRecord.from_dict(data_item_data)
 
-            data.append(data_item)
+                data.append(data_item)
 
         _links = d.pop("links", UNSET)
         links: MessageListLinks | Unset

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 T = TypeVar("T", bound="SendMessageData")
 
 
@@ -15,10 +17,10 @@ T = TypeVar("T", bound="SendMessageData")
 class SendMessageData:
     """
     Attributes:
-        id (str): MDR id of the new message (`mdr1-` followed by 32 hex digits).
+        id (str | Unset): MDR id of the new message (`mdr1-` followed by 32 hex digits).
     """
 
-    id: str
+    id: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -26,18 +28,16 @@ class SendMessageData:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-            }
-        )
+        field_dict.update({})
+        if id is not UNSET:
+            field_dict["id"] = id
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        id = d.pop("id")
+        id = d.pop("id", UNSET)
 
         send_message_data = cls(
             id=id,

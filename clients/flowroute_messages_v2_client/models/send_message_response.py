@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.send_message_data import SendMessageData
 
@@ -20,22 +22,22 @@ class SendMessageResponse:
     """Response of `POST /messages`.
 
     Attributes:
-        data (SendMessageData):
+        data (SendMessageData | Unset):
     """
 
-    data: SendMessageData
+    data: SendMessageData | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        data = self.data.to_dict()
+        data: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.data, Unset):
+            data = self.data.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "data": data,
-            }
-        )
+        field_dict.update({})
+        if data is not UNSET:
+            field_dict["data"] = data
 
         return field_dict
 
@@ -44,7 +46,12 @@ class SendMessageResponse:
         from ..models.send_message_data import SendMessageData  # noqa: PLC0415
 
         d = dict(src_dict)
-        data = SendMessageData.from_dict(d.pop("data"))
+        _data = d.pop("data", UNSET)
+        data: SendMessageData | Unset
+        if isinstance(_data, Unset):
+            data = UNSET
+        else:
+            data = SendMessageData.from_dict(_data)
 
         send_message_response = cls(
             data=data,

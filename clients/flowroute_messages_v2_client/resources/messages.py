@@ -11,6 +11,7 @@ from collections.abc import AsyncIterable, Iterable, Mapping
 from typing import Any, Never
 
 from ..models import MessageDetailRecord, MessageDetailRecordDocument, MessageDetailRecordList, SendMessageResponse
+from ..types import Unset
 from ._runtime import (
     AsyncRuntime,
     Checker,
@@ -53,7 +54,10 @@ def _request_list(v: Checker, start_date: Any, end_date: Any, limit: Any, offset
 
 
 def _page_list(page: Any) -> tuple[list[MessageDetailRecord], str | None]:
-    return list(page.data), next_link(getattr(getattr(page, "links", None), "next_", None))
+    items = page.data  # left out of the answer: no items
+    return ([] if isinstance(items, Unset) else list(items)), next_link(
+        getattr(getattr(page, "links", None), "next_", None)
+    )
 
 
 _SEND: Operation[SendMessageResponse] = Operation(

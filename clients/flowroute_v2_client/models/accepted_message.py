@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.accepted_message_type import AcceptedMessageType, check_accepted_message_type
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.resource_links import ResourceLinks
@@ -22,32 +23,36 @@ class AcceptedMessage:
     """The accepted message's MDR2 id and link.
 
     Attributes:
-        type_ (AcceptedMessageType):
-        id (str): MDR2 id of the new message (`mdr2-` followed by 32 hex digits).
-        links (ResourceLinks): Links of a resource or single-resource document.
+        type_ (AcceptedMessageType | Unset):
+        id (str | Unset): MDR2 id of the new message (`mdr2-` followed by 32 hex digits).
+        links (ResourceLinks | Unset): Links of a resource or single-resource document.
     """
 
-    type_: AcceptedMessageType
-    id: str
-    links: ResourceLinks
+    type_: AcceptedMessageType | Unset = UNSET
+    id: str | Unset = UNSET
+    links: ResourceLinks | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        type_: str | Unset = UNSET
+        if not isinstance(self.type_, Unset):
+            type_ = self.type_
 
         id = self.id
 
-        links = self.links.to_dict()
+        links: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.links, Unset):
+            links = self.links.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "id": id,
-                "links": links,
-            }
-        )
+        field_dict.update({})
+        if type_ is not UNSET:
+            field_dict["type"] = type_
+        if id is not UNSET:
+            field_dict["id"] = id
+        if links is not UNSET:
+            field_dict["links"] = links
 
         return field_dict
 
@@ -56,11 +61,21 @@ class AcceptedMessage:
         from ..models.resource_links import ResourceLinks  # noqa: PLC0415
 
         d = dict(src_dict)
-        type_ = check_accepted_message_type(d.pop("type"))
+        _type_ = d.pop("type", UNSET)
+        type_: AcceptedMessageType | Unset
+        if isinstance(_type_, Unset):
+            type_ = UNSET
+        else:
+            type_ = check_accepted_message_type(_type_)
 
-        id = d.pop("id")
+        id = d.pop("id", UNSET)
 
-        links = ResourceLinks.from_dict(d.pop("links"))
+        _links = d.pop("links", UNSET)
+        links: ResourceLinks | Unset
+        if isinstance(_links, Unset):
+            links = UNSET
+        else:
+            links = ResourceLinks.from_dict(_links)
 
         accepted_message = cls(
             type_=type_,

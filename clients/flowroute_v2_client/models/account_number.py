@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.account_number_type import AccountNumberType, check_account_number_type
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.account_number_attributes import AccountNumberAttributes
@@ -23,37 +24,44 @@ class AccountNumber:
     """A phone number on the account (list item).
 
     Attributes:
-        type_ (AccountNumberType):
-        id (str): The phone number (11 digits).
-        attributes (AccountNumberAttributes):
-        links (ResourceLinks): Links of a resource or single-resource document.
+        type_ (AccountNumberType | Unset):
+        id (str | Unset): The phone number (11 digits).
+        attributes (AccountNumberAttributes | Unset):
+        links (ResourceLinks | Unset): Links of a resource or single-resource document.
     """
 
-    type_: AccountNumberType
-    id: str
-    attributes: AccountNumberAttributes
-    links: ResourceLinks
+    type_: AccountNumberType | Unset = UNSET
+    id: str | Unset = UNSET
+    attributes: AccountNumberAttributes | Unset = UNSET
+    links: ResourceLinks | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        type_: str | Unset = UNSET
+        if not isinstance(self.type_, Unset):
+            type_ = self.type_
 
         id = self.id
 
-        attributes = self.attributes.to_dict()
+        attributes: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.attributes, Unset):
+            attributes = self.attributes.to_dict()
 
-        links = self.links.to_dict()
+        links: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.links, Unset):
+            links = self.links.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "id": id,
-                "attributes": attributes,
-                "links": links,
-            }
-        )
+        field_dict.update({})
+        if type_ is not UNSET:
+            field_dict["type"] = type_
+        if id is not UNSET:
+            field_dict["id"] = id
+        if attributes is not UNSET:
+            field_dict["attributes"] = attributes
+        if links is not UNSET:
+            field_dict["links"] = links
 
         return field_dict
 
@@ -63,13 +71,28 @@ class AccountNumber:
         from ..models.resource_links import ResourceLinks  # noqa: PLC0415
 
         d = dict(src_dict)
-        type_ = check_account_number_type(d.pop("type"))
+        _type_ = d.pop("type", UNSET)
+        type_: AccountNumberType | Unset
+        if isinstance(_type_, Unset):
+            type_ = UNSET
+        else:
+            type_ = check_account_number_type(_type_)
 
-        id = d.pop("id")
+        id = d.pop("id", UNSET)
 
-        attributes = AccountNumberAttributes.from_dict(d.pop("attributes"))
+        _attributes = d.pop("attributes", UNSET)
+        attributes: AccountNumberAttributes | Unset
+        if isinstance(_attributes, Unset):
+            attributes = UNSET
+        else:
+            attributes = AccountNumberAttributes.from_dict(_attributes)
 
-        links = ResourceLinks.from_dict(d.pop("links"))
+        _links = d.pop("links", UNSET)
+        links: ResourceLinks | Unset
+        if isinstance(_links, Unset):
+            links = UNSET
+        else:
+            links = ResourceLinks.from_dict(_links)
 
         account_number = cls(
             type_=type_,

@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.number_type import NumberType, check_number_type
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AccountNumberAttributes")
 
@@ -17,70 +18,85 @@ T = TypeVar("T", bound="AccountNumberAttributes")
 class AccountNumberAttributes:
     """
     Attributes:
-        value (str): The phone number (11 digits).
-        alias (None | str): Alias given to the number, or null.
-        rate_center (str): Abbreviated rate center, lowercase.
-        state (str): State abbreviation, lowercase.
-        number_type (NumberType): Phone number type.
-        cnam_lookups_enabled (bool): Whether inbound CNAM (caller name) lookup is enabled.
+        value (str | Unset): The phone number (11 digits).
+        alias (None | str | Unset): Alias given to the number, or null.
+        rate_center (str | Unset): Abbreviated rate center, lowercase.
+        state (str | Unset): State abbreviation, lowercase.
+        number_type (NumberType | Unset): Phone number type.
+        cnam_lookups_enabled (bool | Unset): Whether inbound CNAM (caller name) lookup is enabled.
     """
 
-    value: str
-    alias: None | str
-    rate_center: str
-    state: str
-    number_type: NumberType
-    cnam_lookups_enabled: bool
+    value: str | Unset = UNSET
+    alias: None | str | Unset = UNSET
+    rate_center: str | Unset = UNSET
+    state: str | Unset = UNSET
+    number_type: NumberType | Unset = UNSET
+    cnam_lookups_enabled: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         value = self.value
 
-        alias: None | str
-        alias = self.alias
+        alias: None | str | Unset
+        if isinstance(self.alias, Unset):
+            alias = UNSET
+        else:
+            alias = self.alias
 
         rate_center = self.rate_center
 
         state = self.state
 
-        number_type: str = self.number_type
+        number_type: str | Unset = UNSET
+        if not isinstance(self.number_type, Unset):
+            number_type = self.number_type
 
         cnam_lookups_enabled = self.cnam_lookups_enabled
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "value": value,
-                "alias": alias,
-                "rate_center": rate_center,
-                "state": state,
-                "number_type": number_type,
-                "cnam_lookups_enabled": cnam_lookups_enabled,
-            }
-        )
+        field_dict.update({})
+        if value is not UNSET:
+            field_dict["value"] = value
+        if alias is not UNSET:
+            field_dict["alias"] = alias
+        if rate_center is not UNSET:
+            field_dict["rate_center"] = rate_center
+        if state is not UNSET:
+            field_dict["state"] = state
+        if number_type is not UNSET:
+            field_dict["number_type"] = number_type
+        if cnam_lookups_enabled is not UNSET:
+            field_dict["cnam_lookups_enabled"] = cnam_lookups_enabled
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        value = d.pop("value")
+        value = d.pop("value", UNSET)
 
-        def _parse_alias(data: object) -> None | str:
+        def _parse_alias(data: object) -> None | str | Unset:
             if data is None:
                 return data
-            return cast(None | str, data)
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
 
-        alias = _parse_alias(d.pop("alias"))
+        alias = _parse_alias(d.pop("alias", UNSET))
 
-        rate_center = d.pop("rate_center")
+        rate_center = d.pop("rate_center", UNSET)
 
-        state = d.pop("state")
+        state = d.pop("state", UNSET)
 
-        number_type = check_number_type(d.pop("number_type"))
+        _number_type = d.pop("number_type", UNSET)
+        number_type: NumberType | Unset
+        if isinstance(_number_type, Unset):
+            number_type = UNSET
+        else:
+            number_type = check_number_type(_number_type)
 
-        cnam_lookups_enabled = d.pop("cnam_lookups_enabled")
+        cnam_lookups_enabled = d.pop("cnam_lookups_enabled", UNSET)
 
         account_number_attributes = cls(
             value=value,

@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.area_code_type import AreaCodeType, check_area_code_type
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.related_link import RelatedLink
@@ -22,32 +23,36 @@ class AreaCode:
     """An area code (NPA) with purchasable numbers.
 
     Attributes:
-        type_ (AreaCodeType):
-        id (str): The 3-digit area code, e.g. `201`.
-        links (RelatedLink): Link to the related resource or to a search narrowed to this item.
+        type_ (AreaCodeType | Unset):
+        id (str | Unset): The 3-digit area code, e.g. `201`.
+        links (RelatedLink | Unset): Link to the related resource or to a search narrowed to this item.
     """
 
-    type_: AreaCodeType
-    id: str
-    links: RelatedLink
+    type_: AreaCodeType | Unset = UNSET
+    id: str | Unset = UNSET
+    links: RelatedLink | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        type_: str | Unset = UNSET
+        if not isinstance(self.type_, Unset):
+            type_ = self.type_
 
         id = self.id
 
-        links = self.links.to_dict()
+        links: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.links, Unset):
+            links = self.links.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "id": id,
-                "links": links,
-            }
-        )
+        field_dict.update({})
+        if type_ is not UNSET:
+            field_dict["type"] = type_
+        if id is not UNSET:
+            field_dict["id"] = id
+        if links is not UNSET:
+            field_dict["links"] = links
 
         return field_dict
 
@@ -56,11 +61,21 @@ class AreaCode:
         from ..models.related_link import RelatedLink  # noqa: PLC0415
 
         d = dict(src_dict)
-        type_ = check_area_code_type(d.pop("type"))
+        _type_ = d.pop("type", UNSET)
+        type_: AreaCodeType | Unset
+        if isinstance(_type_, Unset):
+            type_ = UNSET
+        else:
+            type_ = check_area_code_type(_type_)
 
-        id = d.pop("id")
+        id = d.pop("id", UNSET)
 
-        links = RelatedLink.from_dict(d.pop("links"))
+        _links = d.pop("links", UNSET)
+        links: RelatedLink | Unset
+        if isinstance(_links, Unset):
+            links = UNSET
+        else:
+            links = RelatedLink.from_dict(_links)
 
         area_code = cls(
             type_=type_,

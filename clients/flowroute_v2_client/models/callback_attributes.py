@@ -17,12 +17,12 @@ T = TypeVar("T", bound="CallbackAttributes")
 class CallbackAttributes:
     """
     Attributes:
-        callback_url (str): The URL set for this callback type.
+        callback_url (str | Unset): The URL set for this callback type.
         api_version (str | Unset): Messaging API version of the account, e.g. `v2.1`.
         product (str | Unset): Product of the callback type, e.g. `dlr` for `dlr_callback`.
     """
 
-    callback_url: str
+    callback_url: str | Unset = UNSET
     api_version: str | Unset = UNSET
     product: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -36,11 +36,9 @@ class CallbackAttributes:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "callback_url": callback_url,
-            }
-        )
+        field_dict.update({})
+        if callback_url is not UNSET:
+            field_dict["callback_url"] = callback_url
         if api_version is not UNSET:
             field_dict["api_version"] = api_version
         if product is not UNSET:
@@ -51,7 +49,7 @@ class CallbackAttributes:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        callback_url = d.pop("callback_url")
+        callback_url = d.pop("callback_url", UNSET)
 
         api_version = d.pop("api_version", UNSET)
 

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.callback_resource import CallbackResource
 
@@ -20,22 +22,22 @@ class CallbackDocument:
     """Response of the callback look-ups (FR-spec-2018 `Callback`).
 
     Attributes:
-        data (CallbackResource):
+        data (CallbackResource | Unset):
     """
 
-    data: CallbackResource
+    data: CallbackResource | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        data = self.data.to_dict()
+        data: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.data, Unset):
+            data = self.data.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "data": data,
-            }
-        )
+        field_dict.update({})
+        if data is not UNSET:
+            field_dict["data"] = data
 
         return field_dict
 
@@ -44,7 +46,12 @@ class CallbackDocument:
         from ..models.callback_resource import CallbackResource  # noqa: PLC0415
 
         d = dict(src_dict)
-        data = CallbackResource.from_dict(d.pop("data"))
+        _data = d.pop("data", UNSET)
+        data: CallbackResource | Unset
+        if isinstance(_data, Unset):
+            data = UNSET
+        else:
+            data = CallbackResource.from_dict(_data)
 
         callback_document = cls(
             data=data,

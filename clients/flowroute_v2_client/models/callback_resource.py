@@ -22,33 +22,36 @@ T = TypeVar("T", bound="CallbackResource")
 class CallbackResource:
     """
     Attributes:
-        type_ (CallbackResourceType):
-        attributes (CallbackAttributes):
+        type_ (CallbackResourceType | Unset):
         id (str | Unset):
+        attributes (CallbackAttributes | Unset):
     """
 
-    type_: CallbackResourceType
-    attributes: CallbackAttributes
+    type_: CallbackResourceType | Unset = UNSET
     id: str | Unset = UNSET
+    attributes: CallbackAttributes | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
-
-        attributes = self.attributes.to_dict()
+        type_: str | Unset = UNSET
+        if not isinstance(self.type_, Unset):
+            type_ = self.type_
 
         id = self.id
 
+        attributes: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.attributes, Unset):
+            attributes = self.attributes.to_dict()
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "attributes": attributes,
-            }
-        )
+        field_dict.update({})
+        if type_ is not UNSET:
+            field_dict["type"] = type_
         if id is not UNSET:
             field_dict["id"] = id
+        if attributes is not UNSET:
+            field_dict["attributes"] = attributes
 
         return field_dict
 
@@ -57,16 +60,26 @@ class CallbackResource:
         from ..models.callback_attributes import CallbackAttributes  # noqa: PLC0415
 
         d = dict(src_dict)
-        type_ = check_callback_resource_type(d.pop("type"))
-
-        attributes = CallbackAttributes.from_dict(d.pop("attributes"))
+        _type_ = d.pop("type", UNSET)
+        type_: CallbackResourceType | Unset
+        if isinstance(_type_, Unset):
+            type_ = UNSET
+        else:
+            type_ = check_callback_resource_type(_type_)
 
         id = d.pop("id", UNSET)
 
+        _attributes = d.pop("attributes", UNSET)
+        attributes: CallbackAttributes | Unset
+        if isinstance(_attributes, Unset):
+            attributes = UNSET
+        else:
+            attributes = CallbackAttributes.from_dict(_attributes)
+
         callback_resource = cls(
             type_=type_,
-            attributes=attributes,
             id=id,
+            attributes=attributes,
         )
 
         callback_resource.additional_properties = d

@@ -22,7 +22,7 @@ T = TypeVar("T", bound="CdrExportAttributes")
 class CdrExportAttributes:
     """
     Attributes:
-        status (CdrExportStatus):
+        status (CdrExportStatus | Unset):
         callback_url (None | str | Unset):
         download_url (None | str | Unset): Once `completed`, where the gzip-compressed CSV (`CdrCsvRecord` rows) can be
             fetched without auth.
@@ -40,7 +40,7 @@ class CdrExportAttributes:
         filter_parameters (FreeAttributes | Unset): Attributes with no documented fields; every key is kept.
     """
 
-    status: CdrExportStatus
+    status: CdrExportStatus | Unset = UNSET
     callback_url: None | str | Unset = UNSET
     download_url: None | str | Unset = UNSET
     requested_at: None | str | Unset = UNSET
@@ -58,7 +58,9 @@ class CdrExportAttributes:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        status: str = self.status
+        status: str | Unset = UNSET
+        if not isinstance(self.status, Unset):
+            status = self.status
 
         callback_url: None | str | Unset
         if isinstance(self.callback_url, Unset):
@@ -144,11 +146,9 @@ class CdrExportAttributes:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "status": status,
-            }
-        )
+        field_dict.update({})
+        if status is not UNSET:
+            field_dict["status"] = status
         if callback_url is not UNSET:
             field_dict["callback_url"] = callback_url
         if download_url is not UNSET:
@@ -185,7 +185,12 @@ class CdrExportAttributes:
         from ..models.free_attributes import FreeAttributes  # noqa: PLC0415
 
         d = dict(src_dict)
-        status = check_cdr_export_status(d.pop("status"))
+        _status = d.pop("status", UNSET)
+        status: CdrExportStatus | Unset
+        if isinstance(_status, Unset):
+            status = UNSET
+        else:
+            status = check_cdr_export_status(_status)
 
         def _parse_callback_url(data: object) -> None | str | Unset:
             if data is None:

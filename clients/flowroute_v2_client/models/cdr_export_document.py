@@ -23,16 +23,18 @@ class CdrExportDocument:
     """One CDR export request (response of `create_cdr_export`, `get_cdr_export`; list item).
 
     Attributes:
-        data (CdrExportResource):
+        data (CdrExportResource | Unset):
         links (ResourceLinks | Unset): Links of a resource or single-resource document.
     """
 
-    data: CdrExportResource
+    data: CdrExportResource | Unset = UNSET
     links: ResourceLinks | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        data = self.data.to_dict()
+        data: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.data, Unset):
+            data = self.data.to_dict()
 
         links: dict[str, Any] | Unset = UNSET
         if not isinstance(self.links, Unset):
@@ -40,11 +42,9 @@ class CdrExportDocument:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "data": data,
-            }
-        )
+        field_dict.update({})
+        if data is not UNSET:
+            field_dict["data"] = data
         if links is not UNSET:
             field_dict["links"] = links
 
@@ -56,7 +56,12 @@ class CdrExportDocument:
         from ..models.resource_links import ResourceLinks  # noqa: PLC0415
 
         d = dict(src_dict)
-        data = CdrExportResource.from_dict(d.pop("data"))
+        _data = d.pop("data", UNSET)
+        data: CdrExportResource | Unset
+        if isinstance(_data, Unset):
+            data = UNSET
+        else:
+            data = CdrExportResource.from_dict(_data)
 
         _links = d.pop("links", UNSET)
         links: ResourceLinks | Unset

@@ -23,21 +23,23 @@ class CdrExportList:
     """Response of `list_cdr_exports`.
 
     Attributes:
-        data (list[CdrExportDocument]):
+        data (list[CdrExportDocument] | Unset):
         links (PaginationLinks | Unset): Links of a list document. `self` is the current page (with explicit `limit` and
             `offset`); `next` is the absolute URL of the next page and is absent on the last page. Messages v2.1 lists carry
             only `next`.
     """
 
-    data: list[CdrExportDocument]
+    data: list[CdrExportDocument] | Unset = UNSET
     links: PaginationLinks | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        data = []
-        for data_item_data in self.data:
-            data_item = data_item_data.to_dict()
-            data.append(data_item)
+        data: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.data, Unset):
+            data = []
+            for data_item_data in self.data:
+                data_item = data_item_data.to_dict()
+                data.append(data_item)
 
         links: dict[str, Any] | Unset = UNSET
         if not isinstance(self.links, Unset):
@@ -45,11 +47,9 @@ class CdrExportList:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "data": data,
-            }
-        )
+        field_dict.update({})
+        if data is not UNSET:
+            field_dict["data"] = data
         if links is not UNSET:
             field_dict["links"] = links
 
@@ -61,12 +61,14 @@ class CdrExportList:
         from ..models.pagination_links import PaginationLinks  # noqa: PLC0415
 
         d = dict(src_dict)
-        data = []
-        _data = d.pop("data")
-        for data_item_data in _data:
-            data_item = CdrExportDocument.from_dict(data_item_data)
+        _data = d.pop("data", UNSET)
+        data: list[CdrExportDocument] | Unset = UNSET
+        if _data is not UNSET:
+            data = []
+            for data_item_data in _data:
+                data_item = CdrExportDocument.from_dict(data_item_data)
 
-            data.append(data_item)
+                data.append(data_item)
 
         _links = d.pop("links", UNSET)
         links: PaginationLinks | Unset

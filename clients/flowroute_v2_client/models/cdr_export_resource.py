@@ -23,25 +23,32 @@ T = TypeVar("T", bound="CdrExportResource")
 class CdrExportResource:
     """
     Attributes:
-        type_ (CdrExportResourceType):
-        id (int | str):
-        attributes (CdrExportAttributes):
+        type_ (CdrExportResourceType | Unset):
+        id (int | str | Unset):
+        attributes (CdrExportAttributes | Unset):
         links (ResourceLinks | Unset): Links of a resource or single-resource document.
     """
 
-    type_: CdrExportResourceType
-    id: int | str
-    attributes: CdrExportAttributes
+    type_: CdrExportResourceType | Unset = UNSET
+    id: int | str | Unset = UNSET
+    attributes: CdrExportAttributes | Unset = UNSET
     links: ResourceLinks | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        type_: str | Unset = UNSET
+        if not isinstance(self.type_, Unset):
+            type_ = self.type_
 
-        id: int | str
-        id = self.id
+        id: int | str | Unset
+        if isinstance(self.id, Unset):
+            id = UNSET
+        else:
+            id = self.id
 
-        attributes = self.attributes.to_dict()
+        attributes: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.attributes, Unset):
+            attributes = self.attributes.to_dict()
 
         links: dict[str, Any] | Unset = UNSET
         if not isinstance(self.links, Unset):
@@ -49,13 +56,13 @@ class CdrExportResource:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "id": id,
-                "attributes": attributes,
-            }
-        )
+        field_dict.update({})
+        if type_ is not UNSET:
+            field_dict["type"] = type_
+        if id is not UNSET:
+            field_dict["id"] = id
+        if attributes is not UNSET:
+            field_dict["attributes"] = attributes
         if links is not UNSET:
             field_dict["links"] = links
 
@@ -67,14 +74,26 @@ class CdrExportResource:
         from ..models.resource_links import ResourceLinks  # noqa: PLC0415
 
         d = dict(src_dict)
-        type_ = check_cdr_export_resource_type(d.pop("type"))
+        _type_ = d.pop("type", UNSET)
+        type_: CdrExportResourceType | Unset
+        if isinstance(_type_, Unset):
+            type_ = UNSET
+        else:
+            type_ = check_cdr_export_resource_type(_type_)
 
-        def _parse_id(data: object) -> int | str:
-            return cast(int | str, data)
+        def _parse_id(data: object) -> int | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(int | str | Unset, data)
 
-        id = _parse_id(d.pop("id"))
+        id = _parse_id(d.pop("id", UNSET))
 
-        attributes = CdrExportAttributes.from_dict(d.pop("attributes"))
+        _attributes = d.pop("attributes", UNSET)
+        attributes: CdrExportAttributes | Unset
+        if isinstance(_attributes, Unset):
+            attributes = UNSET
+        else:
+            attributes = CdrExportAttributes.from_dict(_attributes)
 
         _links = d.pop("links", UNSET)
         links: ResourceLinks | Unset

@@ -22,18 +22,20 @@ T = TypeVar("T", bound="CnamAssignment")
 class CnamAssignment:
     """
     Attributes:
-        type_ (CnamAssignmentType):
+        type_ (CnamAssignmentType | Unset):
         id (int | None | str | Unset):
         attributes (CnamAssignmentAttributes | Unset):
     """
 
-    type_: CnamAssignmentType
+    type_: CnamAssignmentType | Unset = UNSET
     id: int | None | str | Unset = UNSET
     attributes: CnamAssignmentAttributes | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        type_: str | Unset = UNSET
+        if not isinstance(self.type_, Unset):
+            type_ = self.type_
 
         id: int | None | str | Unset
         if isinstance(self.id, Unset):
@@ -47,11 +49,9 @@ class CnamAssignment:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-            }
-        )
+        field_dict.update({})
+        if type_ is not UNSET:
+            field_dict["type"] = type_
         if id is not UNSET:
             field_dict["id"] = id
         if attributes is not UNSET:
@@ -64,7 +64,12 @@ class CnamAssignment:
         from ..models.cnam_assignment_attributes import CnamAssignmentAttributes  # noqa: PLC0415
 
         d = dict(src_dict)
-        type_ = check_cnam_assignment_type(d.pop("type"))
+        _type_ = d.pop("type", UNSET)
+        type_: CnamAssignmentType | Unset
+        if isinstance(_type_, Unset):
+            type_ = UNSET
+        else:
+            type_ = check_cnam_assignment_type(_type_)
 
         def _parse_id(data: object) -> int | None | str | Unset:
             if data is None:

@@ -17,15 +17,15 @@ T = TypeVar("T", bound="CnamAttributes")
 class CnamAttributes:
     """
     Attributes:
-        value (str): The caller-ID name.
-        is_approved (bool):
+        value (str | Unset): The caller-ID name.
+        is_approved (bool | Unset):
         approval_datetime (None | str | Unset): When it was approved (UTC), e.g. `2018-04-16 16:20:32.939166+00:00`.
         creation_datetime (None | str | Unset):
         rejection_reason (None | str | Unset):
     """
 
-    value: str
-    is_approved: bool
+    value: str | Unset = UNSET
+    is_approved: bool | Unset = UNSET
     approval_datetime: None | str | Unset = UNSET
     creation_datetime: None | str | Unset = UNSET
     rejection_reason: None | str | Unset = UNSET
@@ -56,12 +56,11 @@ class CnamAttributes:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "value": value,
-                "is_approved": is_approved,
-            }
-        )
+        field_dict.update({})
+        if value is not UNSET:
+            field_dict["value"] = value
+        if is_approved is not UNSET:
+            field_dict["is_approved"] = is_approved
         if approval_datetime is not UNSET:
             field_dict["approval_datetime"] = approval_datetime
         if creation_datetime is not UNSET:
@@ -74,9 +73,9 @@ class CnamAttributes:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        value = d.pop("value")
+        value = d.pop("value", UNSET)
 
-        is_approved = d.pop("is_approved")
+        is_approved = d.pop("is_approved", UNSET)
 
         def _parse_approval_datetime(data: object) -> None | str | Unset:
             if data is None:

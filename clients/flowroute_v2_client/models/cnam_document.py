@@ -24,18 +24,20 @@ class CnamDocument:
     """Response of `create_cnam`, `get_cnam`, `update_cnam`.
 
     Attributes:
-        data (CnamResource): A CNAM (caller-ID name) record.
+        data (CnamResource | Unset): A CNAM (caller-ID name) record.
         included (list[IncludedResource] | Unset): The numbers the record is assigned to (approved records only).
         links (ResourceLinks | Unset): Links of a resource or single-resource document.
     """
 
-    data: CnamResource
+    data: CnamResource | Unset = UNSET
     included: list[IncludedResource] | Unset = UNSET
     links: ResourceLinks | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        data = self.data.to_dict()
+        data: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.data, Unset):
+            data = self.data.to_dict()
 
         included: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.included, Unset):
@@ -50,11 +52,9 @@ class CnamDocument:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "data": data,
-            }
-        )
+        field_dict.update({})
+        if data is not UNSET:
+            field_dict["data"] = data
         if included is not UNSET:
             field_dict["included"] = included
         if links is not UNSET:
@@ -69,7 +69,12 @@ class CnamDocument:
         from ..models.resource_links import ResourceLinks  # noqa: PLC0415
 
         d = dict(src_dict)
-        data = CnamResource.from_dict(d.pop("data"))
+        _data = d.pop("data", UNSET)
+        data: CnamResource | Unset
+        if isinstance(_data, Unset):
+            data = UNSET
+        else:
+            data = CnamResource.from_dict(_data)
 
         _included = d.pop("included", UNSET)
         included: list[IncludedResource] | Unset = UNSET

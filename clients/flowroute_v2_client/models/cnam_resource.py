@@ -25,26 +25,30 @@ class CnamResource:
     """A CNAM (caller-ID name) record.
 
     Attributes:
-        type_ (CnamResourceType):
-        id (str):
-        attributes (CnamAttributes):
+        type_ (CnamResourceType | Unset):
+        id (str | Unset):
+        attributes (CnamAttributes | Unset):
         relationships (CnamRelationships | Unset):
         links (ResourceLinks | Unset): Links of a resource or single-resource document.
     """
 
-    type_: CnamResourceType
-    id: str
-    attributes: CnamAttributes
+    type_: CnamResourceType | Unset = UNSET
+    id: str | Unset = UNSET
+    attributes: CnamAttributes | Unset = UNSET
     relationships: CnamRelationships | Unset = UNSET
     links: ResourceLinks | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        type_: str | Unset = UNSET
+        if not isinstance(self.type_, Unset):
+            type_ = self.type_
 
         id = self.id
 
-        attributes = self.attributes.to_dict()
+        attributes: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.attributes, Unset):
+            attributes = self.attributes.to_dict()
 
         relationships: dict[str, Any] | Unset = UNSET
         if not isinstance(self.relationships, Unset):
@@ -56,13 +60,13 @@ class CnamResource:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "id": id,
-                "attributes": attributes,
-            }
-        )
+        field_dict.update({})
+        if type_ is not UNSET:
+            field_dict["type"] = type_
+        if id is not UNSET:
+            field_dict["id"] = id
+        if attributes is not UNSET:
+            field_dict["attributes"] = attributes
         if relationships is not UNSET:
             field_dict["relationships"] = relationships
         if links is not UNSET:
@@ -77,11 +81,21 @@ class CnamResource:
         from ..models.resource_links import ResourceLinks  # noqa: PLC0415
 
         d = dict(src_dict)
-        type_ = check_cnam_resource_type(d.pop("type"))
+        _type_ = d.pop("type", UNSET)
+        type_: CnamResourceType | Unset
+        if isinstance(_type_, Unset):
+            type_ = UNSET
+        else:
+            type_ = check_cnam_resource_type(_type_)
 
-        id = d.pop("id")
+        id = d.pop("id", UNSET)
 
-        attributes = CnamAttributes.from_dict(d.pop("attributes"))
+        _attributes = d.pop("attributes", UNSET)
+        attributes: CnamAttributes | Unset
+        if isinstance(_attributes, Unset):
+            attributes = UNSET
+        else:
+            attributes = CnamAttributes.from_dict(_attributes)
 
         _relationships = d.pop("relationships", UNSET)
         relationships: CnamRelationships | Unset

@@ -8,6 +8,8 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 T = TypeVar("T", bound="DeliveryReceipt")
 
 
@@ -16,25 +18,28 @@ class DeliveryReceipt:
     """One delivery receipt (DLR) of an outbound message.
 
     Attributes:
-        status (str): Delivery status, e.g. `message buffered`, `smsc submit`.
-        status_code (int | None): Carrier status code, e.g. 1003, or null.
-        status_code_description (str): Explanation of the status, e.g. `Message accepted by Carrier`.
-        timestamp (str): ISO 8601 date-time (UTC), e.g. `2017-12-21T16:44:35.00Z`.
-        level (int): Receipt level (`1` from the SMSC, `2` from the carrier in the examples).
+        status (str | Unset): Delivery status, e.g. `message buffered`, `smsc submit`.
+        status_code (int | None | Unset): Carrier status code, e.g. 1003, or null.
+        status_code_description (str | Unset): Explanation of the status, e.g. `Message accepted by Carrier`.
+        timestamp (str | Unset): ISO 8601 date-time (UTC), e.g. `2017-12-21T16:44:35.00Z`.
+        level (int | Unset): Receipt level (`1` from the SMSC, `2` from the carrier in the examples).
     """
 
-    status: str
-    status_code: int | None
-    status_code_description: str
-    timestamp: str
-    level: int
+    status: str | Unset = UNSET
+    status_code: int | None | Unset = UNSET
+    status_code_description: str | Unset = UNSET
+    timestamp: str | Unset = UNSET
+    level: int | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         status = self.status
 
-        status_code: int | None
-        status_code = self.status_code
+        status_code: int | None | Unset
+        if isinstance(self.status_code, Unset):
+            status_code = UNSET
+        else:
+            status_code = self.status_code
 
         status_code_description = self.status_code_description
 
@@ -44,35 +49,39 @@ class DeliveryReceipt:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "status": status,
-                "status_code": status_code,
-                "status_code_description": status_code_description,
-                "timestamp": timestamp,
-                "level": level,
-            }
-        )
+        field_dict.update({})
+        if status is not UNSET:
+            field_dict["status"] = status
+        if status_code is not UNSET:
+            field_dict["status_code"] = status_code
+        if status_code_description is not UNSET:
+            field_dict["status_code_description"] = status_code_description
+        if timestamp is not UNSET:
+            field_dict["timestamp"] = timestamp
+        if level is not UNSET:
+            field_dict["level"] = level
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        status = d.pop("status")
+        status = d.pop("status", UNSET)
 
-        def _parse_status_code(data: object) -> int | None:
+        def _parse_status_code(data: object) -> int | None | Unset:
             if data is None:
                 return data
-            return cast(int | None, data)
+            if isinstance(data, Unset):
+                return data
+            return cast(int | None | Unset, data)
 
-        status_code = _parse_status_code(d.pop("status_code"))
+        status_code = _parse_status_code(d.pop("status_code", UNSET))
 
-        status_code_description = d.pop("status_code_description")
+        status_code_description = d.pop("status_code_description", UNSET)
 
-        timestamp = d.pop("timestamp")
+        timestamp = d.pop("timestamp", UNSET)
 
-        level = d.pop("level")
+        level = d.pop("level", UNSET)
 
         delivery_receipt = cls(
             status=status,

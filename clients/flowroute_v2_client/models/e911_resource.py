@@ -24,24 +24,28 @@ class E911Resource:
     """An E911 address record.
 
     Attributes:
-        type_ (E911ResourceType):
-        id (str): Record id, e.g. `21845`.
-        attributes (E911Attributes):
+        type_ (E911ResourceType | Unset):
+        id (str | Unset): Record id, e.g. `21845`.
+        attributes (E911Attributes | Unset):
         links (ResourceLinks | Unset): Links of a resource or single-resource document.
     """
 
-    type_: E911ResourceType
-    id: str
-    attributes: E911Attributes
+    type_: E911ResourceType | Unset = UNSET
+    id: str | Unset = UNSET
+    attributes: E911Attributes | Unset = UNSET
     links: ResourceLinks | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        type_: str | Unset = UNSET
+        if not isinstance(self.type_, Unset):
+            type_ = self.type_
 
         id = self.id
 
-        attributes = self.attributes.to_dict()
+        attributes: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.attributes, Unset):
+            attributes = self.attributes.to_dict()
 
         links: dict[str, Any] | Unset = UNSET
         if not isinstance(self.links, Unset):
@@ -49,13 +53,13 @@ class E911Resource:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "id": id,
-                "attributes": attributes,
-            }
-        )
+        field_dict.update({})
+        if type_ is not UNSET:
+            field_dict["type"] = type_
+        if id is not UNSET:
+            field_dict["id"] = id
+        if attributes is not UNSET:
+            field_dict["attributes"] = attributes
         if links is not UNSET:
             field_dict["links"] = links
 
@@ -67,11 +71,21 @@ class E911Resource:
         from ..models.resource_links import ResourceLinks  # noqa: PLC0415
 
         d = dict(src_dict)
-        type_ = check_e911_resource_type(d.pop("type"))
+        _type_ = d.pop("type", UNSET)
+        type_: E911ResourceType | Unset
+        if isinstance(_type_, Unset):
+            type_ = UNSET
+        else:
+            type_ = check_e911_resource_type(_type_)
 
-        id = d.pop("id")
+        id = d.pop("id", UNSET)
 
-        attributes = E911Attributes.from_dict(d.pop("attributes"))
+        _attributes = d.pop("attributes", UNSET)
+        attributes: E911Attributes | Unset
+        if isinstance(_attributes, Unset):
+            attributes = UNSET
+        else:
+            attributes = E911Attributes.from_dict(_attributes)
 
         _links = d.pop("links", UNSET)
         links: ResourceLinks | Unset

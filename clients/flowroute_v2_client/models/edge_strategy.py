@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.edge_strategy_type import EdgeStrategyType, check_edge_strategy_type
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.edge_strategy_attributes import EdgeStrategyAttributes
@@ -21,32 +22,36 @@ T = TypeVar("T", bound="EdgeStrategy")
 class EdgeStrategy:
     """
     Attributes:
-        type_ (EdgeStrategyType):
-        id (int):
-        attributes (EdgeStrategyAttributes):
+        type_ (EdgeStrategyType | Unset):
+        id (int | Unset):
+        attributes (EdgeStrategyAttributes | Unset):
     """
 
-    type_: EdgeStrategyType
-    id: int
-    attributes: EdgeStrategyAttributes
+    type_: EdgeStrategyType | Unset = UNSET
+    id: int | Unset = UNSET
+    attributes: EdgeStrategyAttributes | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        type_: str | Unset = UNSET
+        if not isinstance(self.type_, Unset):
+            type_ = self.type_
 
         id = self.id
 
-        attributes = self.attributes.to_dict()
+        attributes: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.attributes, Unset):
+            attributes = self.attributes.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "id": id,
-                "attributes": attributes,
-            }
-        )
+        field_dict.update({})
+        if type_ is not UNSET:
+            field_dict["type"] = type_
+        if id is not UNSET:
+            field_dict["id"] = id
+        if attributes is not UNSET:
+            field_dict["attributes"] = attributes
 
         return field_dict
 
@@ -55,11 +60,21 @@ class EdgeStrategy:
         from ..models.edge_strategy_attributes import EdgeStrategyAttributes  # noqa: PLC0415
 
         d = dict(src_dict)
-        type_ = check_edge_strategy_type(d.pop("type"))
+        _type_ = d.pop("type", UNSET)
+        type_: EdgeStrategyType | Unset
+        if isinstance(_type_, Unset):
+            type_ = UNSET
+        else:
+            type_ = check_edge_strategy_type(_type_)
 
-        id = d.pop("id")
+        id = d.pop("id", UNSET)
 
-        attributes = EdgeStrategyAttributes.from_dict(d.pop("attributes"))
+        _attributes = d.pop("attributes", UNSET)
+        attributes: EdgeStrategyAttributes | Unset
+        if isinstance(_attributes, Unset):
+            attributes = UNSET
+        else:
+            attributes = EdgeStrategyAttributes.from_dict(_attributes)
 
         edge_strategy = cls(
             type_=type_,

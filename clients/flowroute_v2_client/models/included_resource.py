@@ -23,14 +23,14 @@ class IncludedResource:
     """Any other included resource (a type this document does not describe yet).
 
     Attributes:
-        type_ (str):
-        id (str):
+        type_ (str | Unset):
+        id (str | Unset):
         attributes (FreeAttributes | Unset): Attributes with no documented fields; every key is kept.
         links (ResourceLinks | Unset): Links of a resource or single-resource document.
     """
 
-    type_: str
-    id: str
+    type_: str | Unset = UNSET
+    id: str | Unset = UNSET
     attributes: FreeAttributes | Unset = UNSET
     links: ResourceLinks | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -50,12 +50,11 @@ class IncludedResource:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "id": id,
-            }
-        )
+        field_dict.update({})
+        if type_ is not UNSET:
+            field_dict["type"] = type_
+        if id is not UNSET:
+            field_dict["id"] = id
         if attributes is not UNSET:
             field_dict["attributes"] = attributes
         if links is not UNSET:
@@ -69,9 +68,9 @@ class IncludedResource:
         from ..models.resource_links import ResourceLinks  # noqa: PLC0415
 
         d = dict(src_dict)
-        type_ = d.pop("type")
+        type_ = d.pop("type", UNSET)
 
-        id = d.pop("id")
+        id = d.pop("id", UNSET)
 
         _attributes = d.pop("attributes", UNSET)
         attributes: FreeAttributes | Unset

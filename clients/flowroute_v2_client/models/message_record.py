@@ -24,24 +24,28 @@ class MessageRecord:
     """A message detail record (MDR2).
 
     Attributes:
-        type_ (MessageRecordType):
-        id (str): MDR2 id (`mdr2-` prefix).
-        attributes (MessageRecordAttributes):
+        type_ (MessageRecordType | Unset):
+        id (str | Unset): MDR2 id (`mdr2-` prefix).
+        attributes (MessageRecordAttributes | Unset):
         relationships (MessageRecordRelationships | Unset): Relationships of an MDR2 (FR-spec).
     """
 
-    type_: MessageRecordType
-    id: str
-    attributes: MessageRecordAttributes
+    type_: MessageRecordType | Unset = UNSET
+    id: str | Unset = UNSET
+    attributes: MessageRecordAttributes | Unset = UNSET
     relationships: MessageRecordRelationships | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        type_: str | Unset = UNSET
+        if not isinstance(self.type_, Unset):
+            type_ = self.type_
 
         id = self.id
 
-        attributes = self.attributes.to_dict()
+        attributes: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.attributes, Unset):
+            attributes = self.attributes.to_dict()
 
         relationships: dict[str, Any] | Unset = UNSET
         if not isinstance(self.relationships, Unset):
@@ -49,13 +53,13 @@ class MessageRecord:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "id": id,
-                "attributes": attributes,
-            }
-        )
+        field_dict.update({})
+        if type_ is not UNSET:
+            field_dict["type"] = type_
+        if id is not UNSET:
+            field_dict["id"] = id
+        if attributes is not UNSET:
+            field_dict["attributes"] = attributes
         if relationships is not UNSET:
             field_dict["relationships"] = relationships
 
@@ -67,11 +71,21 @@ class MessageRecord:
         from ..models.message_record_relationships import MessageRecordRelationships  # noqa: PLC0415
 
         d = dict(src_dict)
-        type_ = check_message_record_type(d.pop("type"))
+        _type_ = d.pop("type", UNSET)
+        type_: MessageRecordType | Unset
+        if isinstance(_type_, Unset):
+            type_ = UNSET
+        else:
+            type_ = check_message_record_type(_type_)
 
-        id = d.pop("id")
+        id = d.pop("id", UNSET)
 
-        attributes = MessageRecordAttributes.from_dict(d.pop("attributes"))
+        _attributes = d.pop("attributes", UNSET)
+        attributes: MessageRecordAttributes | Unset
+        if isinstance(_attributes, Unset):
+            attributes = UNSET
+        else:
+            attributes = MessageRecordAttributes.from_dict(_attributes)
 
         _relationships = d.pop("relationships", UNSET)
         relationships: MessageRecordRelationships | Unset

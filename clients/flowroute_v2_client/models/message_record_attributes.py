@@ -23,34 +23,35 @@ T = TypeVar("T", bound="MessageRecordAttributes")
 class MessageRecordAttributes:
     """
     Attributes:
-        body (str): Message text.
-        status (str): Latest delivery status, e.g. `delivered`, `message buffered`, `smsc submit` (no closed list is
-            documented).
-        direction (MessageDirection): Whether the message was sent from (`outbound`) or to (`inbound`) the account.
-        amount_nanodollars (int): Cost in nanodollars (USD), e.g. 4000000.
-        to (str): Recipient number.
-        message_encoding (int): Message encoding, e.g. `0` (default) or `8` (UCS-2).
-        timestamp (str): ISO 8601 date-time (UTC), e.g. `2017-12-22T01:52:39.39Z`.
-        amount_display (str): Total cost in USD, formatted, e.g. `$0.0040`.
-        from_ (str): Sender number.
-        is_mms (bool): Whether the message is an MMS.
-        message_type (MessageType): Kind of the account number that sent or received the message.
+        body (str | Unset): Message text.
+        status (str | Unset): Latest delivery status, e.g. `delivered`, `message buffered`, `smsc submit` (no closed
+            list is documented).
+        direction (MessageDirection | Unset): Whether the message was sent from (`outbound`) or to (`inbound`) the
+            account.
+        amount_nanodollars (int | Unset): Cost in nanodollars (USD), e.g. 4000000.
+        to (str | Unset): Recipient number.
+        message_encoding (int | Unset): Message encoding, e.g. `0` (default) or `8` (UCS-2).
+        timestamp (str | Unset): ISO 8601 date-time (UTC), e.g. `2017-12-22T01:52:39.39Z`.
         delivery_receipts (list[DeliveryReceipt] | Unset): Delivery receipts received so far (empty for inbound
             messages).
+        amount_display (str | Unset): Total cost in USD, formatted, e.g. `$0.0040`.
+        from_ (str | Unset): Sender number.
+        is_mms (bool | Unset): Whether the message is an MMS.
+        message_type (MessageType | Unset): Kind of the account number that sent or received the message.
     """
 
-    body: str
-    status: str
-    direction: MessageDirection
-    amount_nanodollars: int
-    to: str
-    message_encoding: int
-    timestamp: str
-    amount_display: str
-    from_: str
-    is_mms: bool
-    message_type: MessageType
+    body: str | Unset = UNSET
+    status: str | Unset = UNSET
+    direction: MessageDirection | Unset = UNSET
+    amount_nanodollars: int | Unset = UNSET
+    to: str | Unset = UNSET
+    message_encoding: int | Unset = UNSET
+    timestamp: str | Unset = UNSET
     delivery_receipts: list[DeliveryReceipt] | Unset = UNSET
+    amount_display: str | Unset = UNSET
+    from_: str | Unset = UNSET
+    is_mms: bool | Unset = UNSET
+    message_type: MessageType | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -58,7 +59,9 @@ class MessageRecordAttributes:
 
         status = self.status
 
-        direction: str = self.direction
+        direction: str | Unset = UNSET
+        if not isinstance(self.direction, Unset):
+            direction = self.direction
 
         amount_nanodollars = self.amount_nanodollars
 
@@ -68,14 +71,6 @@ class MessageRecordAttributes:
 
         timestamp = self.timestamp
 
-        amount_display = self.amount_display
-
-        from_ = self.from_
-
-        is_mms = self.is_mms
-
-        message_type: str = self.message_type
-
         delivery_receipts: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.delivery_receipts, Unset):
             delivery_receipts = []
@@ -83,25 +78,43 @@ class MessageRecordAttributes:
                 delivery_receipts_item = delivery_receipts_item_data.to_dict()
                 delivery_receipts.append(delivery_receipts_item)
 
+        amount_display = self.amount_display
+
+        from_ = self.from_
+
+        is_mms = self.is_mms
+
+        message_type: str | Unset = UNSET
+        if not isinstance(self.message_type, Unset):
+            message_type = self.message_type
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "body": body,
-                "status": status,
-                "direction": direction,
-                "amount_nanodollars": amount_nanodollars,
-                "to": to,
-                "message_encoding": message_encoding,
-                "timestamp": timestamp,
-                "amount_display": amount_display,
-                "from": from_,
-                "is_mms": is_mms,
-                "message_type": message_type,
-            }
-        )
+        field_dict.update({})
+        if body is not UNSET:
+            field_dict["body"] = body
+        if status is not UNSET:
+            field_dict["status"] = status
+        if direction is not UNSET:
+            field_dict["direction"] = direction
+        if amount_nanodollars is not UNSET:
+            field_dict["amount_nanodollars"] = amount_nanodollars
+        if to is not UNSET:
+            field_dict["to"] = to
+        if message_encoding is not UNSET:
+            field_dict["message_encoding"] = message_encoding
+        if timestamp is not UNSET:
+            field_dict["timestamp"] = timestamp
         if delivery_receipts is not UNSET:
             field_dict["delivery_receipts"] = delivery_receipts
+        if amount_display is not UNSET:
+            field_dict["amount_display"] = amount_display
+        if from_ is not UNSET:
+            field_dict["from"] = from_
+        if is_mms is not UNSET:
+            field_dict["is_mms"] = is_mms
+        if message_type is not UNSET:
+            field_dict["message_type"] = message_type
 
         return field_dict
 
@@ -110,27 +123,24 @@ class MessageRecordAttributes:
         from ..models.delivery_receipt import DeliveryReceipt  # noqa: PLC0415
 
         d = dict(src_dict)
-        body = d.pop("body")
+        body = d.pop("body", UNSET)
 
-        status = d.pop("status")
+        status = d.pop("status", UNSET)
 
-        direction = check_message_direction(d.pop("direction"))
+        _direction = d.pop("direction", UNSET)
+        direction: MessageDirection | Unset
+        if isinstance(_direction, Unset):
+            direction = UNSET
+        else:
+            direction = check_message_direction(_direction)
 
-        amount_nanodollars = d.pop("amount_nanodollars")
+        amount_nanodollars = d.pop("amount_nanodollars", UNSET)
 
-        to = d.pop("to")
+        to = d.pop("to", UNSET)
 
-        message_encoding = d.pop("message_encoding")
+        message_encoding = d.pop("message_encoding", UNSET)
 
-        timestamp = d.pop("timestamp")
-
-        amount_display = d.pop("amount_display")
-
-        from_ = d.pop("from")
-
-        is_mms = d.pop("is_mms")
-
-        message_type = check_message_type(d.pop("message_type"))
+        timestamp = d.pop("timestamp", UNSET)
 
         _delivery_receipts = d.pop("delivery_receipts", UNSET)
         delivery_receipts: list[DeliveryReceipt] | Unset = UNSET
@@ -141,6 +151,19 @@ class MessageRecordAttributes:
 
                 delivery_receipts.append(delivery_receipts_item)
 
+        amount_display = d.pop("amount_display", UNSET)
+
+        from_ = d.pop("from", UNSET)
+
+        is_mms = d.pop("is_mms", UNSET)
+
+        _message_type = d.pop("message_type", UNSET)
+        message_type: MessageType | Unset
+        if isinstance(_message_type, Unset):
+            message_type = UNSET
+        else:
+            message_type = check_message_type(_message_type)
+
         message_record_attributes = cls(
             body=body,
             status=status,
@@ -149,11 +172,11 @@ class MessageRecordAttributes:
             to=to,
             message_encoding=message_encoding,
             timestamp=timestamp,
+            delivery_receipts=delivery_receipts,
             amount_display=amount_display,
             from_=from_,
             is_mms=is_mms,
             message_type=message_type,
-            delivery_receipts=delivery_receipts,
         )
 
         message_record_attributes.additional_properties = d

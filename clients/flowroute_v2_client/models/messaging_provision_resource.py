@@ -27,20 +27,22 @@ class MessagingProvisionResource:
     """The number's messaging provisioning state (FR-docs name the type only; its attributes are kept as given).
 
     Attributes:
-        type_ (MessagingProvisionResourceType):
-        id (str):
+        type_ (MessagingProvisionResourceType | Unset):
+        id (str | Unset):
         attributes (FreeAttributes | Unset): Attributes with no documented fields; every key is kept.
         links (ResourceLinks | Unset): Links of a resource or single-resource document.
     """
 
-    type_: MessagingProvisionResourceType
-    id: str
+    type_: MessagingProvisionResourceType | Unset = UNSET
+    id: str | Unset = UNSET
     attributes: FreeAttributes | Unset = UNSET
     links: ResourceLinks | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        type_: str | Unset = UNSET
+        if not isinstance(self.type_, Unset):
+            type_ = self.type_
 
         id = self.id
 
@@ -54,12 +56,11 @@ class MessagingProvisionResource:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "id": id,
-            }
-        )
+        field_dict.update({})
+        if type_ is not UNSET:
+            field_dict["type"] = type_
+        if id is not UNSET:
+            field_dict["id"] = id
         if attributes is not UNSET:
             field_dict["attributes"] = attributes
         if links is not UNSET:
@@ -73,9 +74,14 @@ class MessagingProvisionResource:
         from ..models.resource_links import ResourceLinks  # noqa: PLC0415
 
         d = dict(src_dict)
-        type_ = check_messaging_provision_resource_type(d.pop("type"))
+        _type_ = d.pop("type", UNSET)
+        type_: MessagingProvisionResourceType | Unset
+        if isinstance(_type_, Unset):
+            type_ = UNSET
+        else:
+            type_ = check_messaging_provision_resource_type(_type_)
 
-        id = d.pop("id")
+        id = d.pop("id", UNSET)
 
         _attributes = d.pop("attributes", UNSET)
         attributes: FreeAttributes | Unset

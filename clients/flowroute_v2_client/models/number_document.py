@@ -28,18 +28,18 @@ class NumberDocument:
     """Response of `purchase_number` and `get_number`.
 
     Attributes:
-        data (NumberResource): A phone number on the account with its relationships.
-        links (ResourceLinks): Links of a resource or single-resource document.
+        data (NumberResource | Unset): A phone number on the account with its relationships.
         included (list[CnamResource | E911Resource | IncludedResource | MessagingProvisionResource | RouteResource] |
             Unset): Resources referenced by `data.relationships`: routes, and (FR-docs) the number's CNAM record, E911
             record and messaging provisioning.
+        links (ResourceLinks | Unset): Links of a resource or single-resource document.
     """
 
-    data: NumberResource
-    links: ResourceLinks
+    data: NumberResource | Unset = UNSET
     included: (
         list[CnamResource | E911Resource | IncludedResource | MessagingProvisionResource | RouteResource] | Unset
     ) = UNSET
+    links: ResourceLinks | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -48,9 +48,9 @@ class NumberDocument:
         from ..models.messaging_provision_resource import MessagingProvisionResource  # noqa: PLC0415
         from ..models.route_resource import RouteResource  # noqa: PLC0415
 
-        data = self.data.to_dict()
-
-        links = self.links.to_dict()
+        data: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.data, Unset):
+            data = self.data.to_dict()
 
         included: list[dict[str, Any]] | Unset = UNSET
         if not isinstance(self.included, Unset):
@@ -70,16 +70,19 @@ class NumberDocument:
 
                 included.append(included_item)
 
+        links: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.links, Unset):
+            links = self.links.to_dict()
+
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "data": data,
-                "links": links,
-            }
-        )
+        field_dict.update({})
+        if data is not UNSET:
+            field_dict["data"] = data
         if included is not UNSET:
             field_dict["included"] = included
+        if links is not UNSET:
+            field_dict["links"] = links
 
         return field_dict
 
@@ -94,9 +97,12 @@ class NumberDocument:
         from ..models.route_resource import RouteResource  # noqa: PLC0415
 
         d = dict(src_dict)
-        data = NumberResource.from_dict(d.pop("data"))
-
-        links = ResourceLinks.from_dict(d.pop("links"))
+        _data = d.pop("data", UNSET)
+        data: NumberResource | Unset
+        if isinstance(_data, Unset):
+            data = UNSET
+        else:
+            data = NumberResource.from_dict(_data)
 
         _included = d.pop("included", UNSET)
         included: (
@@ -151,10 +157,17 @@ class NumberDocument:
 
                 included.append(included_item)
 
+        _links = d.pop("links", UNSET)
+        links: ResourceLinks | Unset
+        if isinstance(_links, Unset):
+            links = UNSET
+        else:
+            links = ResourceLinks.from_dict(_links)
+
         number_document = cls(
             data=data,
-            links=links,
             included=included,
+            links=links,
         )
 
         number_document.additional_properties = d

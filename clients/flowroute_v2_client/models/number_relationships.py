@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.relationship_to_one import RelationshipToOne
 
@@ -20,37 +22,46 @@ class NumberRelationships:
     """The number's CNAM preset, E911 address and voice routes.
 
     Attributes:
-        cnam_preset (RelationshipToOne): A to-one relationship; `data` is null when nothing is assigned.
-        e911_address (RelationshipToOne): A to-one relationship; `data` is null when nothing is assigned.
-        failover_route (RelationshipToOne): A to-one relationship; `data` is null when nothing is assigned.
-        primary_route (RelationshipToOne): A to-one relationship; `data` is null when nothing is assigned.
+        cnam_preset (RelationshipToOne | Unset): A to-one relationship; `data` is null when nothing is assigned.
+        e911_address (RelationshipToOne | Unset): A to-one relationship; `data` is null when nothing is assigned.
+        failover_route (RelationshipToOne | Unset): A to-one relationship; `data` is null when nothing is assigned.
+        primary_route (RelationshipToOne | Unset): A to-one relationship; `data` is null when nothing is assigned.
     """
 
-    cnam_preset: RelationshipToOne
-    e911_address: RelationshipToOne
-    failover_route: RelationshipToOne
-    primary_route: RelationshipToOne
+    cnam_preset: RelationshipToOne | Unset = UNSET
+    e911_address: RelationshipToOne | Unset = UNSET
+    failover_route: RelationshipToOne | Unset = UNSET
+    primary_route: RelationshipToOne | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        cnam_preset = self.cnam_preset.to_dict()
+        cnam_preset: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.cnam_preset, Unset):
+            cnam_preset = self.cnam_preset.to_dict()
 
-        e911_address = self.e911_address.to_dict()
+        e911_address: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.e911_address, Unset):
+            e911_address = self.e911_address.to_dict()
 
-        failover_route = self.failover_route.to_dict()
+        failover_route: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.failover_route, Unset):
+            failover_route = self.failover_route.to_dict()
 
-        primary_route = self.primary_route.to_dict()
+        primary_route: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.primary_route, Unset):
+            primary_route = self.primary_route.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "cnam_preset": cnam_preset,
-                "e911_address": e911_address,
-                "failover_route": failover_route,
-                "primary_route": primary_route,
-            }
-        )
+        field_dict.update({})
+        if cnam_preset is not UNSET:
+            field_dict["cnam_preset"] = cnam_preset
+        if e911_address is not UNSET:
+            field_dict["e911_address"] = e911_address
+        if failover_route is not UNSET:
+            field_dict["failover_route"] = failover_route
+        if primary_route is not UNSET:
+            field_dict["primary_route"] = primary_route
 
         return field_dict
 
@@ -59,13 +70,33 @@ class NumberRelationships:
         from ..models.relationship_to_one import RelationshipToOne  # noqa: PLC0415
 
         d = dict(src_dict)
-        cnam_preset = RelationshipToOne.from_dict(d.pop("cnam_preset"))
+        _cnam_preset = d.pop("cnam_preset", UNSET)
+        cnam_preset: RelationshipToOne | Unset
+        if isinstance(_cnam_preset, Unset):
+            cnam_preset = UNSET
+        else:
+            cnam_preset = RelationshipToOne.from_dict(_cnam_preset)
 
-        e911_address = RelationshipToOne.from_dict(d.pop("e911_address"))
+        _e911_address = d.pop("e911_address", UNSET)
+        e911_address: RelationshipToOne | Unset
+        if isinstance(_e911_address, Unset):
+            e911_address = UNSET
+        else:
+            e911_address = RelationshipToOne.from_dict(_e911_address)
 
-        failover_route = RelationshipToOne.from_dict(d.pop("failover_route"))
+        _failover_route = d.pop("failover_route", UNSET)
+        failover_route: RelationshipToOne | Unset
+        if isinstance(_failover_route, Unset):
+            failover_route = UNSET
+        else:
+            failover_route = RelationshipToOne.from_dict(_failover_route)
 
-        primary_route = RelationshipToOne.from_dict(d.pop("primary_route"))
+        _primary_route = d.pop("primary_route", UNSET)
+        primary_route: RelationshipToOne | Unset
+        if isinstance(_primary_route, Unset):
+            primary_route = UNSET
+        else:
+            primary_route = RelationshipToOne.from_dict(_primary_route)
 
         number_relationships = cls(
             cnam_preset=cnam_preset,

@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.number_resource_type import NumberResourceType, check_number_resource_type
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.number_attributes import NumberAttributes
@@ -24,42 +25,52 @@ class NumberResource:
     """A phone number on the account with its relationships.
 
     Attributes:
-        type_ (NumberResourceType):
-        id (str): The phone number (11 digits).
-        attributes (NumberAttributes):
-        relationships (NumberRelationships): The number's CNAM preset, E911 address and voice routes.
-        links (ResourceLinks): Links of a resource or single-resource document.
+        type_ (NumberResourceType | Unset):
+        id (str | Unset): The phone number (11 digits).
+        attributes (NumberAttributes | Unset):
+        relationships (NumberRelationships | Unset): The number's CNAM preset, E911 address and voice routes.
+        links (ResourceLinks | Unset): Links of a resource or single-resource document.
     """
 
-    type_: NumberResourceType
-    id: str
-    attributes: NumberAttributes
-    relationships: NumberRelationships
-    links: ResourceLinks
+    type_: NumberResourceType | Unset = UNSET
+    id: str | Unset = UNSET
+    attributes: NumberAttributes | Unset = UNSET
+    relationships: NumberRelationships | Unset = UNSET
+    links: ResourceLinks | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        type_: str | Unset = UNSET
+        if not isinstance(self.type_, Unset):
+            type_ = self.type_
 
         id = self.id
 
-        attributes = self.attributes.to_dict()
+        attributes: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.attributes, Unset):
+            attributes = self.attributes.to_dict()
 
-        relationships = self.relationships.to_dict()
+        relationships: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.relationships, Unset):
+            relationships = self.relationships.to_dict()
 
-        links = self.links.to_dict()
+        links: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.links, Unset):
+            links = self.links.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "id": id,
-                "attributes": attributes,
-                "relationships": relationships,
-                "links": links,
-            }
-        )
+        field_dict.update({})
+        if type_ is not UNSET:
+            field_dict["type"] = type_
+        if id is not UNSET:
+            field_dict["id"] = id
+        if attributes is not UNSET:
+            field_dict["attributes"] = attributes
+        if relationships is not UNSET:
+            field_dict["relationships"] = relationships
+        if links is not UNSET:
+            field_dict["links"] = links
 
         return field_dict
 
@@ -70,15 +81,35 @@ class NumberResource:
         from ..models.resource_links import ResourceLinks  # noqa: PLC0415
 
         d = dict(src_dict)
-        type_ = check_number_resource_type(d.pop("type"))
+        _type_ = d.pop("type", UNSET)
+        type_: NumberResourceType | Unset
+        if isinstance(_type_, Unset):
+            type_ = UNSET
+        else:
+            type_ = check_number_resource_type(_type_)
 
-        id = d.pop("id")
+        id = d.pop("id", UNSET)
 
-        attributes = NumberAttributes.from_dict(d.pop("attributes"))
+        _attributes = d.pop("attributes", UNSET)
+        attributes: NumberAttributes | Unset
+        if isinstance(_attributes, Unset):
+            attributes = UNSET
+        else:
+            attributes = NumberAttributes.from_dict(_attributes)
 
-        relationships = NumberRelationships.from_dict(d.pop("relationships"))
+        _relationships = d.pop("relationships", UNSET)
+        relationships: NumberRelationships | Unset
+        if isinstance(_relationships, Unset):
+            relationships = UNSET
+        else:
+            relationships = NumberRelationships.from_dict(_relationships)
 
-        links = ResourceLinks.from_dict(d.pop("links"))
+        _links = d.pop("links", UNSET)
+        links: ResourceLinks | Unset
+        if isinstance(_links, Unset):
+            links = UNSET
+        else:
+            links = ResourceLinks.from_dict(_links)
 
         number_resource = cls(
             type_=type_,

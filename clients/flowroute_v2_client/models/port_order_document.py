@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.port_order import PortOrder
 
@@ -19,22 +21,22 @@ T = TypeVar("T", bound="PortOrderDocument")
 class PortOrderDocument:
     """
     Attributes:
-        data (PortOrder):
+        data (PortOrder | Unset):
     """
 
-    data: PortOrder
+    data: PortOrder | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        data = self.data.to_dict()
+        data: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.data, Unset):
+            data = self.data.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "data": data,
-            }
-        )
+        field_dict.update({})
+        if data is not UNSET:
+            field_dict["data"] = data
 
         return field_dict
 
@@ -43,7 +45,12 @@ class PortOrderDocument:
         from ..models.port_order import PortOrder  # noqa: PLC0415
 
         d = dict(src_dict)
-        data = PortOrder.from_dict(d.pop("data"))
+        _data = d.pop("data", UNSET)
+        data: PortOrder | Unset
+        if isinstance(_data, Unset):
+            data = UNSET
+        else:
+            data = PortOrder.from_dict(_data)
 
         port_order_document = cls(
             data=data,

@@ -22,22 +22,22 @@ T = TypeVar("T", bound="PortOrderFile")
 class PortOrderFile:
     """
     Attributes:
-        id (str):
         type_ (str | Unset):
+        id (str | Unset):
         attributes (PortOrderFileAttributes | Unset):
         links (ResourceLinks | Unset): Links of a resource or single-resource document.
     """
 
-    id: str
     type_: str | Unset = UNSET
+    id: str | Unset = UNSET
     attributes: PortOrderFileAttributes | Unset = UNSET
     links: ResourceLinks | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id = self.id
-
         type_ = self.type_
+
+        id = self.id
 
         attributes: dict[str, Any] | Unset = UNSET
         if not isinstance(self.attributes, Unset):
@@ -49,13 +49,11 @@ class PortOrderFile:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-            }
-        )
+        field_dict.update({})
         if type_ is not UNSET:
             field_dict["type"] = type_
+        if id is not UNSET:
+            field_dict["id"] = id
         if attributes is not UNSET:
             field_dict["attributes"] = attributes
         if links is not UNSET:
@@ -69,9 +67,9 @@ class PortOrderFile:
         from ..models.resource_links import ResourceLinks  # noqa: PLC0415
 
         d = dict(src_dict)
-        id = d.pop("id")
-
         type_ = d.pop("type", UNSET)
+
+        id = d.pop("id", UNSET)
 
         _attributes = d.pop("attributes", UNSET)
         attributes: PortOrderFileAttributes | Unset
@@ -88,8 +86,8 @@ class PortOrderFile:
             links = ResourceLinks.from_dict(_links)
 
         port_order_file = cls(
-            id=id,
             type_=type_,
+            id=id,
             attributes=attributes,
             links=links,
         )

@@ -22,21 +22,19 @@ T = TypeVar("T", bound="PortOrderFileUrl")
 class PortOrderFileUrl:
     """
     Attributes:
-        attributes (PortOrderFileUrlAttributes):
         type_ (str | Unset):
         id (int | str | Unset):
+        attributes (PortOrderFileUrlAttributes | Unset):
         links (ResourceLinks | Unset): Links of a resource or single-resource document.
     """
 
-    attributes: PortOrderFileUrlAttributes
     type_: str | Unset = UNSET
     id: int | str | Unset = UNSET
+    attributes: PortOrderFileUrlAttributes | Unset = UNSET
     links: ResourceLinks | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        attributes = self.attributes.to_dict()
-
         type_ = self.type_
 
         id: int | str | Unset
@@ -45,21 +43,23 @@ class PortOrderFileUrl:
         else:
             id = self.id
 
+        attributes: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.attributes, Unset):
+            attributes = self.attributes.to_dict()
+
         links: dict[str, Any] | Unset = UNSET
         if not isinstance(self.links, Unset):
             links = self.links.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "attributes": attributes,
-            }
-        )
+        field_dict.update({})
         if type_ is not UNSET:
             field_dict["type"] = type_
         if id is not UNSET:
             field_dict["id"] = id
+        if attributes is not UNSET:
+            field_dict["attributes"] = attributes
         if links is not UNSET:
             field_dict["links"] = links
 
@@ -71,8 +71,6 @@ class PortOrderFileUrl:
         from ..models.resource_links import ResourceLinks  # noqa: PLC0415
 
         d = dict(src_dict)
-        attributes = PortOrderFileUrlAttributes.from_dict(d.pop("attributes"))
-
         type_ = d.pop("type", UNSET)
 
         def _parse_id(data: object) -> int | str | Unset:
@@ -82,6 +80,13 @@ class PortOrderFileUrl:
 
         id = _parse_id(d.pop("id", UNSET))
 
+        _attributes = d.pop("attributes", UNSET)
+        attributes: PortOrderFileUrlAttributes | Unset
+        if isinstance(_attributes, Unset):
+            attributes = UNSET
+        else:
+            attributes = PortOrderFileUrlAttributes.from_dict(_attributes)
+
         _links = d.pop("links", UNSET)
         links: ResourceLinks | Unset
         if isinstance(_links, Unset):
@@ -90,9 +95,9 @@ class PortOrderFileUrl:
             links = ResourceLinks.from_dict(_links)
 
         port_order_file_url = cls(
-            attributes=attributes,
             type_=type_,
             id=id,
+            attributes=attributes,
             links=links,
         )
 

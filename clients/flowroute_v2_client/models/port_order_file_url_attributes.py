@@ -17,11 +17,11 @@ T = TypeVar("T", bound="PortOrderFileUrlAttributes")
 class PortOrderFileUrlAttributes:
     """
     Attributes:
-        url (str): The time-limited storage URL (no credentials are sent to it).
+        url (str | Unset): The time-limited storage URL (no credentials are sent to it).
         expires (None | str | Unset):
     """
 
-    url: str
+    url: str | Unset = UNSET
     expires: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
@@ -36,11 +36,9 @@ class PortOrderFileUrlAttributes:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "url": url,
-            }
-        )
+        field_dict.update({})
+        if url is not UNSET:
+            field_dict["url"] = url
         if expires is not UNSET:
             field_dict["expires"] = expires
 
@@ -49,7 +47,7 @@ class PortOrderFileUrlAttributes:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        url = d.pop("url")
+        url = d.pop("url", UNSET)
 
         def _parse_expires(data: object) -> None | str | Unset:
             if data is None:

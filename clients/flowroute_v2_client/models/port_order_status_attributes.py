@@ -18,16 +18,18 @@ T = TypeVar("T", bound="PortOrderStatusAttributes")
 class PortOrderStatusAttributes:
     """
     Attributes:
-        status (PortOrderStatus): The status of a port order (FR-docs-porting "View Port Order Status").
+        status (PortOrderStatus | Unset): The status of a port order (FR-docs-porting "View Port Order Status").
         status_updated_at (None | str | Unset):
     """
 
-    status: PortOrderStatus
+    status: PortOrderStatus | Unset = UNSET
     status_updated_at: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        status: str = self.status
+        status: str | Unset = UNSET
+        if not isinstance(self.status, Unset):
+            status = self.status
 
         status_updated_at: None | str | Unset
         if isinstance(self.status_updated_at, Unset):
@@ -37,11 +39,9 @@ class PortOrderStatusAttributes:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "status": status,
-            }
-        )
+        field_dict.update({})
+        if status is not UNSET:
+            field_dict["status"] = status
         if status_updated_at is not UNSET:
             field_dict["status_updated_at"] = status_updated_at
 
@@ -50,7 +50,12 @@ class PortOrderStatusAttributes:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        status = check_port_order_status(d.pop("status"))
+        _status = d.pop("status", UNSET)
+        status: PortOrderStatus | Unset
+        if isinstance(_status, Unset):
+            status = UNSET
+        else:
+            status = check_port_order_status(_status)
 
         def _parse_status_updated_at(data: object) -> None | str | Unset:
             if data is None:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.port_order_status_resource import PortOrderStatusResource
 
@@ -19,22 +21,22 @@ T = TypeVar("T", bound="PortOrderStatusDocument")
 class PortOrderStatusDocument:
     """
     Attributes:
-        data (PortOrderStatusResource):
+        data (PortOrderStatusResource | Unset):
     """
 
-    data: PortOrderStatusResource
+    data: PortOrderStatusResource | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        data = self.data.to_dict()
+        data: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.data, Unset):
+            data = self.data.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "data": data,
-            }
-        )
+        field_dict.update({})
+        if data is not UNSET:
+            field_dict["data"] = data
 
         return field_dict
 
@@ -43,7 +45,12 @@ class PortOrderStatusDocument:
         from ..models.port_order_status_resource import PortOrderStatusResource  # noqa: PLC0415
 
         d = dict(src_dict)
-        data = PortOrderStatusResource.from_dict(d.pop("data"))
+        _data = d.pop("data", UNSET)
+        data: PortOrderStatusResource | Unset
+        if isinstance(_data, Unset):
+            data = UNSET
+        else:
+            data = PortOrderStatusResource.from_dict(_data)
 
         port_order_status_document = cls(
             data=data,

@@ -21,34 +21,38 @@ T = TypeVar("T", bound="PortOrderStatusResource")
 class PortOrderStatusResource:
     """
     Attributes:
-        id (int | str):
-        attributes (PortOrderStatusAttributes):
         type_ (str | Unset):
+        id (int | str | Unset):
+        attributes (PortOrderStatusAttributes | Unset):
     """
 
-    id: int | str
-    attributes: PortOrderStatusAttributes
     type_: str | Unset = UNSET
+    id: int | str | Unset = UNSET
+    attributes: PortOrderStatusAttributes | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        id: int | str
-        id = self.id
-
-        attributes = self.attributes.to_dict()
-
         type_ = self.type_
+
+        id: int | str | Unset
+        if isinstance(self.id, Unset):
+            id = UNSET
+        else:
+            id = self.id
+
+        attributes: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.attributes, Unset):
+            attributes = self.attributes.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "id": id,
-                "attributes": attributes,
-            }
-        )
+        field_dict.update({})
         if type_ is not UNSET:
             field_dict["type"] = type_
+        if id is not UNSET:
+            field_dict["id"] = id
+        if attributes is not UNSET:
+            field_dict["attributes"] = attributes
 
         return field_dict
 
@@ -57,20 +61,26 @@ class PortOrderStatusResource:
         from ..models.port_order_status_attributes import PortOrderStatusAttributes  # noqa: PLC0415
 
         d = dict(src_dict)
-
-        def _parse_id(data: object) -> int | str:
-            return cast(int | str, data)
-
-        id = _parse_id(d.pop("id"))
-
-        attributes = PortOrderStatusAttributes.from_dict(d.pop("attributes"))
-
         type_ = d.pop("type", UNSET)
 
+        def _parse_id(data: object) -> int | str | Unset:
+            if isinstance(data, Unset):
+                return data
+            return cast(int | str | Unset, data)
+
+        id = _parse_id(d.pop("id", UNSET))
+
+        _attributes = d.pop("attributes", UNSET)
+        attributes: PortOrderStatusAttributes | Unset
+        if isinstance(_attributes, Unset):
+            attributes = UNSET
+        else:
+            attributes = PortOrderStatusAttributes.from_dict(_attributes)
+
         port_order_status_resource = cls(
+            type_=type_,
             id=id,
             attributes=attributes,
-            type_=type_,
         )
 
         port_order_status_resource.additional_properties = d

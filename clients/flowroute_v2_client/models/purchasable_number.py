@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.purchasable_number_type import PurchasableNumberType, check_purchasable_number_type
+from ..types import UNSET, Unset
 
 if TYPE_CHECKING:
     from ..models.purchasable_number_attributes import PurchasableNumberAttributes
@@ -23,37 +24,44 @@ class PurchasableNumber:
     """A phone number available for purchase.
 
     Attributes:
-        type_ (PurchasableNumberType):
-        id (str): The phone number (11 digits).
-        attributes (PurchasableNumberAttributes):
-        links (RelatedLink): Link to the related resource or to a search narrowed to this item.
+        type_ (PurchasableNumberType | Unset):
+        id (str | Unset): The phone number (11 digits).
+        attributes (PurchasableNumberAttributes | Unset):
+        links (RelatedLink | Unset): Link to the related resource or to a search narrowed to this item.
     """
 
-    type_: PurchasableNumberType
-    id: str
-    attributes: PurchasableNumberAttributes
-    links: RelatedLink
+    type_: PurchasableNumberType | Unset = UNSET
+    id: str | Unset = UNSET
+    attributes: PurchasableNumberAttributes | Unset = UNSET
+    links: RelatedLink | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        type_: str | Unset = UNSET
+        if not isinstance(self.type_, Unset):
+            type_ = self.type_
 
         id = self.id
 
-        attributes = self.attributes.to_dict()
+        attributes: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.attributes, Unset):
+            attributes = self.attributes.to_dict()
 
-        links = self.links.to_dict()
+        links: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.links, Unset):
+            links = self.links.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "id": id,
-                "attributes": attributes,
-                "links": links,
-            }
-        )
+        field_dict.update({})
+        if type_ is not UNSET:
+            field_dict["type"] = type_
+        if id is not UNSET:
+            field_dict["id"] = id
+        if attributes is not UNSET:
+            field_dict["attributes"] = attributes
+        if links is not UNSET:
+            field_dict["links"] = links
 
         return field_dict
 
@@ -63,13 +71,28 @@ class PurchasableNumber:
         from ..models.related_link import RelatedLink  # noqa: PLC0415
 
         d = dict(src_dict)
-        type_ = check_purchasable_number_type(d.pop("type"))
+        _type_ = d.pop("type", UNSET)
+        type_: PurchasableNumberType | Unset
+        if isinstance(_type_, Unset):
+            type_ = UNSET
+        else:
+            type_ = check_purchasable_number_type(_type_)
 
-        id = d.pop("id")
+        id = d.pop("id", UNSET)
 
-        attributes = PurchasableNumberAttributes.from_dict(d.pop("attributes"))
+        _attributes = d.pop("attributes", UNSET)
+        attributes: PurchasableNumberAttributes | Unset
+        if isinstance(_attributes, Unset):
+            attributes = UNSET
+        else:
+            attributes = PurchasableNumberAttributes.from_dict(_attributes)
 
-        links = RelatedLink.from_dict(d.pop("links"))
+        _links = d.pop("links", UNSET)
+        links: RelatedLink | Unset
+        if isinstance(_links, Unset):
+            links = UNSET
+        else:
+            links = RelatedLink.from_dict(_links)
 
         purchasable_number = cls(
             type_=type_,

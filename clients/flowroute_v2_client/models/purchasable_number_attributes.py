@@ -9,6 +9,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.number_type import NumberType, check_number_type
+from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="PurchasableNumberAttributes")
 
@@ -17,20 +18,20 @@ T = TypeVar("T", bound="PurchasableNumberAttributes")
 class PurchasableNumberAttributes:
     """
     Attributes:
-        value (str): The phone number (11 digits).
-        rate_center (str): Abbreviated rate center, lowercase, e.g. `nwyrcyzn01`.
-        state (str): State abbreviation, lowercase, e.g. `ny`.
-        number_type (NumberType): Phone number type.
-        setup_cost (float): One-time setup cost in USD.
-        monthly_cost (float): Monthly cost in USD.
+        value (str | Unset): The phone number (11 digits).
+        rate_center (str | Unset): Abbreviated rate center, lowercase, e.g. `nwyrcyzn01`.
+        state (str | Unset): State abbreviation, lowercase, e.g. `ny`.
+        number_type (NumberType | Unset): Phone number type.
+        setup_cost (float | Unset): One-time setup cost in USD.
+        monthly_cost (float | Unset): Monthly cost in USD.
     """
 
-    value: str
-    rate_center: str
-    state: str
-    number_type: NumberType
-    setup_cost: float
-    monthly_cost: float
+    value: str | Unset = UNSET
+    rate_center: str | Unset = UNSET
+    state: str | Unset = UNSET
+    number_type: NumberType | Unset = UNSET
+    setup_cost: float | Unset = UNSET
+    monthly_cost: float | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -40,7 +41,9 @@ class PurchasableNumberAttributes:
 
         state = self.state
 
-        number_type: str = self.number_type
+        number_type: str | Unset = UNSET
+        if not isinstance(self.number_type, Unset):
+            number_type = self.number_type
 
         setup_cost = self.setup_cost
 
@@ -48,33 +51,41 @@ class PurchasableNumberAttributes:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "value": value,
-                "rate_center": rate_center,
-                "state": state,
-                "number_type": number_type,
-                "setup_cost": setup_cost,
-                "monthly_cost": monthly_cost,
-            }
-        )
+        field_dict.update({})
+        if value is not UNSET:
+            field_dict["value"] = value
+        if rate_center is not UNSET:
+            field_dict["rate_center"] = rate_center
+        if state is not UNSET:
+            field_dict["state"] = state
+        if number_type is not UNSET:
+            field_dict["number_type"] = number_type
+        if setup_cost is not UNSET:
+            field_dict["setup_cost"] = setup_cost
+        if monthly_cost is not UNSET:
+            field_dict["monthly_cost"] = monthly_cost
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        value = d.pop("value")
+        value = d.pop("value", UNSET)
 
-        rate_center = d.pop("rate_center")
+        rate_center = d.pop("rate_center", UNSET)
 
-        state = d.pop("state")
+        state = d.pop("state", UNSET)
 
-        number_type = check_number_type(d.pop("number_type"))
+        _number_type = d.pop("number_type", UNSET)
+        number_type: NumberType | Unset
+        if isinstance(_number_type, Unset):
+            number_type = UNSET
+        else:
+            number_type = check_number_type(_number_type)
 
-        setup_cost = d.pop("setup_cost")
+        setup_cost = d.pop("setup_cost", UNSET)
 
-        monthly_cost = d.pop("monthly_cost")
+        monthly_cost = d.pop("monthly_cost", UNSET)
 
         purchasable_number_attributes = cls(
             value=value,

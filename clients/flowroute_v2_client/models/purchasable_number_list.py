@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.pagination_links import PaginationLinks
     from ..models.purchasable_number import PurchasableNumber
@@ -21,32 +23,35 @@ class PurchasableNumberList:
     """Response of `search_purchasable_numbers`.
 
     Attributes:
-        data (list[PurchasableNumber]):
-        links (PaginationLinks): Links of a list document. `self` is the current page (with explicit `limit` and
+        data (list[PurchasableNumber] | Unset):
+        links (PaginationLinks | Unset): Links of a list document. `self` is the current page (with explicit `limit` and
             `offset`); `next` is the absolute URL of the next page and is absent on the last page. Messages v2.1 lists carry
             only `next`.
     """
 
-    data: list[PurchasableNumber]
-    links: PaginationLinks
+    data: list[PurchasableNumber] | Unset = UNSET
+    links: PaginationLinks | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        data = []
-        for data_item_data in self.data:
-            data_item = data_item_data.to_dict()
-            data.append(data_item)
+        data: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.data, Unset):
+            data = []
+            for data_item_data in self.data:
+                data_item = data_item_data.to_dict()
+                data.append(data_item)
 
-        links = self.links.to_dict()
+        links: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.links, Unset):
+            links = self.links.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "data": data,
-                "links": links,
-            }
-        )
+        field_dict.update({})
+        if data is not UNSET:
+            field_dict["data"] = data
+        if links is not UNSET:
+            field_dict["links"] = links
 
         return field_dict
 
@@ -56,14 +61,21 @@ class PurchasableNumberList:
         from ..models.purchasable_number import PurchasableNumber  # noqa: PLC0415
 
         d = dict(src_dict)
-        data = []
-        _data = d.pop("data")
-        for data_item_data in _data:
-            data_item = PurchasableNumber.from_dict(data_item_data)
+        _data = d.pop("data", UNSET)
+        data: list[PurchasableNumber] | Unset = UNSET
+        if _data is not UNSET:
+            data = []
+            for data_item_data in _data:
+                data_item = PurchasableNumber.from_dict(data_item_data)
 
-            data.append(data_item)
+                data.append(data_item)
 
-        links = PaginationLinks.from_dict(d.pop("links"))
+        _links = d.pop("links", UNSET)
+        links: PaginationLinks | Unset
+        if isinstance(_links, Unset):
+            links = UNSET
+        else:
+            links = PaginationLinks.from_dict(_links)
 
         purchasable_number_list = cls(
             data=data,

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 T = TypeVar("T", bound="RelatedLink")
 
 
@@ -16,10 +18,10 @@ class RelatedLink:
     """Link to the related resource or to a search narrowed to this item.
 
     Attributes:
-        related (str): URL of the related resource or search.
+        related (str | Unset): URL of the related resource or search.
     """
 
-    related: str
+    related: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -27,18 +29,16 @@ class RelatedLink:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "related": related,
-            }
-        )
+        field_dict.update({})
+        if related is not UNSET:
+            field_dict["related"] = related
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        related = d.pop("related")
+        related = d.pop("related", UNSET)
 
         related_link = cls(
             related=related,

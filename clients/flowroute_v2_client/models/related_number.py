@@ -24,20 +24,22 @@ class RelatedNumber:
     """A number that uses a record (value and alias only).
 
     Attributes:
-        type_ (RelatedNumberType):
-        id (str):
+        type_ (RelatedNumberType | Unset):
+        id (str | Unset):
         attributes (RelatedNumberAttributes | Unset):
         links (ResourceLinks | Unset): Links of a resource or single-resource document.
     """
 
-    type_: RelatedNumberType
-    id: str
+    type_: RelatedNumberType | Unset = UNSET
+    id: str | Unset = UNSET
     attributes: RelatedNumberAttributes | Unset = UNSET
     links: ResourceLinks | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        type_: str = self.type_
+        type_: str | Unset = UNSET
+        if not isinstance(self.type_, Unset):
+            type_ = self.type_
 
         id = self.id
 
@@ -51,12 +53,11 @@ class RelatedNumber:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "id": id,
-            }
-        )
+        field_dict.update({})
+        if type_ is not UNSET:
+            field_dict["type"] = type_
+        if id is not UNSET:
+            field_dict["id"] = id
         if attributes is not UNSET:
             field_dict["attributes"] = attributes
         if links is not UNSET:
@@ -70,9 +71,14 @@ class RelatedNumber:
         from ..models.resource_links import ResourceLinks  # noqa: PLC0415
 
         d = dict(src_dict)
-        type_ = check_related_number_type(d.pop("type"))
+        _type_ = d.pop("type", UNSET)
+        type_: RelatedNumberType | Unset
+        if isinstance(_type_, Unset):
+            type_ = UNSET
+        else:
+            type_ = check_related_number_type(_type_)
 
-        id = d.pop("id")
+        id = d.pop("id", UNSET)
 
         _attributes = d.pop("attributes", UNSET)
         attributes: RelatedNumberAttributes | Unset

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.resource_identifier import ResourceIdentifier
 
@@ -20,28 +22,28 @@ class RelationshipToOne:
     """A to-one relationship; `data` is null when nothing is assigned.
 
     Attributes:
-        data (None | ResourceIdentifier):
+        data (None | ResourceIdentifier | Unset):
     """
 
-    data: None | ResourceIdentifier
+    data: None | ResourceIdentifier | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         from ..models.resource_identifier import ResourceIdentifier  # noqa: PLC0415
 
-        data: dict[str, Any] | None
-        if isinstance(self.data, ResourceIdentifier):
+        data: dict[str, Any] | None | Unset
+        if isinstance(self.data, Unset):
+            data = UNSET
+        elif isinstance(self.data, ResourceIdentifier):
             data = self.data.to_dict()
         else:
             data = self.data
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "data": data,
-            }
-        )
+        field_dict.update({})
+        if data is not UNSET:
+            field_dict["data"] = data
 
         return field_dict
 
@@ -51,8 +53,10 @@ class RelationshipToOne:
 
         d = dict(src_dict)
 
-        def _parse_data(data: object) -> None | ResourceIdentifier:
+        def _parse_data(data: object) -> None | ResourceIdentifier | Unset:
             if data is None:
+                return data
+            if isinstance(data, Unset):
                 return data
             try:
                 if not isinstance(data, dict):
@@ -62,9 +66,9 @@ class RelationshipToOne:
                 return data_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
                 pass
-            return cast(None | ResourceIdentifier, data)
+            return cast(None | ResourceIdentifier | Unset, data)
 
-        data = _parse_data(d.pop("data"))
+        data = _parse_data(d.pop("data", UNSET))
 
         relationship_to_one = cls(
             data=data,

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 T = TypeVar("T", bound="ResourceIdentifier")
 
 
@@ -16,12 +18,12 @@ class ResourceIdentifier:
     """JSON:API resource identifier (`type` + `id`).
 
     Attributes:
-        type_ (str): Resource type, e.g. `route`.
-        id (str): Resource id.
+        type_ (str | Unset): Resource type, e.g. `route`.
+        id (str | Unset): Resource id.
     """
 
-    type_: str
-    id: str
+    type_: str | Unset = UNSET
+    id: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -31,21 +33,20 @@ class ResourceIdentifier:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "type": type_,
-                "id": id,
-            }
-        )
+        field_dict.update({})
+        if type_ is not UNSET:
+            field_dict["type"] = type_
+        if id is not UNSET:
+            field_dict["id"] = id
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        type_ = d.pop("type")
+        type_ = d.pop("type", UNSET)
 
-        id = d.pop("id")
+        id = d.pop("id", UNSET)
 
         resource_identifier = cls(
             type_=type_,

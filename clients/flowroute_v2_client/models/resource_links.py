@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 T = TypeVar("T", bound="ResourceLinks")
 
 
@@ -16,10 +18,10 @@ class ResourceLinks:
     """Links of a resource or single-resource document.
 
     Attributes:
-        self_ (str): URL of the resource.
+        self_ (str | Unset): URL of the resource.
     """
 
-    self_: str
+    self_: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -27,18 +29,16 @@ class ResourceLinks:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "self": self_,
-            }
-        )
+        field_dict.update({})
+        if self_ is not UNSET:
+            field_dict["self"] = self_
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        self_ = d.pop("self")
+        self_ = d.pop("self", UNSET)
 
         resource_links = cls(
             self_=self_,

@@ -18,26 +18,31 @@ T = TypeVar("T", bound="RouteAttributes")
 class RouteAttributes:
     """
     Attributes:
-        route_type (RouteType): Inbound route type: `host` (host name or IP, optionally with port), `sip-reg` (SIP
-            registration), `uri` (SIP URI) or `number` (PSTN number).
-        alias (str): Name of the route.
-        value (None | str): Route target (host, SIP URI or phone number); null for the `sip-reg` route.
+        route_type (RouteType | Unset): Inbound route type: `host` (host name or IP, optionally with port), `sip-reg`
+            (SIP registration), `uri` (SIP URI) or `number` (PSTN number).
+        alias (str | Unset): Name of the route.
+        value (None | str | Unset): Route target (host, SIP URI or phone number); null for the `sip-reg` route.
         edge_strategy_id (int | None | Unset): The route's edge strategy (FR-docs number details), when one is set.
     """
 
-    route_type: RouteType
-    alias: str
-    value: None | str
+    route_type: RouteType | Unset = UNSET
+    alias: str | Unset = UNSET
+    value: None | str | Unset = UNSET
     edge_strategy_id: int | None | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        route_type: str = self.route_type
+        route_type: str | Unset = UNSET
+        if not isinstance(self.route_type, Unset):
+            route_type = self.route_type
 
         alias = self.alias
 
-        value: None | str
-        value = self.value
+        value: None | str | Unset
+        if isinstance(self.value, Unset):
+            value = UNSET
+        else:
+            value = self.value
 
         edge_strategy_id: int | None | Unset
         if isinstance(self.edge_strategy_id, Unset):
@@ -47,13 +52,13 @@ class RouteAttributes:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "route_type": route_type,
-                "alias": alias,
-                "value": value,
-            }
-        )
+        field_dict.update({})
+        if route_type is not UNSET:
+            field_dict["route_type"] = route_type
+        if alias is not UNSET:
+            field_dict["alias"] = alias
+        if value is not UNSET:
+            field_dict["value"] = value
         if edge_strategy_id is not UNSET:
             field_dict["edge_strategy_id"] = edge_strategy_id
 
@@ -62,16 +67,23 @@ class RouteAttributes:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        route_type = check_route_type(d.pop("route_type"))
+        _route_type = d.pop("route_type", UNSET)
+        route_type: RouteType | Unset
+        if isinstance(_route_type, Unset):
+            route_type = UNSET
+        else:
+            route_type = check_route_type(_route_type)
 
-        alias = d.pop("alias")
+        alias = d.pop("alias", UNSET)
 
-        def _parse_value(data: object) -> None | str:
+        def _parse_value(data: object) -> None | str | Unset:
             if data is None:
                 return data
-            return cast(None | str, data)
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
 
-        value = _parse_value(d.pop("value"))
+        value = _parse_value(d.pop("value", UNSET))
 
         def _parse_edge_strategy_id(data: object) -> int | None | Unset:
             if data is None:

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.resource_links import ResourceLinks
     from ..models.route_resource import RouteResource
@@ -21,27 +23,30 @@ class RouteDocument:
     """Response of `create_route`.
 
     Attributes:
-        data (RouteResource): An inbound voice route.
-        links (ResourceLinks): Links of a resource or single-resource document.
+        data (RouteResource | Unset): An inbound voice route.
+        links (ResourceLinks | Unset): Links of a resource or single-resource document.
     """
 
-    data: RouteResource
-    links: ResourceLinks
+    data: RouteResource | Unset = UNSET
+    links: ResourceLinks | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        data = self.data.to_dict()
+        data: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.data, Unset):
+            data = self.data.to_dict()
 
-        links = self.links.to_dict()
+        links: dict[str, Any] | Unset = UNSET
+        if not isinstance(self.links, Unset):
+            links = self.links.to_dict()
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "data": data,
-                "links": links,
-            }
-        )
+        field_dict.update({})
+        if data is not UNSET:
+            field_dict["data"] = data
+        if links is not UNSET:
+            field_dict["links"] = links
 
         return field_dict
 
@@ -51,9 +56,19 @@ class RouteDocument:
         from ..models.route_resource import RouteResource  # noqa: PLC0415
 
         d = dict(src_dict)
-        data = RouteResource.from_dict(d.pop("data"))
+        _data = d.pop("data", UNSET)
+        data: RouteResource | Unset
+        if isinstance(_data, Unset):
+            data = UNSET
+        else:
+            data = RouteResource.from_dict(_data)
 
-        links = ResourceLinks.from_dict(d.pop("links"))
+        _links = d.pop("links", UNSET)
+        links: ResourceLinks | Unset
+        if isinstance(_links, Unset):
+            links = UNSET
+        else:
+            links = ResourceLinks.from_dict(_links)
 
         route_document = cls(
             data=data,

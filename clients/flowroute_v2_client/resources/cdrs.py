@@ -15,6 +15,7 @@ from ..models import (
     CdrExportList,
     CreateCdrExportRequest,
 )
+from ..types import Unset
 from ._runtime import (
     AsyncRuntime,
     Checker,
@@ -59,7 +60,10 @@ def _request_list(v: Checker, status: Any, limit: Any, offset: Any) -> Request:
 
 
 def _page_list(page: Any) -> tuple[list[CdrExportDocument], str | None]:
-    return list(page.data), next_link(getattr(getattr(page, "links", None), "next_", None))
+    items = page.data  # left out of the answer: no items
+    return ([] if isinstance(items, Unset) else list(items)), next_link(
+        getattr(getattr(page, "links", None), "next_", None)
+    )
 
 
 _CREATE: Operation[CdrExportDocument] = Operation(

@@ -18,6 +18,7 @@ from ..models import (
     CreateCnamRequest,
     UpdateCnamRequest,
 )
+from ..types import Unset
 from ._runtime import (
     AsyncRuntime,
     Checker,
@@ -66,7 +67,10 @@ def _request_list(v: Checker, limit: Any, offset: Any, is_approved: Any, value: 
 
 
 def _page_list(page: Any) -> tuple[list[CnamResource], str | None]:
-    return list(page.data), next_link(getattr(getattr(page, "links", None), "next_", None))
+    items = page.data  # left out of the answer: no items
+    return ([] if isinstance(items, Unset) else list(items)), next_link(
+        getattr(getattr(page, "links", None), "next_", None)
+    )
 
 
 _CREATE: Operation[CnamDocument] = Operation(

@@ -19,6 +19,7 @@ from ..models import (
     RelatedNumber,
     RelatedNumberList,
 )
+from ..types import Unset
 from ._runtime import (
     AsyncRuntime,
     Checker,
@@ -66,7 +67,10 @@ def _request_list(v: Checker, limit: Any, offset: Any, state: Any) -> Request:
 
 
 def _page_list(page: Any) -> tuple[list[E911Resource], str | None]:
-    return list(page.data), next_link(getattr(getattr(page, "links", None), "next_", None))
+    items = page.data  # left out of the answer: no items
+    return ([] if isinstance(items, Unset) else list(items)), next_link(
+        getattr(getattr(page, "links", None), "next_", None)
+    )
 
 
 _CREATE: Operation[E911Document] = Operation(
@@ -213,7 +217,10 @@ def _request_list_numbers(v: Checker, e911_id: Any, limit: Any, offset: Any) -> 
 
 
 def _page_list_numbers(page: Any) -> tuple[list[RelatedNumber], str | None]:
-    return list(page.data), next_link(getattr(getattr(page, "links", None), "next_", None))
+    items = page.data  # left out of the answer: no items
+    return ([] if isinstance(items, Unset) else list(items)), next_link(
+        getattr(getattr(page, "links", None), "next_", None)
+    )
 
 
 _ASSIGN: Operation[None] = Operation(

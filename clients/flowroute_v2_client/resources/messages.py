@@ -17,6 +17,7 @@ from ..models import (
     MessageRecordDocument,
     MessageRecordList,
 )
+from ..types import Unset
 from ._runtime import (
     AsyncRuntime,
     Checker,
@@ -63,7 +64,10 @@ def _request_list(v: Checker, start_date: Any, end_date: Any, limit: Any, offset
 
 
 def _page_list(page: Any) -> tuple[list[MessageRecord], str | None]:
-    return list(page.data), next_link(getattr(getattr(page, "links", None), "next_", None))
+    items = page.data  # left out of the answer: no items
+    return ([] if isinstance(items, Unset) else list(items)), next_link(
+        getattr(getattr(page, "links", None), "next_", None)
+    )
 
 
 _SEND: Operation[MessageAcceptedDocument] = Operation(

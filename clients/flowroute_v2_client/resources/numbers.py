@@ -22,6 +22,7 @@ from ..models import (
     PurchasableNumberList,
     UpdateNumberRequest,
 )
+from ..types import Unset
 from ._runtime import (
     AsyncRuntime,
     Checker,
@@ -65,7 +66,10 @@ def _request_list_available_area_codes(v: Checker, limit: Any, offset: Any, max_
 
 
 def _page_list_available_area_codes(page: Any) -> tuple[list[AreaCode], str | None]:
-    return list(page.data), next_link(getattr(getattr(page, "links", None), "next_", None))
+    items = page.data  # left out of the answer: no items
+    return ([] if isinstance(items, Unset) else list(items)), next_link(
+        getattr(getattr(page, "links", None), "next_", None)
+    )
 
 
 _LIST_AVAILABLE_EXCHANGE_CODES: Operation[ExchangeCodeList] = Operation(
@@ -98,7 +102,10 @@ def _request_list_available_exchange_codes(
 
 
 def _page_list_available_exchange_codes(page: Any) -> tuple[list[ExchangeCode], str | None]:
-    return list(page.data), next_link(getattr(getattr(page, "links", None), "next_", None))
+    items = page.data  # left out of the answer: no items
+    return ([] if isinstance(items, Unset) else list(items)), next_link(
+        getattr(getattr(page, "links", None), "next_", None)
+    )
 
 
 _SEARCH_PURCHASABLE: Operation[PurchasableNumberList] = Operation(
@@ -139,7 +146,10 @@ def _request_search_purchasable(
 
 
 def _page_search_purchasable(page: Any) -> tuple[list[PurchasableNumber], str | None]:
-    return list(page.data), next_link(getattr(getattr(page, "links", None), "next_", None))
+    items = page.data  # left out of the answer: no items
+    return ([] if isinstance(items, Unset) else list(items)), next_link(
+        getattr(getattr(page, "links", None), "next_", None)
+    )
 
 
 _LIST_ACCOUNT_NUMBERS: Operation[AccountNumberList] = Operation(
@@ -174,7 +184,10 @@ def _request_list_account_numbers(
 
 
 def _page_list_account_numbers(page: Any) -> tuple[list[AccountNumber], str | None]:
-    return list(page.data), next_link(getattr(getattr(page, "links", None), "next_", None))
+    items = page.data  # left out of the answer: no items
+    return ([] if isinstance(items, Unset) else list(items)), next_link(
+        getattr(getattr(page, "links", None), "next_", None)
+    )
 
 
 _GET: Operation[NumberDocument] = Operation(

@@ -17,6 +17,7 @@ from ..models import (
     RouteResource,
     UpdateRouteRequest,
 )
+from ..types import Unset
 from ._runtime import (
     AsyncRuntime,
     Checker,
@@ -63,7 +64,10 @@ def _request_list(v: Checker, limit: Any, offset: Any, route_type: Any) -> Reque
 
 
 def _page_list(page: Any) -> tuple[list[RouteResource], str | None]:
-    return list(page.data), next_link(getattr(getattr(page, "links", None), "next_", None))
+    items = page.data  # left out of the answer: no items
+    return ([] if isinstance(items, Unset) else list(items)), next_link(
+        getattr(getattr(page, "links", None), "next_", None)
+    )
 
 
 _CREATE: Operation[RouteDocument] = Operation(

@@ -30,8 +30,8 @@ from .message_metadata import MessageMetadata
 from .message_status import MessageStatus
 from .metadata import Metadata
 from .new_message import NewMessage
-from .number_authorisation import NumberAuthorisation
 from .number_authorisation_list import NumberAuthorisationList
+from .number_authorisation_status import NumberAuthorisationStatus
 from .phone_number_carrier import PhoneNumberCarrier
 from .phone_number_lookup import PhoneNumberLookup
 from .reply import Reply
@@ -78,8 +78,8 @@ __all__ = (
     "MessageStatus",
     "Metadata",
     "NewMessage",
-    "NumberAuthorisation",
     "NumberAuthorisationList",
+    "NumberAuthorisationStatus",
     "PhoneNumberCarrier",
     "PhoneNumberLookup",
     "Reply",

@@ -8,6 +8,8 @@ from typing import Any, TypeVar, cast
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 T = TypeVar("T", bound="BlockNumbersResponse")
 
 
@@ -15,36 +17,37 @@ T = TypeVar("T", bound="BlockNumbersResponse")
 class BlockNumbersResponse:
     """
     Attributes:
-        uri (str):
-        numbers (list[str]):
+        uri (str | Unset):
+        numbers (list[str] | Unset):
     """
 
-    uri: str
-    numbers: list[str]
+    uri: str | Unset = UNSET
+    numbers: list[str] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         uri = self.uri
 
-        numbers = self.numbers
+        numbers: list[str] | Unset = UNSET
+        if not isinstance(self.numbers, Unset):
+            numbers = self.numbers
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "uri": uri,
-                "numbers": numbers,
-            }
-        )
+        field_dict.update({})
+        if uri is not UNSET:
+            field_dict["uri"] = uri
+        if numbers is not UNSET:
+            field_dict["numbers"] = numbers
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        uri = d.pop("uri")
+        uri = d.pop("uri", UNSET)
 
-        numbers = cast(list[str], d.pop("numbers"))
+        numbers = cast(list[str], d.pop("numbers", UNSET))
 
         block_numbers_response = cls(
             uri=uri,

@@ -25,15 +25,15 @@ class DeliveryReport:
     original message.
 
         Attributes:
-            delivery_report_id (str): Unique id of this delivery report (UUID), for `confirm_delivery_reports`.
-            message_id (str): Id of the original message (UUID).
-            date_received (str): ISO 8601 date-time (UTC) at which this delivery report was generated.
-            status (MessageStatus): Status of a message (MM-docs, MM-2x):
+            delivery_report_id (str | Unset): Unique id of this delivery report (UUID), for `confirm_delivery_reports`.
+            message_id (str | Unset): Id of the original message (UUID).
+            source_number (str | Unset): The destination number of the original message.
+            date_received (str | Unset): ISO 8601 date-time (UTC) at which this delivery report was generated.
+            status (MessageStatus | Unset): Status of a message (MM-docs, MM-2x):
                 `queued` (at submission), `processed`, `scheduled`, `cancelled`, `enroute`
                 (received by the gateway, being processed), `submitted` (submitted to a
                 carrier), `delivered`, `expired`, `rejected` (permanent failure),
                 `undeliverable`, `failed`.
-            source_number (str | Unset): The destination number of the original message.
             delay (int | Unset): Deprecated, no longer in use (always 0).
             submitted_date (str | Unset): ISO 8601 date-time (UTC) at which the status of the message changed (for
                 `delivered`, possibly when the handset received it).
@@ -45,11 +45,11 @@ class DeliveryReport:
             error_code (str | Unset): Status code with additional detail on the status, e.g. `220` (MM-docs).
     """
 
-    delivery_report_id: str
-    message_id: str
-    date_received: str
-    status: MessageStatus
+    delivery_report_id: str | Unset = UNSET
+    message_id: str | Unset = UNSET
     source_number: str | Unset = UNSET
+    date_received: str | Unset = UNSET
+    status: MessageStatus | Unset = UNSET
     delay: int | Unset = UNSET
     submitted_date: str | Unset = UNSET
     original_text: str | Unset = UNSET
@@ -64,11 +64,13 @@ class DeliveryReport:
 
         message_id = self.message_id
 
+        source_number = self.source_number
+
         date_received = self.date_received
 
-        status: str = self.status
-
-        source_number = self.source_number
+        status: str | Unset = UNSET
+        if not isinstance(self.status, Unset):
+            status = self.status
 
         delay = self.delay
 
@@ -90,16 +92,17 @@ class DeliveryReport:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "delivery_report_id": delivery_report_id,
-                "message_id": message_id,
-                "date_received": date_received,
-                "status": status,
-            }
-        )
+        field_dict.update({})
+        if delivery_report_id is not UNSET:
+            field_dict["delivery_report_id"] = delivery_report_id
+        if message_id is not UNSET:
+            field_dict["message_id"] = message_id
         if source_number is not UNSET:
             field_dict["source_number"] = source_number
+        if date_received is not UNSET:
+            field_dict["date_received"] = date_received
+        if status is not UNSET:
+            field_dict["status"] = status
         if delay is not UNSET:
             field_dict["delay"] = delay
         if submitted_date is not UNSET:
@@ -123,15 +126,20 @@ class DeliveryReport:
         from ..models.vendor_account_id import VendorAccountId  # noqa: PLC0415
 
         d = dict(src_dict)
-        delivery_report_id = d.pop("delivery_report_id")
+        delivery_report_id = d.pop("delivery_report_id", UNSET)
 
-        message_id = d.pop("message_id")
-
-        date_received = d.pop("date_received")
-
-        status = check_message_status(d.pop("status"))
+        message_id = d.pop("message_id", UNSET)
 
         source_number = d.pop("source_number", UNSET)
+
+        date_received = d.pop("date_received", UNSET)
+
+        _status = d.pop("status", UNSET)
+        status: MessageStatus | Unset
+        if isinstance(_status, Unset):
+            status = UNSET
+        else:
+            status = check_message_status(_status)
 
         delay = d.pop("delay", UNSET)
 
@@ -160,9 +168,9 @@ class DeliveryReport:
         delivery_report = cls(
             delivery_report_id=delivery_report_id,
             message_id=message_id,
+            source_number=source_number,
             date_received=date_received,
             status=status,
-            source_number=source_number,
             delay=delay,
             submitted_date=submitted_date,
             original_text=original_text,

@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.delivery_report import DeliveryReport
 
@@ -20,25 +22,26 @@ class DeliveryReportList:
     """Response of `check_delivery_reports`.
 
     Attributes:
-        delivery_reports (list[DeliveryReport]): Up to 100 unconfirmed delivery reports; empty when none is left.
+        delivery_reports (list[DeliveryReport] | Unset): Up to 100 unconfirmed delivery reports; empty when none is
+            left.
     """
 
-    delivery_reports: list[DeliveryReport]
+    delivery_reports: list[DeliveryReport] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        delivery_reports = []
-        for delivery_reports_item_data in self.delivery_reports:
-            delivery_reports_item = delivery_reports_item_data.to_dict()
-            delivery_reports.append(delivery_reports_item)
+        delivery_reports: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.delivery_reports, Unset):
+            delivery_reports = []
+            for delivery_reports_item_data in self.delivery_reports:
+                delivery_reports_item = delivery_reports_item_data.to_dict()
+                delivery_reports.append(delivery_reports_item)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "delivery_reports": delivery_reports,
-            }
-        )
+        field_dict.update({})
+        if delivery_reports is not UNSET:
+            field_dict["delivery_reports"] = delivery_reports
 
         return field_dict
 
@@ -47,12 +50,14 @@ class DeliveryReportList:
         from ..models.delivery_report import DeliveryReport  # noqa: PLC0415
 
         d = dict(src_dict)
-        delivery_reports = []
-        _delivery_reports = d.pop("delivery_reports")
-        for delivery_reports_item_data in _delivery_reports:
-            delivery_reports_item = DeliveryReport.from_dict(delivery_reports_item_data)
+        _delivery_reports = d.pop("delivery_reports", UNSET)
+        delivery_reports: list[DeliveryReport] | Unset = UNSET
+        if _delivery_reports is not UNSET:
+            delivery_reports = []
+            for delivery_reports_item_data in _delivery_reports:
+                delivery_reports_item = DeliveryReport.from_dict(delivery_reports_item_data)
 
-            delivery_reports.append(delivery_reports_item)
+                delivery_reports.append(delivery_reports_item)
 
         delivery_report_list = cls(
             delivery_reports=delivery_reports,

@@ -26,14 +26,14 @@ class Message:
     `message_id` and `status`, without the request limits.
 
         Attributes:
-            message_id (str): Message id, a 36 character UUID.
-            status (MessageStatus): Status of a message (MM-docs, MM-2x):
+            message_id (str | Unset): Message id, a 36 character UUID.
+            status (MessageStatus | Unset): Status of a message (MM-docs, MM-2x):
                 `queued` (at submission), `processed`, `scheduled`, `cancelled`, `enroute`
                 (received by the gateway, being processed), `submitted` (submitted to a
                 carrier), `delivered`, `expired`, `rejected` (permanent failure),
                 `undeliverable`, `failed`.
-            content (str): The content of the message.
-            destination_number (str): Destination number (E.164).
+            content (str | Unset): The content of the message.
+            destination_number (str | Unset): Destination number (E.164).
             callback_url (str | Unset): Webhook URL given for the message.
             delivery_report (bool | Unset): Whether delivery reports were requested.
             format_ (MessageFormat | Unset): `SMS` (text message, the default), `TTS` (text to speech: the destination is
@@ -49,10 +49,10 @@ class Message:
             subject (str | Unset): MMS subject (MM-docs / MM-2x).
     """
 
-    message_id: str
-    status: MessageStatus
-    content: str
-    destination_number: str
+    message_id: str | Unset = UNSET
+    status: MessageStatus | Unset = UNSET
+    content: str | Unset = UNSET
+    destination_number: str | Unset = UNSET
     callback_url: str | Unset = UNSET
     delivery_report: bool | Unset = UNSET
     format_: MessageFormat | Unset = UNSET
@@ -68,7 +68,9 @@ class Message:
     def to_dict(self) -> dict[str, Any]:
         message_id = self.message_id
 
-        status: str = self.status
+        status: str | Unset = UNSET
+        if not isinstance(self.status, Unset):
+            status = self.status
 
         content = self.content
 
@@ -104,14 +106,15 @@ class Message:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "message_id": message_id,
-                "status": status,
-                "content": content,
-                "destination_number": destination_number,
-            }
-        )
+        field_dict.update({})
+        if message_id is not UNSET:
+            field_dict["message_id"] = message_id
+        if status is not UNSET:
+            field_dict["status"] = status
+        if content is not UNSET:
+            field_dict["content"] = content
+        if destination_number is not UNSET:
+            field_dict["destination_number"] = destination_number
         if callback_url is not UNSET:
             field_dict["callback_url"] = callback_url
         if delivery_report is not UNSET:
@@ -140,13 +143,18 @@ class Message:
         from ..models.metadata import Metadata  # noqa: PLC0415
 
         d = dict(src_dict)
-        message_id = d.pop("message_id")
+        message_id = d.pop("message_id", UNSET)
 
-        status = check_message_status(d.pop("status"))
+        _status = d.pop("status", UNSET)
+        status: MessageStatus | Unset
+        if isinstance(_status, Unset):
+            status = UNSET
+        else:
+            status = check_message_status(_status)
 
-        content = d.pop("content")
+        content = d.pop("content", UNSET)
 
-        destination_number = d.pop("destination_number")
+        destination_number = d.pop("destination_number", UNSET)
 
         callback_url = d.pop("callback_url", UNSET)
 

@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
-    from ..models.number_authorisation import NumberAuthorisation
+    from ..models.number_authorisation_status import NumberAuthorisationStatus
 
 
 T = TypeVar("T", bound="NumberAuthorisationList")
@@ -19,46 +21,49 @@ T = TypeVar("T", bound="NumberAuthorisationList")
 class NumberAuthorisationList:
     """
     Attributes:
-        uri (str):
-        numbers (list[NumberAuthorisation]):
+        uri (str | Unset):
+        numbers (list[NumberAuthorisationStatus] | Unset):
     """
 
-    uri: str
-    numbers: list[NumberAuthorisation]
+    uri: str | Unset = UNSET
+    numbers: list[NumberAuthorisationStatus] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         uri = self.uri
 
-        numbers = []
-        for numbers_item_data in self.numbers:
-            numbers_item = numbers_item_data.to_dict()
-            numbers.append(numbers_item)
+        numbers: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.numbers, Unset):
+            numbers = []
+            for numbers_item_data in self.numbers:
+                numbers_item = numbers_item_data.to_dict()
+                numbers.append(numbers_item)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "uri": uri,
-                "numbers": numbers,
-            }
-        )
+        field_dict.update({})
+        if uri is not UNSET:
+            field_dict["uri"] = uri
+        if numbers is not UNSET:
+            field_dict["numbers"] = numbers
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.number_authorisation import NumberAuthorisation  # noqa: PLC0415
+        from ..models.number_authorisation_status import NumberAuthorisationStatus  # noqa: PLC0415
 
         d = dict(src_dict)
-        uri = d.pop("uri")
+        uri = d.pop("uri", UNSET)
 
-        numbers = []
-        _numbers = d.pop("numbers")
-        for numbers_item_data in _numbers:
-            numbers_item = NumberAuthorisation.from_dict(numbers_item_data)
+        _numbers = d.pop("numbers", UNSET)
+        numbers: list[NumberAuthorisationStatus] | Unset = UNSET
+        if _numbers is not UNSET:
+            numbers = []
+            for numbers_item_data in _numbers:
+                numbers_item = NumberAuthorisationStatus.from_dict(numbers_item_data)
 
-            numbers.append(numbers_item)
+                numbers.append(numbers_item)
 
         number_authorisation_list = cls(
             uri=uri,

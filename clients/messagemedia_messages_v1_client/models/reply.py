@@ -24,25 +24,25 @@ class Reply:
     original message's.
 
         Attributes:
-            reply_id (str): Unique id of this reply (UUID), for `confirm_replies`.
-            content (str): Content of the reply.
-            source_number (str): Sender of the reply (the destination number of the original message).
-            date_received (str): ISO 8601 date-time (UTC) at which the reply was received.
+            reply_id (str | Unset): Unique id of this reply (UUID), for `confirm_replies`.
             message_id (str | Unset): Id of the original message the reply responds to (UUID).
+            content (str | Unset): Content of the reply.
+            source_number (str | Unset): Sender of the reply (the destination number of the original message).
             destination_number (str | Unset): Number the reply was sent to (the source number of the original message);
                 absent if the original message had no `source_number`.
+            date_received (str | Unset): ISO 8601 date-time (UTC) at which the reply was received.
             callback_url (str | Unset): Callback URL given in the original message.
             vendor_account_id (VendorAccountId | Unset): The account used to submit the original message.
             metadata (Metadata | Unset): Metadata echoed by the API from the original message (string keys and values; the
                 request limits are not enforced on responses).
     """
 
-    reply_id: str
-    content: str
-    source_number: str
-    date_received: str
+    reply_id: str | Unset = UNSET
     message_id: str | Unset = UNSET
+    content: str | Unset = UNSET
+    source_number: str | Unset = UNSET
     destination_number: str | Unset = UNSET
+    date_received: str | Unset = UNSET
     callback_url: str | Unset = UNSET
     vendor_account_id: VendorAccountId | Unset = UNSET
     metadata: Metadata | Unset = UNSET
@@ -51,15 +51,15 @@ class Reply:
     def to_dict(self) -> dict[str, Any]:
         reply_id = self.reply_id
 
+        message_id = self.message_id
+
         content = self.content
 
         source_number = self.source_number
 
-        date_received = self.date_received
-
-        message_id = self.message_id
-
         destination_number = self.destination_number
+
+        date_received = self.date_received
 
         callback_url = self.callback_url
 
@@ -73,18 +73,19 @@ class Reply:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "reply_id": reply_id,
-                "content": content,
-                "source_number": source_number,
-                "date_received": date_received,
-            }
-        )
+        field_dict.update({})
+        if reply_id is not UNSET:
+            field_dict["reply_id"] = reply_id
         if message_id is not UNSET:
             field_dict["message_id"] = message_id
+        if content is not UNSET:
+            field_dict["content"] = content
+        if source_number is not UNSET:
+            field_dict["source_number"] = source_number
         if destination_number is not UNSET:
             field_dict["destination_number"] = destination_number
+        if date_received is not UNSET:
+            field_dict["date_received"] = date_received
         if callback_url is not UNSET:
             field_dict["callback_url"] = callback_url
         if vendor_account_id is not UNSET:
@@ -100,17 +101,17 @@ class Reply:
         from ..models.vendor_account_id import VendorAccountId  # noqa: PLC0415
 
         d = dict(src_dict)
-        reply_id = d.pop("reply_id")
-
-        content = d.pop("content")
-
-        source_number = d.pop("source_number")
-
-        date_received = d.pop("date_received")
+        reply_id = d.pop("reply_id", UNSET)
 
         message_id = d.pop("message_id", UNSET)
 
+        content = d.pop("content", UNSET)
+
+        source_number = d.pop("source_number", UNSET)
+
         destination_number = d.pop("destination_number", UNSET)
+
+        date_received = d.pop("date_received", UNSET)
 
         callback_url = d.pop("callback_url", UNSET)
 
@@ -130,11 +131,11 @@ class Reply:
 
         reply = cls(
             reply_id=reply_id,
+            message_id=message_id,
             content=content,
             source_number=source_number,
-            date_received=date_received,
-            message_id=message_id,
             destination_number=destination_number,
+            date_received=date_received,
             callback_url=callback_url,
             vendor_account_id=vendor_account_id,
             metadata=metadata,

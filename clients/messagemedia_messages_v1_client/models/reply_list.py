@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.reply import Reply
 
@@ -20,25 +22,25 @@ class ReplyList:
     """Response of `check_replies`.
 
     Attributes:
-        replies (list[Reply]): Up to 100 unconfirmed replies; empty when none is left.
+        replies (list[Reply] | Unset): Up to 100 unconfirmed replies; empty when none is left.
     """
 
-    replies: list[Reply]
+    replies: list[Reply] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        replies = []
-        for replies_item_data in self.replies:
-            replies_item = replies_item_data.to_dict()
-            replies.append(replies_item)
+        replies: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.replies, Unset):
+            replies = []
+            for replies_item_data in self.replies:
+                replies_item = replies_item_data.to_dict()
+                replies.append(replies_item)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "replies": replies,
-            }
-        )
+        field_dict.update({})
+        if replies is not UNSET:
+            field_dict["replies"] = replies
 
         return field_dict
 
@@ -47,12 +49,14 @@ class ReplyList:
         from ..models.reply import Reply  # noqa: PLC0415
 
         d = dict(src_dict)
-        replies = []
-        _replies = d.pop("replies")
-        for replies_item_data in _replies:
-            replies_item = Reply.from_dict(replies_item_data)
+        _replies = d.pop("replies", UNSET)
+        replies: list[Reply] | Unset = UNSET
+        if _replies is not UNSET:
+            replies = []
+            for replies_item_data in _replies:
+                replies_item = Reply.from_dict(replies_item_data)
 
-            replies.append(replies_item)
+                replies.append(replies_item)
 
         reply_list = cls(
             replies=replies,

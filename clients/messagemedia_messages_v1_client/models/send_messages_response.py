@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 if TYPE_CHECKING:
     from ..models.message import Message
 
@@ -20,25 +22,25 @@ class SendMessagesResponse:
     """Response of `send_messages`.
 
     Attributes:
-        messages (list[Message]): The submitted messages, each with `message_id` and `status` (`queued`).
+        messages (list[Message] | Unset): The submitted messages, each with `message_id` and `status` (`queued`).
     """
 
-    messages: list[Message]
+    messages: list[Message] | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        messages = []
-        for messages_item_data in self.messages:
-            messages_item = messages_item_data.to_dict()
-            messages.append(messages_item)
+        messages: list[dict[str, Any]] | Unset = UNSET
+        if not isinstance(self.messages, Unset):
+            messages = []
+            for messages_item_data in self.messages:
+                messages_item = messages_item_data.to_dict()
+                messages.append(messages_item)
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "messages": messages,
-            }
-        )
+        field_dict.update({})
+        if messages is not UNSET:
+            field_dict["messages"] = messages
 
         return field_dict
 
@@ -47,12 +49,14 @@ class SendMessagesResponse:
         from ..models.message import Message  # noqa: PLC0415
 
         d = dict(src_dict)
-        messages = []
-        _messages = d.pop("messages")
-        for messages_item_data in _messages:
-            messages_item = Message.from_dict(messages_item_data)
+        _messages = d.pop("messages", UNSET)
+        messages: list[Message] | Unset = UNSET
+        if _messages is not UNSET:
+            messages = []
+            for messages_item_data in _messages:
+                messages_item = Message.from_dict(messages_item_data)
 
-            messages.append(messages_item)
+                messages.append(messages_item)
 
         send_messages_response = cls(
             messages=messages,

@@ -8,6 +8,8 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..types import UNSET, Unset
+
 T = TypeVar("T", bound="VendorAccountId")
 
 
@@ -16,12 +18,12 @@ class VendorAccountId:
     """The account used to submit the original message.
 
     Attributes:
-        vendor_id (str): Always `MessageMedia`.
-        account_id (str): Account id, e.g. `MyAccount`.
+        vendor_id (str | Unset): Always `MessageMedia`.
+        account_id (str | Unset): Account id, e.g. `MyAccount`.
     """
 
-    vendor_id: str
-    account_id: str
+    vendor_id: str | Unset = UNSET
+    account_id: str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -31,21 +33,20 @@ class VendorAccountId:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "vendor_id": vendor_id,
-                "account_id": account_id,
-            }
-        )
+        field_dict.update({})
+        if vendor_id is not UNSET:
+            field_dict["vendor_id"] = vendor_id
+        if account_id is not UNSET:
+            field_dict["account_id"] = account_id
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        vendor_id = d.pop("vendor_id")
+        vendor_id = d.pop("vendor_id", UNSET)
 
-        account_id = d.pop("account_id")
+        account_id = d.pop("account_id", UNSET)
 
         vendor_account_id = cls(
             vendor_id=vendor_id,

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Never
 
 from ..models import DeliveryReport, DeliveryReportList
+from ..types import Unset
 from ._runtime import (
     AsyncDrainer,
     AsyncRuntime,
@@ -50,7 +51,10 @@ def _request_check(v: Checker, account: Any) -> Request:
 
 
 def _id_of_check(item: DeliveryReport) -> str:
-    return str(item.delivery_report_id)
+    value = item.delivery_report_id
+    if isinstance(value, Unset) or value is None:
+        raise ValueError("a DeliveryReport without delivery_report_id cannot be confirmed")
+    return str(value)
 
 
 _CONFIRM: Operation[None] = Operation(
@@ -114,13 +118,14 @@ class DeliveryReports:
         report is the destination number of the original message. Webhooks (the message's
         `callback_url`) are recommended over polling."""
 
-        return (
+        items = (
             self._runtime.call(
                 _CHECK,
                 _request_check(self._runtime.checker, account),
                 _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
             )
         ).delivery_reports
+        return [] if isinstance(items, Unset) else items  # an answer that leaves the list out has no items
 
     def confirm(
         self,
@@ -239,13 +244,14 @@ class AsyncDeliveryReports:
         report is the destination number of the original message. Webhooks (the message's
         `callback_url`) are recommended over polling."""
 
-        return (
+        items = (
             await self._runtime.call(
                 _CHECK,
                 _request_check(self._runtime.checker, account),
                 _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
             )
         ).delivery_reports
+        return [] if isinstance(items, Unset) else items  # an answer that leaves the list out has no items
 
     async def confirm(
         self,

@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Never
 
 from ..models import Reply, ReplyList
+from ..types import Unset
 from ._runtime import (
     AsyncDrainer,
     AsyncRuntime,
@@ -50,7 +51,10 @@ def _request_check(v: Checker, account: Any) -> Request:
 
 
 def _id_of_check(item: Reply) -> str:
-    return str(item.reply_id)
+    value = item.reply_id
+    if isinstance(value, Unset) or value is None:
+        raise ValueError("a Reply without reply_id cannot be confirmed")
+    return str(value)
 
 
 _CONFIRM: Operation[None] = Operation(
@@ -115,13 +119,14 @@ class Replies:
         message had no `source_number`, the reply has no `destination_number`. Webhooks are recommended
         over polling."""
 
-        return (
+        items = (
             self._runtime.call(
                 _CHECK,
                 _request_check(self._runtime.checker, account),
                 _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
             )
         ).replies
+        return [] if isinstance(items, Unset) else items  # an answer that leaves the list out has no items
 
     def confirm(
         self,
@@ -241,13 +246,14 @@ class AsyncReplies:
         message had no `source_number`, the reply has no `destination_number`. Webhooks are recommended
         over polling."""
 
-        return (
+        items = (
             await self._runtime.call(
                 _CHECK,
                 _request_check(self._runtime.checker, account),
                 _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
             )
         ).replies
+        return [] if isinstance(items, Unset) else items  # an answer that leaves the list out has no items
 
     async def confirm(
         self,

@@ -8,19 +8,21 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-T = TypeVar("T", bound="NumberAuthorisation")
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="NumberAuthorisationStatus")
 
 
 @_attrs_define
-class NumberAuthorisation:
+class NumberAuthorisationStatus:
     """
     Attributes:
-        number (str):
-        authorised (bool): False when the number is on the blacklist.
+        number (str | Unset):
+        authorised (bool | Unset): False when the number is on the blacklist.
     """
 
-    number: str
-    authorised: bool
+    number: str | Unset = UNSET
+    authorised: bool | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -30,29 +32,28 @@ class NumberAuthorisation:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "number": number,
-                "authorised": authorised,
-            }
-        )
+        field_dict.update({})
+        if number is not UNSET:
+            field_dict["number"] = number
+        if authorised is not UNSET:
+            field_dict["authorised"] = authorised
 
         return field_dict
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-        number = d.pop("number")
+        number = d.pop("number", UNSET)
 
-        authorised = d.pop("authorised")
+        authorised = d.pop("authorised", UNSET)
 
-        number_authorisation = cls(
+        number_authorisation_status = cls(
             number=number,
             authorised=authorised,
         )
 
-        number_authorisation.additional_properties = d
-        return number_authorisation
+        number_authorisation_status.additional_properties = d
+        return number_authorisation_status
 
     @property
     def additional_keys(self) -> list[str]:
