@@ -117,6 +117,7 @@ class Delivery:
     sign: bool = False
     attempts: list[dict[str, Any]] = field(default_factory=list)
     state: str = "pending"
+    signature_headers: dict[str, str] = field(default_factory=dict)  # of the last signed attempt
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -128,6 +129,7 @@ class Delivery:
             "state": self.state,
             "attempts": [{**a, "url": _redact(a["url"])} for a in self.attempts],
             "body": self.body.decode("utf-8", errors="replace"),
+            "signature_headers": dict(self.signature_headers),
         }
 
 
@@ -217,6 +219,7 @@ class Dispatcher:
                 if delivery is None or generation != self._generation:
                     continue
                 self._in_flight += 1
+            started = time.monotonic()
             try:
                 status, error = self._attempt(delivery, url)
             finally:
@@ -225,7 +228,7 @@ class Dispatcher:
                     self._cond.notify_all()
             with self._cond:
                 if generation == self._generation:
-                    self._settle(delivery, url, status, error)
+                    self._settle(delivery, url, status, error, time.monotonic() - started)
                 self._cond.notify_all()
 
     def _attempt(self, delivery: Delivery, url: str) -> tuple[int | None, str | None]:
@@ -239,16 +242,21 @@ class Dispatcher:
             )
             if delivery.sign:
                 target = request.url.raw_path.decode("ascii")
-                request.headers.update(self.signer.headers(f"{delivery.method} {target} HTTP/1.1", delivery.body))
+                signed = self.signer.headers(f"{delivery.method} {target} HTTP/1.1", delivery.body)
+                request.headers.update(signed)
+                delivery.signature_headers = dict(signed)
             response = client.send(request)
             response.close()
             return response.status_code, None
         except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
             return None, type(exc).__name__
 
-    def _settle(self, delivery: Delivery, url: str, status: int | None, error: str | None) -> None:
+    def _settle(
+        self, delivery: Delivery, url: str, status: int | None, error: str | None, duration_s: float = 0.0
+    ) -> None:
         """Record an attempt, then finish, retry later, or fall back (caller holds the lock)."""
-        delivery.attempts.append({"url": url, "status": status, "error": error, "at": time.time()})
+        attempt = {"url": url, "status": status, "error": error, "at": time.time(), "ms": round(duration_s * 1000, 1)}
+        delivery.attempts.append(attempt)
         self._count(delivery.provider, "attempts")
         if _succeeded(delivery.provider, status):
             delivery.state = "delivered"
@@ -365,6 +373,13 @@ class Callbacks:
         if message.get("receiptRequested") == "all":
             event = webhook_payloads.bandwidth_event(message, message_uri, delivery=True)
             self._bandwidth(message, url, event, "status", delay_s=1.0)
+
+    def bandwidth_receipt(self, message: dict[str, Any], message_uri: str) -> None:
+        """A later delivery receipt of an outgoing message (its final ``deliveryState``)."""
+        url = resolve_callback_url(self.state, "bandwidth", "status", explicit=message.get("callbackUrl"))
+        if url is not None:
+            event = webhook_payloads.bandwidth_event(message, message_uri, delivery=True)
+            self._bandwidth(message, url, event, "status")
 
     def bandwidth_received(self, message: dict[str, Any], message_uri: str, *, explicit: str | None) -> str | None:
         url = resolve_callback_url(self.state, "bandwidth", "message", explicit=explicit, number=message["to"])

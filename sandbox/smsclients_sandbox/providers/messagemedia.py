@@ -5,13 +5,17 @@ Progress is deterministic rather than timed: every ``get_message_status`` and ev
 step, ``queued -> enroute -> delivered``, queueing a delivery report per step for messages sent
 with ``delivery_report: true``. A message scheduled in the future stays ``scheduled`` (and
 cancellable) until its time has passed; only then does it start moving. Replies do not happen
-by themselves: inject them with ``POST /_sandbox/messagemedia/replies``.
+by themselves: inject them with ``POST /_sandbox/messagemedia/replies``. A message to a magic
+outcome number (:mod:`smsclients_sandbox.magic`) ends ``undeliverable``, or stays ``enroute``
+until its delay has passed; :meth:`MessageMedia.finish` ends one at once (the inbox's buttons).
+Every status change is kept in the message's ``history`` for the inbox.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+from smsclients_sandbox import magic
 from smsclients_sandbox.state import State, iso_z, parse_timestamp
 from smsclients_sandbox.surfaces import Surface
 from smsclients_sandbox.wire import Call, Operation, ProviderError, Reply, dig
@@ -20,6 +24,7 @@ MESSAGES = "mm.msg"
 IN_FLIGHT = "mm.inflight"
 REPORTS = "mm.dr"
 REPLIES = "mm.reply"
+REPLY_LOG = "mm.reply.log"  # every reply ever injected (confirming removes them from REPLIES)
 CHECK_LIMIT = 100
 NEXT_STATUS = {"queued": "enroute", "enroute": "delivered"}
 ECHOED = (
@@ -79,6 +84,9 @@ class MessageMedia:
                 "message": stored,
                 "account": account,
                 "scheduled_at": scheduled_at.timestamp() if future and scheduled_at else None,
+                "history": [{"status": stored["status"], "at": iso_z(now)}],
+                "outcome": magic.outcome(item.get("destination_number")),
+                "due": now.timestamp() + magic.DELAY_S,
             }
             self.state.store.put(MESSAGES, message_id, doc)
             self.state.store.put(IN_FLIGHT, message_id, {"id": message_id})
@@ -136,16 +144,35 @@ class MessageMedia:
                     self.state.store.put(MESSAGES, message_id, doc)
                     continue
                 following = NEXT_STATUS.get(message["status"])
+                if following == "delivered" and doc.get("outcome") == "undeliverable":
+                    following = "undeliverable"
+                elif following == "delivered" and doc.get("outcome") == "delayed":
+                    if self.state.now().timestamp() < float(doc.get("due") or 0):
+                        continue  # still on its way
                 if following is None:
                     if message["status"] != "scheduled":
                         self.state.store.delete(IN_FLIGHT, message_id)
                     continue
                 message["status"] = following
+                doc.setdefault("history", []).append({"status": following, "at": iso_z(self.state.now())})
                 self.state.store.put(MESSAGES, message_id, doc)
                 if following not in NEXT_STATUS:
                     self.state.store.delete(IN_FLIGHT, message_id)
                 if message.get("delivery_report") is True:
                     self._report(doc, following)
+
+    def finish(self, message_id: str, status: str) -> dict[str, Any]:
+        """End a message now with ``status`` (``delivered``, ``failed``, ...), with its delivery report."""
+        doc = self.state.store.get(MESSAGES, message_id.lower())
+        if doc is None:
+            raise ProviderError(404, "Resource not found.")
+        doc["message"]["status"] = status
+        doc.setdefault("history", []).append({"status": status, "at": iso_z(self.state.now())})
+        self.state.store.put(MESSAGES, doc["message"]["message_id"], doc)
+        self.state.store.delete(IN_FLIGHT, doc["message"]["message_id"])
+        if doc["message"].get("delivery_report") is True:
+            self._report(doc, status)
+        return dict(doc["message"])
 
     def _report(self, doc: dict[str, Any], status: str) -> None:
         message = doc["message"]
@@ -218,6 +245,7 @@ class MessageMedia:
                 reply[key] = original[key]
         reply["vendor_account_id"] = {"vendor_id": "MessageMedia", "account_id": account}
         self.state.store.put(REPLIES, reply["reply_id"], reply)
+        self.state.store.put(REPLY_LOG, reply["reply_id"], reply)
         callback = payload.get("callback_url")
         self.state.callbacks.messagemedia_reply(reply, explicit=callback if isinstance(callback, str) else None)
         return reply
