@@ -16,6 +16,7 @@ import asyncio
 import json
 import logging
 from datetime import timedelta
+from typing import Any
 
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
@@ -144,7 +145,7 @@ class SandboxApp:
         except (FaultHeaderError, RealisticHeaderError) as exc:
             await _send_plain(send, 400, f"{exc}\n")
             return
-        note = {
+        note: dict[str, Any] = {
             "surface": match.surface.name,
             "provider": match.surface.provider,
             "method": request.method,

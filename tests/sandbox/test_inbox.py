@@ -22,8 +22,8 @@ ROOT = Path(__file__).resolve().parents[2]
 FR_FROM = "12012673227"  # an account number of the seed (S001)
 BW_FROM = "+19195551212"
 ERROR_CASES = sorted(set(magic.ERROR_NUMBERS.values()))
-NUMBER_OF = {case: number for number, case in magic.ERROR_NUMBERS.items()}
-OUTCOME_NUMBER = {name: number for number, name in magic.OUTCOME_NUMBERS.items()}
+NUMBER_OF: dict[str, str] = {case: number for number, case in magic.ERROR_NUMBERS.items()}
+OUTCOME_NUMBER: dict[str, str] = {name: number for number, name in magic.OUTCOME_NUMBERS.items()}
 
 
 @pytest.fixture(scope="module")
@@ -47,8 +47,8 @@ def _send(sb: SandboxHandle, surface: str, to: str) -> httpx.Response:
             return http.post("/v2.1/messages", content=json.dumps(body), headers=FR_JSON)
         if surface == "bandwidth-messaging-v1":
             return http.post("/users/u-1/messages", json={"from": BW_FROM, "to": "+" + to, "text": "hi"})
-        body = {"messages": [{"content": "hi", "destination_number": "+" + to, "delivery_report": True}]}
-        return http.post("/v1/messages", json=body)
+        message: dict[str, Any] = {"content": "hi", "destination_number": "+" + to, "delivery_report": True}
+        return http.post("/v1/messages", json={"messages": [message]})
 
 
 SURFACES = ["flowroute-messages-v2", "flowroute-v2", "bandwidth-messaging-v1", "messagemedia-messages-v1"]
@@ -94,13 +94,13 @@ def test_the_typed_clients_raise_the_typed_error(sb: SandboxHandle) -> None:
         with pytest.raises(RateLimitError):
             fr.messages.send(to="15005550004", from_=FR_FROM, body="hi", max_retries=0)
     token, bw_secret = sb.credentials["bandwidth-messaging-v1"]
-    with BandwidthClient("u-1", token, bw_secret, base_url=sb.base_urls["bandwidth-messaging-v1"]) as bw:
-        with pytest.raises(PermissionDeniedError, match="opted out"):
-            bw.messages.send(from_=BW_FROM, to="+15005550003", text="hi")
+    bw = BandwidthClient("u-1", token, bw_secret, base_url=sb.base_urls["bandwidth-messaging-v1"])
+    with bw, pytest.raises(PermissionDeniedError, match="opted out"):
+        bw.messages.send(from_=BW_FROM, to="+15005550003", text="hi")
     key, secret = sb.credentials["messagemedia-messages-v1"]
-    with MessageMediaClient(key, secret, base_url=sb.base_urls["messagemedia-messages-v1"]) as mm:
-        with pytest.raises(BadRequestError, match="not a valid phone number"):
-            mm.messages.send([{"content": "hi", "destination_number": "+15005550001"}])
+    mm = MessageMediaClient(key, secret, base_url=sb.base_urls["messagemedia-messages-v1"])
+    with mm, pytest.raises(BadRequestError, match="not a valid phone number"):
+        mm.messages.send([{"content": "hi", "destination_number": "+15005550001"}])
 
 
 def _status(sb: SandboxHandle, surface: str, response: httpx.Response) -> str:

@@ -53,7 +53,7 @@ def snapshot(app: SandboxApp) -> dict[str, Any]:
     _bandwidth(app, add)
 
     ordered = sorted(conversations.values(), key=lambda c: (c["provider"], c["account"], c["own"], c["handset"]))
-    unmatched = []
+    unmatched: list[dict[str, Any]] = []
     for delivery in app.state.callbacks.dispatcher.deliveries():
         home = next((c for c in ordered if any(m["id"] in delivery["body"] for m in c["messages"])), None)
         (home["callbacks"] if home else unmatched).append(delivery)

@@ -251,8 +251,16 @@ class Bandwidth:
 
 # What an outbound message's delivery fields are for each outcome (deliveryCode values: the spec).
 DELIVERY_STATES: dict[magic.Outcome, dict[str, Any]] = {
-    "delivered": {"deliveryState": "delivered", "deliveryCode": 0, "deliveryDescription": "Message delivered to carrier"},
-    "undeliverable": {"deliveryState": "not-delivered", "deliveryCode": 720, "deliveryDescription": "Invalid destination"},
+    "delivered": {
+        "deliveryState": "delivered",
+        "deliveryCode": 0,
+        "deliveryDescription": "Message delivered to carrier",
+    },
+    "undeliverable": {
+        "deliveryState": "not-delivered",
+        "deliveryCode": 720,
+        "deliveryDescription": "Invalid destination",
+    },
     "delayed": {"deliveryState": "waiting", "deliveryCode": 0, "deliveryDescription": "Waiting for delivery"},
 }
 CALLBACK_FIELDS = ("callbackUrl", "callbackHttpMethod", "callbackTimeout", "fallbackUrl")

@@ -144,11 +144,11 @@ class MessageMedia:
                     self.state.store.put(MESSAGES, message_id, doc)
                     continue
                 following = NEXT_STATUS.get(message["status"])
-                if following == "delivered" and doc.get("outcome") == "undeliverable":
+                outcome = doc.get("outcome") if following == "delivered" else None
+                if outcome == "undeliverable":
                     following = "undeliverable"
-                elif following == "delivered" and doc.get("outcome") == "delayed":
-                    if self.state.now().timestamp() < float(doc.get("due") or 0):
-                        continue  # still on its way
+                elif outcome == "delayed" and self.state.now().timestamp() < float(doc.get("due") or 0):
+                    continue  # still on its way
                 if following is None:
                     if message["status"] != "scheduled":
                         self.state.store.delete(IN_FLIGHT, message_id)
