@@ -247,3 +247,31 @@ def test_the_wheel_ships_every_file_of_the_page() -> None:
     static = ROOT / "sandbox" / "smsclients_sandbox" / "inbox"
     shipped = {p for pattern in patterns for p in static.glob(pattern)}
     assert shipped == {p for p in (static / "static").iterdir() if p.is_file()}
+
+
+def test_the_command_prints_the_inbox_url_and_opens_it(tmp_path: Path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    opened = tmp_path / "opened.txt"
+    fake_browser = tmp_path / "browser.py"
+    fake_browser.write_text(f"import sys, pathlib\npathlib.Path({str(opened)!r}).write_text(sys.argv[1])\n")
+    env = {**os.environ, "BROWSER": f"{sys.executable} {fake_browser} %s", "PYTHONPATH": os.pathsep.join(sys.path)}
+    command = [sys.executable, "-m", "smsclients_sandbox", "--port", "0", "--open", "--log-level", "warning"]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        assert process.stderr is not None
+        line = process.stderr.readline()
+        found = re.match(r"inbox: (http://127\.0\.0\.1:\d+/) ", line)
+        assert found is not None, line
+        deadline = time.monotonic() + 60  # generous: a busy machine; ends as soon as the browser was started
+        while not opened.exists() and time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.05)
+        assert opened.read_text() == found.group(1)
+        assert httpx.get(found.group(1)).status_code == 200
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
