@@ -91,6 +91,24 @@ def test_a_fault_rate_switched_on_in_the_page_fails_the_next_send(page: Any, san
         fr.messages.send(to=FR_TO, from_=FR_FROM, body="accepted again", max_retries=0)
 
 
+def test_realistic_mode_a_queued_fault_and_reset_from_the_page(page: Any, sandbox: SandboxHandle) -> None:
+    for enabled in (True, False):
+        with page.expect_response("**/_sandbox/realistic") as answered:
+            page.set_checked("#realistic", enabled)
+        assert answered.value.ok and sandbox.app.realistic is enabled
+    page.click("#fail-next")
+    page.locator("#fault-state", has_text="1 queued").wait_for()
+    with _bandwidth(sandbox) as bw, pytest.raises(RateLimitError):
+        bw.messages.send(from_=BW_FROM, to=BW_TO, text="refused once", max_retries=0)
+    with _bandwidth(sandbox) as bw:
+        bw.messages.send(from_=BW_FROM, to=BW_TO, text="then accepted")
+    page.locator("button.conversation[data-provider=bandwidth]").wait_for()
+    page.click("#reset")
+    page.locator("#conversations .empty").wait_for()
+    assert sandbox.stats()["accepted_total"] == 0
+    assert page.evaluate("window.__sameDocument") is True
+
+
 def test_magic_numbers_are_listed_and_their_outcomes_shown(page: Any, sandbox: SandboxHandle) -> None:
     page.click("summary:has-text('Magic numbers')")
     for case in ("invalid-number", "unroutable", "opted-out", "rate-limited", "carrier-rejected", "delayed"):
