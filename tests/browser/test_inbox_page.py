@@ -68,7 +68,13 @@ def test_a_reply_typed_in_the_page_reaches_the_apps_webhook_verified(page: Any, 
             mm.messages.send([{"content": "Reply STOP to opt out", "destination_number": MM_TO, "callback_url": url}])
         page.wait_for_selector("button.conversation[data-provider=messagemedia]")
         _open(page, "messagemedia", MM_TO)
-        page.fill("#reply-text", "STOP")
+        page.fill("#reply-text", "ST")
+        with _messagemedia(sandbox) as mm:  # a live update while the reply is being typed
+            mm.messages.send([{"content": "One more thing", "destination_number": MM_TO, "callback_url": url}])
+        page.locator(".bubble.out", has_text="One more thing").wait_for()
+        assert page.input_value("#reply-text") == "ST"
+        assert page.evaluate("document.activeElement && document.activeElement.id") == "reply-text"
+        page.type("#reply-text", "OP")
         page.click("#reply-send")
         page.locator(".bubble.in", has_text="STOP").wait_for()
         [event] = inbox.wait(lambda events: [e for e in events if isinstance(e, InboundMessage)], 1)

@@ -99,6 +99,26 @@ function callbackCard(d) {
   );
 }
 
+function threadSkeleton(section) {
+  // Built once and then only filled in, so a reply being typed keeps its focus while updates arrive.
+  const input = el("input", { id: "reply-text", "aria-label": "reply text", required: true });
+  const form = el("form", { id: "reply-form", className: "reply" }, input, el("button", { id: "reply-send", type: "submit" }, "send as handset"));
+  form.addEventListener("submit", async (event) => {
+    event.preventDefault();
+    const current = view.conversations.find((x) => x.key === form.dataset.key);
+    const text = input.value;
+    if (!current || !text) return;
+    await post(current.reply.path, { ...current.reply.payload, [current.reply.text_field]: text });
+    input.value = "";
+  });
+  section.replaceChildren(
+    el("div", { id: "thread-head", className: "phone-head" }),
+    el("div", { id: "thread-messages", className: "messages" }),
+    form,
+    el("details", { id: "thread-callbacks", open: true }),
+  );
+}
+
 function renderThread() {
   const section = document.getElementById("thread");
   const c = view.conversations.find((x) => x.key === selected);
@@ -106,23 +126,16 @@ function renderThread() {
     section.replaceChildren(el("p", { className: "empty" }, "Pick a conversation."));
     return;
   }
-  let form = document.getElementById("reply-form");
-  if (!form || form.dataset.key !== c.key) {
-    const input = el("input", { id: "reply-text", placeholder: `reply as ${c.handset}`, "aria-label": "reply text", required: true });
-    form = el("form", { id: "reply-form", className: "reply", "data-key": c.key }, input, el("button", { id: "reply-send", type: "submit" }, "send as handset"));
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const current = view.conversations.find((x) => x.key === form.dataset.key);
-      const text = input.value;
-      if (!current || !text) return;
-      await post(current.reply.path, { ...current.reply.payload, [current.reply.text_field]: text });
-      input.value = "";
-    });
+  if (!document.getElementById("reply-form")) threadSkeleton(section);
+  const form = document.getElementById("reply-form");
+  if (form.dataset.key !== c.key) {
+    form.dataset.key = c.key;
+    document.getElementById("reply-text").value = "";
+    document.getElementById("reply-text").placeholder = `reply as ${c.handset}`;
   }
-  const head = el("div", { className: "phone-head" }, el("strong", {}, c.handset), ` (handset) ⇄ ${c.own} · ${c.provider} · account ${c.account}`);
-  const messages = el("div", { className: "messages" }, c.messages.map(bubble));
-  const callbacks = el("details", { open: true }, el("summary", {}, `Callbacks (${c.callbacks.length})`), c.callbacks.map(callbackCard));
-  section.replaceChildren(head, messages, form, callbacks);
+  document.getElementById("thread-head").replaceChildren(el("strong", {}, c.handset), ` (handset) ⇄ ${c.own} · ${c.provider} · account ${c.account}`);
+  document.getElementById("thread-messages").replaceChildren(...c.messages.map(bubble));
+  document.getElementById("thread-callbacks").replaceChildren(el("summary", {}, `Callbacks (${c.callbacks.length})`), ...c.callbacks.map(callbackCard));
 }
 
 function renderSide() {
@@ -171,7 +184,12 @@ function render() {
 function connect() {
   const live = document.getElementById("live");
   const source = new EventSource("/_sandbox/inbox/events");
-  source.addEventListener("view", (event) => { view = JSON.parse(event.data); render(); });
+  source.addEventListener("view", (event) => {
+    const next = JSON.parse(event.data);
+    if (view && next.version === view.version && JSON.stringify(next) === JSON.stringify(view)) return;
+    view = next;
+    render();
+  });
   source.onopen = () => { live.dataset.state = "live"; live.textContent = "live"; };
   source.onerror = () => { live.dataset.state = "connecting"; live.textContent = "reconnecting…"; };
 }
