@@ -275,3 +275,42 @@ def test_the_command_prints_the_inbox_url_and_opens_it(tmp_path: Path) -> None:
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=30)
+
+
+@pytest.mark.parametrize("provider", ["flowroute", "bandwidth"])
+def test_marking_failed_sends_the_providers_receipt_callback(sb: SandboxHandle, provider: str) -> None:
+    hook = "http://127.0.0.1:9/dlr"  # nothing listens: the attempts are recorded all the same
+    if provider == "flowroute":
+        body = {"to": "12066418000", "from": FR_FROM, "body": "hi", "dlr_callback": hook}
+        with client(sb, "flowroute-v2") as http:
+            sent = http.post("/v2.1/messages", content=json.dumps(body), headers=FR_JSON)
+        request = {"provider": "flowroute", "id": sent.json()["data"]["id"], "outcome": "failed"}
+        final, event = "undelivered", "dlr"
+    else:
+        item = {"from": BW_FROM, "to": "+15550002", "text": "hi", "callbackUrl": hook, "receiptRequested": "all"}
+        with client(sb, "bandwidth-messaging-v1") as http:
+            sent = http.post("/users/u-9/messages", json=item)
+        message_id = sent.headers["Location"].rsplit("/", 1)[1]
+        request = {"provider": "bandwidth", "id": message_id, "user_id": "u-9", "outcome": "failed"}
+        final, event = "not-delivered", "status"
+    before = len(sb.callbacks())
+    marked = httpx.post(sb.url + "/_sandbox/messages/outcome", json=request)
+    assert marked.status_code == 200
+    assert final in json.dumps(marked.json())
+    receipts = [d for d in sb.callbacks()[before:] if d["event"] == event]
+    assert len(receipts) == 1 and final in receipts[0]["body"]
+    assert sb.stats()["spec_violations"] == 0  # the receipt matches the spec's webhook schema
+
+
+@pytest.mark.parametrize("backend", ["memory", "sqlite"])
+def test_stores_list_their_collections_by_prefix(tmp_path: Path, backend: str) -> None:
+    from smsclients_sandbox.storage import open_store
+
+    store = open_store(str(tmp_path / "s.sqlite") if backend == "sqlite" else None)
+    store.put("bw.msg:u-1", "a", {"x": 1})
+    store.put("bw.msg:u-2", "b", {"x": 2})
+    store.put("mm.msg", "c", {"x": 3})
+    assert sorted(store.kinds("bw.msg:")) == ["bw.msg:u-1", "bw.msg:u-2"]
+    store.delete("bw.msg:u-2", "b")
+    assert store.kinds("bw.msg:") == ["bw.msg:u-1"]
+    store.close()
