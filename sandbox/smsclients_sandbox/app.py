@@ -92,7 +92,7 @@ class SandboxApp:
         self.router = Router(operations)
         self.control = control.build(self)
         self.realistic = options.realistic  # switched at run time by POST /_sandbox/realistic
-        self.journal = inbox.Journal()
+        self.journal = self.state.journal
         self.inbox = inbox.build(self)
         self.initialise()
         quiet_reset_logs()

@@ -448,6 +448,15 @@ class Callbacks:
         if errors:
             self.state.stats.spec_violation()
             log.error("SANDBOX BUG: a %s callback violates %s: %s", surface.name, component, " | ".join(errors))
+            self.state.journal.note(
+                surface=surface.name,
+                provider=surface.provider,
+                method="CALLBACK",
+                path=component,
+                operation=None,
+                status=None,
+                spec_violation=" | ".join(errors),
+            )
 
     def close(self) -> None:
         self.dispatcher.close()

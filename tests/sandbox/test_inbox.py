@@ -314,3 +314,15 @@ def test_stores_list_their_collections_by_prefix(tmp_path: Path, backend: str) -
     store.delete("bw.msg:u-2", "b")
     assert store.kinds("bw.msg:") == ["bw.msg:u-1"]
     store.close()
+
+
+def test_spec_violations_and_faults_are_flagged_in_the_request_log(sb: SandboxHandle) -> None:
+    from smsclients_sandbox.surfaces import MESSAGEMEDIA_V1
+
+    sb.fail_next("503")
+    assert _send(sb, "flowroute-v2", "12066418000").status_code == 503
+    sb.app.state.callbacks._check(MESSAGEMEDIA_V1, "MessageMediaReplyWebhook", {"reply_id": 1})  # a sandbox bug
+    requests = httpx.get(sb.url + "/_sandbox/inbox/view").json()["requests"]
+    assert [r["fault"] for r in requests if r["method"] == "POST"] == ["503"]
+    [violation] = [r for r in requests if r.get("spec_violation")]
+    assert violation["method"] == "CALLBACK" and violation["path"] == "MessageMediaReplyWebhook"

@@ -29,7 +29,6 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from smsclients_sandbox.inbox.guard import TOKEN_HEADER, refusal
-from smsclients_sandbox.inbox.journal import Journal
 from smsclients_sandbox.inbox.view import snapshot
 from smsclients_sandbox.wire import ProviderError
 
@@ -151,4 +150,4 @@ async def _json(request: Request) -> Any:
         return None
 
 
-__all__ = ["TOKEN_HEADER", "Journal", "build"]
+__all__ = ["TOKEN_HEADER", "build"]

@@ -144,7 +144,7 @@ function renderSide() {
     const flags = [r.fault && `fault ${r.fault}`, r.magic && `magic ${r.magic}`, r.spec_violation && `SPEC VIOLATION: ${r.spec_violation}`].filter(Boolean);
     const kind = r.spec_violation ? "violation" : r.fault ? "fault" : r.magic ? "magic" : "";
     return el("li", { className: `request ${kind}`, "data-status": r.status ?? "reset" },
-      `${time(r.at)} ${r.method} ${r.path} → ${r.status ?? "connection reset"} `,
+      `${time(r.at)} ${r.method} ${r.path} → ${r.status ?? (r.fault ? "connection reset" : "—")} `,
       flags.length ? el("span", { className: "flag" }, flags.join(" · ")) : null);
   }));
   document.getElementById("orphan-callbacks").replaceChildren(...view.callbacks.map(callbackCard));

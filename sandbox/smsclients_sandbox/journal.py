@@ -1,8 +1,9 @@
 """What the sandbox answered, most recent last: the inbox page's request log and change counter.
 
 Every API request is noted (status, operation, any injected fault, magic number or spec
-violation); every request at all, API or control, bumps :attr:`Journal.version`, which the
-page's event stream watches (with the callback counters) to know when to send a new view.
+violation), and so is a callback that violates its spec; every request at all, API or control,
+bumps :attr:`Journal.version`, which the page's event stream watches (with the callback
+counters) to know when to send a new view.
 """
 
 from __future__ import annotations
