@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 from smsclients_sandbox import SandboxHandle, running
@@ -18,7 +18,7 @@ from smsclients_sandbox import SandboxHandle, running
 TIMEOUT_MS = 30_000  # generous: the machine may be busy; every wait ends as soon as its condition holds
 
 
-def _unavailable(reason: str) -> None:
+def _unavailable(reason: str) -> NoReturn:
     if os.environ.get("CI", "").lower() == "true":
         pytest.fail(f"browser tests cannot run in CI: {reason}", pytrace=False)
     pytest.skip(reason)
