@@ -223,13 +223,14 @@ class SandboxApp:
                 # (several operations declare no 4xx for them; see sandbox/README.md).
                 return errors.render(surface, _request_error(surface, problems))
 
+        # A Bandwidth batch is answered item by item, so its handler checks each item itself.
         for number in magic.destinations(op.operation_id, parsed if not isinstance(parsed, list) else []):
             case = magic.error_case(number)
             if case is not None:
                 reply = errors.render(surface, magic.provider_error(surface, case, number))
                 reply.notes["magic"] = f"{number}: {case}"
                 if case == "rate-limited":
-                    reply.headers["Retry-After"] = "1"
+                    reply.headers["Retry-After"] = str(self.faults.options.retry_after_s)
                     return reply  # the fault injector's answer, which the specs leave undeclared
                 return self._checked(request, op, spec_request, reply)
 
