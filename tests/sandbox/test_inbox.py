@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -239,14 +238,6 @@ def _next_view(lines: Iterator[str]) -> dict[str, Any]:
         if line.startswith("data: "):
             return dict(json.loads(line[len("data: ") :]))
     raise AssertionError("the stream ended")
-
-
-def test_the_wheel_ships_every_file_of_the_page() -> None:
-    with (ROOT / "pyproject.toml").open("rb") as handle:
-        patterns = tomllib.load(handle)["tool"]["setuptools"]["package-data"]["smsclients_sandbox.inbox"]
-    static = ROOT / "sandbox" / "smsclients_sandbox" / "inbox"
-    shipped = {p for pattern in patterns for p in static.glob(pattern)}
-    assert shipped == {p for p in (static / "static").iterdir() if p.is_file()}
 
 
 def test_the_command_prints_the_inbox_url_and_opens_it(tmp_path: Path) -> None:
