@@ -17,7 +17,6 @@ from smsclients_sandbox import SandboxHandle, magic, running
 
 from tests.sandbox.helpers import FR_JSON, client
 
-ROOT = Path(__file__).resolve().parents[2]
 FR_FROM = "12012673227"  # an account number of the seed (S001)
 BW_FROM = "+19195551212"
 ERROR_CASES = sorted(set(magic.ERROR_NUMBERS.values()))
