@@ -151,10 +151,10 @@ function renderSide() {
   const magic = document.getElementById("magic");
   if (!magic.childElementCount) {
     magic.append(el("table", { className: "magic" },
-      el("tr", {}, el("th", {}, "number"), el("th", {}, "case"), el("th", {}, "flowroute"), el("th", {}, "bandwidth"), el("th", {}, "messagemedia")),
-      view.magic.errors.map((e) => el("tr", { "data-magic": e.case }, el("td", {}, e.number), el("td", {}, e.case),
-        ["flowroute", "bandwidth", "messagemedia"].map((p) => el("td", {}, `${e.providers[p].status} ${e.providers[p].message}`)))),
-      view.magic.outcomes.map((o) => el("tr", { "data-magic": o.outcome }, el("td", {}, o.number), el("td", {}, o.outcome), el("td", { colspan: 3 }, o.description))),
+      el("tr", {}, el("th", {}, "send to"), el("th", {}, "and get")),
+      view.magic.errors.map((e) => el("tr", { "data-magic": e.case }, el("td", {}, e.number),
+        el("td", {}, el("strong", {}, e.case), ["flowroute", "bandwidth", "messagemedia"].map((p) => el("div", {}, `${p}: ${e.providers[p].status} ${e.providers[p].message}`))))),
+      view.magic.outcomes.map((o) => el("tr", { "data-magic": o.outcome }, el("td", {}, o.number), el("td", {}, el("strong", {}, o.outcome), el("div", {}, o.description)))),
     ));
   }
 }
