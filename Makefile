@@ -14,7 +14,7 @@ empty :=
 space := $(empty) $(empty)
 export PYTHONPATH := $(subst $(space),:,$(SOURCE_ROOTS))
 
-.PHONY: help venv regenerate check coverage bump status test lint pytest demo sandbox bench soak fuzz requirements dist wheel-smoke clean
+.PHONY: help venv regenerate check coverage bump status test lint pytest browser demo sandbox bench soak fuzz requirements dist wheel-smoke clean
 
 help:
 	@echo "make demo        run every documented flow against the local sandbox (main job)"
@@ -23,7 +23,8 @@ help:
 	@echo "make check       fail if clients/ or the lock differ from the pinned specs, or docs/coverage.md is stale"
 	@echo "make coverage    write docs/coverage.md (every operation: spec, modern, legacy, sandbox)"
 	@echo "make bump NAME=flowroute-v2 VERSION=1.1.0   bump a spec's info.version and regenerate"
-	@echo "make sandbox     run the local provider sandbox in the foreground"
+	@echo "make sandbox     run the local provider sandbox in the foreground (its inbox page: the root URL)"
+	@echo "make browser     install Debian's chromium for tests/browser when missing (as root)"
 	@echo "make bench | soak | fuzz   benchmarks and the long reliability runs"
 	@echo "make dist        build the wheel and sdist into dist/ and check them (twine check)"
 	@echo "make wheel-smoke install the wheel in a fresh venv outside the tree and use it (CI runs it)"
@@ -62,8 +63,16 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check $(PY_SOURCES)
 	$(BIN)/mypy $(PY_SOURCES)
 
-pytest: $(STAMP)
+pytest: $(STAMP) browser
 	$(BIN)/python -m pytest -q
+
+# The inbox page's browser tests (tests/browser) drive Debian's Chromium through Playwright; never a
+# downloaded browser. Installed here when missing and we are root; otherwise say how.
+browser:
+	@command -v chromium >/dev/null 2>&1 || command -v chromium-browser >/dev/null 2>&1 || \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	  else echo "chromium is missing: apt-get install chromium (tests/browser skip without it, and fail in CI)"; fi
 
 test: check lint pytest
 

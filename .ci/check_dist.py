@@ -40,6 +40,9 @@ def _wheel_problems(wheel: Path) -> list[str]:
         "smsclients_sandbox/__init__.py",
         "smsclients_sandbox/pytest_plugin.py",
         "smsclients_sandbox/py.typed",
+        "smsclients_sandbox/inbox/static/index.html",  # the inbox page ships with the sandbox (no CDN)
+        "smsclients_sandbox/inbox/static/inbox.css",
+        "smsclients_sandbox/inbox/static/inbox.js",
         f"{dist_info}/licenses/LICENSE",
     }
     problems += [f"{wheel.name}: missing {name}" for name in sorted(expected - names)]

@@ -21,6 +21,10 @@ or from Python (tests, the demo)::
 In a pytest suite, the ``sms_sandbox`` fixture (:mod:`smsclients_sandbox.pytest_plugin`) does this
 for you and points the clients' environment variables at it.
 
+The root URL (``http://HOST:PORT/``, ``--open`` opens it) is a live web inbox of every message,
+receipt, callback and request (:mod:`smsclients_sandbox.inbox`); magic destination numbers
+(:mod:`smsclients_sandbox.magic`) produce every documented error and delivery outcome.
+
 Surfaces (base URL = what a generated client is given):
 
     flowroute-messages-v2     http://HOST:PORT/flowroute/v2

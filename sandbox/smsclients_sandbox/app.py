@@ -4,7 +4,10 @@ Order per request: route -> faults (429/503/latency/reset-before) -> auth -> par
 request validation -> handler -> response validation -> reset-after -> send. Faults sit in
 front like a provider's edge (a 429 never reaches auth); auth comes before validation like at
 the providers (a bad request with bad credentials is a 401/403). ``/_sandbox/*`` is served by
-:mod:`smsclients_sandbox.control` without auth or faults.
+:mod:`smsclients_sandbox.control` without auth or faults; ``/`` and ``/_sandbox/inbox/*`` by
+:mod:`smsclients_sandbox.inbox` (the web inbox), which also guards the control API against
+cross-site requests. A send to a magic number (:mod:`smsclients_sandbox.magic`) is answered
+with its error after validation, instead of the handler.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.types import Receive, Scope, Send
 
-from smsclients_sandbox import control, errors
+from smsclients_sandbox import control, errors, inbox, magic
 from smsclients_sandbox.accepted import AcceptedRequests, accepted_requests
 from smsclients_sandbox.auth import Authenticator, AuthError
 from smsclients_sandbox.faults import (
@@ -116,6 +119,9 @@ class SandboxApp:
         }
         self.router = Router(operations)
         self.control = control.build(self)
+        self.realistic = options.realistic  # switched at run time by POST /_sandbox/realistic
+        self.journal = self.state.journal
+        self.inbox = inbox.build(self)
         self.initialise()
         quiet_reset_logs()
 
@@ -134,6 +140,8 @@ class SandboxApp:
         self.state.callbacks.reset()
         self.faults = FaultInjector(self.options.faults, self.options.seed)
         self.state.clock_offset = timedelta(0)
+        self.realistic = self.options.realistic
+        self.journal.reset()
         self.initialise()
 
     def set_fault_rates(self, faults: FaultOptions) -> None:
@@ -150,8 +158,8 @@ class SandboxApp:
         if scope["type"] != "http":
             return
         path: str = scope["path"]
-        if path == "/_sandbox" or path.startswith("/_sandbox/"):
-            await self.control(scope, receive, send)
+        if path == "/" or path == "/_sandbox" or path.startswith("/_sandbox/"):
+            await self.inbox(scope, receive, send)  # the page, and the control API behind its guard
             return
         match = self.router.resolve(scope["method"], path)
         if match is None:
@@ -161,21 +169,33 @@ class SandboxApp:
         body = await request.body()
         try:
             plan = self.faults.plan(request.headers.get(FAULT_HEADER))
-            realistic = realistic_wanted(self.options.realistic, request.headers.get(REALISTIC_HEADER))
+            realistic = realistic_wanted(self.realistic, request.headers.get(REALISTIC_HEADER))
         except (FaultHeaderError, RealisticHeaderError) as exc:
             await _send_plain(send, 400, f"{exc}\n")
             return
+        note: dict[str, Any] = {
+            "surface": match.surface.name,
+            "provider": match.surface.provider,
+            "method": request.method,
+            "path": path,
+            "operation": match.operation.operation_id if match.operation else None,
+        }
         if plan.latency_ms:
             self.state.stats.fault("latency")
+            note["latency_ms"] = plan.latency_ms
             await asyncio.sleep(plan.latency_ms / 1000)
         if plan.reset_before:
             self.state.stats.fault("reset-before")
+            self.journal.note(**note, status=None, fault="reset-before")
             await _reset(send, None)
         if plan.status is not None:
             self.state.stats.fault(str(plan.status))
+            self.journal.note(**note, status=plan.status, fault=str(plan.status))
             await self._send(send, match.surface, _fault_reply(match.surface, plan))
             return
         reply = self.handle(match, request, body, realistic=realistic)
+        fault = "reset-after" if plan.reset_after else "stall-after" if plan.stall_after_ms else None
+        self.journal.note(**note, status=reply.status, fault=fault, **reply.notes)
         if plan.reset_after:
             self.state.stats.fault("reset-after")
             await _reset(send, reply)
@@ -237,6 +257,17 @@ class SandboxApp:
                 # (several operations declare no 4xx for them; see sandbox/README.md).
                 return errors.render(surface, _request_error(surface, problems))
 
+        # A Bandwidth batch is answered item by item, so its handler checks each item itself.
+        for number in magic.destinations(op.operation_id, parsed if not isinstance(parsed, list) else []):
+            case = magic.error_case(number)
+            if case is not None:
+                reply = errors.render(surface, magic.provider_error(surface, case, number))
+                reply.notes["magic"] = f"{number}: {case}"
+                if case == "rate-limited":
+                    reply.headers["Retry-After"] = str(self.faults.options.retry_after_s)
+                    return reply  # the fault injector's answer, which the specs leave undeclared
+                return self._checked(request, op, spec_request, reply)
+
         call = Call(
             surface=surface,
             operation_id=op.operation_id,
@@ -287,7 +318,9 @@ class SandboxApp:
             " | ".join(violations),
         )
         error = ProviderError(500, "Sandbox bug: the response violated the spec. " + " | ".join(violations))
-        return errors.render(surface, error)
+        bug = errors.render(surface, error)
+        bug.notes["spec_violation"] = " | ".join(violations)
+        return bug
 
     @staticmethod
     def _signed_paths(request: Request, match: Match) -> list[str]:

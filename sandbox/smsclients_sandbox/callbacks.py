@@ -128,6 +128,7 @@ class Delivery:
     """Headers of the receiver's choosing (a MessageMedia webhook's ``headers``)."""
     attempts: list[dict[str, Any]] = field(default_factory=list)
     state: str = "pending"
+    signature_headers: dict[str, str] = field(default_factory=dict)  # of the last signed attempt
 
     def describe(self) -> dict[str, Any]:
         return {
@@ -139,6 +140,7 @@ class Delivery:
             "state": self.state,
             "attempts": [{**a, "url": redact(a["url"])} for a in self.attempts],
             "body": self.body.decode("utf-8", errors="replace"),
+            "signature_headers": dict(self.signature_headers),
         }
 
 
@@ -237,6 +239,7 @@ class Dispatcher:
                 if delivery is None or generation != self._generation:
                     continue
                 self._in_flight += 1
+            started = time.monotonic()
             try:
                 status, error = loop.run_until_complete(self._attempt(client, delivery, url))
             finally:
@@ -245,7 +248,7 @@ class Dispatcher:
                     self._cond.notify_all()
             with self._cond:
                 if generation == self._generation:
-                    self._settle(delivery, url, status, error)
+                    self._settle(delivery, url, status, error, time.monotonic() - started)
                 self._cond.notify_all()
 
     async def _attempt(self, client: httpx.AsyncClient, delivery: Delivery, url: str) -> tuple[int | None, str | None]:
@@ -264,7 +267,9 @@ class Dispatcher:
                 )
                 if delivery.sign:
                     path = request.url.raw_path.decode("ascii")
-                    request.headers.update(self.signer.headers(f"{delivery.method} {path} HTTP/1.1", delivery.body))
+                    signed = self.signer.headers(f"{delivery.method} {path} HTTP/1.1", delivery.body)
+                    request.headers.update(signed)
+                    delivery.signature_headers = dict(signed)  # shown in the inbox
                 # The status is all that counts; the body is never read, so a dripping body costs nothing.
                 response = await client.send(request, auth=auth, stream=True)
                 await response.aclose()
@@ -274,9 +279,12 @@ class Dispatcher:
         except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
             return None, type(exc).__name__
 
-    def _settle(self, delivery: Delivery, url: str, status: int | None, error: str | None) -> None:
+    def _settle(
+        self, delivery: Delivery, url: str, status: int | None, error: str | None, duration_s: float = 0.0
+    ) -> None:
         """Record an attempt, then finish, retry later, or fall back (caller holds the lock)."""
-        delivery.attempts.append({"url": url, "status": status, "error": error, "at": time.time()})
+        attempt = {"url": url, "status": status, "error": error, "at": time.time(), "ms": round(duration_s * 1000, 1)}
+        delivery.attempts.append(attempt)
         self._count(delivery.provider, "attempts")
         if _succeeded(delivery.provider, status):
             delivery.state = "delivered"
@@ -408,6 +416,13 @@ class Callbacks:
             event = webhook_payloads.bandwidth_event(message, message_uri, delivery=True)
             self._bandwidth(message, url, event, "status", delay_s=1.0)
 
+    def bandwidth_receipt(self, message: dict[str, Any], message_uri: str) -> None:
+        """A later delivery receipt of an outgoing message (its final ``deliveryState``)."""
+        url = resolve_callback_url(self.state, "bandwidth", "status", explicit=message.get("callbackUrl"))
+        if url is not None:
+            event = webhook_payloads.bandwidth_event(message, message_uri, delivery=True)
+            self._bandwidth(message, url, event, "status")
+
     def bandwidth_received(self, message: dict[str, Any], message_uri: str, *, explicit: str | None) -> str | None:
         url = resolve_callback_url(self.state, "bandwidth", "message", explicit=explicit, number=message["to"])
         if url is None:
@@ -501,6 +516,15 @@ class Callbacks:
         if errors:
             self.state.stats.spec_violation()
             log.error("SANDBOX BUG: a %s callback violates %s: %s", surface.name, component, " | ".join(errors))
+            self.state.journal.note(
+                surface=surface.name,
+                provider=surface.provider,
+                method="CALLBACK",
+                path=component,
+                operation=None,
+                status=None,
+                spec_violation=" | ".join(errors),
+            )
 
     def close(self) -> None:
         self.dispatcher.close()

@@ -10,7 +10,11 @@ import argparse
 import errno
 import logging
 import sys
+import threading
+import time
+import webbrowser
 from collections.abc import Sequence
+from typing import Any
 
 from smsclients_sandbox._extra import MissingExtraError, require_extra
 from smsclients_sandbox.callback_policy import allow_external_from_env
@@ -25,11 +29,14 @@ default credentials (Basic user:secret; MessageMedia HMAC uses the same key/secr
 
 per-request faults: header  X-Sandbox-Fault: 429 | 503 | latency=<ms> | reset-before | reset-after
                     | stall-after=<ms> | retry-after=<s> | none   (comma-separated)
+inbox page: GET /  (live view of messages, receipts, callbacks; acts through the control API)
+magic numbers: +15005550001..05 (errors), +15005550010..12 (outcomes); see the inbox or sandbox/README.md
 control endpoints (no auth): GET /_sandbox/stats, GET /_sandbox/info, POST /_sandbox/reset,
                     POST /_sandbox/faults, POST /_sandbox/clock,
                     POST /_sandbox/messagemedia/replies, POST /_sandbox/messagemedia/advance,
                     POST /_sandbox/flowroute/inbound, POST /_sandbox/bandwidth/inbound,
-                    GET /_sandbox/messagemedia/signature_key, GET /_sandbox/callbacks
+                    GET /_sandbox/messagemedia/signature_key, GET /_sandbox/callbacks,
+                    POST /_sandbox/realistic, POST /_sandbox/messages/outcome
 """
 
 
@@ -117,6 +124,7 @@ def parser(prog: str | None = None) -> argparse.ArgumentParser:
         default="SHA256",
         help="digest of the key MessageMedia webhooks are signed with (default SHA256)",
     )
+    p.add_argument("--open", action="store_true", help="open the inbox page (the root URL) in a web browser")
     p.add_argument("--log-level", default="info", choices=["critical", "error", "warning", "info", "debug"])
     p.add_argument(
         "--env",
@@ -197,9 +205,12 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
         width = max(len(name) for name in handle.base_urls)
         for name, url in handle.base_urls.items():
             print(f"{name:<{width}}  {url}")
+    print(f"inbox: {handle.url}/  (every message, receipt and callback, live)", file=sys.stderr)
     print(f"stats: {handle.url}/_sandbox/stats  (Ctrl+C to stop)", file=sys.stderr)
     sys.stdout.flush()
     server = make_server(app, args.log_level)
+    if args.open:
+        threading.Thread(target=_open_when_started, args=(server, handle.url + "/"), daemon=True).start()
     try:
         server.run(sockets=[sock])
     except KeyboardInterrupt:
@@ -208,3 +219,12 @@ def main(argv: Sequence[str] | None = None, prog: str | None = None) -> int:
         sock.close()
         app.close()
     return 0
+
+
+def _open_when_started(server: Any, url: str, limit_s: float = 30.0) -> None:
+    """Open ``url`` in the user's browser once the server accepts connections."""
+    deadline = time.monotonic() + limit_s
+    while not server.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    if server.started:
+        webbrowser.open(url)

@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 from smsclients_sandbox.callback_urls import CallbackRegistry
 from smsclients_sandbox.callbacks import Callbacks
 from smsclients_sandbox.ids import Ids
+from smsclients_sandbox.journal import Journal
 from smsclients_sandbox.options import SandboxOptions
 from smsclients_sandbox.stats import Stats
 from smsclients_sandbox.storage import Store
@@ -21,6 +22,7 @@ class State:
         self.store = store
         self.ids = Ids(options.seed, store)
         self.stats = Stats(store)
+        self.journal = Journal()  # what the inbox page lists: requests, faults, spec violations
         self.callback_urls = CallbackRegistry(store)  # set through the Flowroute API
         # Moved forward by POST /_sandbox/clock, so tests can let scheduled messages fall due;
         # back to zero on reset. HMAC date checks keep the real clock (clients sign with it).

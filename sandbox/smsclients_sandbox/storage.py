@@ -38,6 +38,9 @@ class Store(Protocol):
     def counters(self, prefix: str) -> dict[str, int]:
         """All counters whose name starts with ``prefix``."""
 
+    def kinds(self, prefix: str) -> list[str]:
+        """Names of the non-empty collections that start with ``prefix``, in no particular order."""
+
     def clear(self) -> None: ...
 
     def close(self) -> None: ...
@@ -73,6 +76,9 @@ class MemoryStore:
 
     def counters(self, prefix: str) -> dict[str, int]:
         return {k: v for k, v in self._counters.items() if k.startswith(prefix)}
+
+    def kinds(self, prefix: str) -> list[str]:
+        return [k for k, docs in self._docs.items() if docs and k.startswith(prefix)]
 
     def clear(self) -> None:
         self._docs.clear()
@@ -144,6 +150,11 @@ class SqliteStore:
         with self._lock:
             rows = self._db.execute("SELECT name, value FROM counters").fetchall()
         return {str(n): int(v) for n, v in rows if str(n).startswith(prefix)}
+
+    def kinds(self, prefix: str) -> list[str]:
+        with self._lock:
+            rows = self._db.execute("SELECT DISTINCT kind FROM docs").fetchall()
+        return [str(r[0]) for r in rows if str(r[0]).startswith(prefix)]
 
     def clear(self) -> None:
         with self._lock:

@@ -43,6 +43,8 @@ class Reply:
     """True for responses without a body (201 Location, 204, MessageMedia 200/202)."""
     media_type: str | None = None
     """Content type of the body when it is not the surface's (Flowroute's Porting API is plain JSON)."""
+    notes: dict[str, str] = field(default_factory=dict)
+    """What the inbox's request log shows about this answer (a magic number, a spec violation); never sent."""
 
 
 class ProviderError(Exception):

@@ -465,7 +465,8 @@ def test_no_hand_written_check_matches_only_a_prefix() -> None:
         f"{path.relative_to(OVERLAYS)}:{number}"
         for path in sorted(OVERLAYS.rglob("*.py"))
         for number, line in enumerate(path.read_text().splitlines(), 1)
-        if re.search(r"(?<!full)match\(", line) and "fullmatch(" not in line
+        if re.search(r"(?<!full)match\(", line)
+        and "fullmatch(" not in line
         # A tokenizer stepping through a header matches at an explicit position; that is no check of a value.
         and not re.search(r"\.match\(\w+, position\)", line)
     ]

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import logging
+import re
 import socket
 import threading
 import warnings
@@ -200,7 +201,11 @@ def test_a_cross_site_read_is_refused_and_same_origin_use_works(sandbox: Any) ->
         assert raw.get("/_sandbox/stats", headers={"Origin": "http://evil.example"}).status_code == 403
         own = {"Origin": sandbox.url, "Sec-Fetch-Site": "same-origin"}
         assert raw.get("/_sandbox/stats", headers=own).status_code == 200
-        assert raw.post("/_sandbox/reset", json={}, headers=own).status_code == 200
+        # A browser's change must come from the inbox page itself: same origin and the page's token.
+        assert raw.post("/_sandbox/reset", json={}, headers=own).status_code == 403
+        token = re.search(r'name="sandbox-token" content="([^"]+)"', raw.get("/").text)
+        assert token is not None
+        assert raw.post("/_sandbox/reset", json={}, headers={**own, "X-Sandbox-Token": token[1]}).status_code == 200
         assert raw.post("/_sandbox/reset", json={}).status_code == 200  # a script or test: no Origin at all
     sandbox.reset()  # the handle's own calls pass
 

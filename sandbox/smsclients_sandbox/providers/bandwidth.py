@@ -11,6 +11,10 @@ uploaded to this sandbox (``…/users/{userId}/media/{name}``): a name that is n
 refused. Events without a URL of their own go to the application of the number
 (:mod:`.bandwidth_numbers`): an outgoing message's to its ``from`` number's application, an
 inbound one to its ``to`` number's; an inbound message with nowhere to go is filed as an error.
+
+A message to a magic number (:mod:`smsclients_sandbox.magic`) fails with its error (in a batch, that item only),
+ends ``not-delivered`` or stays ``waiting`` until its delay has passed (settled when it is read);
+:meth:`Bandwidth.finish` ends one at once (the inbox's buttons).
 """
 
 from __future__ import annotations
@@ -19,10 +23,11 @@ import math
 from typing import Any
 from urllib.parse import quote, unquote, urlencode
 
+from smsclients_sandbox import errors, magic
 from smsclients_sandbox.providers.bandwidth_account import BandwidthAccount
 from smsclients_sandbox.providers.bandwidth_numbers import BandwidthNumbers
 from smsclients_sandbox.state import State, iso_z, parse_timestamp
-from smsclients_sandbox.surfaces import Surface
+from smsclients_sandbox.surfaces import BANDWIDTH_V1, Surface
 from smsclients_sandbox.validation import SpecValidator
 from smsclients_sandbox.wire import Call, Operation, ProviderError, Reply
 
@@ -101,9 +106,7 @@ class Bandwidth:
         message.update(
             {
                 "receiptRequested": item.get("receiptRequested") or "none",
-                "deliveryState": "delivered",
-                "deliveryCode": 0,
-                "deliveryDescription": "Message delivered to carrier",
+                **DELIVERY_STATES[magic.outcome(item.get("to")) or "delivered"],
                 "skipMMSCarrierValidation": True,
             }
         )
@@ -111,11 +114,13 @@ class Bandwidth:
             if item.get(key) is not None:
                 message[key] = item[key]
         user_id = call.path_params["userId"]
-        self._save(user_id, message)
+        uri = self._url(call, message_id)
+        due = self.state.now().timestamp() + magic.DELAY_S if message["deliveryState"] == "waiting" else None
+        callback = {k: item[k] for k in CALLBACK_FIELDS if item.get(k) is not None}
+        self._save(user_id, message, uri=uri, due=due, callback=callback)
         self.state.stats.accepted(self.surface.name, item.get("text"))
         product = "mms-out" if message["media"] else "sms-out"
         self.account.charge(user_id, product, number=message["from"], resourceId=message_id)
-        uri = self._url(call, message_id)
         # The message's own callback settings win; else its number's application receives the events.
         own = {key: item[key] for key in ("callbackUrl", "callbackHttpMethod") if item.get(key) is not None}
         routing = {**self._routing(user_id, message["from"]), **own} if not own.get("callbackUrl") else own
@@ -141,9 +146,43 @@ class Bandwidth:
             message["text"] = text
         return message_id, message
 
-    def _save(self, user_id: str, message: dict[str, Any]) -> None:
+    def _save(
+        self,
+        user_id: str,
+        message: dict[str, Any],
+        *,
+        uri: str = "",
+        due: float | None = None,
+        callback: dict[str, Any] | None = None,
+    ) -> None:
         doc = {"seq": self.state.ids.sequence(f"bw:{user_id}"), "at": self.state.now().timestamp(), "message": message}
+        if uri:
+            doc |= {"uri": uri, "due": due, "callback": callback or {}}
         self.state.store.put(_kind(user_id), message["id"], doc)
+
+    def _settled(self, user_id: str, doc: dict[str, Any]) -> dict[str, Any]:
+        """A delayed message whose delay has passed is delivered now (with its receipt callback)."""
+        due = doc.get("due")
+        if due is not None and self.state.now().timestamp() >= float(due):
+            return self._finish(user_id, doc, "delivered")
+        return doc
+
+    def finish(self, user_id: str, message_id: str, delivered: bool) -> dict[str, Any]:
+        """End an outbound message now: ``delivered`` or ``not-delivered``, with its receipt callback."""
+        doc = self.state.store.get(_kind(user_id), message_id)
+        if doc is None or doc["message"].get("direction") != "out":
+            raise ProviderError(404, f"Message {message_id} not found", kind="message-not-found")
+        return dict(self._finish(user_id, doc, "delivered" if delivered else "undeliverable")["message"])
+
+    def _finish(self, user_id: str, doc: dict[str, Any], outcome: magic.Outcome) -> dict[str, Any]:
+        doc["message"].update(DELIVERY_STATES[outcome])
+        doc["due"] = None
+        doc.setdefault("finished_at", iso_z(self.state.now(), 0))
+        self.state.store.put(_kind(user_id), doc["message"]["id"], doc)
+        if doc["message"].get("receiptRequested") == "all":
+            message = {**doc["message"], **(doc.get("callback") or {})}
+            self.state.callbacks.bandwidth_receipt(message, str(doc.get("uri") or ""))
+        return doc
 
     def inject_inbound(self, payload: Any, base_url: str) -> dict[str, Any]:
         """A message from the network to one of the user's numbers, sent to the callback URL (sandbox hook).
@@ -202,7 +241,10 @@ class Bandwidth:
         results: list[dict[str, Any]] = []
         for item in items:
             errors = self.schemas.schema_errors("SendMessageRequest", item)
-            if errors:
+            case = magic.error_case(item.get("to")) if isinstance(item, dict) and not errors else None
+            if case is not None:
+                results.append({"result": "error", "error": _magic_error(item["to"], case)})
+            elif errors:
                 results.append(
                     {
                         "result": "error",
@@ -222,7 +264,7 @@ class Bandwidth:
         doc = self.state.store.get(_kind(call.path_params["userId"]), call.path_params["messageId"])
         if doc is None:
             raise ProviderError(404, f"Message {call.path_params['messageId']} not found", kind="message-not-found")
-        return Reply(200, doc["message"])
+        return Reply(200, self._settled(call.path_params["userId"], doc)["message"])
 
     def redact(self, call: Call) -> Reply:
         """Empty the message's text; the record (and everything else in it) stays (BW-docs)."""
@@ -246,7 +288,8 @@ class Bandwidth:
         high = _bound(q.get("toDateTime"), "toDateTime")
         cursor_param = "sortKeyGT" if order == "asc" else "sortKeyLT"
         cursor = _cursor(q.get(cursor_param))
-        docs = self.state.store.scan(_kind(call.path_params["userId"]))
+        user_id = call.path_params["userId"]
+        docs = [self._settled(user_id, d) for d in self.state.store.scan(_kind(user_id))]
         if order == "desc":
             docs.reverse()
         selected = []
@@ -272,6 +315,29 @@ class Bandwidth:
             url = f"{self._messages_url(call)}?{urlencode(params)}"
             headers["Link"] = f'<{url}>; rel="next"'
         return Reply(200, [d["message"] for d in page], headers=headers)
+
+
+# What an outbound message's delivery fields are for each outcome (deliveryCode values: the spec).
+DELIVERY_STATES: dict[magic.Outcome, dict[str, Any]] = {
+    "delivered": {
+        "deliveryState": "delivered",
+        "deliveryCode": 0,
+        "deliveryDescription": "Message delivered to carrier",
+    },
+    "undeliverable": {
+        "deliveryState": "not-delivered",
+        "deliveryCode": 720,
+        "deliveryDescription": "Invalid destination",
+    },
+    "delayed": {"deliveryState": "waiting", "deliveryCode": 0, "deliveryDescription": "Waiting for delivery"},
+}
+CALLBACK_FIELDS = ("callbackUrl", "callbackHttpMethod", "callbackTimeout", "fallbackUrl")
+
+
+def _magic_error(number: str, case: magic.ErrorCase) -> dict[str, Any]:
+    """A batch item's error object for a magic error number (the single send's body, as an item)."""
+    body = errors.render(BANDWIDTH_V1, magic.provider_error(BANDWIDTH_V1, case, number)).body
+    return {"category": body["category"], "code": body["code"], "message": body["message"], "details": []}
 
 
 def is_batch(body: Any) -> bool:

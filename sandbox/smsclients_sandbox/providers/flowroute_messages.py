@@ -7,6 +7,9 @@ the complete, final record. Message sets (v2 and v2.1) list newest first, paged 
 ``links.next``. A v2.1 send may use either documented body: the JSON:API wrapper
 (``{"data": {"type": "message", "attributes": {...}}}``) or the flat attributes object; a
 message's own ``dlr_callback`` is kept with its record (``dlr_callback(record_id)``).
+A v2.1 message to a magic outcome number (:mod:`smsclients_sandbox.magic`) ends ``undelivered``,
+or stays ``message buffered`` until its delay has passed (settled when it is looked up or
+listed); :meth:`FlowrouteMessages.finish` ends one at once (the inbox's buttons).
 """
 
 from __future__ import annotations
@@ -15,6 +18,7 @@ import math
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from smsclients_sandbox import magic
 from smsclients_sandbox.providers.flowroute_numbers import FlowrouteAccount
 from smsclients_sandbox.providers.jsonapi import page_links, paging, window, with_limit
 from smsclients_sandbox.state import State, iso_z, parse_timestamp
@@ -142,18 +146,22 @@ class FlowrouteMessages:
         now = self.state.now()
         record_id = f"mdr2-{self.state.ids.hex('mdr2')}"
         amount = MMS_NANODOLLARS if is_mms else SMS_NANODOLLARS * segments(text)
+        outcome = magic.outcome(to)
+        receipts = _receipts(now)
+        if outcome is not None and outcome != "delivered":
+            receipts = [_final_receipt(now, "undelivered" if outcome == "undeliverable" else "buffered"), receipts[-1]]
         record: dict[str, Any] = {
             "type": "message",
             "id": record_id,
             "attributes": {
                 "body": text,
-                "status": "delivered",
+                "status": receipts[0]["status"],
                 "direction": "outbound",
                 "amount_nanodollars": amount,
                 "to": to,
                 "message_encoding": encoding(text),
                 "timestamp": iso_z(now, 2),
-                "delivery_receipts": _receipts(now),
+                "delivery_receipts": receipts,
                 "amount_display": amount_display(amount),
                 "from": sender,
                 "is_mms": is_mms,
@@ -164,10 +172,12 @@ class FlowrouteMessages:
             record["relationships"] = {
                 "media": {"data": [{"type": "media", "id": f"{record_id}-{i}"} for i in range(len(media))]}
             }
-        doc = {"at": now.timestamp(), "record": record, "dlr_callback": attributes.get("dlr_callback")}
+        url = f"{call.base_url}/v2.1/messages/{record_id}"
+        doc = {"at": now.timestamp(), "record": record, "dlr_callback": attributes.get("dlr_callback"), "url": url}
+        if outcome == "delayed":
+            doc["due"] = now.timestamp() + magic.DELAY_S
         self.state.store.put(MDR2, record_id, doc)
         self.state.stats.accepted(self.v21.name, text)
-        url = f"{call.base_url}/v2.1/messages/{record_id}"
         self.state.callbacks.flowroute_sent(record, attributes.get("dlr_callback"), url)
         return Reply(202, {"data": {"type": "message", "id": record_id, "links": {"self": url}}})
 
@@ -177,7 +187,8 @@ class FlowrouteMessages:
         records: list[dict[str, Any]] = []
         if window_bounds is not None:
             low, high = window_bounds
-            records = [d["record"] for d in reversed(self.state.store.scan(MDR2)) if low <= float(d["at"]) <= high]
+            docs = [self._settled(d) for d in reversed(self.state.store.scan(MDR2))]
+            records = [d["record"] for d in docs if low <= float(d["at"]) <= high]
         params = _date_params(call, limit)
         links = page_links(
             call, "/v2.1/messages", params, offset=offset, limit=limit, total=len(records), with_self=False
@@ -238,7 +249,33 @@ class FlowrouteMessages:
         doc = self.state.store.get(MDR2, call.path_params["id"])
         if doc is None:
             raise ProviderError(404, f"No message detail record {call.path_params['id']}")
-        return Reply(200, {"data": doc["record"]})
+        return Reply(200, {"data": self._settled(doc)["record"]})
+
+    def _settled(self, doc: dict[str, Any]) -> dict[str, Any]:
+        """A delayed message whose delay has passed is delivered now (with its receipt callback)."""
+        due = doc.get("due")
+        if due is not None and self.state.now().timestamp() >= float(due):
+            return self._finish(doc, "delivered")
+        return doc
+
+    def finish(self, record_id: str, delivered: bool) -> dict[str, Any]:
+        """End an outbound v2.1 message now: delivered or undelivered, with its receipt callback."""
+        doc = self.state.store.get(MDR2, record_id)
+        if doc is None or doc["record"]["attributes"].get("direction") != "outbound":
+            raise ProviderError(404, f"No outbound message detail record {record_id}")
+        return dict(self._finish(doc, "delivered" if delivered else "undelivered")["record"])
+
+    def _finish(self, doc: dict[str, Any], status: str) -> dict[str, Any]:
+        now = self.state.now()
+        receipt = _receipts(now)[0] if status == "delivered" else _final_receipt(now, "undelivered")
+        attributes = doc["record"]["attributes"]
+        attributes["status"] = receipt["status"]
+        attributes["delivery_receipts"] = [receipt, *attributes.get("delivery_receipts", [])]
+        doc.pop("due", None)
+        self.state.store.put(MDR2, doc["record"]["id"], doc)
+        latest = {**doc["record"], "attributes": {**attributes, "delivery_receipts": [receipt]}}
+        self.state.callbacks.flowroute_sent(latest, doc.get("dlr_callback"), str(doc.get("url") or ""))
+        return doc
 
 
 def _date_window(call: Call) -> tuple[float, float] | None:
@@ -261,6 +298,25 @@ def _date_params(call: Call, limit: int) -> list[tuple[str, str]]:
     if call.query.get("end_date"):
         params.append(("end_date", call.query["end_date"]))
     return params
+
+
+def _final_receipt(now: datetime, kind: str) -> dict[str, Any]:
+    """The receipt of a message that is still buffered at the carrier, or that the carrier could not deliver."""
+    if kind == "buffered":
+        return {
+            "status": "message buffered",
+            "status_code": 1003,
+            "status_code_description": "Message accepted by Carrier",
+            "timestamp": iso_z(now, 2),
+            "level": 2,
+        }
+    return {
+        "status": "undelivered",
+        "status_code": 1007,
+        "status_code_description": "Message could not be delivered to handset",
+        "timestamp": iso_z(now, 2),
+        "level": 2,
+    }
 
 
 def _receipts(now: datetime) -> list[dict[str, Any]]:

@@ -11,6 +11,10 @@ Accounts: the ``Account`` header may name the key's own account or one of :data:
 any other is refused with a 403, as the provider refuses an account the key may not act for.
 Each account has a prepaid credit count (``GET /v1/messaging/credits``) that every accepted
 message decrements.
+
+A message to a magic outcome number (:mod:`smsclients_sandbox.magic`) ends ``undeliverable``, or stays ``enroute``
+until its delay has passed; :meth:`MessageMedia.finish` ends one at once (the inbox's buttons).
+Every status change is kept in the message's ``history`` for the inbox.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
+from smsclients_sandbox import magic
 from smsclients_sandbox.state import State, iso_z, parse_timestamp
 from smsclients_sandbox.surfaces import Surface
 from smsclients_sandbox.wire import Call, Handler, Operation, ProviderError, Reply, dig
@@ -28,6 +33,7 @@ IN_FLIGHT = "mm.inflight"
 REPORTS = "mm.dr"
 REPLIES = "mm.reply"
 CREDITS = "mm.credits"
+REPLY_LOG = "mm.reply.log"  # every reply ever injected (confirming removes them from REPLIES)
 CHECK_LIMIT = 100
 # Sub-accounts of the sandbox's key: the names MM-docs use in its examples (Sub-accounts section
 # and vendor_account_id). Any other Account header is a foreign account.
@@ -120,6 +126,9 @@ class MessageMedia:
                 "message": stored,
                 "account": account,
                 "scheduled_at": scheduled_at.timestamp() if future and scheduled_at else None,
+                "history": [{"status": stored["status"], "at": iso_z(now)}],
+                "outcome": magic.outcome(item.get("destination_number")),
+                "due": now.timestamp() + magic.DELAY_S,
             }
             self.state.store.put(MESSAGES, message_id, doc)
             self.state.store.put(IN_FLIGHT, message_id, {"id": message_id})
@@ -181,16 +190,35 @@ class MessageMedia:
                 following = NEXT_STATUS.get(message["status"])
                 if message["status"] == "queued" and self.blocked(doc["account"], message["destination_number"]):
                     following = "rejected"  # an opted-out number: a delivery report, never a delivery
+                outcome = doc.get("outcome") if following == "delivered" else None
+                if outcome == "undeliverable":
+                    following = "undeliverable"
+                elif outcome == "delayed" and self.state.now().timestamp() < float(doc.get("due") or 0):
+                    continue  # still on its way
                 if following is None:
                     if message["status"] != "scheduled":
                         self.state.store.delete(IN_FLIGHT, message_id)
                     continue
                 message["status"] = following
+                doc.setdefault("history", []).append({"status": following, "at": iso_z(self.state.now())})
                 self.state.store.put(MESSAGES, message_id, doc)
                 if following not in NEXT_STATUS:
                     self.state.store.delete(IN_FLIGHT, message_id)
                 if message.get("delivery_report") is True:
                     self._report(doc, following)
+
+    def finish(self, message_id: str, status: str) -> dict[str, Any]:
+        """End a message now with ``status`` (``delivered``, ``failed``, ...), with its delivery report."""
+        doc = self.state.store.get(MESSAGES, message_id.lower())
+        if doc is None:
+            raise ProviderError(404, "Resource not found.")
+        doc["message"]["status"] = status
+        doc.setdefault("history", []).append({"status": status, "at": iso_z(self.state.now())})
+        self.state.store.put(MESSAGES, doc["message"]["message_id"], doc)
+        self.state.store.delete(IN_FLIGHT, doc["message"]["message_id"])
+        if doc["message"].get("delivery_report") is True:
+            self._report(doc, status)
+        return dict(doc["message"])
 
     def _report(self, doc: dict[str, Any], status: str) -> None:
         message = doc["message"]
@@ -265,6 +293,7 @@ class MessageMedia:
                 reply[key] = original[key]
         reply["vendor_account_id"] = {"vendor_id": "MessageMedia", "account_id": account}
         self.state.store.put(REPLIES, reply["reply_id"], reply)
+        self.state.store.put(REPLY_LOG, reply["reply_id"], reply)
         callback = payload.get("callback_url")
         self.state.callbacks.messagemedia_reply(reply, explicit=callback if isinstance(callback, str) else None)
         for listener in self.listeners:
