@@ -82,6 +82,7 @@ class Resource:
     drains: list[dict[str, str]] = field(default_factory=list)
     definitions: list[str] = field(default_factory=list)  # module-level source: ops, builders, parsers
     models: set[str] = field(default_factory=set)
+    bulk: str = ""  # the x-bulk methods, when this resource has send_many
 
 
 def _doc(*parts: str) -> str:
@@ -429,6 +430,46 @@ class _Planner:
         )
 
 
+# Top-level extensions the runtime reads (specs/CONVENTIONS.md, "On the document"): carried as data.
+RUNTIME_EXTENSIONS = ("x-rate-limits", "x-bulk")
+
+
+def _plain(value: Any, where: str) -> Any:
+    """``value`` as plain JSON data (str, int, float, bool, None, lists, str-keyed dicts), else SpecError."""
+    if value is None or isinstance(value, str | bool | int | float):
+        if isinstance(value, float) and value != value:  # NaN has no literal
+            raise SpecError(f"{where}: NaN is not allowed")
+        return value
+    if isinstance(value, list | tuple):
+        return [_plain(item, f"{where}[{index}]") for index, item in enumerate(value)]
+    if isinstance(value, Mapping):
+        if not all(isinstance(key, str) for key in value):
+            raise SpecError(f"{where}: keys must be strings")
+        return {key: _plain(item, f"{where}.{key}") for key, item in sorted(value.items())}
+    raise SpecError(f"{where}: {type(value).__name__} is not JSON data")
+
+
+def runtime_extensions(raw: Mapping[str, Any]) -> str:
+    """The Python literal of the document's runtime extensions (``repr`` of plain data: always valid source)."""
+    carried = {name: _plain(raw[name], name) for name in RUNTIME_EXTENSIONS if name in raw}
+    return repr(carried)
+
+
+def _bulk_resource(bulk: Any, resources: Mapping[str, Resource]) -> None:
+    """Mark the resource that gets ``send_many``: the one holding the x-bulk methods."""
+    if not isinstance(bulk, Mapping) or not (bulk.get("single") or bulk.get("batch")):
+        raise SpecError("x-bulk needs a single and/or a batch method name")
+    names = [bulk[key] for key in ("batch", "single") if bulk.get(key)]
+    for resource in resources.values():
+        methods = {method.name for method in resource.methods}
+        if all(name in methods for name in names):
+            if "max" in bulk and (isinstance(bulk["max"], bool) or not isinstance(bulk["max"], int) or bulk["max"] < 1):
+                raise SpecError("x-bulk max must be a positive integer")
+            resource.bulk = ", ".join(f"{key} {bulk[key]}" for key in ("single", "batch", "max") if key in bulk)
+            return
+    raise SpecError(f"x-bulk: no resource has the methods {names}")
+
+
 def render_resources(raw: Mapping[str, Any], package_dir: Path, marker: str) -> None:
     """Write ``resources/`` into a freshly generated package (formatting happens afterwards)."""
     planner = _Planner(raw)
@@ -445,6 +486,9 @@ def render_resources(raw: Mapping[str, Any], package_dir: Path, marker: str) -> 
     (out / "_runtime.py").write_text(marker + environment.get_template("_runtime.py.jinja").render(), "utf-8")
     emitter = planner.emitter
     resources = [planner.resources[tag] for tag in sorted(planner.resources)]
+    bulk = raw.get("x-bulk")
+    if bulk is not None:
+        _bulk_resource(bulk, planner.resources)
     (out / "_schemas.py").write_text(
         marker
         + environment.get_template("_schemas.py.jinja").render(
@@ -487,7 +531,9 @@ def render_resources(raw: Mapping[str, Any], package_dir: Path, marker: str) -> 
     (out / "__init__.py").write_text(
         marker
         + environment.get_template("resources_init.py.jinja").render(
-            resources=resources, typed_dicts=sorted(f"{class_name(name)}Params" for name in emitter.typed_dicts)
+            resources=resources,
+            typed_dicts=sorted(f"{class_name(name)}Params" for name in emitter.typed_dicts),
+            extensions=runtime_extensions(raw),
         ),
         "utf-8",
     )

@@ -18,7 +18,7 @@ from typing import Any, Final, Generic
 from urllib.parse import urlsplit
 
 import httpx
-from bandwidth_messaging_v1_client.resources import AsyncMessages, AsyncResources, Messages, Resources
+from bandwidth_messaging_v1_client.resources import EXTENSIONS, AsyncMessages, AsyncResources, Messages, Resources
 
 from .auth import BasicAuth
 from .errors import ErrorDetails, InputError, MalformedResponseError
@@ -100,6 +100,7 @@ BANDWIDTH = Provider(
         before={"send": _single, "send_request": _single, "send_batch": _batch},
         after={"send_batch": _one_result_per_message},
     ),
+    EXTENSIONS,
 )
 
 

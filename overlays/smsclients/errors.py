@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, TypeVar, cast
+from typing import Any, Protocol, TypeVar, cast
 
 import httpx
 
@@ -272,7 +272,10 @@ class UnprocessableEntityError(APIError):
 
 
 class RateLimitError(APIError):
-    """HTTP 429 after the retries were used up; ``retry_after`` is the server's hint in seconds, if any."""
+    """The provider refused the request as too fast (HTTP 429, or what its spec's ``x-rate-limits``
+    names, e.g. Bandwidth's 403 ``message-rate-limit``), after the retries were used up. The request
+    was not accepted, so sending it again later is safe; ``retry_after`` is the server's hint in
+    seconds (``Retry-After`` or a reset time such as ``X-RateLimit-Reset``), if any."""
 
     retry_after: float | None = None
 
@@ -396,11 +399,26 @@ def _safe_details(parse_body: ErrorBodyParser, body: object | None) -> ErrorDeta
     return details if isinstance(details, ErrorDetails) else ErrorDetails(None)
 
 
-def api_error_from_response(response: httpx.Response, *, provider: str, parse_body: ErrorBodyParser) -> APIError:
+class RateLimitSignals(Protocol):
+    """What :func:`api_error_from_response` asks of a provider's rate-limit rules (:mod:`smsclients.ratelimits`)."""
+
+    def matches(self, status: int, code: str | None) -> bool: ...
+    def wait(self, headers: httpx.Headers) -> float | None: ...
+
+
+def api_error_from_response(
+    response: httpx.Response,
+    *,
+    provider: str,
+    parse_body: ErrorBodyParser,
+    rate_limits: RateLimitSignals | None = None,
+) -> APIError:
     """Build the typed APIError for an error response. Never raises for any body content.
 
     The message is the provider's (via ``parse_body``) when the body is JSON of the documented shape;
-    else the first 200 characters of the body text; else the HTTP reason phrase.
+    else the first 200 characters of the body text; else the HTTP reason phrase. ``rate_limits``
+    (the provider's, from its spec) says which answers are a :class:`RateLimitError` besides a 429
+    (Bandwidth: a 403 with ``message-rate-limit``) and which headers give ``retry_after``.
     """
     raw = _response_body(response)
     text = _decode_text(response, raw)
@@ -428,8 +446,13 @@ def api_error_from_response(response: httpx.Response, *, provider: str, parse_bo
         "url": str(request.url) if request is not None else "",
     }
     error_class = status_error_class(response.status_code)
+    if rate_limits is not None and rate_limits.matches(response.status_code, parsed.code):
+        error_class = RateLimitError
     if issubclass(error_class, RateLimitError):
-        kwargs["retry_after"] = parse_retry_after(response.headers.get("retry-after"))
+        if rate_limits is not None:
+            kwargs["retry_after"] = rate_limits.wait(response.headers)
+        else:
+            kwargs["retry_after"] = parse_retry_after(response.headers.get("retry-after"))
     if issubclass(error_class, RedirectError):
         return _redirect_error(response, kwargs)
     return error_class(message, **kwargs)

@@ -29,6 +29,7 @@ from .http import (
 )
 from .lifecycle import AsyncClosable, Closable
 from .pagination import same_origin
+from .ratelimits import RateLimits
 from .retries import RetryPolicy
 from .runtime import AsyncRuntime, Hooks, SyncRuntime
 
@@ -50,6 +51,13 @@ class Provider:
     parse_error: ErrorBodyParser
     default_base_url: str
     hooks: Hooks = field(default_factory=Hooks)
+    # The generated package's ``EXTENSIONS`` (its spec's x-rate-limits, x-bulk).
+    extensions: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def rate_limits(self) -> RateLimits:
+        """What the spec says about rate limits (:mod:`smsclients.ratelimits`)."""
+        return RateLimits.from_extensions(self.extensions)
 
     def settings(self, **given: str | None) -> tuple[str, ...]:
         """The given settings in order, each ``None`` read from ``<PROVIDER>_<NAME>`` (:mod:`smsclients.config`)."""
@@ -68,6 +76,7 @@ class Provider:
             "provider": self.name,
             "parse_error": self.parse_error,
             "policy": retry or RetryPolicy(),
+            "rate_limits": self.rate_limits,
         }
 
 

@@ -17,9 +17,11 @@ from collections.abc import Callable
 from typing import Any, ClassVar, Generic
 
 import httpx
+from flowroute_messages_v2_client.resources import EXTENSIONS as MESSAGES_V2_EXTENSIONS
 from flowroute_messages_v2_client.resources import AsyncMessages as AsyncMessagesV2
 from flowroute_messages_v2_client.resources import Messages as MessagesV2
 from flowroute_v2_client.resources import (
+    EXTENSIONS,
     AsyncMessages,
     AsyncNumbers,
     AsyncResources,
@@ -99,8 +101,8 @@ def _mms_rules(request: Any) -> Any:
     return request
 
 
-FLOWROUTE = Provider(PROVIDER, parse_error_body, DEFAULT_BASE_URL, Hooks(before={"send": _mms_rules}))
-MESSAGES_V2 = Provider(PROVIDER, parse_error_body, DEFAULT_BASE_URL)
+FLOWROUTE = Provider(PROVIDER, parse_error_body, DEFAULT_BASE_URL, Hooks(before={"send": _mms_rules}), EXTENSIONS)
+MESSAGES_V2 = Provider(PROVIDER, parse_error_body, DEFAULT_BASE_URL, extensions=MESSAGES_V2_EXTENSIONS)
 
 
 def _open_roots(

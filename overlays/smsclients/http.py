@@ -34,6 +34,7 @@ from .auth import RESIGN_EXTENSION, RequestSigner
 from .client_transport import network_async_transport, network_transport
 from .errors import ClientStateError, ErrorBodyParser, InputError, InsecureURLError
 from .pooling import PartitionedAsyncTransport
+from .ratelimits import DEFAULT_RATE_LIMITS, RateLimits
 from .redaction import redact_url
 from .responses import CheckedResponse, raise_unless_success
 from .retries import AsyncRetryTransport, RetryPolicy, RetryTransport
@@ -485,6 +486,7 @@ def build_http_client(
     transport: httpx.BaseTransport | None = None,
     headers: Mapping[str, str] | None = None,
     verify: bool = True,
+    rate_limits: RateLimits = DEFAULT_RATE_LIMITS,
     http_client: httpx.Client | None = None,
 ) -> ProviderClient:
     """An ``httpx.Client`` for one provider facade; reuse it for every call (keep-alive) and close it with the facade.
@@ -493,6 +495,8 @@ def build_http_client(
     ``httpx.HTTPTransport(proxy=...)``); ``http_client`` sends through a client you built instead
     (see :mod:`smsclients.client_transport`). Without either, environment proxy variables are not
     read because an explicit transport is always installed. ``verify`` applies only when neither is given.
+    ``rate_limits`` (from the provider's spec) says which answers are rate limits and when to come
+    back (:mod:`smsclients.ratelimits`).
     """
 
     _check_settings(policy, transport, httpx.BaseTransport, auth)
@@ -500,12 +504,14 @@ def build_http_client(
     def raise_for_status(response: httpx.Response) -> None:
         if not 200 <= response.status_code < 300:
             response.read()
-            raise_unless_success(response, provider=provider, parse_body=parse_error)
+            raise_unless_success(response, provider=provider, parse_body=parse_error, rate_limits=rate_limits)
 
     return ProviderClient(
         base_url=require_secure_url(base_url),
         auth=auth,
-        transport=RetryTransport(network_transport(transport, http_client, verify), policy),
+        transport=RetryTransport(
+            network_transport(transport, http_client, verify), policy, rate_limits=rate_limits, parse_error=parse_error
+        ),
         timeout=policy.timeout,
         headers=_default_headers(headers),
         on_response=raise_for_status,
@@ -523,6 +529,7 @@ def build_async_http_client(
     transport: httpx.AsyncBaseTransport | None = None,
     headers: Mapping[str, str] | None = None,
     verify: bool = True,
+    rate_limits: RateLimits = DEFAULT_RATE_LIMITS,
     http_client: httpx.AsyncClient | None = None,
 ) -> AsyncProviderClient:
     """Async twin of :func:`build_http_client`."""
@@ -532,12 +539,17 @@ def build_async_http_client(
     async def raise_for_status(response: httpx.Response) -> None:
         if not 200 <= response.status_code < 300:
             await response.aread()
-            raise_unless_success(response, provider=provider, parse_body=parse_error)
+            raise_unless_success(response, provider=provider, parse_body=parse_error, rate_limits=rate_limits)
 
     return AsyncProviderClient(
         base_url=require_secure_url(base_url),
         auth=auth,
-        transport=AsyncRetryTransport(network_async_transport(transport, http_client, verify), policy),
+        transport=AsyncRetryTransport(
+            network_async_transport(transport, http_client, verify),
+            policy,
+            rate_limits=rate_limits,
+            parse_error=parse_error,
+        ),
         timeout=policy.timeout,
         headers=_default_headers(headers),
         on_response=raise_for_status,

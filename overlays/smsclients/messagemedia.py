@@ -17,6 +17,7 @@ from typing import Any, Final, Generic
 
 import httpx
 from messagemedia_messages_v1_client.resources import (
+    EXTENSIONS,
     AsyncDeliveryReports,
     AsyncMessages,
     AsyncReplies,
@@ -63,7 +64,7 @@ def parse_error_body(body: object) -> ErrorDetails:
     return ErrorDetails(message=message, code=None, details=details)
 
 
-MESSAGEMEDIA = Provider(PROVIDER, parse_error_body, DEFAULT_BASE_URL)
+MESSAGEMEDIA = Provider(PROVIDER, parse_error_body, DEFAULT_BASE_URL, extensions=EXTENSIONS)
 
 
 def _auth(api_key: str, api_secret: str, hmac: bool) -> RequestSigner:

@@ -21,7 +21,13 @@ from typing import Any
 
 import httpx
 
-from .errors import IDEMPOTENT_METHODS, ErrorBodyParser, MalformedResponseError, api_error_from_response
+from .errors import (
+    IDEMPOTENT_METHODS,
+    ErrorBodyParser,
+    MalformedResponseError,
+    RateLimitSignals,
+    api_error_from_response,
+)
 
 __all__ = [
     "DEFAULT_MAX_RESPONSE_BYTES",
@@ -184,7 +190,13 @@ def too_large_body(limit: int, *, status_code: int | None, method: str | None) -
     )
 
 
-def raise_unless_success(response: httpx.Response, *, provider: str, parse_body: ErrorBodyParser) -> None:
+def raise_unless_success(
+    response: httpx.Response,
+    *,
+    provider: str,
+    parse_body: ErrorBodyParser,
+    rate_limits: RateLimitSignals | None = None,
+) -> None:
     """The clients' response hook: return for a 2xx; raise the typed APIError for anything else.
 
     An error status raises its APIError subclass, a 3xx a RedirectError (redirects are never
@@ -192,4 +204,4 @@ def raise_unless_success(response: httpx.Response, *, provider: str, parse_body:
     """
     if 200 <= response.status_code < 300:
         return
-    raise api_error_from_response(response, provider=provider, parse_body=parse_body)
+    raise api_error_from_response(response, provider=provider, parse_body=parse_body, rate_limits=rate_limits)

@@ -181,6 +181,8 @@ class Runtime(Protocol):
         chunk: int,
     ) -> Drainer[ItemT]: ...
 
+    def send_many(self, resource: Any, messages: Iterable[Any], options: Mapping[str, Any]) -> Iterator[Any]: ...
+
 
 class AsyncRuntime(Protocol):
     """Sends the requests of the async resources."""
@@ -209,6 +211,10 @@ class AsyncRuntime(Protocol):
         limit: int | None,
         chunk: int,
     ) -> AsyncDrainer[ItemT]: ...
+
+    def send_many(
+        self, resource: Any, messages: Iterable[Any] | AsyncIterable[Any], options: Mapping[str, Any]
+    ) -> AsyncIterator[Any]: ...
 
 
 def next_link(value: Any) -> str | None:
