@@ -450,8 +450,19 @@ def _plain(value: Any, where: str) -> Any:
 
 
 def runtime_extensions(raw: Mapping[str, Any]) -> str:
-    """The Python literal of the document's runtime extensions (``repr`` of plain data: always valid source)."""
+    """The Python literal of the document's runtime extensions (``repr`` of plain data: always valid source).
+
+    The operations ``x-rate-limits.pacing`` names (operationIds) are also given as the names of
+    their generated methods (``methods``), which is what the runtime sees.
+    """
     carried = {name: _plain(raw[name], name) for name in RUNTIME_EXTENSIONS if name in raw}
+    pacing = carried.get("x-rate-limits", {}).get("pacing")
+    if isinstance(pacing, dict) and "operations" in pacing:
+        by_id = {op.operation_id: [method.name for method in op.methods] for op in operations(raw)}
+        unknown = [name for name in pacing["operations"] if name not in by_id]
+        if unknown:
+            raise SpecError(f"x-rate-limits.pacing names unknown operations {unknown}")
+        pacing["methods"] = sorted({method for name in pacing["operations"] for method in by_id[name]})
     return repr(carried)
 
 

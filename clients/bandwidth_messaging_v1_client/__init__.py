@@ -13,5 +13,5 @@ __all__ = (
 # The spec this package was generated from (also recorded in clients.lock.json).
 SPEC_PATH = "specs/bandwidth-messaging-v1.yaml"
 SPEC_VERSION = "1.2.0"
-SPEC_SHA256 = "267d0f44315502f32f4a9497712c3b0dc274686097903b5671d0d19c4e4ef106"
+SPEC_SHA256 = "2e0f59d899a41dab9b42ab631b25c0f3fbe15edaa26a54f92a4aa1c8d6e6e6e8"
 GENERATOR = "openapi-python-client 0.29.1"

@@ -13,5 +13,5 @@ __all__ = (
 # The spec this package was generated from (also recorded in clients.lock.json).
 SPEC_PATH = "specs/flowroute-v2.yaml"
 SPEC_VERSION = "1.2.0"
-SPEC_SHA256 = "65e459d867b81ff201ad064a14c04d1b7f399e6e82755efc00b2899d4906a4a1"
+SPEC_SHA256 = "b19e88e51a9c8ad53bbcd8a671d50a11db515123fae86fb8bedbf311124a014e"
 GENERATOR = "openapi-python-client 0.29.1"

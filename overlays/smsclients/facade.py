@@ -53,6 +53,8 @@ class Provider:
     hooks: Hooks = field(default_factory=Hooks)
     # The generated package's ``EXTENSIONS`` (its spec's x-rate-limits, x-bulk).
     extensions: Mapping[str, Any] = field(default_factory=dict)
+    # How send_many sends through this API (smsclients.sending.BulkProfile); None: no send_many.
+    bulk: Any = None
 
     @property
     def rate_limits(self) -> RateLimits:
@@ -100,6 +102,17 @@ def _base_url(value: object) -> str:
     return value.rstrip("/")
 
 
+def _pacing(provider: Provider, rate_limit: Any, account: str) -> Any:
+    if rate_limit is False:
+        return None
+    import hashlib
+
+    from .sending.pacing import pacing_plan  # here: clients without pacing never load it
+
+    digest = hashlib.sha256(account.encode("utf-8")).hexdigest()[:16]
+    return pacing_plan(rate_limit, provider.rate_limits.pacing, f"{provider.name}:{digest}")
+
+
 # What a client's constructor takes for the network, sync (httpx.BaseTransport, httpx.Client) or async.
 TransportT = TypeVar("TransportT")
 HttpClientT = TypeVar("HttpClientT")
@@ -126,12 +139,19 @@ class _ClientCore:
         transport: Any,
         http_client: Any = None,
         settings: Mapping[str, Any] | None = None,
+        rate_limit: Any = False,
+        account: str = "",
     ) -> Any:
-        """A runtime for one API root (its own HTTP client, closed with the client)."""
+        """A runtime for one API root (its own HTTP client, closed with the client).
+
+        ``rate_limit`` turns pacing on (:mod:`smsclients.sending.pacing`; None: as the environment
+        says); ``account`` names the account whose buckets the client shares (only a digest is kept).
+        """
         options = provider.http_options(_base_url(base_url), auth, retry)
+        pacing = _pacing(provider, rate_limit, account)
         http = type(self)._build(transport=transport, http_client=http_client, **options)
         self._https.append(http)
-        return type(self)._runtime(http, settings=settings, hooks=provider.hooks)
+        return type(self)._runtime(http, settings=settings, hooks=provider.hooks, bulk=provider.bulk, pacing=pacing)
 
 
 class SyncClient(_ClientCore, Closable):

@@ -27,7 +27,7 @@ import httpx
 
 from .errors import ErrorDetails, parse_retry_after
 
-__all__ = ["DEFAULT_RATE_LIMITS", "Pace", "PacingRules", "RateLimits", "RetryHeader", "Signal"]
+__all__ = ["DEFAULT_RATE_LIMITS", "Pace", "RateLimit", "PacingRules", "RateLimits", "RetryHeader", "Signal"]
 
 _HEADER_FORMATS = ("retry-after", "epoch-ms", "epoch-s")
 
@@ -76,7 +76,8 @@ class Pace:
 
 @dataclass(frozen=True)
 class PacingRules:
-    """What a spec says about pacing: the operations that send, where the messages and the sender
+    """What a spec says about pacing: the methods that send (the generated names of the operations
+    it lists), where the messages and the sender
     number are in their bodies, and the documented default rates (None: not documented)."""
 
     operations: frozenset[str] = frozenset()
@@ -136,6 +137,19 @@ class RateLimits:
 
 
 DEFAULT_RATE_LIMITS = RateLimits()
+MEMORY = "memory://"
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    """Pacing settings: ``account`` and ``sender`` rates as ``(messages, seconds)`` (None: the
+    spec's documented default), ``storage`` (``memory://`` or a ``redis://`` URL) and ``namespace``
+    (the buckets' name; clients of one account share them)."""
+
+    account: tuple[int, int] | None = None
+    sender: tuple[int, int] | None = None
+    storage: str = MEMORY
+    namespace: str | None = None
 
 
 def _pace(raw: Any) -> Pace | None:
@@ -162,7 +176,7 @@ def _parse(raw: Mapping[str, Any]) -> RateLimits:
         headers.append(header)
     pacing_raw = raw.get("pacing") or {}
     pacing = PacingRules(
-        operations=frozenset(str(name) for name in pacing_raw.get("operations", ())),
+        operations=frozenset(str(name) for name in pacing_raw.get("methods", ())),
         messages=pacing_raw.get("messages"),
         sender=pacing_raw.get("sender"),
         account=_pace(pacing_raw.get("account")),

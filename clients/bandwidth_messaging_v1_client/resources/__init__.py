@@ -21,6 +21,7 @@ EXTENSIONS: Final[Mapping[str, Any]] = {
             "operations": ["send_messages"],
             "sender": "from",
             "sender-number": {"per": 1, "rate": 1},
+            "methods": ["send", "send_batch", "send_request"],
         },
         "retry-headers": [
             {"format": "retry-after", "name": "Retry-After"},
@@ -39,7 +40,7 @@ EXTENSIONS: Final[Mapping[str, Any]] = {
             },
         ],
     },
-    "x-bulk": {"batch": "send_batch", "max": 50, "single": "send"},
+    "x-bulk": {"batch": "send_batch", "max": 50, "single": "send_request"},
 }
 
 

@@ -482,7 +482,7 @@ class Messages:
         )
 
     def send_many(self, messages: Iterable[Any], **options: Any) -> Iterator[Any]:
-        """Send many messages (x-bulk: single send, batch send_batch, max 50): lazily, in the largest batches the API takes, with bounded concurrency; yields one result per message, in order. The options and results are the runtime's (``smsclients.sending``)."""
+        """Send many messages (x-bulk: single send_request, batch send_batch, max 50): lazily, in the largest batches the API takes, with bounded concurrency; yields one result per message, in order. The options and results are the runtime's (``smsclients.sending``)."""
         return self._runtime.send_many(self, messages, options)
 
 
@@ -696,7 +696,7 @@ class AsyncMessages:
         )
 
     def send_many(self, messages: Iterable[Any] | AsyncIterable[Any], **options: Any) -> AsyncIterator[Any]:
-        """Send many messages (x-bulk: single send, batch send_batch, max 50): lazily, in the largest batches the API takes, with bounded concurrency; yields one result per message, in order. The options and results are the runtime's (``smsclients.sending``)."""
+        """Send many messages (x-bulk: single send_request, batch send_batch, max 50): lazily, in the largest batches the API takes, with bounded concurrency; yields one result per message, in order. The options and results are the runtime's (``smsclients.sending``)."""
         return self._runtime.send_many(self, messages, options)
 
 

@@ -42,7 +42,7 @@ from .routes import AsyncRoutes, AsyncRoutesWithRawResponse, Routes, RoutesWithR
 # The spec's top-level runtime extensions (x-rate-limits, x-bulk), as data for the runtime to read.
 EXTENSIONS: Final[Mapping[str, Any]] = {
     "x-rate-limits": {
-        "pacing": {"account": {"per": 1, "rate": 5}, "operations": ["send_message"], "sender": "from"},
+        "pacing": {"account": {"per": 1, "rate": 5}, "operations": ["send_message"], "methods": ["send"]},
         "retry-headers": [{"format": "retry-after", "name": "Retry-After"}],
         "signals": [{"status": 429}],
     },

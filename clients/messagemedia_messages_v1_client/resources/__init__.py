@@ -23,7 +23,12 @@ from .replies import AsyncReplies, AsyncRepliesWithRawResponse, Replies, Replies
 # The spec's top-level runtime extensions (x-rate-limits, x-bulk), as data for the runtime to read.
 EXTENSIONS: Final[Mapping[str, Any]] = {
     "x-rate-limits": {
-        "pacing": {"messages": "messages", "operations": ["send_messages"], "sender": "source_number"},
+        "pacing": {
+            "messages": "messages",
+            "operations": ["send_messages"],
+            "sender": "source_number",
+            "methods": ["send"],
+        },
         "retry-headers": [{"format": "retry-after", "name": "Retry-After"}],
         "signals": [{"status": 429}],
     },

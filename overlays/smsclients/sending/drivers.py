@@ -1,0 +1,140 @@
+"""The I/O of ``send_many``: the same steps (:class:`~.campaign.Campaign`) driven by threads or by tasks.
+
+The two drivers differ only in how they call the resource (plain call or ``await``), how they run
+requests side by side (a thread pool, an anyio task group) and how they read the input.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from .campaign import Campaign, Chunk, Window
+from .profile import BulkProfile
+from .results import SendResult
+
+__all__ = ["send_many_async", "send_many_sync"]
+
+
+def send_many_sync(
+    resource: Any, profile: BulkProfile, messages: Iterable[Any], options: Mapping[str, Any], max_cost: int | None
+) -> Iterator[SendResult]:
+    """Send ``messages`` through the sync ``resource``; one result per message, in input order."""
+    campaign = Campaign(profile, options, max_cost)
+    source = iter(messages)
+    start = 0
+    try:
+        with ThreadPoolExecutor(max_workers=campaign.concurrency, thread_name_prefix="send_many") as pool:
+            while items := list(itertools.islice(source, campaign.window_size)):
+                window = campaign.window(items, start)
+                start += len(items)
+                _reconcile_sync(resource, campaign, window)
+                for future in [pool.submit(_send_sync, resource, campaign, chunk) for chunk in campaign.chunks(window)]:
+                    future.result()
+                yield from window.results()
+    finally:
+        campaign.close()
+
+
+def _reconcile_sync(resource: Any, campaign: Campaign, window: Window) -> None:
+    plan = campaign.reconcile_queries(window)
+    if plan is None:
+        if window.reconcile:
+            campaign.reconciled(window, None)
+        return
+    method, queries = plan
+    try:
+        listed = [item for query in queries for item in getattr(resource, method)(**query)]
+    except Exception as exc:  # noqa: BLE001 -- any failure leaves the messages unknown, with why
+        campaign.reconciled(window, None, exc)
+    else:
+        campaign.reconciled(window, listed)
+
+
+def _send_sync(resource: Any, campaign: Campaign, chunk: Chunk | None) -> None:
+    while chunk is not None and chunk.slots:
+        method, args, kwargs = campaign.request(chunk)
+        try:
+            answer = getattr(resource, method)(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 -- every failure is this chunk's result (see Campaign.failed)
+            chunk = campaign.failed(chunk, exc)
+        else:
+            campaign.answered(chunk, answer)
+            chunk = None
+
+
+async def send_many_async(
+    resource: Any,
+    profile: BulkProfile,
+    messages: Iterable[Any] | AsyncIterable[Any],
+    options: Mapping[str, Any],
+    max_cost: int | None,
+) -> AsyncIterator[SendResult]:
+    """Async twin of :func:`send_many_sync` (asyncio or trio), over an async ``resource``."""
+    import anyio  # here: only async sends need it
+
+    campaign = Campaign(profile, options, max_cost)
+    source = _aiter(messages)
+    start = 0
+    try:
+        while items := await _take(source, campaign.window_size):
+            window = campaign.window(items, start)
+            start += len(items)
+            await _reconcile_async(resource, campaign, window)
+            chunks = campaign.chunks(window)
+            limiter = anyio.CapacityLimiter(campaign.concurrency)
+            async with anyio.create_task_group() as group:
+                for chunk in chunks:
+                    group.start_soon(_send_async, resource, campaign, chunk, limiter)
+            for result in window.results():
+                yield result
+    finally:
+        campaign.close()
+
+
+async def _aiter(messages: Iterable[Any] | AsyncIterable[Any]) -> AsyncIterator[Any]:
+    if isinstance(messages, AsyncIterable):
+        async for item in messages:
+            yield item
+    else:
+        for item in messages:
+            yield item
+
+
+async def _take(source: AsyncIterator[Any], count: int) -> list[Any]:
+    items = []
+    async for item in source:
+        items.append(item)
+        if len(items) >= count:
+            break
+    return items
+
+
+async def _reconcile_async(resource: Any, campaign: Campaign, window: Window) -> None:
+    plan = campaign.reconcile_queries(window)
+    if plan is None:
+        if window.reconcile:
+            campaign.reconciled(window, None)
+        return
+    method, queries = plan
+    try:
+        listed = [item for query in queries async for item in getattr(resource, method)(**query)]
+    except Exception as exc:  # noqa: BLE001
+        campaign.reconciled(window, None, exc)
+    else:
+        campaign.reconciled(window, listed)
+
+
+async def _send_async(resource: Any, campaign: Campaign, chunk: Chunk | None, limiter: Any) -> None:
+    async with limiter:
+        while chunk is not None and chunk.slots:
+            method, args, kwargs = campaign.request(chunk)
+            try:
+                answer = await getattr(resource, method)(*args, **kwargs)
+            except Exception as exc:  # noqa: BLE001
+                chunk = campaign.failed(chunk, exc)
+            else:
+                campaign.answered(chunk, answer)
+                chunk = None
