@@ -34,6 +34,7 @@ from smsclients_sandbox.providers.flowroute_messages import FlowrouteMessages
 from smsclients_sandbox.providers.flowroute_numbers import FlowrouteAccount, FlowrouteNumbers
 from smsclients_sandbox.providers.flowroute_services import FlowrouteServices
 from smsclients_sandbox.providers.messagemedia import MessageMedia
+from smsclients_sandbox.send_limits import SendLimits
 from smsclients_sandbox.realistic import REALISTIC_HEADER, RealisticHeaderError, realistic_wanted, vary
 from smsclients_sandbox.routing import Match, Router
 from smsclients_sandbox.state import State
@@ -63,6 +64,7 @@ class SandboxApp:
         self.state = State(options, self.store)
         self.auth = Authenticator(options)
         self.faults = FaultInjector(options.faults, options.seed)
+        self.send_limits = SendLimits()
         self.account = FlowrouteAccount(self.state)
         self.messagemedia = MessageMedia(self.state, MESSAGEMEDIA_V1)
         self.validators = {s.name: validator_for(s) for s in SURFACES}
@@ -99,6 +101,7 @@ class SandboxApp:
         self.store.clear()
         self.state.callbacks.reset()
         self.faults = FaultInjector(self.options.faults, self.options.seed)
+        self.send_limits.reset()
         self.state.clock_offset = timedelta(0)
         self.initialise()
 
@@ -196,6 +199,18 @@ class SandboxApp:
                 # Not checked against the spec: it cannot describe answers to requests it forbids
                 # (several operations declare no 4xx for them; see sandbox/README.md).
                 return errors.render(surface, _request_error(surface, problems))
+
+        if realistic:
+            try:
+                self.send_limits.check(surface.provider, op.operation_id, str(user), parsed)
+            except ProviderError as exc:
+                # Refused at the provider's edge, like the fault injector's 429: not checked against
+                # the spec (Flowroute's send declares no 429), and nothing is stored.
+                self.state.stats.rate_limited()
+                reply = errors.render(surface, exc)
+                if exc.status == 429:
+                    reply.headers["Retry-After"] = "1"
+                return reply
 
         call = Call(
             surface=surface,
