@@ -26,6 +26,7 @@ from ..errors import (
     SmsClientError,
 )
 from .messages import OutgoingMessage, outgoing
+from .pacing import PacingUnavailableError
 from .outbox import FAILED, PENDING, SENDING, Outbox, Row, Settle, SqliteOutbox, new_worker, retire, worker_alive
 from .profile import BulkProfile
 from .results import ACCEPTED, ELSEWHERE, UNKNOWN, RecordedError, SendResult
@@ -97,6 +98,8 @@ def classify(exc: BaseException) -> tuple[str, bool]:
     """
     if isinstance(exc, InputError):
         return FAILED, False
+    if isinstance(exc, PacingUnavailableError):
+        return FAILED, True  # stopped before the request: the run stops, the next one sends it
     if isinstance(exc, RateLimitError | ConnectionFailedError):
         return FAILED, True  # refused before it was accepted / never left: a later run sends it
     if isinstance(exc, RedirectError):
@@ -132,6 +135,7 @@ class Campaign:
         self._own_outbox = store is None or _is_path(store)
         self.campaign = self.outbox.open(profile.provider)
         self.worker = new_worker()
+        self.stopped: PacingUnavailableError | None = None  # set when sending must stop (no pacing storage)
 
     def close(self) -> None:
         retire(self.worker)
@@ -300,6 +304,8 @@ class Campaign:
                 self._settle([bad], exc, FAILED, False)  # checked before sending: nothing left the client
                 return Chunk([slot for slot in chunk.slots if slot is not bad])
         state, retry = classify(exc)
+        if isinstance(exc, PacingUnavailableError):
+            self.stopped = exc
         if state == UNKNOWN and not isinstance(exc, SmsClientError):
             logger.warning("send_many: %s while sending; outcome unknown", type(exc).__name__)
         self._settle(chunk.slots, exc, state, retry)

@@ -34,6 +34,8 @@ def send_many_sync(
                 for future in [pool.submit(_send_sync, resource, campaign, chunk) for chunk in campaign.chunks(window)]:
                     future.result()
                 yield from window.results()
+                if campaign.stopped is not None:  # no pacing storage: never send unpaced
+                    raise campaign.stopped
     finally:
         campaign.close()
 
@@ -55,6 +57,9 @@ def _reconcile_sync(resource: Any, campaign: Campaign, window: Window) -> None:
 
 def _send_sync(resource: Any, campaign: Campaign, chunk: Chunk | None) -> None:
     while chunk is not None and chunk.slots:
+        if campaign.stopped is not None:
+            chunk = campaign.failed(chunk, campaign.stopped)
+            break
         method, args, kwargs = campaign.request(chunk)
         try:
             answer = getattr(resource, method)(*args, **kwargs)
@@ -90,6 +95,8 @@ async def send_many_async(
                     group.start_soon(_send_async, resource, campaign, chunk, limiter)
             for result in window.results():
                 yield result
+            if campaign.stopped is not None:
+                raise campaign.stopped
     finally:
         campaign.close()
 
@@ -130,6 +137,9 @@ async def _reconcile_async(resource: Any, campaign: Campaign, window: Window) ->
 async def _send_async(resource: Any, campaign: Campaign, chunk: Chunk | None, limiter: Any) -> None:
     async with limiter:
         while chunk is not None and chunk.slots:
+            if campaign.stopped is not None:
+                chunk = campaign.failed(chunk, campaign.stopped)
+                break
             method, args, kwargs = campaign.request(chunk)
             try:
                 answer = await getattr(resource, method)(*args, **kwargs)
