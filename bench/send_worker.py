@@ -1,0 +1,55 @@
+"""One sending worker for the crash trials and the pacing runs (``python -m bench.send_worker``).
+
+Sends ``--count`` generated messages (each text carries a sandbox marker, so a second send of one
+shows as a duplicate) through ``send_many`` with an outbox, reading the client's settings (sandbox
+URLs, credentials) from the environment, and prints one JSON summary line at the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from collections import Counter
+from collections.abc import Iterator
+from typing import Any
+
+from smsclients import BandwidthClient, FlowrouteClient, MessageMediaClient
+
+SENDERS = {"bandwidth": "+12065550100", "flowroute": "+12012673227", "messagemedia": "+61491570157"}
+CLIENTS: dict[str, Any] = {"bandwidth": BandwidthClient, "flowroute": FlowrouteClient, "messagemedia": MessageMediaClient}
+
+
+def generated(count: int, prefix: str) -> Iterator[dict[str, str]]:
+    """``count`` distinct messages, made on the fly (never a list: memory stays flat)."""
+    for index in range(count):
+        yield {"to": f"+1206432{index % 10000:04d}", "text": f"bulk mk-{prefix}{index:08x}"}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench.send_worker")
+    parser.add_argument("--provider", choices=sorted(CLIENTS), default="bandwidth")
+    parser.add_argument("--count", type=int, required=True)
+    parser.add_argument("--outbox", required=True)
+    parser.add_argument("--prefix", default="e")
+    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--rate-limit", default=None, help="on, or a redis:// URL (default: no pacing)")
+    args = parser.parse_args(argv)
+    rate_limit: Any = False if args.rate_limit is None else (True if args.rate_limit == "on" else args.rate_limit)
+    started = time.monotonic()
+    states: Counter[str] = Counter()
+    with CLIENTS[args.provider](rate_limit=rate_limit) as client:
+        for result in client.messages.send_many(
+            generated(args.count, args.prefix),
+            from_=SENDERS[args.provider],
+            outbox=args.outbox,
+            concurrency=args.concurrency,
+        ):
+            states[result.state] += 1
+    summary = {"states": dict(states), "seconds": round(time.monotonic() - started, 3)}
+    print(json.dumps(summary), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
