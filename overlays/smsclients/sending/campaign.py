@@ -130,9 +130,7 @@ class Campaign:
         if isinstance(lease, bool) or not isinstance(lease, int | float) or lease <= 0:
             raise InputError("lease", "must be a positive number of seconds")
         self.lease = float(lease)
-        store = options.get("outbox")
-        self.outbox: Outbox = store if store is not None and not _is_path(store) else SqliteOutbox(store or ":memory:")
-        self._own_outbox = store is None or _is_path(store)
+        self.outbox, self._own_outbox = _outbox(options.get("outbox"))
         self.campaign = self.outbox.open(profile.provider)
         self.worker = new_worker()
         self.stopped: PacingUnavailableError | None = None  # set when sending must stop (no pacing storage)
@@ -323,7 +321,19 @@ class Campaign:
             slot.result = SendResult(slot.seq, slot.message, state, error=error, evidence=evidence)
 
 
-def _is_path(value: object) -> bool:
+def _outbox(store: object) -> tuple[Outbox, bool]:
+    """The outbox ``outbox=`` names (a file path, a ``redis://`` URL, an Outbox; None: in memory),
+    and whether the run opened it (so closes it)."""
     import os
 
-    return isinstance(value, str | os.PathLike)
+    if store is None:
+        return SqliteOutbox(":memory:"), True
+    if isinstance(store, str) and store.startswith(("redis://", "rediss://", "unix://")):
+        from .redis_outbox import RedisOutbox
+
+        return RedisOutbox(store), True
+    if isinstance(store, str | os.PathLike):
+        return SqliteOutbox(store), True
+    if all(callable(getattr(store, name, None)) for name in ("open", "register", "claim", "settle")):
+        return store, False  # type: ignore[return-value]
+    raise InputError("outbox", "must be a file path, a redis:// URL or an Outbox")
