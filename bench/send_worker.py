@@ -17,7 +17,11 @@ from typing import Any
 from smsclients import BandwidthClient, FlowrouteClient, MessageMediaClient
 
 SENDERS = {"bandwidth": "+12065550100", "flowroute": "+12012673227", "messagemedia": "+61491570157"}
-CLIENTS: dict[str, Any] = {"bandwidth": BandwidthClient, "flowroute": FlowrouteClient, "messagemedia": MessageMediaClient}
+CLIENTS: dict[str, Any] = {
+    "bandwidth": BandwidthClient,
+    "flowroute": FlowrouteClient,
+    "messagemedia": MessageMediaClient,
+}
 
 
 def generated(count: int, prefix: str) -> Iterator[dict[str, str]]:

@@ -56,7 +56,7 @@ def _rows(path: Path) -> Iterator[dict[str, str]]:
         if reader.fieldnames is None or not {"to", "text"} <= set(reader.fieldnames):
             raise InputError("file", "needs a header row with the columns 'to' and 'text'")
         for row in reader:
-            extra = row.pop(None, None)  # type: ignore[call-overload]
+            extra = row.pop(None, None)
             cleaned = {key: value for key, value in row.items() if value not in (None, "")}
             if extra:
                 cleaned["(unnamed column)"] = ",".join(extra)

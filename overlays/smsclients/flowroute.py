@@ -140,9 +140,7 @@ BULK = BulkProfile.from_extensions(
     ),
     options=keyword_options(Messages.send, "to", "from_", "body"),
 )
-FLOWROUTE = Provider(
-    PROVIDER, parse_error_body, DEFAULT_BASE_URL, Hooks(before={"send": _mms_rules}), EXTENSIONS, BULK
-)
+FLOWROUTE = Provider(PROVIDER, parse_error_body, DEFAULT_BASE_URL, Hooks(before={"send": _mms_rules}), EXTENSIONS, BULK)
 MESSAGES_V2 = Provider(PROVIDER, parse_error_body, DEFAULT_BASE_URL, extensions=MESSAGES_V2_EXTENSIONS)
 
 

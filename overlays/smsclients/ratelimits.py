@@ -27,7 +27,7 @@ import httpx
 
 from .errors import ErrorDetails, parse_retry_after
 
-__all__ = ["DEFAULT_RATE_LIMITS", "Pace", "RateLimit", "PacingRules", "RateLimits", "RetryHeader", "Signal"]
+__all__ = ["DEFAULT_RATE_LIMITS", "Pace", "PacingRules", "RateLimit", "RateLimits", "RetryHeader", "Signal"]
 
 _HEADER_FORMATS = ("retry-after", "epoch-ms", "epoch-s")
 

@@ -36,8 +36,8 @@ from .deadlines import LIMITS, AttemptLimits, deadline_scope
 from .errors import (
     IDEMPOTENT_METHODS,
     ConnectionFailedError,
-    ErrorBodyParser,
     DeliveryUnknownError,
+    ErrorBodyParser,
     InputError,
     MalformedResponseError,
     RequestTimeoutError,

@@ -34,9 +34,9 @@ from smsclients_sandbox.providers.flowroute_messages import FlowrouteMessages
 from smsclients_sandbox.providers.flowroute_numbers import FlowrouteAccount, FlowrouteNumbers
 from smsclients_sandbox.providers.flowroute_services import FlowrouteServices
 from smsclients_sandbox.providers.messagemedia import MessageMedia
-from smsclients_sandbox.send_limits import SendLimits
 from smsclients_sandbox.realistic import REALISTIC_HEADER, RealisticHeaderError, realistic_wanted, vary
 from smsclients_sandbox.routing import Match, Router
+from smsclients_sandbox.send_limits import SendLimits
 from smsclients_sandbox.state import State
 from smsclients_sandbox.storage import open_store
 from smsclients_sandbox.surfaces import (

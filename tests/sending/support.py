@@ -17,4 +17,6 @@ def messages(count: int, *, start: int = 0, prefix: str = "a") -> list[dict[str,
 
 def mm_messages(count: int) -> list[dict[str, Any]]:
     return [{"to": "+61491570156", "text": f"hi mk-c{i:07x}"} for i in range(count)]
+
+
 FLOWROUTE_SENDER = "+12012673227"  # the sandbox account's SMS-enabled number (S001)

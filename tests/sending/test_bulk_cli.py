@@ -60,7 +60,16 @@ def test_a_file_without_the_columns_is_bad_input(tmp_path: Path, capsys: pytest.
 
 @pytest.mark.parametrize(
     ("text", "segments"),
-    [("", 0), ("a" * 160, 1), ("a" * 161, 2), ("€" * 80, 1), ("€" * 81, 2), ("é" * 160, 1), ("ж" * 70, 1), ("ж" * 71, 2)],
+    [
+        ("", 0),
+        ("a" * 160, 1),
+        ("a" * 161, 2),
+        ("€" * 80, 1),
+        ("€" * 81, 2),
+        ("é" * 160, 1),
+        ("ж" * 70, 1),
+        ("ж" * 71, 2),
+    ],
 )
 def test_segment_estimate(text: str, segments: int) -> None:
     assert estimate_segments(text) == segments

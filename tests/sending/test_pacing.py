@@ -26,7 +26,13 @@ def _recorder() -> tuple[list[float], Callable[[httpx.Request], httpx.Response]]
     def answer(request: httpx.Request) -> httpx.Response:
         with lock:
             times.append(time.monotonic())
-        body = {"data": {"type": "message", "id": "mdr2-1", "links": {"self": "https://api.flowroute.com/v2.1/messages/mdr2-1"}}}
+        body = {
+            "data": {
+                "type": "message",
+                "id": "mdr2-1",
+                "links": {"self": "https://api.flowroute.com/v2.1/messages/mdr2-1"},
+            }
+        }
         return httpx.Response(202, json=body)
 
     return times, answer
@@ -46,7 +52,8 @@ def test_a_batch_counts_each_message_against_the_account_and_each_sender() -> No
     costs = {bucket: cost for bucket, _, cost in plan.costs("send_batch", body)}
     assert costs == {"bandwidth:x:account": 3, "bandwidth:x:from:+1": 2, "bandwidth:x:from:+4": 1}
     assert plan.costs("list", None) == []
-    assert pacing_plan(RateLimit(account=(10, 1)), BANDWIDTH.rate_limits.pacing, "n").account == Pace(10, 1.0)
+    custom = pacing_plan(RateLimit(account=(10, 1)), BANDWIDTH.rate_limits.pacing, "n")
+    assert custom is not None and custom.account == Pace(10, 1.0)
 
 
 def test_pacing_is_opt_in_and_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -81,9 +88,7 @@ def test_a_provider_without_documented_rates_needs_them_given() -> None:
 def test_sends_are_paced_in_memory_across_threads() -> None:
     times, answer = _recorder()
     limit = RateLimit(account=(4, 1), namespace=f"memory-test-{time.time_ns()}")
-    clients = [
-        FlowrouteClient("k", "s", transport=httpx.MockTransport(answer), rate_limit=limit) for _ in range(2)
-    ]
+    clients = [FlowrouteClient("k", "s", transport=httpx.MockTransport(answer), rate_limit=limit) for _ in range(2)]
 
     def send(client: FlowrouteClient) -> None:
         for index in range(6):
@@ -142,3 +147,21 @@ def test_an_unreachable_redis_stops_sending_and_the_run_resumes(
     with BandwidthClient(rate_limit=RateLimit(account=(50, 1), sender=(50, 1))) as bw:
         results = list(bw.messages.send_many(messages(30), from_=SENDER, outbox=outbox))
     assert all(result.ok for result in results) and sandbox.accepted("bandwidth") == 30
+
+
+def test_async_sends_are_paced_in_memory_and_through_redis(redis_url: str) -> None:
+    import asyncio
+
+    from smsclients import AsyncFlowrouteClient
+
+    for storage in ("memory://", redis_url):
+        times, answer = _recorder()
+        limit = RateLimit(account=(3, 1), storage=storage, namespace=f"async-{time.time_ns()}")
+
+        async def main(limit: RateLimit = limit, answer: Callable[[httpx.Request], httpx.Response] = answer) -> None:
+            async with AsyncFlowrouteClient("k", "s", transport=httpx.MockTransport(answer), rate_limit=limit) as fr:
+                sends = [fr.messages.send(to="12064320001", from_="12012673227", body="x") for _ in range(7)]
+                await asyncio.gather(*sends)
+
+        asyncio.run(main())
+        assert len(times) == 7 and _most_in_any_second(times) <= 3, storage

@@ -75,7 +75,10 @@ def test_a_bandwidth_403_with_a_rate_limit_code_is_a_rate_limit_error(code: str)
 
 def test_a_bandwidth_403_with_another_code_stays_permission_denied() -> None:
     error = api_error_from_response(
-        _bandwidth_error(403, "forbidden"), provider="bandwidth", parse_body=bandwidth_errors, rate_limits=BANDWIDTH.rate_limits
+        _bandwidth_error(403, "forbidden"),
+        provider="bandwidth",
+        parse_body=bandwidth_errors,
+        rate_limits=BANDWIDTH.rate_limits,
     )
     assert type(error) is PermissionDeniedError
 
@@ -140,9 +143,12 @@ def test_a_client_raises_rate_limit_error_for_the_403_with_the_wait() -> None:
         return httpx.Response(403, json=body, headers={"X-RateLimit-Reset": str(reset)})
 
     policy = RetryPolicy(max_retries=2, total_timeout=5.0)
-    with BandwidthClient("u-1", "t", "s", transport=httpx.MockTransport(answer), retry=policy) as bw:
-        with pytest.raises(RateLimitError) as caught:
-            bw.messages.send(from_="+19195551212", to="+19195551213", text="hi")
+    transport = httpx.MockTransport(answer)
+    with (
+        BandwidthClient("u-1", "t", "s", transport=transport, retry=policy) as bw,
+        pytest.raises(RateLimitError) as caught,
+    ):
+        bw.messages.send(from_="+19195551212", to="+19195551213", text="hi")
     assert caught.value.status_code == 403 and caught.value.code == "message-rate-limit-per-tn"
     assert caught.value.retry_after is not None and 590 < caught.value.retry_after <= 600
 

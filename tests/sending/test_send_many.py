@@ -78,7 +78,7 @@ def test_input_is_read_lazily(sandbox: SmsSandbox) -> None:
             yield OutgoingMessage(to=f"+1206432{index:04d}", text=f"lazy mk-d{index:07x}")
 
     with BandwidthClient() as bw:
-        results = bw.messages.send_many(endless(), from_=SENDER, window=20)
+        results: Any = bw.messages.send_many(endless(), from_=SENDER, window=20)  # a generator
         first = [next(results) for _ in range(5)]
         results.close()
     assert all(result.ok for result in first)
@@ -220,7 +220,9 @@ def test_two_workers_sharing_one_outbox_send_each_message_once(sandbox: SmsSandb
         assert "accepted" in states and states <= {"accepted", "elsewhere"}, (index, states)
 
 
-@pytest.mark.parametrize("option", [{"concurrency": 0}, {"batch_size": "5"}, {"colour": 1}, {"from_": ""}, {"lease": -1}])
+@pytest.mark.parametrize(
+    "option", [{"concurrency": 0}, {"batch_size": "5"}, {"colour": 1}, {"from_": ""}, {"lease": -1}]
+)
 def test_bad_options_are_input_errors(sandbox: SmsSandbox, option: dict[str, Any]) -> None:
     with BandwidthClient() as bw, pytest.raises(InputError):
         list(bw.messages.send_many(messages(1), **{"from_": SENDER, **option}))

@@ -26,8 +26,8 @@ from ..errors import (
     SmsClientError,
 )
 from .messages import OutgoingMessage, outgoing
-from .pacing import PacingUnavailableError
 from .outbox import FAILED, PENDING, SENDING, Outbox, Row, Settle, SqliteOutbox, new_worker, retire, worker_alive
+from .pacing import PacingUnavailableError
 from .profile import BulkProfile
 from .results import ACCEPTED, ELSEWHERE, UNKNOWN, RecordedError, SendResult
 
@@ -268,6 +268,7 @@ class Campaign:
             message, key = messages[0]
             assert message is not None
             return profile.single, (), profile.single_args(message, key)
+        assert profile.batch is not None and profile.batch_item is not None  # else _single
         items = [profile.batch_item(message, key) for message, key in messages if message is not None]
         return profile.batch, (items,), {}
 
@@ -316,7 +317,9 @@ class Campaign:
         if state == UNKNOWN and not isinstance(error, DeliveryUnknownError):
             error = DeliveryUnknownError(f"{type(exc).__name__}: {exc}; the message may or may not have been sent")
             error.__cause__ = exc
-        self.outbox.settle([Settle(s.seq, state, error=record, retry=retry, evidence=evidence) for s in slots], self.worker)
+        self.outbox.settle(
+            [Settle(s.seq, state, error=record, retry=retry, evidence=evidence) for s in slots], self.worker
+        )
         for slot in slots:
             slot.result = SendResult(slot.seq, slot.message, state, error=error, evidence=evidence)
 

@@ -49,7 +49,7 @@ def _reconcile_sync(resource: Any, campaign: Campaign, window: Window) -> None:
     method, queries = plan
     try:
         listed = [item for query in queries for item in getattr(resource, method)(**query)]
-    except Exception as exc:  # noqa: BLE001 -- any failure leaves the messages unknown, with why
+    except Exception as exc:
         campaign.reconciled(window, None, exc)
     else:
         campaign.reconciled(window, listed)
@@ -63,7 +63,7 @@ def _send_sync(resource: Any, campaign: Campaign, chunk: Chunk | None) -> None:
         method, args, kwargs = campaign.request(chunk)
         try:
             answer = getattr(resource, method)(*args, **kwargs)
-        except Exception as exc:  # noqa: BLE001 -- every failure is this chunk's result (see Campaign.failed)
+        except Exception as exc:
             chunk = campaign.failed(chunk, exc)
         else:
             campaign.answered(chunk, answer)
@@ -128,7 +128,7 @@ async def _reconcile_async(resource: Any, campaign: Campaign, window: Window) ->
     method, queries = plan
     try:
         listed = [item for query in queries async for item in getattr(resource, method)(**query)]
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         campaign.reconciled(window, None, exc)
     else:
         campaign.reconciled(window, listed)
@@ -143,7 +143,7 @@ async def _send_async(resource: Any, campaign: Campaign, chunk: Chunk | None, li
             method, args, kwargs = campaign.request(chunk)
             try:
                 answer = await getattr(resource, method)(*args, **kwargs)
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 chunk = campaign.failed(chunk, exc)
             else:
                 campaign.answered(chunk, answer)

@@ -54,7 +54,7 @@ def outgoing(item: object, default_from: str | None, allowed: frozenset[str] | N
         for key in _FROM_KEYS:
             value = rest.pop(key, None)
             sender = sender or value
-        message = OutgoingMessage(to=to, text=text, from_=sender, options=rest)  # type: ignore[arg-type]
+        message = OutgoingMessage(to=to, text=text, from_=sender, options=rest)
     else:
         raise InputError("message", "must be an OutgoingMessage or a mapping with 'to' and 'text'")
     if not isinstance(message.to, str) or not message.to.strip():
@@ -70,5 +70,7 @@ def outgoing(item: object, default_from: str | None, allowed: frozenset[str] | N
     if allowed is not None:
         unknown = sorted(set(message.options) - allowed)
         if unknown:
-            raise InputError(unknown[0], f"is not an option of this provider's send (known: {', '.join(sorted(allowed))})")
+            raise InputError(
+                unknown[0], f"is not an option of this provider's send (known: {', '.join(sorted(allowed))})"
+            )
     return OutgoingMessage(message.to.strip(), message.text, sender.strip(), dict(message.options))

@@ -216,7 +216,7 @@ class SqliteOutbox:
                     [(seq, fp, key, json.dumps(message, default=str), now) for seq, fp, message, key in rows],
                 )
                 found = self._db.execute(
-                    f"SELECT * FROM outbox WHERE seq IN ({','.join('?' * len(rows))})",  # noqa: S608 -- placeholders only
+                    f"SELECT * FROM outbox WHERE seq IN ({','.join('?' * len(rows))})",
                     [row[0] for row in rows],
                 ).fetchall()
             except BaseException:
@@ -233,10 +233,10 @@ class SqliteOutbox:
         marks = ",".join("?" * len(wanted))
         state_marks = ",".join("?" * len(states))
         update = (
-            f"UPDATE outbox SET state='sending', claimed_by=?, attempt_at=?, updated_at=? "  # noqa: S608
+            f"UPDATE outbox SET state='sending', claimed_by=?, attempt_at=?, updated_at=? "
             f"WHERE seq IN ({marks}) AND (state IN ({state_marks}) OR (state='failed' AND retry=1))"
         )
-        select = f"SELECT seq FROM outbox WHERE seq IN ({marks}) AND state='sending' AND claimed_by=?"  # noqa: S608
+        select = f"SELECT seq FROM outbox WHERE seq IN ({marks}) AND state='sending' AND claimed_by=?"
         _, got = self._write([(update, [worker, now, now, *wanted, *states]), (select, [*wanted, worker])])
         return {seq for (seq,) in got.fetchall()}
 

@@ -118,20 +118,19 @@ def _storage(url: str, asynchronous: bool) -> Any:
         found = _STORAGES.get((url, asynchronous))
         if found is None:
             try:
-                if asynchronous:
-                    from limits.aio.storage import storage_from_string as aio_storage
+                from limits.storage import storage_from_string
 
-                    found = aio_storage(url)
+                if asynchronous:  # the async storages; Redis through redis-py (not coredis)
+                    options = {"implementation": "redispy"} if url.startswith("redis") else {}
+                    found = storage_from_string(f"async+{url}", **options)
                 else:
-                    from limits.storage import storage_from_string
-
                     found = storage_from_string(url)
             except ImportError as exc:
                 raise PacingUnavailableError(
                     "pacing needs the limits library (and redis for a redis:// URL): "
                     "pip install 'sms-provider-clients[scale]'"
                 ) from exc
-            except Exception as exc:  # noqa: BLE001 -- a storage that cannot start is unavailable
+            except Exception as exc:
                 raise PacingUnavailableError(f"the pacing storage cannot be used ({type(exc).__name__})") from exc
             _STORAGES[(url, asynchronous)] = found
         return found
@@ -168,7 +167,7 @@ class SyncPacer:
                     self._sleep(min(max(reset - time.time(), 0.001), pace.per))
             except SmsClientError:
                 raise
-            except Exception as exc:  # noqa: BLE001 -- redis errors, whatever their class
+            except Exception as exc:
                 raise _unavailable(exc) from exc
 
 
@@ -192,5 +191,5 @@ class AsyncPacer:
                     await anyio.sleep(min(max(reset - time.time(), 0.001), pace.per))
             except SmsClientError:
                 raise
-            except Exception as exc:  # noqa: BLE001
+            except Exception as exc:
                 raise _unavailable(exc) from exc

@@ -45,6 +45,7 @@ def _guarded(method: F) -> F:
 
     return wrapper  # type: ignore[return-value]
 
+
 # KEYS: the rows; ARGV: worker, now, then the states that may be claimed. Returns the claimed keys.
 _CLAIM = """
 local claimed = {}
@@ -115,10 +116,11 @@ class RedisOutbox:
         meta = self._prefix + "meta"
         self._redis.hsetnx(meta, "provider", provider)
         self._redis.hsetnx(meta, "campaign", uuid.uuid4().hex[:12])
-        stored = {key.decode(): value.decode() for key, value in self._redis.hgetall(meta).items()}
+        found: Mapping[bytes, bytes] = self._redis.hgetall(meta)  # type: ignore[assignment]  # sync client
+        stored = {key.decode(): value.decode() for key, value in found.items()}
         if stored["provider"] != provider:
             raise InputError("outbox", f"belongs to a {stored['provider']} campaign, not {provider}")
-        return stored["campaign"]
+        return str(stored["campaign"])
 
     @_guarded
     def register(self, rows: Sequence[tuple[int, str, Mapping[str, Any], str]]) -> dict[int, Row]:
@@ -169,7 +171,7 @@ class RedisOutbox:
     def counts(self) -> dict[str, int]:
         found = dict.fromkeys(STATES, 0)
         for key in self._redis.scan_iter(match=self._prefix + "row:*", count=1000):
-            state = self._redis.hget(key, "state")
+            state: bytes | None = self._redis.hget(key, "state")  # type: ignore[assignment]  # sync client
             if state is not None:
                 found[state.decode()] = found.get(state.decode(), 0) + 1
         return found
