@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import resource
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -24,10 +25,17 @@ CLIENTS: dict[str, Any] = {
 }
 
 
-def generated(count: int, prefix: str) -> Iterator[dict[str, str]]:
-    """``count`` distinct messages, made on the fly (never a list: memory stays flat)."""
+def generated(count: int, prefix: str, until: float | None = None) -> Iterator[dict[str, str]]:
+    """``count`` distinct messages, made on the fly (never a list: memory stays flat); none after ``until``."""
     for index in range(count):
+        if until is not None and time.time() >= until:
+            return
         yield {"to": f"+1206432{index % 10000:04d}", "text": f"bulk mk-{prefix}{index:08x}"}
+
+
+def _rss_mb() -> float:
+    """This process's peak resident memory so far (MB)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -38,19 +46,28 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--prefix", default="e")
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--rate-limit", default=None, help="on, or a redis:// URL (default: no pacing)")
+    parser.add_argument("--seconds", type=float, default=None, help="stop taking new messages after this long")
     args = parser.parse_args(argv)
     rate_limit: Any = False if args.rate_limit is None else (True if args.rate_limit == "on" else args.rate_limit)
-    started = time.monotonic()
     states: Counter[str] = Counter()
+    rss: dict[int, float] = {}
+    checkpoints = {max(1, args.count * share // 10) for share in (1, 5, 10)}
     with CLIENTS[args.provider](rate_limit=rate_limit) as client:
+        started = time.time()
+        until = started + args.seconds if args.seconds is not None else None
+        done = 0
         for result in client.messages.send_many(
-            generated(args.count, args.prefix),
+            generated(args.count, args.prefix, until),
             from_=SENDERS[args.provider],
             outbox=args.outbox,
             concurrency=args.concurrency,
         ):
             states[result.state] += 1
-    summary = {"states": dict(states), "seconds": round(time.monotonic() - started, 3)}
+            done += 1
+            if done in checkpoints:
+                rss[done] = round(_rss_mb(), 1)
+        finished = time.time()
+    summary = {"states": dict(states), "started": started, "finished": finished, "peak_rss_mb": rss}
     print(json.dumps(summary), flush=True)
     return 0
 

@@ -25,62 +25,23 @@ def sandbox(sending_sandbox_server: SmsSandbox, monkeypatch: pytest.MonkeyPatch)
 
 
 @pytest.fixture(scope="session")
-def redis_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def redis_url() -> Iterator[str]:
     """A redis-server of the tests' own, on a free loopback port in a temp dir; stopped afterwards.
 
     Without redis-server the shared-state tests skip, except in CI (``CI=true``), where they fail:
     ``.ci/run`` installs it.
     """
     import os
-    import shutil
-    import socket
-    import subprocess
-    import time
 
-    binary = shutil.which("redis-server")
-    if binary is None:
-        if os.environ.get("CI", "").lower() == "true":
-            pytest.fail("redis-server is not installed (.ci/run installs Debian's redis-server)")
-        pytest.skip("redis-server is not installed (apt-get install redis-server)")
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    directory = tmp_path_factory.mktemp("redis")
-    server = subprocess.Popen(
-        [
-            binary,
-            "--port",
-            str(port),
-            "--bind",
-            "127.0.0.1",
-            "--dir",
-            str(directory),
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    from bench.redis_server import RedisMissing, redis_server
+
     try:
-        import redis
-
-        client = redis.Redis(host="127.0.0.1", port=port)
-        deadline = time.monotonic() + 60
-        while True:  # polling until it answers, with a generous limit
-            try:
-                client.ping()
-                break
-            except redis.ConnectionError:
-                if server.poll() is not None or time.monotonic() > deadline:
-                    raise
-                time.sleep(0.05)
-        client.close()
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
+        with redis_server() as url:
+            yield url
+    except RedisMissing as exc:
+        if os.environ.get("CI", "").lower() == "true":
+            pytest.fail(f"{exc}; .ci/run installs Debian's redis-server")
+        pytest.skip(str(exc))
 
 
 @pytest.fixture

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..errors import (
     APIError,
+    ClientStateError,
     ConnectionFailedError,
     DeliveryUnknownError,
     InputError,
@@ -36,7 +37,10 @@ __all__ = ["Campaign", "Chunk", "Window"]
 logger = logging.getLogger("smsclients.sending")
 
 _OPTIONS = frozenset({"from_", "concurrency", "batch_size", "outbox", "lease", "window"})
-_INDEXED_FIELD = re.compile(r"^[A-Za-z_]*\[(\d+)\]")
+_INDEXED_FIELD = re.compile(r"[A-Za-z_]*\[(\d+)\](?:[.\[].*)?", re.S)
+# Errors that stop the whole run (raised once the window's results are out): nothing was sent, and
+# nothing else could be -- the pacing storage is gone (never send unpaced), the client is closed.
+STOPPING = (PacingUnavailableError, ClientStateError)
 # A batch may answer after a long wait for a rate limit; a claim older than this on another host is abandoned.
 DEFAULT_LEASE = 900.0
 
@@ -98,7 +102,7 @@ def classify(exc: BaseException) -> tuple[str, bool]:
     """
     if isinstance(exc, InputError):
         return FAILED, False
-    if isinstance(exc, PacingUnavailableError):
+    if isinstance(exc, STOPPING):
         return FAILED, True  # stopped before the request: the run stops, the next one sends it
     if isinstance(exc, RateLimitError | ConnectionFailedError):
         return FAILED, True  # refused before it was accepted / never left: a later run sends it
@@ -133,7 +137,7 @@ class Campaign:
         self.outbox, self._own_outbox = _outbox(options.get("outbox"))
         self.campaign = self.outbox.open(profile.provider)
         self.worker = new_worker()
-        self.stopped: PacingUnavailableError | None = None  # set when sending must stop (no pacing storage)
+        self.stopped: SmsClientError | None = None  # set when sending must stop (see STOPPING)
 
     def close(self) -> None:
         retire(self.worker)
@@ -297,13 +301,13 @@ class Campaign:
     def failed(self, chunk: Chunk, exc: BaseException) -> Chunk | None:
         """Record a failed request; returns what is left to send (a batch that one bad message stopped)."""
         if isinstance(exc, InputError) and len(chunk.slots) > 1:
-            match = _INDEXED_FIELD.match(exc.field)
+            match = _INDEXED_FIELD.fullmatch(exc.field)
             if match and int(match.group(1)) < len(chunk.slots):
                 bad = chunk.slots[int(match.group(1))]
                 self._settle([bad], exc, FAILED, False)  # checked before sending: nothing left the client
                 return Chunk([slot for slot in chunk.slots if slot is not bad])
         state, retry = classify(exc)
-        if isinstance(exc, PacingUnavailableError):
+        if isinstance(exc, STOPPING):
             self.stopped = exc
         if state == UNKNOWN and not isinstance(exc, SmsClientError):
             logger.warning("send_many: %s while sending; outcome unknown", type(exc).__name__)

@@ -11,6 +11,7 @@ from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Ma
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from ..errors import InputError
 from .campaign import Campaign, Chunk, Window
 from .profile import BulkProfile
 from .results import SendResult
@@ -22,8 +23,8 @@ def send_many_sync(
     resource: Any, profile: BulkProfile, messages: Iterable[Any], options: Mapping[str, Any], max_cost: int | None
 ) -> Iterator[SendResult]:
     """Send ``messages`` through the sync ``resource``; one result per message, in input order."""
+    source = iter(_iterable(messages))
     campaign = Campaign(profile, options, max_cost)
-    source = iter(messages)
     start = 0
     try:
         with ThreadPoolExecutor(max_workers=campaign.concurrency, thread_name_prefix="send_many") as pool:
@@ -38,6 +39,13 @@ def send_many_sync(
                     raise campaign.stopped
     finally:
         campaign.close()
+
+
+def _iterable(messages: object) -> Iterable[Any]:
+    """``messages`` if it is a collection or stream of messages (not one message, not a string)."""
+    if isinstance(messages, str | bytes | Mapping) or not isinstance(messages, Iterable):
+        raise InputError("messages", "must be an iterable of messages (mappings with 'to' and 'text')")
+    return messages
 
 
 def _reconcile_sync(resource: Any, campaign: Campaign, window: Window) -> None:
@@ -80,6 +88,8 @@ async def send_many_async(
     """Async twin of :func:`send_many_sync` (asyncio or trio), over an async ``resource``."""
     import anyio  # here: only async sends need it
 
+    if not isinstance(messages, AsyncIterable):
+        _iterable(messages)
     campaign = Campaign(profile, options, max_cost)
     source = _aiter(messages)
     start = 0
