@@ -26,17 +26,30 @@ def send_many_sync(
     source = iter(_iterable(messages))
     campaign = Campaign(profile, options, max_cost)
     start = 0
+
+    def next_window() -> Window | None:
+        nonlocal start
+        items = list(itertools.islice(source, campaign.window_size))
+        if not items:
+            return None
+        window = campaign.window(items, start)
+        start += len(items)
+        _reconcile_sync(resource, campaign, window)
+        return window
+
     try:
         with ThreadPoolExecutor(max_workers=campaign.concurrency, thread_name_prefix="send_many") as pool:
-            while items := list(itertools.islice(source, campaign.window_size)):
-                window = campaign.window(items, start)
-                start += len(items)
-                _reconcile_sync(resource, campaign, window)
-                for future in [pool.submit(_send_sync, resource, campaign, chunk) for chunk in campaign.chunks(window)]:
+            window = next_window()
+            while window is not None:
+                futures = [pool.submit(_send_sync, resource, campaign, chunk) for chunk in campaign.chunks(window)]
+                # The next window is read and recorded while this one's requests are in flight.
+                following = next_window() if campaign.stopped is None else None
+                for future in futures:
                     future.result()
                 yield from window.results()
-                if campaign.stopped is not None:  # no pacing storage: never send unpaced
+                if campaign.stopped is not None:  # e.g. no pacing storage: never send unpaced
                     raise campaign.stopped
+                window = following
     finally:
         campaign.close()
 
