@@ -30,7 +30,9 @@ def redis_server() -> Iterator[str]:
         port = probe.getsockname()[1]
     with tempfile.TemporaryDirectory(prefix="smsclients-redis-") as directory:
         command = [binary, "--port", str(port), "--bind", "127.0.0.1", "--dir", directory, "--save", ""]
-        server = subprocess.Popen([*command, "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        server = subprocess.Popen(
+            [*command, "--appendonly", "no"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+        )
         try:
             client = redis.Redis(host="127.0.0.1", port=port)
             deadline = time.monotonic() + 60

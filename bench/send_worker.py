@@ -55,15 +55,14 @@ def main(argv: list[str] | None = None) -> int:
     with CLIENTS[args.provider](rate_limit=rate_limit) as client:
         started = time.time()
         until = started + args.seconds if args.seconds is not None else None
-        done = 0
-        for result in client.messages.send_many(
+        results = client.messages.send_many(
             generated(args.count, args.prefix, until),
             from_=SENDERS[args.provider],
             outbox=args.outbox,
             concurrency=args.concurrency,
-        ):
+        )
+        for done, result in enumerate(results, 1):
             states[result.state] += 1
-            done += 1
             if done in checkpoints:
                 rss[done] = round(_rss_mb(), 1)
         finished = time.time()

@@ -57,7 +57,16 @@ def throughput(count: int, latency_ms: int, concurrency: int) -> list[str]:
     with running(seed=3, latency_ms=latency_ms, validate=False) as handle, tempfile.TemporaryDirectory() as tmp:
         sandbox = SmsSandbox(handle)
         env = dict(os.environ, **sandbox.env)
-        args = ["--count", str(count), "--outbox", f"{tmp}/o.sqlite", "--concurrency", str(concurrency), "--prefix", "a"]
+        args = [
+            "--count",
+            str(count),
+            "--outbox",
+            f"{tmp}/o.sqlite",
+            "--concurrency",
+            str(concurrency),
+            "--prefix",
+            "a",
+        ]
         summary = _summary(_worker(env, *args))
         stats = sandbox.stats()
     seconds = summary["finished"] - summary["started"]
@@ -132,7 +141,10 @@ def pacing(seconds: float) -> list[str]:
             ),
             (
                 '2 "machines" (separate outboxes) sharing one Redis',
-                [["--rate-limit", redis_url, "--outbox", f"{{tmp}}/m{n}.sqlite", "--prefix", f"m{n}"] for n in range(2)],
+                [
+                    ["--rate-limit", redis_url, "--outbox", f"{{tmp}}/m{n}.sqlite", "--prefix", f"m{n}"]
+                    for n in range(2)
+                ],
             ),
         ]
         for name, workers in setups:
@@ -146,10 +158,10 @@ def pacing(seconds: float) -> list[str]:
             accepted = stats["accepted"]["flowroute-v2"]
             span = max(s["finished"] for s in summaries) - min(s["started"] for s in summaries)
             rate = accepted / span
-            within = abs(rate - FLOWROUTE_RATE) / FLOWROUTE_RATE <= 0.05
+            verdict = "within" if abs(rate - FLOWROUTE_RATE) / FLOWROUTE_RATE <= 0.05 else "OUTSIDE"
             lines.append(
                 f"  - {name}: {accepted} accepted in {span:.1f} s = {rate:.2f}/s "
-                f"({(rate / FLOWROUTE_RATE - 1):+.1%} of the configured rate: {'within' if within else 'OUTSIDE'} 5 %); "
+                f"({(rate / FLOWROUTE_RATE - 1):+.1%} of the configured rate: {verdict} 5 %); "
                 f"refused by the sandbox as too fast: {stats['rate_limited']}; sent twice: {len(stats['duplicates'])}"
             )
     return lines

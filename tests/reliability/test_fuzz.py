@@ -403,7 +403,11 @@ def _documented(client_name: str, path: str) -> tuple[tuple[Any, ...], dict[str,
     return (), kwargs
 
 
-_BULK_SENDERS = {"BandwidthClient": "+12012673227", "FlowrouteClient": "12012673227", "MessageMediaClient": "+61491570157"}
+_BULK_SENDERS = {
+    "BandwidthClient": "+12012673227",
+    "FlowrouteClient": "12012673227",
+    "MessageMediaClient": "+61491570157",
+}
 
 
 def _valid_args(client_name: str, path: str) -> tuple[tuple[Any, ...], dict[str, Any]]:

@@ -192,3 +192,22 @@ def test_without_the_extension_only_429_and_retry_after_count() -> None:
 def test_a_malformed_extension_is_a_clear_error(raw: dict[str, object]) -> None:
     with pytest.raises(RateLimitSpecError):
         RateLimits.from_extensions({"x-rate-limits": json.loads(json.dumps(raw))})
+
+
+def test_the_legacy_bandwidth_drop_in_retries_then_raises_its_own_exception_that_is_a_rate_limit() -> None:
+    from smsclients.legacy import bandwidth
+
+    seen: list[int] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(1)
+        body = {"category": "limit", "code": "message-rate-limit", "message": "too fast"}
+        return httpx.Response(403, json=body, headers={"Retry-After": "0"})
+
+    client = bandwidth.client(
+        "messaging", "u-1", "t", "s", transport=httpx.MockTransport(answer), retry=RetryPolicy(max_retries=2)
+    )
+    with pytest.raises(bandwidth.BandwidthMessageAPIException) as caught:
+        client.send_message(from_="+12065550100", to="+12064320001", text="hi")
+    assert isinstance(caught.value, RateLimitError) and caught.value.code == "message-rate-limit"
+    assert len(seen) == 3  # refused before accepted: sent again within the retry policy

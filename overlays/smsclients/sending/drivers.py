@@ -1,7 +1,9 @@
 """The I/O of ``send_many``: the same steps (:class:`~.campaign.Campaign`) driven by threads or by tasks.
 
 The two drivers differ only in how they call the resource (plain call or ``await``), how they run
-requests side by side (a thread pool, an anyio task group) and how they read the input.
+requests side by side (a thread pool, an anyio task group) and how they read the input. The async
+driver calls the outbox directly (SQLite or Redis, each call short), so a busy outbox briefly holds
+its event loop; the sync driver reads and records the next window while the current one is sent.
 """
 
 from __future__ import annotations
