@@ -226,3 +226,16 @@ def test_two_workers_sharing_one_outbox_send_each_message_once(sandbox: SmsSandb
 def test_bad_options_are_input_errors(sandbox: SmsSandbox, option: dict[str, Any]) -> None:
     with BandwidthClient() as bw, pytest.raises(InputError):
         list(bw.messages.send_many(messages(1), **{"from_": SENDER, **option}))
+
+
+def test_a_claim_never_takes_a_message_settled_as_failed_for_good(tmp_path: Path) -> None:
+    from smsclients.sending.outbox import Settle
+
+    store = SqliteOutbox(tmp_path / "o.sqlite")
+    store.open("bandwidth")
+    store.register([(0, "f", {}, "k0"), (1, "f", {}, "k1"), (2, "f", {}, "k2")])
+    assert store.claim([0, 1], "w1") == {0, 1}
+    store.settle([Settle(0, "failed", retry=False), Settle(1, "failed", retry=True)], "w1")
+    assert store.claim([0, 1, 2], "w2") == {1, 2}  # the refused-for-now one and the pending one
+    assert store.claim([1, 2], "w3") == set()  # held by w2
+    store.close()

@@ -27,7 +27,7 @@ from ..errors import (
     SmsClientError,
 )
 from .messages import OutgoingMessage, outgoing
-from .outbox import FAILED, PENDING, SENDING, Outbox, Row, Settle, SqliteOutbox, new_worker, retire, worker_alive
+from .outbox import FAILED, SENDING, Outbox, Row, Settle, SqliteOutbox, new_worker, retire, worker_alive
 from .pacing import PacingUnavailableError
 from .profile import BulkProfile
 from .results import ACCEPTED, ELSEWHERE, UNKNOWN, RecordedError, SendResult
@@ -246,7 +246,9 @@ class Campaign:
 
     def chunks(self, window: Window) -> list[Chunk]:
         """Claim the window's messages to send and cut them into requests."""
-        got = self.outbox.claim([slot.seq for slot in window.send], self.worker, states=(PENDING, FAILED))
+        # Pending rows, and failed ones a later run may send (the outbox checks ``retry`` itself): a
+        # row another worker settled meanwhile, as failed for good, is never taken.
+        got = self.outbox.claim([slot.seq for slot in window.send], self.worker)
         mine = []
         for slot in window.send:
             if slot.seq in got:

@@ -118,8 +118,8 @@ class Outbox(Protocol):
         ...
 
     def claim(self, seqs: Iterable[int], worker: str, *, states: Sequence[str] = (PENDING,)) -> set[int]:
-        """Move the rows that are in ``states`` (and, for ``failed``, may be retried) to ``sending``
-        for ``worker``; returns the seqs it got. Rows claimed by another worker are left alone."""
+        """Move the rows that are in ``states``, or ``failed`` in a way that may be retried, to
+        ``sending`` for ``worker``; returns the seqs it got. Rows another worker holds are left alone."""
         ...
 
     def mark_unknown(self, seq: int, worker: str | None, evidence: str) -> bool:
