@@ -239,3 +239,22 @@ def test_a_claim_never_takes_a_message_settled_as_failed_for_good(tmp_path: Path
     assert store.claim([0, 1, 2], "w2") == {1, 2}  # the refused-for-now one and the pending one
     assert store.claim([1, 2], "w3") == set()  # held by w2
     store.close()
+
+
+def test_async_twin_reconciles_a_lost_answer_too(sandbox: SmsSandbox, tmp_path: Path) -> None:
+    outbox = str(tmp_path / "c.sqlite")
+    rows = messages(6)
+    sandbox.fail_next("reset-after")
+
+    async def run() -> tuple[list[SendResult], list[SendResult]]:
+        async with AsyncBandwidthClient(retry=NO_RETRY) as bw:
+            first = [
+                r async for r in bw.messages.send_many(rows, from_=SENDER, outbox=outbox, concurrency=1, batch_size=3)
+            ]
+            again = [r async for r in bw.messages.send_many(rows, from_=SENDER, outbox=outbox)]
+        return first, again
+
+    first, again = asyncio.run(run())
+    assert [result.state for result in first].count("unknown") == 3
+    assert all(result.ok for result in again)
+    assert sandbox.accepted("bandwidth") == 6 and sandbox.stats()["duplicates"] == []
