@@ -63,6 +63,10 @@ def main(argv: list[str] | None = None) -> int:
         )
         for done, result in enumerate(results, 1):
             states[result.state] += 1
+            if result.resumed:
+                states["(resumed)"] += 1  # settled by an earlier run
+            if (result.evidence or "").startswith("reconciled"):
+                states["(reconciled)"] += 1  # in flight when an earlier run died, found at the provider
             if done in checkpoints:
                 rss[done] = round(_rss_mb(), 1)
         finished = time.time()

@@ -108,7 +108,8 @@ def crash(trials: int, count: int) -> list[str]:
                 time.sleep(rng.random() * 0.05)
                 worker.send_signal(signal.SIGKILL)
                 worker.communicate(timeout=60)
-                killed_at = _accepted_rows(outbox)
+                with sqlite3.connect(outbox, timeout=30) as db:
+                    at_kill = dict(db.execute("SELECT state, COUNT(*) FROM outbox GROUP BY state").fetchall())
                 handle.set_faults()
                 resumed = _summary(_worker(env, *args))
             stats = sandbox.stats()
@@ -116,7 +117,7 @@ def crash(trials: int, count: int) -> list[str]:
             unknown = resumed["states"].get("unknown", 0)
             ok = not stats["duplicates"] and accepted == count - unknown == stats["markers"]["distinct"]
             lines.append(
-                f"  - trial {trial + 1}: killed after {killed_at:,} accepted; resumed {resumed['states']}; "
+                f"  - trial {trial + 1}: outbox at the kill {at_kill}; resumed {resumed['states']}; "
                 f"sandbox accepted {accepted:,}, sent twice {len(stats['duplicates'])}: {'ok' if ok else 'FAILED'}"
             )
     return lines
