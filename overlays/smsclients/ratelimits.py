@@ -8,8 +8,8 @@ and :meth:`RateLimits.from_extensions` reads it here, so this module knows no pr
   listed (a 403 is a rate limit only with ``message-rate-limit``, else a plain refusal). Such an
   answer raises :class:`~smsclients.errors.RateLimitError`; the provider refused the request before
   accepting it, so the retry layer may send it again, a message send included;
-* ``retry-headers``: the headers that say when to come back, in order: ``retry-after`` (seconds
-  or an HTTP date), ``epoch-ms`` / ``epoch-s`` (the moment the limit resets);
+* ``retry-headers``: the headers that say when to come back (the longest wait they give counts):
+  ``retry-after`` (seconds or an HTTP date), ``epoch-ms`` / ``epoch-s`` (the moment the limit resets);
 * ``pacing``: the documented sending rates, the defaults of opt-in pacing (:mod:`smsclients.sending.pacing`).
 
 Without the extension, 429 with ``Retry-After`` is the rule (what HTTP says).
@@ -125,15 +125,17 @@ class RateLimits:
         return False
 
     def wait(self, headers: httpx.Headers | Mapping[str, str], now: datetime | None = None) -> float | None:
-        """Seconds to wait before coming back, from the first retry header that reads; None: no hint."""
+        """Seconds to wait before coming back: the longest wait any readable retry header asks for
+        (coming back at the earlier one would only be refused again); None: no hint."""
         moment = now if now is not None else datetime.now(UTC)
+        waits = []
         for header in self.retry_headers:
             value = headers.get(header.name)
             if isinstance(value, str):
                 seconds = header.seconds(value, moment)
                 if seconds is not None:
-                    return seconds
-        return None
+                    waits.append(seconds)
+        return max(waits) if waits else None
 
 
 DEFAULT_RATE_LIMITS = RateLimits()

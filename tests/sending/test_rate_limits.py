@@ -108,7 +108,8 @@ def test_a_post_refused_for_another_reason_is_not_sent_again() -> None:
         ({"Retry-After": "Fri, 02 Jan 2026 03:04:09 GMT"}, 4.0),
         ({"X-RateLimit-Reset": str(int(NOW.timestamp() * 1000) + 1500)}, 1.5),
         ({"X-RateLimit-Reset": str(int(NOW.timestamp() * 1000) - 9000)}, 0.0),  # in the past: now
-        ({"Retry-After": "2", "X-RateLimit-Reset": str(int(NOW.timestamp() * 1000) + 9000)}, 2.0),
+        ({"Retry-After": "2", "X-RateLimit-Reset": str(int(NOW.timestamp() * 1000) + 9000)}, 9.0),  # the later
+        ({"Retry-After": "12", "X-RateLimit-Reset": str(int(NOW.timestamp() * 1000) + 9000)}, 12.0),
         ({"Retry-After": "soon", "X-RateLimit-Reset": str(int(NOW.timestamp() * 1000) + 1000)}, 1.0),
     ],
 )
