@@ -6,6 +6,7 @@ import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pytest
@@ -165,3 +166,19 @@ def test_async_sends_are_paced_in_memory_and_through_redis(redis_url: str) -> No
 
         asyncio.run(main())
         assert len(times) == 7 and _most_in_any_second(times) <= 3, storage
+
+
+def _pacing_of(client: Any) -> Any:
+    return client.messages._runtime.pacing  # the core runtime's plan (the generated protocol does not name it)
+
+
+def test_a_client_paces_when_the_environment_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(pacing.ENVIRONMENT_VARIABLE, "on")
+    with FlowrouteClient("k", "s") as paced:
+        plan = _pacing_of(paced)
+        assert plan is not None and plan.account == Pace(5, 1.0)  # the spec's documented rate
+    with FlowrouteClient("k", "s", rate_limit=False) as unpaced:
+        assert _pacing_of(unpaced) is None
+    monkeypatch.delenv(pacing.ENVIRONMENT_VARIABLE)
+    with BandwidthClient("u-1", "t", "s") as default:
+        assert _pacing_of(default) is None  # opt-in
