@@ -153,6 +153,16 @@ class RateLimit:
     storage: str = MEMORY
     namespace: str | None = None
 
+    def __repr__(self) -> str:
+        # A redis:// URL may carry a password: never in a repr.
+        from .redaction import redact_url
+
+        storage = redact_url(self.storage) if self.storage != MEMORY else MEMORY
+        return (
+            f"RateLimit(account={self.account!r}, sender={self.sender!r}, storage={storage!r}, "
+            f"namespace={self.namespace!r})"
+        )
+
 
 def _pace(raw: Any) -> Pace | None:
     if raw is None:

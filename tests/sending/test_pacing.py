@@ -182,3 +182,14 @@ def test_a_client_paces_when_the_environment_says_so(monkeypatch: pytest.MonkeyP
     monkeypatch.delenv(pacing.ENVIRONMENT_VARIABLE)
     with BandwidthClient("u-1", "t", "s") as default:
         assert _pacing_of(default) is None  # opt-in
+
+
+def test_a_redis_password_never_shows_in_a_repr() -> None:
+    from smsclients.sending.redis_outbox import RedisOutbox
+
+    limit = RateLimit(account=(1, 1), storage="redis://:s3cr3t-pw@127.0.0.1:6379/0")
+    plan = pacing_plan(limit, BANDWIDTH.rate_limits.pacing, "n")
+    outbox = RedisOutbox("redis://:s3cr3t-pw@127.0.0.1:6379/0?campaign=c")
+    for value in (limit, plan, outbox):
+        assert "s3cr3t-pw" not in repr(value)
+    outbox.close()

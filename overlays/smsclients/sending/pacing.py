@@ -47,6 +47,12 @@ class PacingPlan:
     storage: str
     namespace: str
 
+    def __repr__(self) -> str:
+        from ..redaction import redact_url  # the storage URL may carry a password
+
+        storage = redact_url(self.storage) if self.storage != MEMORY else MEMORY
+        return f"PacingPlan(account={self.account!r}, sender={self.sender!r}, storage={storage!r})"
+
     @property
     def max_cost(self) -> int | None:
         """The most messages one request may carry and still fit a window (None: no limit)."""

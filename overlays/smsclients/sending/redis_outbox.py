@@ -108,6 +108,9 @@ class RedisOutbox:
         self._register = self._redis.register_script(_REGISTER)
         self._settle = self._redis.register_script(_SETTLE)
 
+    def __repr__(self) -> str:
+        return f"RedisOutbox(campaign={self._prefix.split(':')[2]!r})"  # never the URL (it may hold a password)
+
     def _row_key(self, seq: int) -> str:
         return f"{self._prefix}row:{seq}"
 
