@@ -2,16 +2,16 @@
 
 The two drivers differ only in how they call the resource (plain call or ``await``), how they run
 requests side by side (a thread pool, an anyio task group) and how they read the input. The async
-driver calls the outbox directly (SQLite or Redis, each call short), so a busy outbox briefly holds
-its event loop; the sync driver reads and records the next window while the current one is sent.
+driver runs the campaign's outbox steps in worker threads, so a busy outbox never holds its event
+loop; the sync driver reads and records the next window while the current one is sent.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
+from typing import Any, TypeVar
 
 from ..errors import InputError
 from .campaign import Campaign, Chunk, Window
@@ -19,6 +19,8 @@ from .profile import BulkProfile
 from .results import SendResult
 
 __all__ = ["send_many_async", "send_many_sync"]
+
+T = TypeVar("T")
 
 
 def send_many_sync(
@@ -54,6 +56,13 @@ def send_many_sync(
                 window = following
     finally:
         campaign.close()
+
+
+async def to_thread(function: Callable[..., T], *args: Any) -> T:
+    """``function(*args)`` in a worker thread: the outbox's I/O (SQLite, Redis) never holds the event loop."""
+    import anyio.to_thread
+
+    return await anyio.to_thread.run_sync(function, *args)
 
 
 def _iterable(messages: object) -> Iterable[Any]:
@@ -105,15 +114,15 @@ async def send_many_async(
 
     if not isinstance(messages, AsyncIterable):
         _iterable(messages)
-    campaign = Campaign(profile, options, max_cost)
+    campaign = await to_thread(Campaign, profile, options, max_cost)
     source = _aiter(messages)
     start = 0
     try:
         while items := await _take(source, campaign.window_size):
-            window = campaign.window(items, start)
+            window = await to_thread(campaign.window, items, start)
             start += len(items)
             await _reconcile_async(resource, campaign, window)
-            chunks = campaign.chunks(window)
+            chunks = await to_thread(campaign.chunks, window)
             limiter = anyio.CapacityLimiter(campaign.concurrency)
             async with anyio.create_task_group() as group:
                 for chunk in chunks:
@@ -148,28 +157,28 @@ async def _reconcile_async(resource: Any, campaign: Campaign, window: Window) ->
     plan = campaign.reconcile_queries(window)
     if plan is None:
         if window.reconcile:
-            campaign.reconciled(window, None)
+            await to_thread(campaign.reconciled, window, None)
         return
     method, queries = plan
     try:
         listed = [item for query in queries async for item in getattr(resource, method)(**query)]
     except Exception as exc:
-        campaign.reconciled(window, None, exc)
+        await to_thread(campaign.reconciled, window, None, exc)
     else:
-        campaign.reconciled(window, listed)
+        await to_thread(campaign.reconciled, window, listed)
 
 
 async def _send_async(resource: Any, campaign: Campaign, chunk: Chunk | None, limiter: Any) -> None:
     async with limiter:
         while chunk is not None and chunk.slots:
             if campaign.stopped is not None:
-                chunk = campaign.failed(chunk, campaign.stopped)
+                chunk = await to_thread(campaign.failed, chunk, campaign.stopped)
                 break
             method, args, kwargs = campaign.request(chunk)
             try:
                 answer = await getattr(resource, method)(*args, **kwargs)
             except Exception as exc:
-                chunk = campaign.failed(chunk, exc)
+                chunk = await to_thread(campaign.failed, chunk, exc)
             else:
-                campaign.answered(chunk, answer)
+                await to_thread(campaign.answered, chunk, answer)
                 chunk = None
