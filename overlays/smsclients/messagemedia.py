@@ -34,7 +34,7 @@ from .errors import ErrorDetails, InputError, MalformedResponseError, SmsClientE
 from .facade import AsyncClient, HttpClientT, Provider, SyncClient, TransportT, require_text
 from .ratelimits import RateLimit
 from .retries import RetryPolicy
-from .sending.profile import BulkProfile
+from .sending.profile import BulkProfile, Reconciler
 from .validation import header_value
 
 __all__ = [
@@ -87,6 +87,19 @@ def _sent_ids(answer: Any, count: int) -> list[str | SmsClientError]:
     return [str(identifier) for identifier in ids]
 
 
+def _reports_of(messages: Any) -> Any:
+    """The delivery reports resource beside ``messages`` (on the same runtime)."""
+    reports = AsyncDeliveryReports if isinstance(messages, AsyncMessages) else DeliveryReports
+    return reports(messages._runtime)
+
+
+def _report_key(report: Any) -> str | None:
+    # Checked, never confirmed here: the reports stay for the integrator's own drain.
+    metadata = report.to_dict().get("metadata") if hasattr(report, "to_dict") else None
+    key = metadata.get(KEY_METADATA) if isinstance(metadata, dict) else None
+    return key if isinstance(key, str) else None
+
+
 BULK = BulkProfile.from_extensions(
     EXTENSIONS,
     provider=PROVIDER,
@@ -95,6 +108,18 @@ BULK = BulkProfile.from_extensions(
     batch_item=_new_message,
     batch_results=_sent_ids,
     options=frozenset(NewMessageParams.__annotations__) - {"content", "destination_number", "source_number"},
+    # MessageMedia lists no sent messages: a delivery report carrying the message's key (messages
+    # sent with delivery_report=True) shows it was accepted; none yet proves nothing.
+    reconciler=Reconciler(
+        "check",
+        lambda rows, since, until: [{}],
+        _report_key,
+        lambda row: row.key,
+        lambda report: getattr(report, "message_id", None),
+        conclusive=False,
+        where="the pending delivery reports (only messages sent with delivery_report=True have them)",
+        source=_reports_of,
+    ),
     unknown_hint=f"look for metadata {KEY_METADATA} in its delivery reports before sending it again",
 )
 MESSAGEMEDIA = Provider(PROVIDER, parse_error_body, DEFAULT_BASE_URL, extensions=EXTENSIONS, bulk=BULK)

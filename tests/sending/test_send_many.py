@@ -258,3 +258,23 @@ def test_async_twin_reconciles_a_lost_answer_too(sandbox: SmsSandbox, tmp_path: 
     assert [result.state for result in first].count("unknown") == 3
     assert all(result.ok for result in again)
     assert sandbox.accepted("bandwidth") == 6 and sandbox.stats()["duplicates"] == []
+
+
+def test_messagemedia_reconciles_through_delivery_reports_when_they_are_asked_for(
+    sandbox: SmsSandbox, tmp_path: Path
+) -> None:
+    outbox = str(tmp_path / "c.sqlite")
+    rows = [{**row, "delivery_report": True} for row in mm_messages(3)]
+    sandbox.fail_next("reset-after")
+
+    async def run_async() -> list[SendResult]:
+        async with AsyncMessageMediaClient(retry=NO_RETRY) as mm:
+            return [r async for r in mm.messages.send_many(rows, from_="+61491570157", outbox=outbox)]
+
+    with MessageMediaClient(retry=NO_RETRY) as mm:
+        first = list(mm.messages.send_many(rows, from_="+61491570157", outbox=outbox))
+        assert [result.state for result in first] == ["unknown"] * 3
+    again = asyncio.run(run_async())  # the async twin looks the reports up the same way
+    assert all(result.ok and "reconciled" in (result.evidence or "") for result in again)
+    assert {result.message_id for result in again} == {result.message_id for result in again if result.message_id}
+    assert sandbox.accepted("messagemedia") == 3  # found, not sent again

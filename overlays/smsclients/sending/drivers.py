@@ -8,6 +8,7 @@ loop; the sync driver reads and records the next window while the current one is
 
 from __future__ import annotations
 
+import inspect
 import itertools
 from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -65,6 +66,11 @@ async def to_thread(function: Callable[..., T], *args: Any) -> T:
     return await anyio.to_thread.run_sync(function, *args)
 
 
+def _lookup_resource(resource: Any, campaign: Campaign) -> Any:
+    reconciler = campaign.profile.reconciler
+    return reconciler.source(resource) if reconciler is not None and reconciler.source is not None else resource
+
+
 def _iterable(messages: object) -> Iterable[Any]:
     """``messages`` if it is a collection or stream of messages (not one message, not a string)."""
     if isinstance(messages, str | bytes | Mapping) or not isinstance(messages, Iterable):
@@ -79,8 +85,9 @@ def _reconcile_sync(resource: Any, campaign: Campaign, window: Window) -> None:
             campaign.reconciled(window, None)
         return
     method, queries = plan
+    lookup = getattr(_lookup_resource(resource, campaign), method)
     try:
-        listed = [item for query in queries for item in getattr(resource, method)(**query)]
+        listed = [item for query in queries for item in lookup(**query)]
     except Exception as exc:
         campaign.reconciled(window, None, exc)
     else:
@@ -160,8 +167,15 @@ async def _reconcile_async(resource: Any, campaign: Campaign, window: Window) ->
             await to_thread(campaign.reconciled, window, None)
         return
     method, queries = plan
+    lookup = getattr(_lookup_resource(resource, campaign), method)
     try:
-        listed = [item for query in queries async for item in getattr(resource, method)(**query)]
+        listed = []
+        for query in queries:
+            found = lookup(**query)
+            if inspect.isawaitable(found):  # a check answered at once (a list)
+                listed.extend(await found)
+            else:
+                listed.extend([item async for item in found])
     except Exception as exc:
         await to_thread(campaign.reconciled, window, None, exc)
     else:

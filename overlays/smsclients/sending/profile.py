@@ -40,7 +40,8 @@ class Reconciler:
     for the rows to look up (their attempts fall between ``since`` and ``until``, epoch seconds);
     ``item_key(item)`` and ``row_key(row)`` give the keys that match a listed message to a row
     (a tag the campaign set, or to/from/text); ``item_id(item)`` the listed message's id.
-    ``conclusive``: a message not listed was never accepted, so it may be sent again.
+    ``conclusive``: a message not listed was never accepted, so it may be sent again. ``method``
+    may also return a list (or, async, an awaitable of one), e.g. a check of delivery reports.
     """
 
     method: str
@@ -50,6 +51,8 @@ class Reconciler:
     item_id: Callable[[Any], str | None]
     conclusive: bool = True
     where: str = ""  # what was searched, for the evidence of a message left unknown
+    # The resource ``method`` is on, from the bulk resource (None: the bulk resource itself).
+    source: Callable[[Any], Any] | None = None
 
 
 @dataclass(frozen=True)
