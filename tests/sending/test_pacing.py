@@ -17,7 +17,99 @@ from smsclients.sending import pacing
 from smsclients.sending.pacing import PacingUnavailableError, pacing_plan
 from smsclients_sandbox.testing import SmsSandbox
 
-from .support import FLOWROUTE_SENDER, SENDER, messages
+from .support import SENDER, messages
+
+
+class FakeTime:
+    """A clock that moves only when the pacer sleeps: the limits library and the pacer read it."""
+
+    def __init__(self) -> None:
+        self.now = 1_800_000_000.0
+
+    def time(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.now += seconds
+
+    async def asleep(self, seconds: float) -> None:
+        self.now += seconds
+
+
+@pytest.fixture
+def fake_time(monkeypatch: pytest.MonkeyPatch) -> FakeTime:
+    import limits.aio.storage.memory
+    import limits.storage.memory
+    import limits.storage.redis
+
+    clock = FakeTime()
+    for module in (limits.storage.memory, limits.aio.storage.memory, limits.storage.redis, pacing):
+        monkeypatch.setattr(module, "time", clock)  # the module's name `time`, not the time module
+    return clock
+
+
+def _most_in_a_window(grants: list[float], seconds: float) -> int:
+    return max(sum(1 for t in grants if start <= t < start + seconds) for start in grants)
+
+
+def _plan(storage: str, account: tuple[int, int], sender: tuple[int, int] | None = None) -> pacing.PacingPlan:
+    limit = RateLimit(account=account, sender=sender, storage=storage, namespace=f"t-{time.time_ns()}")
+    plan = pacing_plan(limit, BANDWIDTH.rate_limits.pacing, "unused")
+    assert plan is not None
+    return plan
+
+
+def _batch(sender: str, count: int = 1) -> list[dict[str, str]]:
+    return [{"from": sender, "to": "+12064320001", "text": "x"}] * count
+
+
+@pytest.mark.parametrize("storage", ["memory://", "redis"])
+def test_the_pacer_never_grants_more_than_the_rate_in_any_window(
+    storage: str, fake_time: FakeTime, request: pytest.FixtureRequest
+) -> None:
+    url = request.getfixturevalue("redis_url") if storage == "redis" else storage
+    pacer = pacing.SyncPacer(_plan(url, account=(5, 1), sender=(2, 1)), sleep=fake_time.sleep)
+    grants: list[float] = []
+    for index in range(20):
+        pacer.acquire("send_batch", _batch("+12065550100" if index % 4 else "+12065550199"))
+        grants.append(fake_time.now)
+    one = [t for i, t in enumerate(grants) if i % 4]  # the busy sender: at most 2 a second
+    assert _most_in_a_window(one, 1.0) <= 2 and _most_in_a_window(grants, 1.0) <= 5
+    assert grants[-1] - grants[0] >= 6.0  # 15 messages of one sender at 2/s need 7 windows
+
+
+def test_a_batch_takes_one_turn_per_message(fake_time: FakeTime) -> None:
+    pacer = pacing.SyncPacer(_plan("memory://", account=(10, 1)), sleep=fake_time.sleep)
+    grants = []
+    for _ in range(3):
+        pacer.acquire("send_batch", _batch("+12065550100", 10))
+        grants.append(fake_time.now)
+    assert grants[1] - grants[0] >= 1.0 and grants[2] - grants[1] >= 1.0
+
+
+def test_the_async_pacer_follows_the_same_rules(fake_time: FakeTime, redis_url: str) -> None:
+    import asyncio
+
+    for storage in ("memory://", redis_url):
+        pacer = pacing.AsyncPacer(_plan(storage, account=(3, 1)), sleep=fake_time.asleep)
+        grants: list[float] = []
+
+        async def run(pacer: pacing.AsyncPacer = pacer, grants: list[float] = grants) -> None:
+            for _ in range(9):
+                await pacer.acquire("send", {"from": "+12065550100"})
+                grants.append(fake_time.now)
+
+        asyncio.run(run())
+        assert _most_in_a_window(grants, 1.0) <= 3 and grants[-1] - grants[0] >= 2.0, storage
+
+
+def _full(plan: pacing.PacingPlan) -> bool:
+    """Whether the plan's account bucket has no turn left (its window is a minute: no race with time)."""
+    from limits.strategies import MovingWindowRateLimiter
+
+    limiter = MovingWindowRateLimiter(pacing._storage(plan.storage, asynchronous=False))
+    assert plan.account is not None
+    return limiter.get_window_stats(pacing._item(plan.account), f"{plan.namespace}:account").remaining == 0
 
 
 def _recorder() -> tuple[list[float], Callable[[httpx.Request], httpx.Response]]:
@@ -86,50 +178,6 @@ def test_a_provider_without_documented_rates_needs_them_given() -> None:
     assert pacing_plan(RateLimit(account=(3, 1)), MESSAGEMEDIA.rate_limits.pacing, "n") is not None
 
 
-def test_sends_are_paced_in_memory_across_threads() -> None:
-    times, answer = _recorder()
-    limit = RateLimit(account=(4, 1), namespace=f"memory-test-{time.time_ns()}")
-    clients = [FlowrouteClient("k", "s", transport=httpx.MockTransport(answer), rate_limit=limit) for _ in range(2)]
-
-    def send(client: FlowrouteClient) -> None:
-        for index in range(6):
-            client.messages.send(to=f"1206432{index:04d}", from_=FLOWROUTE_SENDER[1:], body="paced")
-
-    threads = [threading.Thread(target=send, args=(client,)) for client in clients]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    for client in clients:
-        client.close()
-    assert len(times) == 12 and _most_in_any_second(times) <= 4
-
-
-def test_sends_are_paced_through_redis_by_separate_connections(redis_url: str) -> None:
-    import redis
-
-    times, answer = _recorder()
-    limit = RateLimit(account=(3, 1), storage=redis_url, namespace=f"redis-test-{time.time_ns()}")
-    first = FlowrouteClient("k", "s", transport=httpx.MockTransport(answer), rate_limit=limit)
-    pacing._STORAGES.clear()  # the second client connects afresh, as another process would
-    second = FlowrouteClient("k", "s", transport=httpx.MockTransport(answer), rate_limit=limit)
-    threads = [
-        threading.Thread(
-            target=lambda c=client: [c.messages.send(to="12064320001", from_="12012673227", body="x") for _ in range(5)]
-        )
-        for client in (first, second)
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    first.close()
-    second.close()
-    assert len(times) == 10 and _most_in_any_second(times) <= 3
-    keys = redis.Redis.from_url(redis_url).keys(f"*{limit.namespace}*")
-    assert keys  # the buckets live in Redis
-
-
 def test_send_many_batches_shrink_to_what_a_window_allows(sandbox: SmsSandbox) -> None:
     with BandwidthClient(rate_limit=RateLimit(account=(25, 1), sender=(25, 1))) as bw:
         results = list(bw.messages.send_many(messages(60), from_=SENDER))
@@ -148,24 +196,6 @@ def test_an_unreachable_redis_stops_sending_and_the_run_resumes(
     with BandwidthClient(rate_limit=RateLimit(account=(50, 1), sender=(50, 1))) as bw:
         results = list(bw.messages.send_many(messages(30), from_=SENDER, outbox=outbox))
     assert all(result.ok for result in results) and sandbox.accepted("bandwidth") == 30
-
-
-def test_async_sends_are_paced_in_memory_and_through_redis(redis_url: str) -> None:
-    import asyncio
-
-    from smsclients import AsyncFlowrouteClient
-
-    for storage in ("memory://", redis_url):
-        times, answer = _recorder()
-        limit = RateLimit(account=(3, 1), storage=storage, namespace=f"async-{time.time_ns()}")
-
-        async def main(limit: RateLimit = limit, answer: Callable[[httpx.Request], httpx.Response] = answer) -> None:
-            async with AsyncFlowrouteClient("k", "s", transport=httpx.MockTransport(answer), rate_limit=limit) as fr:
-                sends = [fr.messages.send(to="12064320001", from_="12012673227", body="x") for _ in range(7)]
-                await asyncio.gather(*sends)
-
-        asyncio.run(main())
-        assert len(times) == 7 and _most_in_any_second(times) <= 3, storage
 
 
 def _pacing_of(client: Any) -> Any:
@@ -193,3 +223,39 @@ def test_a_redis_password_never_shows_in_a_repr() -> None:
     for value in (limit, plan, outbox):
         assert "s3cr3t-pw" not in repr(value)
     outbox.close()
+
+
+def test_clients_in_threads_share_the_process_buckets() -> None:
+    _, answer = _recorder()
+    limit = RateLimit(account=(12, 60), namespace=f"threads-{time.time_ns()}")
+    clients = [FlowrouteClient("k", "s", transport=httpx.MockTransport(answer), rate_limit=limit) for _ in range(2)]
+
+    def send(client: FlowrouteClient) -> None:
+        for _ in range(6):
+            client.messages.send(to="12064320001", from_="12012673227", body="paced")
+
+    threads = [threading.Thread(target=send, args=(client,)) for client in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    plan = _pacing_of(clients[0])
+    for client in clients:
+        client.close()
+    assert _full(plan)  # 6 + 6 turns of one bucket of 12 a minute
+
+
+def test_clients_on_separate_connections_share_the_redis_buckets(redis_url: str) -> None:
+    _, answer = _recorder()
+    limit = RateLimit(account=(3, 60), storage=redis_url, namespace=f"redis-{time.time_ns()}")
+    first = FlowrouteClient("k", "s", transport=httpx.MockTransport(answer), rate_limit=limit)
+    first.messages.send(to="12064320001", from_="12012673227", body="x")
+    first.messages.send(to="12064320001", from_="12012673227", body="x")
+    pacing._STORAGES.clear()  # the second client connects afresh, as another process or machine would
+    second = FlowrouteClient("k", "s", transport=httpx.MockTransport(answer), rate_limit=limit)
+    plan = _pacing_of(second)
+    assert not _full(plan)
+    second.messages.send(to="12064320001", from_="12012673227", body="x")
+    assert _full(plan)  # the three turns of the minute were taken by both clients together
+    first.close()
+    second.close()

@@ -21,7 +21,7 @@ import os
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -154,6 +154,16 @@ def _unavailable(exc: Exception) -> PacingUnavailableError:
     return error
 
 
+def _turns(costs: list[tuple[str, Pace, int]]) -> Iterator[tuple[str, Pace, int]]:
+    """The costs in pieces a window can hold: a batch larger than a bucket (50 messages at 1 a
+    second) takes its turns one window after another instead of waiting for ever."""
+    for bucket, pace, cost in costs:
+        while cost > 0:
+            turns = min(cost, pace.rate)
+            yield bucket, pace, turns
+            cost -= turns
+
+
 class SyncPacer:
     """Waits (sleeping the thread) until a request fits every bucket it counts against."""
 
@@ -165,10 +175,10 @@ class SyncPacer:
         self._sleep = sleep
 
     def acquire(self, operation: str, body: Any) -> None:
-        for bucket, pace, cost in self.plan.costs(operation, body):
+        for bucket, pace, turns in _turns(self.plan.costs(operation, body)):
             item = _item(pace)
             try:
-                while not self._limiter.hit(item, bucket, cost=cost):
+                while not self._limiter.hit(item, bucket, cost=turns):
                     reset = self._limiter.get_window_stats(item, bucket).reset_time
                     self._sleep(min(max(reset - time.time(), 0.001), pace.per))
             except SmsClientError:
@@ -180,21 +190,24 @@ class SyncPacer:
 class AsyncPacer:
     """Async twin of :class:`SyncPacer` (the ``limits.aio`` storages; anyio sleep)."""
 
-    def __init__(self, plan: PacingPlan) -> None:
+    def __init__(self, plan: PacingPlan, sleep: Callable[[float], Awaitable[None]] | None = None) -> None:
         from limits.aio.strategies import MovingWindowRateLimiter
 
         self.plan = plan
         self._limiter = MovingWindowRateLimiter(_storage(plan.storage, asynchronous=True))
+        if sleep is None:
+            import anyio
+
+            sleep = anyio.sleep
+        self._sleep = sleep
 
     async def acquire(self, operation: str, body: Any) -> None:
-        import anyio
-
-        for bucket, pace, cost in self.plan.costs(operation, body):
+        for bucket, pace, turns in _turns(self.plan.costs(operation, body)):
             item = _item(pace)
             try:
-                while not await self._limiter.hit(item, bucket, cost=cost):
+                while not await self._limiter.hit(item, bucket, cost=turns):
                     reset = (await self._limiter.get_window_stats(item, bucket)).reset_time
-                    await anyio.sleep(min(max(reset - time.time(), 0.001), pace.per))
+                    await self._sleep(min(max(reset - time.time(), 0.001), pace.per))
             except SmsClientError:
                 raise
             except Exception as exc:
