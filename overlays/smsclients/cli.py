@@ -3,6 +3,7 @@
     smsclients send flowroute --to 12066418000 --from 12012673227 "hello"
     smsclients send bandwidth --to +19195551212 --from +19195554444 "hello" --json
     smsclients send messagemedia --to +61491570156 "hello"
+    smsclients send-bulk bandwidth campaign.csv --from +19195554444 [--dry-run]
     smsclients sandbox --port 8080          # needs the extra 'sandbox'
     smsclients status [--json]
 
@@ -259,7 +260,7 @@ def parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = p.add_subparsers(dest="command", required=True, metavar="{send,sandbox,status}")
+    commands = p.add_subparsers(dest="command", required=True, metavar="{send,send-bulk,sandbox,status}")
 
     send = commands.add_parser(
         "send",
@@ -274,6 +275,9 @@ def parser() -> argparse.ArgumentParser:
     send.add_argument("--base-url", help="API root, instead of <PROVIDER>_BASE_URL or production")
     send.add_argument("text", help="the message text")
 
+    from .bulk_cli import add_parser as add_bulk_parser
+
+    add_bulk_parser(commands, common)
     commands.add_parser("status", parents=[common], help="spec version and sha256 of each installed client")
 
     # Everything after `sandbox` is the sandbox's own command line (main() passes it on).
@@ -285,8 +289,20 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _send_bulk(args: argparse.Namespace, out: _Output) -> int:
+    from .bulk_cli import run
+
+    try:
+        code, document, lines = run(args)
+    except SmsClientError as exc:  # bad input, or the pacing storage is gone: the outbox keeps the place
+        return out.error(exit_code_for(exc), exc)
+    out.result(document, lines)
+    return code
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, _Output], int]] = {
     "send": _send,
+    "send-bulk": _send_bulk,
     "status": _status,
     "sandbox": _sandbox,
 }

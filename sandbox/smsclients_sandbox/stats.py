@@ -41,6 +41,10 @@ class Stats:
     def spec_violation(self) -> None:
         self._store.incr("spec_violation")
 
+    def rate_limited(self) -> None:
+        """A send refused by realistic mode's send-rate limits (:mod:`smsclients_sandbox.send_limits`)."""
+        self._store.incr("rate_limited")
+
     def snapshot(self) -> dict[str, Any]:
         """The JSON document served at ``GET /_sandbox/stats``."""
         accepted = {s.name: 0 for s in SURFACES}
@@ -61,4 +65,5 @@ class Stats:
             "duplicates": duplicates,
             "faults": faults,
             "spec_violations": self._store.counters("spec_violation").get("spec_violation", 0),
+            "rate_limited": self._store.counters("rate_limited").get("rate_limited", 0),
         }
