@@ -5,6 +5,8 @@
     smsclients send messagemedia --to +61491570156 "hello"
     smsclients sandbox --port 8080          # needs the extra 'sandbox'
     smsclients status [--json]
+    smsclients estimate [--provider bandwidth] [--normalize] [--json] "It’s 5 € — see you"
+    smsclients optouts add|remove|list --db optouts.sqlite3 --provider flowroute [--account A] [NUMBER...]
 
 Credentials and base URLs come from the environment, exactly as for ``FlowrouteClient()`` and the
 others (README, "Configuration"); ``--base-url`` overrides the base URL. Errors are one line on
@@ -229,6 +231,27 @@ def _sandbox(args: argparse.Namespace, out: _Output) -> int:
     return sandbox_main(args.sandbox_args, prog="smsclients sandbox")
 
 
+def _estimate(args: argparse.Namespace, out: _Output) -> int:
+    from .sending.estimate import estimate
+
+    result = estimate(args.text, provider=args.provider, normalize=args.normalize)
+    lines = [
+        f"encoding: {result.encoding}",
+        f"characters: {result.characters}",
+        f"units: {result.units} ({'septets' if result.encoding == 'GSM-7' else 'UTF-16 code units'})",
+        f"segments: {result.segments} ({result.units_per_segment} units per segment)",
+    ]
+    lines += [f"forces UCS-2: {c.character!r} at {c.position} ({c.name})" for c in result.ucs2_characters]
+    lines += [f"replaced: {r.original!r} at {r.position} with {r.replacement!r}" for r in result.replacements]
+    if args.normalize:
+        lines.append(f"text: {result.text}")
+    if result.max_length is not None:
+        lines.append(f"{result.provider} accepts at most {result.max_length} characters")
+    out.result(result.to_dict(), lines)
+    # Too long for the provider: the send would be refused before it leaves (exit as for bad input).
+    return EXIT_INPUT if result.too_long else EXIT_OK
+
+
 class UsageError(Exception):
     """An argument error argparse found (``main`` prints it as text or, with ``--json``, as JSON)."""
 
@@ -253,7 +276,9 @@ def parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = p.add_subparsers(dest="command", required=True, metavar="{send,sandbox,status}")
+    commands = p.add_subparsers(
+        dest="command", required=True, metavar="{send,estimate,optouts,sandbox,status}"
+    )
 
     send = commands.add_parser(
         "send",
@@ -270,6 +295,20 @@ def parser() -> argparse.ArgumentParser:
 
     commands.add_parser("status", parents=[common], help="spec version and sha256 of each installed client")
 
+    estimate = commands.add_parser(
+        "estimate",
+        parents=[common],
+        help="encoding, segments and length of a text (nothing is sent)",
+        description="Show how TEXT would be sent: GSM-7 or UCS-2 (and which characters force UCS-2), its length "
+        "in septets or UTF-16 code units, its segments and, with --provider, the longest text that provider "
+        "accepts (exit status 2 when TEXT is longer).",
+    )
+    estimate.add_argument("--provider", choices=sorted(SENDERS), help="also check this provider's length limit")
+    estimate.add_argument(
+        "--normalize", action="store_true", help="first replace smart quotes, dashes, ellipses, odd spaces"
+    )
+    estimate.add_argument("text", help="the message text")
+
     # Everything after `sandbox` is the sandbox's own command line (main() passes it on).
     commands.add_parser(
         "sandbox",
@@ -281,6 +320,7 @@ def parser() -> argparse.ArgumentParser:
 
 COMMANDS: dict[str, Callable[[argparse.Namespace, _Output], int]] = {
     "send": _send,
+    "estimate": _estimate,
     "status": _status,
     "sandbox": _sandbox,
 }
