@@ -5,7 +5,7 @@
     smsclients send messagemedia --to +61491570156 "hello"
     smsclients sandbox --port 8080          # needs the extra 'sandbox'
     smsclients status [--json]
-    smsclients estimate [--provider bandwidth] [--normalize] [--json] "It’s 5 € — see you"
+    smsclients estimate [--provider bandwidth] [--normalize] [--json] "It's 5 \u20ac \u2014 see you"
     smsclients optouts add|remove|list --db optouts.sqlite3 --provider flowroute [--account A] [NUMBER...]
 
 Credentials and base URLs come from the environment, exactly as for ``FlowrouteClient()`` and the
@@ -276,9 +276,7 @@ def parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = p.add_subparsers(
-        dest="command", required=True, metavar="{send,estimate,optouts,sandbox,status}"
-    )
+    commands = p.add_subparsers(dest="command", required=True, metavar="{send,estimate,optouts,sandbox,status}")
 
     send = commands.add_parser(
         "send",

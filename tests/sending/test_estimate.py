@@ -6,9 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
-
 import smsclients
+import yaml
 from smsclients.cli import main
 from smsclients.sending.estimate import estimate
 
@@ -38,7 +37,7 @@ def test_ucs2_boundaries(length: int, segments: int) -> None:
     assert result.units_per_segment == (70 if segments == 1 else 67)
 
 
-@pytest.mark.parametrize("character", list("{}[]~\\|^€") + ["\x0c"])
+@pytest.mark.parametrize("character", [*"{}[]~\\|^€", "\x0c"])
 def test_extension_characters_count_twice(character: str) -> None:
     assert estimate(character).units == 2
     assert estimate(character * 80).segments == 1  # 160 septets
@@ -109,14 +108,19 @@ def _spec_max_length(spec: str, *path: str) -> int | None:
     node = yaml.safe_load((SPECS / spec).read_text())
     for key in path:
         node = node[key]
-    return node.get("maxLength")
+    limit = node.get("maxLength")
+    return None if limit is None else int(limit)
 
 
 def test_provider_max_length_is_the_specs() -> None:
     schemas = ("components", "schemas")
     expected = {
-        "bandwidth": _spec_max_length("bandwidth-messaging-v1.yaml", *schemas, "SendMessageRequest", "properties", "text"),
-        "messagemedia": _spec_max_length("messagemedia-messages-v1.yaml", *schemas, "NewMessage", "properties", "content"),
+        "bandwidth": _spec_max_length(
+            "bandwidth-messaging-v1.yaml", *schemas, "SendMessageRequest", "properties", "text"
+        ),
+        "messagemedia": _spec_max_length(
+            "messagemedia-messages-v1.yaml", *schemas, "NewMessage", "properties", "content"
+        ),
         "flowroute": _spec_max_length(
             "flowroute-messages-v2.yaml", *schemas, "SendMessageRequest", "properties", "body"
         ),

@@ -15,10 +15,10 @@ inbound one to its ``to`` number's; an inbound message with nowhere to go is fil
 
 from __future__ import annotations
 
-import math
 from typing import Any
 from urllib.parse import quote, unquote, urlencode
 
+from smsclients_sandbox.billing import segments
 from smsclients_sandbox.providers.bandwidth_account import BandwidthAccount
 from smsclients_sandbox.providers.bandwidth_numbers import BandwidthNumbers
 from smsclients_sandbox.state import State, iso_z, parse_timestamp
@@ -112,7 +112,9 @@ class Bandwidth:
                 message[key] = item[key]
         user_id = call.path_params["userId"]
         self._save(user_id, message)
-        self.state.stats.accepted(self.surface.name, item.get("text"))
+        self.state.stats.accepted(
+            self.surface.name, item.get("text"), None if message["media"] else message["segmentCount"]
+        )
         product = "mms-out" if message["media"] else "sms-out"
         self.account.charge(user_id, product, number=message["from"], resourceId=message_id)
         uri = self._url(call, message_id)
@@ -135,7 +137,7 @@ class Bandwidth:
             "state": state,
             "time": iso_z(self.state.now(), 0),
             "media": list(item.get("media") or []),
-            "segmentCount": 1 if item.get("media") else max(1, math.ceil(len(text or "") / 160)),
+            "segmentCount": 1 if item.get("media") else segments(text or ""),
         }
         if isinstance(text, str):
             message["text"] = text

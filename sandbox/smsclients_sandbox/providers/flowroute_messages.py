@@ -11,10 +11,10 @@ message's own ``dlr_callback`` is kept with its record (``dlr_callback(record_id
 
 from __future__ import annotations
 
-import math
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from smsclients_sandbox.billing import is_gsm7, segments
 from smsclients_sandbox.providers.flowroute_numbers import FlowrouteAccount
 from smsclients_sandbox.providers.jsonapi import page_links, paging, window, with_limit
 from smsclients_sandbox.state import State, iso_z, parse_timestamp
@@ -28,14 +28,9 @@ MMS_NANODOLLARS = 20_000_000
 TOLL_FREE_PREFIXES = ("1800", "1833", "1844", "1855", "1866", "1877", "1888")
 
 
-def encoding(text: str) -> int:
-    """0 for plain (GSM-compatible ASCII) text, 8 (UCS-2) otherwise."""
-    return 0 if all(32 <= ord(c) < 127 or c in "\n\r" for c in text) else 8
-
-
-def segments(text: str) -> int:
-    single, multi = (160, 153) if encoding(text) == 0 else (70, 67)
-    return 1 if len(text) <= single else math.ceil(len(text) / multi)
+def encoding(text: str | None) -> int:
+    """0 for GSM-7 text (the default alphabet), 8 (UCS-2) otherwise."""
+    return 0 if is_gsm7(text or "") else 8
 
 
 def amount_display(nanodollars: int) -> str:
@@ -74,7 +69,8 @@ class FlowrouteMessages:
         if not isinstance(text, str) or not text:
             raise ProviderError(422, "body is required")
         record_id = f"mdr1-{self.state.ids.hex('mdr1')}"
-        amount = SMS_NANODOLLARS * segments(text)
+        billed = segments(text)
+        amount = SMS_NANODOLLARS * billed
         record = {
             "type": "message",
             "id": record_id,
@@ -93,7 +89,7 @@ class FlowrouteMessages:
             },
         }
         self.state.store.put(MDR1, record_id, record)
-        self.state.stats.accepted(self.v2.name, text)
+        self.state.stats.accepted(self.v2.name, text, billed)
         return Reply(202, {"data": {"id": record_id}})
 
     def list_v2(self, call: Call) -> Reply:
@@ -141,7 +137,8 @@ class FlowrouteMessages:
             raise ProviderError(422, "body is required for an SMS")
         now = self.state.now()
         record_id = f"mdr2-{self.state.ids.hex('mdr2')}"
-        amount = MMS_NANODOLLARS if is_mms else SMS_NANODOLLARS * segments(text)
+        billed = None if is_mms else segments(text or "")
+        amount = MMS_NANODOLLARS if billed is None else SMS_NANODOLLARS * billed
         record: dict[str, Any] = {
             "type": "message",
             "id": record_id,
@@ -166,7 +163,7 @@ class FlowrouteMessages:
             }
         doc = {"at": now.timestamp(), "record": record, "dlr_callback": attributes.get("dlr_callback")}
         self.state.store.put(MDR2, record_id, doc)
-        self.state.stats.accepted(self.v21.name, text)
+        self.state.stats.accepted(self.v21.name, text, billed)
         url = f"{call.base_url}/v2.1/messages/{record_id}"
         self.state.callbacks.flowroute_sent(record, attributes.get("dlr_callback"), url)
         return Reply(202, {"data": {"type": "message", "id": record_id, "links": {"self": url}}})
@@ -209,7 +206,7 @@ class FlowrouteMessages:
         attributes: dict[str, Any] = {
             "body": text,
             "direction": "inbound",
-            "amount_nanodollars": MMS_NANODOLLARS if media else SMS_NANODOLLARS * segments(text),
+            "amount_nanodollars": MMS_NANODOLLARS if media else SMS_NANODOLLARS * segments(text or ""),
             "message_encoding": encoding(text),
             "to": to,
             "from": sender,
