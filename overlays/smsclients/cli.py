@@ -8,6 +8,9 @@
     smsclients estimate [--provider bandwidth] [--normalize] [--json] "It's 5 \u20ac \u2014 see you"
     smsclients optouts add|remove|list --db optouts.sqlite3 --provider flowroute [--account A] [NUMBER...]
 
+With an opt-out list (``--optouts PATH`` or ``SMSCLIENTS_OPTOUTS_DB``), ``send`` refuses a number on it
+(exit status 2, nothing sent).
+
 Credentials and base URLs come from the environment, exactly as for ``FlowrouteClient()`` and the
 others (README, "Configuration"); ``--base-url`` overrides the base URL. Errors are one line on
 stderr (with ``--json``, a JSON object on stdout), redacted like the library's own messages.
@@ -199,8 +202,29 @@ def exit_code_for(exc: SmsClientError) -> int:
 # ------------------------------------------------------------------------------------------ commands
 
 
+OPTOUTS_VARIABLE = "SMSCLIENTS_OPTOUTS_DB"
+
+
+def _optout_store(path: str | None, redis_url: str | None = None) -> Any:
+    from .sending import optouts
+
+    if redis_url:
+        try:
+            import redis
+        except ImportError as exc:
+            raise InputError("--redis", "needs the extra 'redis' (pip install sms-provider-clients[redis])") from exc
+        return optouts.RedisOptOutStore(redis.Redis.from_url(redis_url))
+    path = path or os.environ.get(OPTOUTS_VARIABLE)
+    return None if not path else optouts.SQLiteOptOutStore(path)
+
+
 def _send(args: argparse.Namespace, out: _Output) -> int:
     try:
+        store = _optout_store(args.optouts)
+        if store is not None:
+            from .sending import optouts
+
+            optouts.check(store, args.provider, args.from_ or optouts.ANY_ACCOUNT, args.to)
         sent = SENDERS[args.provider](args.to, args.from_, args.text, args.base_url)
     except SmsClientError as exc:
         return out.error(exit_code_for(exc), exc)
@@ -252,6 +276,37 @@ def _estimate(args: argparse.Namespace, out: _Output) -> int:
     return EXIT_INPUT if result.too_long else EXIT_OK
 
 
+def _optouts(args: argparse.Namespace, out: _Output) -> int:
+    from .sending import optouts
+
+    try:
+        store = _optout_store(args.db, args.redis)
+        if store is None:
+            raise InputError("--db", f"give the opt-out list's file (or set {OPTOUTS_VARIABLE}, or --redis URL)")
+        account = args.account or optouts.ANY_ACCOUNT
+        if args.action in ("add", "remove") and not args.numbers:
+            raise InputError("NUMBER", "give at least one number")
+        if args.action in ("add", "remove") and not args.provider:
+            raise InputError("--provider", "is required to add or remove")
+        if args.action == "add":
+            changed = [n for n in args.numbers if store.add(args.provider, account, n)]
+        elif args.action == "remove":
+            changed = [n for n in args.numbers if store.remove(args.provider, account, n)]
+        else:
+            entries = store.entries(args.provider, args.account)
+            if args.numbers:
+                wanted = {optouts.canonical(n) for n in args.numbers}
+                entries = [e for e in entries if e.number in wanted]
+            lines = [f"{e.provider}  {e.account}  {e.number}  ({e.source})" for e in entries]
+            out.result({"ok": True, "optouts": [asdict(e) for e in entries]}, lines or ["(no opt-outs)"])
+            return EXIT_OK
+    except SmsClientError as exc:
+        return out.error(exit_code_for(exc), exc)
+    verb = "added" if args.action == "add" else "removed"
+    out.result({"ok": True, verb: changed}, [f"{verb}: {n}" for n in changed] or [f"nothing {verb}"])
+    return EXIT_OK
+
+
 class UsageError(Exception):
     """An argument error argparse found (``main`` prints it as text or, with ``--json``, as JSON)."""
 
@@ -290,6 +345,23 @@ def parser() -> argparse.ArgumentParser:
     send.add_argument("--from", dest="from_", help="your sending number (optional for messagemedia)")
     send.add_argument("--base-url", help="API root, instead of <PROVIDER>_BASE_URL or production")
     send.add_argument("text", help="the message text")
+    send.add_argument(
+        "--optouts", metavar="DB", help=f"refuse a number on this opt-out list (default: ${OPTOUTS_VARIABLE})"
+    )
+
+    optouts = commands.add_parser(
+        "optouts",
+        parents=[common],
+        help="add, remove or list numbers that opted out (STOP)",
+        description="The opt-out list `send` and smsclients.optouts consult. --account is the sender the opt-out "
+        "applies to (default '*': every sender of that provider).",
+    )
+    optouts.add_argument("action", choices=["add", "remove", "list"])
+    optouts.add_argument("numbers", nargs="*", metavar="NUMBER")
+    optouts.add_argument("--db", help=f"the SQLite file (default: ${OPTOUTS_VARIABLE})")
+    optouts.add_argument("--redis", metavar="URL", help="a shared list on Redis instead (extra 'redis')")
+    optouts.add_argument("--provider", choices=sorted(SENDERS), required=False)
+    optouts.add_argument("--account", help="your sending number or account the opt-out applies to")
 
     commands.add_parser("status", parents=[common], help="spec version and sha256 of each installed client")
 
@@ -319,6 +391,7 @@ def parser() -> argparse.ArgumentParser:
 COMMANDS: dict[str, Callable[[argparse.Namespace, _Output], int]] = {
     "send": _send,
     "estimate": _estimate,
+    "optouts": _optouts,
     "status": _status,
     "sandbox": _sandbox,
 }
@@ -331,6 +404,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args, rest = p.parse_known_args(arguments)
         if args.command == "sandbox":
             args.sandbox_args = rest
+        elif args.command == "optouts" and not any(r.startswith("-") for r in rest):
+            args.numbers += rest  # numbers after the options (argparse leaves them over)
         elif rest:
             p.error(f"unrecognized arguments: {' '.join(rest)}")
     except UsageError as exc:
