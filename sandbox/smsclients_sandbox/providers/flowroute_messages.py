@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from smsclients_sandbox.billing import is_gsm7, segments
+from smsclients_sandbox.optouts import FLOWROUTE_OPTED_OUT_CODE, FlowrouteOptOuts
 from smsclients_sandbox.providers.flowroute_numbers import FlowrouteAccount
 from smsclients_sandbox.providers.jsonapi import page_links, paging, window, with_limit
 from smsclients_sandbox.state import State, iso_z, parse_timestamp
@@ -45,6 +46,7 @@ class FlowrouteMessages:
         self.v2 = v2
         self.v21 = v21
         self.account = account
+        self.optouts = FlowrouteOptOuts(state)
 
     def operations(self) -> list[Operation]:
         return [
@@ -61,6 +63,13 @@ class FlowrouteMessages:
             raise ProviderError(422, "to is required")
         if not isinstance(sender, str) or not self.account.owns(sender):
             raise ProviderError(403, f"{sender} is not an SMS-enabled number on this account")
+        if self.optouts.blocked(sender, to):  # FR-support-stop: the handset texted STOP to this number
+            raise ProviderError(
+                400,
+                f"Error code {FLOWROUTE_OPTED_OUT_CODE}: Message accepted by the SMSC but the phone rejected the"
+                f" message ({to} texted STOP to {sender})",
+                title="Client Error",
+            )
 
     # ------------------------------------------------------------------ v2
     def send_v2(self, call: Call) -> Reply:
@@ -200,6 +209,7 @@ class FlowrouteMessages:
         flat = payload.get("format") == "v2"
         if flat and media:
             raise ProviderError(422, "Messages v2 carried SMS only")
+        self.optouts.inbound(to, sender, text)  # blocked or unblocked even without a callback URL
         now = self.state.now()
         kind = "mdr1" if flat else "mdr2"
         record_id = f"{kind}-{self.state.ids.hex(kind)}"
