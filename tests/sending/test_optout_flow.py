@@ -121,3 +121,32 @@ def test_messagemedia_stop_reply_blacklists_and_start_reverses(sandbox: Any, tmp
         _inbound(inbox, 2)
         assert MESSAGEMEDIA_TO not in mm.number_authorisation.list_blocked().to_dict()["numbers"]
         assert not store.is_opted_out("messagemedia", stop.to or optouts.ANY_ACCOUNT, MESSAGEMEDIA_TO)
+
+
+def test_messagemedia_mirror_keeps_the_blacklist_in_step(sandbox: Any, tmp_path: Path) -> None:
+    with _messagemedia(sandbox) as mm, SQLiteOptOutStore(tmp_path / "o.sqlite3") as local:
+        remote = [f"+6149157{i:04d}" for i in range(105)]  # more than one page of the blacklist
+        for start in range(0, len(remote), 10):
+            mm.number_authorisation.block(remote[start : start + 10])
+        local.add("messagemedia", optouts.ANY_ACCOUNT, "+61400000001")
+        local.add("messagemedia", "+61491570157", "61400000002")
+        local.add("flowroute", FLOWROUTE_FROM, FLOWROUTE_TO)  # not MessageMedia's business
+        mirror = optouts.MessageMediaMirror(local, mm)
+        assert isinstance(mirror, optouts.OptOutStore)
+
+        result = mirror.sync()
+        assert sorted(result.pulled) == sorted(remote)
+        assert result.pushed == ["+61400000001", "+61400000002"]
+        assert sorted(mirror.blacklist()) == sorted([*remote, "+61400000001", "+61400000002"])
+        assert mirror.is_opted_out("messagemedia", "+61491570157", remote[0])
+        assert mirror.sync() == optouts.SyncResult()  # in step: nothing more to do
+
+        # Through the mirror, an opt-out and an opt-in reach MessageMedia too.
+        mirror.add("messagemedia", "+61491570157", "+61400000003", source="keyword")
+        assert "+61400000003" in mirror.blacklist()
+        assert mirror.remove("messagemedia", "+61491570157", remote[0])  # pulled in under ANY_ACCOUNT
+        assert remote[0] not in mirror.blacklist()
+        assert not mirror.is_opted_out("messagemedia", "+61491570157", remote[0])
+        assert not mirror.remove("messagemedia", "+61491570157", "+61499999999")  # on neither list: no error
+        mirror.add("flowroute", FLOWROUTE_FROM, OTHER)  # other providers: local only
+        assert len(mirror.blacklist()) == 105 + 3 - 1

@@ -11,6 +11,9 @@
     allowed, skipped = optouts.split(store, "flowroute", "12012673227", numbers)
     optouts.check(store, "flowroute", "12012673227", number)      # raises OptedOutError
 
+On MessageMedia, wrap the store in :class:`MessageMediaMirror` to keep it in step with the account's
+blacklist (number authorisation).
+
 Entries are keyed by ``(provider, account, number)``. ``account`` is the sending identity the opt-out
 applies to: :func:`recording` uses the number the STOP was sent to (``event.to``); give
 ``account=`` for another scope (an account id). An entry under :data:`ANY_ACCOUNT` applies to every
@@ -35,11 +38,13 @@ from ..errors import InputError
 
 __all__ = [
     "ANY_ACCOUNT",
+    "MessageMediaMirror",
     "OptOut",
     "OptOutStore",
     "OptedOutError",
     "RedisOptOutStore",
     "SQLiteOptOutStore",
+    "SyncResult",
     "apply_event",
     "canonical",
     "check",
@@ -321,3 +326,7 @@ def _chunks(items: Sequence[str], size: int) -> Iterator[Sequence[str]]:
 
 def _glob(text: str) -> str:
     return re.sub(r"([*?\[\]\\])", r"\\\1", text)
+
+
+# MessageMedia's own list kept in step (it imports the names above, hence last).
+from .optouts_messagemedia import MessageMediaMirror, SyncResult  # noqa: E402
