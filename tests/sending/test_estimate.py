@@ -9,6 +9,7 @@ import pytest
 import smsclients
 import yaml
 from smsclients.cli import main
+from smsclients.errors import ArgumentError, InputError
 from smsclients.sending.estimate import estimate
 
 EMOJI = "\U0001f600"  # two UTF-16 code units
@@ -131,12 +132,12 @@ def test_provider_max_length_is_the_specs() -> None:
         assert (result.provider, result.max_length, result.too_long) == (provider, limit, False)
     assert estimate("a" * (expected["bandwidth"] + 1), provider="bandwidth").too_long
     assert not estimate("a" * expected["bandwidth"], provider="bandwidth").too_long
-    with pytest.raises(ValueError, match="unknown provider 'nope'"):
+    with pytest.raises(InputError, match="provider: must be one of bandwidth, flowroute, messagemedia, not 'nope'"):
         estimate("hi", provider="nope")
 
 
 def test_bad_input_is_a_typed_error() -> None:
-    with pytest.raises(TypeError, match="text must be a str"):
+    with pytest.raises(ArgumentError, match="text must be a str"):
         estimate(b"bytes")  # type: ignore[arg-type]
 
 

@@ -76,8 +76,9 @@ def test_batch_check_and_split_keep_order_and_given_forms(store: OptOutStore) ->
     given = [*numbers, "+1 206 555 0007"]
     assert store.opted_out("flowroute", SENDER, given) == {*numbers[::7], "+1 206 555 0007"}
     assert store.opted_out("flowroute", SENDER, []) == set()
-    allowed, skipped = optouts.split(store, "flowroute", SENDER, given)
-    assert skipped == [*numbers[::7], "+1 206 555 0007"]
+    allowed, refused = optouts.filter(store, "flowroute", SENDER, given)
+    assert all(isinstance(r, OptedOutError) for r in refused)
+    assert [r.number for r in refused] == [*numbers[::7], "+1 206 555 0007"]
     assert allowed == [n for n in numbers if n not in set(numbers[::7])]
 
 
@@ -221,3 +222,15 @@ def test_cli_send_refuses_an_opted_out_number(
     assert main([*argv, "--json"]) == 2
     error = json.loads(capsys.readouterr().out)["error"]
     assert error["type"] == "OptedOutError" and "opted out" in error["message"]
+
+
+def test_cli_shared_list_on_redis(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import redis
+
+    server = fakeredis.FakeServer()
+    monkeypatch.setattr(redis.Redis, "from_url", lambda url: fakeredis.FakeRedis(server=server))
+    url = "redis://127.0.0.1:6379/0"
+    assert main(["optouts", "add", "--redis", url, "--provider", "bandwidth", "+12065551234"]) == 0
+    assert main(["optouts", "list", "--redis", url, "--json"]) == 0
+    capsys.readouterr()
+    assert RedisOptOutStore(fakeredis.FakeRedis(server=server)).is_opted_out("bandwidth", "anyone", HANDSET)

@@ -19,6 +19,7 @@ from typing import Any, Literal
 
 import gsm0338  # noqa: F401  # registers the "gsm03.38" codec
 
+from ..errors import ArgumentError
 from .limits import max_text_length
 
 __all__ = ["Encoding", "Estimate", "Replacement", "UnencodableCharacter", "estimate", "segment_count"]
@@ -143,7 +144,7 @@ def estimate(text: str, *, provider: str | None = None, normalize: bool = False)
     ``text`` is the normalized text. An empty text is one segment (it is still one message).
     """
     if not isinstance(text, str):
-        raise TypeError(f"text must be a str, not {type(text).__name__}")
+        raise ArgumentError("text", f"text must be a str, not {type(text).__name__}")
     replacements: tuple[Replacement, ...] = ()
     if normalize:
         text, replacements = _normalize(text)

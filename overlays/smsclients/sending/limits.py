@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from functools import cache
 from typing import Any
 
+from ..errors import InputError
+
 __all__ = ["PROVIDERS", "max_text_length"]
 
 # provider -> (generated module, its check of a send request, the text field, the check's arguments
@@ -56,7 +58,7 @@ def max_text_length(provider: str) -> int | None:
     try:
         module_name, function, field, arguments = _TEXT_FIELDS[provider]
     except KeyError:
-        raise ValueError(f"unknown provider {provider!r}; expected one of {', '.join(PROVIDERS)}") from None
+        raise InputError("provider", f"must be one of {', '.join(PROVIDERS)}, not {provider!r}") from None
     check = getattr(importlib.import_module(module_name), function)
     recorder = _Recorder(field)
     check(recorder, *arguments)

@@ -8,7 +8,7 @@
     receiver = WebhookASGIApp("flowroute", optouts.recording(store, handler))   # STOP/START update it
     if store.is_opted_out("flowroute", "12012673227", "12065551234"):
         ...                                                       # do not send
-    allowed, skipped = optouts.split(store, "flowroute", "12012673227", numbers)
+    allowed, refused = optouts.filter(store, "flowroute", "12012673227", numbers)  # refused: OptedOutError each
     optouts.check(store, "flowroute", "12012673227", number)      # raises OptedOutError
 
 On MessageMedia, wrap the store in :class:`MessageMediaMirror` to keep it in step with the account's
@@ -32,12 +32,13 @@ import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from os import PathLike
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 from ..errors import InputError
 
 __all__ = [
     "ANY_ACCOUNT",
+    "Filtered",
     "MessageMediaMirror",
     "OptOut",
     "OptOutStore",
@@ -48,8 +49,8 @@ __all__ = [
     "apply_event",
     "canonical",
     "check",
+    "filter",
     "recording",
-    "split",
 ]
 
 ANY_ACCOUNT = "*"
@@ -111,11 +112,22 @@ class OptOutStore(Protocol):
 # ------------------------------------------------------------------------------------ helpers
 
 
-def split(store: OptOutStore, provider: str, account: str, numbers: Iterable[str]) -> tuple[list[str], list[str]]:
-    """``numbers`` in order as (may be sent to, opted out): what a bulk sender checks in one call."""
+class Filtered(NamedTuple):
+    """What :func:`filter` found: the numbers that may be sent to, and a typed refusal for each other one."""
+
+    allowed: list[str]
+    refused: list[OptedOutError]
+
+
+def filter(store: OptOutStore, provider: str, account: str, numbers: Iterable[str]) -> Filtered:
+    """``numbers`` in order, split into those that may be sent to and those that opted out (one
+    :class:`OptedOutError` each, naming the number as given): one store query for the whole batch."""
     numbers = list(numbers)
     skipped = store.opted_out(provider, account, numbers)
-    return [n for n in numbers if n not in skipped], [n for n in numbers if n in skipped]
+    return Filtered(
+        [n for n in numbers if n not in skipped],
+        [OptedOutError(provider, account, n) for n in numbers if n in skipped],
+    )
 
 
 def check(store: OptOutStore, provider: str, account: str, number: str) -> None:
