@@ -210,10 +210,9 @@ def _optout_store(path: str | None, redis_url: str | None = None) -> Any:
 
     if redis_url:
         try:
-            import redis
+            return optouts.RedisOptOutStore.from_url(redis_url)
         except ImportError as exc:
-            raise InputError("--redis", "needs the extra 'redis' (pip install sms-provider-clients[redis])") from exc
-        return optouts.RedisOptOutStore(redis.Redis.from_url(redis_url))
+            raise InputError("--redis", str(exc)) from exc
     path = path or os.environ.get(OPTOUTS_VARIABLE)
     return None if not path else optouts.SQLiteOptOutStore(path)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import json
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -234,3 +235,13 @@ def test_cli_shared_list_on_redis(capsys: pytest.CaptureFixture[str], monkeypatc
     assert main(["optouts", "list", "--redis", url, "--json"]) == 0
     capsys.readouterr()
     assert RedisOptOutStore(fakeredis.FakeRedis(server=server)).is_opted_out("bandwidth", "anyone", HANDSET)
+
+
+def test_redis_from_url_without_redis_names_the_extra(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, "redis", None)
+    with pytest.raises(ImportError, match="extra 'redis'"):
+        RedisOptOutStore.from_url("redis://127.0.0.1:6379/0")
+    assert main(["optouts", "list", "--redis", "redis://127.0.0.1:6379/0"]) == 2
+    assert "extra 'redis'" in capsys.readouterr().err

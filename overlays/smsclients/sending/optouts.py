@@ -273,6 +273,19 @@ class RedisOptOutStore:
         self._redis = client
         self._prefix = prefix
 
+    @classmethod
+    def from_url(cls, url: str, *, prefix: str = "smsclients:optouts:") -> RedisOptOutStore:
+        """A store on the Redis server at ``url`` (``redis://host:6379/0``); needs the extra ``redis``."""
+        try:
+            import redis
+        except ImportError as exc:
+            raise ImportError(
+                "RedisOptOutStore.from_url needs the package redis, installed with the extra 'redis' "
+                "(pip install '.[redis]' in a clone, or the built wheel with [redis]) or alone: pip install redis",
+                name=exc.name,
+            ) from exc
+        return cls(redis.Redis.from_url(url), prefix=prefix)
+
     def _name(self, provider: str, account: str) -> str:
         return f"{self._prefix}{provider}:{account}"
 
