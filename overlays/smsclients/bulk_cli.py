@@ -81,8 +81,8 @@ def _provider(provider: str) -> tuple[Any, Any]:
 
 
 def _dry_run(args: argparse.Namespace, profile: Any) -> tuple[dict[str, Any], list[str]]:
+    from .sending.estimate import segment_count
     from .sending.messages import outgoing
-    from .sending.segments import estimate_segments
 
     counts: Counter[str] = Counter()
     for row in _rows(args.file):
@@ -92,7 +92,7 @@ def _dry_run(args: argparse.Namespace, profile: Any) -> tuple[dict[str, Any], li
         except InputError:
             counts["invalid"] += 1
             continue
-        counts["segments"] += estimate_segments(message.text)
+        counts["segments"] += segment_count(message.text)
     document = {"ok": True, "dry_run": True, **{key: counts[key] for key in ("messages", "invalid", "segments")}}
     lines = [
         f"{counts['messages']} messages, {counts['invalid']} invalid, "

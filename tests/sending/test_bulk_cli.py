@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from smsclients.cli import main
-from smsclients.sending.segments import estimate_segments
+from smsclients.sending.estimate import segment_count
 from smsclients_sandbox.testing import SmsSandbox
 
 from .support import SENDER
@@ -61,7 +61,7 @@ def test_a_file_without_the_columns_is_bad_input(tmp_path: Path, capsys: pytest.
 @pytest.mark.parametrize(
     ("text", "segments"),
     [
-        ("", 0),
+        ("", 1),  # an empty text is still one message
         ("a" * 160, 1),
         ("a" * 161, 2),
         ("€" * 80, 1),
@@ -72,4 +72,4 @@ def test_a_file_without_the_columns_is_bad_input(tmp_path: Path, capsys: pytest.
     ],
 )
 def test_segment_estimate(text: str, segments: int) -> None:
-    assert estimate_segments(text) == segments
+    assert segment_count(text) == segments

@@ -1,4 +1,4 @@
-"""Sending at scale: ``client.messages.send_many(...)``, pacing, the durable outbox, reconciliation.
+"""Sending: at scale (``client.messages.send_many(...)``), and what to know before sending.
 
     with BandwidthClient(...) as bw:
         for result in bw.messages.send_many(rows, from_="+19195551212", outbox="campaign.sqlite"):
@@ -8,7 +8,8 @@
 * :mod:`.campaign` / :mod:`.drivers` -- the run: windows, batches, concurrency, results in order;
 * :mod:`.outbox` -- each message's state before and after each attempt (SQLite; Redis shared);
 * :mod:`.pacing` -- token buckets at the provider's documented rates (memory or Redis, via ``limits``);
-* :mod:`.segments` -- a simple segment estimate.
+* :mod:`.estimate` -- what a text costs before it is sent (encoding, segments; ``smsclients.estimate``);
+* :mod:`.optouts` / :mod:`.keywords` -- opt-out lists and STOP/START/HELP (``smsclients.optouts``).
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ _EXPORTS = {
     "RecordedError": ".results",
     "SendResult": ".results",
     "SqliteOutbox": ".outbox",
-    "estimate_segments": ".segments",
 }
 __all__ = sorted(_EXPORTS)
 
