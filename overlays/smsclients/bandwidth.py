@@ -14,15 +14,15 @@ the account (``user_id``) that every path names, the error body, and two cross-f
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final, Generic
+from typing import TYPE_CHECKING, Any, Final, Generic
 from urllib.parse import urlsplit
 
 import httpx
-from bandwidth_messaging_v1_client.resources import AsyncMessages, AsyncResources, Messages, Resources
+from bandwidth_messaging_v1_client.resources import AsyncResources, Resources
 
 from .auth import BasicAuth
 from .errors import ErrorDetails, InputError, MalformedResponseError
-from .facade import AsyncClient, HttpClientT, Provider, SyncClient, TransportT, require_text
+from .facade import AsyncClient, HttpClientT, Provider, SyncClient, TransportT, lazy_names, require_text
 from .redaction import shown_url as _shown
 from .retries import RetryPolicy
 from .runtime import Hooks
@@ -38,6 +38,13 @@ __all__ = [
     "message_id_from_location",
     "parse_error_body",
 ]
+
+if TYPE_CHECKING:
+    from bandwidth_messaging_v1_client.resources import AsyncMessages, Messages
+else:  # on first use: they are in a resource module of their own
+    __getattr__ = lazy_names(
+        __name__, {n: f"bandwidth_messaging_v1_client.resources.{n}" for n in ("AsyncMessages", "Messages")}
+    )
 
 PROVIDER: Final = "bandwidth"
 DEFAULT_BASE_URL: Final = "https://api.catapult.inetwork.com/v1"

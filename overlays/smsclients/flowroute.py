@@ -13,26 +13,16 @@ the MMS rules of a send.
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
-from typing import Any, ClassVar, Generic
+from typing import TYPE_CHECKING, Any, ClassVar, Generic
 
 import httpx
-from flowroute_messages_v2_client.resources import AsyncMessages as AsyncMessagesV2
-from flowroute_messages_v2_client.resources import Messages as MessagesV2
-from flowroute_v2_client.resources import (
-    AsyncMessages,
-    AsyncNumbers,
-    AsyncResources,
-    AsyncRoutes,
-    Messages,
-    Numbers,
-    Resources,
-    Routes,
-)
+from flowroute_v2_client.resources import AsyncResources, Resources
 
 from .auth import BasicAuth
 from .errors import ErrorDetails, InputError
-from .facade import AsyncClient, HttpClientT, Provider, SyncClient, TransportT, require_text
+from .facade import AsyncClient, HttpClientT, Provider, SyncClient, TransportT, lazy_names, require_text
 from .redaction import shown_url as _shown
 from .retries import RetryPolicy
 from .runtime import Hooks
@@ -53,6 +43,25 @@ __all__ = [
     "Routes",
     "parse_error_body",
 ]
+
+_V2 = "flowroute_v2_client.resources"
+_MESSAGES_V2 = "flowroute_messages_v2_client.resources"
+if TYPE_CHECKING:
+    from flowroute_messages_v2_client.resources import AsyncMessages as AsyncMessagesV2
+    from flowroute_messages_v2_client.resources import Messages as MessagesV2
+    from flowroute_v2_client.resources import AsyncMessages, AsyncNumbers, AsyncRoutes, Messages, Numbers, Routes
+else:  # on first use: each is in a resource module of its own
+    __getattr__ = lazy_names(
+        __name__,
+        {
+            **{
+                n: f"{_V2}.{n}"
+                for n in ("AsyncMessages", "AsyncNumbers", "AsyncRoutes", "Messages", "Numbers", "Routes")
+            },
+            "AsyncMessagesV2": f"{_MESSAGES_V2}.AsyncMessages",
+            "MessagesV2": f"{_MESSAGES_V2}.Messages",
+        },
+    )
 
 PROVIDER = "flowroute"
 DEFAULT_BASE_URL = "https://api.flowroute.com"
@@ -168,7 +177,7 @@ class FlowrouteClient(SyncClient, _Flowroute[httpx.BaseTransport, httpx.Client],
 
     def _attach(self, main: Any, messages_v2: Any) -> None:
         Resources.__init__(self, main)
-        self.messages_v2 = MessagesV2(messages_v2)
+        self.messages_v2 = importlib.import_module(_MESSAGES_V2).Messages(messages_v2)
 
 
 class AsyncFlowrouteClient(AsyncClient, _Flowroute[httpx.AsyncBaseTransport, httpx.AsyncClient], AsyncResources):
@@ -178,4 +187,4 @@ class AsyncFlowrouteClient(AsyncClient, _Flowroute[httpx.AsyncBaseTransport, htt
 
     def _attach(self, main: Any, messages_v2: Any) -> None:
         AsyncResources.__init__(self, main)
-        self.messages_v2 = AsyncMessagesV2(messages_v2)
+        self.messages_v2 = importlib.import_module(_MESSAGES_V2).AsyncMessages(messages_v2)

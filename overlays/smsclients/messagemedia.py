@@ -13,23 +13,14 @@ HMAC signature), the client-wide sub-account, and the error body.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final, Generic
+from typing import TYPE_CHECKING, Any, Final, Generic
 
 import httpx
-from messagemedia_messages_v1_client.resources import (
-    AsyncDeliveryReports,
-    AsyncMessages,
-    AsyncReplies,
-    AsyncResources,
-    DeliveryReports,
-    Messages,
-    Replies,
-    Resources,
-)
+from messagemedia_messages_v1_client.resources import AsyncResources, Resources
 
 from .auth import BasicAuth, MessageMediaHmacAuth, RequestSigner
 from .errors import CredentialsForbiddenError, ErrorDetails, InputError
-from .facade import AsyncClient, HttpClientT, Provider, SyncClient, TransportT, require_text
+from .facade import AsyncClient, HttpClientT, Provider, SyncClient, TransportT, lazy_names, require_text
 from .redaction import shown_url as _shown
 from .retries import RetryPolicy
 from .validation import header_value
@@ -47,6 +38,19 @@ __all__ = [
     "Replies",
     "parse_error_body",
 ]
+
+if TYPE_CHECKING:
+    from messagemedia_messages_v1_client.resources import (
+        AsyncDeliveryReports,
+        AsyncMessages,
+        AsyncReplies,
+        DeliveryReports,
+        Messages,
+        Replies,
+    )
+else:  # on first use: each is in a resource module of its own
+    _NAMES = ("AsyncDeliveryReports", "AsyncMessages", "AsyncReplies", "DeliveryReports", "Messages", "Replies")
+    __getattr__ = lazy_names(__name__, {n: f"messagemedia_messages_v1_client.resources.{n}" for n in _NAMES})
 
 PROVIDER: Final = "messagemedia"
 DEFAULT_BASE_URL: Final = "https://api.messagemedia.com"
