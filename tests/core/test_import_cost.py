@@ -32,27 +32,21 @@ def test_sync_clients_do_not_import_asyncio() -> None:
 
 # ----------------------------------------------------------------------------- lazy resources
 
-# Each provider module, and the generated resource modules (one per tag) of its packages.
-TAG_MODULES = {
-    "smsclients.flowroute": [
-        "flowroute_v2_client.resources.callbacks",
-        "flowroute_v2_client.resources.cdrs",
-        "flowroute_v2_client.resources.cnams",
-        "flowroute_v2_client.resources.e911s",
-        "flowroute_v2_client.resources.messages",
-        "flowroute_v2_client.resources.numbers",
-        "flowroute_v2_client.resources.port_orders",
-        "flowroute_v2_client.resources.porting",
-        "flowroute_v2_client.resources.routes",
-        "flowroute_messages_v2_client.resources.messages",
-    ],
-    "smsclients.bandwidth": ["bandwidth_messaging_v1_client.resources.messages"],
-    "smsclients.messagemedia": [
-        "messagemedia_messages_v1_client.resources.delivery_reports",
-        "messagemedia_messages_v1_client.resources.messages",
-        "messagemedia_messages_v1_client.resources.replies",
-    ],
+# Each provider module and its generated packages; their resource modules (one per tag) are found on disk.
+PACKAGES = {
+    "smsclients.flowroute": ["flowroute_v2_client", "flowroute_messages_v2_client"],
+    "smsclients.bandwidth": ["bandwidth_messaging_v1_client"],
+    "smsclients.messagemedia": ["messagemedia_messages_v1_client"],
 }
+
+
+def _tags(package: str) -> list[str]:
+    files = sorted((ROOT / "clients" / package / "resources").glob("[!_]*.py"))
+    assert files, package
+    return [f"{package}.resources.{path.stem}" for path in files]
+
+
+TAG_MODULES = {module: [tag for package in packages for tag in _tags(package)] for module, packages in PACKAGES.items()}
 
 
 def _run(code: str) -> object:
@@ -73,8 +67,8 @@ def _loaded(statements: str, names: list[str]) -> list[str]:
 
 def test_importing_a_provider_imports_no_resource_module_and_no_model() -> None:
     for module, tags in TAG_MODULES.items():
-        packages = sorted({tag.split(".")[0] for tag in tags})
-        assert _loaded(f"import {module}", [*tags, *(f"{p}.models" for p in packages)]) == [], module
+        models = [f"{package}.models" for package in PACKAGES[module]]
+        assert _loaded(f"import {module}", [*tags, *models]) == [], module
 
 
 def test_a_client_imports_the_module_of_the_tag_it_uses_and_no_other() -> None:
