@@ -392,8 +392,9 @@ def main(argv: list[str]) -> int:
         " CPU = time.process_time of the client process (includes transport threads)",
         "- every call's response is checked (status and id); MessageMedia 1.1.0's stdout INFO logging is silenced"
         " (it calls logging.basicConfig at import); Flowroute SDK v3 is not on PyPI, so it has no row",
-        "- [httpx] = our default transport: httpx's own, for async split into one-connection pools"
-        " (smsclients.pooling); [pyreqwest] / [aiohttp] = smsclients.transports",
+        "- sync: [httpx] = the default transport (httpx's own), [pyreqwest] = smsclients.transports;"
+        " async: [pyreqwest] = the default transport (no transport given), [httpx] = httpx's own in"
+        " one-connection pools (smsclients.pooling, the default before), [aiohttp] = smsclients.transports",
         f"- fastest old SDK: {old_best_name} ({old_best:,.0f}/s); raw http.client floor: {floor.cpu_us:,.0f} µs/call",
         "",
         "## Sequential (sync)",
