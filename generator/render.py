@@ -8,8 +8,9 @@ Customisation of openapi-python-client's output is done only through its own mec
 object (package name, class overrides, literal enums) and custom templates. Our templates wrap the
 upstream ones with ``{% include %}`` so that every generated module starts with a "generated"
 marker and the package exposes the spec version and hash, without copying upstream templates; the
-one exception is ``literal_enum.py.jinja``, replaced so that enums read from a response are open
-(tolerant reader). A second step of ours (:mod:`generator.surface`) then adds the typed resources.
+exceptions are ``literal_enum.py.jinja``, replaced so that enums read from a response are open
+(tolerant reader), and ``package_init.py.jinja``, whose client classes load on first use. A
+second step of ours (:mod:`generator.surface`) then adds the typed resources.
 """
 
 from __future__ import annotations
@@ -60,7 +61,7 @@ def generator_version() -> str:
 
 
 # Templates of ours that replace an upstream one instead of wrapping it.
-OWN_TEMPLATES = ("literal_enum.py.jinja",)
+OWN_TEMPLATES = ("literal_enum.py.jinja", "package_init.py.jinja")
 
 
 def _write_templates(entry: ClientEntry, state: SpecState, template_dir: Path) -> str:

@@ -65,10 +65,27 @@ def _loaded(statements: str, names: list[str]) -> list[str]:
     return loaded
 
 
-def test_importing_a_provider_imports_no_resource_module_and_no_model() -> None:
+def test_importing_a_provider_imports_no_resource_module_no_model_and_no_attrs() -> None:
+    """attrs (the models, the generated ``Client`` classes) is a large part of a cold import."""
     for module, tags in TAG_MODULES.items():
-        models = [f"{package}.models" for package in PACKAGES[module]]
-        assert _loaded(f"import {module}", [*tags, *models]) == [], module
+        generated = [f"{package}.{part}" for package in PACKAGES[module] for part in ("models", "client")]
+        assert _loaded(f"import {module}", [*tags, *generated, "attr"]) == [], module
+    for legacy in ("bandwidth", "messagemedia"):
+        assert _loaded(f"import smsclients.legacy.{legacy}", ["attr"]) == [], legacy
+
+
+def test_the_generated_client_classes_load_on_first_use() -> None:
+    import bandwidth_messaging_v1_client
+    from bandwidth_messaging_v1_client import client
+
+    assert bandwidth_messaging_v1_client.Client is client.Client
+    assert bandwidth_messaging_v1_client.AuthenticatedClient is client.AuthenticatedClient
+    try:
+        bandwidth_messaging_v1_client.Nope  # noqa: B018
+    except AttributeError as error:
+        assert "Nope" in str(error)
+    else:
+        raise AssertionError("bandwidth_messaging_v1_client.Nope resolved")
 
 
 def test_a_client_imports_the_module_of_the_tag_it_uses_and_no_other() -> None:

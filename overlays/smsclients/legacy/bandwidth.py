@@ -20,10 +20,9 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Generator, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import httpx
-from bandwidth_messaging_v1_client.models import Message
 from bandwidth_messaging_v1_client.resources._schemas import SendMessageRequestParams
 
 from smsclients.bandwidth import BandwidthClient, message_id_from_location
@@ -33,6 +32,9 @@ from smsclients.redaction import REDACTED
 from smsclients.redaction import shown_url as _shown
 from smsclients.retries import RetryPolicy
 from smsclients.validation import check_options
+
+if TYPE_CHECKING:  # an annotation only: the models load with the first answer that needs them
+    from bandwidth_messaging_v1_client.models import Message
 
 __all__ = ["BandwidthMessageAPIException", "Client", "client", "to_snake_case"]
 
