@@ -158,3 +158,23 @@ def test_resource_attributes_keep_their_annotations() -> None:
         "numbers": "flowroute_v2_client.resources.numbers.AsyncNumbers",
         "messages_v2": "flowroute_messages_v2_client.resources.messages.AsyncMessages",
     }
+
+
+def test_a_copy_of_a_client_builds_its_resources_on_its_own_runtime() -> None:
+    """``with_options`` copies a client's attributes: a resource built before must not be carried over."""
+    import httpx
+    from smsclients import BandwidthClient
+
+    seen: list[httpx.Request] = []
+
+    def answer(request: httpx.Request) -> httpx.Response:
+        seen.append(request)
+        return httpx.Response(201, headers={"Location": f"{request.url}/m-1"})
+
+    with BandwidthClient("u-1", "t", "s", transport=httpx.MockTransport(answer)) as bw:
+        first = bw.messages
+        copy = bw.with_options(headers={"X-Copy": "yes"})
+        assert copy.messages is not first and bw.messages is first
+        assert copy.messages.send(from_="+12065551234", to="+12065551235", text="hi") == "m-1"
+        assert bw.messages.send(from_="+12065551234", to="+12065551235", text="hi") == "m-1"
+    assert [request.headers.get("X-Copy") for request in seen] == ["yes", None]

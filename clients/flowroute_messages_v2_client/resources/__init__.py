@@ -62,13 +62,24 @@ class _Resource:
         return resource
 
 
+_TAGS = ("messages",)
+
+
+def _bind(resources: Any, runtime: Runtime | AsyncRuntime) -> None:
+    """Give ``resources`` its runtime and forget the resources built on another: a copy of a client
+    (``with_options``) carries its original's attributes, and must build its own on first use."""
+    resources._resources_runtime = runtime
+    for tag in _TAGS:
+        resources.__dict__.pop(tag, None)
+
+
 class Resources:
     """Every resource of the spec on one sync runtime."""
 
     messages: Messages
 
     def __init__(self, runtime: Runtime) -> None:
-        self._resources_runtime: Runtime | AsyncRuntime = runtime
+        _bind(self, runtime)
 
 
 class AsyncResources:
@@ -77,7 +88,7 @@ class AsyncResources:
     messages: AsyncMessages
 
     def __init__(self, runtime: AsyncRuntime) -> None:
-        self._resources_runtime: Runtime | AsyncRuntime = runtime
+        _bind(self, runtime)
 
 
 # Not in the class bodies, where type checkers would take them for the attributes' types.
