@@ -119,7 +119,9 @@ class _Pyreqwest:
     def _configure(builder: Any, verify: bool) -> Any:
         if not isinstance(verify, bool):
             raise InputError("verify", "must be True or False")
-        return builder.follow_redirects(False).referer(False).danger_accept_invalid_certs(not verify)
+        # no_proxy: reqwest reads HTTP(S)_PROXY by default; our clients go through a proxy only when
+        # the application says so (http_client=, README "Proxy environment variables").
+        return builder.follow_redirects(False).referer(False).danger_accept_invalid_certs(not verify).no_proxy()
 
     @staticmethod
     def _prepare(builder: Any, request: httpx.Request) -> Any:
