@@ -31,7 +31,8 @@ class Counting:
     """A store that counts its batch checks (and can be made to fail)."""
 
     def __init__(self, store: Any, fail: bool = False) -> None:
-        self.store, self.fail, self.calls = store, fail, []
+        self.store, self.fail = store, fail
+        self.calls: list[tuple[str, str, int]] = []
 
     def opted_out(self, provider: str, account: str, numbers: Iterable[str]) -> set[str]:
         numbers = list(numbers)
@@ -91,7 +92,8 @@ def test_a_path_or_a_store_one_batch_check_per_sender_per_window(sandbox: SmsSan
         by_path = list(fr.messages.send_many(rows, from_=FLOWROUTE_SENDER, optouts=str(path)))
         assert _skipped(by_path) == [11]
         counting = Counting(SQLiteOptOutStore(path))
-        again = list(fr.messages.send_many(messages(25, prefix="b"), from_=FLOWROUTE_SENDER, optouts=counting, window=10))
+        rows = messages(25, prefix="b")
+        again = list(fr.messages.send_many(rows, from_=FLOWROUTE_SENDER, optouts=counting, window=10))
     assert _skipped(again) == [11]
     # 25 messages in windows of 10: three queries, never one per message.
     assert counting.calls == [("flowroute", FLOWROUTE_SENDER, 10)] * 2 + [("flowroute", FLOWROUTE_SENDER, 5)]
