@@ -10,7 +10,7 @@
     smsclients optouts add|remove|list --db optouts.sqlite3 --provider flowroute [--account A] [NUMBER...]
 
 With an opt-out list (``--optouts PATH`` or ``SMSCLIENTS_OPTOUTS_DB``), ``send`` refuses a number on it
-(exit status 2, nothing sent).
+(exit status 2, nothing sent) and ``send-bulk`` skips it (state ``skipped``; also a ``redis://`` URL).
 
 Credentials and base URLs come from the environment, exactly as for ``FlowrouteClient()`` and the
 others (README, "Configuration"); ``--base-url`` overrides the base URL. Errors are one line on
