@@ -20,7 +20,7 @@ from smsclients import (
     MessageMediaClient,
 )
 from smsclients.sending import SendResult
-from smsclients.sending.optouts import OptedOutError, SQLiteOptOutStore, recording
+from smsclients.sending.optouts import MessageMediaMirror, OptedOutError, SQLiteOptOutStore, recording
 from smsclients.webhooks import InboundMessage, MessageMediaSignatureVerifier, WebhookASGIApp
 from smsclients_sandbox.testing import SmsSandbox
 
@@ -147,3 +147,25 @@ def test_stop_then_a_bulk_send_skips_and_reports_the_number_and_start_allows_it_
     assert sandbox.accepted(provider) == before + 5
     stats = sandbox.stats()
     assert stats["duplicates"] == [] and stats["spec_violations"] == 0
+
+
+def test_messagemedia_with_the_mirror_as_the_list(sandbox: SmsSandbox, tmp_path: Path) -> None:
+    """The receiver and the campaign share a MessageMediaMirror: MessageMedia's blacklist is the source."""
+    handset = HANDSET["messagemedia"]
+    with MessageMediaClient() as mm, SQLiteOptOutStore(tmp_path / "optouts.sqlite3") as local:
+        mirror = MessageMediaMirror(local, mm)
+        with _receiver(sandbox, "messagemedia", mirror, False) as receiver:
+            first = _campaign("messagemedia", False, [{"to": handset, "text": "Hi", "callback_url": receiver.url}])
+            receiver.mm_message_id = str(first[0].message_id)
+            assert receiver.text("STOP").keyword == "stop"
+            assert handset in mm.number_authorisation.list_blocked().to_dict()["numbers"]
+
+            results = _campaign("messagemedia", False, _rows("messagemedia", "m"), optouts=mirror)
+            assert [r.state for r in results] == ["accepted", "skipped", "accepted"]
+            assert isinstance(results[1].error, OptedOutError)
+
+            assert receiver.text("START").keyword == "start"
+            assert handset not in mm.number_authorisation.list_blocked().to_dict()["numbers"]
+            again = _campaign("messagemedia", False, _rows("messagemedia", "n"), optouts=mirror)
+            assert [r.state for r in again] == ["accepted"] * 3
+    assert sandbox.stats()["spec_violations"] == 0

@@ -148,8 +148,14 @@ def test_a_redis_url(sandbox: SmsSandbox, redis_url: str) -> None:
         RedisOptOutStore.from_url(url).add("bandwidth", SENDER, number(4))
         results = list(bw.messages.send_many(messages(6), from_=SENDER, optouts=url))
         assert _skipped(results) == [4]
-        results = list(bw.messages.send_many(messages(6, prefix="c"), from_=SENDER, optouts=shared))
-    assert _skipped(results) == [0]
+        outbox = f"{redis_url}?campaign=optouts-test"  # the Redis outbox keeps skipped rows too
+        rows = messages(6, prefix="c")
+        results = list(bw.messages.send_many(rows, from_=SENDER, optouts=shared, outbox=outbox))
+        assert _skipped(results) == [0]
+        again = list(bw.messages.send_many(rows, from_=SENDER, optouts=shared, outbox=outbox))
+    assert _skipped(again) == [0] and all(r.resumed for r in again)
+    assert isinstance(again[0].error, OptedOutError)
+    assert sandbox.accepted("bandwidth") == 5 + 5
 
 
 def test_messagemedia_mirror_consults_the_blacklist_and_keeps_the_list_in_step(
@@ -160,8 +166,10 @@ def test_messagemedia_mirror_consults_the_blacklist_and_keeps_the_list_in_step(
         mm.number_authorisation.block(["+61491570002"])  # on MessageMedia's list only
         local.add("messagemedia", MM_SENDER, "+61491570005")  # on the local list only
         mirror = MessageMediaMirror(local, mm)
+        rows += [{"to": "0123", "text": "hi"}, {"to": "not a number", "text": "hi"}]  # refused one by one
         results = list(mm.messages.send_many(rows, from_=MM_SENDER, optouts=mirror))
         assert _skipped(results) == [2, 5]
+        assert [(r.state, type(r.error)) for r in results[8:]] == [("failed", InputError)] * 2
         _check_skip(results[2], "messagemedia", MM_SENDER)
         assert local.is_opted_out("messagemedia", MM_SENDER, "+61491570002")  # pulled into the local list
         assert sandbox.accepted("messagemedia") == 6

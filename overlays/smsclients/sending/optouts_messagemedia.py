@@ -21,6 +21,7 @@ too; other providers' entries pass straight through. ``client`` is a ``MessageMe
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -34,6 +35,7 @@ __all__ = ["PROVIDER", "MessageMediaMirror", "SyncResult"]
 PROVIDER = "messagemedia"
 _BLOCK_LIMIT = 10  # numbers per block request (the spec's maxItems)
 _MAX_PAGES = 10_000  # a server whose pages never end cannot hold the sync forever
+_INTERNATIONAL = re.compile(r"[1-9][0-9]{1,14}")  # the spec's international format, without its +
 _CHECK_LIMIT = 100  # numbers per is_authorised request: MM-docs give no limit; this keeps the path short
 
 
@@ -92,7 +94,7 @@ class MessageMediaMirror:
         given: dict[str, list[str]] = {}
         for number in numbers:
             digits = canonical(number)
-            if digits.isdigit():  # anything else is no number MessageMedia could list (the send refuses it)
+            if _INTERNATIONAL.fullmatch(digits):  # else no number MessageMedia lists (its send refuses it)
                 given.setdefault(digits, []).append(number)
         wanted = sorted(given)
         refused: set[str] = set()
@@ -100,8 +102,11 @@ class MessageMediaMirror:
             batch = ",".join("+" + digits for digits in wanted[start : start + _CHECK_LIMIT])
             answer = self._numbers.is_authorised(batch, account=self._account).to_dict()
             for item in answer.get("numbers") or []:
-                if isinstance(item, dict) and item.get("authorised") is False and isinstance(item.get("number"), str):
-                    refused.update(given.get(canonical(item["number"]), []))
+                if not isinstance(item, dict) or item.get("authorised") is not False:
+                    continue
+                listed = item.get("number")
+                if isinstance(listed, str) and listed.strip():
+                    refused.update(given.get(canonical(listed), []))
         return refused
 
     def entries(self, provider: str | None = None, account: str | None = None) -> list[OptOut]:
