@@ -8,7 +8,7 @@ import asyncio
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from smsclients import (
@@ -28,6 +28,7 @@ from demo.flows_webhooks import Inbox, serving
 
 from .support import FLOWROUTE_SENDER, SENDER
 
+Provider = Literal["flowroute", "bandwidth", "messagemedia"]
 WAIT = 15.0  # an upper bound; callbacks take milliseconds
 MM_SENDER = "+61491570157"
 HANDSET = {"flowroute": "12066418000", "bandwidth": "+12064329999", "messagemedia": "+61491570156"}
@@ -47,7 +48,7 @@ CLIENTS: dict[str, tuple[Any, Any]] = {
 class Receiver:
     """The integrator's webhook endpoint: the receiver records STOP/START in the list, then the handler runs."""
 
-    def __init__(self, sandbox: SmsSandbox, provider: str, store: Any, asynchronous: bool) -> None:
+    def __init__(self, sandbox: SmsSandbox, provider: Provider, store: Any, asynchronous: bool) -> None:
         self.sandbox, self.provider, self.inbox = sandbox, provider, Inbox()
         handler: Callable[[Any], Any] = self.inbox
         if asynchronous:  # an async handler: the wrapper writes the list in a worker thread
@@ -59,7 +60,7 @@ class Receiver:
         if provider == "messagemedia":
             key = sandbox.signature_key()
             verifiers.append(MessageMediaSignatureVerifier({key["key_id"]: key["public_key_pem"]}))
-        self.app = WebhookASGIApp(provider, recording(store, handler), verifiers=verifiers)  # type: ignore[arg-type]
+        self.app = WebhookASGIApp(provider, recording(store, handler), verifiers=verifiers)
         self.url = ""
         self.mm_message_id = ""
 
@@ -84,7 +85,7 @@ class Receiver:
 
 
 @contextmanager
-def _receiver(sandbox: SmsSandbox, provider: str, store: Any, asynchronous: bool) -> Iterator[Receiver]:
+def _receiver(sandbox: SmsSandbox, provider: Provider, store: Any, asynchronous: bool) -> Iterator[Receiver]:
     receiver = Receiver(sandbox, provider, store, asynchronous)
     with serving(receiver.app) as url:
         receiver.url = url
@@ -112,7 +113,7 @@ def _rows(provider: str, tag: str) -> list[dict[str, Any]]:
 @pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
 @pytest.mark.parametrize("provider", ["flowroute", "bandwidth", "messagemedia"])
 def test_stop_then_a_bulk_send_skips_and_reports_the_number_and_start_allows_it_again(
-    sandbox: SmsSandbox, tmp_path: Path, provider: str, asynchronous: bool
+    sandbox: SmsSandbox, tmp_path: Path, provider: Provider, asynchronous: bool
 ) -> None:
     store = SQLiteOptOutStore(tmp_path / "optouts.sqlite3")
     handset = HANDSET[provider]
