@@ -343,23 +343,35 @@ class Campaign:
     def answered(self, chunk: Chunk, answer: Any) -> None:
         """Record the answer to ``chunk``'s request."""
         profile = self.profile
-        if self._single(chunk):
-            outcomes: list[str | SmsClientError] = [profile.single_id(answer)]
-        else:
-            assert profile.batch_results is not None
-            try:
+        try:
+            if self._single(chunk):
+                outcomes: list[str | SmsClientError] = [profile.single_id(answer)]
+            else:
+                assert profile.batch_results is not None
                 outcomes = profile.batch_results(answer, len(chunk.slots))
-            except SmsClientError as exc:
-                self.failed(chunk, exc)
-                return
+            if len(outcomes) != len(chunk.slots) or any(
+                not (isinstance(o, SmsClientError) or (isinstance(o, str) and o.strip())) for o in outcomes
+            ):
+                raise ValueError("not one id or error per message")
+        except SmsClientError as exc:
+            self.failed(chunk, exc)
+            return
+        except Exception as exc:  # an accepted answer whose ids cannot be read: accepted, ids unknown
+            malformed = MalformedResponseError(
+                f"send_many: the request was accepted but its answer gives no id per message ({type(exc).__name__})",
+                accepted=True,
+            )
+            self.failed(chunk, malformed)
+            return
         settles = []
         for slot, outcome in zip(chunk.slots, outcomes, strict=True):
             if isinstance(outcome, str):
                 settles.append(Settle(slot.seq, ACCEPTED, outcome))
                 slot.result = SendResult(slot.seq, slot.message, ACCEPTED, outcome)
-            else:
-                settles.append(Settle(slot.seq, FAILED, error=error_record(outcome)))
-                slot.result = SendResult(slot.seq, slot.message, FAILED, error=outcome)
+            else:  # refused (failed), or accepted without a readable id (unknown)
+                state, _ = classify(outcome)
+                settles.append(Settle(slot.seq, state, error=error_record(outcome)))
+                slot.result = SendResult(slot.seq, slot.message, state, error=outcome)
         self.outbox.settle(settles, self.worker)
 
     def failed(self, chunk: Chunk, exc: BaseException) -> Chunk | None:
