@@ -10,7 +10,7 @@ from typing import Any
 
 import httpx
 import pytest
-from smsclients import BandwidthClient, FlowrouteClient, MessageMediaClient
+from smsclients import BandwidthClient
 from smsclients.errors import APIError
 from smsclients.sending import optouts
 from smsclients.sending.optouts import OptedOutError, SQLiteOptOutStore
@@ -20,6 +20,8 @@ from smsclients_sandbox import running
 from demo.flows_webhooks import Inbox, serving
 from demo.steps import BANDWIDTH, BANDWIDTH_FROM, BANDWIDTH_TO, FLOWROUTE_FROM, FLOWROUTE_TO, MESSAGEMEDIA_TO
 from tests.fields import dig
+from tests.sandboxed import flowroute as _flowroute
+from tests.sandboxed import messagemedia as _messagemedia
 
 WAIT = 15.0  # upper bound; deliveries take milliseconds
 OTHER = "12066418001"
@@ -29,15 +31,6 @@ OTHER = "12066418001"
 def sandbox() -> Iterator[Any]:
     with running(seed=1) as handle:
         yield handle
-
-
-def _flowroute(sandbox: Any) -> FlowrouteClient:
-    return FlowrouteClient(*sandbox.credentials["flowroute-v2"], base_url=sandbox.base_urls["flowroute-v2"])
-
-
-def _messagemedia(sandbox: Any) -> MessageMediaClient:
-    key, secret = sandbox.credentials["messagemedia-messages-v1"]
-    return MessageMediaClient(key, secret, base_url=sandbox.base_urls["messagemedia-messages-v1"])
 
 
 def _inbound(inbox: Inbox, count: int) -> list[InboundMessage]:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from messagemedia_messages_v1_client.resources import NewMessageParams
-from smsclients import BandwidthClient, FlowrouteClient, MessageMediaClient
+from smsclients import BandwidthClient
 from smsclients.webhooks import (
     BasicAuthVerifier,
     InboundMessage,
@@ -29,6 +29,8 @@ from demo import flows_webhooks
 from demo.flows_webhooks import Inbox, serving
 from demo.steps import FLOWROUTE_FROM, FLOWROUTE_TO, MESSAGEMEDIA_TO, Reporter, Target
 from tests.fields import dig
+from tests.sandboxed import flowroute as _flowroute
+from tests.sandboxed import messagemedia as _messagemedia
 
 WAIT = 15.0  # upper bound; deliveries take milliseconds
 
@@ -37,15 +39,6 @@ WAIT = 15.0  # upper bound; deliveries take milliseconds
 def sandbox() -> Iterator[Any]:
     with running(seed=1) as handle:
         yield handle
-
-
-def _flowroute(sandbox: Any) -> FlowrouteClient:
-    return FlowrouteClient(*sandbox.credentials["flowroute-v2"], base_url=sandbox.base_urls["flowroute-v2"])
-
-
-def _messagemedia(sandbox: Any) -> MessageMediaClient:
-    key, secret = sandbox.credentials["messagemedia-messages-v1"]
-    return MessageMediaClient(key, secret, base_url=sandbox.base_urls["messagemedia-messages-v1"])
 
 
 class Flaky:

@@ -210,7 +210,25 @@ def open_store(value: object, what: str = "optouts") -> tuple[OptOutStore, bool]
 # ------------------------------------------------------------------------------------ SQLite
 
 
-class SQLiteOptOutStore:
+class _Lookups:
+    """What both stores share: numbers made canonical once, then one batch lookup of their own."""
+
+    def is_opted_out(self, provider: str, account: str, number: str) -> bool:
+        return bool(self.opted_out(provider, account, [number]))
+
+    def opted_out(self, provider: str, account: str, numbers: Iterable[str]) -> set[str]:
+        given = {n: canonical(n) for n in numbers}
+        if not given:
+            return set()
+        found = self._found(_provider(provider), canonical(account, "account"), sorted(set(given.values())))
+        return {n for n, c in given.items() if c in found}
+
+    def _found(self, provider: str, scope: str, wanted: list[str]) -> set[str]:
+        """Which of ``wanted`` (canonical) are listed for ``scope`` or for every account."""
+        raise NotImplementedError
+
+
+class SQLiteOptOutStore(_Lookups):
     """The list in a SQLite file (created if missing; ``":memory:"`` for a throwaway one).
 
     Safe to share between threads; several processes may use one file (SQLite locks it).
@@ -243,16 +261,8 @@ class SQLiteOptOutStore:
             )
         return cursor.rowcount > 0
 
-    def is_opted_out(self, provider: str, account: str, number: str) -> bool:
-        return bool(self.opted_out(provider, account, [number]))
-
-    def opted_out(self, provider: str, account: str, numbers: Iterable[str]) -> set[str]:
-        given = {n: canonical(n) for n in numbers}
-        if not given:
-            return set()
-        provider, scope = _provider(provider), canonical(account, "account")
+    def _found(self, provider: str, scope: str, wanted: list[str]) -> set[str]:
         found: set[str] = set()
-        wanted = sorted(set(given.values()))
         with self._lock:
             for chunk in _chunks(wanted, 500):  # SQLite caps the parameters of one statement
                 marks = ",".join("?" * len(chunk))
@@ -261,7 +271,7 @@ class SQLiteOptOutStore:
                     (provider, scope, ANY_ACCOUNT, *chunk),
                 )
                 found.update(row[0] for row in rows)
-        return {n for n, c in given.items() if c in found}
+        return found
 
     def entries(self, provider: str | None = None, account: str | None = None) -> list[OptOut]:
         query = "SELECT provider, account, number, source, created_at FROM optouts WHERE 1"
@@ -291,7 +301,7 @@ class SQLiteOptOutStore:
 # ------------------------------------------------------------------------------------ Redis
 
 
-class RedisOptOutStore:
+class RedisOptOutStore(_Lookups):
     """The list in Redis, shared by every process that sends (extra ``redis``: redis-py).
 
     ``client`` is a ``redis.Redis``; each ``(provider, account)`` is one hash under ``prefix``
@@ -327,20 +337,11 @@ class RedisOptOutStore:
         provider, account, number = _key(provider, account, number)
         return bool(self._redis.hdel(self._name(provider, account), number))
 
-    def is_opted_out(self, provider: str, account: str, number: str) -> bool:
-        return bool(self.opted_out(provider, account, [number]))
-
-    def opted_out(self, provider: str, account: str, numbers: Iterable[str]) -> set[str]:
-        given = {n: canonical(n) for n in numbers}
-        if not given:
-            return set()
-        provider, scope = _provider(provider), canonical(account, "account")
-        wanted = sorted(set(given.values()))
+    def _found(self, provider: str, scope: str, wanted: list[str]) -> set[str]:
         pipe = self._redis.pipeline(transaction=False)
         for name in {self._name(provider, scope), self._name(provider, ANY_ACCOUNT)}:
             pipe.hmget(name, wanted)
-        found = {n for values in pipe.execute() for n, v in zip(wanted, values, strict=True) if v is not None}
-        return {n for n, c in given.items() if c in found}
+        return {n for values in pipe.execute() for n, v in zip(wanted, values, strict=True) if v is not None}
 
     def entries(self, provider: str | None = None, account: str | None = None) -> list[OptOut]:
         pattern = self._prefix + ("*" if provider is None else f"{_glob(_provider(provider))}:")
