@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 # Hand-written Python: what ruff and mypy --strict check (clients/ is generated).
-PY_SOURCES := $(wildcard generator overlays sandbox demo bench tests setup.py conftest.py docs/conftest.py .ci/check_dist.py)
+PY_SOURCES := $(wildcard generator overlays sandbox demo bench tests setup.py conftest.py .ci/check_dist.py)
 # Source trees on the import path: generated clients, hand-written overlays, the sandbox, and the repo root
 # (generator/, demo/, bench/). `pip install .` packages clients/, overlays/ and sandbox/ the same way.
 SOURCE_ROOTS := $(CURDIR)/clients $(CURDIR)/overlays $(CURDIR)/sandbox $(CURDIR)

@@ -1,0 +1,61 @@
+"""Every ```python block of README.md and docs/ is a test: the examples cannot go stale.
+
+pytest-markdown-docs collects the blocks. They are collected here, for README.md and docs/ only,
+rather than with the plugin's ``--markdown-docs`` switch, which would also run the code blocks of
+every docstring under tests/. Its fence options: ``notest`` (not run; rare, and the text next to it
+says why), ``continuation`` (runs after the page's previous block, with its names),
+``fixture:NAME``. In docs/ they take the brace form MkDocs renders: ```` ```{.python continuation} ````.
+
+Each block runs against the sandbox, with the ``sms_sandbox`` fixture active: clients built without
+arguments send to it, and nothing can leave loopback. It runs in an empty temporary directory that
+is also on ``sys.path``, holding the page's worked-example files (``<!-- worked-example: NAME -->``
+before a block), so a block can import the module an earlier block shows.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from pytest_markdown_docs.plugin import MarkdownInlinePythonItem, MarkdownTextFile
+
+# The fixture sms_sandbox: registered by the installed distribution's entry point, not in this tree.
+pytest_plugins = ["smsclients_sandbox.pytest_plugin"]
+
+ROOT = Path(__file__).resolve().parent
+DOCUMENTS = (ROOT / "README.md", ROOT / "docs")
+_WORKED_EXAMPLE = re.compile(r"<!-- worked-example: (?P<name>[\w.]+) -->\s*```[^\n]*\n(?P<code>.*?)```", re.DOTALL)
+
+
+class MarkdownDocument(MarkdownTextFile, pytest.Module):  # type: ignore[misc]
+    """A page's code blocks. A ``Module`` too, for module-scoped fixtures (pytest-recording's autouse
+    ``vcr`` needs one); it collects only the blocks and is never imported."""
+
+
+def _is_document(path: Path) -> bool:
+    return path.suffix == ".md" and any(path == doc or path.is_relative_to(doc) for doc in DOCUMENTS)
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    if _is_document(file_path) and not parent.config.option.markdowndocs:  # the switch collects them itself
+        return MarkdownDocument.from_parent(parent, path=file_path)  # type: ignore[no-any-return]
+    return None
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    if isinstance(item, MarkdownInlinePythonItem):
+        item.add_marker(pytest.mark.usefixtures("sms_sandbox", "docs_example_directory"))
+
+
+@pytest.fixture
+def docs_example_directory(
+    request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """An empty working directory on ``sys.path``, with the page's worked-example files in it."""
+    page = Path(request.node.path)
+    for match in _WORKED_EXAMPLE.finditer(page.read_text(encoding="utf-8")):
+        (tmp_path / match["name"]).write_text(match["code"], encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    return tmp_path
