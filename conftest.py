@@ -18,11 +18,13 @@ import re
 from pathlib import Path
 
 import pytest
-from pytest_markdown_docs.plugin import MarkdownInlinePythonItem, MarkdownTextFile
+from markdown_it import MarkdownIt
+from pytest_markdown_docs.plugin import MarkdownInlinePythonItem, MarkdownTextFile, parse_superfences_block_info
 
 # The fixture sms_sandbox: registered by the installed distribution's entry point, not in this tree.
 pytest_plugins = ["smsclients_sandbox.pytest_plugin"]
 
+PYTHON_FENCES = ("py", "python", "python3")  # what pytest-markdown-docs runs
 ROOT = Path(__file__).resolve().parent
 DOCUMENTS = (ROOT / "README.md", ROOT / "docs")
 _WORKED_EXAMPLE = re.compile(r"<!-- worked-example: (?P<name>[\w.]+) -->\s*```[^\n]*\n(?P<code>.*?)```", re.DOTALL)
@@ -31,6 +33,15 @@ _WORKED_EXAMPLE = re.compile(r"<!-- worked-example: (?P<name>[\w.]+) -->\s*```[^
 class MarkdownDocument(MarkdownTextFile, pytest.Module):  # type: ignore[misc]
     """A page's code blocks. A ``Module`` too, for module-scoped fixtures (pytest-recording's autouse
     ``vcr`` needs one); it collects only the blocks and is never imported."""
+
+    def collect(self) -> list[pytest.Item]:
+        # A Python fence whose info the plugin cannot read would be skipped without a word.
+        for token in MarkdownIt("commonmark").parse(self.path.read_text(encoding="utf-8")):
+            words = parse_superfences_block_info(token.info) if token.type == "fence" else []
+            if "python" in token.info.lower() and (not words or words[0] not in PYTHON_FENCES):
+                line = token.map[0] + 1 if token.map else 0
+                raise self.CollectError(f"{self.path}:{line}: fence {token.info!r} is not run; write ```python ...")
+        return list(super().collect())
 
 
 def _is_document(path: Path) -> bool:
