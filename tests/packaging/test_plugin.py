@@ -1,7 +1,7 @@
 """The pytest plugin: ``sms_sandbox`` in a user's test suite, run by pytester in a subprocess with ``-p``.
 
-CI also runs the worked examples of the README and the testing guide with the plugin found through its ``pytest11`` entry point, from
-the installed wheel (``.ci/wheel-smoke``).
+CI also runs the worked examples of the README and the testing guide with the plugin found through
+its ``pytest11`` entry point, from the installed wheel (``.ci/wheel-smoke``).
 """
 
 from __future__ import annotations
