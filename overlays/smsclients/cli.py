@@ -7,7 +7,7 @@
     smsclients status [--json]
 
 Credentials and base URLs come from the environment, exactly as for ``FlowrouteClient()`` and the
-others (README, "Configuration"); ``--base-url`` overrides the base URL. Errors are one line on
+others (docs/guides/configuration.md); ``--base-url`` overrides the base URL. Errors are one line on
 stderr (with ``--json``, a JSON object on stdout), redacted like the library's own messages.
 
 Exit status: 0 sent (or done); 1 any other failure; 2 bad input (arguments, a missing variable, a

@@ -13,7 +13,7 @@ responses it returns are :class:`~smsclients.responses.CheckedResponse` objects.
 The clients are :class:`ProviderClient` / :class:`AsyncProviderClient`: ``httpx`` clients whose
 ``request()`` takes a short path for the requests the generated code makes (see
 :class:`_DirectPath`), because ``httpx.Client.send`` cost more CPU per call than the rest of a
-send put together (profiled; README, "Reliability and benchmarks").
+send put together (profiled; docs/guides/performance.md).
 """
 
 from __future__ import annotations

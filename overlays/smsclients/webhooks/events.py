@@ -37,7 +37,7 @@ class WebhookEvent:
     """The provider's id of the message the event is about (None if the payload has none)."""
     event_id: str
     """Stable across redeliveries of the same event and distinct between events: keep the ids you
-    have handled and skip repeats (see the README, "Receiving webhooks")."""
+    have handled and skip repeats (see docs/guides/webhooks.md, "Deduplicating")."""
     raw: Any = field(repr=False, compare=False)
     """The generated model of the payload (or the payload itself for an unparsed unknown event)."""
     payload: Mapping[str, Any] = field(repr=False, compare=False)
