@@ -14,7 +14,7 @@ empty :=
 space := $(empty) $(empty)
 export PYTHONPATH := $(subst $(space),:,$(SOURCE_ROOTS))
 
-.PHONY: help venv regenerate check coverage bump status test lint pytest browser demo sandbox bench soak fuzz requirements dist wheel-smoke docs clean
+.PHONY: help venv regenerate check coverage bump status test lint pytest browser demo sandbox bench bench-sending soak fuzz requirements dist wheel-smoke docs clean
 
 help:
 	@echo "make demo        run every documented flow against the local sandbox (main job)"
@@ -26,6 +26,7 @@ help:
 	@echo "make sandbox     run the local provider sandbox in the foreground (its inbox page: the root URL)"
 	@echo "make browser     install Debian's chromium for tests/browser when missing (as root)"
 	@echo "make bench | soak | fuzz   benchmarks and the long reliability runs"
+	@echo "make bench-sending         send_many at scale: throughput, crash trials, pacing (bench/results/sending.md)"
 	@echo "make docs        build the documentation site into site/ (strict: any warning fails)"
 	@echo "make dist        build the wheel and sdist into dist/ and check them (twine check)"
 	@echo "make wheel-smoke install the wheel in a fresh venv outside the tree and use it (CI runs it)"
@@ -85,6 +86,10 @@ sandbox: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench $(ARGS)
+
+# send_many at scale: throughput, crash trials, pacing accuracy (bench/sending.py; ARGS="pacing" for one section).
+bench-sending: $(STAMP)
+	$(BIN)/python -m bench.sending $(ARGS)
 
 soak: $(STAMP)
 	$(BIN)/python -m pytest -q -s -m soak tests/reliability  # -s: each run prints its figures

@@ -138,7 +138,9 @@ def legacy(target: Target, step: Reporter, *, hmac: bool) -> MessageMediaResult:
             ),
             lambda _: len(report_ids),
         )
-        step("reply injected (sandbox)", lambda: target.inject_reply("Stop", message_id), lambda _: "Stop")
+        # Not an opt-out keyword: a "Stop" reply puts the handset on the account's blacklist (as
+        # MessageMedia does), and the flows after this one send to it.
+        step("reply injected (sandbox)", lambda: target.inject_reply("Nope", message_id), lambda _: "Nope")
         replies = step(
             "get_check_replies",
             lambda: client.replies.get_check_replies(),

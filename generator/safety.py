@@ -36,7 +36,7 @@ BUILDER_NAMES = frozenset(
         "Any", "Request", "Checker", "Operation", "RawResponse", "Runtime", "AsyncRuntime", "Drainer",
         "AsyncDrainer", "next_link", "unexpected_arguments", "Unset", "Binary", "read_binary", "Never",
         "builtins", "datetime", "re", "Literal", "Mapping", "Sequence",
-        "Callable", "Iterable", "AsyncIterable",
+        "Callable", "Iterable", "AsyncIterable", "Iterator", "AsyncIterator",
         # builtins used inside generated functions
         "list", "dict", "str", "int", "float", "bool", "bytes", "object", "tuple", "frozenset", "len",
         "enumerate", "isinstance", "getattr", "property", "TypeError", "None", "True", "False",
@@ -44,7 +44,7 @@ BUILDER_NAMES = frozenset(
 )  # fmt: skip
 RESERVED_ARGUMENTS = OPTION_ARGUMENTS | GENERATED_ARGUMENTS | BUILDER_NAMES
 # Attributes every generated resource class has: a method must not replace them.
-RESERVED_METHODS = frozenset({"with_raw_response"})
+RESERVED_METHODS = frozenset({"with_raw_response", "send_many"})
 # Names of the comprehension variables the checks generate (f1, i1, x1, ...).
 _COMPREHENSION_VARIABLE = re.compile(r"^[fix]\d+$")
 _IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

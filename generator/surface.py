@@ -100,6 +100,7 @@ class Resource:
     drains: list[dict[str, str]] = field(default_factory=list)
     definitions: list[str] = field(default_factory=list)  # module-level source: ops, builders, parsers
     models: set[str] = field(default_factory=set)
+    bulk: str = ""  # the x-bulk methods, when this resource has send_many
 
 
 # A media type, `type/subtype` with optional parameters (RFC 9110 tokens), as a Content-Type value.
@@ -570,6 +571,57 @@ class _Planner:
         )
 
 
+# Top-level extensions the runtime reads (specs/CONVENTIONS.md, "On the document"): carried as data.
+RUNTIME_EXTENSIONS = ("x-rate-limits", "x-bulk")
+
+
+def _plain(value: Any, where: str) -> Any:
+    """``value`` as plain JSON data (str, int, float, bool, None, lists, str-keyed dicts), else SpecError."""
+    if value is None or isinstance(value, str | bool | int | float):
+        if isinstance(value, float) and value != value:  # NaN has no literal
+            raise SpecError(f"{where}: NaN is not allowed")
+        return value
+    if isinstance(value, list | tuple):
+        return [_plain(item, f"{where}[{index}]") for index, item in enumerate(value)]
+    if isinstance(value, Mapping):
+        if not all(isinstance(key, str) for key in value):
+            raise SpecError(f"{where}: keys must be strings")
+        return {key: _plain(item, f"{where}.{key}") for key, item in sorted(value.items())}
+    raise SpecError(f"{where}: {type(value).__name__} is not JSON data")
+
+
+def runtime_extensions(raw: Mapping[str, Any]) -> str:
+    """The Python literal of the document's runtime extensions (``repr`` of plain data: always valid source).
+
+    The operations ``x-rate-limits.pacing`` names (operationIds) are also given as the names of
+    their generated methods (``methods``), which is what the runtime sees.
+    """
+    carried = {name: _plain(raw[name], name) for name in RUNTIME_EXTENSIONS if name in raw}
+    pacing = carried.get("x-rate-limits", {}).get("pacing")
+    if isinstance(pacing, dict) and "operations" in pacing:
+        by_id = {op.operation_id: [method.name for method in op.methods] for op in operations(raw)}
+        unknown = [name for name in pacing["operations"] if name not in by_id]
+        if unknown:
+            raise SpecError(f"x-rate-limits.pacing names unknown operations {unknown}")
+        pacing["methods"] = sorted({method for name in pacing["operations"] for method in by_id[name]})
+    return repr(carried)
+
+
+def _bulk_resource(bulk: Any, resources: Mapping[str, Resource]) -> None:
+    """Mark the resource that gets ``send_many``: the one holding the x-bulk methods."""
+    if not isinstance(bulk, Mapping) or not (bulk.get("single") or bulk.get("batch")):
+        raise SpecError("x-bulk needs a single and/or a batch method name")
+    names = [bulk[key] for key in ("batch", "single") if bulk.get(key)]
+    for resource in resources.values():
+        methods = {method.name for method in resource.methods}
+        if all(name in methods for name in names):
+            if "max" in bulk and (isinstance(bulk["max"], bool) or not isinstance(bulk["max"], int) or bulk["max"] < 1):
+                raise SpecError("x-bulk max must be a positive integer")
+            resource.bulk = ", ".join(f"{key} {bulk[key]}" for key in ("single", "batch", "max") if key in bulk)
+            return
+    raise SpecError(f"x-bulk: no resource has the methods {names}")
+
+
 def plan_resources(raw: Mapping[str, Any]) -> _Planner:
     """Plan the surface of a spec; every :class:`SpecError` is raised here, before anything is written."""
     planner = _Planner(raw)
@@ -583,6 +635,9 @@ def plan_resources(raw: Mapping[str, Any]) -> _Planner:
                 raise SpecError(
                     f"{op.operation_id}: x-pagination confirm {confirm!r} is not a method of {resource.tag!r}"
                 )
+    bulk = raw.get("x-bulk")
+    if bulk is not None:
+        _bulk_resource(bulk, planner.resources)
     return planner
 
 
@@ -643,7 +698,9 @@ def render_resources(raw: Mapping[str, Any], package_dir: Path, marker: str) -> 
     (out / "__init__.py").write_text(
         marker
         + environment.get_template("resources_init.py.jinja").render(
-            resources=resources, typed_dicts=sorted(f"{class_name(name)}Params" for name in emitter.typed_dicts)
+            resources=resources,
+            typed_dicts=sorted(f"{class_name(name)}Params" for name in emitter.typed_dicts),
+            extensions=runtime_extensions(raw),
         ),
         "utf-8",
     )

@@ -13,5 +13,5 @@ __all__ = (
 # The spec this package was generated from (also recorded in clients.lock.json).
 SPEC_PATH = "specs/bandwidth-messaging-v1.yaml"
 SPEC_VERSION = "1.2.0"
-SPEC_SHA256 = "04f6eaf47ee811f9d71e1e378d282e19c804c634d613f463f9e41db12b3c6654"
+SPEC_SHA256 = "4989ce215766c66b6c81d0c4fc9aade4b52cb1ab0b2b79be4463e05ed973471b"
 GENERATOR = "openapi-python-client 0.29.1"

@@ -13,5 +13,5 @@ __all__ = (
 # The spec this package was generated from (also recorded in clients.lock.json).
 SPEC_PATH = "specs/flowroute-v2.yaml"
 SPEC_VERSION = "1.2.0"
-SPEC_SHA256 = "b9a7fa051faa53a0c1d7561c9fca68febc7d92448a955058106894c00473006b"
+SPEC_SHA256 = "1d67c664dcf6fb4a82d3f8274921c3aa239ae91ab98781781b0b5129ae9f92b8"
 GENERATOR = "openapi-python-client 0.29.1"

@@ -13,5 +13,5 @@ __all__ = (
 # The spec this package was generated from (also recorded in clients.lock.json).
 SPEC_PATH = "specs/messagemedia-messages-v1.yaml"
 SPEC_VERSION = "1.2.0"
-SPEC_SHA256 = "98f2cb872afb0bc398778bd0dd98f47a18cdd4f8aaf22b3251f27bd3d4259f2c"
+SPEC_SHA256 = "9ba4534fec7cc8ae91aaa67348d4e9199363801be11ff2a8b21f507f16b0b508"
 GENERATOR = "openapi-python-client 0.29.1"

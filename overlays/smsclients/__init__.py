@@ -68,15 +68,25 @@ _PROVIDER_MODULES = {
     "FlowrouteClient": "flowroute",
     "AsyncMessageMediaClient": "messagemedia",
     "MessageMediaClient": "messagemedia",
+    # Before sending (smsclients.sending): what a text costs, the opt-out list
+    "estimate": "sending.estimate",
 }
+# Modules offered under a short name, imported on first use too
+_LAZY_MODULES = {"optouts": "sending.optouts"}
 
 if TYPE_CHECKING:
     from .bandwidth import AsyncBandwidthClient, BandwidthClient
     from .flowroute import AsyncFlowrouteClient, FlowrouteClient
     from .messagemedia import AsyncMessageMediaClient, MessageMediaClient
+    from .sending import optouts
+    from .sending.estimate import estimate
 
 
 def __getattr__(name: str) -> Any:
+    if name in _LAZY_MODULES:
+        value: Any = importlib.import_module(f".{_LAZY_MODULES[name]}", __name__)
+        globals()[name] = value
+        return value
     module = _PROVIDER_MODULES.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
@@ -143,10 +153,12 @@ __all__ = [
     "copy_api_error_fields",
     "current_call_options",
     "e164",
+    "estimate",
     "header_value",
     "hmac_signature",
     "max_items",
     "nanp_11_digits",
+    "optouts",
     "parse_json_body",
     "parse_retry_after",
     "path_segment",

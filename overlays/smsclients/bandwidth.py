@@ -18,14 +18,23 @@ from typing import Any, Final, Generic
 from urllib.parse import urlsplit
 
 import httpx
-from bandwidth_messaging_v1_client.resources import AsyncMessages, AsyncResources, Messages, Resources
+from bandwidth_messaging_v1_client.resources import (
+    EXTENSIONS,
+    AsyncMessages,
+    AsyncResources,
+    Messages,
+    Resources,
+    SendMessageRequestParams,
+)
 
 from .auth import BasicAuth
-from .errors import ErrorDetails, InputError, MalformedResponseError
+from .errors import BadRequestError, ErrorDetails, InputError, MalformedResponseError, SmsClientError
 from .facade import AsyncClient, HttpClientT, Provider, SyncClient, TransportT, require_text
+from .ratelimits import RateLimit
 from .redaction import shown_url as _shown
 from .retries import RetryPolicy
 from .runtime import Hooks
+from .sending.profile import BulkProfile, Reconciler
 from .validation import check_path_segment
 
 __all__ = [
@@ -93,6 +102,78 @@ def _one_result_per_message(request: Any, results: list[Any]) -> list[Any]:
     return results
 
 
+def _wire(message: Any, key: str) -> dict[str, Any]:
+    """A message as the API's SendMessageRequest; the campaign's key is its ``tag`` unless it has one."""
+    item: dict[str, Any] = {"from": message.from_, "to": message.to, **message.options}
+    if message.text:
+        item["text"] = message.text
+    item.setdefault("tag", key)
+    return item
+
+
+def _batch_results(results: Any, count: int) -> list[str | SmsClientError]:
+    outcomes: list[str | SmsClientError] = []
+    for result in results:
+        location = getattr(result, "location", None)
+        if getattr(result, "result", None) == "accepted" and isinstance(location, str) and location:
+            outcomes.append(message_id_from_location(location))
+            continue
+        error = getattr(result, "error", None)
+        message, code = getattr(error, "message", None), getattr(error, "code", None)
+        outcomes.append(
+            BadRequestError(
+                message if isinstance(message, str) and message else "the message was refused",
+                status_code=400,
+                code=code if isinstance(code, str) else None,
+                provider=PROVIDER,
+            )
+        )
+    return outcomes
+
+
+def _by_sender(rows: Any, since: float, until: float) -> list[dict[str, Any]]:
+    # One lookup per sender over the attempts' time window; the tag picks the messages out.
+    window = {
+        "from_date_time": _bandwidth_time(since),
+        "to_date_time": _bandwidth_time(until),
+        "direction": "out",
+    }
+    return [{"from_": sender, **window} for sender in sorted({row.message["from"] for row in rows})]
+
+
+def _bandwidth_time(epoch: float) -> str:
+    from datetime import UTC, datetime
+
+    return datetime.fromtimestamp(epoch, UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def _row_tag(row: Any) -> str:
+    return str(row.message["options"].get("tag") or row.key)
+
+
+def _item_tag(item: Any) -> str | None:
+    tag = getattr(item, "tag", None)
+    return tag if isinstance(tag, str) else None
+
+
+BULK = BulkProfile.from_extensions(
+    EXTENSIONS,
+    provider=PROVIDER,
+    single_args=lambda message, key: {"message": _wire(message, key)},
+    single_id=str,
+    batch_item=_wire,
+    batch_results=_batch_results,
+    reconciler=Reconciler(
+        "iter",
+        _by_sender,
+        _item_tag,
+        _row_tag,
+        lambda item: getattr(item, "id", None),
+        where="the account's sent messages with its tag (list messages by sender and time)",
+    ),
+    options=frozenset(SendMessageRequestParams.__annotations__) - {"from", "to", "text"},
+)
+
 BANDWIDTH = Provider(
     PROVIDER,
     parse_error_body,
@@ -101,6 +182,8 @@ BANDWIDTH = Provider(
         before={"send": _single, "send_request": _single, "send_batch": _batch},
         after={"send_batch": _one_result_per_message},
     ),
+    extensions=EXTENSIONS,
+    bulk=BULK,
 )
 
 
@@ -117,7 +200,7 @@ def _open(
     check_path_segment("user_id", user_id)  # it names the account in every path
     client.user_id, client.base_url = user_id, BANDWIDTH.base_url(base_url)
     auth = BasicAuth(api_token, api_secret)
-    return client._open(BANDWIDTH, client.base_url, auth, settings={"user_id": user_id}, **options)
+    return client._open(BANDWIDTH, client.base_url, auth, settings={"user_id": user_id}, account=user_id, **options)
 
 
 class _Bandwidth(Generic[TransportT, HttpClientT]):
@@ -136,9 +219,10 @@ class _Bandwidth(Generic[TransportT, HttpClientT]):
         retry: RetryPolicy | None = None,
         transport: TransportT | None = None,
         http_client: HttpClientT | None = None,
+        rate_limit: bool | str | RateLimit | None = None,
     ) -> None:
         self._start()
-        options = {"retry": retry, "transport": transport, "http_client": http_client}
+        options = {"retry": retry, "transport": transport, "http_client": http_client, "rate_limit": rate_limit}
         self._attach(_open(self, user_id, api_token, api_secret, base_url, **options))
 
     def _start(self) -> None:
@@ -160,7 +244,8 @@ class BandwidthClient(SyncClient, _Bandwidth[httpx.BaseTransport, httpx.Client],
     ``api_token``/``api_secret`` authenticate with HTTP Basic; ``user_id`` (``u-...``) names the
     account in every path. One connection pool per client: use it as a context manager or call
     :meth:`close`. ``retry`` sets the retry policy, ``transport`` replaces the network transport,
-    ``http_client`` is an ``httpx.Client`` of your own to send through. Left out, the three
+    ``http_client`` is an ``httpx.Client`` of your own to send through, ``rate_limit`` paces sends
+    at the documented rates (:mod:`smsclients.sending.pacing`; default: ``SMSCLIENTS_RATE_LIMIT``). Left out, the three
     credentials and ``base_url`` come from ``BANDWIDTH_USER_ID``, ``BANDWIDTH_API_TOKEN``,
     ``BANDWIDTH_API_SECRET`` and ``BANDWIDTH_BASE_URL`` (:mod:`smsclients.config`).
     """

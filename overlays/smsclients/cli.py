@@ -3,8 +3,14 @@
     smsclients send flowroute --to 12066418000 --from 12012673227 "hello"
     smsclients send bandwidth --to +19195551212 --from +19195554444 "hello" --json
     smsclients send messagemedia --to +61491570156 "hello"
+    smsclients send-bulk bandwidth campaign.csv --from +19195554444 [--dry-run]
     smsclients sandbox --port 8080          # needs the extra 'sandbox'
     smsclients status [--json]
+    smsclients estimate [--provider bandwidth] [--normalize] [--json] "It's 5 \u20ac \u2014 see you"
+    smsclients optouts add|remove|list --db optouts.sqlite3 --provider flowroute [--account A] [NUMBER...]
+
+With an opt-out list (``--optouts PATH`` or ``SMSCLIENTS_OPTOUTS_DB``), ``send`` refuses a number on it
+(exit status 2, nothing sent).
 
 Credentials and base URLs come from the environment, exactly as for ``FlowrouteClient()`` and the
 others (docs/guides/configuration.md); ``--base-url`` overrides the base URL. Errors are one line on
@@ -203,8 +209,28 @@ def exit_code_for(exc: SmsClientError) -> int:
 # ------------------------------------------------------------------------------------------ commands
 
 
+OPTOUTS_VARIABLE = "SMSCLIENTS_OPTOUTS_DB"
+
+
+def _optout_store(path: str | None, redis_url: str | None = None) -> Any:
+    from .sending import optouts
+
+    if redis_url:
+        try:
+            return optouts.RedisOptOutStore.from_url(redis_url)
+        except ImportError as exc:
+            raise InputError("--redis", str(exc)) from exc
+    path = path or os.environ.get(OPTOUTS_VARIABLE)
+    return None if not path else optouts.SQLiteOptOutStore(path)
+
+
 def _send(args: argparse.Namespace, out: _Output) -> int:
     try:
+        store = _optout_store(args.optouts)
+        if store is not None:
+            from .sending import optouts
+
+            optouts.check(store, args.provider, args.from_ or optouts.ANY_ACCOUNT, args.to)
         sent = SENDERS[args.provider](args.to, args.from_, args.text, args.base_url)
     except SmsClientError as exc:
         return out.error(exit_code_for(exc), exc)
@@ -235,6 +261,58 @@ def _sandbox(args: argparse.Namespace, out: _Output) -> int:
     return sandbox_main(args.sandbox_args, prog="smsclients sandbox")
 
 
+def _estimate(args: argparse.Namespace, out: _Output) -> int:
+    from .sending.estimate import estimate
+
+    result = estimate(args.text, provider=args.provider, normalize=args.normalize)
+    lines = [
+        f"encoding: {result.encoding}",
+        f"characters: {result.characters}",
+        f"units: {result.units} ({'septets' if result.encoding == 'GSM-7' else 'UTF-16 code units'})",
+        f"segments: {result.segments} ({result.units_per_segment} units per segment)",
+    ]
+    lines += [f"forces UCS-2: {c.character!r} at {c.position} ({c.name})" for c in result.ucs2_characters]
+    lines += [f"replaced: {r.original!r} at {r.position} with {r.replacement!r}" for r in result.replacements]
+    if args.normalize:
+        lines.append(f"text: {result.text}")
+    if result.max_length is not None:
+        lines.append(f"{result.provider} accepts at most {result.max_length} characters")
+    out.result(result.to_dict(), lines)
+    # Too long for the provider: the send would be refused before it leaves (exit as for bad input).
+    return EXIT_INPUT if result.too_long else EXIT_OK
+
+
+def _optouts(args: argparse.Namespace, out: _Output) -> int:
+    from .sending import optouts
+
+    try:
+        store = _optout_store(args.db, args.redis)
+        if store is None:
+            raise InputError("--db", f"give the opt-out list's file (or set {OPTOUTS_VARIABLE}, or --redis URL)")
+        account = args.account or optouts.ANY_ACCOUNT
+        if args.action in ("add", "remove") and not args.numbers:
+            raise InputError("NUMBER", "give at least one number")
+        if args.action in ("add", "remove") and not args.provider:
+            raise InputError("--provider", "is required to add or remove")
+        if args.action == "add":
+            changed = [n for n in args.numbers if store.add(args.provider, account, n)]
+        elif args.action == "remove":
+            changed = [n for n in args.numbers if store.remove(args.provider, account, n)]
+        else:
+            entries = store.entries(args.provider, args.account)
+            if args.numbers:
+                wanted = {optouts.canonical(n) for n in args.numbers}
+                entries = [e for e in entries if e.number in wanted]
+            lines = [f"{e.provider}  {e.account}  {e.number}  ({e.source})" for e in entries]
+            out.result({"ok": True, "optouts": [asdict(e) for e in entries]}, lines or ["(no opt-outs)"])
+            return EXIT_OK
+    except SmsClientError as exc:
+        return out.error(exit_code_for(exc), exc)
+    verb = "added" if args.action == "add" else "removed"
+    out.result({"ok": True, verb: changed}, [f"{verb}: {n}" for n in changed] or [f"nothing {verb}"])
+    return EXIT_OK
+
+
 class UsageError(Exception):
     """An argument error argparse found (``main`` prints it as text or, with ``--json``, as JSON)."""
 
@@ -259,7 +337,9 @@ def parser() -> argparse.ArgumentParser:
         parents=[common],
     )
     p.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    commands = p.add_subparsers(dest="command", required=True, metavar="{send,sandbox,status}")
+    commands = p.add_subparsers(
+        dest="command", required=True, metavar="{send,send-bulk,estimate,optouts,sandbox,status}"
+    )
 
     send = commands.add_parser(
         "send",
@@ -273,8 +353,42 @@ def parser() -> argparse.ArgumentParser:
     send.add_argument("--from", dest="from_", help="your sending number (optional for messagemedia)")
     send.add_argument("--base-url", help="API root, instead of <PROVIDER>_BASE_URL or production")
     send.add_argument("text", help="the message text")
+    send.add_argument(
+        "--optouts", metavar="DB", help=f"refuse a number on this opt-out list (default: ${OPTOUTS_VARIABLE})"
+    )
 
+    optouts = commands.add_parser(
+        "optouts",
+        parents=[common],
+        help="add, remove or list numbers that opted out (STOP)",
+        description="The opt-out list `send` and smsclients.optouts consult. --account is the sender the opt-out "
+        "applies to (default '*': every sender of that provider).",
+    )
+    optouts.add_argument("action", choices=["add", "remove", "list"])
+    optouts.add_argument("numbers", nargs="*", metavar="NUMBER")
+    optouts.add_argument("--db", help=f"the SQLite file (default: ${OPTOUTS_VARIABLE})")
+    optouts.add_argument("--redis", metavar="URL", help="a shared list on Redis instead (extra 'redis')")
+    optouts.add_argument("--provider", choices=sorted(SENDERS), required=False)
+    optouts.add_argument("--account", help="your sending number or account the opt-out applies to")
+
+    from .bulk_cli import add_parser as add_bulk_parser
+
+    add_bulk_parser(commands, common)
     commands.add_parser("status", parents=[common], help="spec version and sha256 of each installed client")
+
+    estimate = commands.add_parser(
+        "estimate",
+        parents=[common],
+        help="encoding, segments and length of a text (nothing is sent)",
+        description="Show how TEXT would be sent: GSM-7 or UCS-2 (and which characters force UCS-2), its length "
+        "in septets or UTF-16 code units, its segments and, with --provider, the longest text that provider "
+        "accepts (exit status 2 when TEXT is longer).",
+    )
+    estimate.add_argument("--provider", choices=sorted(SENDERS), help="also check this provider's length limit")
+    estimate.add_argument(
+        "--normalize", action="store_true", help="first replace smart quotes, dashes, ellipses, odd spaces"
+    )
+    estimate.add_argument("text", help="the message text")
 
     # Everything after `sandbox` is the sandbox's own command line (main() passes it on).
     commands.add_parser(
@@ -285,8 +399,22 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _send_bulk(args: argparse.Namespace, out: _Output) -> int:
+    from .bulk_cli import run
+
+    try:
+        code, document, lines = run(args)
+    except SmsClientError as exc:  # bad input, or the pacing storage is gone: the outbox keeps the place
+        return out.error(exit_code_for(exc), exc)
+    out.result(document, lines)
+    return code
+
+
 COMMANDS: dict[str, Callable[[argparse.Namespace, _Output], int]] = {
     "send": _send,
+    "send-bulk": _send_bulk,
+    "estimate": _estimate,
+    "optouts": _optouts,
     "status": _status,
     "sandbox": _sandbox,
 }
@@ -299,6 +427,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args, rest = p.parse_known_args(arguments)
         if args.command == "sandbox":
             args.sandbox_args = rest
+        elif args.command == "optouts" and not any(r.startswith("-") for r in rest):
+            args.numbers += rest  # numbers after the options (argparse leaves them over)
         elif rest:
             p.error(f"unrecognized arguments: {' '.join(rest)}")
     except UsageError as exc:

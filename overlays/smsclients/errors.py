@@ -25,7 +25,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
-from typing import Any, TypeVar, cast
+from typing import Any, Protocol, TypeVar, cast
 
 import httpx
 
@@ -295,7 +295,10 @@ class UnprocessableEntityError(APIError):
 
 
 class RateLimitError(APIError):
-    """HTTP 429 after the retries were used up; ``retry_after`` is the server's hint in seconds, if any."""
+    """The provider refused the request as too fast (HTTP 429, or what its spec's ``x-rate-limits``
+    names, e.g. Bandwidth's 403 ``message-rate-limit``), after the retries were used up. The request
+    was not accepted, so sending it again later is safe; ``retry_after`` is the server's hint in
+    seconds (``Retry-After`` or a reset time such as ``X-RateLimit-Reset``), if any."""
 
     retry_after: float | None = None
 
@@ -430,6 +433,13 @@ def _safe_details(parse_body: ErrorBodyParser, body: object | None) -> ErrorDeta
     return details if isinstance(details, ErrorDetails) else ErrorDetails(None)
 
 
+class RateLimitSignals(Protocol):
+    """What :func:`api_error_from_response` asks of a provider's rate-limit rules (:mod:`smsclients.ratelimits`)."""
+
+    def matches(self, status: int, code: str | None) -> bool: ...
+    def wait(self, headers: httpx.Headers) -> float | None: ...
+
+
 def api_error_from_response(
     response: httpx.Response,
     *,
@@ -437,6 +447,7 @@ def api_error_from_response(
     parse_body: ErrorBodyParser,
     scrubber: CredentialScrubber | None = None,
     status_classes: Mapping[int, type[APIError]] | None = None,
+    rate_limits: RateLimitSignals | None = None,
 ) -> APIError:
     """Build the typed APIError for an error response. Never raises for any body content.
 
@@ -445,6 +456,8 @@ def api_error_from_response(
     the client's credentials: a body or header that echoes them (plain, URL-encoded, as the Basic
     token) reaches none of the error's fields; URLs in the body lose their credentials too.
     ``status_classes`` are the provider's own status-to-class mapping (see :func:`status_error_class`).
+    ``rate_limits`` (the provider's, from its spec) says which answers are a :class:`RateLimitError`
+    besides a 429 (Bandwidth: a 403 with ``message-rate-limit``) and which headers give ``retry_after``.
     """
     raw = _response_body(response)
     headers: Mapping[str, str] = response.headers
@@ -479,8 +492,13 @@ def api_error_from_response(
         "request_id": request_id(headers),
     }
     error_class = status_error_class(response.status_code, status_classes)
+    if rate_limits is not None and rate_limits.matches(response.status_code, parsed.code):
+        error_class = RateLimitError
     if issubclass(error_class, RateLimitError):
-        kwargs["retry_after"] = parse_retry_after(response.headers.get("retry-after"))
+        if rate_limits is not None:
+            kwargs["retry_after"] = rate_limits.wait(response.headers)
+        else:
+            kwargs["retry_after"] = parse_retry_after(response.headers.get("retry-after"))
     if issubclass(error_class, RedirectError):
         return _redirect_error(response, kwargs)
     return error_class(message, **kwargs)

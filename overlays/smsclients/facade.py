@@ -31,6 +31,7 @@ from .http import (
 )
 from .lifecycle import AsyncClosable, Closable
 from .pagination import same_origin
+from .ratelimits import RateLimits
 from .retries import AsyncRetryTransport, RetryPolicy, RetryTransport
 from .runtime import AsyncRuntime, Hooks, SyncRuntime, check_headers
 
@@ -54,6 +55,15 @@ class Provider:
     hooks: Hooks = field(default_factory=Hooks)
     # Statuses the provider documents with another meaning than HTTP's (bad credentials as a 403).
     status_classes: Mapping[int, type[APIError]] = field(default_factory=dict)
+    # The generated package's ``EXTENSIONS`` (its spec's x-rate-limits, x-bulk).
+    extensions: Mapping[str, Any] = field(default_factory=dict)
+    # How send_many sends through this API (smsclients.sending.BulkProfile); None: no send_many.
+    bulk: Any = None
+
+    @property
+    def rate_limits(self) -> RateLimits:
+        """What the spec says about rate limits (:mod:`smsclients.ratelimits`)."""
+        return RateLimits.from_extensions(self.extensions)
 
     def settings(self, **given: str | None) -> tuple[str, ...]:
         """The given settings in order, each ``None`` read from ``<PROVIDER>_<NAME>`` (:mod:`smsclients.config`)."""
@@ -73,6 +83,7 @@ class Provider:
             "parse_error": self.parse_error,
             "policy": retry or RetryPolicy(),
             "status_classes": self.status_classes,
+            "rate_limits": self.rate_limits,
         }
 
 
@@ -105,6 +116,17 @@ def _base_url(value: object) -> str:
     return value.rstrip("/")
 
 
+def _pacing(provider: Provider, rate_limit: Any, account: str) -> Any:
+    if rate_limit is False:
+        return None
+    import hashlib
+
+    from .sending.pacing import pacing_plan  # here: clients without pacing never load it
+
+    digest = hashlib.sha256(account.encode("utf-8")).hexdigest()[:16]
+    return pacing_plan(rate_limit, provider.rate_limits.pacing, f"{provider.name}:{digest}")
+
+
 # What a client's constructor takes for the network, sync (httpx.BaseTransport, httpx.Client) or async.
 TransportT = TypeVar("TransportT")
 HttpClientT = TypeVar("HttpClientT")
@@ -119,6 +141,8 @@ class _Root:
     auth: RequestSigner
     settings: Mapping[str, Any] | None
     headers: Mapping[str, str] | None = None
+    rate_limit: Any = False  # pacing (rate_limit=) and the account its buckets belong to
+    account: str = ""
 
     def __repr__(self) -> str:
         # Not the auth: a repr of a client's attributes must show no credential.
@@ -174,13 +198,20 @@ class _ClientCore:
         http_client: Any = None,
         settings: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
+        rate_limit: Any = False,
+        account: str = "",
     ) -> Any:
-        """A runtime for one API root (its own HTTP client, closed with the client)."""
+        """A runtime for one API root (its own HTTP client, closed with the client).
+
+        ``rate_limit`` turns pacing on (:mod:`smsclients.sending.pacing`; None: as the environment
+        says); ``account`` names the account whose buckets the client shares (only a digest is kept).
+        """
         options = provider.http_options(_base_url(base_url), auth, retry)
+        pacing = _pacing(provider, rate_limit, account)
         http = type(self)._build(transport=transport, http_client=http_client, headers=headers, **options)
         self._https.append(http)
-        self._roots.append(_Root(provider, options["base_url"], auth, settings, headers))
-        return type(self)._runtime(http, settings=settings, hooks=provider.hooks)
+        self._roots.append(_Root(provider, options["base_url"], auth, settings, headers, rate_limit, account))
+        return type(self)._runtime(http, settings=settings, hooks=provider.hooks, bulk=provider.bulk, pacing=pacing)
 
     def _attach(self, *runtimes: Any) -> None:
         raise NotImplementedError
@@ -236,6 +267,8 @@ class _ClientCore:
                     transport=shared,
                     settings=root.settings,
                     headers=merged,
+                    rate_limit=root.rate_limit,
+                    account=root.account,
                 )
             )
         if new_base is not None:

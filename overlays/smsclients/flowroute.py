@@ -17,9 +17,11 @@ from collections.abc import Callable
 from typing import Any, ClassVar, Generic
 
 import httpx
+from flowroute_messages_v2_client.resources import EXTENSIONS as MESSAGES_V2_EXTENSIONS
 from flowroute_messages_v2_client.resources import AsyncMessages as AsyncMessagesV2
 from flowroute_messages_v2_client.resources import Messages as MessagesV2
 from flowroute_v2_client.resources import (
+    EXTENSIONS,
     AsyncMessages,
     AsyncNumbers,
     AsyncResources,
@@ -33,9 +35,11 @@ from flowroute_v2_client.resources import (
 from .auth import BasicAuth
 from .errors import ErrorDetails, InputError
 from .facade import AsyncClient, HttpClientT, Provider, SyncClient, TransportT, require_text
+from .ratelimits import RateLimit
 from .redaction import shown_url as _shown
 from .retries import RetryPolicy
 from .runtime import Hooks
+from .sending.profile import BulkProfile, Reconciler, keyword_options
 
 __all__ = [
     "DEFAULT_BASE_URL",
@@ -100,8 +104,47 @@ def _mms_rules(request: Any) -> Any:
     return request
 
 
-FLOWROUTE = Provider(PROVIDER, parse_error_body, DEFAULT_BASE_URL, Hooks(before={"send": _mms_rules}))
-MESSAGES_V2 = Provider(PROVIDER, parse_error_body, DEFAULT_BASE_URL)
+def _digits(number: object) -> str:
+    return "".join(char for char in str(number) if char.isdigit())
+
+
+def _send_args(message: Any, key: str) -> dict[str, Any]:
+    # No field carries a key to Flowroute: reconciliation matches to, from and body instead.
+    return {"to": message.to, "from_": message.from_, "body": message.text or None, **message.options}
+
+
+def _time_window(rows: Any, since: float, until: float) -> list[dict[str, Any]]:
+    from datetime import UTC, datetime
+
+    return [{"start_date": datetime.fromtimestamp(since, UTC), "end_date": datetime.fromtimestamp(until, UTC)}]
+
+
+def _record_key(item: Any) -> str | None:
+    attributes = getattr(item, "attributes", None)
+    if attributes is None or getattr(attributes, "direction", None) not in ("outbound", None):
+        return None
+    return f"{_digits(attributes.to)}|{_digits(attributes.from_)}|{attributes.body}"
+
+
+BULK = BulkProfile.from_extensions(
+    EXTENSIONS,
+    provider=PROVIDER,
+    single_args=_send_args,
+    single_id=lambda answer: str(answer.data.id),
+    reconciler=Reconciler(
+        "iter",
+        _time_window,
+        _record_key,
+        lambda row: f"{_digits(row.message['to'])}|{_digits(row.message['from'])}|{row.message['text']}",
+        lambda item: getattr(item, "id", None),
+        where="the account's message records (MDRs) of the time window, matched on to, from and body",
+    ),
+    options=keyword_options(Messages.send, "to", "from_", "body"),
+)
+FLOWROUTE = Provider(
+    PROVIDER, parse_error_body, DEFAULT_BASE_URL, Hooks(before={"send": _mms_rules}), extensions=EXTENSIONS, bulk=BULK
+)
+MESSAGES_V2 = Provider(PROVIDER, parse_error_body, DEFAULT_BASE_URL, extensions=MESSAGES_V2_EXTENSIONS)
 
 
 def _open_roots(
@@ -111,12 +154,21 @@ def _open_roots(
     base_url: str | None,
     retry: RetryPolicy | None,
     transport: Any,
+    rate_limit: Any = None,
 ) -> tuple[Any, Any]:
     """The runtimes of the two API roots of ``client`` (sync or async), sharing one transport."""
     access_key, secret_key = FLOWROUTE.settings(access_key=access_key, secret_key=secret_key)
     require_text(access_key=access_key, secret_key=secret_key)
     auth = BasicAuth(access_key, secret_key)
-    main = client._open(FLOWROUTE, FLOWROUTE.base_url(base_url), auth, retry=retry, transport=transport)
+    main = client._open(
+        FLOWROUTE,
+        FLOWROUTE.base_url(base_url),
+        auth,
+        retry=retry,
+        transport=transport,
+        rate_limit=rate_limit,
+        account=access_key,
+    )
     client.base_url = str(main.http.base_url).rstrip("/")
     v2 = client._open(MESSAGES_V2, client.base_url + MESSAGES_V2_PREFIX, auth, retry=retry, transport=transport)
     return main, v2
@@ -137,10 +189,11 @@ class _Flowroute(Generic[TransportT, HttpClientT]):
         retry: RetryPolicy | None = None,
         transport: TransportT | None = None,
         http_client: HttpClientT | None = None,
+        rate_limit: bool | str | RateLimit | None = None,
     ) -> None:
         self._start()
         shared = self._network(transport, http_client)  # one pool for both API roots
-        self._attach(*_open_roots(self, access_key, secret_key, base_url, retry, shared))
+        self._attach(*_open_roots(self, access_key, secret_key, base_url, retry, shared, rate_limit))
 
     def _start(self) -> None:
         raise NotImplementedError

@@ -34,6 +34,7 @@ from .auth import RESIGN_EXTENSION, RequestSigner
 from .client_transport import network_async_transport, network_transport
 from .errors import APIError, ClientStateError, ErrorBodyParser, InputError, InsecureURLError
 from .pooling import PartitionedAsyncTransport
+from .ratelimits import DEFAULT_RATE_LIMITS, RateLimits
 from .redaction import redact_url
 from .responses import CheckedResponse, raise_unless_success
 from .retries import AsyncRetryTransport, RetryPolicy, RetryTransport
@@ -494,6 +495,7 @@ def build_http_client(
     transport: httpx.BaseTransport | None = None,
     headers: Mapping[str, str] | None = None,
     verify: bool = True,
+    rate_limits: RateLimits = DEFAULT_RATE_LIMITS,
     http_client: httpx.Client | None = None,
     status_classes: Mapping[int, type[APIError]] | None = None,
 ) -> ProviderClient:
@@ -503,6 +505,8 @@ def build_http_client(
     ``httpx.HTTPTransport(proxy=...)``); ``http_client`` sends through a client you built instead
     (see :mod:`smsclients.client_transport`). Without either, environment proxy variables are not
     read because an explicit transport is always installed. ``verify`` applies only when neither is given.
+    ``rate_limits`` (from the provider's spec) says which answers are rate limits and when to come
+    back (:mod:`smsclients.ratelimits`).
     """
 
     _check_settings(policy, transport, httpx.BaseTransport, auth)
@@ -516,12 +520,15 @@ def build_http_client(
                 parse_body=parse_error,
                 scrubber=auth.scrubber,
                 status_classes=status_classes,
+                rate_limits=rate_limits,
             )
 
     return ProviderClient(
         base_url=require_secure_url(base_url),
         auth=auth,
-        transport=RetryTransport(network_transport(transport, http_client, verify), policy),
+        transport=RetryTransport(
+            network_transport(transport, http_client, verify), policy, rate_limits=rate_limits, parse_error=parse_error
+        ),
         timeout=policy.timeout,
         headers=_default_headers(headers),
         on_response=raise_for_status,
@@ -539,6 +546,7 @@ def build_async_http_client(
     transport: httpx.AsyncBaseTransport | None = None,
     headers: Mapping[str, str] | None = None,
     verify: bool = True,
+    rate_limits: RateLimits = DEFAULT_RATE_LIMITS,
     http_client: httpx.AsyncClient | None = None,
     status_classes: Mapping[int, type[APIError]] | None = None,
 ) -> AsyncProviderClient:
@@ -555,12 +563,18 @@ def build_async_http_client(
                 parse_body=parse_error,
                 scrubber=auth.scrubber,
                 status_classes=status_classes,
+                rate_limits=rate_limits,
             )
 
     return AsyncProviderClient(
         base_url=require_secure_url(base_url),
         auth=auth,
-        transport=AsyncRetryTransport(network_async_transport(transport, http_client, verify), policy),
+        transport=AsyncRetryTransport(
+            network_async_transport(transport, http_client, verify),
+            policy,
+            rate_limits=rate_limits,
+            parse_error=parse_error,
+        ),
         timeout=policy.timeout,
         headers=_default_headers(headers),
         on_response=raise_for_status,

@@ -22,7 +22,14 @@ from typing import Any
 
 import httpx
 
-from .errors import IDEMPOTENT_METHODS, APIError, ErrorBodyParser, MalformedResponseError, api_error_from_response
+from .errors import (
+    IDEMPOTENT_METHODS,
+    APIError,
+    ErrorBodyParser,
+    MalformedResponseError,
+    RateLimitSignals,
+    api_error_from_response,
+)
 from .redaction import CredentialScrubber
 
 __all__ = [
@@ -221,6 +228,7 @@ def raise_unless_success(
     parse_body: ErrorBodyParser,
     scrubber: CredentialScrubber | None = None,
     status_classes: Mapping[int, type[APIError]] | None = None,
+    rate_limits: RateLimitSignals | None = None,
 ) -> None:
     """The clients' response hook: return for a 2xx; raise the typed APIError for anything else.
 
@@ -230,5 +238,10 @@ def raise_unless_success(
     if 200 <= response.status_code < 300:
         return
     raise api_error_from_response(
-        response, provider=provider, parse_body=parse_body, scrubber=scrubber, status_classes=status_classes
+        response,
+        provider=provider,
+        parse_body=parse_body,
+        scrubber=scrubber,
+        status_classes=status_classes,
+        rate_limits=rate_limits,
     )

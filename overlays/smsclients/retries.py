@@ -37,6 +37,7 @@ from .errors import (
     IDEMPOTENT_METHODS,
     ConnectionFailedError,
     DeliveryUnknownError,
+    ErrorBodyParser,
     InputError,
     MalformedResponseError,
     RequestTimeoutError,
@@ -45,6 +46,7 @@ from .errors import (
     parse_retry_after,
 )
 from .logs import log_give_up, log_retry
+from .ratelimits import DEFAULT_RATE_LIMITS, RateLimits, error_code
 from .responses import DEFAULT_MAX_RESPONSE_BYTES, malformed_response
 from .shortcuts import aread_limited, install_deadline_backend, read_limited
 from .validation import seconds
@@ -71,9 +73,9 @@ __all__ = [
 
 logger = logging.getLogger("smsclients.retries")
 
-# Statuses that mean "try again later"; only 429 also proves a POST was not processed.
+# Statuses that mean "try again later"; only a rate limit (429, or what the provider's spec names)
+# also proves a POST was not processed.
 RETRY_STATUSES = frozenset({429, 502, 503, 504})
-_RETRY_STATUSES_NOT_IDEMPOTENT = frozenset({429})
 
 # 2**n beyond this only overflows; backoff_max caps the wait long before.
 _MAX_BACKOFF_EXPONENT = 62
@@ -242,16 +244,26 @@ def decide_for_response(
     policy: RetryPolicy,
     rng: Callable[[], float] = random.random,
     now: datetime | None = None,
+    rate_limited: bool | None = None,
+    wait_hint: float | None = None,
 ) -> RetryDecision:
-    """Decide about a response: retry 429 always, 502/503/504 only when idempotent; honour Retry-After.
+    """Decide about a response: retry a rate limit always, 502/503/504 only when idempotent; honour
+    the server's hint of when to come back.
 
-    A 5xx to a POST is returned as is: the server may have done the work before failing.
+    ``rate_limited`` says whether the provider's rules (:mod:`smsclients.ratelimits`) read the
+    answer as "too fast" (None: only a 429 is); such a request was refused before it was accepted,
+    so even a send is repeated. ``wait_hint`` is the wait those rules read from the headers (else
+    ``Retry-After`` is read here). The wait is capped by ``retry_after_max``, and a retry whose wait
+    would end past the call's deadline (``total_timeout``) is not started. A 5xx to a POST is
+    returned as is: the server may have done the work before failing.
     """
     reason = f"HTTP {status_code}"
-    retryable = RETRY_STATUSES if idempotent else _RETRY_STATUSES_NOT_IDEMPOTENT
-    if status_code not in retryable:
+    limited = status_code == 429 if rate_limited is None else rate_limited
+    if limited:
+        reason = f"HTTP {status_code} (rate limited)"
+    elif status_code not in RETRY_STATUSES or not idempotent or status_code == 429:
         return RetryDecision(False, 0.0, reason)
-    hinted = parse_retry_after(retry_after, now=now)
+    hinted = wait_hint if wait_hint is not None else parse_retry_after(retry_after, now=now)
     wait = min(hinted, policy.retry_after_max) if hinted is not None else backoff_delay(retries_done, policy, rng)
     return RetryDecision(_allowed(wait, retries_done, elapsed, policy), wait, reason)
 
@@ -339,8 +351,14 @@ class _RetryCore:
         rng: Callable[[], float],
         monotonic: Callable[[], float],
         wall_clock: Callable[[], datetime] | None,
+        rate_limits: RateLimits,
+        parse_error: ErrorBodyParser | None,
     ) -> None:
         self._policy = policy
+        self._rate_limits = rate_limits
+        self._parse_error = parse_error
+        # Answers worth a second look: the retry statuses and every status the provider's rules name.
+        self._watched = RETRY_STATUSES | rate_limits.statuses
         self._rng = rng
         self._monotonic = monotonic
         self._wall_clock = wall_clock if wall_clock is not None else (lambda: datetime.now(UTC))
@@ -419,19 +437,33 @@ class _Call:
             self._core.attempts += 1
         return AttemptLimits(time.monotonic() + seconds, policy.max_response_bytes)
 
+    def needs_body(self, response: httpx.Response) -> bool:
+        """Whether the answer is a rate limit only with some error codes (Bandwidth's 403), so the
+        body must be read before deciding."""
+        status = response.status_code
+        return status in self._core._watched and self._core._rate_limits.needs_code(status)
+
     def after_response(self, response: httpx.Response) -> RetryDecision:
-        if response.status_code not in RETRY_STATUSES:  # nearly every response: nothing to weigh
+        status = response.status_code
+        if status not in self._core._watched:  # nearly every response: nothing to weigh
             return _FINAL
+        rules, now = self._core._rate_limits, self._core._wall_clock()
+        code = None
+        if self._core._parse_error is not None and rules.needs_code(status):
+            code = error_code(response, self._core._parse_error)
+        limited = rules.matches(status, code) or status == 429
         return self._record(
             decide_for_response(
-                status_code=response.status_code,
+                status_code=status,
                 retry_after=response.headers.get("retry-after"),
                 idempotent=self._idempotent,
                 retries_done=self._retries_done,
                 elapsed=self._elapsed(),
                 policy=self._policy,
                 rng=self._core._rng,
-                now=self._core._wall_clock(),
+                now=now,
+                rate_limited=limited,
+                wait_hint=rules.wait(response.headers, now) if limited else None,
             )
         )
 
@@ -482,8 +514,10 @@ class RetryTransport(_RetryCore, httpx.BaseTransport):
         rng: Callable[[], float] = random.random,
         monotonic: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], datetime] | None = None,
+        rate_limits: RateLimits = DEFAULT_RATE_LIMITS,
+        parse_error: ErrorBodyParser | None = None,
     ) -> None:
-        super().__init__(policy, rng, monotonic, wall_clock)
+        super().__init__(policy, rng, monotonic, wall_clock, rate_limits, parse_error)
         self._inner = inner
         self._sleep = sleep
         install_deadline_backend(inner)
@@ -500,6 +534,8 @@ class RetryTransport(_RetryCore, httpx.BaseTransport):
             response: httpx.Response | None = None
             try:
                 response = self._inner.handle_request(request)
+                if call.needs_body(response):  # the error code tells a rate limit from a refusal
+                    read_limited(response, limits.max_response_bytes, limits.deadline, request)
                 decision = call.after_response(response)
                 if not decision.retry:
                     # Read the body here, inside the retry rules and the attempt's limits: a
@@ -545,8 +581,10 @@ class AsyncRetryTransport(_RetryCore, httpx.AsyncBaseTransport):
         rng: Callable[[], float] = random.random,
         monotonic: Callable[[], float] = time.monotonic,
         wall_clock: Callable[[], datetime] | None = None,
+        rate_limits: RateLimits = DEFAULT_RATE_LIMITS,
+        parse_error: ErrorBodyParser | None = None,
     ) -> None:
-        super().__init__(policy, rng, monotonic, wall_clock)
+        super().__init__(policy, rng, monotonic, wall_clock, rate_limits, parse_error)
         self._inner = inner
         if sleep is None:
             import anyio  # here, not at the top: only async clients need it, and it costs a cold import 4 ms
@@ -595,6 +633,8 @@ class AsyncRetryTransport(_RetryCore, httpx.AsyncBaseTransport):
         try:
             async with scope if scope is not None else nullcontext():
                 response = await self._inner.handle_async_request(request)
+                if call.needs_body(response):  # the error code tells a rate limit from a refusal
+                    await aread_limited(response, limits.max_response_bytes, limits.deadline, request)
                 decision = call.after_response(response)
                 if not decision.retry:
                     # See RetryTransport: a body cut short is a transport failure.

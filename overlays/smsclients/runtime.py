@@ -18,7 +18,7 @@ A provider may register hooks for what a spec cannot say (cross-field rules, res
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Awaitable, Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Generic, Protocol, TypeVar
@@ -236,11 +236,23 @@ class _Runtime:
         settings: Mapping[str, Any] | None,
         hooks: Hooks | None,
         scrubber: CredentialScrubber | None = None,
+        bulk: Any = None,
+        pacing: Any = None,
     ) -> None:
         self.checker = SpecChecker(settings)
         self.scrubber = scrubber
         self._base_url = base_url
         self._hooks = hooks or Hooks()
+        self.bulk = bulk  # the provider's smsclients.sending.BulkProfile (send_many), if it has one
+        self.pacing = pacing  # the smsclients.sending.pacing.PacingPlan of rate_limit=, if any
+
+    def _bulk_profile(self) -> Any:
+        if self.bulk is None:
+            raise InputError("send_many", "this API has no bulk sending")
+        return self.bulk
+
+    def _max_cost(self) -> int | None:
+        return self.pacing.max_cost if self.pacing is not None else None
 
     def _prepare(self, op: _Operation[Any], request: _Request, options: _Options) -> dict[str, Any]:
         """The keyword arguments of ``http.request`` for one call (after the provider's ``before`` hook)."""
@@ -329,14 +341,36 @@ class SyncRuntime(_Runtime):
     """Sends the requests of the generated sync resources through a :class:`ProviderClient`."""
 
     def __init__(
-        self, http: ProviderClient, *, settings: Mapping[str, Any] | None = None, hooks: Hooks | None = None
+        self,
+        http: ProviderClient,
+        *,
+        settings: Mapping[str, Any] | None = None,
+        hooks: Hooks | None = None,
+        bulk: Any = None,
+        pacing: Any = None,
     ) -> None:
-        super().__init__(str(http.base_url), settings=settings, hooks=hooks, scrubber=_scrubber_of(http))
+        super().__init__(
+            str(http.base_url), settings=settings, hooks=hooks, scrubber=_scrubber_of(http), bulk=bulk, pacing=pacing
+        )
         self.http = http
+        self._pacer: Any = None
+        if pacing is not None:
+            from .sending.pacing import SyncPacer  # here: only paced clients load limits
+
+            self._pacer = SyncPacer(pacing)
 
     def _send(self, op: _Operation[Any], request: _Request, options: _Options) -> httpx.Response:
+        prepared = self._prepare(op, request, options)
+        if self._pacer is not None:  # after the checks: a refused request takes no turn
+            self._pacer.acquire(op.name, prepared.get("json"))
         with self._options(op, options):
-            return self.http.request(**self._prepare(op, request, options))
+            return self.http.request(**prepared)
+
+    def send_many(self, resource: Any, messages: Iterable[Any], options: Mapping[str, Any]) -> Iterator[Any]:
+        """``resource.send_many``: see :mod:`smsclients.sending`."""
+        from .sending.drivers import send_many_sync
+
+        return send_many_sync(resource, self._bulk_profile(), messages, options, self._max_cost())
 
     def call(self, op: _Operation[T], request: _Request, options: _Options) -> T:
         return self._finish(op, request, self._send(op, request, options))
@@ -386,14 +420,38 @@ class AsyncRuntime(_Runtime):
     """Async twin of :class:`SyncRuntime`, over an :class:`AsyncProviderClient`."""
 
     def __init__(
-        self, http: AsyncProviderClient, *, settings: Mapping[str, Any] | None = None, hooks: Hooks | None = None
+        self,
+        http: AsyncProviderClient,
+        *,
+        settings: Mapping[str, Any] | None = None,
+        hooks: Hooks | None = None,
+        bulk: Any = None,
+        pacing: Any = None,
     ) -> None:
-        super().__init__(str(http.base_url), settings=settings, hooks=hooks, scrubber=_scrubber_of(http))
+        super().__init__(
+            str(http.base_url), settings=settings, hooks=hooks, scrubber=_scrubber_of(http), bulk=bulk, pacing=pacing
+        )
         self.http = http
+        self._pacer: Any = None
+        if pacing is not None:
+            from .sending.pacing import AsyncPacer
+
+            self._pacer = AsyncPacer(pacing)
 
     async def _send(self, op: _Operation[Any], request: _Request, options: _Options) -> httpx.Response:
+        prepared = self._prepare(op, request, options)
+        if self._pacer is not None:
+            await self._pacer.acquire(op.name, prepared.get("json"))
         with self._options(op, options):
-            return await self.http.request(**self._prepare(op, request, options))
+            return await self.http.request(**prepared)
+
+    def send_many(
+        self, resource: Any, messages: Iterable[Any] | AsyncIterable[Any], options: Mapping[str, Any]
+    ) -> AsyncIterator[Any]:
+        """``resource.send_many``: see :mod:`smsclients.sending`."""
+        from .sending.drivers import send_many_async
+
+        return send_many_async(resource, self._bulk_profile(), messages, options, self._max_cost())
 
     async def call(self, op: _Operation[T], request: _Request, options: _Options) -> T:
         return self._finish(op, request, await self._send(op, request, options))

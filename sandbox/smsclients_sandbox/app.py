@@ -46,6 +46,7 @@ from smsclients_sandbox.providers.messagemedia import MessageMedia
 from smsclients_sandbox.providers.messagemedia_management import MessageMediaManagement
 from smsclients_sandbox.realistic import REALISTIC_HEADER, RealisticHeaderError, realistic_wanted, vary
 from smsclients_sandbox.routing import Match, Router
+from smsclients_sandbox.send_limits import SendLimits
 from smsclients_sandbox.state import State
 from smsclients_sandbox.storage import open_store
 from smsclients_sandbox.surfaces import (
@@ -73,6 +74,7 @@ class SandboxApp:
         self.state = State(options, self.store)
         self.auth = Authenticator(options)
         self.faults = FaultInjector(options.faults, options.seed)
+        self.send_limits = SendLimits()
         self.account = FlowrouteAccount(self.state)
         self.messagemedia = MessageMedia(self.state, MESSAGEMEDIA_V1)
         self.messagemedia_management = MessageMediaManagement(self.state, MESSAGEMEDIA_V1, self.messagemedia)
@@ -139,6 +141,7 @@ class SandboxApp:
         self.store.clear()
         self.state.callbacks.reset()
         self.faults = FaultInjector(self.options.faults, self.options.seed)
+        self.send_limits.reset()
         self.state.clock_offset = timedelta(0)
         self.realistic = self.options.realistic
         self.journal.reset()
@@ -256,6 +259,18 @@ class SandboxApp:
                 # Not checked against the spec: it cannot describe answers to requests it forbids
                 # (several operations declare no 4xx for them; see sandbox/README.md).
                 return errors.render(surface, _request_error(surface, problems))
+
+        if realistic:
+            try:
+                self.send_limits.check(surface.provider, op.operation_id, str(user), parsed)
+            except ProviderError as exc:
+                # Refused at the provider's edge, like the fault injector's 429: not checked against
+                # the spec (Flowroute's send declares no 429), and nothing is stored.
+                self.state.stats.rate_limited()
+                reply = errors.render(surface, exc)
+                if exc.status == 429:
+                    reply.headers["Retry-After"] = "1"
+                return reply
 
         # A Bandwidth batch is answered item by item, so its handler checks each item itself.
         for number in magic.destinations(op.operation_id, parsed if not isinstance(parsed, list) else []):

@@ -128,3 +128,18 @@ def test_magic_numbers_are_listed_and_their_outcomes_shown(page: Any, sandbox: S
     late = page.locator(".bubble[data-status=waiting]", has_text="arrives late")
     late.locator("[data-outcome=delivered]").click()  # the page's "mark delivered" button
     page.locator(".bubble[data-status=delivered]", has_text="arrives late").wait_for()
+
+
+def test_a_view_sent_before_a_switch_is_answered_never_flips_it_back(page: Any, sandbox: SandboxHandle) -> None:
+    held: list[Any] = []
+    page.route("**/_sandbox/realistic", lambda route: held.append(route))  # the switch's request waits until released
+    page.click("#realistic")
+    page.wait_for_function("document.getElementById('realistic').checked")
+    with _bandwidth(sandbox) as bw:  # a new view, still with realistic mode off, reaches the page
+        bw.messages.send(from_=BW_FROM, to=BW_TO, text="while the switch is pending")
+    page.locator("button.conversation[data-provider=bandwidth]").wait_for()
+    assert page.is_checked("#realistic") and sandbox.app.realistic is False
+    with page.expect_response("**/_sandbox/realistic") as answered:
+        held[0].continue_()
+    assert answered.value.ok and sandbox.app.realistic is True
+    assert page.is_checked("#realistic")

@@ -326,6 +326,7 @@ REFUSED: dict[str, tuple[Callable[[dict[str, Any]], None], str]] = {
     "x-body-name 'timeout'": (_set(["paths", "/things/{thing_id}", "post", "x-body-name"], "timeout"), "x-body-name"),
     # method names that replace what every resource class has, or collide with each other
     "method 'with_raw_response'": (_method_name("with_raw_response"), "'with_raw_response' collides"),
+    "method 'send_many'": (_method_name("send_many"), "'send_many' collides"),
     "method '__init__'": (_method_name("__init__"), "'__init__' starts with '_'"),
     "method '_runtime'": (_method_name("_runtime"), "'_runtime' starts with '_'"),
     "method with code": (_method_name("m(self): pass\n    import os  #"), "is not a Python identifier"),

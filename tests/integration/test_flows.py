@@ -233,7 +233,7 @@ def _check_messagemedia(
     assert _json(requests[9]) == {"reply_ids": [result.reply_id]}
     assert result.statuses == ["enroute", "delivered"]
     assert len(result.delivery_report_ids) == 2
-    assert result.reply_content == ("Yes please" if modern else "Stop")
+    assert result.reply_content == ("Yes please" if modern else "Nope")
 
 
 @pytest.mark.vcr

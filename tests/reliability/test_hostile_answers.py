@@ -23,6 +23,7 @@ from smsclients import (
     IDEMPOTENT_METHODS,
     AsyncBandwidthClient,
     BandwidthClient,
+    DeliveryUnknownError,
     MalformedResponseError,
     RedirectError,
     SmsClientError,
@@ -61,12 +62,32 @@ def _call(client_name: str, path: str, reply: Callable[[httpx.Request], httpx.Re
     client = CLIENTS[client_name](answering.transport)
     args, kwargs = _valid_args(client_name, path)
     try:
-        _consume(_resolve(client, path)(*args, **kwargs))
+        result = _resolve(client, path)(*args, **kwargs)
+        if path.endswith(".send_many"):
+            return _send_many_error(result), answering
+        _consume(result)
     except Exception as exc:
         return exc, answering
     finally:
         _close(client)
     return None, answering
+
+
+def _send_many_error(results: Any) -> BaseException | None:
+    """send_many keeps each message's error in its result: the first one, as the answer raised it
+    (a send whose outcome is unknown is a DeliveryUnknownError per message, with that as its cause)."""
+    if hasattr(results, "__aiter__"):
+
+        async def collect() -> list[Any]:
+            return [result async for result in results]
+
+        found = asyncio.run(collect())
+    else:
+        found = list(results)
+    error = next((result.error for result in found if result.error is not None), None)
+    if isinstance(error, DeliveryUnknownError) and isinstance(error.__cause__, SmsClientError):
+        return error.__cause__
+    return error
 
 
 def _documented_success(path: str, request: httpx.Request) -> int:

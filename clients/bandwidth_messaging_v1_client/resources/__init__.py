@@ -6,6 +6,9 @@ Give :class:`Resources` (or :class:`AsyncResources`) a runtime (see ``_runtime.p
 operation of the spec is a method: ``Resources(runtime).account.<method>(...)``.
 """
 
+from collections.abc import Mapping
+from typing import Any, Final
+
 from ._runtime import AsyncRuntime, Binary, Options, RawResponse, Request, Runtime
 from ._schemas import RedactMessageRequestParams, SendMessageRequestParams
 from .account import Account, AccountWithRawResponse, AsyncAccount, AsyncAccountWithRawResponse
@@ -26,6 +29,36 @@ from .phone_numbers import (
     PhoneNumbers,
     PhoneNumbersWithRawResponse,
 )
+
+# The spec's top-level runtime extensions (x-rate-limits, x-bulk), as data for the runtime to read.
+EXTENSIONS: Final[Mapping[str, Any]] = {
+    "x-rate-limits": {
+        "pacing": {
+            "account": {"per": 1, "rate": 1},
+            "operations": ["send_messages"],
+            "sender": "from",
+            "sender-number": {"per": 1, "rate": 1},
+            "methods": ["send", "send_batch", "send_request"],
+        },
+        "retry-headers": [
+            {"format": "retry-after", "name": "Retry-After"},
+            {"format": "epoch-ms", "name": "X-RateLimit-Reset"},
+        ],
+        "signals": [
+            {"status": 429},
+            {
+                "codes": [
+                    "message-rate-limit",
+                    "message-rate-limit-overall",
+                    "message-rate-limit-per-tn",
+                    "multi-message-limit",
+                ],
+                "status": 403,
+            },
+        ],
+    },
+    "x-bulk": {"batch": "send_batch", "max": 50, "single": "send_request"},
+}
 
 
 class Resources:
@@ -108,6 +141,7 @@ __all__ = [
     "AsyncResources",
     "AsyncRuntime",
     "Binary",
+    "EXTENSIONS",
     "Options",
     "RawResponse",
     "Request",

@@ -8,7 +8,7 @@ Four classes from one template: sync, async, and their ``with_raw_response`` twi
 from __future__ import annotations  # methods named `list` must not shadow the builtin in annotations
 
 import builtins
-from collections.abc import AsyncIterable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Literal, Never
 
 from ..models import BatchSendResult, Message, RedactMessageRequest, SendMessageRequest
@@ -493,6 +493,10 @@ class Messages:
             max_items,
         )
 
+    def send_many(self, messages: Iterable[Any], **options: Any) -> Iterator[Any]:
+        """Send many messages (x-bulk: single send_request, batch send_batch, max 50): lazily, in the largest batches the API takes, with bounded concurrency; yields one result per message, in order. The options and results are the runtime's (``smsclients.sending``)."""
+        return self._runtime.send_many(self, messages, options)
+
 
 class AsyncMessages:
     """Send SMS/MMS messages and look up sent or received messages."""
@@ -704,6 +708,10 @@ class AsyncMessages:
             None,
             max_items,
         )
+
+    def send_many(self, messages: Iterable[Any] | AsyncIterable[Any], **options: Any) -> AsyncIterator[Any]:
+        """Send many messages (x-bulk: single send_request, batch send_batch, max 50): lazily, in the largest batches the API takes, with bounded concurrency; yields one result per message, in order. The options and results are the runtime's (``smsclients.sending``)."""
+        return self._runtime.send_many(self, messages, options)
 
 
 class MessagesWithRawResponse:

@@ -6,8 +6,14 @@ Give :class:`Resources` (or :class:`AsyncResources`) a runtime (see ``_runtime.p
 operation of the spec is a method: ``Resources(runtime).messages.<method>(...)``.
 """
 
+from collections.abc import Mapping
+from typing import Any, Final
+
 from ._runtime import AsyncRuntime, Binary, Options, RawResponse, Request, Runtime
 from .messages import AsyncMessages, AsyncMessagesWithRawResponse, Messages, MessagesWithRawResponse
+
+# The spec's top-level runtime extensions (x-rate-limits, x-bulk), as data for the runtime to read.
+EXTENSIONS: Final[Mapping[str, Any]] = {}
 
 
 class Resources:
@@ -34,6 +40,7 @@ __all__ = [
     "AsyncResources",
     "AsyncRuntime",
     "Binary",
+    "EXTENSIONS",
     "Options",
     "RawResponse",
     "Request",

@@ -6,6 +6,9 @@ Give :class:`Resources` (or :class:`AsyncResources`) a runtime (see ``_runtime.p
 operation of the spec is a method: ``Resources(runtime).callbacks.<method>(...)``.
 """
 
+from collections.abc import Mapping
+from typing import Any, Final
+
 from ._runtime import AsyncRuntime, Binary, Options, RawResponse, Request, Runtime
 from ._schemas import (
     CdrFilterParametersParams,
@@ -38,6 +41,16 @@ from .numbers import AsyncNumbers, AsyncNumbersWithRawResponse, Numbers, Numbers
 from .port_orders import AsyncPortOrders, AsyncPortOrdersWithRawResponse, PortOrders, PortOrdersWithRawResponse
 from .porting import AsyncPorting, AsyncPortingWithRawResponse, Porting, PortingWithRawResponse
 from .routes import AsyncRoutes, AsyncRoutesWithRawResponse, Routes, RoutesWithRawResponse
+
+# The spec's top-level runtime extensions (x-rate-limits, x-bulk), as data for the runtime to read.
+EXTENSIONS: Final[Mapping[str, Any]] = {
+    "x-rate-limits": {
+        "pacing": {"account": {"per": 1, "rate": 5}, "operations": ["send_message"], "methods": ["send"]},
+        "retry-headers": [{"format": "retry-after", "name": "Retry-After"}],
+        "signals": [{"status": 429}],
+    },
+    "x-bulk": {"single": "send"},
+}
 
 
 class Resources:
@@ -128,6 +141,7 @@ __all__ = [
     "AsyncResources",
     "AsyncRuntime",
     "Binary",
+    "EXTENSIONS",
     "Options",
     "RawResponse",
     "Request",

@@ -199,6 +199,8 @@ class Runtime(Protocol):
         chunk: int,
     ) -> Drainer[ItemT]: ...
 
+    def send_many(self, resource: Any, messages: Iterable[Any], options: Mapping[str, Any]) -> Iterator[Any]: ...
+
 
 class AsyncRuntime(Protocol):
     """Sends the requests of the async resources."""
@@ -227,6 +229,10 @@ class AsyncRuntime(Protocol):
         max_items: int | None,
         chunk: int,
     ) -> AsyncDrainer[ItemT]: ...
+
+    def send_many(
+        self, resource: Any, messages: Iterable[Any] | AsyncIterable[Any], options: Mapping[str, Any]
+    ) -> AsyncIterator[Any]: ...
 
 
 def unexpected_arguments(method: str, given: Mapping[str, object], renamed: Mapping[str, str]) -> None:

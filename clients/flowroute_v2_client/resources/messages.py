@@ -8,7 +8,7 @@ Four classes from one template: sync, async, and their ``with_raw_response`` twi
 from __future__ import annotations  # methods named `list` must not shadow the builtin in annotations
 
 import datetime
-from collections.abc import AsyncIterable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from typing import Any, Never
 
 from ..models import (
@@ -249,6 +249,10 @@ class Messages:
             max_items,
         )
 
+    def send_many(self, messages: Iterable[Any], **options: Any) -> Iterator[Any]:
+        """Send many messages (x-bulk: single send): lazily, in the largest batches the API takes, with bounded concurrency; yields one result per message, in order. The options and results are the runtime's (``smsclients.sending``)."""
+        return self._runtime.send_many(self, messages, options)
+
 
 class AsyncMessages:
     """Messages v2.1 — send SMS/MMS and look up message detail records (MDR2)."""
@@ -357,6 +361,10 @@ class AsyncMessages:
             _page_list,
             max_items,
         )
+
+    def send_many(self, messages: Iterable[Any] | AsyncIterable[Any], **options: Any) -> AsyncIterator[Any]:
+        """Send many messages (x-bulk: single send): lazily, in the largest batches the API takes, with bounded concurrency; yields one result per message, in order. The options and results are the runtime's (``smsclients.sending``)."""
+        return self._runtime.send_many(self, messages, options)
 
 
 class MessagesWithRawResponse:

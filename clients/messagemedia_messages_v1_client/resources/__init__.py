@@ -6,6 +6,9 @@ Give :class:`Resources` (or :class:`AsyncResources`) a runtime (see ``_runtime.p
 operation of the spec is a method: ``Resources(runtime).delivery_reports.<method>(...)``.
 """
 
+from collections.abc import Mapping
+from typing import Any, Final
+
 from ._runtime import AsyncRuntime, Binary, Options, RawResponse, Request, Runtime
 from ._schemas import NewMessageParams
 from .delivery_reports import (
@@ -30,6 +33,21 @@ from .signature_keys import (
     SignatureKeysWithRawResponse,
 )
 from .webhooks import AsyncWebhooks, AsyncWebhooksWithRawResponse, Webhooks, WebhooksWithRawResponse
+
+# The spec's top-level runtime extensions (x-rate-limits, x-bulk), as data for the runtime to read.
+EXTENSIONS: Final[Mapping[str, Any]] = {
+    "x-rate-limits": {
+        "pacing": {
+            "messages": "messages",
+            "operations": ["send_messages"],
+            "sender": "source_number",
+            "methods": ["send"],
+        },
+        "retry-headers": [{"format": "retry-after", "name": "Retry-After"}],
+        "signals": [{"status": 429}],
+    },
+    "x-bulk": {"batch": "send", "max": 100},
+}
 
 
 class Resources:
@@ -104,6 +122,7 @@ __all__ = [
     "AsyncResources",
     "AsyncRuntime",
     "Binary",
+    "EXTENSIONS",
     "Options",
     "RawResponse",
     "Request",

@@ -7,7 +7,7 @@ Four classes from one template: sync, async, and their ``with_raw_response`` twi
 
 from __future__ import annotations  # methods named `list` must not shadow the builtin in annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import AsyncIterable, AsyncIterator, Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 from ..models import CreditsRemaining, Message, NewMessage, SendMessagesResponse
@@ -267,6 +267,10 @@ class Messages:
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
 
+    def send_many(self, messages: Iterable[Any], **options: Any) -> Iterator[Any]:
+        """Send many messages (x-bulk: batch send, max 100): lazily, in the largest batches the API takes, with bounded concurrency; yields one result per message, in order. The options and results are the runtime's (``smsclients.sending``)."""
+        return self._runtime.send_many(self, messages, options)
+
 
 class AsyncMessages:
     """Send messages, get the status of a message, cancel a scheduled message."""
@@ -373,6 +377,10 @@ class AsyncMessages:
             _request_credits(self._runtime.checker, account),
             _Options(timeout, max_retries, extra_headers, extra_query, extra_body),
         )
+
+    def send_many(self, messages: Iterable[Any] | AsyncIterable[Any], **options: Any) -> AsyncIterator[Any]:
+        """Send many messages (x-bulk: batch send, max 100): lazily, in the largest batches the API takes, with bounded concurrency; yields one result per message, in order. The options and results are the runtime's (``smsclients.sending``)."""
+        return self._runtime.send_many(self, messages, options)
 
 
 class MessagesWithRawResponse:

@@ -12,9 +12,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from ..sending.keywords import Keyword, classify_keyword
+
 __all__ = [
     "EventKind",
     "InboundMessage",
+    "Keyword",
     "MessageStatus",
     "Outcome",
     "Provider",
@@ -59,6 +62,14 @@ class InboundMessage(WebhookEvent):
     received_at: str | None = None
     in_reply_to: str | None = None
     """The id of the message this one answers (MessageMedia replies)."""
+    keyword: Keyword | None = field(default=None, init=False)
+    """``"stop"``, ``"start"`` or ``"help"`` when the text is one of the carriers' standard keywords
+    (STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT; START, UNSTOP, YES; HELP, INFO: the whole text, any
+    case, surrounding spaces ignored), else None. Honour STOP before the next send: see
+    ``smsclients.optouts`` (README, "Before sending")."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "keyword", classify_keyword(self.text))
 
 
 @dataclass(frozen=True, kw_only=True)

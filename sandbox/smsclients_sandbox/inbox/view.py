@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from smsclients_sandbox import magic
 from smsclients_sandbox.providers import flowroute_messages, messagemedia
-from smsclients_sandbox.providers.flowroute_messages import encoding, segments
+from smsclients_sandbox.billing import is_gsm7, segments
 from smsclients_sandbox.state import parse_timestamp
 
 if TYPE_CHECKING:
@@ -106,7 +106,7 @@ def _message(
         "direction": direction,
         "text": text,
         "media": list(media or []),
-        "encoding": "GSM-7" if encoding(text) == 0 else "UCS-2",
+        "encoding": "GSM-7" if is_gsm7(text) else "UCS-2",
         "segments": 0 if not text else segments(text),
         "reported": reported or {},  # what the provider's record itself says about encoding / segments
         "status": status,

@@ -19,11 +19,11 @@ ends ``not-delivered`` or stays ``waiting`` until its delay has passed (settled 
 
 from __future__ import annotations
 
-import math
 from typing import Any
 from urllib.parse import quote, unquote, urlencode
 
 from smsclients_sandbox import errors, magic
+from smsclients_sandbox.billing import segments
 from smsclients_sandbox.providers.bandwidth_account import BandwidthAccount
 from smsclients_sandbox.providers.bandwidth_numbers import BandwidthNumbers
 from smsclients_sandbox.state import State, iso_z, parse_timestamp
@@ -118,7 +118,9 @@ class Bandwidth:
         due = self.state.now().timestamp() + magic.DELAY_S if message["deliveryState"] == "waiting" else None
         callback = {k: item[k] for k in CALLBACK_FIELDS if item.get(k) is not None}
         self._save(user_id, message, uri=uri, due=due, callback=callback)
-        self.state.stats.accepted(self.surface.name, item.get("text"))
+        self.state.stats.accepted(
+            self.surface.name, item.get("text"), None if message["media"] else message["segmentCount"]
+        )
         product = "mms-out" if message["media"] else "sms-out"
         self.account.charge(user_id, product, number=message["from"], resourceId=message_id)
         # The message's own callback settings win; else its number's application receives the events.
@@ -140,7 +142,7 @@ class Bandwidth:
             "state": state,
             "time": iso_z(self.state.now(), 0),
             "media": list(item.get("media") or []),
-            "segmentCount": 1 if item.get("media") else max(1, math.ceil(len(text or "") / 160)),
+            "segmentCount": 1 if item.get("media") else segments(text or ""),
         }
         if isinstance(text, str):
             message["text"] = text

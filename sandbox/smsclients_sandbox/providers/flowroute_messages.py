@@ -14,11 +14,12 @@ listed); :meth:`FlowrouteMessages.finish` ends one at once (the inbox's buttons)
 
 from __future__ import annotations
 
-import math
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from smsclients_sandbox import magic
+from smsclients_sandbox.billing import is_gsm7, segments
+from smsclients_sandbox.optouts import FLOWROUTE_OPTED_OUT_CODE, FlowrouteOptOuts
 from smsclients_sandbox.providers.flowroute_numbers import FlowrouteAccount
 from smsclients_sandbox.providers.jsonapi import page_links, paging, window, with_limit
 from smsclients_sandbox.state import State, iso_z, parse_timestamp
@@ -32,14 +33,9 @@ MMS_NANODOLLARS = 20_000_000
 TOLL_FREE_PREFIXES = ("1800", "1833", "1844", "1855", "1866", "1877", "1888")
 
 
-def encoding(text: str) -> int:
-    """0 for plain (GSM-compatible ASCII) text, 8 (UCS-2) otherwise."""
-    return 0 if all(32 <= ord(c) < 127 or c in "\n\r" for c in text) else 8
-
-
-def segments(text: str) -> int:
-    single, multi = (160, 153) if encoding(text) == 0 else (70, 67)
-    return 1 if len(text) <= single else math.ceil(len(text) / multi)
+def encoding(text: str | None) -> int:
+    """0 for GSM-7 text (the default alphabet), 8 (UCS-2) otherwise."""
+    return 0 if is_gsm7(text or "") else 8
 
 
 def amount_display(nanodollars: int) -> str:
@@ -54,6 +50,7 @@ class FlowrouteMessages:
         self.v2 = v2
         self.v21 = v21
         self.account = account
+        self.optouts = FlowrouteOptOuts(state)
 
     def operations(self) -> list[Operation]:
         return [
@@ -70,6 +67,13 @@ class FlowrouteMessages:
             raise ProviderError(422, "to is required")
         if not isinstance(sender, str) or not self.account.owns(sender):
             raise ProviderError(403, f"{sender} is not an SMS-enabled number on this account")
+        if self.optouts.blocked(sender, to):  # FR-support-stop: the handset texted STOP to this number
+            raise ProviderError(
+                400,
+                f"Error code {FLOWROUTE_OPTED_OUT_CODE}: Message accepted by the SMSC but the phone rejected the"
+                f" message ({to} texted STOP to {sender})",
+                title="Client Error",
+            )
 
     # ------------------------------------------------------------------ v2
     def send_v2(self, call: Call) -> Reply:
@@ -78,7 +82,8 @@ class FlowrouteMessages:
         if not isinstance(text, str) or not text:
             raise ProviderError(422, "body is required")
         record_id = f"mdr1-{self.state.ids.hex('mdr1')}"
-        amount = SMS_NANODOLLARS * segments(text)
+        billed = segments(text)
+        amount = SMS_NANODOLLARS * billed
         record = {
             "type": "message",
             "id": record_id,
@@ -97,7 +102,7 @@ class FlowrouteMessages:
             },
         }
         self.state.store.put(MDR1, record_id, record)
-        self.state.stats.accepted(self.v2.name, text)
+        self.state.stats.accepted(self.v2.name, text, billed)
         return Reply(202, {"data": {"id": record_id}})
 
     def list_v2(self, call: Call) -> Reply:
@@ -145,7 +150,8 @@ class FlowrouteMessages:
             raise ProviderError(422, "body is required for an SMS")
         now = self.state.now()
         record_id = f"mdr2-{self.state.ids.hex('mdr2')}"
-        amount = MMS_NANODOLLARS if is_mms else SMS_NANODOLLARS * segments(text)
+        billed = None if is_mms else segments(text or "")
+        amount = MMS_NANODOLLARS if billed is None else SMS_NANODOLLARS * billed
         outcome = magic.outcome(to)
         receipts = _receipts(now)
         if outcome is not None and outcome != "delivered":
@@ -177,7 +183,7 @@ class FlowrouteMessages:
         if outcome == "delayed":
             doc["due"] = now.timestamp() + magic.DELAY_S
         self.state.store.put(MDR2, record_id, doc)
-        self.state.stats.accepted(self.v21.name, text)
+        self.state.stats.accepted(self.v21.name, text, billed)
         self.state.callbacks.flowroute_sent(record, attributes.get("dlr_callback"), url)
         return Reply(202, {"data": {"type": "message", "id": record_id, "links": {"self": url}}})
 
@@ -214,13 +220,14 @@ class FlowrouteMessages:
         flat = payload.get("format") == "v2"
         if flat and media:
             raise ProviderError(422, "Messages v2 carried SMS only")
+        self.optouts.inbound(to, sender, text)  # blocked or unblocked even without a callback URL
         now = self.state.now()
         kind = "mdr1" if flat else "mdr2"
         record_id = f"{kind}-{self.state.ids.hex(kind)}"
         attributes: dict[str, Any] = {
             "body": text,
             "direction": "inbound",
-            "amount_nanodollars": MMS_NANODOLLARS if media else SMS_NANODOLLARS * segments(text),
+            "amount_nanodollars": MMS_NANODOLLARS if media else SMS_NANODOLLARS * segments(text or ""),
             "message_encoding": encoding(text),
             "to": to,
             "from": sender,

@@ -24,6 +24,7 @@ from dataclasses import replace
 from typing import Any
 
 from smsclients_sandbox import magic
+from smsclients_sandbox.billing import segments
 from smsclients_sandbox.state import State, iso_z, parse_timestamp
 from smsclients_sandbox.surfaces import Surface
 from smsclients_sandbox.wire import Call, Handler, Operation, ProviderError, Reply, dig
@@ -132,7 +133,9 @@ class MessageMedia:
             }
             self.state.store.put(MESSAGES, message_id, doc)
             self.state.store.put(IN_FLIGHT, message_id, {"id": message_id})
-            self.state.stats.accepted(self.surface.name, str(item.get("content", "")))
+            content = str(item.get("content", ""))
+            billed = segments(content) if item.get("format", "SMS") == "SMS" else None
+            self.state.stats.accepted(self.surface.name, content, billed)
             accepted.append({**message, "message_id": message_id, "status": "queued"})
         left = max(0, self._credits(account) - len(accepted))
         self.state.store.put(CREDITS, account, {"credits": left})

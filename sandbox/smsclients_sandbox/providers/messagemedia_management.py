@@ -24,6 +24,7 @@ from urllib.parse import urlencode
 
 import airspeed  # type: ignore[import-untyped]
 
+from smsclients_sandbox.optouts import keyword
 from smsclients_sandbox.providers.messagemedia import MessageMedia
 from smsclients_sandbox.signing import new_key_pair
 from smsclients_sandbox.state import State, iso_z
@@ -75,6 +76,7 @@ class MessageMediaManagement:
         self.surface = surface
         messages.blocked = self.is_blocked
         messages.listeners.append(self.deliver)
+        messages.listeners.append(self.opt_out)
 
     def operations(self) -> list[Operation]:
         s = self.surface
@@ -183,6 +185,16 @@ class MessageMediaManagement:
         return Reply(200, answer)
 
     # ------------------------------------------------------------------ number authorisation
+    def opt_out(self, kind: str, item: dict[str, Any], doc: dict[str, Any]) -> None:
+        """MM-docs: a reply that is an opt-out keyword adds its sender to the account's blacklist
+        (an opt-in keyword takes it off again)."""
+        found = keyword(item.get("content")) if kind == "MO" else None
+        number, account = str(item.get("source_number", "")), str(doc.get("account"))
+        if found == "out":
+            self._add_blocked(account, [number])
+        elif found == "in":
+            self.state.store.delete(BLOCKED, _blocked_key(account, number))
+
     def is_blocked(self, account: str, number: str) -> bool:
         return self.state.store.get(BLOCKED, _blocked_key(account, number)) is not None
 

@@ -44,6 +44,11 @@ def _parse_response(
 
         return response_202
 
+    if response.status_code == 400:
+        response_400 = FlowrouteErrorDocument.from_dict(response.json())
+
+        return response_400
+
     if response.status_code == 401:
         response_401 = FlowrouteErrorDocument.from_dict(response.json())
 

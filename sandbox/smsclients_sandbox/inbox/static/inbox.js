@@ -5,6 +5,7 @@
 const token = document.querySelector('meta[name="sandbox-token"]').content;
 let view = null;
 let selected = null;
+let realisticPending = 0; // switches of realistic mode not yet answered
 
 function el(tag, attrs, ...children) {
   const node = document.createElement(tag);
@@ -161,7 +162,8 @@ function renderSide() {
 
 function renderSettings() {
   const realistic = document.getElementById("realistic");
-  realistic.checked = view.realistic;
+  // A view sent before the user's own switch was answered must not flip the box back.
+  if (!realisticPending) realistic.checked = view.realistic;
   for (const name of ["rate_429", "rate_503"]) {
     const input = document.getElementById(name);
     if (document.activeElement !== input) input.value = view.faults[name];
@@ -194,7 +196,14 @@ function connect() {
   source.onerror = () => { live.dataset.state = "connecting"; live.textContent = "reconnecting…"; };
 }
 
-document.getElementById("realistic").addEventListener("change", (event) => post("/_sandbox/realistic", { enabled: event.target.checked }));
+document.getElementById("realistic").addEventListener("change", (event) => {
+  const enabled = event.target.checked;
+  realisticPending += 1;
+  post("/_sandbox/realistic", { enabled })
+    .then(() => { if (view) view.realistic = enabled; })
+    .catch(() => {})
+    .finally(() => { realisticPending -= 1; render(); });
+});
 document.getElementById("settings").addEventListener("submit", (event) => {
   event.preventDefault();
   const rates = { ...view.faults };

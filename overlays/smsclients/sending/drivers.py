@@ -1,0 +1,198 @@
+"""The I/O of ``send_many``: the same steps (:class:`~.campaign.Campaign`) driven by threads or by tasks.
+
+The two drivers differ only in how they call the resource (plain call or ``await``), how they run
+requests side by side (a thread pool, an anyio task group) and how they read the input. The async
+driver runs the campaign's outbox steps in worker threads, so a busy outbox never holds its event
+loop; the sync driver reads and records the next window while the current one is sent.
+"""
+
+from __future__ import annotations
+
+import inspect
+import itertools
+from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from ..errors import InputError
+from .campaign import Campaign, Chunk, Window
+from .profile import BulkProfile
+from .results import SendResult
+
+__all__ = ["send_many_async", "send_many_sync"]
+
+T = TypeVar("T")
+
+
+def send_many_sync(
+    resource: Any, profile: BulkProfile, messages: Iterable[Any], options: Mapping[str, Any], max_cost: int | None
+) -> Iterator[SendResult]:
+    """Send ``messages`` through the sync ``resource``; one result per message, in input order."""
+    source = iter(_iterable(messages))
+    campaign = Campaign(profile, options, max_cost)
+    start = 0
+
+    def next_window() -> Window | None:
+        nonlocal start
+        items = list(itertools.islice(source, campaign.window_size))
+        if not items:
+            return None
+        window = campaign.window(items, start)
+        start += len(items)
+        _reconcile_sync(resource, campaign, window)
+        return window
+
+    try:
+        with ThreadPoolExecutor(max_workers=campaign.concurrency, thread_name_prefix="send_many") as pool:
+            window = next_window()
+            while window is not None:
+                futures = [pool.submit(_send_sync, resource, campaign, chunk) for chunk in campaign.chunks(window)]
+                # The next window is read and recorded while this one's requests are in flight.
+                following = next_window() if campaign.stopped is None else None
+                for future in futures:
+                    future.result()
+                yield from window.results()
+                if campaign.stopped is not None:  # e.g. no pacing storage: never send unpaced
+                    raise campaign.stopped
+                window = following
+    finally:
+        campaign.close()
+
+
+async def to_thread(function: Callable[..., T], *args: Any) -> T:
+    """``function(*args)`` in a worker thread: the outbox's I/O (SQLite, Redis) never holds the event loop."""
+    import anyio.to_thread
+
+    return await anyio.to_thread.run_sync(function, *args)
+
+
+def _lookup_resource(resource: Any, campaign: Campaign) -> Any:
+    reconciler = campaign.profile.reconciler
+    return reconciler.source(resource) if reconciler is not None and reconciler.source is not None else resource
+
+
+def _iterable(messages: object) -> Iterable[Any]:
+    """``messages`` if it is a collection or stream of messages (not one message, not a string)."""
+    if isinstance(messages, str | bytes | Mapping) or not isinstance(messages, Iterable):
+        raise InputError("messages", "must be an iterable of messages (mappings with 'to' and 'text')")
+    return messages
+
+
+def _reconcile_sync(resource: Any, campaign: Campaign, window: Window) -> None:
+    plan = campaign.reconcile_queries(window)
+    if plan is None:
+        if window.reconcile:
+            campaign.reconciled(window, None)
+        return
+    method, queries = plan
+    lookup = getattr(_lookup_resource(resource, campaign), method)
+    try:
+        listed = [item for query in queries for item in lookup(**query)]
+    except Exception as exc:
+        campaign.reconciled(window, None, exc)
+    else:
+        campaign.reconciled(window, listed)
+
+
+def _send_sync(resource: Any, campaign: Campaign, chunk: Chunk | None) -> None:
+    while chunk is not None and chunk.slots:
+        if campaign.stopped is not None:
+            chunk = campaign.failed(chunk, campaign.stopped)
+            break
+        method, args, kwargs = campaign.request(chunk)
+        try:
+            answer = getattr(resource, method)(*args, **kwargs)
+        except Exception as exc:
+            chunk = campaign.failed(chunk, exc)
+        else:
+            campaign.answered(chunk, answer)
+            chunk = None
+
+
+async def send_many_async(
+    resource: Any,
+    profile: BulkProfile,
+    messages: Iterable[Any] | AsyncIterable[Any],
+    options: Mapping[str, Any],
+    max_cost: int | None,
+) -> AsyncIterator[SendResult]:
+    """Async twin of :func:`send_many_sync` (asyncio or trio), over an async ``resource``."""
+    import anyio  # here: only async sends need it
+
+    if not isinstance(messages, AsyncIterable):
+        _iterable(messages)
+    campaign = await to_thread(Campaign, profile, options, max_cost)
+    source = _aiter(messages)
+    start = 0
+    try:
+        while items := await _take(source, campaign.window_size):
+            window = await to_thread(campaign.window, items, start)
+            start += len(items)
+            await _reconcile_async(resource, campaign, window)
+            chunks = await to_thread(campaign.chunks, window)
+            limiter = anyio.CapacityLimiter(campaign.concurrency)
+            async with anyio.create_task_group() as group:
+                for chunk in chunks:
+                    group.start_soon(_send_async, resource, campaign, chunk, limiter)
+            for result in window.results():
+                yield result
+            if campaign.stopped is not None:
+                raise campaign.stopped
+    finally:
+        campaign.close()
+
+
+async def _aiter(messages: Iterable[Any] | AsyncIterable[Any]) -> AsyncIterator[Any]:
+    if isinstance(messages, AsyncIterable):
+        async for item in messages:
+            yield item
+    else:
+        for item in messages:
+            yield item
+
+
+async def _take(source: AsyncIterator[Any], count: int) -> list[Any]:
+    items = []
+    async for item in source:
+        items.append(item)
+        if len(items) >= count:
+            break
+    return items
+
+
+async def _reconcile_async(resource: Any, campaign: Campaign, window: Window) -> None:
+    plan = campaign.reconcile_queries(window)
+    if plan is None:
+        if window.reconcile:
+            await to_thread(campaign.reconciled, window, None)
+        return
+    method, queries = plan
+    lookup = getattr(_lookup_resource(resource, campaign), method)
+    try:
+        listed = []
+        for query in queries:
+            found = lookup(**query)
+            if inspect.isawaitable(found):  # a check answered at once (a list)
+                listed.extend(await found)
+            else:
+                listed.extend([item async for item in found])
+    except Exception as exc:
+        await to_thread(campaign.reconciled, window, None, exc)
+    else:
+        await to_thread(campaign.reconciled, window, listed)
+
+
+async def _send_async(resource: Any, campaign: Campaign, chunk: Chunk | None, limiter: Any) -> None:
+    async with limiter:
+        while chunk is not None and chunk.slots:
+            if campaign.stopped is not None:
+                chunk = await to_thread(campaign.failed, chunk, campaign.stopped)
+                break
+            method, args, kwargs = campaign.request(chunk)
+            try:
+                answer = await getattr(resource, method)(*args, **kwargs)
+            except Exception as exc:
+                chunk = await to_thread(campaign.failed, chunk, exc)
+            else:
+                await to_thread(campaign.answered, chunk, answer)
+                chunk = None
