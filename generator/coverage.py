@@ -22,6 +22,7 @@ import importlib
 import inspect
 import pkgutil
 import re
+import sys
 import typing
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -119,6 +120,11 @@ class Attachment:
 
 def _hints(client: type) -> dict[str, Any]:
     """The client's resolved class annotations; a base whose annotations do not resolve is skipped."""
+    for base in client.__mro__:
+        # Names a module imports on first use (resource classes) must be loaded to resolve.
+        module = sys.modules.get(base.__module__)
+        for name in getattr(module, "__all__", ()):
+            getattr(module, name, None)
     try:
         return typing.get_type_hints(client)
     except (NameError, TypeError):

@@ -5,12 +5,13 @@ output never depends on which ruff configuration happens to sit in a parent fold
 failed run leaves ``clients/`` untouched.
 
 Customisation of openapi-python-client's output is done only through its own mechanisms: a config
-object (package name, class overrides, literal enums) and custom templates. The only template of
-ours is ``literal_enum.py.jinja``, replaced so that enums read from a response are open (tolerant
-reader). A second step of ours (:mod:`generator.surface`) then adds the typed resources, and every
-generated module gets the "generated" marker on top; the package's ``__init__`` also gets the spec
-version and hash. Those are added to the files after rendering, as literals (``json.dumps``) and
-checked one-line comments: no spec text is ever given to Jinja as template source.
+object (package name, class overrides, literal enums) and custom templates. Two templates are ours:
+``literal_enum.py.jinja``, replaced so that enums read from a response are open (tolerant reader),
+and ``package_init.py.jinja``, whose client classes load on first use. A second step of ours
+(:mod:`generator.surface`) then adds the typed resources, and every generated module gets the
+"generated" marker on top; the package's ``__init__`` also gets the spec version and hash. Those
+are added to the files after rendering, as literals (``json.dumps``) and checked one-line comments:
+no spec text is ever given to Jinja as template source.
 
 The spec's surface is planned (every name and value checked, see :mod:`generator.safety`) before
 openapi-python-client runs, so a spec that cannot be rendered safely fails fast, naming the problem.
@@ -66,7 +67,7 @@ def generator_version() -> str:
 
 
 # Templates of ours that replace an upstream one instead of wrapping it.
-OWN_TEMPLATES = ("literal_enum.py.jinja",)
+OWN_TEMPLATES = ("literal_enum.py.jinja", "package_init.py.jinja")
 
 
 def _stamps(entry: ClientEntry, state: SpecState) -> tuple[str, str]:

@@ -3,12 +3,26 @@
 
 """A client library for accessing Bandwidth Catapult Messaging v1"""
 
-from .client import AuthenticatedClient, Client
+# The two client classes load on first use (module __getattr__): importing attrs, which they need,
+# is a large part of a cold import, and the typed resources (``.resources``) never use them.
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .client import AuthenticatedClient, Client
 
 __all__ = (
     "AuthenticatedClient",
     "Client",
 )
+
+
+def __getattr__(name: str) -> Any:
+    if name not in __all__:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from . import client
+
+    return getattr(client, name)
+
 
 # The spec this package was generated from (also recorded in clients.lock.json).
 SPEC_PATH = "specs/bandwidth-messaging-v1.yaml"

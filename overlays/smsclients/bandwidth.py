@@ -13,23 +13,17 @@ the account (``user_id``) that every path names, the error body, and two cross-f
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
-from typing import Any, Final, Generic
+from typing import TYPE_CHECKING, Any, Final, Generic
 from urllib.parse import urlsplit
 
 import httpx
-from bandwidth_messaging_v1_client.resources import (
-    EXTENSIONS,
-    AsyncMessages,
-    AsyncResources,
-    Messages,
-    Resources,
-    SendMessageRequestParams,
-)
+from bandwidth_messaging_v1_client.resources import EXTENSIONS, AsyncResources, Resources
 
 from .auth import BasicAuth
 from .errors import BadRequestError, ErrorDetails, InputError, MalformedResponseError, SmsClientError
-from .facade import AsyncClient, HttpClientT, Provider, SyncClient, TransportT, require_text
+from .facade import AsyncClient, HttpClientT, Provider, SyncClient, TransportT, lazy_names, require_text
 from .ratelimits import RateLimit
 from .redaction import shown_url as _shown
 from .retries import RetryPolicy
@@ -47,6 +41,13 @@ __all__ = [
     "message_id_from_location",
     "parse_error_body",
 ]
+
+if TYPE_CHECKING:
+    from bandwidth_messaging_v1_client.resources import AsyncMessages, Messages
+else:  # on first use: they are in a resource module of their own
+    __getattr__ = lazy_names(
+        __name__, {n: f"bandwidth_messaging_v1_client.resources.{n}" for n in ("AsyncMessages", "Messages")}
+    )
 
 PROVIDER: Final = "bandwidth"
 DEFAULT_BASE_URL: Final = "https://api.catapult.inetwork.com/v1"
@@ -156,23 +157,29 @@ def _item_tag(item: Any) -> str | None:
     return tag if isinstance(tag, str) else None
 
 
-BULK = BulkProfile.from_extensions(
-    EXTENSIONS,
-    provider=PROVIDER,
-    single_args=lambda message, key: {"message": _wire(message, key)},
-    single_id=str,
-    batch_item=_wire,
-    batch_results=_batch_results,
-    reconciler=Reconciler(
-        "iter",
-        _by_sender,
-        _item_tag,
-        _row_tag,
-        lambda item: getattr(item, "id", None),
-        where="the account's sent messages with its tag (list messages by sender and time)",
-    ),
-    options=frozenset(SendMessageRequestParams.__annotations__) - {"from", "to", "text"},
-)
+@functools.cache
+def bulk_profile() -> BulkProfile:
+    """How send_many sends (built on first use: it reads the generated send body's type)."""
+    from bandwidth_messaging_v1_client.resources import SendMessageRequestParams
+
+    return BulkProfile.from_extensions(
+        EXTENSIONS,
+        provider=PROVIDER,
+        single_args=lambda message, key: {"message": _wire(message, key)},
+        single_id=str,
+        batch_item=_wire,
+        batch_results=_batch_results,
+        reconciler=Reconciler(
+            "iter",
+            _by_sender,
+            _item_tag,
+            _row_tag,
+            lambda item: getattr(item, "id", None),
+            where="the account's sent messages with its tag (list messages by sender and time)",
+        ),
+        options=frozenset(SendMessageRequestParams.__annotations__) - {"from", "to", "text"},
+    )
+
 
 BANDWIDTH = Provider(
     PROVIDER,
@@ -183,7 +190,7 @@ BANDWIDTH = Provider(
         after={"send_batch": _one_result_per_message},
     ),
     extensions=EXTENSIONS,
-    bulk=BULK,
+    bulk=bulk_profile,
 )
 
 

@@ -66,18 +66,18 @@ def _rows(path: Path) -> Iterator[dict[str, str]]:
 def _provider(provider: str) -> tuple[Any, Any]:
     """The provider's client class and bulk profile."""
     if provider == "bandwidth":
-        from .bandwidth import BULK, BandwidthClient
+        from .bandwidth import BandwidthClient, bulk_profile
 
-        return BandwidthClient, BULK
+        return BandwidthClient, bulk_profile()
     if provider == "flowroute":
-        from .flowroute import BULK as FLOWROUTE_BULK
         from .flowroute import FlowrouteClient
+        from .flowroute import bulk_profile as flowroute_profile
 
-        return FlowrouteClient, FLOWROUTE_BULK
-    from .messagemedia import BULK as MESSAGEMEDIA_BULK
+        return FlowrouteClient, flowroute_profile()
     from .messagemedia import MessageMediaClient
+    from .messagemedia import bulk_profile as messagemedia_profile
 
-    return MessageMediaClient, MESSAGEMEDIA_BULK
+    return MessageMediaClient, messagemedia_profile()
 
 
 def _dry_run(args: argparse.Namespace, profile: Any) -> tuple[dict[str, Any], list[str]]:

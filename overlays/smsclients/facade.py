@@ -11,6 +11,8 @@ where an API answer says (a Flowroute port order document's upload URL).
 
 from __future__ import annotations
 
+import importlib
+import sys
 import types
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
@@ -35,7 +37,27 @@ from .ratelimits import RateLimits
 from .retries import AsyncRetryTransport, RetryPolicy, RetryTransport
 from .runtime import AsyncRuntime, Hooks, SyncRuntime, check_headers
 
-__all__ = ["AsyncClient", "HttpClientT", "Provider", "SyncClient", "TransportT", "require_text"]
+__all__ = ["AsyncClient", "HttpClientT", "Provider", "SyncClient", "TransportT", "lazy_names", "require_text"]
+
+
+def lazy_names(module: str, sources: Mapping[str, str]) -> Callable[[str], Any]:
+    """A module ``__getattr__`` for names a provider module re-exports: ``sources`` maps each to
+    ``"package.attribute"`` of a generated package.
+
+    Looked up on first use, so importing the provider module does not import the resource modules
+    behind those names (a generated package imports each tag's module when it is first used).
+    """
+
+    def __getattr__(name: str) -> Any:
+        source = sources.get(name)
+        if source is None:
+            raise AttributeError(f"module {module!r} has no attribute {name!r}")
+        package, _, attribute = source.rpartition(".")
+        value = getattr(importlib.import_module(package), attribute)
+        vars(sys.modules[module])[name] = value  # later lookups skip this function
+        return value
+
+    return __getattr__
 
 
 def require_text(**values: object) -> None:
@@ -57,8 +79,9 @@ class Provider:
     status_classes: Mapping[int, type[APIError]] = field(default_factory=dict)
     # The generated package's ``EXTENSIONS`` (its spec's x-rate-limits, x-bulk).
     extensions: Mapping[str, Any] = field(default_factory=dict)
-    # How send_many sends through this API (smsclients.sending.BulkProfile); None: no send_many.
-    bulk: Any = None
+    # Builds how send_many sends through this API (a smsclients.sending.BulkProfile, made on first
+    # use so a client that never sends in bulk loads no resource module for it); None: no send_many.
+    bulk: Callable[[], Any] | None = None
 
     @property
     def rate_limits(self) -> RateLimits:

@@ -13,28 +13,18 @@ the MMS rules of a send.
 
 from __future__ import annotations
 
+import functools
+import importlib
 from collections.abc import Callable
-from typing import Any, ClassVar, Generic
+from typing import TYPE_CHECKING, Any, ClassVar, Generic
 
 import httpx
 from flowroute_messages_v2_client.resources import EXTENSIONS as MESSAGES_V2_EXTENSIONS
-from flowroute_messages_v2_client.resources import AsyncMessages as AsyncMessagesV2
-from flowroute_messages_v2_client.resources import Messages as MessagesV2
-from flowroute_v2_client.resources import (
-    EXTENSIONS,
-    AsyncMessages,
-    AsyncNumbers,
-    AsyncResources,
-    AsyncRoutes,
-    Messages,
-    Numbers,
-    Resources,
-    Routes,
-)
+from flowroute_v2_client.resources import EXTENSIONS, AsyncResources, Resources
 
 from .auth import BasicAuth
 from .errors import ErrorDetails, InputError
-from .facade import AsyncClient, HttpClientT, Provider, SyncClient, TransportT, require_text
+from .facade import AsyncClient, HttpClientT, Provider, SyncClient, TransportT, lazy_names, require_text
 from .ratelimits import RateLimit
 from .redaction import shown_url as _shown
 from .retries import RetryPolicy
@@ -57,6 +47,25 @@ __all__ = [
     "Routes",
     "parse_error_body",
 ]
+
+_V2 = "flowroute_v2_client.resources"
+_MESSAGES_V2 = "flowroute_messages_v2_client.resources"
+if TYPE_CHECKING:
+    from flowroute_messages_v2_client.resources import AsyncMessages as AsyncMessagesV2
+    from flowroute_messages_v2_client.resources import Messages as MessagesV2
+    from flowroute_v2_client.resources import AsyncMessages, AsyncNumbers, AsyncRoutes, Messages, Numbers, Routes
+else:  # on first use: each is in a resource module of its own
+    __getattr__ = lazy_names(
+        __name__,
+        {
+            **{
+                n: f"{_V2}.{n}"
+                for n in ("AsyncMessages", "AsyncNumbers", "AsyncRoutes", "Messages", "Numbers", "Routes")
+            },
+            "AsyncMessagesV2": f"{_MESSAGES_V2}.AsyncMessages",
+            "MessagesV2": f"{_MESSAGES_V2}.Messages",
+        },
+    )
 
 PROVIDER = "flowroute"
 DEFAULT_BASE_URL = "https://api.flowroute.com"
@@ -126,23 +135,35 @@ def _record_key(item: Any) -> str | None:
     return f"{_digits(attributes.to)}|{_digits(attributes.from_)}|{attributes.body}"
 
 
-BULK = BulkProfile.from_extensions(
-    EXTENSIONS,
-    provider=PROVIDER,
-    single_args=_send_args,
-    single_id=lambda answer: str(answer.data.id),
-    reconciler=Reconciler(
-        "iter",
-        _time_window,
-        _record_key,
-        lambda row: f"{_digits(row.message['to'])}|{_digits(row.message['from'])}|{row.message['text']}",
-        lambda item: getattr(item, "id", None),
-        where="the account's message records (MDRs) of the time window, matched on to, from and body",
-    ),
-    options=keyword_options(Messages.send, "to", "from_", "body"),
-)
+@functools.cache
+def bulk_profile() -> BulkProfile:
+    """How send_many sends through Messages v2.1 (built on first use: it reads the generated send method)."""
+    from flowroute_v2_client.resources import Messages
+
+    return BulkProfile.from_extensions(
+        EXTENSIONS,
+        provider=PROVIDER,
+        single_args=_send_args,
+        single_id=lambda answer: str(answer.data.id),
+        reconciler=Reconciler(
+            "iter",
+            _time_window,
+            _record_key,
+            lambda row: f"{_digits(row.message['to'])}|{_digits(row.message['from'])}|{row.message['text']}",
+            lambda item: getattr(item, "id", None),
+            where="the account's message records (MDRs) of the time window, matched on to, from and body",
+        ),
+        options=keyword_options(Messages.send, "to", "from_", "body"),
+    )
+
+
 FLOWROUTE = Provider(
-    PROVIDER, parse_error_body, DEFAULT_BASE_URL, Hooks(before={"send": _mms_rules}), extensions=EXTENSIONS, bulk=BULK
+    PROVIDER,
+    parse_error_body,
+    DEFAULT_BASE_URL,
+    Hooks(before={"send": _mms_rules}),
+    extensions=EXTENSIONS,
+    bulk=bulk_profile,
 )
 MESSAGES_V2 = Provider(PROVIDER, parse_error_body, DEFAULT_BASE_URL, extensions=MESSAGES_V2_EXTENSIONS)
 
@@ -221,7 +242,7 @@ class FlowrouteClient(SyncClient, _Flowroute[httpx.BaseTransport, httpx.Client],
 
     def _attach(self, main: Any, messages_v2: Any) -> None:
         Resources.__init__(self, main)
-        self.messages_v2 = MessagesV2(messages_v2)
+        self.messages_v2 = importlib.import_module(_MESSAGES_V2).Messages(messages_v2)
 
 
 class AsyncFlowrouteClient(AsyncClient, _Flowroute[httpx.AsyncBaseTransport, httpx.AsyncClient], AsyncResources):
@@ -231,4 +252,4 @@ class AsyncFlowrouteClient(AsyncClient, _Flowroute[httpx.AsyncBaseTransport, htt
 
     def _attach(self, main: Any, messages_v2: Any) -> None:
         AsyncResources.__init__(self, main)
-        self.messages_v2 = AsyncMessagesV2(messages_v2)
+        self.messages_v2 = importlib.import_module(_MESSAGES_V2).AsyncMessages(messages_v2)

@@ -33,7 +33,6 @@ from ._version import __version__
 from .auth import RESIGN_EXTENSION, RequestSigner
 from .client_transport import network_async_transport, network_transport
 from .errors import APIError, ClientStateError, ErrorBodyParser, InputError, InsecureURLError
-from .pooling import PartitionedAsyncTransport
 from .ratelimits import DEFAULT_RATE_LIMITS, RateLimits
 from .redaction import redact_url
 from .responses import CheckedResponse, raise_unless_success
@@ -169,8 +168,22 @@ def default_transport(verify: bool = True) -> httpx.BaseTransport:
 
 
 def default_async_transport(verify: bool = True) -> httpx.AsyncBaseTransport:
-    """The network transport an async client gets when none is given (see :mod:`smsclients.pooling`)."""
-    return PartitionedAsyncTransport(verify=verify)
+    """The network transport an async client gets when none is given: pyreqwest's (Rust reqwest/hyper).
+
+    Chosen by measurement (README, "Reliability and benchmarks"): at 50 ms latency and 64 in flight
+    it spends about a third of the client CPU per send of httpx's own async stack, so a bulk send
+    stays near the latency bound. Where pyreqwest cannot be imported (installed without its
+    dependencies, or no build for the platform), httpx's own transport in one-connection pools.
+    """
+    # Imported on first use: smsclients.transports imports this module, and importing the clients needs neither.
+    from .transports import AsyncPyreqwestTransport, MissingDependencyError
+
+    try:
+        return AsyncPyreqwestTransport(verify=verify)
+    except MissingDependencyError:
+        from .pooling import PartitionedAsyncTransport
+
+        return PartitionedAsyncTransport(verify=verify)
 
 
 def _default_headers(headers: Mapping[str, str] | None) -> dict[str, str]:

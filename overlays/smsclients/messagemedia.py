@@ -12,26 +12,16 @@ HMAC signature), the client-wide sub-account, and the error body.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
-from typing import Any, Final, Generic
+from typing import TYPE_CHECKING, Any, Final, Generic
 
 import httpx
-from messagemedia_messages_v1_client.resources import (
-    EXTENSIONS,
-    AsyncDeliveryReports,
-    AsyncMessages,
-    AsyncReplies,
-    AsyncResources,
-    DeliveryReports,
-    Messages,
-    NewMessageParams,
-    Replies,
-    Resources,
-)
+from messagemedia_messages_v1_client.resources import EXTENSIONS, AsyncResources, Resources
 
 from .auth import BasicAuth, MessageMediaHmacAuth, RequestSigner
 from .errors import CredentialsForbiddenError, ErrorDetails, InputError, MalformedResponseError, SmsClientError
-from .facade import AsyncClient, HttpClientT, Provider, SyncClient, TransportT, require_text
+from .facade import AsyncClient, HttpClientT, Provider, SyncClient, TransportT, lazy_names, require_text
 from .ratelimits import RateLimit
 from .redaction import shown_url as _shown
 from .retries import RetryPolicy
@@ -51,6 +41,19 @@ __all__ = [
     "Replies",
     "parse_error_body",
 ]
+
+if TYPE_CHECKING:
+    from messagemedia_messages_v1_client.resources import (
+        AsyncDeliveryReports,
+        AsyncMessages,
+        AsyncReplies,
+        DeliveryReports,
+        Messages,
+        Replies,
+    )
+else:  # on first use: each is in a resource module of its own
+    _NAMES = ("AsyncDeliveryReports", "AsyncMessages", "AsyncReplies", "DeliveryReports", "Messages", "Replies")
+    __getattr__ = lazy_names(__name__, {n: f"messagemedia_messages_v1_client.resources.{n}" for n in _NAMES})
 
 PROVIDER: Final = "messagemedia"
 DEFAULT_BASE_URL: Final = "https://api.messagemedia.com"
@@ -90,6 +93,8 @@ def _sent_ids(answer: Any, count: int) -> list[str | SmsClientError]:
 
 def _reports_of(messages: Any) -> Any:
     """The delivery reports resource beside ``messages`` (on the same runtime)."""
+    from messagemedia_messages_v1_client.resources import AsyncDeliveryReports, AsyncMessages, DeliveryReports
+
     reports = AsyncDeliveryReports if isinstance(messages, AsyncMessages) else DeliveryReports
     return reports(messages._runtime)
 
@@ -101,28 +106,35 @@ def _report_key(report: Any) -> str | None:
     return key if isinstance(key, str) else None
 
 
-BULK = BulkProfile.from_extensions(
-    EXTENSIONS,
-    provider=PROVIDER,
-    single_args=lambda message, key: {"messages": [_new_message(message, key)]},
-    single_id=lambda answer: str(_sent_ids(answer, 1)[0]),
-    batch_item=_new_message,
-    batch_results=_sent_ids,
-    options=frozenset(NewMessageParams.__annotations__) - {"content", "destination_number", "source_number"},
-    # MessageMedia lists no sent messages: a delivery report carrying the message's key (messages
-    # sent with delivery_report=True) shows it was accepted; none yet proves nothing.
-    reconciler=Reconciler(
-        "check",
-        lambda rows, since, until: [{}],
-        _report_key,
-        lambda row: row.key,
-        lambda report: getattr(report, "message_id", None),
-        conclusive=False,
-        where="the pending delivery reports (only messages sent with delivery_report=True have them)",
-        source=_reports_of,
-    ),
-    unknown_hint=f"look for metadata {KEY_METADATA} in its delivery reports before sending it again",
-)
+@functools.cache
+def bulk_profile() -> BulkProfile:
+    """How send_many sends (built on first use: it reads the generated message type)."""
+    from messagemedia_messages_v1_client.resources import NewMessageParams
+
+    return BulkProfile.from_extensions(
+        EXTENSIONS,
+        provider=PROVIDER,
+        single_args=lambda message, key: {"messages": [_new_message(message, key)]},
+        single_id=lambda answer: str(_sent_ids(answer, 1)[0]),
+        batch_item=_new_message,
+        batch_results=_sent_ids,
+        options=frozenset(NewMessageParams.__annotations__) - {"content", "destination_number", "source_number"},
+        # MessageMedia lists no sent messages: a delivery report carrying the message's key (messages
+        # sent with delivery_report=True) shows it was accepted; none yet proves nothing.
+        reconciler=Reconciler(
+            "check",
+            lambda rows, since, until: [{}],
+            _report_key,
+            lambda row: row.key,
+            lambda report: getattr(report, "message_id", None),
+            conclusive=False,
+            where="the pending delivery reports (only messages sent with delivery_report=True have them)",
+            source=_reports_of,
+        ),
+        unknown_hint=f"look for metadata {KEY_METADATA} in its delivery reports before sending it again",
+    )
+
+
 # MessageMedia answers bad credentials with 403 ({"message": "Invalid authentication credentials"},
 # docs/providers.md §4.5): one class for bad credentials on every provider.
 MESSAGEMEDIA = Provider(
@@ -131,7 +143,7 @@ MESSAGEMEDIA = Provider(
     DEFAULT_BASE_URL,
     status_classes={403: CredentialsForbiddenError},
     extensions=EXTENSIONS,
-    bulk=BULK,
+    bulk=bulk_profile,
 )
 
 

@@ -1,4 +1,7 @@
-"""The default async transport: httpx's own, as many one-connection pools instead of one large pool.
+"""httpx's own async transport as many one-connection pools instead of one large pool.
+
+The async default where pyreqwest cannot be imported, and ``fast_async_transport("httpx")``
+(:mod:`smsclients.transports`); the default async transport is pyreqwest's.
 
 httpcore's async pool hands a connection that has just become idle to every queued request; all
 but one of them fail, re-queue and rescan the pool (encode/httpcore#1035, open at the time of

@@ -243,13 +243,13 @@ class _Runtime:
         self.scrubber = scrubber
         self._base_url = base_url
         self._hooks = hooks or Hooks()
-        self.bulk = bulk  # the provider's smsclients.sending.BulkProfile (send_many), if it has one
+        self.bulk = bulk  # builds the provider's smsclients.sending.BulkProfile (send_many), if it has one
         self.pacing = pacing  # the smsclients.sending.pacing.PacingPlan of rate_limit=, if any
 
     def _bulk_profile(self) -> Any:
         if self.bulk is None:
             raise InputError("send_many", "this API has no bulk sending")
-        return self.bulk
+        return self.bulk()
 
     def _max_cost(self) -> int | None:
         return self.pacing.max_cost if self.pacing is not None else None

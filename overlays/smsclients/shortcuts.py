@@ -25,10 +25,8 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import Any, Final
 
-import httpcore
 import httpx
 
-from .deadlines import AsyncDeadlineBackend, DeadlineBackend
 from .responses import too_large
 
 __all__ = ["aread_limited", "buffered_request", "buffered_response", "install_deadline_backend", "read_limited"]
@@ -211,6 +209,10 @@ def install_deadline_backend(transport: object) -> bool:
     through a proxy pool) keep their httpcore pool in ``_pool``; any other transport is left alone.
     Installing twice is harmless.
     """
+    import httpcore  # here: importing the clients does not need it (it loads with httpx's transports)
+
+    from .backends import AsyncDeadlineBackend, DeadlineBackend
+
     pool = getattr(transport, "_pool", None)
     backend = getattr(pool, "_network_backend", None)
     if isinstance(pool, httpcore.ConnectionPool) and isinstance(backend, httpcore.NetworkBackend):

@@ -1,7 +1,8 @@
-"""Optional fast transports behind the same httpx API (extra ``fast``: pyreqwest, httpx-aiohttp).
+"""Transports behind the same httpx API: pyreqwest (the async default) and, extra ``fast``, httpx-aiohttp.
 
-Pass the result as ``transport=`` to any facade or legacy drop-in; the default stays plain httpx.
-Both keep TLS verification on (pyreqwest and aiohttp verify by default), never follow redirects
+The default async transport is :class:`AsyncPyreqwestTransport` (see :func:`smsclients.http.default_async_transport`);
+pass another as ``transport=`` to any facade or legacy drop-in. The sync default stays httpx's own.
+All keep TLS verification on (pyreqwest and aiohttp verify by default), never follow redirects
 (a redirect could carry the request, and its credentials, elsewhere), read response bodies only up
 to the policy's size limit, end each attempt at its deadline, and send the URL exactly as httpx
 built (and the HMAC signer signed) it. The async ones open new connections when called from a new
@@ -23,13 +24,15 @@ import httpx
 
 from .deadlines import current_limits, remaining
 from .errors import InputError, SmsClientError
-from .http import default_async_transport, default_transport
+from .http import default_transport
 from .lifecycle import LoopBinding
+from .pooling import PartitionedAsyncTransport
 from .responses import too_large_body
 from .shortcuts import aread_limited, buffered_response
 
 __all__ = [
     "ASYNC_KINDS",
+    "DEFAULT_ASYNC_KIND",
     "SYNC_KINDS",
     "AiohttpTransport",
     "AsyncPyreqwestTransport",
@@ -41,8 +44,11 @@ __all__ = [
 
 SYNC_KINDS: Final = ("httpx", "pyreqwest")
 ASYNC_KINDS: Final = ("httpx", "pyreqwest", "aiohttp")
+# What an async client gets when given no transport (smsclients.http.default_async_transport).
+DEFAULT_ASYNC_KIND: Final = "pyreqwest"
 
-# The PyPI package behind each fast transport; the extra `fast` installs all of them.
+# The PyPI package behind each transport here; the extra `fast` installs all of them (pyreqwest is
+# also a dependency of the default install, the async default).
 PACKAGES: Final = {"pyreqwest": "pyreqwest", "aiohttp": "httpx-aiohttp"}
 
 
@@ -110,8 +116,12 @@ class _Pyreqwest:
         self._errors = tuple((getattr(exceptions, name), before, after) for name, before, after in _ERROR_MAP)
 
     @staticmethod
-    def _configure(builder: Any) -> Any:
-        return builder.follow_redirects(False).referer(False)
+    def _configure(builder: Any, verify: bool) -> Any:
+        if not isinstance(verify, bool):
+            raise InputError("verify", "must be True or False")
+        # no_proxy: reqwest reads HTTP(S)_PROXY by default; our clients go through a proxy only when
+        # the application says so (http_client=, README "Proxy environment variables").
+        return builder.follow_redirects(False).referer(False).danger_accept_invalid_certs(not verify).no_proxy()
 
     @staticmethod
     def _prepare(builder: Any, request: httpx.Request) -> Any:
@@ -182,12 +192,16 @@ class _Body:
 
 
 class PyreqwestTransport(_Pyreqwest, httpx.BaseTransport):
-    """A sync httpx transport over a pyreqwest (Rust reqwest/hyper) client with its own connection pool."""
+    """A sync httpx transport over a pyreqwest (Rust reqwest/hyper) client with its own connection pool.
 
-    def __init__(self) -> None:
+    ``verify=False`` turns TLS certificate checks off (as httpx's ``verify=False``); ``verify`` says which.
+    """
+
+    def __init__(self, *, verify: bool = True) -> None:
         super().__init__()
         builder = _load("pyreqwest.client", "SyncClientBuilder", "pyreqwest")()
-        self._client = self._configure(builder).build()
+        self._client = self._configure(builder, verify).build()
+        self.verify = verify
 
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         builder = self._prepare(self._client.request(request.method, str(request.url)), request)
@@ -212,12 +226,17 @@ class PyreqwestTransport(_Pyreqwest, httpx.BaseTransport):
 
 
 class AsyncPyreqwestTransport(_Pyreqwest, httpx.AsyncBaseTransport):
-    """Async twin of :class:`PyreqwestTransport`."""
+    """Async twin of :class:`PyreqwestTransport`: the default async transport.
 
-    def __init__(self) -> None:
+    Each request in flight gets a connection of its own (kept alive for reuse); there is no cap on
+    how many are open at once, so bound the concurrency of a bulk send in the application.
+    """
+
+    def __init__(self, *, verify: bool = True) -> None:
         super().__init__()
         builder = _load("pyreqwest.client", "ClientBuilder", "pyreqwest")()
-        self._client = self._configure(builder).build()
+        self._client = self._configure(builder, verify).build()
+        self.verify = verify
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         # Not bound to an event loop: pyreqwest's own runtime does the I/O (tested from a second loop).
@@ -258,9 +277,10 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
 
     def __init__(self) -> None:
         self._factory: Any = _load("httpx_aiohttp", "AiohttpTransport", "aiohttp")()
-        self._stream_class: Any = importlib.import_module("httpx_aiohttp.transport").AiohttpResponseStream
-        self._aiohttp: Any = importlib.import_module("aiohttp")
-        self._url_class: Any = importlib.import_module("yarl").URL
+        # Through _import too: httpx_aiohttp may already be imported while aiohttp cannot be.
+        self._stream_class: Any = _load("httpx_aiohttp.transport", "AiohttpResponseStream", "aiohttp")
+        self._aiohttp: Any = _import("aiohttp", "aiohttp")
+        self._url_class: Any = _load("yarl", "URL", "aiohttp")
         self._session: Any = None
         self._loop = LoopBinding()
         self._in_flight = 0
@@ -379,9 +399,10 @@ def fast_transport(kind: str = "pyreqwest") -> httpx.BaseTransport:
 
 
 def fast_async_transport(kind: str = "pyreqwest") -> httpx.AsyncBaseTransport:
-    """An async transport: ``"pyreqwest"``, ``"aiohttp"`` (httpx-aiohttp) or ``"httpx"`` (the default one)."""
+    """An async transport: ``"pyreqwest"`` (the default one), ``"aiohttp"`` (httpx-aiohttp) or ``"httpx"``
+    (httpx's own, split into one-connection pools: :class:`~smsclients.pooling.PartitionedAsyncTransport`)."""
     if kind == "httpx":
-        return default_async_transport()
+        return PartitionedAsyncTransport()
     if kind == "pyreqwest":
         return AsyncPyreqwestTransport()
     if kind == "aiohttp":

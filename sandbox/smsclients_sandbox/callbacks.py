@@ -242,13 +242,17 @@ class Dispatcher:
             started = time.monotonic()
             try:
                 status, error = loop.run_until_complete(self._attempt(client, delivery, url))
-            finally:
+            except BaseException:
                 with self._cond:
                     self._in_flight -= 1
                     self._cond.notify_all()
+                raise
+            # Settled before it stops counting as in flight, under one lock: a waiter never sees the
+            # sandbox idle between an attempt and its retry, fallback or filed error.
             with self._cond:
                 if generation == self._generation:
                     self._settle(delivery, url, status, error, time.monotonic() - started)
+                self._in_flight -= 1
                 self._cond.notify_all()
 
     async def _attempt(self, client: httpx.AsyncClient, delivery: Delivery, url: str) -> tuple[int | None, str | None]:

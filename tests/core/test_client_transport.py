@@ -33,6 +33,7 @@ from smsclients import (
     RetryPolicy,
     ServerError,
 )
+from smsclients.transports import fast_transport
 
 from tests.fields import dig
 
@@ -246,6 +247,26 @@ def test_proxy_variables_are_honoured_by_a_user_client_and_ignored_by_default(
     with httpx.Client() as user, FlowrouteClient(**_fr_kwargs(sb), http_client=user) as fr:  # trust_env=True
         _flowroute_send(fr)
     assert [method for method, _, _ in proxy.seen] == ["POST"]
+    assert sb.stats()["accepted"]["flowroute-v2"] == 2
+
+
+def test_proxy_variables_are_ignored_by_the_pyreqwest_transports(
+    sb: Any, proxy: ForwardProxy, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """pyreqwest (the async default) would read them as reqwest does; ours are told not to."""
+    for name in ("NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    for name in ("HTTP_PROXY", "http_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.setenv(name, proxy.url)
+
+    async def send() -> None:
+        async with AsyncFlowrouteClient(**_fr_kwargs(sb)) as fr:  # the default async transport
+            await fr.messages.send(to="12066418000", from_="12012673227", body="hi")
+
+    asyncio.run(send())
+    with FlowrouteClient(**_fr_kwargs(sb), transport=fast_transport("pyreqwest")) as fr:
+        _flowroute_send(fr)
+    assert proxy.seen == []
     assert sb.stats()["accepted"]["flowroute-v2"] == 2
 
 

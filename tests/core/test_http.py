@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import ssl
+import sys
 from typing import Any, ClassVar, cast
 
 import httpx
@@ -23,6 +24,7 @@ from smsclients import (
 )
 from smsclients.pooling import PartitionedAsyncTransport
 from smsclients.retries import AsyncRetryTransport, RetryTransport
+from smsclients.transports import AsyncPyreqwestTransport
 
 
 def parse_message(body: object) -> ErrorDetails:
@@ -188,7 +190,27 @@ def test_tls_verification_on_by_default(monkeypatch: pytest.MonkeyPatch) -> None
     build_http_client(**common).close()
     build_http_client(**common, verify=False).close()
     assert [kwargs["verify"] for kwargs in RecordingHTTPTransport.created] == [True, False]
-    # The async default builds its httpx transports on first use, all from one SSL context.
+    # The async default is pyreqwest's transport, verifying unless told not to.
+    for verify in (True, False):
+        client = build_async_http_client(**common, verify=verify)
+        inner = cast(AsyncRetryTransport, client._transport).inner
+        assert isinstance(inner, AsyncPyreqwestTransport)
+        assert inner.verify is verify
+        asyncio.run(client.aclose())
+
+
+def test_without_pyreqwest_the_async_default_is_httpx_in_partitions(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Installed without its dependencies (or no pyreqwest build for the platform): httpx's own, verifying."""
+    for name in [m for m in sys.modules if m == "pyreqwest" or m.startswith("pyreqwest.")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "pyreqwest", None)
+    common: dict[str, Any] = {
+        "base_url": "https://api.example.test",
+        "auth": BasicAuth("k", "s"),
+        "provider": "p",
+        "parse_error": parse_message,
+    }
+    # The httpx transports are built on first use, all from one SSL context.
     for verify, mode in ((True, ssl.CERT_REQUIRED), (False, ssl.CERT_NONE)):
         client = build_async_http_client(**common, verify=verify)
         inner = cast(AsyncRetryTransport, client._transport).inner

@@ -35,7 +35,7 @@ from smsclients import (
 from smsclients.legacy import bandwidth as legacy_bandwidth
 from smsclients.legacy import flowroute_messaging, flowroute_v3
 from smsclients.legacy import messagemedia as legacy_messagemedia
-from smsclients.transports import fast_async_transport, fast_transport
+from smsclients.transports import DEFAULT_ASYNC_KIND, fast_async_transport, fast_transport
 
 from bench.rawserver import _answer
 
@@ -191,7 +191,8 @@ def _sync_transport(kind: str) -> httpx.BaseTransport | None:
 
 
 def _async_transport(kind: str) -> httpx.AsyncBaseTransport | None:
-    return None if kind == "httpx" else fast_async_transport(kind)
+    # The default kind through transport=None, so the default install's path is the one tested.
+    return None if kind == DEFAULT_ASYNC_KIND else fast_async_transport(kind)
 
 
 def sync_clients(root: str, kind: str, policy: RetryPolicy) -> dict[str, Any]:

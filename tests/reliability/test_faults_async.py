@@ -26,7 +26,7 @@ from smsclients import (
     DeliveryUnknownError,
     ServerError,
 )
-from smsclients.transports import ASYNC_KINDS, fast_async_transport
+from smsclients.transports import ASYNC_KINDS, DEFAULT_ASYNC_KIND, fast_async_transport
 
 from tests.fields import dig
 
@@ -59,7 +59,7 @@ def faulty_async() -> Iterator[smsclients_sandbox.SandboxHandle]:
 class AsyncWorkload:
     def __init__(self, sb: smsclients_sandbox.SandboxHandle, kind: str) -> None:
         def t() -> httpx.AsyncBaseTransport | None:
-            return None if kind == "httpx" else fast_async_transport(kind)
+            return None if kind == DEFAULT_ASYNC_KIND else fast_async_transport(kind)  # the default: none given
 
         mm_key, mm_secret = sb.credentials["messagemedia-messages-v1"]
         self.flowroute = AsyncFlowrouteClient(

@@ -26,7 +26,7 @@ from smsclients import (
     ServerError,
     TransportError,
 )
-from smsclients.transports import fast_async_transport, fast_transport
+from smsclients.transports import DEFAULT_ASYNC_KIND, fast_async_transport, fast_transport
 
 from tests.reliability.loopback import Loopback, Received, loopback, respond
 
@@ -90,8 +90,8 @@ def _sync_network(kind: str) -> httpx.BaseTransport | None:
 
 
 def _async_network(kind: str) -> httpx.AsyncBaseTransport | None:
-    if kind != "httpx":
-        pytest.importorskip({"aiohttp": "httpx_aiohttp"}.get(kind, kind))
+    if kind != DEFAULT_ASYNC_KIND:  # the default through transport=None
+        pytest.importorskip({"aiohttp": "httpx_aiohttp", "httpx": "httpx"}.get(kind, kind))
         return fast_async_transport(kind)
     return None
 

@@ -32,7 +32,7 @@ from smsclients import (
     RetryPolicy,
 )
 from smsclients.auth import content_md5, hmac_signature
-from smsclients.transports import ASYNC_KINDS, SYNC_KINDS
+from smsclients.transports import ASYNC_KINDS, DEFAULT_ASYNC_KIND, SYNC_KINDS
 
 from .loopback import (
     ASYNC_SURFACES,
@@ -66,8 +66,8 @@ TRANSPORT_IDS = [f"{mode}-{kind}" for mode, kind in EVERY_TRANSPORT]
 SYNC_MATRIX = [(surface, "httpx") for surface in SYNC_SURFACES] + [
     (surface, kind) for kind in SYNC_KINDS if kind != "httpx" for surface in ("FlowrouteClient", "legacy.messagemedia")
 ]
-ASYNC_MATRIX = [(surface, "httpx") for surface in ASYNC_SURFACES] + [
-    ("AsyncMessageMediaClient", kind) for kind in ASYNC_KINDS if kind != "httpx"
+ASYNC_MATRIX = [(surface, DEFAULT_ASYNC_KIND) for surface in ASYNC_SURFACES] + [
+    ("AsyncMessageMediaClient", kind) for kind in ASYNC_KINDS if kind != DEFAULT_ASYNC_KIND
 ]
 # A correct client gives up after 0.5 s (1.0 s at most with the call budget); this bound only
 # catches a client that waits for the drip (30 s) or for httpx's per-read timeout to trip (which a
@@ -217,7 +217,7 @@ def test_the_default_cap_stops_a_decompression_bomb_early(mode: str) -> None:
                     for each in clients.values():
                         each.close()
             else:
-                client = async_client("AsyncFlowrouteClient", server.url, "httpx", policy)
+                client = async_client("AsyncFlowrouteClient", server.url, DEFAULT_ASYNC_KIND, policy)
                 error, _ = _timed(lambda: run_async(async_read("AsyncFlowrouteClient", client)))
                 close_async(client)
             _, peak = tracemalloc.get_traced_memory()

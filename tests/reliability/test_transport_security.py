@@ -145,16 +145,17 @@ def test_http_to_loopback_and_https_are_accepted(name: str, url: str) -> None:
 # ----------------------------------------------------------------------------- TLS contexts
 
 
-def _ssl_contexts(root: object) -> list[ssl.SSLContext]:
-    """Every SSL context reachable from a client: httpx clients -> retry transport -> httpcore pool."""
-    found: list[ssl.SSLContext] = []
+def _ssl_contexts(root: object) -> list[ssl.SSLContext | fast.AsyncPyreqwestTransport]:
+    """Every SSL context reachable from a client: httpx clients -> retry transport -> httpcore pool;
+    and the pyreqwest transports (the async default), whose TLS settings live in Rust."""
+    found: list[ssl.SSLContext | fast.AsyncPyreqwestTransport] = []
     seen: set[int] = set()
 
     def walk(obj: object, depth: int) -> None:
         if id(obj) in seen or depth > 8:
             return
         seen.add(id(obj))
-        if isinstance(obj, ssl.SSLContext):
+        if isinstance(obj, ssl.SSLContext | fast.AsyncPyreqwestTransport):
             found.append(obj)
             return
         if isinstance(obj, (str, bytes, int, float, bool, type)) or obj is None:
@@ -175,9 +176,12 @@ def _ssl_contexts(root: object) -> list[ssl.SSLContext]:
     return found
 
 
-def _assert_verifying(contexts: list[ssl.SSLContext]) -> None:
+def _assert_verifying(contexts: list[ssl.SSLContext | fast.AsyncPyreqwestTransport]) -> None:
     assert contexts, "no SSL context found"
     for context in contexts:
+        if isinstance(context, fast.AsyncPyreqwestTransport):
+            assert context.verify is True  # end to end: test_async_clients_refuse_an_untrusted_certificate
+            continue
         assert context.verify_mode == ssl.CERT_REQUIRED
         assert context.check_hostname is True
 

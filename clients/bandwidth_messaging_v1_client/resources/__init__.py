@@ -4,31 +4,46 @@
 
 Give :class:`Resources` (or :class:`AsyncResources`) a runtime (see ``_runtime.py``) and every
 operation of the spec is a method: ``Resources(runtime).account.<method>(...)``.
+
+A tag's module (and the models it reads) is imported when first used: on the first access to its
+resource attribute, or to one of its class names here; the input types (``...Params``) likewise.
+A program pays for the tags it calls only.
 """
 
+from __future__ import annotations
+
+import importlib
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from ._runtime import AsyncRuntime, Binary, Options, RawResponse, Request, Runtime
-from ._schemas import RedactMessageRequestParams, SendMessageRequestParams
-from .account import Account, AccountWithRawResponse, AsyncAccount, AsyncAccountWithRawResponse
-from .applications import Applications, ApplicationsWithRawResponse, AsyncApplications, AsyncApplicationsWithRawResponse
-from .available_numbers import (
-    AsyncAvailableNumbers,
-    AsyncAvailableNumbersWithRawResponse,
-    AvailableNumbers,
-    AvailableNumbersWithRawResponse,
-)
-from .errors import AsyncErrors, AsyncErrorsWithRawResponse, Errors, ErrorsWithRawResponse
-from .media import AsyncMedia, AsyncMediaWithRawResponse, Media, MediaWithRawResponse
-from .messages import AsyncMessages, AsyncMessagesWithRawResponse, Messages, MessagesWithRawResponse
-from .number_info import AsyncNumberInfo, AsyncNumberInfoWithRawResponse, NumberInfo, NumberInfoWithRawResponse
-from .phone_numbers import (
-    AsyncPhoneNumbers,
-    AsyncPhoneNumbersWithRawResponse,
-    PhoneNumbers,
-    PhoneNumbersWithRawResponse,
-)
+
+if TYPE_CHECKING:
+    from ._schemas import RedactMessageRequestParams, SendMessageRequestParams
+    from .account import Account, AccountWithRawResponse, AsyncAccount, AsyncAccountWithRawResponse
+    from .applications import (
+        Applications,
+        ApplicationsWithRawResponse,
+        AsyncApplications,
+        AsyncApplicationsWithRawResponse,
+    )
+    from .available_numbers import (
+        AsyncAvailableNumbers,
+        AsyncAvailableNumbersWithRawResponse,
+        AvailableNumbers,
+        AvailableNumbersWithRawResponse,
+    )
+    from .errors import AsyncErrors, AsyncErrorsWithRawResponse, Errors, ErrorsWithRawResponse
+    from .media import AsyncMedia, AsyncMediaWithRawResponse, Media, MediaWithRawResponse
+    from .messages import AsyncMessages, AsyncMessagesWithRawResponse, Messages, MessagesWithRawResponse
+    from .number_info import AsyncNumberInfo, AsyncNumberInfoWithRawResponse, NumberInfo, NumberInfoWithRawResponse
+    from .phone_numbers import (
+        AsyncPhoneNumbers,
+        AsyncPhoneNumbersWithRawResponse,
+        PhoneNumbers,
+        PhoneNumbersWithRawResponse,
+    )
+
 
 # The spec's top-level runtime extensions (x-rate-limits, x-bulk), as data for the runtime to read.
 EXTENSIONS: Final[Mapping[str, Any]] = {
@@ -60,6 +75,96 @@ EXTENSIONS: Final[Mapping[str, Any]] = {
     "x-bulk": {"batch": "send_batch", "max": 50, "single": "send_request"},
 }
 
+# Each resource class name -> the module of its tag, each input type -> ``_schemas`` (imported on
+# first use, see __getattr__).
+_MODULES = {
+    "RedactMessageRequestParams": "_schemas",
+    "SendMessageRequestParams": "_schemas",
+    "Account": "account",
+    "AccountWithRawResponse": "account",
+    "AsyncAccount": "account",
+    "AsyncAccountWithRawResponse": "account",
+    "Applications": "applications",
+    "ApplicationsWithRawResponse": "applications",
+    "AsyncApplications": "applications",
+    "AsyncApplicationsWithRawResponse": "applications",
+    "AvailableNumbers": "available_numbers",
+    "AvailableNumbersWithRawResponse": "available_numbers",
+    "AsyncAvailableNumbers": "available_numbers",
+    "AsyncAvailableNumbersWithRawResponse": "available_numbers",
+    "Errors": "errors",
+    "ErrorsWithRawResponse": "errors",
+    "AsyncErrors": "errors",
+    "AsyncErrorsWithRawResponse": "errors",
+    "Media": "media",
+    "MediaWithRawResponse": "media",
+    "AsyncMedia": "media",
+    "AsyncMediaWithRawResponse": "media",
+    "Messages": "messages",
+    "MessagesWithRawResponse": "messages",
+    "AsyncMessages": "messages",
+    "AsyncMessagesWithRawResponse": "messages",
+    "NumberInfo": "number_info",
+    "NumberInfoWithRawResponse": "number_info",
+    "AsyncNumberInfo": "number_info",
+    "AsyncNumberInfoWithRawResponse": "number_info",
+    "PhoneNumbers": "phone_numbers",
+    "PhoneNumbersWithRawResponse": "phone_numbers",
+    "AsyncPhoneNumbers": "phone_numbers",
+    "AsyncPhoneNumbersWithRawResponse": "phone_numbers",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_MODULES})
+
+
+class _Resource:
+    """A resource attribute: built on first access, then kept on the instance (later reads are plain).
+
+    The class annotations of :class:`Resources` type each attribute for type checkers and
+    ``typing.get_type_hints``; this descriptor, set on the class after it is built, does the work.
+    """
+
+    def __init__(self, attribute: str, class_name: str) -> None:
+        self._attribute, self._class_name = attribute, class_name
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        resource = __getattr__(self._class_name)(instance._resources_runtime)
+        instance.__dict__[self._attribute] = resource  # this descriptor is not consulted again
+        return resource
+
+
+_TAGS = (
+    "account",
+    "applications",
+    "available_numbers",
+    "errors",
+    "media",
+    "messages",
+    "number_info",
+    "phone_numbers",
+)
+
+
+def _bind(resources: Any, runtime: Runtime | AsyncRuntime) -> None:
+    """Give ``resources`` its runtime and forget the resources built on another: a copy of a client
+    (``with_options``) carries its original's attributes, and must build its own on first use."""
+    resources._resources_runtime = runtime
+    for tag in _TAGS:
+        resources.__dict__.pop(tag, None)
+
 
 class Resources:
     """Every resource of the spec on one sync runtime."""
@@ -81,22 +186,7 @@ class Resources:
     phone_numbers: PhoneNumbers
 
     def __init__(self, runtime: Runtime) -> None:
-
-        self.account = Account(runtime)
-
-        self.applications = Applications(runtime)
-
-        self.available_numbers = AvailableNumbers(runtime)
-
-        self.errors = Errors(runtime)
-
-        self.media = Media(runtime)
-
-        self.messages = Messages(runtime)
-
-        self.number_info = NumberInfo(runtime)
-
-        self.phone_numbers = PhoneNumbers(runtime)
+        _bind(self, runtime)
 
 
 class AsyncResources:
@@ -119,22 +209,34 @@ class AsyncResources:
     phone_numbers: AsyncPhoneNumbers
 
     def __init__(self, runtime: AsyncRuntime) -> None:
+        _bind(self, runtime)
 
-        self.account = AsyncAccount(runtime)
 
-        self.applications = AsyncApplications(runtime)
+# Not in the class bodies, where type checkers would take them for the attributes' types.
 
-        self.available_numbers = AsyncAvailableNumbers(runtime)
+setattr(Resources, "account", _Resource("account", "Account"))
+setattr(AsyncResources, "account", _Resource("account", "AsyncAccount"))
 
-        self.errors = AsyncErrors(runtime)
+setattr(Resources, "applications", _Resource("applications", "Applications"))
+setattr(AsyncResources, "applications", _Resource("applications", "AsyncApplications"))
 
-        self.media = AsyncMedia(runtime)
+setattr(Resources, "available_numbers", _Resource("available_numbers", "AvailableNumbers"))
+setattr(AsyncResources, "available_numbers", _Resource("available_numbers", "AsyncAvailableNumbers"))
 
-        self.messages = AsyncMessages(runtime)
+setattr(Resources, "errors", _Resource("errors", "Errors"))
+setattr(AsyncResources, "errors", _Resource("errors", "AsyncErrors"))
 
-        self.number_info = AsyncNumberInfo(runtime)
+setattr(Resources, "media", _Resource("media", "Media"))
+setattr(AsyncResources, "media", _Resource("media", "AsyncMedia"))
 
-        self.phone_numbers = AsyncPhoneNumbers(runtime)
+setattr(Resources, "messages", _Resource("messages", "Messages"))
+setattr(AsyncResources, "messages", _Resource("messages", "AsyncMessages"))
+
+setattr(Resources, "number_info", _Resource("number_info", "NumberInfo"))
+setattr(AsyncResources, "number_info", _Resource("number_info", "AsyncNumberInfo"))
+
+setattr(Resources, "phone_numbers", _Resource("phone_numbers", "PhoneNumbers"))
+setattr(AsyncResources, "phone_numbers", _Resource("phone_numbers", "AsyncPhoneNumbers"))
 
 
 __all__ = [

@@ -4,16 +4,77 @@
 
 Give :class:`Resources` (or :class:`AsyncResources`) a runtime (see ``_runtime.py``) and every
 operation of the spec is a method: ``Resources(runtime).messages.<method>(...)``.
+
+A tag's module (and the models it reads) is imported when first used: on the first access to its
+resource attribute, or to one of its class names here; the input types (``...Params``) likewise.
+A program pays for the tags it calls only.
 """
 
+from __future__ import annotations
+
+import importlib
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from ._runtime import AsyncRuntime, Binary, Options, RawResponse, Request, Runtime
-from .messages import AsyncMessages, AsyncMessagesWithRawResponse, Messages, MessagesWithRawResponse
+
+if TYPE_CHECKING:
+    from .messages import AsyncMessages, AsyncMessagesWithRawResponse, Messages, MessagesWithRawResponse
+
 
 # The spec's top-level runtime extensions (x-rate-limits, x-bulk), as data for the runtime to read.
 EXTENSIONS: Final[Mapping[str, Any]] = {}
+
+# Each resource class name -> the module of its tag, each input type -> ``_schemas`` (imported on
+# first use, see __getattr__).
+_MODULES = {
+    "Messages": "messages",
+    "MessagesWithRawResponse": "messages",
+    "AsyncMessages": "messages",
+    "AsyncMessagesWithRawResponse": "messages",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_MODULES})
+
+
+class _Resource:
+    """A resource attribute: built on first access, then kept on the instance (later reads are plain).
+
+    The class annotations of :class:`Resources` type each attribute for type checkers and
+    ``typing.get_type_hints``; this descriptor, set on the class after it is built, does the work.
+    """
+
+    def __init__(self, attribute: str, class_name: str) -> None:
+        self._attribute, self._class_name = attribute, class_name
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        resource = __getattr__(self._class_name)(instance._resources_runtime)
+        instance.__dict__[self._attribute] = resource  # this descriptor is not consulted again
+        return resource
+
+
+_TAGS = ("messages",)
+
+
+def _bind(resources: Any, runtime: Runtime | AsyncRuntime) -> None:
+    """Give ``resources`` its runtime and forget the resources built on another: a copy of a client
+    (``with_options``) carries its original's attributes, and must build its own on first use."""
+    resources._resources_runtime = runtime
+    for tag in _TAGS:
+        resources.__dict__.pop(tag, None)
 
 
 class Resources:
@@ -22,8 +83,7 @@ class Resources:
     messages: Messages
 
     def __init__(self, runtime: Runtime) -> None:
-
-        self.messages = Messages(runtime)
+        _bind(self, runtime)
 
 
 class AsyncResources:
@@ -32,8 +92,13 @@ class AsyncResources:
     messages: AsyncMessages
 
     def __init__(self, runtime: AsyncRuntime) -> None:
+        _bind(self, runtime)
 
-        self.messages = AsyncMessages(runtime)
+
+# Not in the class bodies, where type checkers would take them for the attributes' types.
+
+setattr(Resources, "messages", _Resource("messages", "Messages"))
+setattr(AsyncResources, "messages", _Resource("messages", "AsyncMessages"))
 
 
 __all__ = [

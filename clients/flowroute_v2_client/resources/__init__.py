@@ -4,43 +4,53 @@
 
 Give :class:`Resources` (or :class:`AsyncResources`) a runtime (see ``_runtime.py``) and every
 operation of the spec is a method: ``Resources(runtime).callbacks.<method>(...)``.
+
+A tag's module (and the models it reads) is imported when first used: on the first access to its
+resource attribute, or to one of its class names here; the input types (``...Params``) likewise.
+A program pays for the tags it calls only.
 """
 
+from __future__ import annotations
+
+import importlib
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from ._runtime import AsyncRuntime, Binary, Options, RawResponse, Request, Runtime
-from ._schemas import (
-    CdrFilterParametersParams,
-    CnamUpdateParams,
-    CreateCdrExportRequestParams,
-    CreateCnamRequestParams,
-    E911RequestParams,
-    E911UpdateAttributesParams,
-    E911UpdateParams,
-    E911UpdateRequestParams,
-    NewCdrExportAttributesParams,
-    NewCdrExportParams,
-    NewE911AttributesParams,
-    NewE911Params,
-    PortabilityRequestParams,
-    PortOrderLoaDetailsParams,
-    PortOrderPresetsParams,
-    RouteUpdateAttributesParams,
-    RouteUpdateParams,
-    UpdateCnamRequestParams,
-    UpdateNumberRequestParams,
-    UpdateRouteRequestParams,
-)
-from .callbacks import AsyncCallbacks, AsyncCallbacksWithRawResponse, Callbacks, CallbacksWithRawResponse
-from .cdrs import AsyncCdrs, AsyncCdrsWithRawResponse, Cdrs, CdrsWithRawResponse
-from .cnams import AsyncCnams, AsyncCnamsWithRawResponse, Cnams, CnamsWithRawResponse
-from .e911s import AsyncE911s, AsyncE911sWithRawResponse, E911s, E911sWithRawResponse
-from .messages import AsyncMessages, AsyncMessagesWithRawResponse, Messages, MessagesWithRawResponse
-from .numbers import AsyncNumbers, AsyncNumbersWithRawResponse, Numbers, NumbersWithRawResponse
-from .port_orders import AsyncPortOrders, AsyncPortOrdersWithRawResponse, PortOrders, PortOrdersWithRawResponse
-from .porting import AsyncPorting, AsyncPortingWithRawResponse, Porting, PortingWithRawResponse
-from .routes import AsyncRoutes, AsyncRoutesWithRawResponse, Routes, RoutesWithRawResponse
+
+if TYPE_CHECKING:
+    from ._schemas import (
+        CdrFilterParametersParams,
+        CnamUpdateParams,
+        CreateCdrExportRequestParams,
+        CreateCnamRequestParams,
+        E911RequestParams,
+        E911UpdateAttributesParams,
+        E911UpdateParams,
+        E911UpdateRequestParams,
+        NewCdrExportAttributesParams,
+        NewCdrExportParams,
+        NewE911AttributesParams,
+        NewE911Params,
+        PortabilityRequestParams,
+        PortOrderLoaDetailsParams,
+        PortOrderPresetsParams,
+        RouteUpdateAttributesParams,
+        RouteUpdateParams,
+        UpdateCnamRequestParams,
+        UpdateNumberRequestParams,
+        UpdateRouteRequestParams,
+    )
+    from .callbacks import AsyncCallbacks, AsyncCallbacksWithRawResponse, Callbacks, CallbacksWithRawResponse
+    from .cdrs import AsyncCdrs, AsyncCdrsWithRawResponse, Cdrs, CdrsWithRawResponse
+    from .cnams import AsyncCnams, AsyncCnamsWithRawResponse, Cnams, CnamsWithRawResponse
+    from .e911s import AsyncE911s, AsyncE911sWithRawResponse, E911s, E911sWithRawResponse
+    from .messages import AsyncMessages, AsyncMessagesWithRawResponse, Messages, MessagesWithRawResponse
+    from .numbers import AsyncNumbers, AsyncNumbersWithRawResponse, Numbers, NumbersWithRawResponse
+    from .port_orders import AsyncPortOrders, AsyncPortOrdersWithRawResponse, PortOrders, PortOrdersWithRawResponse
+    from .porting import AsyncPorting, AsyncPortingWithRawResponse, Porting, PortingWithRawResponse
+    from .routes import AsyncRoutes, AsyncRoutesWithRawResponse, Routes, RoutesWithRawResponse
+
 
 # The spec's top-level runtime extensions (x-rate-limits, x-bulk), as data for the runtime to read.
 EXTENSIONS: Final[Mapping[str, Any]] = {
@@ -51,6 +61,119 @@ EXTENSIONS: Final[Mapping[str, Any]] = {
     },
     "x-bulk": {"single": "send"},
 }
+
+# Each resource class name -> the module of its tag, each input type -> ``_schemas`` (imported on
+# first use, see __getattr__).
+_MODULES = {
+    "CdrFilterParametersParams": "_schemas",
+    "CnamUpdateParams": "_schemas",
+    "CreateCdrExportRequestParams": "_schemas",
+    "CreateCnamRequestParams": "_schemas",
+    "E911RequestParams": "_schemas",
+    "E911UpdateAttributesParams": "_schemas",
+    "E911UpdateParams": "_schemas",
+    "E911UpdateRequestParams": "_schemas",
+    "NewCdrExportAttributesParams": "_schemas",
+    "NewCdrExportParams": "_schemas",
+    "NewE911AttributesParams": "_schemas",
+    "NewE911Params": "_schemas",
+    "PortOrderLoaDetailsParams": "_schemas",
+    "PortOrderPresetsParams": "_schemas",
+    "PortabilityRequestParams": "_schemas",
+    "RouteUpdateAttributesParams": "_schemas",
+    "RouteUpdateParams": "_schemas",
+    "UpdateCnamRequestParams": "_schemas",
+    "UpdateNumberRequestParams": "_schemas",
+    "UpdateRouteRequestParams": "_schemas",
+    "Callbacks": "callbacks",
+    "CallbacksWithRawResponse": "callbacks",
+    "AsyncCallbacks": "callbacks",
+    "AsyncCallbacksWithRawResponse": "callbacks",
+    "Cdrs": "cdrs",
+    "CdrsWithRawResponse": "cdrs",
+    "AsyncCdrs": "cdrs",
+    "AsyncCdrsWithRawResponse": "cdrs",
+    "Cnams": "cnams",
+    "CnamsWithRawResponse": "cnams",
+    "AsyncCnams": "cnams",
+    "AsyncCnamsWithRawResponse": "cnams",
+    "E911s": "e911s",
+    "E911sWithRawResponse": "e911s",
+    "AsyncE911s": "e911s",
+    "AsyncE911sWithRawResponse": "e911s",
+    "Messages": "messages",
+    "MessagesWithRawResponse": "messages",
+    "AsyncMessages": "messages",
+    "AsyncMessagesWithRawResponse": "messages",
+    "Numbers": "numbers",
+    "NumbersWithRawResponse": "numbers",
+    "AsyncNumbers": "numbers",
+    "AsyncNumbersWithRawResponse": "numbers",
+    "PortOrders": "port_orders",
+    "PortOrdersWithRawResponse": "port_orders",
+    "AsyncPortOrders": "port_orders",
+    "AsyncPortOrdersWithRawResponse": "port_orders",
+    "Porting": "porting",
+    "PortingWithRawResponse": "porting",
+    "AsyncPorting": "porting",
+    "AsyncPortingWithRawResponse": "porting",
+    "Routes": "routes",
+    "RoutesWithRawResponse": "routes",
+    "AsyncRoutes": "routes",
+    "AsyncRoutesWithRawResponse": "routes",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_MODULES})
+
+
+class _Resource:
+    """A resource attribute: built on first access, then kept on the instance (later reads are plain).
+
+    The class annotations of :class:`Resources` type each attribute for type checkers and
+    ``typing.get_type_hints``; this descriptor, set on the class after it is built, does the work.
+    """
+
+    def __init__(self, attribute: str, class_name: str) -> None:
+        self._attribute, self._class_name = attribute, class_name
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        resource = __getattr__(self._class_name)(instance._resources_runtime)
+        instance.__dict__[self._attribute] = resource  # this descriptor is not consulted again
+        return resource
+
+
+_TAGS = (
+    "callbacks",
+    "cdrs",
+    "cnams",
+    "e911s",
+    "messages",
+    "numbers",
+    "port_orders",
+    "porting",
+    "routes",
+)
+
+
+def _bind(resources: Any, runtime: Runtime | AsyncRuntime) -> None:
+    """Give ``resources`` its runtime and forget the resources built on another: a copy of a client
+    (``with_options``) carries its original's attributes, and must build its own on first use."""
+    resources._resources_runtime = runtime
+    for tag in _TAGS:
+        resources.__dict__.pop(tag, None)
 
 
 class Resources:
@@ -75,24 +198,7 @@ class Resources:
     routes: Routes
 
     def __init__(self, runtime: Runtime) -> None:
-
-        self.callbacks = Callbacks(runtime)
-
-        self.cdrs = Cdrs(runtime)
-
-        self.cnams = Cnams(runtime)
-
-        self.e911s = E911s(runtime)
-
-        self.messages = Messages(runtime)
-
-        self.numbers = Numbers(runtime)
-
-        self.port_orders = PortOrders(runtime)
-
-        self.porting = Porting(runtime)
-
-        self.routes = Routes(runtime)
+        _bind(self, runtime)
 
 
 class AsyncResources:
@@ -117,24 +223,37 @@ class AsyncResources:
     routes: AsyncRoutes
 
     def __init__(self, runtime: AsyncRuntime) -> None:
+        _bind(self, runtime)
 
-        self.callbacks = AsyncCallbacks(runtime)
 
-        self.cdrs = AsyncCdrs(runtime)
+# Not in the class bodies, where type checkers would take them for the attributes' types.
 
-        self.cnams = AsyncCnams(runtime)
+setattr(Resources, "callbacks", _Resource("callbacks", "Callbacks"))
+setattr(AsyncResources, "callbacks", _Resource("callbacks", "AsyncCallbacks"))
 
-        self.e911s = AsyncE911s(runtime)
+setattr(Resources, "cdrs", _Resource("cdrs", "Cdrs"))
+setattr(AsyncResources, "cdrs", _Resource("cdrs", "AsyncCdrs"))
 
-        self.messages = AsyncMessages(runtime)
+setattr(Resources, "cnams", _Resource("cnams", "Cnams"))
+setattr(AsyncResources, "cnams", _Resource("cnams", "AsyncCnams"))
 
-        self.numbers = AsyncNumbers(runtime)
+setattr(Resources, "e911s", _Resource("e911s", "E911s"))
+setattr(AsyncResources, "e911s", _Resource("e911s", "AsyncE911s"))
 
-        self.port_orders = AsyncPortOrders(runtime)
+setattr(Resources, "messages", _Resource("messages", "Messages"))
+setattr(AsyncResources, "messages", _Resource("messages", "AsyncMessages"))
 
-        self.porting = AsyncPorting(runtime)
+setattr(Resources, "numbers", _Resource("numbers", "Numbers"))
+setattr(AsyncResources, "numbers", _Resource("numbers", "AsyncNumbers"))
 
-        self.routes = AsyncRoutes(runtime)
+setattr(Resources, "port_orders", _Resource("port_orders", "PortOrders"))
+setattr(AsyncResources, "port_orders", _Resource("port_orders", "AsyncPortOrders"))
+
+setattr(Resources, "porting", _Resource("porting", "Porting"))
+setattr(AsyncResources, "porting", _Resource("porting", "AsyncPorting"))
+
+setattr(Resources, "routes", _Resource("routes", "Routes"))
+setattr(AsyncResources, "routes", _Resource("routes", "AsyncRoutes"))
 
 
 __all__ = [

@@ -4,35 +4,45 @@
 
 Give :class:`Resources` (or :class:`AsyncResources`) a runtime (see ``_runtime.py``) and every
 operation of the spec is a method: ``Resources(runtime).delivery_reports.<method>(...)``.
+
+A tag's module (and the models it reads) is imported when first used: on the first access to its
+resource attribute, or to one of its class names here; the input types (``...Params``) likewise.
+A program pays for the tags it calls only.
 """
 
+from __future__ import annotations
+
+import importlib
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 from ._runtime import AsyncRuntime, Binary, Options, RawResponse, Request, Runtime
-from ._schemas import NewMessageParams
-from .delivery_reports import (
-    AsyncDeliveryReports,
-    AsyncDeliveryReportsWithRawResponse,
-    DeliveryReports,
-    DeliveryReportsWithRawResponse,
-)
-from .lookups import AsyncLookups, AsyncLookupsWithRawResponse, Lookups, LookupsWithRawResponse
-from .messages import AsyncMessages, AsyncMessagesWithRawResponse, Messages, MessagesWithRawResponse
-from .number_authorisation import (
-    AsyncNumberAuthorisation,
-    AsyncNumberAuthorisationWithRawResponse,
-    NumberAuthorisation,
-    NumberAuthorisationWithRawResponse,
-)
-from .replies import AsyncReplies, AsyncRepliesWithRawResponse, Replies, RepliesWithRawResponse
-from .signature_keys import (
-    AsyncSignatureKeys,
-    AsyncSignatureKeysWithRawResponse,
-    SignatureKeys,
-    SignatureKeysWithRawResponse,
-)
-from .webhooks import AsyncWebhooks, AsyncWebhooksWithRawResponse, Webhooks, WebhooksWithRawResponse
+
+if TYPE_CHECKING:
+    from ._schemas import NewMessageParams
+    from .delivery_reports import (
+        AsyncDeliveryReports,
+        AsyncDeliveryReportsWithRawResponse,
+        DeliveryReports,
+        DeliveryReportsWithRawResponse,
+    )
+    from .lookups import AsyncLookups, AsyncLookupsWithRawResponse, Lookups, LookupsWithRawResponse
+    from .messages import AsyncMessages, AsyncMessagesWithRawResponse, Messages, MessagesWithRawResponse
+    from .number_authorisation import (
+        AsyncNumberAuthorisation,
+        AsyncNumberAuthorisationWithRawResponse,
+        NumberAuthorisation,
+        NumberAuthorisationWithRawResponse,
+    )
+    from .replies import AsyncReplies, AsyncRepliesWithRawResponse, Replies, RepliesWithRawResponse
+    from .signature_keys import (
+        AsyncSignatureKeys,
+        AsyncSignatureKeysWithRawResponse,
+        SignatureKeys,
+        SignatureKeysWithRawResponse,
+    )
+    from .webhooks import AsyncWebhooks, AsyncWebhooksWithRawResponse, Webhooks, WebhooksWithRawResponse
+
 
 # The spec's top-level runtime extensions (x-rate-limits, x-bulk), as data for the runtime to read.
 EXTENSIONS: Final[Mapping[str, Any]] = {
@@ -48,6 +58,90 @@ EXTENSIONS: Final[Mapping[str, Any]] = {
     },
     "x-bulk": {"batch": "send", "max": 100},
 }
+
+# Each resource class name -> the module of its tag, each input type -> ``_schemas`` (imported on
+# first use, see __getattr__).
+_MODULES = {
+    "NewMessageParams": "_schemas",
+    "DeliveryReports": "delivery_reports",
+    "DeliveryReportsWithRawResponse": "delivery_reports",
+    "AsyncDeliveryReports": "delivery_reports",
+    "AsyncDeliveryReportsWithRawResponse": "delivery_reports",
+    "Lookups": "lookups",
+    "LookupsWithRawResponse": "lookups",
+    "AsyncLookups": "lookups",
+    "AsyncLookupsWithRawResponse": "lookups",
+    "Messages": "messages",
+    "MessagesWithRawResponse": "messages",
+    "AsyncMessages": "messages",
+    "AsyncMessagesWithRawResponse": "messages",
+    "NumberAuthorisation": "number_authorisation",
+    "NumberAuthorisationWithRawResponse": "number_authorisation",
+    "AsyncNumberAuthorisation": "number_authorisation",
+    "AsyncNumberAuthorisationWithRawResponse": "number_authorisation",
+    "Replies": "replies",
+    "RepliesWithRawResponse": "replies",
+    "AsyncReplies": "replies",
+    "AsyncRepliesWithRawResponse": "replies",
+    "SignatureKeys": "signature_keys",
+    "SignatureKeysWithRawResponse": "signature_keys",
+    "AsyncSignatureKeys": "signature_keys",
+    "AsyncSignatureKeysWithRawResponse": "signature_keys",
+    "Webhooks": "webhooks",
+    "WebhooksWithRawResponse": "webhooks",
+    "AsyncWebhooks": "webhooks",
+    "AsyncWebhooksWithRawResponse": "webhooks",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULES.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value  # later lookups skip this function
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_MODULES})
+
+
+class _Resource:
+    """A resource attribute: built on first access, then kept on the instance (later reads are plain).
+
+    The class annotations of :class:`Resources` type each attribute for type checkers and
+    ``typing.get_type_hints``; this descriptor, set on the class after it is built, does the work.
+    """
+
+    def __init__(self, attribute: str, class_name: str) -> None:
+        self._attribute, self._class_name = attribute, class_name
+
+    def __get__(self, instance: Any, owner: type | None = None) -> Any:
+        if instance is None:
+            return self
+        resource = __getattr__(self._class_name)(instance._resources_runtime)
+        instance.__dict__[self._attribute] = resource  # this descriptor is not consulted again
+        return resource
+
+
+_TAGS = (
+    "delivery_reports",
+    "lookups",
+    "messages",
+    "number_authorisation",
+    "replies",
+    "signature_keys",
+    "webhooks",
+)
+
+
+def _bind(resources: Any, runtime: Runtime | AsyncRuntime) -> None:
+    """Give ``resources`` its runtime and forget the resources built on another: a copy of a client
+    (``with_options``) carries its original's attributes, and must build its own on first use."""
+    resources._resources_runtime = runtime
+    for tag in _TAGS:
+        resources.__dict__.pop(tag, None)
 
 
 class Resources:
@@ -68,20 +162,7 @@ class Resources:
     webhooks: Webhooks
 
     def __init__(self, runtime: Runtime) -> None:
-
-        self.delivery_reports = DeliveryReports(runtime)
-
-        self.lookups = Lookups(runtime)
-
-        self.messages = Messages(runtime)
-
-        self.number_authorisation = NumberAuthorisation(runtime)
-
-        self.replies = Replies(runtime)
-
-        self.signature_keys = SignatureKeys(runtime)
-
-        self.webhooks = Webhooks(runtime)
+        _bind(self, runtime)
 
 
 class AsyncResources:
@@ -102,20 +183,31 @@ class AsyncResources:
     webhooks: AsyncWebhooks
 
     def __init__(self, runtime: AsyncRuntime) -> None:
+        _bind(self, runtime)
 
-        self.delivery_reports = AsyncDeliveryReports(runtime)
 
-        self.lookups = AsyncLookups(runtime)
+# Not in the class bodies, where type checkers would take them for the attributes' types.
 
-        self.messages = AsyncMessages(runtime)
+setattr(Resources, "delivery_reports", _Resource("delivery_reports", "DeliveryReports"))
+setattr(AsyncResources, "delivery_reports", _Resource("delivery_reports", "AsyncDeliveryReports"))
 
-        self.number_authorisation = AsyncNumberAuthorisation(runtime)
+setattr(Resources, "lookups", _Resource("lookups", "Lookups"))
+setattr(AsyncResources, "lookups", _Resource("lookups", "AsyncLookups"))
 
-        self.replies = AsyncReplies(runtime)
+setattr(Resources, "messages", _Resource("messages", "Messages"))
+setattr(AsyncResources, "messages", _Resource("messages", "AsyncMessages"))
 
-        self.signature_keys = AsyncSignatureKeys(runtime)
+setattr(Resources, "number_authorisation", _Resource("number_authorisation", "NumberAuthorisation"))
+setattr(AsyncResources, "number_authorisation", _Resource("number_authorisation", "AsyncNumberAuthorisation"))
 
-        self.webhooks = AsyncWebhooks(runtime)
+setattr(Resources, "replies", _Resource("replies", "Replies"))
+setattr(AsyncResources, "replies", _Resource("replies", "AsyncReplies"))
+
+setattr(Resources, "signature_keys", _Resource("signature_keys", "SignatureKeys"))
+setattr(AsyncResources, "signature_keys", _Resource("signature_keys", "AsyncSignatureKeys"))
+
+setattr(Resources, "webhooks", _Resource("webhooks", "Webhooks"))
+setattr(AsyncResources, "webhooks", _Resource("webhooks", "AsyncWebhooks"))
 
 
 __all__ = [

@@ -28,7 +28,6 @@ from types import ModuleType
 from typing import TYPE_CHECKING, Any, Final, Literal, NamedTuple, cast, overload
 
 import httpx
-from bandwidth_messaging_v1_client.resources import Messages
 from bandwidth_messaging_v1_client.resources._schemas import SendMessageRequestParams
 
 from smsclients.bandwidth import PROVIDER, BandwidthClient, message_id_from_location
@@ -45,6 +44,8 @@ from ._modules import alias_module
 from ._settings import LazyClient, checked_base_url, environment_setting, hidden, refused_input, revealed
 
 if TYPE_CHECKING:
+    from bandwidth_messaging_v1_client.resources import Messages
+
     from .bandwidth_account import Client as AccountClient
 
 __all__ = ["BandwidthMessageAPIException", "Client", "client", "convert_object_to_snake_case", "to_snake_case"]
@@ -275,6 +276,8 @@ class Client(Closable):
         base_url, user_id, api_token, api_secret = key[0], key[1], revealed(key[2]), revealed(key[3])
         check_options("bandwidth.Client", self._options, _OPTIONS)
         modern = BandwidthClient(user_id, api_token, api_secret, base_url=base_url, **self._options)
+        from bandwidth_messaging_v1_client.resources import Messages  # here: the first call loads it
+
         return _Connection(modern, Messages(cast(Any, AsJson(modern.messages._runtime))))
 
     def _connection(self) -> _Connection:

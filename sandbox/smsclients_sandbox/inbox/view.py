@@ -14,8 +14,8 @@ import dataclasses
 from typing import TYPE_CHECKING, Any
 
 from smsclients_sandbox import magic
-from smsclients_sandbox.providers import flowroute_messages, messagemedia
 from smsclients_sandbox.billing import is_gsm7, segments
+from smsclients_sandbox.providers import flowroute_messages, messagemedia
 from smsclients_sandbox.state import parse_timestamp
 
 if TYPE_CHECKING:
