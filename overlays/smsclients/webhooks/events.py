@@ -66,7 +66,7 @@ class InboundMessage(WebhookEvent):
     """``"stop"``, ``"start"`` or ``"help"`` when the text is one of the carriers' standard keywords
     (STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT; START, UNSTOP, YES; HELP, INFO: the whole text, any
     case, surrounding spaces ignored), else None. Honour STOP before the next send: see
-    ``smsclients.optouts`` (README, "Before sending")."""
+    ``smsclients.optouts`` (docs/guides/before-you-send.md)."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "keyword", classify_keyword(self.text))
