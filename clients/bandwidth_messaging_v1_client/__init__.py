@@ -27,5 +27,5 @@ def __getattr__(name: str) -> Any:
 # The spec this package was generated from (also recorded in clients.lock.json).
 SPEC_PATH = "specs/bandwidth-messaging-v1.yaml"
 SPEC_VERSION = "1.2.0"
-SPEC_SHA256 = "4989ce215766c66b6c81d0c4fc9aade4b52cb1ab0b2b79be4463e05ed973471b"
+SPEC_SHA256 = "6e4e7592cb289fc0b0925f7f8fcb8d1a26c8e54e728db1935df7109a9230f804"
 GENERATOR = "openapi-python-client 0.29.1"

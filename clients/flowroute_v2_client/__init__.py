@@ -27,5 +27,5 @@ def __getattr__(name: str) -> Any:
 # The spec this package was generated from (also recorded in clients.lock.json).
 SPEC_PATH = "specs/flowroute-v2.yaml"
 SPEC_VERSION = "1.2.0"
-SPEC_SHA256 = "1d67c664dcf6fb4a82d3f8274921c3aa239ae91ab98781781b0b5129ae9f92b8"
+SPEC_SHA256 = "8f9e87aadd4f676968fc45b69b2d9d83bc9c4443cb7d0a9a89dcb63ceaf5d9b4"
 GENERATOR = "openapi-python-client 0.29.1"

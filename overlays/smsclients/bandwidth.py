@@ -116,8 +116,11 @@ def _batch_results(results: Any, count: int) -> list[str | SmsClientError]:
     outcomes: list[str | SmsClientError] = []
     for result in results:
         location = getattr(result, "location", None)
-        if getattr(result, "result", None) == "accepted" and isinstance(location, str) and location:
-            outcomes.append(message_id_from_location(location))
+        if getattr(result, "result", None) == "accepted":
+            identifier = message_id_from_location(location) if isinstance(location, str) else ""
+            # Accepted without a readable id: never sent again, its outcome reported unknown.
+            unreadable = MalformedResponseError("send_batch: an accepted message has no location", accepted=True)
+            outcomes.append(identifier or unreadable)
             continue
         error = getattr(result, "error", None)
         message, code = getattr(error, "message", None), getattr(error, "code", None)

@@ -7,15 +7,19 @@ The CSV has a header row: ``to`` and ``text``, optionally ``from`` and the provi
 (an unknown column is that row's error, not the campaign's). The outbox (default
 ``FILE.outbox.sqlite``) records every message's state, so running the same command again after a
 crash sends only what was never sent; the results CSV (default ``FILE.results.csv``) gets one row
-per message. ``--dry-run`` sends nothing: it counts the messages, the invalid ones and the
-estimated SMS segments. The progress bar needs ``rich`` (extra ``scale``); without it a line is
-printed every 1,000 messages.
+per message. With an opt-out list (``--optouts FILE`` or a ``redis://`` URL, default
+``$SMSCLIENTS_OPTOUTS_DB``: the list ``smsclients optouts`` keeps), a number on it is skipped
+(state ``skipped``, never sent, kept so in the outbox) and counted. ``--dry-run`` sends nothing: it
+counts the messages, the invalid ones, the opted-out ones and the estimated SMS segments of the
+rest. The progress bar needs ``rich`` (extra ``scale``); without it a line is printed every 1,000
+messages.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import os
 import sys
 from collections import Counter
 from collections.abc import Iterator
@@ -45,6 +49,11 @@ def add_parser(commands: Any, common: argparse.ArgumentParser) -> None:
     bulk.add_argument("--concurrency", type=int, default=4, help="requests in flight at once (default 4)")
     bulk.add_argument("--rate-limit", help="pace sends: 'on' (documented rates, this process) or a redis:// URL")
     bulk.add_argument("--base-url", help="API root, instead of <PROVIDER>_BASE_URL or production")
+    bulk.add_argument(
+        "--optouts",
+        metavar="DB",
+        help="skip numbers on this opt-out list (a file or a redis:// URL; default: $SMSCLIENTS_OPTOUTS_DB)",
+    )
     bulk.add_argument("--dry-run", action="store_true", help="count messages and segments; send nothing")
     bulk.add_argument("--no-progress", action="store_true", help="no progress bar")
 
@@ -80,22 +89,62 @@ def _provider(provider: str) -> tuple[Any, Any]:
     return MessageMediaClient, messagemedia_profile()
 
 
-def _dry_run(args: argparse.Namespace, profile: Any) -> tuple[dict[str, Any], list[str]]:
+def _optout_list(args: argparse.Namespace) -> tuple[Any, bool]:
+    """The opt-out list ``--optouts`` (else ``$SMSCLIENTS_OPTOUTS_DB``) names, and whether it was opened here."""
+    from .cli import OPTOUTS_VARIABLE
+
+    value = args.optouts or os.environ.get(OPTOUTS_VARIABLE)
+    if not value:
+        return None, False
+    from .sending.optouts import open_store
+
+    return open_store(value, "--optouts")
+
+
+_DRY_RUN_CHUNK = 500  # messages checked against the opt-out list at once
+
+
+def _dry_run(args: argparse.Namespace, profile: Any, optouts: Any) -> tuple[dict[str, Any], list[str]]:
     from .sending.estimate import segment_count
-    from .sending.messages import outgoing
+    from .sending.messages import OutgoingMessage, outgoing
+    from .sending.optouts import OptOutsUnavailableError
 
     counts: Counter[str] = Counter()
+    pending: list[OutgoingMessage] = []
+
+    def count(messages: list[OutgoingMessage]) -> None:
+        skipped: set[int] = set()
+        if optouts is not None:  # as send_many checks: one query per sender for a chunk of messages
+            by_sender: dict[str, list[int]] = {}
+            for index, message in enumerate(messages):
+                by_sender.setdefault(message.from_ or "", []).append(index)
+            for sender, indexes in by_sender.items():
+                try:
+                    found = optouts.opted_out(profile.provider, sender, [messages[i].to for i in indexes])
+                except Exception as exc:  # the type only: a Redis error may name its URL
+                    raise OptOutsUnavailableError(f"the opt-out list could not be read ({type(exc).__name__})") from exc
+                skipped.update(i for i in indexes if messages[i].to in found)
+        counts["opted_out"] += len(skipped)
+        counts["segments"] += sum(segment_count(m.text) for i, m in enumerate(messages) if i not in skipped)
+        messages.clear()
+
     for row in _rows(args.file):
         counts["messages"] += 1
         try:
-            message = outgoing(row, args.from_, profile.options)
+            pending.append(outgoing(row, args.from_, profile.options))
         except InputError:
             counts["invalid"] += 1
             continue
-        counts["segments"] += segment_count(message.text)
-    document = {"ok": True, "dry_run": True, **{key: counts[key] for key in ("messages", "invalid", "segments")}}
+        if len(pending) >= _DRY_RUN_CHUNK:
+            count(pending)
+    count(pending)
+    keys = (
+        ("messages", "invalid", "opted_out", "segments") if optouts is not None else ("messages", "invalid", "segments")
+    )
+    document = {"ok": True, "dry_run": True, **{key: counts[key] for key in keys}}
+    skipped = f"{counts['opted_out']} opted out (would be skipped), " if optouts is not None else ""
     lines = [
-        f"{counts['messages']} messages, {counts['invalid']} invalid, "
+        f"{counts['messages']} messages, {counts['invalid']} invalid, {skipped}"
         f"about {counts['segments']} SMS segments (nothing sent)"
     ]
     return document, lines
@@ -138,8 +187,19 @@ def run(args: argparse.Namespace) -> tuple[int, dict[str, Any], list[str]]:
     if args.concurrency < 1:
         raise InputError("--concurrency", "must be >= 1")
     client_class, profile = _provider(args.provider)
+    optouts, own = _optout_list(args)
+    try:
+        return _run(args, client_class, profile, optouts)
+    finally:
+        if own:
+            optouts.close()
+
+
+def _run(
+    args: argparse.Namespace, client_class: Any, profile: Any, optouts: Any
+) -> tuple[int, dict[str, Any], list[str]]:
     if args.dry_run:  # no credentials needed: nothing is sent
-        document, lines = _dry_run(args, profile)
+        document, lines = _dry_run(args, profile, optouts)
         return 0, document, lines
     pace: Any = None if args.rate_limit is None else (True if args.rate_limit.lower() == "on" else args.rate_limit)
     with client_class(base_url=args.base_url, rate_limit=pace) as client:
@@ -155,6 +215,9 @@ def run(args: argparse.Namespace) -> tuple[int, dict[str, Any], list[str]]:
                 options: dict[str, Any] = {"outbox": outbox, "concurrency": args.concurrency}
                 if args.from_:
                     options["from_"] = args.from_
+                if optouts is not None:
+                    options["optouts"] = optouts
+                    states["skipped"] += 0  # reported even when nobody on the list is in the file
                 for result in client.messages.send_many(_rows(args.file), **options):
                     states[result.state] += 1
                     writer.writerow(_result_row(result))

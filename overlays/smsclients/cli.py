@@ -10,7 +10,7 @@
     smsclients optouts add|remove|list --db optouts.sqlite3 --provider flowroute [--account A] [NUMBER...]
 
 With an opt-out list (``--optouts PATH`` or ``SMSCLIENTS_OPTOUTS_DB``), ``send`` refuses a number on it
-(exit status 2, nothing sent).
+(exit status 2, nothing sent) and ``send-bulk`` skips it (state ``skipped``; also a ``redis://`` URL).
 
 Credentials and base URLs come from the environment, exactly as for ``FlowrouteClient()`` and the
 others (docs/guides/configuration.md); ``--base-url`` overrides the base URL. Errors are one line on
@@ -212,16 +212,16 @@ def exit_code_for(exc: SmsClientError) -> int:
 OPTOUTS_VARIABLE = "SMSCLIENTS_OPTOUTS_DB"
 
 
-def _optout_store(path: str | None, redis_url: str | None = None) -> Any:
+def _optout_store(path: str | None, redis_url: str | None = None, what: str = "--optouts") -> Any:
+    """The list a file path or ``redis://`` URL names (as send-bulk's ``--optouts``); None: no list."""
     from .sending import optouts
 
     if redis_url:
-        try:
-            return optouts.RedisOptOutStore.from_url(redis_url)
-        except ImportError as exc:
-            raise InputError("--redis", str(exc)) from exc
+        if not redis_url.startswith(("redis://", "rediss://", "unix://")):
+            raise InputError("--redis", "must be a redis://, rediss:// or unix:// URL")
+        return optouts.open_store(redis_url, "--redis")[0]
     path = path or os.environ.get(OPTOUTS_VARIABLE)
-    return None if not path else optouts.SQLiteOptOutStore(path)
+    return None if not path else optouts.open_store(path, what)[0]
 
 
 def _send(args: argparse.Namespace, out: _Output) -> int:
@@ -286,7 +286,7 @@ def _optouts(args: argparse.Namespace, out: _Output) -> int:
     from .sending import optouts
 
     try:
-        store = _optout_store(args.db, args.redis)
+        store = _optout_store(args.db, args.redis, "--db")
         if store is None:
             raise InputError("--db", f"give the opt-out list's file (or set {OPTOUTS_VARIABLE}, or --redis URL)")
         account = args.account or optouts.ANY_ACCOUNT
@@ -354,7 +354,9 @@ def parser() -> argparse.ArgumentParser:
     send.add_argument("--base-url", help="API root, instead of <PROVIDER>_BASE_URL or production")
     send.add_argument("text", help="the message text")
     send.add_argument(
-        "--optouts", metavar="DB", help=f"refuse a number on this opt-out list (default: ${OPTOUTS_VARIABLE})"
+        "--optouts",
+        metavar="DB",
+        help=f"refuse a number on this opt-out list (a file or a redis:// URL; default: ${OPTOUTS_VARIABLE})",
     )
 
     optouts = commands.add_parser(

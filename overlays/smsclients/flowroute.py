@@ -23,7 +23,7 @@ from flowroute_messages_v2_client.resources import EXTENSIONS as MESSAGES_V2_EXT
 from flowroute_v2_client.resources import EXTENSIONS, AsyncResources, Resources
 
 from .auth import BasicAuth
-from .errors import ErrorDetails, InputError
+from .errors import ErrorDetails, InputError, MalformedResponseError
 from .facade import AsyncClient, HttpClientT, Provider, SyncClient, TransportT, lazy_names, require_text
 from .ratelimits import RateLimit
 from .redaction import shown_url as _shown
@@ -128,6 +128,13 @@ def _time_window(rows: Any, since: float, until: float) -> list[dict[str, Any]]:
     return [{"start_date": datetime.fromtimestamp(since, UTC), "end_date": datetime.fromtimestamp(until, UTC)}]
 
 
+def _accepted_id(answer: Any) -> str:
+    identifier = getattr(getattr(answer, "data", None), "id", None)
+    if not isinstance(identifier, str) or not identifier:
+        raise MalformedResponseError("send: the answer accepted the message but gives no id", accepted=True)
+    return identifier
+
+
 def _record_key(item: Any) -> str | None:
     attributes = getattr(item, "attributes", None)
     if attributes is None or getattr(attributes, "direction", None) not in ("outbound", None):
@@ -144,7 +151,7 @@ def bulk_profile() -> BulkProfile:
         EXTENSIONS,
         provider=PROVIDER,
         single_args=_send_args,
-        single_id=lambda answer: str(answer.data.id),
+        single_id=_accepted_id,
         reconciler=Reconciler(
             "iter",
             _time_window,

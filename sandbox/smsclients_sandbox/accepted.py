@@ -15,6 +15,7 @@ import json
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qsl
 
 from smsclients_sandbox.validation import dumps
 
@@ -37,6 +38,10 @@ class AcceptedRequests:
     """Dotted paths of members whose ``"true"`` / ``"false"`` strings are read as booleans."""
     media_types: Mapping[str, str] = field(default_factory=dict)
     """A body sent as one media type (parameters aside) -> the documented type it is read as."""
+    form_body: str | None = None
+    """A form-encoded body (``a=1&b=2``) is read as a JSON object of this media type."""
+    form_arrays: tuple[str, ...] = ()
+    """Form fields read as a list: repeated (``n=1&n=2``, how ``requests`` sends a list) or comma-separated."""
 
     def apply(self, headers: list[tuple[str, str]], body: bytes) -> tuple[list[tuple[str, str]], bytes]:
         """``headers`` and ``body`` in the documented form (unchanged when no variant applies)."""
@@ -44,6 +49,8 @@ class AcceptedRequests:
             return headers, body
         if self.untyped_body and not any(name.lower() == "content-type" for name, _ in headers):
             headers = [*headers, ("content-type", self.untyped_body)]
+        if self.form_body and _sent_type(headers) == FORM:
+            return self._from_form(headers, body, self.form_body)
         if self.media_types:
             headers = [
                 (name, self._read_as(value) if name.lower() == "content-type" else value) for name, value in headers
@@ -56,6 +63,22 @@ class AcceptedRequests:
             return headers, body  # not JSON: the usual validation reports it
         rewritten = self._rewrite(value)
         return headers, (body if rewritten == value else dumps(rewritten))
+
+    def _from_form(
+        self, headers: list[tuple[str, str]], body: bytes, read_as: str
+    ) -> tuple[list[tuple[str, str]], bytes]:
+        try:
+            pairs = parse_qsl(body.decode("ascii"), keep_blank_values=True, strict_parsing=True)
+        except (ValueError, UnicodeDecodeError):
+            return headers, body  # not a form: the usual validation reports it
+        value: dict[str, Any] = {}
+        for name, item in pairs:
+            if name in self.form_arrays:
+                value.setdefault(name, []).extend(part.strip() for part in item.split(",") if part.strip())
+            else:
+                value[name] = item
+        typed = [(n, v) for n, v in headers if n.lower() != "content-type"] + [("content-type", read_as)]
+        return typed, dumps(self._rewrite(value))
 
     def _read_as(self, content_type: str) -> str:
         sent = content_type.split(";", 1)[0].strip().lower()
@@ -72,6 +95,16 @@ class AcceptedRequests:
         for path in self.string_booleans:
             value = _boolean_at(value, path.split("."))
         return value
+
+
+FORM = "application/x-www-form-urlencoded"
+
+
+def _sent_type(headers: list[tuple[str, str]]) -> str | None:
+    for name, value in headers:
+        if name.lower() == "content-type":
+            return value.split(";", 1)[0].strip().lower()
+    return None
 
 
 def _boolean_at(value: Any, path: list[str]) -> Any:
@@ -102,10 +135,14 @@ def accepted_requests(document: Mapping[str, Any], method: str, path: str) -> Ac
         return None
     renamed = declared.get("renamed-members") or {}
     media_types = declared.get("media-types") or {}
+    form = declared.get("form-body")
+    form = form if isinstance(form, Mapping) else {}
     return AcceptedRequests(
         untyped_body=declared.get("untyped-body"),
         null_members=bool(declared.get("null-members", False)),
         renamed_members={str(old): str(new) for old, new in renamed.items()},
         media_types={str(sent).lower(): str(read) for sent, read in media_types.items()},
         string_booleans=tuple(str(path) for path in declared.get("string-booleans") or ()),
+        form_body=str(form["read-as"]) if form.get("read-as") else None,
+        form_arrays=tuple(str(name) for name in form.get("arrays") or ()),
     )

@@ -416,7 +416,9 @@ class Callbacks:
         if url is None:
             return
         self._bandwidth(message, url, webhook_payloads.bandwidth_event(message, message_uri), "status")
-        if message.get("receiptRequested") == "all":
+        receipt = message.get("receiptRequested")
+        # BW-docs: "all" asks for every receipt, "error" for the receipt of a message that failed.
+        if receipt == "all" or (receipt == "error" and message.get("deliveryState") == "not-delivered"):
             event = webhook_payloads.bandwidth_event(message, message_uri, delivery=True)
             self._bandwidth(message, url, event, "status", delay_s=1.0)
 

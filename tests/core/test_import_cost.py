@@ -71,7 +71,15 @@ def test_importing_a_provider_imports_no_resource_module_no_model_no_attrs_no_ht
     for module, tags in TAG_MODULES.items():
         generated = [f"{package}.{part}" for package in PACKAGES[module] for part in ("models", "client")]
         assert _loaded(f"import {module}", [*tags, *generated, "attr", "httpcore"]) == [], module
-    for legacy in ("bandwidth", "messagemedia"):
+    for legacy in (
+        "bandwidth",
+        "bandwidth_account",
+        "messagemedia",
+        "messagemedia_v2",
+        "messagemedia_lookups",
+        "messagemedia_webhooks",
+        "flowroute_messaging",
+    ):
         assert _loaded(f"import smsclients.legacy.{legacy}", ["attr", "httpcore"]) == [], legacy
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from urllib.parse import urlencode
 
 import httpx
 import pytest
@@ -155,6 +156,44 @@ def test_flowroute_sdk_v3_send_with_is_mms_string(sb: SandboxHandle) -> None:
     assert _raw(sb, "flowroute-v2", "POST", "/v2.1/messages", body, headers).status_code == 422
 
 
+FORM = {"accept": "application/json", "content-type": "application/x-www-form-urlencoded"}
+
+
+def test_flowroute_sdk_v3_create_cnam_form_encoded(sb: SandboxHandle) -> None:
+    # cnams_controller.py create_cnam_record: http_client.post(parameters={"value": ...}), which
+    # requests sends as a form (data=).
+    created = _raw(sb, "flowroute-v2", "POST", "/v2/cnams", urlencode({"value": "Bob Law"}).encode(), FORM)
+    assert created.status_code == 201, created.text
+    assert created.json()["data"]["attributes"]["value"] == "Bob Law"
+    # Checked like the documented form: a form missing the value is refused, never stored.
+    refused = _raw(sb, "flowroute-v2", "POST", "/v2/cnams", b"name=Bob", FORM)
+    assert refused.status_code in (400, 422), refused.text
+
+
+@pytest.mark.parametrize(
+    "form",
+    [
+        {"numbers": ["+14252081174", "+12125551212"]},  # a list: requests repeats the field
+        {"numbers": "+14252081174,+12125551212"},  # the SDK's doc: "comma delimited list of strings"
+    ],
+)
+def test_flowroute_sdk_v3_check_portability_form_encoded(sb: SandboxHandle, form: dict[str, Any]) -> None:
+    body = urlencode(form, doseq=True).encode()
+    checked = _raw(sb, "flowroute-v2", "POST", "/v2/portorders/portability", body, FORM)
+    assert checked.status_code == 200, checked.text
+    json_body = json.dumps({"numbers": ["+14252081174", "+12125551212"]}).encode()
+    documented = _raw(
+        sb, "flowroute-v2", "POST", "/v2/portorders/portability", json_body, {"content-type": "application/json"}
+    )
+    assert checked.json() == documented.json()  # the same answer as the documented form
+
+
+def test_a_form_only_where_the_spec_records_it(sb: SandboxHandle) -> None:
+    body = urlencode({"to": "12066418000", "from": NUMBER, "body": "hi"}).encode()
+    refused = _raw(sb, "flowroute-messages-v2", "POST", "/messages", body, FORM)
+    assert refused.status_code in (400, 415), refused.text
+
+
 def test_untyped_body_only_where_the_spec_records_it(sb: SandboxHandle) -> None:
     # Creating a route: the SDK sent application/json; an untyped body there stays an error.
     route = {"data": {"type": "route", "attributes": {"route_type": "host", "value": "a.example", "alias": "r"}}}
@@ -179,13 +218,25 @@ def test_accepted_requests_rewrite_only_what_they_name() -> None:
     typed = [("Content-Type", "text/plain")]
     assert variants.apply(typed, b"not json") == (typed, b"not json")  # left for validation to report
     assert variants.apply([], b"") == ([], b"")  # no body: nothing to type
+    form = AcceptedRequests(form_body="application/json", form_arrays=("numbers",))
+    headers, body = form.apply(
+        [("Content-Type", "application/x-www-form-urlencoded; charset=utf-8")], b"a=1&numbers=x,y&numbers=z"
+    )
+    assert headers == [("content-type", "application/json")]
+    assert json.loads(body) == {"a": "1", "numbers": ["x", "y", "z"]}
+    assert form.apply([("content-type", "application/json")], b"a=1") == (
+        [("content-type", "application/json")],
+        b"a=1",
+    )
+    broken = [("content-type", "application/x-www-form-urlencoded")]
+    assert form.apply(broken, b"\xff&&") == (broken, b"\xff&&")  # not a form: left for validation to report
     booleans = AcceptedRequests(string_booleans=("data.attributes.is_mms",))
     _, body = booleans.apply([], b'{"data": {"attributes": {"is_mms": "True", "other": "false"}}}')
     assert json.loads(body) == {"data": {"attributes": {"is_mms": True, "other": "false"}}}
 
 
 def test_every_recorded_variant_names_known_keys_and_a_source_conflict() -> None:
-    known = {"untyped-body", "null-members", "renamed-members", "media-types", "string-booleans"}
+    known = {"untyped-body", "null-members", "renamed-members", "media-types", "string-booleans", "form-body"}
     found = 0
     for surface in SURFACES:
         text = surface.spec_path.read_text(encoding="utf-8")

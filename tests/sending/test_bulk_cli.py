@@ -73,3 +73,48 @@ def test_a_file_without_the_columns_is_bad_input(tmp_path: Path, capsys: pytest.
 )
 def test_segment_estimate(text: str, segments: int) -> None:
     assert segment_count(text) == segments
+
+
+def test_send_bulk_skips_numbers_on_the_opt_out_list_and_counts_them(
+    sandbox: SmsSandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    campaign = _campaign(tmp_path / "campaign.csv", 6)
+    optouts = tmp_path / "optouts.sqlite3"
+    # The list `smsclients optouts` keeps: one number for this sender, one for every sender.
+    assert (
+        main(["optouts", "add", "--db", str(optouts), "--provider", "bandwidth", "--account", SENDER, "+12064320001"])
+        == 0
+    )
+    assert main(["optouts", "add", "--db", str(optouts), "--provider", "bandwidth", "12064320004"]) == 0
+    capsys.readouterr()
+    base = ["--json", "send-bulk", "bandwidth", str(campaign), "--from", SENDER, "--no-progress"]
+
+    assert main([*base, "--dry-run", "--optouts", str(optouts)]) == 0
+    dry = json.loads(capsys.readouterr().out)
+    assert dry == {"ok": True, "dry_run": True, "messages": 7, "invalid": 1, "opted_out": 2, "segments": 4}
+    assert main([*base[1:], "--dry-run", "--optouts", str(optouts)]) == 0
+    assert "2 opted out" in capsys.readouterr().out
+
+    monkeypatch.setenv("SMSCLIENTS_OPTOUTS_DB", str(optouts))  # the default list, as for `smsclients send`
+    assert main(base) == 3  # the empty text still fails; skipped numbers are no failure
+    document = json.loads(capsys.readouterr().out)
+    assert (document["accepted"], document["skipped"], document["failed"]) == (4, 2, 1)
+    with (tmp_path / "campaign.results.csv").open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(row["index"], row["error_type"]) for row in rows if row["state"] == "skipped"] == [
+        ("1", "OptedOutError"),
+        ("4", "OptedOutError"),
+    ]
+    assert sandbox.accepted("bandwidth") == 4
+    assert main(base) == 3  # resumed: still skipped, nothing sent twice
+    assert json.loads(capsys.readouterr().out)["skipped"] == 2 and sandbox.accepted("bandwidth") == 4
+
+
+def test_an_opt_out_list_that_cannot_be_opened_is_bad_input(
+    sandbox: SmsSandbox, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    campaign = _campaign(tmp_path / "campaign.csv", 2)
+    argv = ["--json", "send-bulk", "bandwidth", str(campaign), "--from", SENDER, "--no-progress"]
+    assert main([*argv, "--optouts", str(tmp_path / "missing-dir" / "o.sqlite3")]) == 2
+    assert "--optouts" in capsys.readouterr().out
+    assert sandbox.accepted("bandwidth") == 0

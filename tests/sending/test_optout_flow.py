@@ -10,15 +10,15 @@ from typing import Any
 
 import httpx
 import pytest
-from smsclients import FlowrouteClient, MessageMediaClient
+from smsclients import BandwidthClient, FlowrouteClient, MessageMediaClient
 from smsclients.errors import APIError
 from smsclients.sending import optouts
 from smsclients.sending.optouts import OptedOutError, SQLiteOptOutStore
-from smsclients.webhooks import InboundMessage, MessageMediaSignatureVerifier, WebhookASGIApp
+from smsclients.webhooks import InboundMessage, MessageMediaSignatureVerifier, MessageStatus, WebhookASGIApp
 from smsclients_sandbox import running
 
 from demo.flows_webhooks import Inbox, serving
-from demo.steps import FLOWROUTE_FROM, FLOWROUTE_TO, MESSAGEMEDIA_TO
+from demo.steps import BANDWIDTH, BANDWIDTH_FROM, BANDWIDTH_TO, FLOWROUTE_FROM, FLOWROUTE_TO, MESSAGEMEDIA_TO
 from tests.fields import dig
 
 WAIT = 15.0  # upper bound; deliveries take milliseconds
@@ -152,3 +152,43 @@ def test_messagemedia_mirror_keeps_the_blacklist_in_step(sandbox: Any, tmp_path:
         assert not mirror.remove("messagemedia", "+61491570157", "+61499999999")  # on neither list: no error
         mirror.add("flowroute", FLOWROUTE_FROM, OTHER)  # other providers: local only
         assert len(mirror.blacklist()) == 105 + 3 - 1
+
+
+def test_bandwidth_sandbox_accepts_then_rejects_a_message_to_a_handset_that_opted_out(sandbox: Any) -> None:
+    """BW-docs (apiCallbacks/sms.md): delivery code 775, "Rejected due to user opt out"."""
+    token, secret = sandbox.credentials["bandwidth-messaging-v1"]
+    inbox = Inbox()
+    app = WebhookASGIApp("bandwidth", inbox)
+    with serving(app) as url, BandwidthClient("u-sandbox", token, secret, base_url=sandbox.base_urls[BANDWIDTH]) as bw:
+        sandbox.inject_inbound("bandwidth", {"to": BANDWIDTH_FROM, "from": BANDWIDTH_TO, "text": " stop "})
+        # Accepted (201), then failed: nothing tells the sender at send time.
+        blocked = bw.messages.send(
+            from_=BANDWIDTH_FROM, to=BANDWIDTH_TO, text="Sale", receipt_requested="error", callback_url=url
+        )
+        message = bw.messages.get(blocked).to_dict()
+        assert message["state"] == "error" and message["deliveryState"] == "not-delivered"
+        assert message["deliveryCode"] == 775 and "opt out" in message["deliveryDescription"]
+        # receiptRequested=error: the failure's receipt reaches the sender's callback.
+        statuses = inbox.wait(
+            lambda events: [e for e in events if isinstance(e, MessageStatus) and e.error_code == "775"],
+            1,
+            timeout=WAIT,
+        )
+        assert statuses[0].message_id == blocked and statuses[0].outcome == "failed"
+        (item,) = bw.messages.send_batch([{"from": BANDWIDTH_FROM, "to": BANDWIDTH_TO, "text": "Sale"}])
+        batch_id = str(item.to_dict()["location"]).rsplit("/", 1)[1]
+        assert bw.messages.get(batch_id).to_dict()["deliveryCode"] == 775
+        # Per number: another sender of the account still reaches the handset; another handset is not blocked.
+        other = bw.messages.send(from_="+19195550001", to=BANDWIDTH_TO, text="Hi")
+        assert bw.messages.get(other).to_dict()["deliveryState"] == "delivered"
+        assert (
+            bw.messages.get(bw.messages.send(from_=BANDWIDTH_FROM, to="+19195559999", text="Hi")).to_dict()[
+                "deliveryCode"
+            ]
+            == 0
+        )
+
+        sandbox.inject_inbound("bandwidth", {"to": BANDWIDTH_FROM, "from": BANDWIDTH_TO, "text": "UNSTOP"})
+        again = bw.messages.send(from_=BANDWIDTH_FROM, to=BANDWIDTH_TO, text="Welcome back")
+        assert bw.messages.get(again).to_dict()["deliveryState"] == "delivered"
+    assert sandbox.stats()["spec_violations"] == 0

@@ -235,6 +235,12 @@ def test_cli_shared_list_on_redis(capsys: pytest.CaptureFixture[str], monkeypatc
     assert main(["optouts", "list", "--redis", url, "--json"]) == 0
     capsys.readouterr()
     assert RedisOptOutStore(fakeredis.FakeRedis(server=server)).is_opted_out("bandwidth", "anyone", HANDSET)
+    # `send --optouts` takes the same URL (as send-bulk's --optouts and send_many's optouts=).
+    argv = ["send", "bandwidth", "--to", HANDSET, "--from", SENDER, "--base-url", "http://127.0.0.1:9", "hi"]
+    assert main([*argv, "--optouts", url, "--json"]) == 2
+    assert json.loads(capsys.readouterr().out)["error"]["type"] == "OptedOutError"
+    assert main(["optouts", "list", "--redis", "127.0.0.1:6379"]) == 2  # not a URL: never a file of that name
+    assert "--redis" in capsys.readouterr().err
 
 
 def test_redis_from_url_without_redis_names_the_extra(

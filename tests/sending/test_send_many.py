@@ -12,11 +12,13 @@ import httpx
 import pytest
 from smsclients import (
     AsyncBandwidthClient,
+    AsyncFlowrouteClient,
     AsyncMessageMediaClient,
     BandwidthClient,
     DeliveryUnknownError,
     FlowrouteClient,
     InputError,
+    MalformedResponseError,
     MessageMediaClient,
     RetryPolicy,
 )
@@ -278,3 +280,81 @@ def test_messagemedia_reconciles_through_delivery_reports_when_they_are_asked_fo
     assert all(result.ok and "reconciled" in (result.evidence or "") for result in again)
     assert {result.message_id for result in again} == {result.message_id for result in again if result.message_id}
     assert sandbox.accepted("messagemedia") == 3  # found, not sent again
+
+
+# ----------------------------------------------------------------------------- accepted, id unreadable
+
+FR_ROWS = [
+    {"to": "12066418000", "text": "a", "from": FLOWROUTE_SENDER},
+    {"to": "12066418001", "text": "b", "from": FLOWROUTE_SENDER},
+]
+MM_ROWS = [
+    {"to": "+61491570156", "text": "a", "from": "+61491570100"},
+    {"to": "+61491570157", "text": "b", "from": "+61491570100"},
+]
+BW_ROWS = [{"to": "+12064320001", "text": "a", "from": SENDER}, {"to": "+12064320002", "text": "b", "from": SENDER}]
+
+# 2xx answers that accept the request but give no usable id: each message is unknown (it was
+# accepted, so never sent again), with a typed MalformedResponseError, never a crash or "failed".
+UNREADABLE: dict[str, list[tuple[int, dict[str, str], bytes]]] = {
+    "flowroute": [
+        (202, {"content-type": "application/vnd.api+json"}, b"{}"),
+        (202, {"content-type": "application/vnd.api+json"}, b'{"data": {}}'),
+        (202, {"content-type": "application/vnd.api+json"}, b'{"data": {"id": ""}}'),
+        (202, {"content-type": "application/vnd.api+json"}, b'{"": [{}]}'),
+    ],
+    "messagemedia": [
+        (202, {"content-type": "application/json"}, b"{}"),
+        (202, {"content-type": "application/json"}, b'{"messages": [{}]}'),
+        (202, {"content-type": "application/json"}, b'{"messages": [{"message_id": "m-1"}]}'),  # one id for two
+    ],
+    "bandwidth": [
+        (202, {"content-type": "application/json"}, b'[{"result": "accepted"}, {"result": "accepted"}]'),
+        (
+            202,
+            {"content-type": "application/json"},
+            b'[{"result": "accepted", "location": "/"}, {"result": "accepted", "location": ""}]',
+        ),
+    ],
+}
+
+
+def _unreadable_client(provider: str, answer: tuple[int, dict[str, str], bytes], asynchronous: bool) -> Any:
+    status, headers, body = answer
+
+    def respond(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(status, headers=headers, content=body)
+
+    transport: Any = httpx.MockTransport(respond)
+    kinds = {
+        "flowroute": (FlowrouteClient, AsyncFlowrouteClient, ("key", "secret")),
+        "messagemedia": (MessageMediaClient, AsyncMessageMediaClient, ("key", "secret")),
+        "bandwidth": (BandwidthClient, AsyncBandwidthClient, ("u-1", "token", "secret")),
+    }
+    sync, asyn, credentials = kinds[provider]
+    return (asyn if asynchronous else sync)(*credentials, transport=transport, retry=NO_RETRY)
+
+
+@pytest.mark.parametrize("asynchronous", [False, True], ids=["sync", "async"])
+@pytest.mark.parametrize(
+    ("provider", "answer"), [(provider, answer) for provider, answers in UNREADABLE.items() for answer in answers]
+)
+def test_an_accepted_answer_without_ids_leaves_each_message_unknown(
+    provider: str, answer: tuple[int, dict[str, str], bytes], asynchronous: bool, tmp_path: Path
+) -> None:
+    rows = {"flowroute": FR_ROWS, "messagemedia": MM_ROWS, "bandwidth": BW_ROWS}[provider]
+    outbox = str(tmp_path / "outbox.sqlite")
+    client = _unreadable_client(provider, answer, asynchronous)
+
+    async def collect_async() -> list[SendResult]:
+        async with client:
+            return [result async for result in client.messages.send_many(rows, outbox=outbox)]
+
+    if asynchronous:
+        results = asyncio.run(collect_async())
+    else:
+        with client:
+            results = list(client.messages.send_many(rows, outbox=outbox))
+    assert [result.state for result in results] == ["unknown", "unknown"], [r.error for r in results]
+    assert all(isinstance(result.error, DeliveryUnknownError | MalformedResponseError) for result in results)
+    assert SqliteOutbox(outbox).counts().get("unknown") == 2  # recorded: a rerun never sends them again

@@ -474,3 +474,50 @@ def test_a_target_with_raw_non_ascii_bytes_verifies_as_sent(key: rsa.RSAPrivateK
 
     asyncio.run(run())
     assert sent[0]["status"] == 200 and len(seen) == 2
+
+
+def _asgi_run(app: WebhookASGIApp, receive: Any) -> list[MutableMapping[str, Any]]:
+    sent: list[MutableMapping[str, Any]] = []
+
+    async def send(message: MutableMapping[str, Any]) -> None:
+        sent.append(message)
+
+    asyncio.run(app({"type": "http", "method": "POST", "path": "/hooks", "headers": []}, receive, send))
+    return sent
+
+
+@pytest.mark.parametrize("chunks", [[BODY], [BODY[:10], BODY[10:]]])
+def test_asgi_client_gone_after_the_whole_body_is_not_handled(chunks: list[bytes]) -> None:
+    seen: list[WebhookEvent] = []
+    messages: list[dict[str, Any]] = [
+        {"type": "http.request", "body": chunk, "more_body": index < len(chunks) - 1}
+        for index, chunk in enumerate(chunks)
+    ]
+    messages.append({"type": "http.disconnect"})
+
+    async def receive() -> dict[str, Any]:
+        return messages.pop(0)
+
+    assert _asgi_run(WebhookASGIApp("messagemedia", seen.append), receive) == []
+    assert not seen
+
+
+def test_asgi_client_still_there_after_the_body_is_handled_and_its_wait_cancelled() -> None:
+    seen: list[WebhookEvent] = []
+    waits: list[str] = []
+    messages: list[dict[str, Any]] = [{"type": "http.request", "body": BODY, "more_body": False}]
+
+    async def receive() -> dict[str, Any]:
+        if messages:
+            return messages.pop(0)
+        waits.append("waiting")  # as a server does: the next message is a disconnect, once there is one
+        try:
+            await asyncio.Event().wait()
+        except asyncio.CancelledError:
+            waits.append("cancelled")
+            raise
+        raise AssertionError("unreachable")
+
+    sent = _asgi_run(WebhookASGIApp("messagemedia", seen.append), receive)
+    assert len(seen) == 1 and sent[0]["status"] == 200
+    assert waits == ["waiting", "cancelled"]  # no receive left waiting behind the request

@@ -37,7 +37,7 @@ class BandwidthMessageEvent:
             state (str | Unset): Message state.
             delivery_state (str | Unset): Delivery state of an outbound message with a receipt.
             delivery_code (int | str | Unset): Delivery code, e.g. 0 (delivered to carrier), 100 (not delivered to carrier),
-                720 (invalid destination), 902 (expired), 999 (unknown error).
+                720 (invalid destination), 775 (rejected due to user opt out), 902 (expired), 999 (unknown error).
             delivery_description (str | Unset): Description of the delivery code.
             segment_count (int | str | Unset): Number of segments (always 1 for MMS); a string in a GET event.
             tag (str | Unset): The `tag` given when the message was sent.

@@ -39,7 +39,9 @@ class Message:
             no receipt
             callback, `all` = success or error receipt, `error` = error receipts only.
         delivery_state (MessageDeliveryState | Unset): Delivery state of an outbound message.
-        delivery_code (int | Unset): Numeric delivery code.
+        delivery_code (int | Unset): Numeric delivery code (BW-docs "Message Delivery Code"), e.g. 0 (delivered to
+            carrier), 720 (invalid destination), 775 (rejected due to user opt out: the handset texted STOP to the sending
+            number; the send itself was accepted).
         delivery_description (str | Unset): Description of the delivery code.
         segment_count (int | Unset): Number of segments the message was sent as (always 1 for MMS; 0 for old messages).
         skip_mms_carrier_validation (bool | Unset): Whether carrier validation of MMS was skipped.

@@ -35,7 +35,7 @@ from ..auth import BasicAuth
 from ..config import environment_variable
 from ..errors import APIError, ArgumentError, InputError, combined_error_class
 from ..facade import SyncClient
-from ..flowroute import MESSAGES_V2, MESSAGES_V2_PREFIX, PROVIDER, MessagesV2
+from ..flowroute import MESSAGES_V2, MESSAGES_V2_PREFIX, PROVIDER
 from ..lifecycle import Closable
 from ..redaction import shown_url
 from ..retries import RetryPolicy
@@ -142,7 +142,9 @@ class _MessagesV2Client(SyncClient):
         self._start()
         runtime = self._open(MESSAGES_V2, base_uri, auth, retry=retry, transport=transport)
         # The library returned the parsed JSON as it came (no required fields): so does the drop-in.
-        self.messages_v2 = MessagesV2(cast(Any, AsJson(runtime)))
+        from flowroute_messages_v2_client.resources import Messages  # here: the first client loads it
+
+        self.messages_v2 = Messages(cast(Any, AsJson(runtime)))
 
 
 def _base_uri(given: str | None) -> tuple[str, str]:

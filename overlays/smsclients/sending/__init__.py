@@ -9,7 +9,8 @@
 * :mod:`.outbox` -- each message's state before and after each attempt (SQLite; Redis shared);
 * :mod:`.pacing` -- token buckets at the provider's documented rates (memory or Redis, via ``limits``);
 * :mod:`.estimate` -- what a text costs before it is sent (encoding, segments; ``smsclients.estimate``);
-* :mod:`.optouts` / :mod:`.keywords` -- opt-out lists and STOP/START/HELP (``smsclients.optouts``).
+* :mod:`.optouts` / :mod:`.keywords` -- opt-out lists and STOP/START/HELP (``smsclients.optouts``);
+  ``send_many(..., optouts=store)`` (or a file path, or a ``redis://`` URL) skips the numbers on it.
 """
 
 from __future__ import annotations

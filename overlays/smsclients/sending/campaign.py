@@ -30,13 +30,13 @@ from .messages import OutgoingMessage, outgoing
 from .outbox import FAILED, SENDING, Outbox, Row, Settle, SqliteOutbox, new_worker, retire, worker_alive
 from .pacing import PacingUnavailableError
 from .profile import BulkProfile
-from .results import ACCEPTED, ELSEWHERE, UNKNOWN, RecordedError, SendResult
+from .results import ACCEPTED, ELSEWHERE, SKIPPED, UNKNOWN, RecordedError, SendResult
 
 __all__ = ["Campaign", "Chunk", "Window"]
 
 logger = logging.getLogger("smsclients.sending")
 
-_OPTIONS = frozenset({"from_", "concurrency", "batch_size", "outbox", "lease", "window"})
+_OPTIONS = frozenset({"from_", "concurrency", "batch_size", "outbox", "lease", "window", "optouts"})
 _INDEXED_FIELD = re.compile(r"[A-Za-z_]*\[(\d+)\](?:[.\[].*)?", re.S)
 # Errors that stop the whole run (raised once the window's results are out): nothing was sent, and
 # nothing else could be -- the pacing storage is gone (never send unpaced), the client is closed.
@@ -134,15 +134,32 @@ class Campaign:
         if isinstance(lease, bool) or not isinstance(lease, int | float) or lease <= 0:
             raise InputError("lease", "must be a positive number of seconds")
         self.lease = float(lease)
-        self.outbox, self._own_outbox = _outbox(options.get("outbox"))
-        self.campaign = self.outbox.open(profile.provider)
+        self.optouts: Any = None  # the opt-out list consulted before each window is sent (optouts=)
+        self._own_optouts = False
+        if options.get("optouts") is not None:
+            from .optouts import open_store
+
+            self.optouts, self._own_optouts = open_store(options["optouts"])
+        try:
+            self.outbox, self._own_outbox = _outbox(options.get("outbox"))
+            self.campaign = self.outbox.open(profile.provider)
+        except BaseException:
+            self._close_optouts()
+            raise
         self.worker = new_worker()
         self.stopped: SmsClientError | None = None  # set when sending must stop (see STOPPING)
 
     def close(self) -> None:
         retire(self.worker)
-        if self._own_outbox:
-            self.outbox.close()
+        try:
+            if self._own_outbox:
+                self.outbox.close()
+        finally:
+            self._close_optouts()
+
+    def _close_optouts(self) -> None:
+        if self._own_optouts:
+            self.optouts.close()
 
     def key(self, seq: int) -> str:
         """The campaign's mark on a message (a Bandwidth tag, MessageMedia metadata): unique per message."""
@@ -176,6 +193,8 @@ class Campaign:
             slot.result = SendResult(slot.seq, message, FAILED, error=InputError("message", problem))
         elif row.state == ACCEPTED:
             slot.result = SendResult(slot.seq, message, ACCEPTED, row.message_id, resumed=True, evidence=row.evidence)
+        elif row.state == SKIPPED:  # opted out when an earlier run came to it: never sent
+            slot.result = SendResult(slot.seq, message, SKIPPED, error=self._opted_out(message), resumed=True)
         elif row.state == FAILED and not row.retry:
             error = RecordedError(row.error or {})
             slot.result = SendResult(slot.seq, message, FAILED, error=error, resumed=True)
@@ -245,18 +264,61 @@ class Campaign:
     # -- sending -----------------------------------------------------------------------------------
 
     def chunks(self, window: Window) -> list[Chunk]:
-        """Claim the window's messages to send and cut them into requests."""
+        """Claim the window's messages to send and cut them into requests (the opted-out ones are
+        settled as skipped instead)."""
+        refused = self._screen(window.send)  # before the claim: if the list fails, nothing was claimed
         # Pending rows, and failed ones a later run may send (the outbox checks ``retry`` itself): a
         # row another worker settled meanwhile, as failed for good, is never taken.
         got = self.outbox.claim([slot.seq for slot in window.send], self.worker)
-        mine = []
+        mine, skipped = [], []
         for slot in window.send:
-            if slot.seq in got:
-                mine.append(slot)
-            else:
+            if slot.seq not in got:
                 slot.result = SendResult(slot.seq, slot.message, ELSEWHERE, evidence="claimed by another worker")
+            elif slot.seq in refused:
+                skipped.append(slot)
+            else:
+                mine.append(slot)
+        if skipped:
+            self._skip(skipped)
         size = self.batch_size
         return [Chunk(mine[start : start + size]) for start in range(0, len(mine), size)]
+
+    def _screen(self, slots: list[Slot]) -> set[int]:
+        """The seqs of ``slots`` whose recipient opted out of their sender: one list query per sender."""
+        if self.optouts is None or not slots:
+            return set()
+        from .optouts import OptOutsUnavailableError
+
+        by_sender: dict[str, list[tuple[int, str]]] = {}
+        for slot in slots:
+            assert slot.message is not None and slot.message.from_ is not None  # checked by outgoing()
+            by_sender.setdefault(slot.message.from_, []).append((slot.seq, slot.message.to))
+        refused: set[int] = set()
+        for sender, group in by_sender.items():
+            try:
+                numbers = self.optouts.opted_out(self.profile.provider, sender, [to for _, to in group])
+            except Exception as exc:  # never send unchecked: the run stops, these rows stay pending
+                problem = (
+                    f"the opt-out list could not be read ({type(exc).__name__}): the run stopped before "
+                    "sending this window; run it again with the same outbox to go on"
+                )
+                raise OptOutsUnavailableError(problem) from exc
+            refused.update(seq for seq, to in group if to in numbers)
+        return refused
+
+    def _opted_out(self, message: OutgoingMessage) -> SmsClientError:
+        from .optouts import OptedOutError
+
+        return OptedOutError(self.profile.provider, message.from_ or "", message.to)
+
+    def _skip(self, slots: list[Slot]) -> None:
+        settles = []
+        for slot in slots:
+            assert slot.message is not None
+            error = self._opted_out(slot.message)
+            settles.append(Settle(slot.seq, SKIPPED, error=error_record(error), evidence="on the opt-out list"))
+            slot.result = SendResult(slot.seq, slot.message, SKIPPED, error=error)
+        self.outbox.settle(settles, self.worker)
 
     def _single(self, chunk: Chunk) -> bool:
         """Whether ``chunk`` goes by the single send (one message, and the API has one; or no batch)."""
@@ -281,23 +343,35 @@ class Campaign:
     def answered(self, chunk: Chunk, answer: Any) -> None:
         """Record the answer to ``chunk``'s request."""
         profile = self.profile
-        if self._single(chunk):
-            outcomes: list[str | SmsClientError] = [profile.single_id(answer)]
-        else:
-            assert profile.batch_results is not None
-            try:
+        try:
+            if self._single(chunk):
+                outcomes: list[str | SmsClientError] = [profile.single_id(answer)]
+            else:
+                assert profile.batch_results is not None
                 outcomes = profile.batch_results(answer, len(chunk.slots))
-            except SmsClientError as exc:
-                self.failed(chunk, exc)
-                return
+            if len(outcomes) != len(chunk.slots) or any(
+                not (isinstance(o, SmsClientError) or (isinstance(o, str) and o.strip())) for o in outcomes
+            ):
+                raise ValueError("not one id or error per message")
+        except SmsClientError as exc:
+            self.failed(chunk, exc)
+            return
+        except Exception as exc:  # an accepted answer whose ids cannot be read: accepted, ids unknown
+            malformed = MalformedResponseError(
+                f"send_many: the request was accepted but its answer gives no id per message ({type(exc).__name__})",
+                accepted=True,
+            )
+            self.failed(chunk, malformed)
+            return
         settles = []
         for slot, outcome in zip(chunk.slots, outcomes, strict=True):
             if isinstance(outcome, str):
                 settles.append(Settle(slot.seq, ACCEPTED, outcome))
                 slot.result = SendResult(slot.seq, slot.message, ACCEPTED, outcome)
-            else:
-                settles.append(Settle(slot.seq, FAILED, error=error_record(outcome)))
-                slot.result = SendResult(slot.seq, slot.message, FAILED, error=outcome)
+            else:  # refused (failed), or accepted without a readable id (unknown)
+                state, _ = classify(outcome)
+                settles.append(Settle(slot.seq, state, error=error_record(outcome)))
+                slot.result = SendResult(slot.seq, slot.message, state, error=outcome)
         self.outbox.settle(settles, self.worker)
 
     def failed(self, chunk: Chunk, exc: BaseException) -> Chunk | None:

@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from os import PathLike
 from typing import Any, NamedTuple, Protocol, runtime_checkable
 
-from ..errors import InputError
+from ..errors import InputError, SmsClientError
 
 __all__ = [
     "ANY_ACCOUNT",
@@ -42,6 +42,7 @@ __all__ = [
     "MessageMediaMirror",
     "OptOut",
     "OptOutStore",
+    "OptOutsUnavailableError",
     "OptedOutError",
     "RedisOptOutStore",
     "SQLiteOptOutStore",
@@ -50,6 +51,7 @@ __all__ = [
     "canonical",
     "check",
     "filter",
+    "open_store",
     "recording",
 ]
 
@@ -87,6 +89,10 @@ class OptedOutError(InputError):
     def __init__(self, provider: str, account: str, number: str) -> None:
         super().__init__("to", f"{number} opted out of messages from {account} on {provider} (texted STOP)")
         self.provider, self.account, self.number = provider, account, number
+
+
+class OptOutsUnavailableError(SmsClientError):
+    """The opt-out list could not be read: nothing was sent to the numbers it was asked about."""
 
 
 @runtime_checkable
@@ -176,6 +182,29 @@ def recording(
 
         return record_async
     return record
+
+
+def open_store(value: object, what: str = "optouts") -> tuple[OptOutStore, bool]:
+    """The store ``value`` names, and whether it was opened here (so the caller closes it).
+
+    As ``send_many``'s ``outbox=``: a file path (a SQLite list), a ``redis://``, ``rediss://`` or
+    ``unix://`` URL (a shared list; extra ``redis``), or a store (anything with ``opted_out``).
+    """
+    if isinstance(value, str) and value.startswith(("redis://", "rediss://", "unix://")):
+        try:
+            return RedisOptOutStore.from_url(value), True
+        except ImportError as exc:
+            raise InputError(what, str(exc)) from exc
+    if isinstance(value, str | PathLike):
+        if not str(value).strip():
+            raise InputError(what, "must be a file path, a redis:// URL or an opt-out store")
+        try:
+            return SQLiteOptOutStore(value), True
+        except sqlite3.Error as exc:
+            raise InputError(what, f"cannot open the opt-out list {value} ({exc})") from exc
+    if callable(getattr(value, "opted_out", None)):
+        return value, False  # type: ignore[return-value]  # duck-typed: only opted_out is needed to send
+    raise InputError(what, "must be a file path, a redis:// URL or an opt-out store")
 
 
 # ------------------------------------------------------------------------------------ SQLite
@@ -326,6 +355,10 @@ class RedisOptOutStore:
                 source, _, created = value.rpartition("|")
                 out.append(OptOut(entry_provider, entry_account, number, source, float(created)))
         return sorted(out, key=lambda e: (e.created_at, e.provider, e.account, e.number))
+
+    def close(self) -> None:
+        """Close the Redis client (only for a store made by :meth:`from_url`; yours is yours to close)."""
+        self._redis.close()
 
     def __repr__(self) -> str:
         return f"{type(self).__name__}(prefix={self._prefix!r})"

@@ -8,6 +8,11 @@ keyword, and never delivers to a listed number (MM-docs, docs/providers.md §4.2
     store.sync()                                   # pull the blacklist in, push local opt-outs out
     receiver = WebhookASGIApp("messagemedia", optouts.recording(store, handler))
 
+Checking numbers (``opted_out``, as ``send_many(..., optouts=mirror)`` does once per window) asks
+MessageMedia too, in one ``is_authorised`` request per 100 numbers not on the local list, and
+records the ones it refuses locally (``live=False``: the local list only, as of the last sync). The
+client must be the sync ``MessageMediaClient``: an async ``send_many`` calls the store in a worker thread.
+
 MessageMedia's list is account-wide, so its entries are kept under ``ANY_ACCOUNT``. Adding or
 removing a ``messagemedia`` entry through the mirror blocks or unblocks the number at MessageMedia
 too; other providers' entries pass straight through. ``client`` is a ``MessageMediaClient``.
@@ -15,12 +20,14 @@ too; other providers' entries pass straight through. ``client`` is a ``MessageMe
 
 from __future__ import annotations
 
+import inspect
+import re
 from collections.abc import Iterable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..errors import NotFoundError
+from ..errors import InputError, NotFoundError
 from .optouts import ANY_ACCOUNT, OptOut, OptOutStore, canonical
 
 __all__ = ["PROVIDER", "MessageMediaMirror", "SyncResult"]
@@ -28,6 +35,8 @@ __all__ = ["PROVIDER", "MessageMediaMirror", "SyncResult"]
 PROVIDER = "messagemedia"
 _BLOCK_LIMIT = 10  # numbers per block request (the spec's maxItems)
 _MAX_PAGES = 10_000  # a server whose pages never end cannot hold the sync forever
+_INTERNATIONAL = re.compile(r"[1-9][0-9]{1,14}")  # the spec's international format, without its +
+_CHECK_LIMIT = 100  # numbers per is_authorised request: MM-docs give no limit; this keeps the path short
 
 
 @dataclass(frozen=True)
@@ -41,10 +50,14 @@ class SyncResult:
 class MessageMediaMirror:
     """An :class:`~smsclients.sending.optouts.OptOutStore` whose MessageMedia entries follow the blacklist."""
 
-    def __init__(self, store: OptOutStore, client: Any, *, account: str | None = None) -> None:
+    def __init__(self, store: OptOutStore, client: Any, *, account: str | None = None, live: bool = True) -> None:
+        numbers = client.number_authorisation
+        if inspect.iscoroutinefunction(getattr(numbers, "is_authorised", None)):
+            raise InputError("client", "must be a MessageMediaClient (the store is sync), not the async client")
         self.store = store
-        self._numbers = client.number_authorisation
+        self._numbers = numbers
         self._account = account  # MessageMedia's sub-account header, if any
+        self._live = live
 
     # -- the store interface
     def add(self, provider: str, account: str, number: str, *, source: str = "manual") -> bool:
@@ -63,10 +76,38 @@ class MessageMediaMirror:
         return removed
 
     def is_opted_out(self, provider: str, account: str, number: str) -> bool:
-        return self.store.is_opted_out(provider, account, number)
+        return bool(self.opted_out(provider, account, [number]))
 
     def opted_out(self, provider: str, account: str, numbers: Iterable[str]) -> set[str]:
-        return self.store.opted_out(provider, account, numbers)
+        """The local list's answer; for MessageMedia (``live``), also the numbers MessageMedia does
+        not authorise, which are added to the local list."""
+        numbers = list(numbers)
+        found = self.store.opted_out(provider, account, numbers)
+        if not (self._live and _is_ours(provider)):
+            return found
+        refused = self._not_authorised([n for n in numbers if n not in found])
+        for number in sorted(refused):
+            self.store.add(PROVIDER, ANY_ACCOUNT, number, source="provider")  # kept in step
+        return found | refused
+
+    def _not_authorised(self, numbers: list[str]) -> set[str]:
+        given: dict[str, list[str]] = {}
+        for number in numbers:
+            digits = canonical(number)
+            if _INTERNATIONAL.fullmatch(digits):  # else no number MessageMedia lists (its send refuses it)
+                given.setdefault(digits, []).append(number)
+        wanted = sorted(given)
+        refused: set[str] = set()
+        for start in range(0, len(wanted), _CHECK_LIMIT):
+            batch = ",".join("+" + digits for digits in wanted[start : start + _CHECK_LIMIT])
+            answer = self._numbers.is_authorised(batch, account=self._account).to_dict()
+            for item in answer.get("numbers") or []:
+                if not isinstance(item, dict) or item.get("authorised") is not False:
+                    continue
+                listed = item.get("number")
+                if isinstance(listed, str) and listed.strip():
+                    refused.update(given.get(canonical(listed), []))
+        return refused
 
     def entries(self, provider: str | None = None, account: str | None = None) -> list[OptOut]:
         return self.store.entries(provider, account)

@@ -1,6 +1,7 @@
 """The durable outbox of a campaign: each message's state, written before and after each attempt.
 
     pending -> sending -> accepted (with the provider's id) | failed (with the error) | unknown
+                       -> skipped (the recipient opted out: settled before any request)
 
 A message is claimed (``pending`` -> ``sending``, atomically, by one worker) and committed before
 its request leaves; its outcome is committed when the answer is read. So after a crash (``kill
@@ -31,7 +32,8 @@ from ..errors import InputError
 __all__ = ["PENDING", "Outbox", "Row", "Settle", "SqliteOutbox", "new_worker", "worker_alive"]
 
 PENDING, SENDING, ACCEPTED, FAILED, UNKNOWN = "pending", "sending", "accepted", "failed", "unknown"
-STATES = (PENDING, SENDING, ACCEPTED, FAILED, UNKNOWN)
+SKIPPED = "skipped"  # claimed, then found on the opt-out list: settled, never sent
+STATES = (PENDING, SENDING, ACCEPTED, FAILED, UNKNOWN, SKIPPED)
 
 _HOST = socket.gethostname()
 _LIVE_WORKERS: set[str] = set()  # the runs of this process still going (their claims are not abandoned)

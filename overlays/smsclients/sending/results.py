@@ -9,9 +9,10 @@ from typing import Any
 from ..errors import SmsClientError
 from .messages import OutgoingMessage
 
-__all__ = ["ACCEPTED", "ELSEWHERE", "FAILED", "UNKNOWN", "RecordedError", "SendResult"]
+__all__ = ["ACCEPTED", "ELSEWHERE", "FAILED", "SKIPPED", "UNKNOWN", "RecordedError", "SendResult"]
 
 ACCEPTED, FAILED, UNKNOWN, ELSEWHERE = "accepted", "failed", "unknown", "elsewhere"
+SKIPPED = "skipped"  # the recipient is on the opt-out list: never sent (the outbox keeps it so)
 
 
 class RecordedError(SmsClientError):
@@ -30,8 +31,11 @@ class SendResult:
 
     ``state``: ``accepted`` (``message_id`` is the provider's id), ``failed`` (``error`` is the typed
     error; nothing was sent, or the provider refused it), ``unknown`` (``error`` is a
-    DeliveryUnknownError with the ``evidence``; it was never sent again blindly) or ``elsewhere``
-    (another worker sharing the outbox holds it). ``resumed``: settled by an earlier run.
+    DeliveryUnknownError with the ``evidence``; it was never sent again blindly), ``skipped``
+    (``error`` is an :class:`~smsclients.optouts.OptedOutError`: the recipient opted out of the
+    sender, checked against ``send_many``'s ``optouts=`` list; nothing was sent, and a re-run with
+    the same outbox never sends it) or ``elsewhere`` (another worker sharing the outbox holds it).
+    ``resumed``: settled by an earlier run.
     """
 
     index: int

@@ -235,6 +235,9 @@ class WebhookASGIApp(_Receiver):
         if isinstance(result, Answer):
             await _send(send, result)
             return
+        if await _gone(receive):
+            log.warning("%s webhook not handled: the client disconnected before it was handled", self.provider)
+            return  # the provider saw no answer and sends it again: handling it now would be a duplicate
         instead = self._start(request, result)
         if instead is not None:
             await _send(send, instead)
@@ -281,6 +284,31 @@ async def _read_body(receive: Receive, limit: int) -> bytes | Answer | None:
         if not message.get("more_body", False):
             break
     return b"".join(chunks)
+
+
+async def _gone(receive: Receive) -> bool:
+    """Whether the client already disconnected after sending its whole body (never waits for it).
+
+    After the body, an ASGI server's ``receive`` returns only ``http.disconnect``, and only once the
+    client is gone: one turn of the loop delivers a disconnect already known; else the wait is cancelled.
+    """
+    current = asyncio.current_task()
+    waiting = asyncio.ensure_future(receive())
+    await asyncio.sleep(0)
+    if not waiting.done():
+        waiting.cancel()
+        try:
+            await waiting
+        except asyncio.CancelledError:
+            if current is not None and current.cancelling():
+                raise  # the request itself was cancelled, not only this wait
+        except Exception:  # a server whose receive fails on cancel: nothing known
+            pass
+        return False
+    if waiting.cancelled() or waiting.exception() is not None:
+        return False
+    message = waiting.result()
+    return isinstance(message, Mapping) and message.get("type") == "http.disconnect"
 
 
 async def _send(send: Send, answer: Answer) -> None:

@@ -12,6 +12,10 @@ refused. Events without a URL of their own go to the application of the number
 (:mod:`.bandwidth_numbers`): an outgoing message's to its ``from`` number's application, an
 inbound one to its ``to`` number's; an inbound message with nowhere to go is filed as an error.
 
+A handset that texted STOP (or a synonym) to a number gets no more messages from it: a send is
+accepted and the message ends ``error``/``not-delivered`` with delivery code 775, "Rejected due to
+user opt out" (BW-docs; :mod:`smsclients_sandbox.optouts`); START, UNSTOP or YES reverses that.
+
 A message to a magic number (:mod:`smsclients_sandbox.magic`) fails with its error (in a batch, that item only),
 ends ``not-delivered`` or stays ``waiting`` until its delay has passed (settled when it is read);
 :meth:`Bandwidth.finish` ends one at once (the inbox's buttons).
@@ -24,6 +28,7 @@ from urllib.parse import quote, unquote, urlencode
 
 from smsclients_sandbox import errors, magic
 from smsclients_sandbox.billing import segments
+from smsclients_sandbox.optouts import BANDWIDTH_OPTED_OUT, BandwidthOptOuts
 from smsclients_sandbox.providers.bandwidth_account import BandwidthAccount
 from smsclients_sandbox.providers.bandwidth_numbers import BandwidthNumbers
 from smsclients_sandbox.state import State, iso_z, parse_timestamp
@@ -114,6 +119,8 @@ class Bandwidth:
             if item.get(key) is not None:
                 message[key] = item[key]
         user_id = call.path_params["userId"]
+        if BandwidthOptOuts(self.state, user_id).blocked(message["from"], message["to"]):
+            message.update(BANDWIDTH_OPTED_OUT)  # accepted, then rejected: the handset opted out
         uri = self._url(call, message_id)
         due = self.state.now().timestamp() + magic.DELAY_S if message["deliveryState"] == "waiting" else None
         callback = {k: item[k] for k in CALLBACK_FIELDS if item.get(k) is not None}
@@ -202,6 +209,7 @@ class Bandwidth:
             raise ProviderError(400, "text must be a string and media a list of URLs", kind="invalid-property")
         user_id = str(payload.get("user_id") or "u-sandbox")
         message_id, message = self._new_message(payload, "in", "received")
+        BandwidthOptOuts(self.state, user_id).inbound(message["to"], message["from"], payload.get("text"))
         routing = self._routing(user_id, message["to"])
         if "applicationId" in routing:
             message["applicationId"] = routing["applicationId"]
