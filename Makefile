@@ -6,7 +6,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-dev
 # Hand-written Python: what ruff and mypy --strict check (clients/ is generated).
-PY_SOURCES := $(wildcard generator overlays sandbox demo bench tests setup.py .ci/check_dist.py)
+PY_SOURCES := $(wildcard generator overlays sandbox demo bench tests setup.py conftest.py .ci/check_dist.py)
 # Source trees on the import path: generated clients, hand-written overlays, the sandbox, and the repo root
 # (generator/, demo/, bench/). `pip install .` packages clients/, overlays/ and sandbox/ the same way.
 SOURCE_ROOTS := $(CURDIR)/clients $(CURDIR)/overlays $(CURDIR)/sandbox $(CURDIR)
@@ -14,7 +14,7 @@ empty :=
 space := $(empty) $(empty)
 export PYTHONPATH := $(subst $(space),:,$(SOURCE_ROOTS))
 
-.PHONY: help venv regenerate check coverage bump status test lint pytest browser demo sandbox bench bench-sending soak fuzz requirements dist wheel-smoke clean
+.PHONY: help venv regenerate check coverage bump status test lint pytest browser demo sandbox bench bench-sending soak fuzz requirements dist wheel-smoke docs clean
 
 help:
 	@echo "make demo        run every documented flow against the local sandbox (main job)"
@@ -27,6 +27,7 @@ help:
 	@echo "make browser     install Debian's chromium for tests/browser when missing (as root)"
 	@echo "make bench | soak | fuzz   benchmarks and the long reliability runs"
 	@echo "make bench-sending         send_many at scale: throughput, crash trials, pacing (bench/results/sending.md)"
+	@echo "make docs        build the documentation site into site/ (strict: any warning fails)"
 	@echo "make dist        build the wheel and sdist into dist/ and check them (twine check)"
 	@echo "make wheel-smoke install the wheel in a fresh venv outside the tree and use it (CI runs it)"
 
@@ -114,5 +115,10 @@ dist: $(STAMP)
 wheel-smoke: dist
 	.ci/wheel-smoke dist
 
+# The documentation site (mkdocs.yml): strict, so a broken link, a missing page or a reference to a
+# missing symbol fails the build. NO_MKDOCS_2_WARNING: Material's notice about MkDocs 2 is not a warning of ours.
+docs: $(STAMP)
+	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --clean --site-dir site
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache dist build
+	rm -rf $(VENV) site .pytest_cache .mypy_cache .ruff_cache dist build

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-# pytester runs the sms_sandbox plugin and the README's worked example in tests/packaging/.
+# pytester runs the sms_sandbox plugin and the documents' worked examples in tests/packaging/.
 pytest_plugins = ["pytester"]
 
 # Credentials and per-request signatures never reach a cassette file.

@@ -13,7 +13,7 @@ With an opt-out list (``--optouts PATH`` or ``SMSCLIENTS_OPTOUTS_DB``), ``send``
 (exit status 2, nothing sent) and ``send-bulk`` skips it (state ``skipped``; also a ``redis://`` URL).
 
 Credentials and base URLs come from the environment, exactly as for ``FlowrouteClient()`` and the
-others (README, "Configuration"); ``--base-url`` overrides the base URL. Errors are one line on
+others (docs/guides/configuration.md); ``--base-url`` overrides the base URL. Errors are one line on
 stderr (with ``--json``, a JSON object on stdout), redacted like the library's own messages.
 
 Exit status: 0 sent (or done); 1 any other failure; 2 bad input (arguments, a missing variable, a

@@ -4,7 +4,7 @@ One naming rule for every provider: a constructor parameter left out (``None``) 
 ``<PROVIDER>_<PARAMETER>`` in upper case, so ``FlowrouteClient()`` reads ``FLOWROUTE_ACCESS_KEY``
 and ``FLOWROUTE_SECRET_KEY``, and ``base_url`` comes from ``<PROVIDER>_BASE_URL`` or the
 provider's production URL. An argument that is given always wins, even an empty one (which then
-fails the usual checks). The README's "Configuration" section lists every variable.
+fails the usual checks). docs/guides/configuration.md lists every variable.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ responses it returns are :class:`~smsclients.responses.CheckedResponse` objects.
 The clients are :class:`ProviderClient` / :class:`AsyncProviderClient`: ``httpx`` clients whose
 ``request()`` takes a short path for the requests the generated code makes (see
 :class:`_DirectPath`), because ``httpx.Client.send`` cost more CPU per call than the rest of a
-send put together (profiled; README, "Reliability and benchmarks").
+send put together (profiled; docs/guides/performance.md).
 """
 
 from __future__ import annotations
@@ -170,7 +170,7 @@ def default_transport(verify: bool = True) -> httpx.BaseTransport:
 def default_async_transport(verify: bool = True) -> httpx.AsyncBaseTransport:
     """The network transport an async client gets when none is given: pyreqwest's (Rust reqwest/hyper).
 
-    Chosen by measurement (README, "Reliability and benchmarks"): at 50 ms latency and 64 in flight
+    Chosen by measurement (docs/guides/performance.md): at 50 ms latency and 64 in flight
     it spends about a third of the client CPU per send of httpx's own async stack, so a bulk send
     stays near the latency bound. Where pyreqwest cannot be imported (installed without its
     dependencies, or no build for the platform), httpx's own transport in one-connection pools.

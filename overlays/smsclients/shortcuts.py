@@ -2,9 +2,9 @@
 
 httpx's public constructors normalise every header one function call at a time and read every
 body through a decoder and chunker chain. For the few-hundred-byte exchanges of these APIs that
-was the largest share of a send's client CPU after the network itself (README, "Reliability and
-benchmarks"). The shortcuts here build the same objects directly: headers from their encoded
-form, and requests and responses whose bodies are already read.
+was the largest share of a send's client CPU after the network itself (docs/guides/performance.md).
+The shortcuts here build the same objects directly: headers from their encoded form, and requests
+and responses whose bodies are already read.
 
 Two more reach in for safety rather than speed: response bodies are read a few kilobytes of raw
 input at a time through httpx's own decoder, so a body is refused as soon as it grows past the size

@@ -120,7 +120,7 @@ class _Pyreqwest:
         if not isinstance(verify, bool):
             raise InputError("verify", "must be True or False")
         # no_proxy: reqwest reads HTTP(S)_PROXY by default; our clients go through a proxy only when
-        # the application says so (http_client=, README "Proxy environment variables").
+        # the application says so (http_client=, docs/guides/configuration.md).
         return builder.follow_redirects(False).referer(False).danger_accept_invalid_certs(not verify).no_proxy()
 
     @staticmethod

@@ -1,7 +1,7 @@
 """Which callback URLs the sandbox may call, and how a URL is shown in logs and the delivery log.
 
 A sandbox is for tests and demos: the callback URLs it is given (per message, through a provider's
-API, or at start-up) normally point at a receiver on the same machine. A URL such as the README's
+API, or at start-up) normally point at a receiver on the same machine. A URL such as the documents'
 ``https://example.com/dlr`` or a production webhook must not receive sandbox traffic by accident,
 so only loopback hosts are called unless the operator opts in (``allow_external_callbacks``, the
 CLI's ``--allow-external-callbacks`` or ``SMSCLIENTS_SANDBOX_ALLOW_EXTERNAL_CALLBACKS=1``).

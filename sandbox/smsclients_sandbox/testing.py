@@ -2,7 +2,7 @@
 
 :attr:`SmsSandbox.env` holds the variables the clients read when constructed without arguments
 (``FlowrouteClient()``, ``BandwidthClient()``, ``MessageMediaClient()``; the names are documented in
-the README's "Configuration"), set to this sandbox's base URLs and credentials. The sandbox shares
+docs/guides/configuration.md), set to this sandbox's base URLs and credentials. The sandbox shares
 no code with the clients: it only knows those documented names.
 """
 

@@ -2,7 +2,7 @@
 
 Most of python-bandwidth's tests (``tests/test_convert_camel.py``, the constructor tests of
 ``tests/bandwidth/test_messaging_client.py``) run unchanged on the drop-in with only their import
-lines changed (see the report in README "Migrating from the Bandwidth SDK"). The four tests of
+lines changed (see docs/migration/bandwidth.md). The four tests of
 ``tests/bandwidth/messaging/test_message.py`` mock ``requests.request``, the SDK's transport, so
 they are ported here: the same calls with the same answers, checked on the wire through an httpx
 transport instead of the mock. Where the request differs on purpose (no ``null`` fields, numbers

@@ -1,4 +1,5 @@
-"""The README's worked example ("Testing your own code"), as files: what CI and the tests run.
+"""The worked examples of the README ("Test your own code") and of the testing guide, as files: what CI
+and the tests run with the ``sms_sandbox`` fixture.
 
 Each block is the first fenced code block after a ``<!-- worked-example: NAME -->`` marker.
 ``python -m tests.packaging.readme DIR`` writes them into DIR (``.ci/wheel-smoke`` does, to run them
@@ -11,15 +12,20 @@ import re
 import sys
 from pathlib import Path
 
-README = Path(__file__).resolve().parents[2] / "README.md"
-_BLOCK = re.compile(r"<!-- worked-example: (?P<name>[\w.]+) -->\s*```python\n(?P<code>.*?)```", re.DOTALL)
+ROOT = Path(__file__).resolve().parents[2]
+DOCUMENTS = (ROOT / "README.md", ROOT / "docs" / "guides" / "testing.md")
+# The fence may carry options (```{.python title="myapp.py"}); the marker names the file.
+_BLOCK = re.compile(r"<!-- worked-example: (?P<name>[\w.]+) -->\s*```[^\n]*\n(?P<code>.*?)```", re.DOTALL)
 
 
-def worked_example(readme: Path = README) -> dict[str, str]:
-    """File name -> source, in README order; fails loudly if the example went missing."""
-    files = {m["name"]: m["code"] for m in _BLOCK.finditer(readme.read_text(encoding="utf-8"))}
-    if not any(name.startswith("test_") for name in files):
-        raise LookupError(f"{readme}: no worked-example test file found")
+def worked_example(documents: tuple[Path, ...] = DOCUMENTS) -> dict[str, str]:
+    """File name -> source, in document order; fails loudly if a document's example went missing."""
+    files: dict[str, str] = {}
+    for document in documents:
+        found = {m["name"]: m["code"] for m in _BLOCK.finditer(document.read_text(encoding="utf-8"))}
+        if not any(name.startswith("test_") for name in found):
+            raise LookupError(f"{document}: no worked-example test file found")
+        files.update(found)
     return files
 
 

@@ -1,7 +1,7 @@
 """The pytest plugin: ``sms_sandbox`` in a user's test suite, run by pytester in a subprocess with ``-p``.
 
-CI also runs the README's example with the plugin found through its ``pytest11`` entry point, from
-the installed wheel (``.ci/wheel-smoke``).
+CI also runs the worked examples of the README and the testing guide with the plugin found through
+its ``pytest11`` entry point, from the installed wheel (``.ci/wheel-smoke``).
 """
 
 from __future__ import annotations
@@ -33,11 +33,11 @@ def _run(pytester: pytest.Pytester, *args: str) -> pytest.RunResult:
     return pytester.runpytest_subprocess("-p", PLUGIN, "-q", *args, timeout=120)
 
 
-def test_the_readme_worked_example_passes(pytester: pytest.Pytester) -> None:
+def test_the_documented_worked_examples_pass(pytester: pytest.Pytester) -> None:
     files = worked_example()
-    assert set(files) == {"myapp.py", "test_myapp.py"}
+    assert set(files) == {"test_welcome.py", "myapp.py", "test_myapp.py"}
     pytester.makepyfile(**{name.removesuffix(".py"): code for name, code in files.items()})
-    _run(pytester).assert_outcomes(passed=3)
+    _run(pytester).assert_outcomes(passed=5)
 
 
 USER_TESTS = """

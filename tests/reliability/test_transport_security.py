@@ -67,7 +67,7 @@ SYNC: dict[str, SyncFactory] = {
         "k", "s", base_url=url, retry=NO_RETRY, transport=t
     ),
 }
-# These drop-ins check their settings on use, as the vendor SDKs did (README, migration notes): a
+# These drop-ins check their settings on use, as the vendor SDKs did (docs/migration/): a
 # call made here must be refused before anything is sent; ``_built`` makes them build their client.
 USE: dict[str, Callable[[Any], Any]] = {
     "legacy FlowroutenumbersandmessagingClient": lambda c: c.routes.list_inbound_routes(),

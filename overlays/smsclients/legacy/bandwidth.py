@@ -8,8 +8,8 @@ modern client's checks, retries, typed errors and HTTPS-only transport. Migrate 
     from smsclients.legacy import bandwidth          # was: import bandwidth
     api = bandwidth.client("messaging", user_id, api_token, api_secret)
 
-Differences from BW-py, all deliberate (the old behaviour was a defect), are listed in the README's
-Bandwidth migration note. In short: phone numbers are checked (E.164) before sending; unset fields
+Differences from BW-py, all deliberate (the old behaviour was a defect), are listed in
+docs/migration/bandwidth.md. In short: phone numbers are checked (E.164) before sending; unset fields
 are left out of the request body instead of being sent as ``null``; credentials stay per instance
 and never show in a repr; errors are also the typed ``smsclients`` errors (a request refused before
 sending is also the 400 :class:`BandwidthMessageAPIException`); a send that may have reached the

@@ -7,7 +7,7 @@ BW-py's names, argument orders and return shapes: snake_cased dicts, lazy genera
 pages as they are consumed, ids for creations, ``(stream, content_type)`` for a download.
 Underneath, each call is a method of :class:`smsclients.bandwidth.BandwidthClient` generated from
 the spec, so it gets the modern client's checks, retries, typed errors and HTTPS-only transport.
-Deliberate differences are listed in the README's Bandwidth migration note.
+Deliberate differences are listed in docs/migration/bandwidth.md.
 """
 
 from __future__ import annotations

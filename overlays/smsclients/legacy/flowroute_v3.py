@@ -528,7 +528,7 @@ class HttpCallBack:
 
 # The hooks of the controller method running now: (http_call_back, global_headers).
 _HOOKS: ContextVar[tuple[Any, Mapping[str, str]] | None] = ContextVar("flowroute_v3_hooks", default=None)
-# The modern client sends its own User-Agent (README, Flowroute migration notes).
+# The modern client sends its own User-Agent (docs/migration/flowroute-v3.md).
 _OWN_HEADERS = frozenset({"user-agent", "authorization", "host", "content-length"})
 
 

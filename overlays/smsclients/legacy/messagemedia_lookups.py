@@ -10,8 +10,9 @@ the import line::
     result.country_code, result.mtype, result.carrier
 
 Underneath is the modern ``MessageMediaClient`` (``mm.lookups.lookup``). Differences, deliberate
-(README, migration): credentials left out come from ``Configuration``, else from the modern
-client's environment variables; answers with camelCase keys are read too; nothing is logged.
+(docs/migration/messagemedia-webhooks-lookups.md): credentials left out come from
+``Configuration``, else from the modern client's environment variables; answers with camelCase
+keys are read too; nothing is logged.
 """
 
 from __future__ import annotations

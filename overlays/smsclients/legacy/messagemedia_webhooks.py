@@ -11,8 +11,8 @@ migrating is the import line::
 
 Underneath is the modern ``MessageMediaClient`` (``mm.webhooks``): every body is checked against
 the spec before it is sent, errors are also the typed :mod:`smsclients` errors, nothing is logged.
-Differences, all deliberate (README, migration): ``retrieve_webhook`` sends ``page_size`` as
-MessageMedia documents it (the SDK sent ``pageSize``); ``None`` members of a body are left out
+Differences, all deliberate (docs/migration/messagemedia-webhooks-lookups.md): ``retrieve_webhook``
+sends ``page_size`` as MessageMedia documents it (the SDK sent ``pageSize``); ``None`` members of a body are left out
 rather than sent as ``null``; credentials left out come from ``Configuration``, else from the
 modern client's environment variables.
 """

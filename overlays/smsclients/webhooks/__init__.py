@@ -9,7 +9,7 @@
         ...
 
 The payload shapes are the ``webhooks`` of ``specs/*.yaml``; ``event.raw`` is the model generated
-from them. See the README, "Receiving webhooks", for verification, receivers and deduplication.
+from them. See docs/guides/webhooks.md for verification, receivers and deduplication.
 Standard library only, except MessageMedia signature checks (extra ``webhooks``: ``cryptography``).
 """
 

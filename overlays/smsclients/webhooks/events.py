@@ -40,7 +40,7 @@ class WebhookEvent:
     """The provider's id of the message the event is about (None if the payload has none)."""
     event_id: str
     """Stable across redeliveries of the same event and distinct between events: keep the ids you
-    have handled and skip repeats (see the README, "Receiving webhooks")."""
+    have handled and skip repeats (see docs/guides/webhooks.md, "Deduplicating")."""
     raw: Any = field(repr=False, compare=False)
     """The generated model of the payload (or the payload itself for an unparsed unknown event)."""
     payload: Mapping[str, Any] = field(repr=False, compare=False)
@@ -66,7 +66,7 @@ class InboundMessage(WebhookEvent):
     """``"stop"``, ``"start"`` or ``"help"`` when the text is one of the carriers' standard keywords
     (STOP, STOPALL, UNSUBSCRIBE, CANCEL, END, QUIT; START, UNSTOP, YES; HELP, INFO: the whole text, any
     case, surrounding spaces ignored), else None. Honour STOP before the next send: see
-    ``smsclients.optouts`` (README, "Before sending")."""
+    ``smsclients.optouts`` (docs/guides/before-you-send.md)."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "keyword", classify_keyword(self.text))

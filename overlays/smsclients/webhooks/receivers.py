@@ -1,6 +1,6 @@
 """Ready-made receivers: an ASGI app and a WSGI app that verify, parse, call your handler, answer.
 
-Standard library only; mount them in any framework (see the README, "Receiving webhooks"). The
+Standard library only; mount them in any framework (see docs/guides/webhooks.md). The
 answer is what the providers expect: 200 once your handler returned, so the provider stops
 retrying; 500 when your handler raised, so the provider sends the event again; 403 for a request
 that failed verification, 409 for a copy of a signed request that is being handled right now, 400
@@ -144,8 +144,8 @@ class _Receiver:
     With ``deduplicate``, an event's ``event_id`` is claimed before the handler runs: a delivery of
     an event that is being handled is answered 409, one of an event that was handled (within the
     cache's ``ttl``) 200 without calling the handler, and a failed handler frees the id for the
-    provider's next attempt. It remembers within one process only; the README's deduplication in
-    your database is what holds across processes and restarts.
+    provider's next attempt. It remembers within one process only; the deduplication in
+    your database (docs/guides/webhooks.md) is what holds across processes and restarts.
     """
 
     def __init__(
