@@ -295,6 +295,15 @@ def _imports_from(source: str, module: str, package: str = LEGACY_PACKAGE) -> bo
     return False
 
 
+def _private_helpers(source: str, package: str = LEGACY_PACKAGE) -> list[ModuleType]:
+    """The private modules of ``package`` (``_mm_sdk``) that ``source`` imports from or imports."""
+    found = []
+    for info in pkgutil.iter_modules(importlib.import_module(package).__path__):
+        if info.name.startswith("_") and _imports_from(source, f"{package}.{info.name}"):
+            found.append(importlib.import_module(f"{package}.{info.name}"))
+    return found
+
+
 def legacy_coverage(clients: Iterable[type]) -> dict[tuple[str, str], list[str]]:
     """``(package, "METHOD path")`` -> the legacy methods (``module.Class.method``) that call it."""
     clients = list(clients)
@@ -303,8 +312,14 @@ def legacy_coverage(clients: Iterable[type]) -> dict[tuple[str, str], list[str]]
     found: dict[tuple[str, str], list[str]] = {}
     for module in _legacy_modules():
         source = inspect.getsource(module)
-        # The modern client(s) it is built on: imported by name, or their module imported from.
-        used = [name for name in by_class if name in vars(module) or _imports_from(source, modules[name])]
+        # The modern client(s) it is built on: imported by name, or their module imported from, by
+        # the module itself or by a private helper module of the package it imports from.
+        helpers = [inspect.getsource(m) for m in _private_helpers(source)]
+        used = [
+            name
+            for name in by_class
+            if name in vars(module) or any(_imports_from(text, modules[name]) for text in (source, *helpers))
+        ]
         resources: dict[str, Attachment] = {}
         for name in used:
             resources.update(by_class[name])

@@ -37,7 +37,16 @@ from .ratelimits import RateLimits
 from .retries import AsyncRetryTransport, RetryPolicy, RetryTransport
 from .runtime import AsyncRuntime, Hooks, SyncRuntime, check_headers
 
-__all__ = ["AsyncClient", "HttpClientT", "Provider", "SyncClient", "TransportT", "lazy_names", "require_text"]
+__all__ = [
+    "AsyncClient",
+    "HttpClientT",
+    "Provider",
+    "PublicConstructorName",
+    "SyncClient",
+    "TransportT",
+    "lazy_names",
+    "require_text",
+]
 
 
 def lazy_names(module: str, sources: Mapping[str, str]) -> Callable[[str], Any]:
@@ -186,7 +195,19 @@ def _renamed(function: Callable[..., Any], qualname: str) -> Callable[..., Any]:
     return copy
 
 
-class _ClientCore:
+class PublicConstructorName:
+    """A public class inheriting its constructor from a private base gets a copy named after itself:
+    without it, ``FlowrouteClient(acces_key=...)`` would blame ``_Flowroute.__init__()``."""
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        init = cls.__init__
+        public = not cls.__name__.startswith("_") and isinstance(init, types.FunctionType)
+        if public and init.__qualname__ != f"{cls.__qualname__}.__init__":
+            cls.__init__ = _renamed(init, f"{cls.__qualname__}.__init__")  # type: ignore[method-assign]
+
+
+class _ClientCore(PublicConstructorName):
     """What sync and async clients share; each kind names its builder, runtime and network helper."""
 
     _https: list[Any]
@@ -196,15 +217,6 @@ class _ClientCore:
     _runtime: ClassVar[Callable[..., Any]]
     _network: ClassVar[Callable[..., Any]]
     _shared: ClassVar[type[SharedTransport] | type[AsyncSharedTransport]]
-
-    def __init_subclass__(cls, **kwargs: Any) -> None:
-        super().__init_subclass__(**kwargs)
-        # A public client inherits its constructor from a private generic class (one for sync and
-        # async); without this, FlowrouteClient(acces_key=...) would blame "_Flowroute.__init__()".
-        init = cls.__init__
-        public = not cls.__name__.startswith("_") and isinstance(init, types.FunctionType)
-        if public and init.__qualname__ != f"{cls.__qualname__}.__init__":
-            cls.__init__ = _renamed(init, f"{cls.__qualname__}.__init__")  # type: ignore[method-assign]
 
     def _start(self) -> None:
         self._https = []

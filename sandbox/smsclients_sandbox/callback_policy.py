@@ -30,19 +30,24 @@ def allow_external_from_env() -> bool:
     return os.environ.get(ALLOW_EXTERNAL_ENV, "").strip().lower() in ("1", "true", "yes")
 
 
-def is_loopback_host(host: str | None) -> bool:
-    if not host:
-        return False
-    host = host.strip("[]").rstrip(".").lower()
-    if host == "localhost":
-        return True
+def host_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The IP address a host names literally (``localhost`` as 127.0.0.1; IPv4-mapped IPv6 as IPv4),
+    else None: other names are never resolved."""
+    name = host.strip("[]").rstrip(".").lower()
+    if name == "localhost":
+        return ipaddress.IPv4Address("127.0.0.1")
     try:
-        address = ipaddress.ip_address(host.split("%", 1)[0])
+        address = ipaddress.ip_address(name.split("%", 1)[0])
     except ValueError:
-        return False
+        return None
     if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    return address.is_loopback
+        return address.ipv4_mapped
+    return address
+
+
+def is_loopback_host(host: str | None) -> bool:
+    address = host_address(host) if host else None
+    return address is not None and address.is_loopback
 
 
 def is_loopback_url(url: str) -> bool:

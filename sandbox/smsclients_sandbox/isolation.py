@@ -24,13 +24,14 @@ from __future__ import annotations
 import functools
 import importlib
 import importlib.util
-import ipaddress
 import socket
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
 import pytest
+
+from smsclients_sandbox.callback_policy import host_address
 
 __all__ = ["SandboxIsolationError", "guard", "is_loopback"]
 
@@ -56,18 +57,8 @@ def is_loopback(host: str | bytes | None) -> bool:
     """``localhost`` or a loopback IP literal (IPv4-mapped too); other names are not resolved."""
     if host is None:
         return True  # getaddrinfo(None, port): the local wildcard, used for binding
-    if isinstance(host, bytes):
-        host = host.decode("ascii", "replace")
-    name = host.strip("[]").rstrip(".").lower()
-    if name == "localhost":
-        return True
-    try:
-        address = ipaddress.ip_address(name.split("%", 1)[0])
-    except ValueError:
-        return False
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
-        address = address.ipv4_mapped
-    return address.is_loopback or address.is_unspecified
+    address = host_address(host.decode("ascii", "replace") if isinstance(host, bytes) else host)
+    return address is not None and (address.is_loopback or address.is_unspecified)
 
 
 def _refuse(host: object, what: str) -> SandboxIsolationError:

@@ -42,16 +42,6 @@ class Catcher(HttpCallBack):
         self.response = context.response
 
 
-@pytest.fixture
-def sms_sandbox(sandbox_server: Any, monkeypatch: pytest.MonkeyPatch) -> SmsSandbox:
-    """The plugin's ``sms_sandbox`` (reset, MESSAGEMEDIA_* pointing at it), on the suite's server."""
-    sandbox_server.reset()
-    sandbox = SmsSandbox(sandbox_server)
-    for name, value in sandbox.env.items():
-        monkeypatch.setenv(name, value)
-    return sandbox
-
-
 @pytest.fixture(autouse=True)
 def _restore_configuration() -> Iterator[None]:
     saved = [

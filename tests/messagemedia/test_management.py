@@ -28,20 +28,11 @@ from smsclients_sandbox.testing import SmsSandbox
 
 from demo.flows_webhooks import Inbox, serving
 from tests.fields import dig
+from tests.sandboxed import Recorder
 
 TO = "+61491570156"
 BLOCKED = "+61491570157"
 TEMPLATE = '{"id": "$mtId", "state": "$status", "code": "$statusCode", "n": $retryCount}'
-
-
-@pytest.fixture
-def sms_sandbox(sandbox_server: Any, monkeypatch: pytest.MonkeyPatch) -> SmsSandbox:
-    """The session sandbox, reset, with the clients' ``MESSAGEMEDIA_*`` variables pointing at it."""
-    sandbox_server.reset()
-    sandbox = SmsSandbox(sandbox_server)
-    for name, value in sandbox.env.items():
-        monkeypatch.setenv(name, value)
-    return sandbox
 
 
 @pytest.fixture
@@ -143,26 +134,6 @@ def test_templated_deliveries_are_signed_with_the_enabled_key_and_read_with_the_
     assert all(a["status"] == 200 for d in deliveries for a in d["attempts"])  # verified: no 403
 
 
-class Recorder:
-    """An ASGI app that keeps each request's headers and body and answers 200."""
-
-    def __init__(self) -> None:
-        self.requests: list[tuple[dict[str, str], bytes]] = []
-
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            return
-        body = b""
-        while True:
-            message = await receive()
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
-        self.requests.append(({k.decode().lower(): v.decode() for k, v in scope["headers"]}, body))
-        await send({"type": "http.response.start", "status": 200, "headers": []})
-        await send({"type": "http.response.body", "body": b""})
-
-
 def test_a_form_encoded_webhook_gets_its_headers_and_its_rendered_form(
     mm: MessageMediaClient, sms_sandbox: SmsSandbox
 ) -> None:
@@ -180,7 +151,8 @@ def test_a_form_encoded_webhook_gets_its_headers_and_its_rendered_form(
         message_id = str(dig(sent, "messages[0].message_id"))
         _tick(mm, message_id)
         assert sms_sandbox.wait_for_callbacks(15)
-    (headers, body), *others = recorder.requests
+    first, *others = recorder.requests
+    headers, body = first["headers"], first["body"]
     assert others == []  # only DELIVERED_DR was asked for
     assert headers["content-type"] == "application/x-www-form-urlencoded"
     assert headers["x-hook"] == "h1" and headers["x-messagemedia-signature"]

@@ -8,9 +8,7 @@ callbacks and unroutable messages are filed as errors.
 from __future__ import annotations
 
 import asyncio
-import threading
 from collections.abc import Iterator
-from typing import Any
 
 import httpx
 import pytest
@@ -21,6 +19,7 @@ from smsclients_sandbox.providers import bandwidth_account
 
 from demo.flows_webhooks import serving
 from tests.fields import dig
+from tests.sandboxed import Recorder
 
 USER = "u-account-tests"
 HANDSET = "+19195554444"
@@ -32,42 +31,6 @@ def bw(sb: SandboxHandle) -> Iterator[BandwidthClient]:
     token, secret = sb.credentials["bandwidth-messaging-v1"]
     with BandwidthClient(USER, token, secret, base_url=sb.base_urls["bandwidth-messaging-v1"]) as client:
         yield client
-
-
-class Recorder:
-    """An ASGI receiver that records each request (method, path, query, body) and answers ``status``."""
-
-    def __init__(self, status: int = 200) -> None:
-        self.status = status
-        self.requests: list[dict[str, Any]] = []
-        self._cond = threading.Condition()
-
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
-        if scope["type"] != "http":
-            return
-        body = b""
-        while True:
-            message = await receive()
-            body += message.get("body", b"")
-            if not message.get("more_body"):
-                break
-        with self._cond:
-            self.requests.append(
-                {
-                    "method": scope["method"],
-                    "path": scope["path"],
-                    "query": scope["query_string"].decode(),
-                    "body": body,
-                }
-            )
-            self._cond.notify_all()
-        await send({"type": "http.response.start", "status": self.status, "headers": []})
-        await send({"type": "http.response.body", "body": b""})
-
-    def wait(self, count: int) -> list[dict[str, Any]]:
-        with self._cond:
-            assert self._cond.wait_for(lambda: len(self.requests) >= count, WAIT_S), self.requests
-            return list(self.requests)
 
 
 def _number(bw: BandwidthClient, application_id: str | None = None) -> tuple[str, str]:

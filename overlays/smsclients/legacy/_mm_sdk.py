@@ -19,8 +19,12 @@ from contextlib import contextmanager
 from types import ModuleType
 from typing import Any, ClassVar, TypeVar
 
+import httpx
+
 from smsclients.errors import APIError, InputError, MalformedResponseError, combined_error_class, copy_api_error_fields
+from smsclients.facade import PublicConstructorName
 from smsclients.legacy._apimatic import HttpContext, HttpRequest, HttpResponse
+from smsclients.lifecycle import Closable
 from smsclients.messagemedia import MessageMediaClient
 from smsclients.redaction import redact_url
 from smsclients.responses import parse_json_body
@@ -183,6 +187,38 @@ def open_client(
         retry=retry,
         transport=transport,
     )
+
+
+class SdkClient(PublicConstructorName, Closable):
+    """Base of the small SDKs' clients: the credentials and options kept as given, read when a
+    controller is first used (arguments, then the subclass's ``config``, then the environment)."""
+
+    config: ClassVar[type[Configuration]]
+
+    def __init__(
+        self,
+        basic_auth_user_name: str | None = None,
+        basic_auth_password: str | None = None,
+        *,
+        base_uri: str | None = None,
+        retry: RetryPolicy | None = None,
+        transport: httpx.BaseTransport | None = None,
+    ) -> None:
+        self._settings = (basic_auth_user_name, basic_auth_password, base_uri, retry, transport)
+        self._client: MessageMediaClient | None = None
+
+    def _open(self) -> MessageMediaClient:
+        """The modern client behind the controllers (made on the first controller's first use)."""
+        self._client = open_client(self.config, *self._settings)
+        return self._client
+
+    def close(self) -> None:
+        """New: release the connection pool (if a controller was used)."""
+        if self._client is not None:
+            self._client.close()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}()"  # never the credentials
 
 
 class Controller:

@@ -19,14 +19,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-import httpx
-
 from smsclients.legacy import _mm_sdk
 from smsclients.legacy._apimatic import HttpContext, HttpRequest, HttpResponse
 from smsclients.legacy._mm_sdk import APIException, APIHelper, HttpCallBack, Model, lazy_property
-from smsclients.lifecycle import Closable
-from smsclients.messagemedia import MessageMediaClient
-from smsclients.retries import RetryPolicy
 
 __all__ = [
     "APIException",
@@ -95,7 +90,7 @@ class LookupsController(_mm_sdk.Controller):
         return LookupAPhoneNumberResponse.from_dictionary(found if isinstance(found, dict) else {})  # type: ignore[no-any-return]
 
 
-class MessageMediaLookupsClient(Closable):
+class MessageMediaLookupsClient(_mm_sdk.SdkClient):
     """``MessageMediaLookupsClient(basic_auth_user_name=None, basic_auth_password=None)``.
 
     Settings as :class:`smsclients.legacy.messagemedia_webhooks.MessageMediaWebhooksClient`: left out,
@@ -104,30 +99,9 @@ class MessageMediaLookupsClient(Closable):
 
     config = Configuration
 
-    def __init__(
-        self,
-        basic_auth_user_name: str | None = None,
-        basic_auth_password: str | None = None,
-        *,
-        base_uri: str | None = None,
-        retry: RetryPolicy | None = None,
-        transport: httpx.BaseTransport | None = None,
-    ) -> None:
-        self._settings = (basic_auth_user_name, basic_auth_password, base_uri, retry, transport)
-        self._client: MessageMediaClient | None = None
-
     @lazy_property
     def lookups(self) -> LookupsController:
-        self._client = _mm_sdk.open_client(Configuration, *self._settings)
-        return LookupsController(self._client)
-
-    def close(self) -> None:
-        """New: release the connection pool (if the controller was used)."""
-        if self._client is not None:
-            self._client.close()
-
-    def __repr__(self) -> str:
-        return "MessageMediaLookupsClient()"  # never the credentials
+        return LookupsController(self._open())
 
 
 # ----------------------------------------------------------------------------- SDK module paths

@@ -17,8 +17,6 @@ from __future__ import annotations
 
 from typing import Any, ClassVar, Final
 
-import httpx
-
 from smsclients.legacy._messagemedia import signing as _signing
 from smsclients.legacy._messagemedia.client import SdkClient, body_dict, cancel_body, required_list
 from smsclients.legacy._messagemedia.engine import (
@@ -59,7 +57,6 @@ from smsclients.legacy._messagemedia.wire import (
     lazy_property,
 )
 from smsclients.messagemedia import DEFAULT_BASE_URL
-from smsclients.retries import RetryPolicy
 
 __all__ = [
     "NOT_OK_REASON",
@@ -267,20 +264,6 @@ class MessageMediaMessagesClient(SdkClient):
         "delivery_reports": DeliveryReportsController,
         "replies": RepliesController,
     }
-
-    def __init__(
-        self,
-        auth_user_name: Any = None,
-        auth_password: Any = None,
-        use_hmac_authentication: Any = False,
-        *,
-        base_url: str | None = None,
-        retry: RetryPolicy | None = None,
-        transport: httpx.BaseTransport | None = None,
-    ) -> None:
-        super().__init__(
-            auth_user_name, auth_password, use_hmac_authentication, base_url=base_url, retry=retry, transport=transport
-        )
 
     @property
     def messages(self) -> MessagesController:

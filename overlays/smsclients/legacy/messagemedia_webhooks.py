@@ -21,14 +21,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-import httpx
-
 from smsclients.legacy import _mm_sdk
 from smsclients.legacy._apimatic import HttpContext, HttpRequest, HttpResponse
 from smsclients.legacy._mm_sdk import APIException, APIHelper, HttpCallBack, Model, body_fields, lazy_property
-from smsclients.lifecycle import Closable
-from smsclients.messagemedia import MessageMediaClient
-from smsclients.retries import RetryPolicy
 
 __all__ = [
     "APIException",
@@ -164,7 +159,7 @@ def _number(value: Any) -> Any:
     return int(value) if isinstance(value, str) and value.isdigit() else value
 
 
-class MessageMediaWebhooksClient(Closable):
+class MessageMediaWebhooksClient(_mm_sdk.SdkClient):
     """``MessageMediaWebhooksClient(basic_auth_user_name=None, basic_auth_password=None)``.
 
     Left out, the credentials come from :class:`Configuration`, else from ``MESSAGEMEDIA_API_KEY`` /
@@ -175,30 +170,9 @@ class MessageMediaWebhooksClient(Closable):
 
     config = Configuration
 
-    def __init__(
-        self,
-        basic_auth_user_name: str | None = None,
-        basic_auth_password: str | None = None,
-        *,
-        base_uri: str | None = None,
-        retry: RetryPolicy | None = None,
-        transport: httpx.BaseTransport | None = None,
-    ) -> None:
-        self._settings = (basic_auth_user_name, basic_auth_password, base_uri, retry, transport)
-        self._client: MessageMediaClient | None = None
-
     @lazy_property
     def webhooks(self) -> WebhooksController:
-        self._client = _mm_sdk.open_client(Configuration, *self._settings)
-        return WebhooksController(self._client)
-
-    def close(self) -> None:
-        """New: release the connection pool (if a controller was used)."""
-        if self._client is not None:
-            self._client.close()
-
-    def __repr__(self) -> str:
-        return "MessageMediaWebhooksClient()"  # never the credentials
+        return WebhooksController(self._open())
 
 
 # ----------------------------------------------------------------------------- SDK module paths

@@ -8,6 +8,7 @@ from typing import Any, ClassVar
 import httpx
 
 from smsclients.errors import InputError, SmsClientError
+from smsclients.facade import PublicConstructorName
 from smsclients.lifecycle import Closable
 from smsclients.redaction import shown_url
 from smsclients.retries import RetryPolicy
@@ -49,7 +50,7 @@ def cancel_body(body: Any) -> dict[str, Any]:
     return {"status": "cancelled"}
 
 
-class SdkClient(Closable):
+class SdkClient(PublicConstructorName, Closable):
     """What both generations' ``MessageMediaMessagesClient`` do: settings, lazily built controllers."""
 
     config: ClassVar[type]
