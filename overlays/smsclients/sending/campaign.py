@@ -140,6 +140,8 @@ class Campaign:
             from .optouts import open_store
 
             self.optouts, self._own_optouts = open_store(options["optouts"])
+        # No outbox given: an in-memory one, whose steps do no I/O (the async driver runs them inline).
+        self.outbox_in_memory = options.get("outbox") is None
         try:
             self.outbox, self._own_outbox = _outbox(options.get("outbox"))
             self.campaign = self.outbox.open(profile.provider)
@@ -342,6 +344,17 @@ class Campaign:
 
     def answered(self, chunk: Chunk, answer: Any) -> None:
         """Record the answer to ``chunk``'s request."""
+        self.answered_all([(chunk, answer)])
+
+    def answered_all(self, answers: Sequence[tuple[Chunk, Any]]) -> None:
+        """Record the answers to several requests, the accepted ones in one outbox write."""
+        settles: list[Settle] = []
+        for chunk, answer in answers:
+            settles += self._accepted(chunk, answer)
+        self.outbox.settle(settles, self.worker)
+
+    def _accepted(self, chunk: Chunk, answer: Any) -> list[Settle]:
+        """What to record of an answer (a refused or unreadable one is recorded here, as failed)."""
         profile = self.profile
         try:
             if self._single(chunk):
@@ -355,14 +368,14 @@ class Campaign:
                 raise ValueError("not one id or error per message")
         except SmsClientError as exc:
             self.failed(chunk, exc)
-            return
+            return []
         except Exception as exc:  # an accepted answer whose ids cannot be read: accepted, ids unknown
             malformed = MalformedResponseError(
                 f"send_many: the request was accepted but its answer gives no id per message ({type(exc).__name__})",
                 accepted=True,
             )
             self.failed(chunk, malformed)
-            return
+            return []
         settles = []
         for slot, outcome in zip(chunk.slots, outcomes, strict=True):
             if isinstance(outcome, str):
@@ -372,7 +385,7 @@ class Campaign:
                 state, _ = classify(outcome)
                 settles.append(Settle(slot.seq, state, error=error_record(outcome)))
                 slot.result = SendResult(slot.seq, slot.message, state, error=outcome)
-        self.outbox.settle(settles, self.worker)
+        return settles
 
     def failed(self, chunk: Chunk, exc: BaseException) -> Chunk | None:
         """Record a failed request; returns what is left to send (a batch that one bad message stopped)."""

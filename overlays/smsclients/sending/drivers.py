@@ -1,16 +1,28 @@
 """The I/O of ``send_many``: the same steps (:class:`~.campaign.Campaign`) driven by threads or by tasks.
 
-The two drivers differ only in how they call the resource (plain call or ``await``), how they run
-requests side by side (a thread pool, an anyio task group) and how they read the input. The async
-driver runs the campaign's outbox steps in worker threads, so a busy outbox never holds its event
-loop; the sync driver reads and records the next window while the current one is sent.
+The drivers differ only in how they call the resource (plain call or ``await``), how they run
+requests side by side (a thread pool; on asyncio the pipeline of :mod:`.pipeline`; elsewhere an anyio
+task group per window) and how they read the input. The async drivers run the outbox's steps in
+worker threads, so a busy outbox never holds the event loop (the default in-memory outbox does no
+I/O: its steps run inline); the sync driver reads and records the next window while the current one
+is sent.
 """
 
 from __future__ import annotations
 
+import contextlib
 import inspect
 import itertools
-from collections.abc import AsyncIterable, AsyncIterator, Callable, Iterable, Iterator, Mapping
+from collections.abc import (
+    AsyncGenerator,
+    AsyncIterable,
+    AsyncIterator,
+    Awaitable,
+    Callable,
+    Iterable,
+    Iterator,
+    Mapping,
+)
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
 
@@ -22,6 +34,7 @@ from .results import SendResult
 __all__ = ["send_many_async", "send_many_sync"]
 
 T = TypeVar("T")
+Step = Callable[..., Awaitable[Any]]  # runs one outbox step: in a worker thread, or inline (in-memory outbox)
 
 
 def send_many_sync(
@@ -116,30 +129,61 @@ async def send_many_async(
     options: Mapping[str, Any],
     max_cost: int | None,
 ) -> AsyncIterator[SendResult]:
-    """Async twin of :func:`send_many_sync` (asyncio or trio), over an async ``resource``."""
-    import anyio  # here: only async sends need it
+    """Async twin of :func:`send_many_sync` (asyncio or trio), over an async ``resource``.
 
+    On asyncio the windows flow through one pipeline (:mod:`.pipeline`); elsewhere (trio) each
+    window is sent in a task group before the next is read.
+    """
     if not isinstance(messages, AsyncIterable):
         _iterable(messages)
     campaign = await to_thread(Campaign, profile, options, max_cost)
     source = _aiter(messages)
-    start = 0
+    step = _inline if campaign.outbox_in_memory else to_thread
     try:
-        while items := await _take(source, campaign.window_size):
-            window = await to_thread(campaign.window, items, start)
-            start += len(items)
-            await _reconcile_async(resource, campaign, window)
-            chunks = await to_thread(campaign.chunks, window)
-            limiter = anyio.CapacityLimiter(campaign.concurrency)
-            async with anyio.create_task_group() as group:
-                for chunk in chunks:
-                    group.start_soon(_send_async, resource, campaign, chunk, limiter)
-            for result in window.results():
+        results: AsyncGenerator[SendResult, None]
+        if _on_asyncio():
+            from .pipeline import pipelined
+
+            results = pipelined(resource, campaign, source, _take, step, _reconcile_async)
+        else:
+            results = _windowed(resource, campaign, source, step)
+        async with contextlib.aclosing(results):  # closed early: the driver finishes what it claimed
+            async for result in results:
                 yield result
-            if campaign.stopped is not None:
-                raise campaign.stopped
     finally:
         campaign.close()
+
+
+def _on_asyncio() -> bool:
+    import sniffio
+
+    return sniffio.current_async_library() == "asyncio"
+
+
+async def _inline(function: Callable[..., T], *args: Any) -> T:
+    """``function(*args)`` on the event loop: for the in-memory outbox, which does no I/O."""
+    return function(*args)
+
+
+async def _windowed(
+    resource: Any, campaign: Campaign, source: AsyncIterator[Any], step: Step
+) -> AsyncGenerator[SendResult, None]:
+    import anyio  # here: only async sends need it
+
+    start = 0
+    while items := await _take(source, campaign.window_size):
+        window = await step(campaign.window, items, start)
+        start += len(items)
+        await _reconcile_async(resource, campaign, window, step)
+        chunks = await step(campaign.chunks, window)
+        limiter = anyio.CapacityLimiter(campaign.concurrency)
+        async with anyio.create_task_group() as group:
+            for chunk in chunks:
+                group.start_soon(_send_async, resource, campaign, chunk, limiter, step)
+        for result in window.results():
+            yield result
+        if campaign.stopped is not None:
+            raise campaign.stopped
 
 
 async def _aiter(messages: Iterable[Any] | AsyncIterable[Any]) -> AsyncIterator[Any]:
@@ -160,11 +204,11 @@ async def _take(source: AsyncIterator[Any], count: int) -> list[Any]:
     return items
 
 
-async def _reconcile_async(resource: Any, campaign: Campaign, window: Window) -> None:
+async def _reconcile_async(resource: Any, campaign: Campaign, window: Window, step: Step) -> None:
     plan = campaign.reconcile_queries(window)
     if plan is None:
         if window.reconcile:
-            await to_thread(campaign.reconciled, window, None)
+            await step(campaign.reconciled, window, None)
         return
     method, queries = plan
     lookup = getattr(_lookup_resource(resource, campaign), method)
@@ -177,22 +221,22 @@ async def _reconcile_async(resource: Any, campaign: Campaign, window: Window) ->
             else:
                 listed.extend([item async for item in found])
     except Exception as exc:
-        await to_thread(campaign.reconciled, window, None, exc)
+        await step(campaign.reconciled, window, None, exc)
     else:
-        await to_thread(campaign.reconciled, window, listed)
+        await step(campaign.reconciled, window, listed)
 
 
-async def _send_async(resource: Any, campaign: Campaign, chunk: Chunk | None, limiter: Any) -> None:
+async def _send_async(resource: Any, campaign: Campaign, chunk: Chunk | None, limiter: Any, step: Step) -> None:
     async with limiter:
         while chunk is not None and chunk.slots:
             if campaign.stopped is not None:
-                chunk = await to_thread(campaign.failed, chunk, campaign.stopped)
+                chunk = await step(campaign.failed, chunk, campaign.stopped)
                 break
             method, args, kwargs = campaign.request(chunk)
             try:
                 answer = await getattr(resource, method)(*args, **kwargs)
             except Exception as exc:
-                chunk = await to_thread(campaign.failed, chunk, exc)
+                chunk = await step(campaign.failed, chunk, exc)
             else:
-                await to_thread(campaign.answered, chunk, answer)
+                await step(campaign.answered, chunk, answer)
                 chunk = None
