@@ -6,6 +6,7 @@ can come from failing calls.
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import http.client
 import json
@@ -216,3 +217,82 @@ def raw_async_row(base: str) -> AsyncRow:
         check(response.status_code == 202 and response.json()["data"]["id"].startswith("mdr2-"), "raw async httpx")
 
     return AsyncRow("raw httpx.AsyncClient (httpx's one pool)", "raw", raw_send, client.aclose)
+
+
+@dataclass
+class BulkRow:
+    name: str
+    kind: str
+    run: Callable[[int], Awaitable[None]]  # sends N messages, checking every result
+    close: Callable[[], Awaitable[None]]
+
+
+def send_many_row(base: str, transport: str) -> BulkRow:
+    """``AsyncFlowrouteClient.messages.send_many`` with 64 in flight (the default outbox, in memory)."""
+    fr = AsyncFlowrouteClient(*FR, base_url=f"{base}/flowroute", transport=_async_transport(transport))
+
+    async def run(count: int, fr: AsyncFlowrouteClient = fr) -> None:
+        rows = ({"to": FR_TO, "text": "hi"} for _ in range(count))
+        done = 0
+        async for result in fr.messages.send_many(rows, from_=FR_FROM, concurrency=64):
+            check(result.ok and (result.message_id or "").startswith("mdr2-"), "send_many result")
+            done += 1
+        check(done == count, "send_many count")
+
+    return BulkRow(f"send_many: async Flowroute modern [{transport}]", "ours-async", run, fr.aclose)
+
+
+class _FloorConnection(asyncio.Protocol):
+    """One keep-alive connection of the floor client: one request at a time, Content-Length framing."""
+
+    def __init__(self) -> None:
+        self.buffer = b""
+        self.waiter: asyncio.Future[bytes] | None = None
+        self.transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        end = self.buffer.find(b"\r\n\r\n")
+        if end < 0:
+            return
+        head = self.buffer[:end].lower()
+        length = int(head.split(b"content-length:", 1)[1].split(b"\r\n", 1)[0])
+        if len(self.buffer) >= end + 4 + length and self.waiter is not None:
+            body, self.buffer = self.buffer[end + 4 : end + 4 + length], self.buffer[end + 4 + length :]
+            self.waiter.set_result(body)
+
+
+def floor_async_row(base: str) -> AsyncRow:
+    """The harness's ceiling: a minimal asyncio HTTP/1.1 client (canned request, no checks but the id).
+
+    No client does less per request, so its rate is the most any client can reach on this machine
+    and server; the other rows are read against it as well as against the bound."""
+    host, port = base.removeprefix("http://").split(":")
+    payload = json.dumps({"data": {"type": "message", "attributes": {"to": FR_TO, "from": FR_FROM, "body": "hi"}}})
+    auth = base64.b64encode(":".join(FR).encode()).decode()
+    request = (
+        f"POST /flowroute/v2.1/messages HTTP/1.1\r\nhost: {host}:{port}\r\nauthorization: Basic {auth}\r\n"
+        f"content-type: application/vnd.api+json\r\ncontent-length: {len(payload)}\r\n\r\n{payload}"
+    ).encode()
+    idle: list[_FloorConnection] = []
+
+    async def floor_send() -> None:
+        loop = asyncio.get_running_loop()
+        connection = idle.pop() if idle else (await loop.create_connection(_FloorConnection, host, int(port)))[1]
+        assert connection.transport is not None
+        connection.waiter = loop.create_future()
+        connection.transport.write(request)
+        body = await connection.waiter
+        idle.append(connection)
+        check(b'"mdr2-' in body, "floor id")
+
+    async def close() -> None:
+        for connection in idle:
+            if connection.transport is not None:
+                connection.transport.close()
+
+    return AsyncRow("floor: minimal asyncio HTTP/1.1 client (calibration)", "raw", floor_send, close)

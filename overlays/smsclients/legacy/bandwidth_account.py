@@ -21,6 +21,7 @@ import httpx
 
 from smsclients.bandwidth import BandwidthClient, message_id_from_location
 from smsclients.errors import InputError
+from smsclients.files import file_path as checked_path
 from smsclients.lifecycle import Closable
 from smsclients.runtime import RawResponse
 
@@ -359,7 +360,7 @@ class Client(Closable):
         Returns BW-py's ``(data, response, id)`` triple: ``(None, <the HTTP response>, None)``.
         """
         if file_path is not None and content is None:
-            with open(file_path, "rb") as stream:
+            with open(checked_path(file_path, "file_path"), "rb") as stream:  # missing: OSError, as BW-py
                 data = _content(stream)
         elif content is None:
             raise InputError("content", "give content or file_path")

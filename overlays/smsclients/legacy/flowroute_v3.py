@@ -87,6 +87,7 @@ from flowroute_v2_client.resources import Resources
 from ..client_transport import network_transport
 from ..config import environment_variable
 from ..errors import APIError, ArgumentError, InputError, MalformedResponseError, combined_error_class
+from ..files import file_path
 from ..flowroute import PROVIDER, FlowrouteClient
 from ..lifecycle import Closable
 from ..redaction import redact_headers, redact_url, shown_url
@@ -394,13 +395,6 @@ def _phone_numbers(field: str, value: Any) -> list[Any]:
     if not isinstance(value, list | tuple):
         raise InputError(field, "must be a list of phone numbers (or one comma-separated string)")
     return [_e164(f"{field}[{index}]", number) for index, number in enumerate(value)]
-
-
-def _file_path(value: Any) -> str | os.PathLike[str]:
-    """A file name as the SDK took it (a str), or a path object; never an int (``open`` reads that as a descriptor)."""
-    if isinstance(value, str | os.PathLike) and str(value):
-        return value
-    raise InputError("filename", "must be a file path (a non-empty str or os.PathLike)")
 
 
 def _result(value: Any) -> Any:
@@ -1106,7 +1100,7 @@ class CDRsController(BaseController):
 
     def download_cdr_export(self, cdrexport_id: Any, filename: Any) -> Any:
         """Writes the export's CSV to ``filename``; ``{"filename": filename}``, or None while it is not completed."""
-        path = _file_path(filename)
+        path = file_path(filename, "filename")
         if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
             raise InputError("filename", "its folder does not exist")
         status = self.get_cdr_export_status(cdrexport_id)
@@ -1135,7 +1129,7 @@ class CDRsController(BaseController):
 
     def parse_cdr_export(self, filename: Any) -> Any:
         """The rows of a downloaded export as dicts keyed by the header row (every value text)."""
-        path = _file_path(filename)
+        path = file_path(filename, "filename")
         try:
             with open(path, encoding="utf-8", newline="") as infile:
                 rows = list(csv.DictReader(infile))

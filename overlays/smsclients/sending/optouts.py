@@ -35,6 +35,7 @@ from os import PathLike
 from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 from ..errors import InputError, SmsClientError
+from ..files import file_path
 
 __all__ = [
     "ANY_ACCOUNT",
@@ -235,6 +236,7 @@ class SQLiteOptOutStore(_Lookups):
     """
 
     def __init__(self, path: str | PathLike[str]) -> None:
+        file_path(path, "optouts")
         self._lock = threading.Lock()
         self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
         with self._lock:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..errors import InputError
+from ..files import file_path
 
 __all__ = ["PENDING", "Outbox", "Row", "Settle", "SqliteOutbox", "new_worker", "worker_alive"]
 
@@ -173,7 +174,7 @@ class SqliteOutbox:
     def __init__(self, path: str | os.PathLike[str]) -> None:
         if not isinstance(path, str | os.PathLike):
             raise InputError("outbox", "must be a file path or an Outbox")
-        self.path = Path(path)
+        self.path = Path(file_path(path, "outbox"))
         self._lock = threading.Lock()
         self._db = sqlite3.connect(str(self.path), timeout=60.0, isolation_level=None, check_same_thread=False)
         self._db.execute("PRAGMA journal_mode=WAL")
