@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from smsclients.sending import SqliteOutbox, drivers
+from smsclients.sending import drivers
 from smsclients.sending.drivers import send_many_async
+from smsclients.sending.outbox import SqliteOutbox
 from smsclients.sending.profile import BulkProfile
 from smsclients.sending.redis_outbox import OutboxUnavailableError
 from smsclients.sending.results import SendResult
@@ -166,7 +167,7 @@ def test_closing_early_finishes_what_was_claimed_and_a_rerun_sends_the_rest_once
     async def first_run(resource: Scripted) -> SendResult:
         results = _run(resource, rows, concurrency=3, window=4, outbox=str(path))
         assert isinstance(results, AsyncGenerator)
-        first = await results.__anext__()
+        first: SendResult = await results.__anext__()
         await results.aclose()
         return first
 
