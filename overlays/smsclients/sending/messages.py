@@ -29,8 +29,12 @@ class OutgoingMessage:
 
     def fingerprint(self) -> str:
         """A digest of the message, so a resumed campaign can tell its rows are the same messages."""
-        canonical = json.dumps(self.wire(), sort_keys=True, separators=(",", ":"), default=str)
-        return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]
+        cached: str | None = self.__dict__.get("_fingerprint")
+        if cached is None:  # computed once: the message is frozen
+            canonical = json.dumps(self.wire(), sort_keys=True, separators=(",", ":"), default=str)
+            cached = hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:32]
+            object.__setattr__(self, "_fingerprint", cached)
+        return cached
 
 
 _FROM_KEYS = ("from_", "from")
