@@ -29,6 +29,7 @@ from smsclients.legacy.flowroute_v3 import FlowroutenumbersandmessagingClient
 from smsclients.legacy.messagemedia import MessageMediaMessagesClient
 from smsclients.transports import DEFAULT_ASYNC_KIND, fast_async_transport, fast_transport
 
+from bench.rawserver import BufferedProtocol
 from demo.present import known
 
 FR = ("sandbox-access-key", "sandbox-secret-key")
@@ -242,17 +243,12 @@ def send_many_row(base: str, transport: str) -> BulkRow:
     return BulkRow(f"send_many: async Flowroute modern [{transport}]", "ours-async", run, fr.aclose)
 
 
-class _FloorConnection(asyncio.Protocol):
+class _FloorConnection(BufferedProtocol):
     """One keep-alive connection of the floor client: one request at a time, Content-Length framing."""
 
     def __init__(self) -> None:
-        self.buffer = b""
+        super().__init__()
         self.waiter: asyncio.Future[bytes] | None = None
-        self.transport: asyncio.Transport | None = None
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        assert isinstance(transport, asyncio.Transport)
-        self.transport = transport
 
     def data_received(self, data: bytes) -> None:
         self.buffer += data

@@ -203,16 +203,23 @@ def _paged(method: bytes, target: bytes, body: bytes, host: str) -> _Answer:
 _REASONS = {200: "OK", 201: "Created", 202: "Accepted", 404: "Not Found"}
 
 
-class _Protocol(asyncio.Protocol):
-    def __init__(self, host: str, delay: float) -> None:
-        self.host = host
-        self.delay = delay
+class BufferedProtocol(asyncio.Protocol):
+    """A connection that keeps its transport and the bytes received but not yet parsed."""
+
+    def __init__(self) -> None:
         self.buffer = b""
         self.transport: asyncio.Transport | None = None
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
         assert isinstance(transport, asyncio.Transport)
         self.transport = transport
+
+
+class _Protocol(BufferedProtocol):
+    def __init__(self, host: str, delay: float) -> None:
+        super().__init__()
+        self.host = host
+        self.delay = delay
 
     def data_received(self, data: bytes) -> None:
         self.buffer += data

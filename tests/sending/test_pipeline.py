@@ -109,18 +109,25 @@ def test_the_next_window_is_sent_while_the_last_request_of_one_is_in_flight() ->
     assert [r.message_id for r in results] == [f"id-{i}" for i in range(8)]
 
 
+async def _held_run(resource: Scripted, held: int, rows: list[dict[str, Any]], **options: Any) -> asyncio.Task[None]:
+    """Messages 0..held-1 wait; returns the reading task once all of them are in flight."""
+    for index in range(held):
+        resource.hold(index)
+
+    async def consume() -> None:
+        async for _ in _run(resource, rows, **options):
+            pass
+
+    task = asyncio.ensure_future(consume())
+    await resource.until(lambda: resource.in_flight == held)
+    return task
+
+
 def test_a_window_smaller_than_the_concurrency_still_fills_every_sender() -> None:
     async def main() -> Scripted:
         resource = Scripted()
-        for index in range(12):
-            resource.hold(index)
-
-        async def consume() -> None:
-            async for _ in _run(resource, messages(24), concurrency=12, window=3):
-                pass
-
-        task = asyncio.ensure_future(consume())
-        await resource.until(lambda: resource.in_flight == 12)  # four windows of three, all in flight
+        # Four windows of three, all in flight at once.
+        task = await _held_run(resource, 12, messages(24), concurrency=12, window=3)
         for event in resource.held.values():
             event.set()
         await asyncio.wait_for(task, SAFETY)
@@ -191,15 +198,7 @@ def test_closing_early_finishes_what_was_claimed_and_a_rerun_sends_the_rest_once
 def test_cancelling_the_reader_cancels_the_requests_in_flight_and_leaves_no_task() -> None:
     async def main() -> Scripted:
         resource = Scripted()
-        for index in range(3):
-            resource.hold(index)
-
-        async def consume() -> None:
-            async for _ in _run(resource, messages(30), concurrency=3, window=6):
-                pass
-
-        task = asyncio.ensure_future(consume())
-        await resource.until(lambda: resource.in_flight == 3)
+        task = await _held_run(resource, 3, messages(30), concurrency=3, window=6)
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task
