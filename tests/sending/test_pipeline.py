@@ -288,3 +288,49 @@ def test_the_windowed_driver_used_outside_asyncio_keeps_the_same_results(monkeyp
     resource, results = asyncio.run(main())
     assert [r.index for r in results] == list(range(50)) and all(r.ok for r in results)
     assert resource.peak <= 4 and set(resource.sent.values()) == {1}
+
+
+ABANDONED = """
+import asyncio, sys
+from tests.sending.test_pipeline import Scripted, _run
+from tests.sending.support import messages
+
+async def main(how):
+    resource = Scripted()
+    results = _run(resource, messages(500), concurrency=4, window=8)
+    async for result in results:
+        if result.index == 3:
+            if how == "raise":
+                raise RuntimeError("the application's own error")
+            break  # and the iterator is dropped without aclose()
+    await asyncio.sleep(0)
+
+try:
+    asyncio.run(main(sys.argv[1]))
+except RuntimeError as exc:
+    print("raised:", exc)
+print("returned")
+"""
+
+
+@pytest.mark.parametrize("how", ["raise", "break"])
+def test_an_iterator_the_application_drops_ends_cleanly_with_asyncio_run(how: str) -> None:
+    """The loop's own clean-up closes it (asyncgen finaliser, then asyncio.run's shutdown): no
+    'Task was destroyed but it is pending', no 'coroutine ignored GeneratorExit', no hang."""
+    import os
+    import subprocess
+    import sys
+
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(str(root / p) for p in ("clients", "overlays", "sandbox", "."))}
+    done = subprocess.run(
+        [sys.executable, "-W", "error", "-c", ABANDONED, how],
+        capture_output=True,
+        text=True,
+        cwd=root,
+        env=env,
+        timeout=SAFETY * 2,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "returned"
+    assert done.stderr == ""

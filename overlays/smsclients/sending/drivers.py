@@ -10,11 +10,10 @@ is sent.
 
 from __future__ import annotations
 
-import contextlib
+import asyncio
 import inspect
 import itertools
 from collections.abc import (
-    AsyncGenerator,
     AsyncIterable,
     AsyncIterator,
     Awaitable,
@@ -24,7 +23,7 @@ from collections.abc import (
     Mapping,
 )
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from ..errors import InputError
 from .campaign import Campaign, Chunk, Window
@@ -139,19 +138,35 @@ async def send_many_async(
     campaign = await to_thread(Campaign, profile, options, max_cost)
     source = _aiter(messages)
     step = _inline if campaign.outbox_in_memory else to_thread
+    cancelled = False
+    windows: _Windows | None = None
     try:
-        results: AsyncGenerator[SendResult, None]
         if _on_asyncio():
-            from .pipeline import pipelined
+            from .pipeline import Pipelined
 
-            results = pipelined(resource, campaign, source, _take, step, _reconcile_async)
+            windows = Pipelined(resource, campaign, source, _take, step, _reconcile_async)
         else:
-            results = _windowed(resource, campaign, source, step)
-        async with contextlib.aclosing(results):  # closed early: the driver finishes what it claimed
-            async for result in results:
+            windows = _Windowed(resource, campaign, source, step)
+        # Only this generator yields: no task group or cleanup spans a yield of a nested generator.
+        while (window := await windows.next_window()) is not None:
+            for result in window.results():
                 yield result
+            if campaign.stopped is not None:  # e.g. no pacing storage: never send unpaced
+                raise campaign.stopped
+    except asyncio.CancelledError:
+        cancelled = True
+        raise
     finally:
-        campaign.close()
+        try:
+            if windows is not None:
+                await windows.close(cancelled)  # closed early: the driver finishes what it claimed
+        finally:
+            campaign.close()
+
+
+class _Windows(Protocol):
+    async def next_window(self) -> Window | None: ...
+    async def close(self, cancelled: bool) -> None: ...
 
 
 def _on_asyncio() -> bool:
@@ -165,25 +180,32 @@ async def _inline(function: Callable[..., T], *args: Any) -> T:
     return function(*args)
 
 
-async def _windowed(
-    resource: Any, campaign: Campaign, source: AsyncIterator[Any], step: Step
-) -> AsyncGenerator[SendResult, None]:
-    import anyio  # here: only async sends need it
+class _Windowed:
+    """Each window read, then sent in a task group of its own (nothing in flight between windows)."""
 
-    start = 0
-    while items := await _take(source, campaign.window_size):
-        window = await step(campaign.window, items, start)
-        start += len(items)
-        await _reconcile_async(resource, campaign, window, step)
+    def __init__(self, resource: Any, campaign: Campaign, source: AsyncIterator[Any], step: Step) -> None:
+        self.resource, self.campaign, self.source, self.step = resource, campaign, source, step
+        self.start = 0
+
+    async def next_window(self) -> Window | None:
+        import anyio  # here: only async sends need it
+
+        campaign, step = self.campaign, self.step
+        items = await _take(self.source, campaign.window_size)
+        if not items:
+            return None
+        window: Window = await step(campaign.window, items, self.start)
+        self.start += len(items)
+        await _reconcile_async(self.resource, campaign, window, step)
         chunks = await step(campaign.chunks, window)
         limiter = anyio.CapacityLimiter(campaign.concurrency)
         async with anyio.create_task_group() as group:
             for chunk in chunks:
-                group.start_soon(_send_async, resource, campaign, chunk, limiter, step)
-        for result in window.results():
-            yield result
-        if campaign.stopped is not None:
-            raise campaign.stopped
+                group.start_soon(_send_async, self.resource, campaign, chunk, limiter, step)
+        return window
+
+    async def close(self, cancelled: bool) -> None:
+        return None
 
 
 async def _aiter(messages: Iterable[Any] | AsyncIterable[Any]) -> AsyncIterator[Any]:

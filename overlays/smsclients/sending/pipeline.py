@@ -25,14 +25,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from .campaign import Campaign, Chunk, Window
-from .results import SendResult
 
-__all__ = ["pipelined"]
+__all__ = ["Pipelined"]
 
 T = TypeVar("T")
 Step = Callable[..., Awaitable[Any]]
@@ -181,37 +180,41 @@ async def _discard(queue: asyncio.Queue[Any]) -> None:
         await queue.get()
 
 
-async def pipelined(
-    resource: Any,
-    campaign: Campaign,
-    source: AsyncIterator[Any],
-    take: Callable[..., Awaitable[list[Any]]],
-    step: Step,
-    reconcile: Reconcile,
-) -> AsyncGenerator[SendResult, None]:
-    """The results of ``campaign`` over ``source``, in input order (see the module's docstring)."""
-    pipe = _Pipeline(resource, campaign, step, reconcile)
-    producer = asyncio.ensure_future(pipe.produce(source, take))
-    senders = [asyncio.ensure_future(pipe.send()) for _ in range(campaign.concurrency)]
-    recorder = asyncio.ensure_future(pipe.record())
-    cancelled = False
-    try:
-        while not isinstance(flight := await pipe.windows.get(), _Stop):
-            await flight.done.wait()
-            if pipe.broken is not None:
-                raise pipe.broken
-            pipe.flights.remove(flight)
-            for result in flight.window.results():
-                yield result
-            if campaign.stopped is not None:  # e.g. no pacing storage: never send unpaced
-                raise campaign.stopped
-        if flight.error is not None:
-            raise flight.error
-    except asyncio.CancelledError:
-        cancelled = True
-        raise
-    finally:
-        await _shut_down(pipe, producer, senders, recorder, cancelled)
+class Pipelined:
+    """The windows of ``campaign`` over ``source``, in input order (see the module's docstring).
+
+    Started on creation (inside the running loop); ``next_window()`` gives each window once all its
+    results are recorded (None after the last), ``close(cancelled)`` ends the pipeline."""
+
+    def __init__(
+        self,
+        resource: Any,
+        campaign: Campaign,
+        source: AsyncIterator[Any],
+        take: Callable[..., Awaitable[list[Any]]],
+        step: Step,
+        reconcile: Reconcile,
+    ) -> None:
+        self.pipe = pipe = _Pipeline(resource, campaign, step, reconcile)
+        self.producer = asyncio.ensure_future(pipe.produce(source, take))
+        self.senders = [asyncio.ensure_future(pipe.send()) for _ in range(campaign.concurrency)]
+        self.recorder = asyncio.ensure_future(pipe.record())
+
+    async def next_window(self) -> Window | None:
+        pipe = self.pipe
+        flight = await pipe.windows.get()
+        if isinstance(flight, _Stop):
+            if flight.error is not None:
+                raise flight.error
+            return None
+        await flight.done.wait()
+        if pipe.broken is not None:
+            raise pipe.broken
+        pipe.flights.remove(flight)
+        return flight.window
+
+    async def close(self, cancelled: bool) -> None:
+        await _shut_down(self.pipe, self.producer, self.senders, self.recorder, cancelled)
 
 
 async def _shut_down(
@@ -221,21 +224,43 @@ async def _shut_down(
     recorder: asyncio.Future[None],
     cancelled: bool,
 ) -> None:
-    """Finish the requests claimed and record them (unless cancelled), then end every task."""
+    """Finish the requests claimed and record them (unless cancelled), then end every task.
+
+    Cancelled meanwhile (e.g. ``asyncio.run`` ending while the iterator is closed), it stops
+    waiting, ends every task, and the cancellation goes on."""
     pipe.closing = True
-    tasks = [producer, *senders, recorder]
+    interrupted: asyncio.CancelledError | None = None
     if not cancelled:
-        if pipe.reading:
-            producer.cancel()  # waiting for input: nothing of its next window is claimed
-        drainer = asyncio.ensure_future(_discard(pipe.windows))  # nobody reads the windows now
-        await asyncio.gather(producer, return_exceptions=True)  # it stops before it claims again
-        drainer.cancel()
-        for _ in senders:
-            await pipe.requests.put(None)
-        await asyncio.gather(*senders, return_exceptions=True)
-        pipe.sent_all = True
-        pipe.answered.set()
-        await asyncio.gather(recorder, return_exceptions=True)
+        try:
+            await _finish_claimed(pipe, producer, senders, recorder)
+        except asyncio.CancelledError as exc:
+            interrupted = exc
+    tasks = [producer, *senders, recorder]
     for task in tasks:
         task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
+    if interrupted is not None:
+        raise interrupted
+
+
+async def _finish_claimed(
+    pipe: _Pipeline,
+    producer: asyncio.Future[None],
+    senders: Sequence[asyncio.Future[None]],
+    recorder: asyncio.Future[None],
+) -> None:
+    if pipe.reading:
+        producer.cancel()  # waiting for input: nothing of its next window is claimed
+    drainer = asyncio.ensure_future(_discard(pipe.windows))  # nobody reads the windows now
+    try:
+        await asyncio.gather(producer, return_exceptions=True)  # it stops before it claims again
+    finally:
+        drainer.cancel()
+        await asyncio.gather(drainer, return_exceptions=True)
+    running = [task for task in senders if not task.done()]  # (all cancelled when asyncio.run ends)
+    for _ in running:
+        await pipe.requests.put(None)
+    await asyncio.gather(*running, return_exceptions=True)
+    pipe.sent_all = True
+    pipe.answered.set()
+    await asyncio.gather(recorder, return_exceptions=True)
