@@ -151,6 +151,13 @@ class Campaign:
         self.worker = new_worker()
         self.stopped: SmsClientError | None = None  # set when sending must stop (see STOPPING)
 
+    def ahead(self, size: int) -> int:
+        """How many groups of ``size`` messages a driver prepares beyond the one whose results are
+        being read: two, or more when ``size`` is smaller than ``concurrency`` requests, so that
+        every worker stays busy."""
+        requests = -(-max(1, size) // self.batch_size)  # in one group
+        return max(2, -(-self.concurrency // requests) + 1)
+
     def close(self) -> None:
         retire(self.worker)
         try:

@@ -4,13 +4,14 @@ The drivers differ only in how they call the resource (plain call or ``await``),
 requests side by side (a thread pool; on asyncio the pipeline of :mod:`.pipeline`; elsewhere an anyio
 task group per window) and how they read the input. The async drivers run the outbox's steps in
 worker threads, so a busy outbox never holds the event loop (the default in-memory outbox does no
-I/O: its steps run inline); the sync driver reads and records the next window while the current one
-is sent.
+I/O: its steps run inline); the sync driver submits the next windows to its pool while the current
+one is sent, so neither waits at a window's end for the last request of it.
 """
 
 from __future__ import annotations
 
 import asyncio
+import collections
 import inspect
 import itertools
 from collections.abc import (
@@ -22,7 +23,7 @@ from collections.abc import (
     Iterator,
     Mapping,
 )
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, Protocol, TypeVar
 
 from ..errors import InputError
@@ -54,19 +55,34 @@ def send_many_sync(
         _reconcile_sync(resource, campaign, window)
         return window
 
+    # Windows are submitted ahead (their requests queue in the pool), so the pool never waits at a
+    # window's end for the last request of it: results still come out window by window, in order.
+    queued: collections.deque[tuple[Window, list[Future[None]]]] = collections.deque()
+    ahead = campaign.ahead(campaign.window_size)
     try:
         with ThreadPoolExecutor(max_workers=campaign.concurrency, thread_name_prefix="send_many") as pool:
             window = next_window()
-            while window is not None:
-                futures = [pool.submit(_send_sync, resource, campaign, chunk) for chunk in campaign.chunks(window)]
-                # The next window is read and recorded while this one's requests are in flight.
-                following = next_window() if campaign.stopped is None else None
-                for future in futures:
-                    future.result()
-                yield from window.results()
-                if campaign.stopped is not None:  # e.g. no pacing storage: never send unpaced
-                    raise campaign.stopped
-                window = following
+            try:
+                while window is not None or queued:
+                    while window is not None and len(queued) <= ahead and campaign.stopped is None:
+                        futures = [pool.submit(_send_sync, resource, campaign, c) for c in campaign.chunks(window)]
+                        queued.append((window, futures))
+                        window = next_window()  # read and recorded while the queued ones are sent
+                    if not queued:
+                        break
+                    done, futures = queued.popleft()
+                    for future in futures:
+                        future.result()
+                    yield from done.results()
+                    if campaign.stopped is not None:  # e.g. no pacing storage: never send unpaced
+                        raise campaign.stopped
+            except GeneratorExit:  # closed early: what was claimed is sent and recorded (the pool waits)
+                raise
+            except BaseException:  # an error: nothing more starts (claimed rows stay `sending`, reconciled)
+                for _, futures in queued:
+                    for future in futures:
+                        future.cancel()
+                raise
     finally:
         campaign.close()
 

@@ -50,10 +50,9 @@ def slice_size(campaign: Campaign) -> int:
 
 def windows_ahead(campaign: Campaign) -> int:
     """How many slices the producer prepares beyond the one being read: enough to keep every sender
-    busy, and no more than a window's worth."""
+    busy, and about a window's worth."""
     size = slice_size(campaign)
-    busy = -(-campaign.concurrency * campaign.batch_size // size) + 1
-    return max(2, busy, -(-campaign.window_size // size))
+    return max(campaign.ahead(size), -(-campaign.window_size // size))
 
 
 @dataclass(eq=False)
