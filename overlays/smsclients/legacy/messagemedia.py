@@ -22,7 +22,7 @@ import httpx
 
 from smsclients.legacy._apimatic import HttpContext, HttpRequest, HttpResponse
 from smsclients.legacy._messagemedia import signing as _signing
-from smsclients.legacy._messagemedia.client import SdkClient, body_dict, cancel_body, required_list
+from smsclients.legacy._messagemedia.client import SdkClient, cancel_body, post_list
 from smsclients.legacy._messagemedia.engine import (
     NOT_OK_REASON,
     APIException,
@@ -113,17 +113,7 @@ class MessagesController(_Controller):
         ``message_id`` and ``status``. Invalid messages raise InputError before anything is sent.
         """
         endpoint = Endpoint("POST", "/v1/messages", _handled(400))
-        with self._checks(endpoint):
-            data = body_dict(body)
-            messages = required_list(data, "messages")
-            raw = self._execute(
-                endpoint,
-                lambda mm, account, extra: mm.messages.with_raw_response.send(
-                    messages, account=account, extra_headers=extra
-                ),
-                body=data,
-                account=account_header,
-            )
+        raw = post_list(self, endpoint, body, "messages", lambda mm: mm.messages.with_raw_response.send, account_header)
         return SendMessagesResponse(messages=json_object(raw, "POST").get("messages"))
 
     def get_message_status(self, message_id: str, account_header: str | None = None) -> dict[str, Any]:
@@ -180,17 +170,14 @@ class DeliveryReportsController(_Controller):
         Returns the parsed JSON response or its raw text (``''`` when empty).
         """
         endpoint = Endpoint("POST", "/v1/delivery_reports/confirmed", _handled(400))
-        with self._checks(endpoint):
-            data = body_dict(body)
-            ids = required_list(data, "delivery_report_ids")
-            raw = self._execute(
-                endpoint,
-                lambda mm, account, extra: mm.delivery_reports.with_raw_response.confirm(
-                    ids, account=account, extra_headers=extra
-                ),
-                body=data,
-                account=account_header,
-            )
+        raw = post_list(
+            self,
+            endpoint,
+            body,
+            "delivery_report_ids",
+            lambda mm: mm.delivery_reports.with_raw_response.confirm,
+            account_header,
+        )
         return json_or_text(raw, "POST")
 
 
@@ -214,17 +201,9 @@ class RepliesController(_Controller):
         Returns the parsed JSON response or its raw text (``''`` when empty).
         """
         endpoint = Endpoint("POST", "/v1/replies/confirmed", _handled(400))
-        with self._checks(endpoint):
-            data = body_dict(body)
-            ids = required_list(data, "reply_ids")
-            raw = self._execute(
-                endpoint,
-                lambda mm, account, extra: mm.replies.with_raw_response.confirm(
-                    ids, account=account, extra_headers=extra
-                ),
-                body=data,
-                account=account_header,
-            )
+        raw = post_list(
+            self, endpoint, body, "reply_ids", lambda mm: mm.replies.with_raw_response.confirm, account_header
+        )
         return json_or_text(raw, "POST")
 
 

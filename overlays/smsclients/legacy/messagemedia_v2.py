@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any, ClassVar, Final
 
 from smsclients.legacy._messagemedia import signing as _signing
-from smsclients.legacy._messagemedia.client import SdkClient, body_dict, cancel_body, required_list
+from smsclients.legacy._messagemedia.client import SdkClient, cancel_body, post_list
 from smsclients.legacy._messagemedia.engine import (
     NOT_OK_REASON,
     APIException,
@@ -142,16 +142,7 @@ class MessagesController(_Controller):
         endpoint = Endpoint(
             "POST", "/v1/messages", {**_COMMON, 400: (SendMessages400ResponseException, SEND_400_REASON)}
         )
-        with self._checks(endpoint):
-            data = body_dict(body)
-            messages = required_list(data, "messages")
-            raw = self._execute(
-                endpoint,
-                lambda mm, account, extra: mm.messages.with_raw_response.send(
-                    messages, account=account, extra_headers=extra
-                ),
-                body=data,
-            )
+        raw = post_list(self, endpoint, body, "messages", lambda mm: mm.messages.with_raw_response.send)
         return SendMessagesResponse.from_dictionary(json_object(raw, "POST"))  # type: ignore[no-any-return]
 
     def get_message_status(self, message_id: str) -> GetMessageStatusResponse:
@@ -209,16 +200,9 @@ class DeliveryReportsController(_Controller):
     def confirm_delivery_reports_as_received(self, body: Any) -> Any:
         """POST /v1/delivery_reports/confirmed with ``delivery_report_ids``; the parsed answer or its text."""
         endpoint = Endpoint("POST", "/v1/delivery_reports/confirmed", _COMMON)
-        with self._checks(endpoint):
-            data = body_dict(body)
-            ids = required_list(data, "delivery_report_ids")
-            raw = self._execute(
-                endpoint,
-                lambda mm, account, extra: mm.delivery_reports.with_raw_response.confirm(
-                    ids, account=account, extra_headers=extra
-                ),
-                body=data,
-            )
+        raw = post_list(
+            self, endpoint, body, "delivery_report_ids", lambda mm: mm.delivery_reports.with_raw_response.confirm
+        )
         return json_or_text(raw, "POST")
 
 
@@ -238,16 +222,7 @@ class RepliesController(_Controller):
     def confirm_replies_as_received(self, body: Any) -> Any:
         """POST /v1/replies/confirmed with ``reply_ids``; the parsed answer or its text."""
         endpoint = Endpoint("POST", "/v1/replies/confirmed", _COMMON)
-        with self._checks(endpoint):
-            data = body_dict(body)
-            ids = required_list(data, "reply_ids")
-            raw = self._execute(
-                endpoint,
-                lambda mm, account, extra: mm.replies.with_raw_response.confirm(
-                    ids, account=account, extra_headers=extra
-                ),
-                body=data,
-            )
+        raw = post_list(self, endpoint, body, "reply_ids", lambda mm: mm.replies.with_raw_response.confirm)
         return json_or_text(raw, "POST")
 
 

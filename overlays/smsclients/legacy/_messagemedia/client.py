@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 import httpx
+from messagemedia_messages_v1_client.resources import RawResponse
 
 from smsclients.errors import InputError, SmsClientError
 from smsclients.facade import PublicConstructorName
 from smsclients.lifecycle import Closable
+from smsclients.messagemedia import MessageMediaClient
 from smsclients.redaction import shown_url
 from smsclients.retries import RetryPolicy
 from smsclients.validation import json_input
 
-from .engine import BaseController, Credentials, Engine
+from .engine import BaseController, Credentials, Endpoint, Engine
 from .wire import plain
 
 __all__ = ["SdkClient", "body_dict", "cancel_body", "required_list"]
@@ -40,6 +43,27 @@ def required_list(body: dict[str, Any], key: str) -> list[Any]:
     if not isinstance(value, list):
         raise InputError(f"body.{key}", "must be a list")
     return value
+
+
+def post_list(
+    controller: BaseController,
+    endpoint: Endpoint,
+    body: Any,
+    key: str,
+    method: Callable[[MessageMediaClient], Callable[..., RawResponse[Any]]],
+    account: str | None = None,
+) -> RawResponse[Any]:
+    """POST ``body``, whose ``key`` is the list the API takes (messages, delivery report or reply
+    ids), through ``method(mm)``; a body that is not one raises the SDK's exception before sending."""
+    with controller._checks(endpoint):
+        data = body_dict(body)
+        items = required_list(data, key)
+        return controller._execute(
+            endpoint,
+            lambda mm, account, extra: method(mm)(items, account=account, extra_headers=extra),
+            body=data,
+            account=account,
+        )
 
 
 def cancel_body(body: Any) -> dict[str, Any]:
