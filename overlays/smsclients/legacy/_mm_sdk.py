@@ -283,3 +283,14 @@ def alias(package: str, path: str, sdk: str, **names: Any) -> ModuleType:
     parent = sys.modules[f"{package}.{parent_path}"] if parent_path else sys.modules[package]
     setattr(parent, leaf, module)
     return module
+
+
+def sdk_paths(package: str, sdk: str, configuration: type) -> None:
+    """Register the module paths every MessageMedia SDK has (``configuration``, ``api_helper``,
+    ``decorators``, ``controllers.base_controller``, ``models``) under ``package``."""
+    alias(package, "configuration", sdk, Configuration=configuration)
+    alias(package, "api_helper", sdk, APIHelper=APIHelper)
+    alias(package, "decorators", sdk, lazy_property=lazy_property)
+    alias(package, "controllers", sdk)
+    alias(package, "controllers.base_controller", sdk, BaseController=Controller)
+    alias(package, "models", sdk)

@@ -110,13 +110,8 @@ _alias = _mm_sdk.alias
 message_media_lookups_client = _alias(
     __name__, "message_media_lookups_client", SDK, MessageMediaLookupsClient=MessageMediaLookupsClient
 )
-configuration = _alias(__name__, "configuration", SDK, Configuration=Configuration)
-api_helper = _alias(__name__, "api_helper", SDK, APIHelper=APIHelper)
-decorators = _alias(__name__, "decorators", SDK, lazy_property=lazy_property)
-controllers = _alias(__name__, "controllers", SDK)
+_mm_sdk.sdk_paths(__name__, SDK, Configuration)
 _alias(__name__, "controllers.lookups_controller", SDK, LookupsController=LookupsController)
-_alias(__name__, "controllers.base_controller", SDK, BaseController=_mm_sdk.Controller)
-models = _alias(__name__, "models", SDK)
 _alias(
     __name__,
     "models.lookup_a_phone_number_response",

@@ -181,13 +181,8 @@ _alias = _mm_sdk.alias
 message_media_webhooks_client = _alias(
     __name__, "message_media_webhooks_client", SDK, MessageMediaWebhooksClient=MessageMediaWebhooksClient
 )
-configuration = _alias(__name__, "configuration", SDK, Configuration=Configuration)
-api_helper = _alias(__name__, "api_helper", SDK, APIHelper=APIHelper)
-decorators = _alias(__name__, "decorators", SDK, lazy_property=lazy_property)
-controllers = _alias(__name__, "controllers", SDK)
+_mm_sdk.sdk_paths(__name__, SDK, Configuration)
 _alias(__name__, "controllers.webhooks_controller", SDK, WebhooksController=WebhooksController)
-_alias(__name__, "controllers.base_controller", SDK, BaseController=_mm_sdk.Controller)
-models = _alias(__name__, "models", SDK)
 _alias(__name__, "models.create_webhook_request", SDK, CreateWebhookRequest=CreateWebhookRequest)
 _alias(__name__, "models.update_webhook_request", SDK, UpdateWebhookRequest=UpdateWebhookRequest)
 exceptions = _alias(__name__, "exceptions", SDK)
