@@ -27,14 +27,13 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 from .campaign import Campaign, Chunk, Window
+from .drivers import Step
 
 __all__ = ["Pipelined"]
 
-T = TypeVar("T")
-Step = Callable[..., Awaitable[Any]]
 Reconcile = Callable[[Any, Campaign, Window, Step], Awaitable[None]]
 
 
