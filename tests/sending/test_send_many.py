@@ -218,6 +218,7 @@ def test_two_workers_sharing_one_outbox_send_each_message_once(sandbox: SmsSandb
         thread.start()
     for thread in threads:
         thread.join()
+    assert set(results) == {"a", "b"}  # both workers ran to the end (a worker that died would not be here)
     assert sandbox.accepted("bandwidth") == 300 and sandbox.stats()["duplicates"] == []
     for index in range(300):
         states = {results[name][index].state for name in results}

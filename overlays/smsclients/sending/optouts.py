@@ -35,7 +35,7 @@ from os import PathLike
 from typing import Any, NamedTuple, Protocol, runtime_checkable
 
 from ..errors import InputError, SmsClientError
-from ..files import file_path
+from ..files import file_path, shared_sqlite
 
 __all__ = [
     "ANY_ACCOUNT",
@@ -238,10 +238,11 @@ class SQLiteOptOutStore(_Lookups):
     def __init__(self, path: str | PathLike[str]) -> None:
         file_path(path, "optouts")
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None, timeout=30)
+        if str(path) == ":memory:":
+            self._db = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+        else:
+            self._db = shared_sqlite(path, timeout=30)
         with self._lock:
-            if str(path) != ":memory:":
-                self._db.execute("PRAGMA journal_mode=WAL")
             self._db.execute(
                 "CREATE TABLE IF NOT EXISTS optouts (provider TEXT NOT NULL, account TEXT NOT NULL,"
                 " number TEXT NOT NULL, source TEXT NOT NULL, created_at REAL NOT NULL,"

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from ..errors import InputError
-from ..files import file_path
+from ..files import file_path, shared_sqlite
 
 __all__ = ["PENDING", "Outbox", "Row", "Settle", "SqliteOutbox", "new_worker", "worker_alive"]
 
@@ -176,8 +176,7 @@ class SqliteOutbox:
             raise InputError("outbox", "must be a file path or an Outbox")
         self.path = Path(file_path(path, "outbox"))
         self._lock = threading.Lock()
-        self._db = sqlite3.connect(str(self.path), timeout=60.0, isolation_level=None, check_same_thread=False)
-        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db = shared_sqlite(self.path, timeout=60.0)
         self._db.execute("PRAGMA synchronous=NORMAL")  # WAL: a committed change survives a killed process
         self._db.executescript(_SCHEMA)
 
