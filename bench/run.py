@@ -197,12 +197,12 @@ def run_sync(base: str, settings: Settings) -> list[Result]:
 # The event loop is the application's choice; uvloop is the common one for throughput, so the fast
 # transports are measured on it too (rows suffixed UVLOOP), each repetition beside the asyncio one.
 UVLOOP = " on uvloop"
-UVLOOP_TRANSPORTS = ["aiohttp", "pyreqwest"]
+UVLOOP_TRANSPORTS = ["asyncio", "aiohttp", "pyreqwest"]
 
 
 def _async_rows(base: str, on_uvloop: bool) -> list[AsyncRow]:
     if not on_uvloop:
-        return [*async_rows(base, ["httpx", "aiohttp", "pyreqwest"]), raw_async_row(base)]
+        return [*async_rows(base, ["httpx", "aiohttp", "pyreqwest", "asyncio"]), raw_async_row(base)]
     rows = async_rows(base, UVLOOP_TRANSPORTS)
     for row in rows:
         row.name += UVLOOP
@@ -245,7 +245,8 @@ async def _run_latency(base: str, settings: Settings, server: str, on_uvloop: bo
     rows = _async_rows(base, on_uvloop)
     if not on_uvloop:
         rows.append(floor_async_row(base))
-    bulk = [send_many_row(base, t) for t in (UVLOOP_TRANSPORTS if on_uvloop else [DEFAULT_ASYNC_KIND, "aiohttp"])]
+    kinds = UVLOOP_TRANSPORTS if on_uvloop else [DEFAULT_ASYNC_KIND, "pyreqwest", "aiohttp"]
+    bulk = [send_many_row(base, t) for t in kinds]
     if seed is not None:
         random.Random(seed).shuffle(rows)  # interleaved: a different order every repetition
         random.Random(seed).shuffle(bulk)
@@ -431,8 +432,9 @@ def main(argv: list[str]) -> int:
         "- every call's response is checked (status and id); MessageMedia 1.1.0's stdout INFO logging is silenced"
         " (it calls logging.basicConfig at import); Flowroute SDK v3 is not on PyPI, so it has no row",
         "- sync: [httpx] = the default transport (httpx's own), [pyreqwest] = smsclients.transports;"
-        " async: [pyreqwest] = the default transport (no transport given), [httpx] = httpx's own in"
-        " one-connection pools (smsclients.pooling, the default before), [aiohttp] = smsclients.transports",
+        f" async: [{DEFAULT_ASYNC_KIND}] = the default transport (no transport given: HTTP/1.1 on the loop,"
+        " smsclients.asyncio_transport), [pyreqwest] = the default before it, [httpx] = httpx's own in"
+        " one-connection pools (smsclients.pooling), [aiohttp] = smsclients.transports",
         f"- fastest old SDK: {old_best_name} ({old_best:,.0f}/s); raw http.client floor: {floor.cpu_us:,.0f} µs/call",
         "",
         "## Sequential (sync)",
@@ -527,7 +529,7 @@ def _latency_only(settings: Settings, started: float) -> int:
         f" {LATENCY_TARGET:.0%} = {LATENCY_TARGET * bound:,.0f}/s; N = {settings.latency_messages:,} messages per"
         " row, Flowroute v2.1 send through AsyncFlowrouteClient: `send_many` rows are one"
         " `messages.send_many(..., concurrency=64)` (the default in-memory outbox), the others 64 tasks calling"
-        " `messages.send`; [pyreqwest] is the default (no transport given)",
+        f" `messages.send`; [{DEFAULT_ASYNC_KIND}] is the default (no transport given)",
         "- the raw responder answers exactly 50 ms after it read each request (bench/rawserver.py: the last"
         " 1.5 ms of each wait is polled on its own CPU); the sandbox sleeps 50 ms with asyncio (0-1 ms more)"
         " and then handles the request. The floor row, a minimal asyncio HTTP/1.1 client, is what the"

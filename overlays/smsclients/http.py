@@ -25,7 +25,7 @@ import time
 from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 from json import JSONEncoder
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import httpx
 
@@ -39,6 +39,9 @@ from .responses import CheckedResponse, raise_unless_success
 from .retries import AsyncRetryTransport, RetryPolicy, RetryTransport
 from .shortcuts import buffered_request
 from .validation import header_value
+
+if TYPE_CHECKING:
+    import ssl
 
 __all__ = [
     "USER_AGENT",
@@ -168,22 +171,37 @@ def default_transport(verify: bool = True) -> httpx.BaseTransport:
 
 
 def default_async_transport(verify: bool = True) -> httpx.AsyncBaseTransport:
-    """The network transport an async client gets when none is given: pyreqwest's (Rust reqwest/hyper).
+    """The network transport an async client gets when none is given: HTTP/1.1 on the running loop.
 
-    Chosen by measurement (docs/guides/performance.md): at 50 ms latency and 64 in flight
-    it spends about a third of the client CPU per send of httpx's own async stack, so a bulk send
-    stays near the latency bound. Where pyreqwest cannot be imported (installed without its
-    dependencies, or no build for the platform), httpx's own transport in one-connection pools.
+    Chosen by measurement (docs/guides/performance.md, "Fast by default"): at 50 ms latency and 64
+    sends in flight, an answer that wakes its task in the loop turn it arrives in keeps a bulk send
+    at the latency bound; :class:`~smsclients.asyncio_transport.AsyncioTransport` says why the
+    libraries' own clients do not. Under trio it sends through httpx's own transport.
     """
-    # Imported on first use: smsclients.transports imports this module, and importing the clients needs neither.
-    from .transports import AsyncPyreqwestTransport, MissingDependencyError
+    # Imported on first use: importing the clients needs neither asyncio nor httptools.
+    from .asyncio_transport import AsyncioTransport
+    from .transports import MissingDependencyError
 
     try:
-        return AsyncPyreqwestTransport(verify=verify)
-    except MissingDependencyError:
-        from .pooling import PartitionedAsyncTransport
+        return AsyncioTransport(verify=verify)
+    except MissingDependencyError:  # httptools not installed (or no build for the platform)
+        return fallback_async_transport(verify)
 
-        return PartitionedAsyncTransport(verify=verify)
+
+def fallback_async_transport(verify: bool | ssl.SSLContext = True) -> httpx.AsyncBaseTransport:
+    """The async default where httptools cannot be imported (installed without its dependencies, or
+    no build for the platform): pyreqwest's transport, or httpx's own (in one-connection pools)
+    where pyreqwest cannot be imported either."""
+    from .transports import AsyncPyreqwestTransport, MissingDependencyError
+
+    if isinstance(verify, bool):
+        try:
+            return AsyncPyreqwestTransport(verify=verify)
+        except MissingDependencyError:
+            pass
+    from .pooling import PartitionedAsyncTransport
+
+    return PartitionedAsyncTransport(verify=verify)
 
 
 def _default_headers(headers: Mapping[str, str] | None) -> dict[str, str]:

@@ -32,14 +32,21 @@ from .responses import too_large
 __all__ = ["aread_limited", "buffered_request", "buffered_response", "install_deadline_backend", "read_limited"]
 
 
-def _headers(pairs: Sequence[tuple[str, str]]) -> httpx.Headers:
-    """Headers stored as httpx stores them: (name, lower-cased name, value), ASCII-encoded as httpx encodes a str."""
+Pairs = Sequence[tuple[str, str]] | Sequence[tuple[bytes, bytes]]
+
+
+def _headers(pairs: Pairs) -> httpx.Headers:
+    """Headers stored as httpx stores them: (name, lower-cased name, value), ASCII-encoded as httpx
+    encodes a str; bytes (a header block as received) are kept as they are, as httpx keeps them."""
     headers = httpx.Headers()
-    headers._list = [(raw := name.encode("ascii"), raw.lower(), value.encode("ascii")) for name, value in pairs]
+    if pairs and isinstance(pairs[0][0], bytes):
+        headers._list = [(name, name.lower(), value) for name, value in pairs]  # type: ignore[misc]
+    else:
+        headers._list = [(raw := name.encode("ascii"), raw.lower(), value.encode("ascii")) for name, value in pairs]  # type: ignore[union-attr]
     return headers
 
 
-def _encoded_headers(pairs: Sequence[tuple[str, str]]) -> httpx.Headers | Sequence[tuple[str, str]]:
+def _encoded_headers(pairs: Pairs) -> httpx.Headers | Pairs:
     """``httpx.Headers(pairs)``, built without its per-header normalisation calls.
 
     Pass the result wherever httpx takes headers. A name or value that is not ASCII returns
@@ -72,7 +79,7 @@ def buffered_request(
 
 def buffered_response(
     status: int,
-    headers: Sequence[tuple[str, str]],
+    headers: Pairs,
     body: bytes,
     request: httpx.Request | None,
     extensions: dict[str, Any],
@@ -91,7 +98,7 @@ def buffered_response(
         request=request,
         extensions=extensions,
     )
-    if _BODIES_SUPPORTED and not any(name.lower() == "content-encoding" for name, _ in headers):
+    if _BODIES_SUPPORTED and "content-encoding" not in response.headers:
         response._content = body  # where read() keeps it
     return response
 

@@ -1,7 +1,8 @@
-"""Transports behind the same httpx API: pyreqwest (the async default) and, extra ``fast``, httpx-aiohttp.
+"""Transports behind the same httpx API: pyreqwest and, extra ``fast``, httpx-aiohttp; and the kinds to choose from.
 
-The default async transport is :class:`AsyncPyreqwestTransport` (see :func:`smsclients.http.default_async_transport`);
-pass another as ``transport=`` to any facade or legacy drop-in. The sync default stays httpx's own.
+The default async transport is :class:`~smsclients.asyncio_transport.AsyncioTransport` (see
+:func:`smsclients.http.default_async_transport`); pass another as ``transport=`` to any facade or
+legacy drop-in. The sync default stays httpx's own.
 All keep TLS verification on (pyreqwest and aiohttp verify by default), never follow redirects
 (a redirect could carry the request, and its credentials, elsewhere), read response bodies only up
 to the policy's size limit, end each attempt at its deadline, and send the URL exactly as httpx
@@ -43,13 +44,13 @@ __all__ = [
 ]
 
 SYNC_KINDS: Final = ("httpx", "pyreqwest")
-ASYNC_KINDS: Final = ("httpx", "pyreqwest", "aiohttp")
+ASYNC_KINDS: Final = ("httpx", "pyreqwest", "aiohttp", "asyncio")
 # What an async client gets when given no transport (smsclients.http.default_async_transport).
-DEFAULT_ASYNC_KIND: Final = "pyreqwest"
+DEFAULT_ASYNC_KIND: Final = "asyncio"
 
-# The PyPI package behind each transport here; the extra `fast` installs all of them (pyreqwest is
-# also a dependency of the default install, the async default).
-PACKAGES: Final = {"pyreqwest": "pyreqwest", "aiohttp": "httpx-aiohttp"}
+# The PyPI package behind each transport; pyreqwest and httptools are dependencies of the default
+# install, and the extra `fast` adds httpx-aiohttp.
+PACKAGES: Final = {"pyreqwest": "pyreqwest", "aiohttp": "httpx-aiohttp", "asyncio": "httptools"}
 
 
 class MissingDependencyError(ImportError):
@@ -226,7 +227,7 @@ class PyreqwestTransport(_Pyreqwest, httpx.BaseTransport):
 
 
 class AsyncPyreqwestTransport(_Pyreqwest, httpx.AsyncBaseTransport):
-    """Async twin of :class:`PyreqwestTransport`: the default async transport.
+    """Async twin of :class:`PyreqwestTransport`: the default one's stand-in under trio.
 
     Each request in flight gets a connection of its own (kept alive for reuse); there is no cap on
     how many are open at once, so bound the concurrency of a bulk send in the application.
@@ -399,8 +400,13 @@ def fast_transport(kind: str = "pyreqwest") -> httpx.BaseTransport:
 
 
 def fast_async_transport(kind: str = "pyreqwest") -> httpx.AsyncBaseTransport:
-    """An async transport: ``"pyreqwest"`` (the default one), ``"aiohttp"`` (httpx-aiohttp) or ``"httpx"``
-    (httpx's own, split into one-connection pools: :class:`~smsclients.pooling.PartitionedAsyncTransport`)."""
+    """An async transport: ``"asyncio"`` (the default one, :mod:`smsclients.asyncio_transport`),
+    ``"pyreqwest"``, ``"aiohttp"`` (httpx-aiohttp) or ``"httpx"`` (httpx's own, split into
+    one-connection pools: :class:`~smsclients.pooling.PartitionedAsyncTransport`)."""
+    if kind == "asyncio":
+        from .asyncio_transport import AsyncioTransport
+
+        return AsyncioTransport()
     if kind == "httpx":
         return PartitionedAsyncTransport()
     if kind == "pyreqwest":

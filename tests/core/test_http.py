@@ -22,9 +22,9 @@ from smsclients import (
     build_http_client,
     require_secure_url,
 )
+from smsclients.asyncio_transport import AsyncioTransport
 from smsclients.pooling import PartitionedAsyncTransport
 from smsclients.retries import AsyncRetryTransport, RetryTransport
-from smsclients.transports import AsyncPyreqwestTransport
 
 
 def parse_message(body: object) -> ErrorDetails:
@@ -190,20 +190,26 @@ def test_tls_verification_on_by_default(monkeypatch: pytest.MonkeyPatch) -> None
     build_http_client(**common).close()
     build_http_client(**common, verify=False).close()
     assert [kwargs["verify"] for kwargs in RecordingHTTPTransport.created] == [True, False]
-    # The async default is pyreqwest's transport, verifying unless told not to.
-    for verify in (True, False):
+    # The async default (HTTP/1.1 on the loop), verifying unless told not to; so does its stand-in under trio.
+    for verify, mode in ((True, ssl.CERT_REQUIRED), (False, ssl.CERT_NONE)):
         client = build_async_http_client(**common, verify=verify)
         inner = cast(AsyncRetryTransport, client._transport).inner
-        assert isinstance(inner, AsyncPyreqwestTransport)
+        assert isinstance(inner, AsyncioTransport)
         assert inner.verify is verify
+        assert inner._context().verify_mode == mode and inner._context().check_hostname is verify
+        elsewhere = inner._other_loops()
+        assert isinstance(elsewhere, PartitionedAsyncTransport) and elsewhere._ssl_context.verify_mode == mode
         asyncio.run(client.aclose())
 
 
-def test_without_pyreqwest_the_async_default_is_httpx_in_partitions(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Installed without its dependencies (or no pyreqwest build for the platform): httpx's own, verifying."""
-    for name in [m for m in sys.modules if m == "pyreqwest" or m.startswith("pyreqwest.")]:
-        monkeypatch.delitem(sys.modules, name)
-    monkeypatch.setitem(sys.modules, "pyreqwest", None)
+def test_without_httptools_and_pyreqwest_the_async_default_is_httpx_in_partitions(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Installed without its dependencies (or no builds for the platform): httpx's own, verifying."""
+    for hidden in ("pyreqwest", "httptools"):
+        for name in [m for m in sys.modules if m == hidden or m.startswith(hidden + ".")]:
+            monkeypatch.delitem(sys.modules, name)
+        monkeypatch.setitem(sys.modules, hidden, None)
     common: dict[str, Any] = {
         "base_url": "https://api.example.test",
         "auth": BasicAuth("k", "s"),

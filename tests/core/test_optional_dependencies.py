@@ -24,6 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
         (fast_async_transport, "pyreqwest", "pyreqwest"),
         (fast_async_transport, "aiohttp", "httpx_aiohttp"),
         (fast_async_transport, "aiohttp", "aiohttp"),
+        (fast_async_transport, "asyncio", "httptools"),
     ],
 )
 def test_a_fast_transport_without_its_package_names_the_extra(
@@ -38,6 +39,28 @@ def test_a_fast_transport_without_its_package_names_the_extra(
     message = str(caught.value)
     assert "extra 'fast'" in message and "'.[fast]'" in message
     assert f"pip install {PACKAGES[kind]}" in message
+
+
+@pytest.mark.parametrize("hidden", ["httptools", "pyreqwest"])
+def test_the_default_async_transport_without_a_package(hidden: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Without httptools the async default is the one before it (pyreqwest's); without that too, httpx's own.
+    The default itself does not need pyreqwest."""
+    from smsclients.http import default_async_transport
+    from smsclients.pooling import PartitionedAsyncTransport
+    from smsclients.transports import AsyncPyreqwestTransport
+
+    for name in [m for m in sys.modules if m == hidden or m.startswith(hidden + ".")]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, hidden, None)
+    transport = default_async_transport()
+    if hidden == "httptools":
+        assert isinstance(transport, AsyncPyreqwestTransport)
+    else:
+        from smsclients.asyncio_transport import AsyncioTransport
+        from smsclients.http import fallback_async_transport
+
+        assert isinstance(transport, AsyncioTransport)
+        assert isinstance(fallback_async_transport(), PartitionedAsyncTransport)
 
 
 def test_the_named_packages_are_the_ones_the_extra_installs() -> None:

@@ -60,6 +60,7 @@ class Loopback:
     def __init__(self, answer: Answer) -> None:
         self.answer = answer
         self.received: list[Received] = []
+        self.connections = 0  # accepted so far
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
         threading.Thread(target=self._serve, daemon=True).start()
@@ -76,6 +77,7 @@ class Loopback:
                 conn, _ = self._listener.accept()
             except OSError:
                 return
+            self.connections += 1
             threading.Thread(target=self._connection, args=(conn,), daemon=True).start()
 
     def _connection(self, conn: socket.socket) -> None:

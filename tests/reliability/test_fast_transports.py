@@ -259,7 +259,7 @@ def test_reset_after_the_send_arrived_is_delivery_unknown(kind: str, resetting_s
     assert len(received) == 1 and received[0].startswith(b"POST /v2.1/messages")
 
 
-@pytest.mark.parametrize("kind", ["httpx", "pyreqwest", "aiohttp"])
+@pytest.mark.parametrize("kind", ["httpx", "pyreqwest", "aiohttp", "asyncio"])
 def test_async_reset_after_the_send_arrived_is_delivery_unknown(
     kind: str, resetting_server: tuple[str, list[bytes]]
 ) -> None:
@@ -288,7 +288,7 @@ def test_an_undecodable_body_is_a_malformed_response_not_a_resend(kind: str, ser
     assert len(_Handler.seen) == 1
 
 
-@pytest.mark.parametrize("kind", ["httpx", "pyreqwest", "aiohttp"])
+@pytest.mark.parametrize("kind", ["httpx", "pyreqwest", "aiohttp", "asyncio"])
 def test_async_undecodable_body_is_a_malformed_response(kind: str, server: str) -> None:
     _Handler.seen.clear()
 
@@ -323,7 +323,7 @@ def test_a_header_pyreqwest_cannot_decode_is_a_malformed_response_not_a_resend(s
     assert len(_Handler.seen) == 2  # one send each, never repeated
 
 
-@pytest.mark.parametrize("kind", ["httpx", "pyreqwest", "aiohttp"])
+@pytest.mark.parametrize("kind", ["httpx", "pyreqwest", "aiohttp", "asyncio"])
 def test_async_refused_connection_is_retried(kind: str) -> None:
     """The connect stage is recognised on every async transport, so a send that never left is retried."""
     base = f"http://127.0.0.1:{_closed_port()}"

@@ -244,7 +244,7 @@ def test_an_async_client_works_from_a_second_event_loop(surface: str, kind: str)
     assert len(server.sends()) == 3
 
 
-@pytest.mark.parametrize("kind", ["httpx", "aiohttp"])  # pyreqwest's connections are not tied to a loop
+@pytest.mark.parametrize("kind", ["httpx", "aiohttp", "asyncio"])  # pyreqwest's connections are not tied to a loop
 def test_a_client_busy_on_another_running_loop_refuses_before_sending(kind: str) -> None:
     held = threading.Event()
     release = threading.Event()

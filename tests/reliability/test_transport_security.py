@@ -37,6 +37,7 @@ from smsclients import (
     SmsClientError,
 )
 from smsclients import transports as fast
+from smsclients.asyncio_transport import AsyncioTransport
 from smsclients.legacy import bandwidth as legacy_bandwidth
 from smsclients.legacy import flowroute_messaging as legacy_flowroute_messaging
 from smsclients.legacy import flowroute_v3 as legacy_flowroute_v3
@@ -145,17 +146,21 @@ def test_http_to_loopback_and_https_are_accepted(name: str, url: str) -> None:
 # ----------------------------------------------------------------------------- TLS contexts
 
 
-def _ssl_contexts(root: object) -> list[ssl.SSLContext | fast.AsyncPyreqwestTransport]:
+_Verifying = ssl.SSLContext | fast.AsyncPyreqwestTransport | AsyncioTransport
+
+
+def _ssl_contexts(root: object) -> list[_Verifying]:
     """Every SSL context reachable from a client: httpx clients -> retry transport -> httpcore pool;
-    and the pyreqwest transports (the async default), whose TLS settings live in Rust."""
-    found: list[ssl.SSLContext | fast.AsyncPyreqwestTransport] = []
+    the pyreqwest transports, whose TLS settings live in Rust; and the async default, whose context
+    is built on its first https request."""
+    found: list[_Verifying] = []
     seen: set[int] = set()
 
     def walk(obj: object, depth: int) -> None:
         if id(obj) in seen or depth > 8:
             return
         seen.add(id(obj))
-        if isinstance(obj, ssl.SSLContext | fast.AsyncPyreqwestTransport):
+        if isinstance(obj, _Verifying):
             found.append(obj)
             return
         if isinstance(obj, (str, bytes, int, float, bool, type)) or obj is None:
@@ -176,9 +181,13 @@ def _ssl_contexts(root: object) -> list[ssl.SSLContext | fast.AsyncPyreqwestTran
     return found
 
 
-def _assert_verifying(contexts: list[ssl.SSLContext | fast.AsyncPyreqwestTransport]) -> None:
+def _assert_verifying(contexts: list[_Verifying]) -> None:
     assert contexts, "no SSL context found"
     for context in contexts:
+        if isinstance(context, AsyncioTransport):
+            assert context.verify is True
+            assert context._context().verify_mode == ssl.CERT_REQUIRED and context._context().check_hostname
+            continue
         if isinstance(context, fast.AsyncPyreqwestTransport):
             assert context.verify is True  # end to end: test_async_clients_refuse_an_untrusted_certificate
             continue
@@ -347,7 +356,7 @@ def test_an_untrusted_certificate_is_refused_before_any_request(name: str, self_
 
 def _async_transports() -> list[tuple[str, httpx.AsyncBaseTransport | None]]:
     kinds: list[tuple[str, httpx.AsyncBaseTransport | None]] = [("default", None), ("transports:httpx", None)]
-    for kind, module in (("pyreqwest", "pyreqwest"), ("aiohttp", "httpx_aiohttp")):
+    for kind, module in (("pyreqwest", "pyreqwest"), ("aiohttp", "httpx_aiohttp"), ("asyncio", "httptools")):
         if importlib.util.find_spec(module) is not None:
             kinds.append((f"transports:{kind}", None))
     return kinds
@@ -371,7 +380,9 @@ def test_async_clients_refuse_an_untrusted_certificate(name: str, self_signed_se
     assert _Recorder.seen == []
 
 
-@pytest.mark.parametrize(("kind", "module"), [("pyreqwest", "pyreqwest"), ("aiohttp", "httpx_aiohttp")])
+@pytest.mark.parametrize(
+    ("kind", "module"), [("pyreqwest", "pyreqwest"), ("aiohttp", "httpx_aiohttp"), ("asyncio", "httptools")]
+)
 def test_fast_transports_refuse_an_untrusted_certificate(kind: str, module: str, self_signed_server: str) -> None:
     """The optional fast transports (extra ``fast``), when installed: TLS verification on by default."""
     if importlib.util.find_spec(module) is None:

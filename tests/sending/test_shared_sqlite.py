@@ -10,6 +10,7 @@ open until the opener has been refused once, so each case runs the same way ever
 from __future__ import annotations
 
 import sqlite3
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -48,7 +49,7 @@ def test_a_file_another_worker_is_writing_is_opened_once_it_is_free(
         if holder.in_transaction:
             holder.execute("COMMIT")
 
-    monkeypatch.setattr(files.time, "sleep", pause)
+    monkeypatch.setattr(time, "sleep", pause)  # files.time is this module
     opened = OPENERS[opener](path)
     assert pauses, "the opener was never refused: the case did not happen"
     db = opened if isinstance(opened, sqlite3.Connection) else opened._db
@@ -64,8 +65,8 @@ def test_a_file_that_stays_locked_is_refused_at_the_timeout(tmp_path: Path, monk
     def pause(seconds: float) -> None:
         clock[0] += seconds
 
-    monkeypatch.setattr(files.time, "sleep", pause)
-    monkeypatch.setattr(files.time, "monotonic", lambda: clock[0])
+    monkeypatch.setattr(time, "sleep", pause)  # files.time is this module
+    monkeypatch.setattr(time, "monotonic", lambda: clock[0])
     with pytest.raises(sqlite3.OperationalError, match="locked"):
         files.shared_sqlite(path, timeout=2.0)
     assert 1.9 < clock[0] <= 2.0  # waited (on the fake clock) up to the timeout, not past it
@@ -75,6 +76,6 @@ def test_a_file_that_stays_locked_is_refused_at_the_timeout(tmp_path: Path, monk
 def test_other_errors_are_not_retried(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     path = tmp_path / "not-a-database.sqlite"
     path.write_bytes(b"this is not an SQLite file" * 100)
-    monkeypatch.setattr(files.time, "sleep", lambda seconds: pytest.fail("retried an error that is not a lock"))
+    monkeypatch.setattr(time, "sleep", lambda seconds: pytest.fail("retried an error that is not a lock"))
     with pytest.raises(sqlite3.DatabaseError, match="not a database"):
         files.shared_sqlite(path, timeout=30)
