@@ -43,7 +43,7 @@ import httpx
 
 from .deadlines import clipped, current_limits
 from .errors import InputError
-from .lifecycle import LoopBinding
+from .lifecycle import LoopBinding, LoopEnd
 from .responses import too_large_body
 from .shortcuts import buffered_response
 
@@ -313,6 +313,7 @@ class AsyncioTransport(httpx.AsyncBaseTransport):
         self._idle: dict[_Origin, list[_Connection]] = {}
         self._in_flight = 0
         self._binding = LoopBinding()
+        self._end = LoopEnd(self._loop_ended)  # closes the idle connections before their loop closes
         self._elsewhere: httpx.AsyncBaseTransport | None = None  # for event loops other than asyncio's
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
@@ -322,6 +323,7 @@ class AsyncioTransport(httpx.AsyncBaseTransport):
             return await self._other_loops().handle_async_request(request)
         if self._binding.moved(lambda: self._in_flight > 0):
             self._close_idle()
+        await self._end.watch()
         head = _head(request)  # before any connection: a request that cannot be written is not sent
         url = request.url
         origin = (url.raw_scheme, url.host, url.port, request.extensions.get("sni_hostname"))
@@ -419,19 +421,26 @@ class AsyncioTransport(httpx.AsyncBaseTransport):
             self._ssl_context = httpx.create_ssl_context(verify=bool(self.verify))
         return self._ssl_context
 
-    def _close_idle(self) -> None:
-        """Close every idle connection, each from its own loop's thread."""
-        idle, self._idle = self._idle, {}
+    def _close_idle(self, of: asyncio.AbstractEventLoop | None = None) -> None:
+        """Close the idle connections (those opened on loop ``of`` only, if given), each from its
+        own loop's thread."""
         try:
             running: asyncio.AbstractEventLoop | None = asyncio.get_running_loop()
         except RuntimeError:
             running = None
-        for connections in idle.values():
+        kept: dict[_Origin, list[_Connection]] = {}
+        for origin, connections in self._idle.items():
             for connection in connections:
-                if connection.loop is running or not connection.loop.is_running():
+                if of is not None and connection.loop is not of:
+                    kept.setdefault(origin, []).append(connection)
+                elif connection.loop is running or not connection.loop.is_running():
                     connection.close()
                 else:  # a loop still running in another thread: only it may touch its transports
                     connection.loop.call_soon_threadsafe(connection.close)
+        self._idle = kept
+
+    async def _loop_ended(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._close_idle(of=loop)
 
     # ------------------------------------------------------------------------------- other loops
 

@@ -19,12 +19,16 @@ deadline-enforcing network backend, and bodies are read within the response size
 from __future__ import annotations
 
 import ssl
+from typing import TYPE_CHECKING
 
 import httpx
 
 from .deadlines import current_limits
-from .lifecycle import LoopBinding
+from .lifecycle import LoopBinding, LoopEnd
 from .shortcuts import aread_limited, install_deadline_backend
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = ["DEFAULT_CONNECTIONS", "PartitionedAsyncTransport"]
 
@@ -52,6 +56,7 @@ class PartitionedAsyncTransport(httpx.AsyncBaseTransport):
         self._in_flight: list[int] = []
         self._free: list[int] = []  # partitions with nothing in flight, most recently freed last
         self._loop = LoopBinding()
+        self._end = LoopEnd(self._loop_ended)
 
     @property
     def partitions(self) -> int:
@@ -83,8 +88,9 @@ class PartitionedAsyncTransport(httpx.AsyncBaseTransport):
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if self._loop.moved(self._busy):
             # The connections belong to a loop that has ended: they can be neither used nor closed
-            # from here. Dropped, their sockets close when collected.
+            # from here (LoopEnd closed them if that loop was ended by asyncio.run).
             self._partitions, self._in_flight, self._free = [], [], []
+        await self._end.watch()
         in_flight = self._in_flight  # this generation of partitions
         index = self._acquire()
         try:
@@ -98,6 +104,12 @@ class PartitionedAsyncTransport(httpx.AsyncBaseTransport):
         finally:
             if in_flight is self._in_flight:
                 self._release(index)
+
+    async def _loop_ended(self, loop: asyncio.AbstractEventLoop) -> None:
+        if self._loop.current is loop:  # not if a later loop has partitions of its own by now
+            partitions, self._partitions, self._in_flight, self._free = self._partitions, [], [], []
+            for partition in partitions:
+                await partition.aclose()
 
     async def aclose(self) -> None:
         if self._loop.moved(lambda: False):  # closed from a later loop: the connections' loop has gone

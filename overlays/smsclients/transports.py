@@ -19,17 +19,20 @@ from __future__ import annotations
 
 import importlib
 from datetime import timedelta
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import httpx
 
 from .deadlines import current_limits, remaining
 from .errors import InputError, SmsClientError
 from .http import default_transport
-from .lifecycle import LoopBinding
+from .lifecycle import LoopBinding, LoopEnd
 from .pooling import PartitionedAsyncTransport
 from .responses import too_large_body
 from .shortcuts import aread_limited, buffered_response
+
+if TYPE_CHECKING:
+    import asyncio
 
 __all__ = [
     "ASYNC_KINDS",
@@ -284,11 +287,13 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         self._url_class: Any = _load("yarl", "URL", "aiohttp")
         self._session: Any = None
         self._loop = LoopBinding()
+        self._end = LoopEnd(self._loop_ended)
         self._in_flight = 0
 
     async def handle_async_request(self, request: httpx.Request) -> httpx.Response:
         if self._loop.moved(lambda: self._in_flight > 0):
             await self._drop_session()
+        await self._end.watch()
         if self._session is None:
             self._session = self._factory.get_client()
         self._in_flight += 1
@@ -368,6 +373,11 @@ class AiohttpTransport(httpx.AsyncBaseTransport):
         if isinstance(cause, aiohttp.ClientConnectionError | aiohttp.ClientPayloadError):
             return httpx.ReadError(message, request=request)
         return None
+
+    async def _loop_ended(self, loop: asyncio.AbstractEventLoop) -> None:
+        if self._loop.current is loop and self._session is not None:  # its loop's session, not a later one's
+            session, self._session = self._session, None
+            await session.close()
 
     async def _drop_session(self) -> None:
         """Forget the session of a loop that has ended (it can be neither used nor closed from here)."""

@@ -18,9 +18,13 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import os
+import subprocess
+import sys
 import threading
 import time
 import tracemalloc
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -241,6 +245,46 @@ def test_an_async_client_works_from_a_second_event_loop(surface: str, kind: str)
         finally:
             close_async(client)  # from yet another loop
     assert all(result for result in results)
+    assert len(server.sends()) == 3
+
+
+_EVERY_RUN_CLOSES = """
+import asyncio, gc, sys
+import uvloop
+from smsclients import AsyncFlowrouteClient, RetryPolicy
+from smsclients.transports import DEFAULT_ASYNC_KIND, fast_async_transport
+
+url, kind = sys.argv[1], sys.argv[2]
+transport = None if kind == DEFAULT_ASYNC_KIND else fast_async_transport(kind)
+client = AsyncFlowrouteClient("k", "s", base_url=url, retry=RetryPolicy(max_retries=0), transport=transport)
+
+async def send():
+    return (await client.messages.send(to="12065551234", from_="12012673227", body="hi")).data.id
+
+ids = [run(send()) for run in (asyncio.run, uvloop.run, asyncio.run)]  # never closed: as many scripts do
+gc.collect()
+print(len(ids))
+"""
+
+
+@pytest.mark.parametrize("kind", ["httpx", "aiohttp", "asyncio"])  # pyreqwest's connections are not tied to a loop
+def test_each_event_loop_closes_its_connections_before_it_ends(kind: str) -> None:
+    """A client used from several asyncio.run() (or uvloop.run()) calls and never closed leaves no
+    socket to the garbage collector: each loop closes its connections on the way out (LoopEnd).
+    In a fresh interpreter with ResourceWarnings as errors, so any unclosed socket shows."""
+    root = Path(__file__).resolve().parents[2]
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(str(root / part) for part in ("clients", "overlays"))}
+    with loopback(canned) as server:
+        done = subprocess.run(
+            [sys.executable, "-X", "dev", "-W", "error::ResourceWarning", "-c", _EVERY_RUN_CLOSES, server.url, kind],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "3"
+    assert "unclosed" not in done.stderr and "Exception ignored" not in done.stderr, done.stderr
     assert len(server.sends()) == 3
 
 
