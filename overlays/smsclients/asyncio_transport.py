@@ -35,6 +35,7 @@ from __future__ import annotations
 import asyncio
 import math
 import re
+import select
 import ssl
 import time
 from typing import Any, Final, cast
@@ -84,6 +85,23 @@ def _head(request: httpx.Request) -> bytes:
 
 def _chunked(request: httpx.Request) -> bool:
     return any(value.strip().lower() == "chunked" for value in request.headers.get_list("transfer-encoding"))
+
+
+def _readable(transport: asyncio.Transport) -> bool:
+    """Whether an idle connection has bytes or its end waiting that the loop has not handled yet.
+
+    A server that closed an idle connection a moment ago has sent its FIN already: a request
+    written into that connection would be lost, and a send reported unknown (as httpcore, we check
+    the socket before reuse; what is still on its way cannot be seen).
+    """
+    sock = transport.get_extra_info("socket")
+    if sock is None:
+        return False
+    try:
+        readable, _, _ = select.select([sock.fileno()], [], [], 0)
+    except (OSError, ValueError):  # closed under us
+        return True
+    return bool(readable)
 
 
 class _Connection(asyncio.Protocol):
@@ -265,8 +283,10 @@ class _Connection(asyncio.Protocol):
     def on_message_complete(self) -> None:
         if self._done:
             return
-        if self.parser.get_status_code() < 200:  # 1xx: the answer follows
+        if self.parser.get_status_code() < 200:  # 1xx: the answer follows; heads count towards one cap
+            head_size = self._head_size
             self._reset_answer()
+            self._head_size = head_size
             return
         self._finish()
 
@@ -285,6 +305,7 @@ class _Connection(asyncio.Protocol):
             and transport is not None
             and not transport.is_closing()
             and now - self.idle_since < KEEPALIVE_EXPIRY
+            and not _readable(transport)
         )
 
     def close(self) -> None:
@@ -326,7 +347,8 @@ class AsyncioTransport(httpx.AsyncBaseTransport):
         await self._end.watch()
         head = _head(request)  # before any connection: a request that cannot be written is not sent
         url = request.url
-        origin = (url.raw_scheme, url.host, url.port, request.extensions.get("sni_hostname"))
+        # The host as sent (IDNA-encoded ASCII), for the connection and the TLS server name alike.
+        origin = (url.raw_scheme, url.raw_host.decode("ascii"), url.port, request.extensions.get("sni_hostname"))
         timeouts = request.extensions.get("timeout") or {}
         limits = current_limits()
         self._in_flight += 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import select
 import shutil
 import socket
 import ssl
@@ -478,3 +479,58 @@ def test_under_trio_the_default_async_client_sends_through_httpx() -> None:
     assert message_id.startswith("mdr2-") and accepted == 12
     assert isinstance(elsewhere, PartitionedAsyncTransport)
     assert len(server.sends()) == 13
+
+
+# ----------------------------------------------------------------------------- found in review
+
+
+def test_endless_informational_answers_are_refused_at_the_head_cap(raw: Any) -> None:
+    """1xx heads count towards one cap: a server cannot keep a request waiting on 100 Continue."""
+
+    def endless(conn: socket.socket, head: bytes) -> None:
+        for _ in range(4 * MAX_HEADER_BYTES // 40):
+            conn.sendall(b"HTTP/1.1 100 Continue\r\nX-Pad: " + b"a" * 10 + b"\r\n\r\n")
+
+    server = raw(endless)
+    with pytest.raises(httpx.RemoteProtocolError, match="head is larger than"):
+        _run(lambda transport: _get(transport, server.url + "/x", timeout=30.0))
+
+
+def test_a_connection_closed_while_idle_is_not_reused_even_before_the_loop_has_seen_it() -> None:
+    """The server closed the idle connection, its FIN is in our socket, and the loop has not run
+    since: the socket is checked before reuse, so the request goes out on a new connection."""
+    closed = threading.Event()
+
+    def close_after(conn: socket.socket, request: Received) -> bool:
+        respond(conn, 200, [], b"{}")  # keep-alive announced, then closed anyway
+        return False
+
+    with loopback(close_after) as server:
+
+        async def run(transport: AsyncioTransport) -> int:
+            await _get(transport, server.url + "/first")
+            (connection,) = [c for connections in transport._idle.values() for c in connections]
+            assert connection.transport is not None
+            sock = connection.transport.get_extra_info("socket")
+            for _ in range(1000):  # wait (a hang guard) for the FIN, without letting the loop run
+                if select.select([sock.fileno()], [], [], 0.01)[0]:
+                    break
+            closed.set()
+            return (await _get(transport, server.url + "/second")).status_code
+
+        assert _run(run) == 200
+        assert closed.is_set() and server.connections == 2
+
+
+def test_the_host_goes_out_as_ascii_for_the_connection_and_the_tls_name(monkeypatch: pytest.MonkeyPatch) -> None:
+    """An internationalised host name is connected to, and named to TLS, in its IDNA (xn--) form."""
+    seen: list[tuple[object, ...]] = []
+
+    async def record(self: object, factory: object, host: str, port: int, **kwargs: Any) -> Any:
+        seen.append((host, port, kwargs.get("server_hostname")))
+        raise OSError("no network in this test")
+
+    monkeypatch.setattr(asyncio.BaseEventLoop, "create_connection", record)
+    with pytest.raises(httpx.ConnectError):
+        _run(lambda transport: _get(transport, "https://bücher.example/x"))
+    assert seen == [("xn--bcher-kva.example", 443, "xn--bcher-kva.example")]
