@@ -24,6 +24,8 @@ from typing import Any, cast
 import httpx
 import pytest
 from flowroute_v2_client.models import AcceptedMessage
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from smsclients import AsyncFlowrouteClient, DeliveryUnknownError, MalformedResponseError, RetryPolicy
 from smsclients.asyncio_transport import MAX_HEADER_BYTES, AsyncioTransport
 from smsclients.retries import AsyncRetryTransport
@@ -534,3 +536,52 @@ def test_the_host_goes_out_as_ascii_for_the_connection_and_the_tls_name(monkeypa
     with pytest.raises(httpx.ConnectError):
         _run(lambda transport: _get(transport, "https://bücher.example/x"))
     assert seen == [("xn--bcher-kva.example", 443, "xn--bcher-kva.example")]
+
+
+# ----------------------------------------------------------------------------- any answer at all
+
+_WELL_FORMED = [
+    b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}",
+    b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n",
+    b"HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 204 No Content\r\n\r\n",
+    b"HTTP/1.0 200 OK\r\n\r\nabc",
+]
+_PIECES = [b"\r\n", b"\n", b"\x00", b":", b" ", b"chunked", b"Content-Length: 99\r\n", b"-1", b"\r\n\r\n", b"\xff"]
+
+
+@st.composite
+def _answers(draw: st.DrawFn) -> bytes:
+    """A well-formed answer with bytes deleted, inserted or cut off: what a broken server sends."""
+    answer = bytearray(draw(st.sampled_from(_WELL_FORMED)))
+    for _ in range(draw(st.integers(1, 6))):
+        at = draw(st.integers(0, len(answer)))
+        edit = draw(st.sampled_from(["delete", "byte", "piece", "cut"]))
+        if edit == "delete" and answer:
+            del answer[min(at, len(answer) - 1)]
+        elif edit == "byte":
+            answer[at:at] = bytes([draw(st.integers(0, 255))])
+        elif edit == "piece":
+            answer[at:at] = draw(st.sampled_from(_PIECES))
+        else:
+            answer = answer[:at]
+    return bytes(answer)
+
+
+@settings(max_examples=80, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(answer=_answers())
+def test_any_answer_ends_in_a_response_or_a_typed_error(raw: Any, answer: bytes) -> None:
+    """Whatever comes back, the caller gets a response or an httpx transport error, within the
+    read timeout: never another exception, never a wait without end."""
+    server = raw(_sends(answer))
+
+    async def once(transport: AsyncioTransport) -> object:
+        request = httpx.Request("GET", server.url + "/x", extensions={"timeout": {"connect": 5.0, "read": 5.0}})
+        try:
+            return await asyncio.wait_for(transport.handle_async_request(request), 30)
+        except httpx.TransportError as error:
+            return error
+
+    outcome = _run(once)
+    assert isinstance(outcome, httpx.Response | httpx.TransportError), repr(outcome)
+    if isinstance(outcome, httpx.TransportError):
+        assert not isinstance(outcome, httpx.ConnectError | httpx.ConnectTimeout)  # the request had left
