@@ -14,12 +14,16 @@ from __future__ import annotations
 
 import asyncio
 import gzip
+import shutil
 import socket
+import ssl
+import subprocess
 import threading
 import time
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -54,6 +58,52 @@ Answer = Callable[[socket.socket, Received], bool]
 """Writes the answer to a request; returns whether the connection stays open for the next one."""
 
 
+def accept_each(listener: socket.socket, handle: Callable[[socket.socket], None]) -> None:
+    """Until ``listener`` is closed, hand each connection it accepts to ``handle`` on a thread of its own."""
+
+    def accept() -> None:
+        while True:
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=handle, args=(conn,), daemon=True).start()
+
+    threading.Thread(target=accept, daemon=True).start()
+
+
+def server_tls(directory: Path) -> tuple[ssl.SSLContext, Path] | None:
+    """A TLS server context with a new self-signed certificate for localhost (and 127.0.0.1), and
+    that certificate's file (for a client to trust), made by openssl in ``directory``; None where
+    openssl is not installed."""
+    openssl = shutil.which("openssl")
+    if openssl is None:
+        return None
+    cert, key = directory / "cert.pem", directory / "key.pem"
+    subject = ["-subj", "/CN=localhost", "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"]
+    files = ["-keyout", str(key), "-out", str(cert)]
+    subprocess.run(
+        [openssl, "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", *subject, *files],
+        check=True,
+        capture_output=True,
+    )
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context, cert
+
+
+def read_head(conn: socket.socket, buffer: bytes = b"") -> tuple[bytes, bytes] | None:
+    """A request head read from ``conn`` (after what ``buffer`` holds already) and the bytes after
+    it; None if the connection ends first."""
+    while b"\r\n\r\n" not in buffer:
+        chunk = conn.recv(65536)
+        if not chunk:
+            return None
+        buffer += chunk
+    head, rest = buffer.split(b"\r\n\r\n", 1)
+    return head, rest
+
+
 class Loopback:
     """A threaded raw HTTP/1.1 server; ``received`` lists every request, ``url`` is its root."""
 
@@ -63,7 +113,7 @@ class Loopback:
         self.connections = 0  # accepted so far
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
-        threading.Thread(target=self._serve, daemon=True).start()
+        accept_each(self._listener, self._counted)
 
     def sends(self) -> list[Received]:
         return [request for request in self.received if request.method in ("POST", "PATCH")]
@@ -71,26 +121,19 @@ class Loopback:
     def close(self) -> None:
         self._listener.close()
 
-    def _serve(self) -> None:
-        while True:
-            try:
-                conn, _ = self._listener.accept()
-            except OSError:
-                return
-            self.connections += 1
-            threading.Thread(target=self._connection, args=(conn,), daemon=True).start()
+    def _counted(self, conn: socket.socket) -> None:
+        self.connections += 1
+        self._connection(conn)
 
     def _connection(self, conn: socket.socket) -> None:
         buffer = b""
         with conn:
             try:
                 while True:
-                    while b"\r\n\r\n" not in buffer:
-                        chunk = conn.recv(65536)
-                        if not chunk:
-                            return
-                        buffer += chunk
-                    head, buffer = buffer.split(b"\r\n\r\n", 1)
+                    read = read_head(conn, buffer)
+                    if read is None:
+                        return
+                    head, buffer = read
                     lines = head.decode("latin-1").split("\r\n")
                     method, target, _ = lines[0].split(" ", 2)
                     headers = {}

@@ -12,10 +12,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import select
-import shutil
 import socket
 import ssl
-import subprocess
 import threading
 from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
@@ -30,7 +28,7 @@ from smsclients import AsyncFlowrouteClient, DeliveryUnknownError, MalformedResp
 from smsclients.asyncio_transport import MAX_HEADER_BYTES, AsyncioTransport
 from smsclients.retries import AsyncRetryTransport
 
-from .loopback import Received, canned, loopback, respond
+from .loopback import Received, accept_each, canned, loopback, read_head, respond, server_tls
 
 NO_RETRY = RetryPolicy(max_retries=0, timeout=5.0)
 
@@ -70,25 +68,14 @@ class RawServer:
         self.bodies: list[bytes] = []
         self._listener = socket.create_server(("127.0.0.1", 0))
         self.url = f"http://127.0.0.1:{self._listener.getsockname()[1]}"
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                conn, _ = self._listener.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._one, args=(conn,), daemon=True).start()
+        accept_each(self._listener, self._one)
 
     def _one(self, conn: socket.socket) -> None:
         with conn:
-            buffer = b""
-            while b"\r\n\r\n" not in buffer:
-                chunk = conn.recv(65536)
-                if not chunk:
-                    return
-                buffer += chunk
-            head, rest = buffer.split(b"\r\n\r\n", 1)
+            read = read_head(conn)
+            if read is None:
+                return
+            head, rest = read
             self.heads.append(head)
             if b"transfer-encoding: chunked" in head.lower():
                 while not rest.endswith(b"0\r\n\r\n"):
@@ -385,52 +372,22 @@ def test_a_refused_connection_is_a_connect_error() -> None:
 @pytest.fixture(scope="module")
 def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """An HTTPS server on loopback with a certificate for localhost, and that certificate's file."""
-    openssl = shutil.which("openssl")
-    if openssl is None:
+    made = server_tls(tmp_path_factory.mktemp("tls"))
+    if made is None:
         pytest.skip("openssl is not installed: cannot make a certificate")
-    directory = tmp_path_factory.mktemp("tls")
-    cert, key = directory / "cert.pem", directory / "key.pem"
-    subprocess.run(
-        [
-            openssl,
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=localhost",
-            "-addext",
-            "subjectAltName=DNS:localhost",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(cert, key)
+    context, cert = made
     listener = socket.create_server(("127.0.0.1", 0))
 
-    def serve() -> None:
-        while True:
-            try:
-                conn, _ = listener.accept()
-            except OSError:
-                return
-            try:
-                with context.wrap_socket(conn, server_side=True) as tls:
-                    while b"\r\n\r\n" not in tls.recv(65536):
-                        pass
-                    tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsecure")
-            except (OSError, ssl.SSLError):
-                pass  # refused handshakes are part of the test
+    def serve(conn: socket.socket) -> None:
+        try:
+            with context.wrap_socket(conn, server_side=True) as tls:
+                while b"\r\n\r\n" not in tls.recv(65536):
+                    pass
+                tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsecure")
+        except (OSError, ssl.SSLError):
+            pass  # refused handshakes are part of the test
 
-    threading.Thread(target=serve, daemon=True).start()
+    accept_each(listener, serve)
     yield f"https://localhost:{listener.getsockname()[1]}", cert
     listener.close()
 

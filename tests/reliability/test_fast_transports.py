@@ -31,6 +31,8 @@ from smsclients import (
 from smsclients.retries import AsyncRetryTransport, RetryTransport
 from smsclients.transports import AsyncPyreqwestTransport, PyreqwestTransport, fast_async_transport, fast_transport
 
+from .loopback import accept_each
+
 pytest.importorskip("pyreqwest")  # in the dev set; the extra is optional for users
 
 
@@ -230,17 +232,12 @@ def resetting_server() -> Iterator[tuple[str, list[bytes]]]:
     listener.listen(8)
     received: list[bytes] = []
 
-    def serve() -> None:
-        while True:
-            try:
-                conn, _ = listener.accept()
-            except OSError:
-                return
-            received.append(conn.recv(65536))
-            conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # RST, not FIN
-            conn.close()
+    def reset(conn: socket.socket) -> None:
+        received.append(conn.recv(65536))
+        conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))  # RST, not FIN
+        conn.close()
 
-    threading.Thread(target=serve, daemon=True).start()
+    accept_each(listener, reset)
     yield f"http://127.0.0.1:{listener.getsockname()[1]}", received
     listener.close()
 

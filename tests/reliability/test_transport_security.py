@@ -14,12 +14,9 @@ from __future__ import annotations
 import asyncio
 import http.server
 import importlib.util
-import shutil
 import ssl
-import subprocess
 import threading
 from collections.abc import Callable, Iterator
-from pathlib import Path
 from typing import Any, ClassVar
 
 import httpx
@@ -42,6 +39,8 @@ from smsclients.legacy import bandwidth as legacy_bandwidth
 from smsclients.legacy import flowroute_messaging as legacy_flowroute_messaging
 from smsclients.legacy import flowroute_v3 as legacy_flowroute_v3
 from smsclients.legacy import messagemedia as legacy_messagemedia
+
+from .loopback import server_tls
 
 NO_RETRY = RetryPolicy(max_retries=0, timeout=5.0)
 
@@ -252,35 +251,10 @@ class _QuietServer(http.server.ThreadingHTTPServer):
 @pytest.fixture(scope="module")
 def self_signed_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A loopback HTTPS server whose certificate (for localhost) no client trusts."""
-    openssl = shutil.which("openssl")
-    if openssl is None:
+    made = server_tls(tmp_path_factory.mktemp("tls"))
+    if made is None:
         pytest.skip("openssl is not installed: cannot make a self-signed certificate")
-    directory: Path = tmp_path_factory.mktemp("tls")
-    cert, key = directory / "cert.pem", directory / "key.pem"
-    subprocess.run(
-        [
-            openssl,
-            "req",
-            "-x509",
-            "-newkey",
-            "rsa:2048",
-            "-nodes",
-            "-days",
-            "1",
-            "-subj",
-            "/CN=localhost",
-            "-addext",
-            "subjectAltName=DNS:localhost,IP:127.0.0.1",
-            "-keyout",
-            str(key),
-            "-out",
-            str(cert),
-        ],
-        check=True,
-        capture_output=True,
-    )
-    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-    context.load_cert_chain(cert, key)
+    context, _ = made
     server = _QuietServer(("127.0.0.1", 0), _Recorder)
     server.socket = context.wrap_socket(server.socket, server_side=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
