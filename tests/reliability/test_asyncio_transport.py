@@ -370,41 +370,50 @@ def test_a_refused_connection_is_a_connect_error() -> None:
 
 
 @pytest.fixture(scope="module")
-def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
-    """An HTTPS server on loopback with a certificate for localhost, and that certificate's file."""
+def tls_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path, list[int]]]:
+    """A keep-alive HTTPS server on loopback with a certificate for localhost (TLS 1.3, so it sends
+    session tickets after the handshake), that certificate's file, and its count of handshakes."""
     made = server_tls(tmp_path_factory.mktemp("tls"))
     if made is None:
         pytest.skip("openssl is not installed: cannot make a certificate")
     context, cert = made
     listener = socket.create_server(("127.0.0.1", 0))
+    handshakes = [0]
 
     def serve(conn: socket.socket) -> None:
         try:
             with context.wrap_socket(conn, server_side=True) as tls:
-                while b"\r\n\r\n" not in tls.recv(65536):
-                    pass
-                tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsecure")
+                handshakes[0] += 1
+                buffer = b""
+                while (read := read_head(tls, buffer)) is not None:
+                    buffer = read[1]
+                    tls.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nsecure")
         except (OSError, ssl.SSLError):
             pass  # refused handshakes are part of the test
 
     accept_each(listener, serve)
-    yield f"https://localhost:{listener.getsockname()[1]}", cert
+    yield f"https://localhost:{listener.getsockname()[1]}", cert, handshakes
     listener.close()
 
 
-def test_tls_is_verified_and_works_with_a_trusted_certificate(tls_server: tuple[str, Path]) -> None:
-    url, cert = tls_server
+@pytest.mark.parametrize("loop", LOOPS)
+def test_tls_is_verified_and_works_with_a_trusted_certificate(
+    tls_server: tuple[str, Path, list[int]], loop: str
+) -> None:
+    url, cert, handshakes = tls_server
     with pytest.raises(httpx.ConnectError, match="CERTIFICATE_VERIFY_FAILED"):
-        _run(lambda transport: _get(transport, url + "/x"))
+        _run(lambda transport: _get(transport, url + "/x"), loop)
 
-    async def trusted() -> bytes:
-        transport = AsyncioTransport(verify=ssl.create_default_context(cafile=str(cert)))
+    async def trusted(transport: AsyncioTransport) -> list[bytes]:
+        trusting = AsyncioTransport(verify=ssl.create_default_context(cafile=str(cert)))
         try:
-            return (await _get(transport, url + "/x")).content
+            return [(await _get(trusting, url + "/x")).content for _ in range(3)]
         finally:
-            await transport.aclose()
+            await trusting.aclose()
 
-    assert asyncio.run(trusted()) == b"secure"
+    before = handshakes[0]
+    assert _run(trusted, loop) == [b"secure"] * 3
+    assert handshakes[0] - before == 1  # one TLS connection, kept alive for all three
 
 
 def test_verify_takes_only_what_it_can_mean() -> None:
