@@ -73,7 +73,11 @@ def _head(request: httpx.Request) -> bytes:
     method = request.method.encode("ascii", "replace")
     target = request.url.raw_path
     if not _TOKEN.fullmatch(method) or not _TARGET.fullmatch(target):
-        raise httpx.LocalProtocolError(f"cannot send the request line {method!r} {target!r}", request=request)
+        # Not echoed: a target can carry query values the application would not want in a log.
+        raise httpx.LocalProtocolError(
+            "cannot send the request line: the method is not a token or the target has a space or control character",
+            request=request,
+        )
     parts = [method, b" ", target, b" HTTP/1.1\r\n"]
     for name, value in request.headers.raw:
         if not _TOKEN.fullmatch(name) or _LINE_BREAK.search(value):

@@ -551,3 +551,17 @@ def test_any_answer_ends_in_a_response_or_a_typed_error(raw: Any, answer: bytes)
     assert isinstance(outcome, httpx.Response | httpx.TransportError), repr(outcome)
     if isinstance(outcome, httpx.TransportError):
         assert not isinstance(outcome, httpx.ConnectError | httpx.ConnectTimeout)  # the request had left
+
+
+def test_a_request_line_that_cannot_be_sent_is_refused_without_echoing_it(raw: Any) -> None:
+    server = raw(_sends(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n"))
+
+    async def send(transport: AsyncioTransport) -> None:
+        # httpx refuses control characters in a URL itself; a method it passes as given.
+        request = httpx.Request("GET /x?token=s3cret", server.url + "/x", params={"token": "s3cret"})
+        await transport.handle_async_request(request)
+
+    with pytest.raises(httpx.LocalProtocolError, match="cannot send the request line") as raised:
+        _run(send)
+    assert "s3cret" not in str(raised.value)
+    assert server.heads == []
