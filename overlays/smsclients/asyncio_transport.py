@@ -123,7 +123,6 @@ class _Connection(asyncio.Protocol):
         "_head_done",
         "_head_only",
         "_head_size",
-        "_header_names",
         "_headers",
         "_last",
         "_limit",
@@ -151,7 +150,6 @@ class _Connection(asyncio.Protocol):
     def _reset_answer(self) -> None:
         self._reason = b""
         self._headers: list[tuple[bytes, bytes]] = []
-        self._header_names: set[bytes] = set()
         self._pieces: list[bytes] = []
         self._body_size = 0
         self._head_size = 0
@@ -252,7 +250,7 @@ class _Connection(asyncio.Protocol):
         self._fail(broken)
 
     def _framed(self) -> bool:
-        return b"content-length" in self._header_names or b"transfer-encoding" in self._header_names
+        return any(name.lower() in (b"content-length", b"transfer-encoding") for name, _ in self._headers)
 
     # ------------------------------------------------------------------------------ httptools' callbacks
 
@@ -264,9 +262,7 @@ class _Connection(asyncio.Protocol):
         self._reason += reason
 
     def on_header(self, name: bytes, value: bytes) -> None:
-        name = bytes(name)
-        self._headers.append((name, bytes(value)))
-        self._header_names.add(name.lower())
+        self._headers.append((bytes(name), bytes(value)))
 
     def on_headers_complete(self) -> None:
         self._head_done = True

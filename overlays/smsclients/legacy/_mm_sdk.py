@@ -19,12 +19,9 @@ from contextlib import contextmanager
 from types import ModuleType
 from typing import Any, ClassVar, TypeVar
 
-import httpx
-
 from smsclients.errors import APIError, InputError, MalformedResponseError, combined_error_class, copy_api_error_fields
-from smsclients.facade import PublicConstructorName
-from smsclients.legacy._apimatic import HttpContext, HttpRequest, HttpResponse
-from smsclients.lifecycle import Closable
+from smsclients.legacy._apimatic import ApimaticClient, HttpContext, HttpRequest, HttpResponse
+from smsclients.legacy._settings import revealed
 from smsclients.messagemedia import MessageMediaClient
 from smsclients.redaction import redact_url
 from smsclients.responses import parse_json_body
@@ -189,27 +186,17 @@ def open_client(
     )
 
 
-class SdkClient(PublicConstructorName, Closable):
+class SdkClient(ApimaticClient):
     """Base of the small SDKs' clients: the credentials and options kept as given, read when a
     controller is first used (arguments, then the subclass's ``config``, then the environment)."""
 
     config: ClassVar[type[Configuration]]
-
-    def __init__(
-        self,
-        basic_auth_user_name: str | None = None,
-        basic_auth_password: str | None = None,
-        *,
-        base_uri: str | None = None,
-        retry: RetryPolicy | None = None,
-        transport: httpx.BaseTransport | None = None,
-    ) -> None:
-        self._settings = (basic_auth_user_name, basic_auth_password, base_uri, retry, transport)
-        self._client: MessageMediaClient | None = None
+    _client: MessageMediaClient | None = None
 
     def _open(self) -> MessageMediaClient:
         """The modern client behind the controllers (made on the first controller's first use)."""
-        self._client = open_client(self.config, *self._settings)
+        user, password, base_uri, retry, transport = self._settings
+        self._client = open_client(self.config, revealed(user), revealed(password), base_uri, retry, transport)
         return self._client
 
     def close(self) -> None:

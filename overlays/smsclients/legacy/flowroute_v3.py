@@ -89,13 +89,12 @@ from ..config import environment_variable
 from ..errors import APIError, ArgumentError, InputError, MalformedResponseError, combined_error_class
 from ..files import file_path
 from ..flowroute import PROVIDER, FlowrouteClient
-from ..lifecycle import Closable
 from ..redaction import redact_headers, redact_url, shown_url
 from ..responses import gunzip_limited, parse_json_body
 from ..retries import RetryPolicy
 from ..shortcuts import install_deadline_backend
 from ..validation import json_input
-from ._apimatic import HttpContext, HttpRequest, HttpResponse
+from ._apimatic import ApimaticClient, HttpContext, HttpRequest, HttpResponse
 from ._json import AsJson, as_document
 from ._modules import alias_module
 from ._settings import (
@@ -1145,7 +1144,7 @@ class CDRsController(BaseController):
         return rows
 
 
-class FlowroutenumbersandmessagingClient(Closable):
+class FlowroutenumbersandmessagingClient(ApimaticClient):
     """``FlowroutenumbersandmessagingClient(access_key, secret_key)`` with the SDK's lazily created
     controllers ``.numbers``, ``.routes``, ``.messages``, ``.e911s``, ``.cnams``, ``.porting``, ``.cdrs``.
 
@@ -1155,17 +1154,10 @@ class FlowroutenumbersandmessagingClient(Closable):
 
     config = Configuration
 
-    def __init__(
-        self,
-        basic_auth_user_name: str | None = None,
-        basic_auth_password: str | None = None,
-        *,
-        base_uri: str | None = None,
-        retry: RetryPolicy | None = None,
-        transport: httpx.BaseTransport | None = None,
-    ) -> None:
-        # Nothing is checked here (the SDK checked nothing): settings are read and checked on each call.
-        self._connection = _Connection(basic_auth_user_name, basic_auth_password, base_uri, retry, transport)
+    @cached_property
+    def _connection(self) -> _Connection:
+        # Settings are read and checked on each call, as the SDK did.
+        return _Connection(*self._settings)
 
     @cached_property
     def numbers(self) -> NumbersController:
